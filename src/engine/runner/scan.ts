@@ -1,0 +1,213 @@
+// One scan, end to end: the port stage (connect scanner), banners for open ports in a small pool of their own,
+// and per-host results. The engine's public entry for the CLI, the API server and the workers; it knows
+// nothing about output formats or storage (results go to the handlers as they are decided).
+import { readFileSync } from 'node:fs';
+import { grabBanner, type BannerOptions } from '../banner/grab.js';
+import { guessService, sanitizeBanner } from '../banner/service-rules.js';
+import { createConnector, resolveSocketLayer, type SocketLayer } from '../net/connector.js';
+import { NetDialer, ScopeCache, ScopedConnector, type ScopeCheck } from '../net/dialer.js';
+import type { TimeoutPolicy } from '../net/rtt.js';
+import {
+  connectScan,
+  readFdLimit,
+  type IndexPermutation,
+  type IndexedTargets,
+  type PortObservation,
+  type ScanProgress,
+} from '../portscan/connect-scan.js';
+import type { HostResult, PortResult, ScanSummary } from '../types.js';
+
+export interface ScanRequest {
+  readonly targets: IndexedTargets;
+  readonly ports: readonly number[];
+  /** Enforced inside the dialer for every connect, port stage and banners alike. */
+  readonly scope: ScopeCheck;
+  readonly socketLayer?: SocketLayer;
+  readonly order?: IndexPermutation;
+  readonly window?: number;
+  readonly timeout?: Partial<TimeoutPolicy>;
+  readonly retries?: number;
+  readonly maxRate?: number;
+  readonly hostInflight?: number;
+  /** false = no banner grab. */
+  readonly banners: false | BannerOptions;
+  readonly bannerConcurrency?: number;
+  /** Report closed and filtered ports too (memory grows with them: the user asked). */
+  readonly allStates: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface ScanHandlers {
+  port(r: PortResult): void;
+  host(h: HostResult, ports: readonly PortResult[]): void;
+  progress?(p: ScanProgress): void;
+  warning?(message: string): void;
+}
+
+/** Facts about the scanning machine that limit a connect scan (performance.md §7.10). */
+export function hostWarnings(window: number, planned: number): string[] {
+  const out: string[] = [];
+  const fd = readFdLimit();
+  if (fd < window + 320) {
+    out.push(`open-file limit is ${fd} (ulimit -n): the window is clamped below ${window}; raise the limit for faster sweeps`);
+  }
+  try {
+    const count = Number(readFileSync('/proc/sys/net/netfilter/nf_conntrack_count', 'utf8'));
+    const max = Number(readFileSync('/proc/sys/net/netfilter/nf_conntrack_max', 'utf8'));
+    if (max > 0 && count > 0 && planned > 10_000) {
+      out.push(
+        `connection tracking is active on this machine (${count}/${max} entries): every unanswered probe holds an entry for ~120 s, ` +
+          `so silent address space is capped near ${Math.floor(max / 120)} probes/s; consider a NOTRACK rule for scan traffic`,
+      );
+    }
+  } catch {
+    // no conntrack: nothing to say
+  }
+  return out;
+}
+
+/** A tiny promise pool: at most `limit` jobs at once, in submission order. */
+class Pool {
+  #active = 0;
+  readonly #queue: (() => Promise<void>)[] = [];
+  #idle: (() => void) | null = null;
+  constructor(readonly limit: number) {}
+  submit(job: () => Promise<void>): void {
+    this.#queue.push(job);
+    this.#pump();
+  }
+  #pump(): void {
+    while (this.#active < this.limit && this.#queue.length > 0) {
+      const job = this.#queue.shift()!;
+      this.#active++;
+      job()
+        .catch(() => {})
+        .finally(() => {
+          this.#active--;
+          this.#pump();
+        });
+    }
+    if (this.#active === 0 && this.#queue.length === 0 && this.#idle) {
+      const f = this.#idle;
+      this.#idle = null;
+      f();
+    }
+  }
+  drain(): Promise<void> {
+    if (this.#active === 0 && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((r) => (this.#idle = r));
+  }
+}
+
+export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSummary> {
+  const startedAt = new Date();
+  const layer = await resolveSocketLayer(req.socketLayer ?? 'auto');
+  const scope = new ScopeCache(req.scope);
+  const dialer = new NetDialer(scope);
+  const planned = req.targets.size * req.ports.length;
+  for (const w of hostWarnings(req.window ?? 4096, planned)) h.warning?.(w);
+
+  const perHost = new Map<number, PortResult[]>();
+  const keep = (o: PortObservation, r: PortResult): void => {
+    let list = perHost.get(o.hostIndex);
+    if (!list) perHost.set(o.hostIndex, (list = []));
+    list.push(r);
+  };
+  const pool = new Pool(req.bannerConcurrency ?? 128);
+  const bannerOpts = req.banners;
+
+  const onPort = (o: PortObservation): void => {
+    const base = {
+      type: 'port' as const,
+      ip: o.target.ip,
+      ...(o.target.hostname ? { hostname: o.target.hostname } : {}),
+      port: o.port,
+      proto: 'tcp' as const,
+      state: o.state,
+      reason: o.reason,
+      ...(o.rttMs !== undefined ? { rttMs: o.rttMs } : {}),
+    };
+    if (o.state !== 'open') {
+      if (!req.allStates) return;
+      const r: PortResult = base;
+      keep(o, r);
+      h.port(r);
+      return;
+    }
+    if (!bannerOpts) {
+      const r: PortResult = { ...base, service: guessService(o.port, null).service };
+      keep(o, r);
+      h.port(r);
+      return;
+    }
+    pool.submit(async () => {
+      const b = await grabBanner(dialer, o.target.ip, o.port, req.signal ? { ...bannerOpts, signal: req.signal } : bannerOpts);
+      const guess = guessService(o.port, b.bytes);
+      const r: PortResult = {
+        ...base,
+        service: guess.service,
+        ...(b.bytes ? { banner: sanitizeBanner(b.bytes) } : {}),
+      };
+      keep(o, r);
+      h.port(r);
+    });
+  };
+
+  const result = await connectScan({
+    targets: req.targets,
+    ports: req.ports,
+    connector: (done) => new ScopedConnector(createConnector(layer, done), scope),
+    ...(req.order ? { order: req.order } : {}),
+    ...(req.window !== undefined ? { window: req.window } : {}),
+    ...(req.timeout ? { timeout: req.timeout } : {}),
+    ...(req.retries !== undefined ? { retries: req.retries } : {}),
+    ...(req.maxRate !== undefined ? { maxRate: req.maxRate } : {}),
+    ...(req.hostInflight !== undefined ? { hostInflight: req.hostInflight } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
+    onPort,
+    ...(h.progress ? { onProgress: h.progress } : {}),
+  });
+  await pool.drain();
+
+  for (const [name, n] of result.localErrors) {
+    h.warning?.(`${n} local ${name} error(s) during the scan (the window was reduced; no target was judged from them)`);
+  }
+
+  const hosts = [...result.hosts.values()].sort((a, b) => a.hostIndex - b.hostIndex);
+  let hostsUp = 0;
+  for (const t of hosts) {
+    hostsUp++;
+    const ports = (perHost.get(t.hostIndex) ?? []).sort((a, b) => a.port - b.port);
+    const host: HostResult = {
+      type: 'host',
+      ip: t.target.ip,
+      ...(t.target.hostname ? { hostname: t.target.hostname } : {}),
+      state: 'up',
+      reason: t.upReason,
+      open: t.open,
+      closed: t.closed,
+      filtered: Math.max(0, req.ports.length - t.open - t.closed),
+      srttMs: Math.round(t.rtt.srtt * 1000) / 1000,
+    };
+    h.host(host, ports);
+  }
+  const endedAt = new Date();
+  return {
+    type: 'summary',
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationMs: endedAt.getTime() - startedAt.getTime(),
+    hosts: req.targets.size,
+    hostsUp,
+    ports: req.ports.length,
+    probesPlanned: result.planned,
+    probesSent: result.probesSent,
+    retries: result.retries,
+    open: result.open,
+    closed: result.closed,
+    filtered: result.filtered,
+    refusedByScope: result.refusedByScope,
+    interrupted: result.interrupted,
+    engine: { socketLayer: result.socketLayer, windowMax: result.windowMax, windowFinal: result.windowFinal, timeoutMs: result.timeoutMs },
+  };
+}
