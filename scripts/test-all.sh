@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on Debian 12 (as root) and runs all of it:
+# lint, type-check, unit tests, and the integration tests against the project's own lab
+# (network namespaces on 198.18.0.0/15, see lab/README.md). Exit code = the tests' exit code.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+bash scripts/install.sh
+
+# Peers and lab hosts: nmap + ndiff (agreement and XML tests), Samba and impacket (SMB lab hosts),
+# nftables/iproute2 (lab), python3 (lab listeners).
+pkgs=(nmap ndiff samba smbclient python3 python3-impacket nftables iproute2 procps util-linux iputils-ping)
+missing=()
+for p in "${pkgs[@]}"; do
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test-all: apt-get install ${missing[*]}" >&2
+  # keep package scripts from starting smbd/nmbd system-wide: the lab runs its own daemons in namespaces
+  prc=/usr/sbin/policy-rc.d; made=0
+  [ -e $prc ] || { printf '#!/bin/sh\nexit 101\n' >$prc && chmod 755 $prc && made=1; }
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+    { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+  [ $made = 1 ] && rm -f $prc
+fi
+
+# The reference lab beside the project (if any) guards the same range: it must be down first.
+for ref in ../shared/testnet/testnet /work/shared/testnet/testnet; do
+  if [ -x "$ref" ] && ip link show tnbr0 >/dev/null 2>&1; then "$ref" down || true; fi
+done
+
+lab/perisai-lab down >/dev/null 2>&1 || true
+lab/perisai-lab up
+trap 'lab/perisai-lab down >/dev/null 2>&1 || true' EXIT
+
+npm run lint
+npm test
