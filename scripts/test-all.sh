@@ -30,9 +30,10 @@ for ref in ../shared/testnet/testnet /work/shared/testnet/testnet; do
   if [ -x "$ref" ] && ip link show tnbr0 >/dev/null 2>&1; then "$ref" down || true; fi
 done
 
-lab/perisai-lab down >/dev/null 2>&1 || true
+# `up` is idempotent: it leaves a healthy lab alone and rebuilds a broken one.
 lab/perisai-lab up
-trap 'lab/perisai-lab down >/dev/null 2>&1 || true' EXIT
+# PERISAI_LAB_KEEP=1 leaves the lab up afterwards (handy while developing).
+[ "${PERISAI_LAB_KEEP:-0}" = 1 ] || trap 'lab/perisai-lab down >/dev/null 2>&1 || true' EXIT
 
 npm run lint
 npm test
