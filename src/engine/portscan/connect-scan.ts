@@ -19,6 +19,8 @@ import { performance } from 'node:perf_hooks';
 import type { Connector, ConnHandle, ConnectDone } from '../net/connector.js';
 import { classify, E, errnoName } from '../net/errno.js';
 import { RttEstimator, clampTimeout, type TimeoutPolicy } from '../net/rtt.js';
+import { HostTable } from './host-table.js';
+export type { HostTally } from './host-table.js';
 import type { PortReason, PortState, Target } from '../types.js';
 
 export interface IndexedTargets {
@@ -39,16 +41,6 @@ export interface PortObservation {
   readonly rttMs?: number;
   /** The errno behind an unreachable/error result, for evidence. */
   readonly detail?: string;
-}
-
-export interface HostTally {
-  readonly hostIndex: number;
-  readonly target: Target;
-  open: number;
-  closed: number;
-  /** First answer that proved the host is there. */
-  upReason: 'syn-ack' | 'conn-refused';
-  readonly rtt: RttEstimator;
 }
 
 export interface ScanProgress {
@@ -80,8 +72,10 @@ export interface ConnectScanOptions {
   /** File descriptors available to the process (default: read from /proc/self/limits). */
   readonly fdLimit?: number;
   readonly signal?: AbortSignal;
-  /** Every decided port (open, closed and filtered); called synchronously in the hot path. */
+  /** Decided ports; called synchronously in the hot path. */
   readonly onPort: (o: PortObservation) => void;
+  /** Which decided ports reach onPort: 'all' (default) or only 'open' ones (saves an object per probe). */
+  readonly report?: 'all' | 'open';
   readonly onProgress?: (p: ScanProgress) => void;
   readonly progressIntervalMs?: number;
 }
@@ -97,7 +91,8 @@ export interface ConnectScanResult {
   readonly selfConnects: number;
   readonly interrupted: boolean;
   readonly durationMs: number;
-  readonly hosts: ReadonlyMap<number, HostTally>;
+  /** Hosts that answered (SYN-ACK or RST). */
+  readonly hosts: HostTable;
   readonly windowMax: number;
   readonly windowFinal: number;
   readonly timeoutMs: number;
@@ -113,6 +108,15 @@ const EARLY_UNREACH_MS = 2500;
 const UNREACH_RETRIES = 2;
 const UNREACH_BACKOFF_MS = 250;
 const MIN_WINDOW = 32;
+/**
+ * Probes younger than YOUNG_MS are "being answered"; at most YOUNG_CAP of them may be in flight. Probes that
+ * stay unanswered longer (silent space, long paths) stop counting against that cap, so the window opens up to
+ * windowMax where timeouts dominate and stays small where everything answers at once. Measured here
+ * (bed A, loopback): window 256-512 is 15 % faster than 4096, because a big window only queues work in the
+ * kernel and the event loop (performance.md §5.1); bed C needs 4096 (§5.3).
+ */
+const YOUNG_MS = 10;
+const YOUNG_CAP = 512;
 
 interface Pending {
   host: number;
@@ -155,12 +159,15 @@ class ConnectScan {
   readonly hostCap: number;
   windowMax: number;
   window: number;
+  /** Ceiling from event-loop lateness (AIMD); the young-probe gate works below it. */
+  lagCap: number;
 
   // slots: parallel arrays indexed by slot number, plus an intrusive doubly linked list in start order
   readonly handle: (ConnHandle | null)[];
   readonly sHost: Float64Array;
   readonly sPort: Uint16Array;
   readonly sStart: Float64Array;
+  readonly sTarget: (Target | undefined)[];
   readonly sAttempt: Uint8Array;
   readonly sUnreach: Uint8Array;
   readonly next: Int32Array;
@@ -178,8 +185,7 @@ class ConnectScan {
   distinctHostCap = Infinity;
 
   readonly global = new RttEstimator();
-  readonly hosts = new Map<number, HostTally>();
-  readonly targetCache = new Map<number, Target>();
+  readonly hosts = new HostTable();
 
   probesSent = 0;
   retriesSent = 0;
@@ -223,12 +229,14 @@ class ConnectScan {
     // Keep fds for stdio, the output file, the banner pool and libuv's own (§7.1: reserve >= 64).
     const fdCap = Math.max(MIN_WINDOW, fdLimit - Math.max(64, Math.floor(fdLimit * 0.05)) - 256);
     this.windowMax = Math.max(1, Math.min(o.window ?? 4096, fdCap, Math.max(1, this.planned)));
-    this.window = this.windowMax;
+    this.lagCap = this.windowMax;
+    this.window = Math.min(this.windowMax, YOUNG_CAP);
     const n = this.windowMax;
     this.handle = new Array<ConnHandle | null>(n).fill(null);
     this.sHost = new Float64Array(n);
     this.sPort = new Uint16Array(n);
     this.sStart = new Float64Array(n);
+    this.sTarget = new Array<Target | undefined>(n).fill(undefined);
     this.sAttempt = new Uint8Array(n);
     this.sUnreach = new Uint8Array(n);
     this.next = new Int32Array(n).fill(NONE);
@@ -283,16 +291,6 @@ class ConnectScan {
     };
   }
 
-  target(host: number): Target {
-    let t = this.targetCache.get(host);
-    if (t === undefined) {
-      t = this.o.targets.at(host);
-      // Only hosts with probes in flight or pending are cached; cleared when they go idle (see release()).
-      this.targetCache.set(host, t);
-    }
-    return t;
-  }
-
   globalTimeout(): number {
     const g = this.global;
     if (g.samples === 0) return this.policy.initialMs;
@@ -301,8 +299,8 @@ class ConnectScan {
 
   slotTimeout(s: number, tGlobal: number): number {
     let t = tGlobal;
-    const tally = this.hosts.get(this.sHost[s]!);
-    if (tally && tally.rtt.samples > 0) t = Math.max(t, clampTimeout(tally.rtt.rto(), this.policy));
+    const hostRto = this.hosts.rto(this.sHost[s]!);
+    if (hostRto >= 0) t = Math.max(t, clampTimeout(hostRto, this.policy));
     // RFC 6298 §5.5: back off the timer for a retransmission.
     const a = this.sAttempt[s]!;
     if (a > 0) t = Math.min(this.policy.maxMs * 2, t * 2 ** a);
@@ -382,8 +380,9 @@ class ConnectScan {
   }
 
   launch(host: number, port: number, attempt: number, unreach: number): void {
-    const t = this.target(host);
+    const t = this.o.targets.at(host);
     const slot = this.free[--this.freeTop]!;
+    this.sTarget[slot] = t;
     this.sHost[slot] = host;
     this.sPort[slot] = port;
     this.sAttempt[slot] = attempt;
@@ -423,14 +422,13 @@ class ConnectScan {
     this.next[s] = NONE;
     this.prev[s] = NONE;
     this.handle[s] = null;
+    this.sTarget[s] = undefined;
     this.free[this.freeTop++] = s;
     this.inFlight--;
     const host = this.sHost[s]!;
     const c = (this.hostInflight.get(host) ?? 1) - 1;
-    if (c <= 0) {
-      this.hostInflight.delete(host);
-      this.targetCache.delete(host);
-    } else this.hostInflight.set(host, c);
+    if (c <= 0) this.hostInflight.delete(host);
+    else this.hostInflight.set(host, c);
   }
 
   // ------------------------------------------------------------ completion
@@ -448,15 +446,15 @@ class ConnectScan {
     const attempt = this.sAttempt[s]!;
     const unreach = this.sUnreach[s]!;
     const rtt = performance.now() - this.sStart[s]!;
-    const target = this.target(host);
+    const target = this.sTarget[s]!;
     this.release(s);
     switch (classify(status)) {
       case 'open':
-        this.sample(host, target, rtt, 'syn-ack');
+        this.sample(host, rtt, 'syn-ack');
         this.record(host, target, port, 'open', 'syn-ack', rtt);
         return;
       case 'closed':
-        this.sample(host, target, rtt, 'conn-refused');
+        this.sample(host, rtt, 'conn-refused');
         this.record(host, target, port, 'closed', 'conn-refused', rtt);
         return;
       case 'unreachable': {
@@ -476,10 +474,11 @@ class ConnectScan {
         if (status === E.EMFILE || status === E.ENFILE) {
           // the process ran out of descriptors: the window is too big for this machine, permanently
           this.windowMax = Math.max(MIN_WINDOW, Math.min(this.windowMax, this.inFlight - 16));
-          this.window = Math.min(this.window, this.windowMax);
+          this.lagCap = Math.min(this.lagCap, this.windowMax);
         } else {
-          this.window = Math.max(MIN_WINDOW, Math.floor(this.window * 0.7));
+          this.lagCap = Math.max(MIN_WINDOW, Math.floor(this.lagCap * 0.7));
         }
+        this.window = Math.min(this.window, this.lagCap);
         this.requeue(host, port, attempt, unreach, 50);
         return;
       case 'local-policy':
@@ -510,23 +509,19 @@ class ConnectScan {
     this.pending.push({ host, port, attempt, unreach, notBefore: performance.now() + delayMs });
   }
 
-  sample(host: number, target: Target, rtt: number, reason: 'syn-ack' | 'conn-refused'): void {
+  sample(host: number, rtt: number, reason: 'syn-ack' | 'conn-refused'): void {
     this.global.add(rtt);
-    let tally = this.hosts.get(host);
-    if (!tally) {
-      tally = { hostIndex: host, target, open: 0, closed: 0, upReason: reason, rtt: new RttEstimator() };
-      this.hosts.set(host, tally);
-    }
-    tally.rtt.add(rtt);
-    if (reason === 'syn-ack') tally.open++;
-    else tally.closed++;
+    this.hosts.add(host, rtt, reason === 'syn-ack');
   }
 
   record(host: number, target: Target, port: number, state: PortState, reason: PortReason, rttMs?: number, detail?: string): void {
     this.done++;
     if (state === 'open') this.open++;
-    else if (state === 'closed') this.closed++;
-    else this.filtered++;
+    else {
+      if (state === 'closed') this.closed++;
+      else this.filtered++;
+      if (this.o.report === 'open') return;
+    }
     const o: PortObservation =
       rttMs === undefined
         ? detail === undefined
@@ -568,7 +563,7 @@ class ConnectScan {
     const port = this.sPort[s]!;
     const attempt = this.sAttempt[s]!;
     const unreach = this.sUnreach[s]!;
-    const target = this.target(host);
+    const target = this.sTarget[s]!;
     this.release(s);
     if (attempt < this.retries) {
       this.requeue(host, port, attempt + 1, unreach, 0);
@@ -578,14 +573,19 @@ class ConnectScan {
   }
 
   adjustWindow(now: number, tGlobal: number): void {
-    if (now - this.lastAdjust < 100) return;
-    this.lastAdjust = now;
-    // AIMD on loop lateness: a loop late by a quarter of the timeout is about to create false timeouts.
-    if (this.lagEwma > Math.min(50, tGlobal / 4)) {
-      this.window = Math.max(MIN_WINDOW, Math.floor(this.window * 0.7));
-    } else if (this.lagEwma < 10 && this.window < this.windowMax) {
-      this.window = Math.min(this.windowMax, this.window + Math.max(16, this.window >> 3));
+    if (now - this.lastAdjust >= 100) {
+      this.lastAdjust = now;
+      // AIMD on loop lateness: a loop late by a quarter of the timeout is about to create false timeouts.
+      if (this.lagEwma > Math.min(50, tGlobal / 4)) {
+        this.lagCap = Math.max(MIN_WINDOW, Math.floor(this.lagCap * 0.7));
+      } else if (this.lagEwma < 10 && this.lagCap < this.windowMax) {
+        this.lagCap = Math.min(this.windowMax, this.lagCap + Math.max(16, this.lagCap >> 3));
+      }
     }
+    // Young-probe gate: count the probes started in the last YOUNG_MS (the tail of the start-ordered list).
+    let young = 0;
+    for (let s = this.tail; s !== NONE && now - this.sStart[s]! < YOUNG_MS; s = this.prev[s]!) young++;
+    this.window = Math.max(1, Math.min(this.lagCap, this.inFlight - young + YOUNG_CAP));
   }
 
   maybeFinish(): void {

@@ -165,6 +165,7 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
     ...(req.hostInflight !== undefined ? { hostInflight: req.hostInflight } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
     onPort,
+    report: req.allStates ? 'all' : 'open',
     ...(h.progress ? { onProgress: h.progress } : {}),
   });
   await pool.drain();
@@ -173,21 +174,21 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
     h.warning?.(`${n} local ${name} error(s) during the scan (the window was reduced; no target was judged from them)`);
   }
 
-  const hosts = [...result.hosts.values()].sort((a, b) => a.hostIndex - b.hostIndex);
   let hostsUp = 0;
-  for (const t of hosts) {
+  for (const t of result.hosts.sorted()) {
     hostsUp++;
     const ports = (perHost.get(t.hostIndex) ?? []).sort((a, b) => a.port - b.port);
+    const target = req.targets.at(t.hostIndex);
     const host: HostResult = {
       type: 'host',
-      ip: t.target.ip,
-      ...(t.target.hostname ? { hostname: t.target.hostname } : {}),
+      ip: target.ip,
+      ...(target.hostname ? { hostname: target.hostname } : {}),
       state: 'up',
       reason: t.upReason,
       open: t.open,
       closed: t.closed,
       filtered: Math.max(0, req.ports.length - t.open - t.closed),
-      srttMs: Math.round(t.rtt.srtt * 1000) / 1000,
+      srttMs: Math.round(t.srttMs * 1000) / 1000,
     };
     h.host(host, ports);
   }
