@@ -1,0 +1,738 @@
+// Perisai benchmark: Perisai and its peers (nmap, ZMap) side by side on beds A-D, in one run.
+//
+//   npm run bench            (as root; builds first, then runs dist/bench/run.js)
+//
+// Env: BENCH_BEDS=A,B,C,D  BENCH_RUNS (all beds; default 5 for A/B, 3 for C/D)  BENCH_WARMUP (A/B; default 1)
+//      BENCH_NMAP_SLOW_RUNS (nmap's default-timing rows on C/D; default 1)  BENCH_KEEP=1 (leave the beds up)
+//      BENCH_KEEP_OUTPUT=1 (keep the raw tool outputs)  BENCH_PERISAI_VARIANTS=default,w4096,net
+//      BENCH_PERISAI_BIN (path of the CLI's main.js; default dist/src/cli/main.js)  BENCH_RUN_TIMEOUT (s, 600)
+//      BENCH_STATE / BENCH_SEED (passed to beds.sh)
+// See bench/README.md. Every scan runs inside the beds' namespaces (pb-lo, pb-scan); the bench refuses to run
+// a command whose namespace is missing, and only ever targets 127.0.0.1 (in pb-lo) or 198.18.0.0/15.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type BedName = 'A' | 'B' | 'C' | 'D';
+const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D'];
+
+interface BedTruth {
+  ns: string;
+  targets: string;
+  ports: string;
+  probes: number;
+  rtt: string;
+  open: [string, number][];
+  alive?: number;
+  silent?: number;
+  silentPct?: number;
+  rstNet?: string;
+}
+
+interface Truth {
+  seed: number;
+  generated: string;
+  link: { scanIf: string; scanIp: string; tgtMac: string; tunScan: string };
+  beds: Record<BedName, BedTruth>;
+}
+
+type Tool = 'perisai' | 'nmap' | 'zmap';
+type Parser = 'jsonl' | 'gnmap' | 'zmap';
+
+interface Command {
+  id: string;
+  label: string;
+  tool: Tool;
+  argv: string[];
+  outFile: string;
+  parser: Parser;
+  zmapPort?: number;
+  runs: number;
+  warmup: number;
+  na?: string;
+  note?: string;
+}
+
+interface RunRecord {
+  wallS: number;
+  rssKb: number | null;
+  exit: number | string;
+  reported: number;
+  found: number;
+  falseOpen: number;
+  falseExamples: string[];
+  error?: string;
+}
+
+interface CommandResult {
+  id: string;
+  label: string;
+  tool: Tool;
+  argv: string[];
+  na?: string;
+  note?: string;
+  warmup: number;
+  runs: RunRecord[];
+  medianS: number | null;
+  minS: number | null;
+  maxS: number | null;
+  rssMb: number | null;
+  expected: number;
+  foundMin: number | null;
+  foundMax: number | null;
+  falseOpensMax: number | null;
+  recallPct: number | null;
+  precisionPct: number | null;
+  correct: boolean | null;
+}
+
+interface TargetCheck {
+  bed: BedName;
+  source: 'issue' | 'performance.md §6';
+  what: string;
+  measured: string;
+  verdict: 'PASS' | 'MISS' | 'n/a';
+  detail?: string;
+}
+
+interface BedResult {
+  bed: BedName;
+  ns: string;
+  targets: string;
+  ports: string;
+  probes: number;
+  expectedOpen: number;
+  layout: string;
+  commands: CommandResult[];
+  checks: TargetCheck[];
+}
+
+// ---------------------------------------------------------------- paths, env
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function findRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && existsSync(path.join(dir, 'bench', 'beds.sh'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the project root above ${start}`);
+    dir = up;
+  }
+}
+
+const ROOT = findRoot(here);
+const BEDS_SH = path.join(ROOT, 'bench', 'beds.sh');
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+const STATE = process.env['BENCH_STATE'] ?? '/run/perisai-bench';
+const PERISAI_BIN = process.env['BENCH_PERISAI_BIN'] ?? path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+/**
+ * The Node flags the installed `perisai` command runs with (its shebang: `#!/usr/bin/env -S node FLAGS`), so
+ * the bench measures the CLI as users start it, not a bare `node main.js`.
+ */
+function launcherNodeFlags(): string[] {
+  try {
+    const first = readFileSync(PERISAI_BIN, 'utf8').split('\n', 1)[0] ?? '';
+    const m = /^#!\/usr\/bin\/env -S node((?:\s+--[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+    return m?.[1] ? m[1].trim().split(/\s+/) : [];
+  } catch {
+    return [];
+  }
+}
+const RUN_TIMEOUT_S = envInt('BENCH_RUN_TIMEOUT', 600);
+const NMAP_SLOW_RUNS = envInt('BENCH_NMAP_SLOW_RUNS', 1);
+const KEEP = process.env['BENCH_KEEP'] === '1';
+const KEEP_OUTPUT = process.env['BENCH_KEEP_OUTPUT'] === '1';
+
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
+  return n;
+}
+
+function selectedBeds(): BedName[] {
+  const v = process.env['BENCH_BEDS'];
+  if (!v) return [...ALL_BEDS];
+  const out: BedName[] = [];
+  for (const s of v.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean)) {
+    if (!(ALL_BEDS as readonly string[]).includes(s)) throw new Error(`BENCH_BEDS: unknown bed ${s}`);
+    if (!out.includes(s as BedName)) out.push(s as BedName);
+  }
+  return out;
+}
+
+const log = (s: string): void => {
+  process.stderr.write(s + '\n');
+};
+
+// ---------------------------------------------------------------- tools
+
+function sh(cmd: string, args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+function which(cmd: string): boolean {
+  return sh('sh', ['-c', `command -v ${cmd}`]).ok;
+}
+
+/** Install the Debian packages the bench needs, only those that are missing. */
+function ensureTools(): void {
+  const need: [string, string][] = [
+    ['nmap', 'nmap'],
+    ['zmap', 'zmap'],
+    ['/usr/bin/time', 'time'],
+    ['/usr/bin/python3', 'python3'],
+    ['ip', 'iproute2'],
+    ['nft', 'nftables'],
+    ['ss', 'iproute2'],
+  ];
+  const missing = [...new Set(need.filter(([c]) => !(c.startsWith('/') ? existsSync(c) : which(c))).map(([, p]) => p))];
+  if (missing.length === 0) return;
+  log(`bench: installing missing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env });
+  if (r.status !== 0) log('bench: apt-get install failed; rows needing the missing tools will be n/a');
+}
+
+function machineFacts(): Record<string, string> {
+  const first = (r: { ok: boolean; out: string }): string => (r.ok ? (r.out.split('\n')[0] ?? '') : 'n/a');
+  const cpu = os.cpus();
+  let commit = sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
+  if (!commit.ok) commit = { ok: true, out: 'no commit yet' };
+  return {
+    date: new Date().toISOString(),
+    host: os.hostname(),
+    nproc: sh('nproc', []).out || String(cpu.length),
+    cpu: cpu[0]?.model ?? 'unknown',
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    kernel: `${os.type()} ${os.release()}`,
+    os: first(sh('sh', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"'])),
+    node: process.version,
+    nmap: first(sh('nmap', ['--version'])),
+    zmap: first(sh('zmap', ['--version'])),
+    python: first(sh('/usr/bin/python3', ['--version'])),
+    'ulimit -n': sh('sh', ['-c', 'echo "soft $(ulimit -Sn) / hard $(ulimit -Hn)"']).out,
+    'load average at start': os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    perisai: existsSync(PERISAI_BIN) ? `${PERISAI_BIN} (git ${commit.out})` : `not built (${PERISAI_BIN} missing)`,
+  };
+}
+
+// ---------------------------------------------------------------- safety
+
+function ipToInt(ip: string): number {
+  const p = ip.split('.').map(Number);
+  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new Error(`bad IPv4 ${ip}`);
+  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
+}
+
+function cidrRange(cidr: string): [number, number] {
+  const [ip, lenS = '32'] = cidr.split('/');
+  const len = Number(lenS);
+  if (!Number.isInteger(len) || len < 0 || len > 32) throw new Error(`bad CIDR ${cidr}`);
+  const size = 2 ** (32 - len);
+  const base = ipToInt(ip ?? '') - (ipToInt(ip ?? '') % size);
+  return [base, base + size - 1];
+}
+
+/** Only 127.0.0.1 (bed A, private loopback) or 198.18.0.0/15 may ever be a target. */
+function assertAllowedTargets(bed: BedName, t: BedTruth): void {
+  const [lo, hi] = cidrRange(t.targets);
+  const [alo, ahi] = cidrRange('198.18.0.0/15');
+  const loopbackA = bed === 'A' && t.targets === '127.0.0.1' && t.ns === 'pb-lo';
+  if (!loopbackA && !(lo >= alo && hi <= ahi)) throw new Error(`bed ${bed}: target ${t.targets} is outside 198.18.0.0/15; refusing`);
+  if (!['pb-lo', 'pb-scan'].includes(t.ns)) throw new Error(`bed ${bed}: unexpected namespace ${t.ns}; refusing`);
+}
+
+/** The namespace must exist and must not be the one this process runs in. */
+function assertNamespace(ns: string): void {
+  const p = `/run/netns/${ns}`;
+  if (!existsSync(p)) throw new Error(`namespace ${ns} is missing (${p}); refusing to scan from anywhere else`);
+  if (statSync(p).ino === statSync('/proc/self/ns/net').ino) throw new Error(`namespace ${ns} is the bench's own namespace; refusing`);
+}
+
+/** In pb-scan: no default route, and the bed's first target is routed over the bed's own links. */
+function assertScanRoutes(t: BedTruth, link: Truth['link']): void {
+  if (t.ns !== 'pb-scan') return;
+  const def = sh('ip', ['-n', 'pb-scan', 'route', 'show', 'default']);
+  if (!def.ok || def.out !== '') throw new Error(`pb-scan has a default route (${def.out}); refusing`);
+  const first = t.open[0]?.[0];
+  if (!first) return;
+  const r = sh('ip', ['-n', 'pb-scan', 'route', 'get', first]);
+  if (!r.ok || !(r.out.includes(`dev ${link.scanIf}`) || r.out.includes(`dev ${link.tunScan}`)))
+    throw new Error(`pb-scan routes ${first} unexpectedly (${r.out}); refusing`);
+}
+
+// ---------------------------------------------------------------- beds
+
+function beds(action: 'up' | 'down' | 'status'): boolean {
+  const r = spawnSync('bash', [BEDS_SH, action], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_STATE: STATE } });
+  return r.status === 0;
+}
+
+function readTruth(): Truth {
+  return JSON.parse(readFileSync(path.join(STATE, 'truth.json'), 'utf8')) as Truth;
+}
+
+function layoutText(bed: BedName, t: BedTruth): string {
+  switch (bed) {
+    case 'A':
+      return `pb-lo, 127.0.0.1 × ${t.probes} ports, ${t.open.length} listening (accept + close), rest RST`;
+    case 'B':
+      return `pb-scan → veth → pb-tgt, ${t.targets} × ${t.ports}: every address answers, ${t.open.length} listen, rest RST`;
+    default:
+      return `pb-scan → ${bed === 'D' ? 'TUN relay, RTT ~50 ms' : 'veth'} → pb-tgt, ${t.targets} × ${t.ports}: ${t.silent} of ${t.probes} silent (${t.silentPct} %), ${t.rstNet} RST + ${t.open.length} listen`;
+  }
+}
+
+// ---------------------------------------------------------------- commands
+
+let perisaiHelp: string | null | undefined;
+
+function perisaiHelpText(): string | null {
+  if (perisaiHelp !== undefined) return perisaiHelp;
+  const r = spawnSync(process.execPath, [PERISAI_BIN, 'scan', '--help'], { encoding: 'utf8', timeout: 20000 });
+  perisaiHelp = r.status === 0 ? `${r.stdout}${r.stderr}` : null;
+  return perisaiHelp;
+}
+
+function perisaiCommands(bed: BedName, t: BedTruth, work: string, runs: number, warmup: number): Command[] {
+  const variants = (process.env['BENCH_PERISAI_VARIANTS'] ?? 'default,w4096,net').split(',').map((s) => s.trim()).filter(Boolean);
+  const defs: Record<string, { extra: string[]; label: string; need?: string }> = {
+    default: { extra: [], label: 'perisai (defaults)' },
+    w4096: { extra: ['--window', '4096'], label: 'perisai --window 4096', need: '--window' },
+    net: { extra: ['--socket-layer', 'net'], label: 'perisai --socket-layer net', need: '--socket-layer' },
+  };
+  const out: Command[] = [];
+  for (const v of variants) {
+    const d = defs[v];
+    if (!d) throw new Error(`BENCH_PERISAI_VARIANTS: unknown variant ${v} (default, w4096, net)`);
+    const outFile = path.join(work, `${bed}-perisai-${v}.jsonl`);
+    const argv = [process.execPath, ...launcherNodeFlags(), PERISAI_BIN, 'scan', t.targets, '-p', t.ports, '--format', 'jsonl', '-o', outFile,
+      '--no-banners', '--yes', '--quiet', ...d.extra];
+    const cmd: Command = { id: `perisai-${v}`, label: d.label, tool: 'perisai', argv, outFile, parser: 'jsonl', runs, warmup };
+    if (!existsSync(PERISAI_BIN)) cmd.na = `CLI not built (${path.relative(ROOT, PERISAI_BIN)} missing)`;
+    else if (d.need) {
+      const help = perisaiHelpText();
+      if (help !== null && !help.includes(d.need)) cmd.na = `\`scan --help\` has no ${d.need}`;
+    }
+    out.push(cmd);
+  }
+  return out;
+}
+
+function commandsFor(bed: BedName, truth: Truth, work: string): Command[] {
+  const t = truth.beds[bed];
+  const slow = bed === 'C' || bed === 'D';
+  const runs = envInt('BENCH_RUNS', slow ? 3 : 5);
+  const warmup = slow ? 0 : envInt('BENCH_WARMUP', 1);
+  const cmds = perisaiCommands(bed, t, work, runs, warmup);
+  const nmap = (id: string, flags: string[], nRuns: number, note?: string): Command => {
+    const outFile = path.join(work, `${bed}-${id}.gnmap`);
+    const portFlag = t.ports === '1-65535' ? '-p-' : `-p${t.ports}`;
+    const argv = ['nmap', '-n', '-Pn', portFlag, ...flags, t.targets, '-oG', outFile];
+    const c: Command = { id, label: `nmap ${flags.join(' ')}`, tool: 'nmap', argv, outFile, parser: 'gnmap', runs: nRuns, warmup: slow ? 0 : warmup };
+    if (note) c.note = note;
+    return c;
+  };
+  const zmap = (): Command => {
+    const outFile = path.join(work, `${bed}-zmap.txt`);
+    const argv = ['zmap', '-p', t.ports, '-r', '300000', '-c', '1', '-b', path.join(STATE, 'zmap-empty-blacklist'),
+      '-i', truth.link.scanIf, '-S', truth.link.scanIp, '-G', truth.link.tgtMac, '-q', '--disable-syslog', '-o', outFile, t.targets];
+    return { id: 'zmap', label: 'zmap -r 300000 -c 1', tool: 'zmap', argv, outFile, parser: 'zmap', zmapPort: Number(t.ports), runs, warmup,
+      note: 'includes its 1 s cooldown' };
+  };
+  const slowNote = `nmap default-timing rows on C/D: ${NMAP_SLOW_RUNS} run(s) (BENCH_NMAP_SLOW_RUNS)`;
+  switch (bed) {
+    case 'A':
+      cmds.push(nmap('nmap-sT', ['-sT'], runs), nmap('nmap-sS-T4', ['-sS', '-T4'], runs));
+      break;
+    case 'B':
+      cmds.push(nmap('nmap-sT', ['-sT'], runs), nmap('nmap-sS-T4', ['-sS', '-T4'], runs), zmap());
+      break;
+    case 'C':
+    case 'D': {
+      cmds.push(
+        nmap('nmap-sT-T4', ['-sT', '-T4'], NMAP_SLOW_RUNS, slowNote),
+        nmap('nmap-sS-T4', ['-sS', '-T4'], NMAP_SLOW_RUNS, slowNote),
+        nmap('nmap-sT-T4-tuned', ['-sT', '-T4', '--min-hostgroup', '4096', '--min-parallelism', '1024'], runs, 'hand-tuned reference'),
+      );
+      if (bed === 'C') cmds.push(zmap());
+      else
+        cmds.push({ id: 'zmap', label: 'zmap', tool: 'zmap', argv: [], outFile: '', parser: 'zmap', runs: 0, warmup: 0,
+          na: 'ZMap needs an Ethernet link; D runs over TUN (zmap -X: "recv: couldn\'t compile filter")' });
+      break;
+    }
+  }
+  if (!which('zmap')) for (const c of cmds) if (c.tool === 'zmap' && !c.na) c.na = 'zmap not installed';
+  if (!which('nmap')) for (const c of cmds) if (c.tool === 'nmap' && !c.na) c.na = 'nmap not installed';
+  return cmds;
+}
+
+// ---------------------------------------------------------------- running and parsing
+
+let current: { pid: number } | null = null;
+
+function runOnce(ns: string, cmd: Command, work: string): Promise<{ wallS: number; rssKb: number | null; exit: number | string; error?: string }> {
+  assertNamespace(ns);
+  rmSync(cmd.outFile, { force: true });
+  const rssFile = path.join(work, 'rss.txt');
+  rmSync(rssFile, { force: true });
+  const stdout = openSync(path.join(work, `${cmd.id}.stdout`), 'w');
+  const stderrPath = path.join(work, `${cmd.id}.stderr`);
+  const stderr = openSync(stderrPath, 'w');
+  const args = ['netns', 'exec', ns, '/usr/bin/time', '-o', rssFile, '-f', '%M', ...cmd.argv];
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn('ip', args, { stdio: ['ignore', stdout, stderr], detached: true, cwd: work });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }, RUN_TIMEOUT_S * 1000);
+    if (child.pid) current = { pid: child.pid };
+    const done = (exit: number | string, error?: string): void => {
+      clearTimeout(timer);
+      current = null;
+      const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+      closeSync(stdout);
+      closeSync(stderr);
+      let rssKb: number | null = null;
+      if (existsSync(rssFile)) {
+        const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+        const n = Number(lines[lines.length - 1]);
+        if (Number.isFinite(n) && n > 0) rssKb = n;
+      }
+      const r: { wallS: number; rssKb: number | null; exit: number | string; error?: string } = { wallS, rssKb, exit };
+      if (error) r.error = error;
+      else if (timedOut) r.error = `killed after ${RUN_TIMEOUT_S} s`;
+      else if (exit !== 0) {
+        const tail = readFileSync(stderrPath, 'utf8').trim().split('\n').slice(-3).join(' | ');
+        if (tail) r.error = `exit ${exit}: ${tail.slice(0, 300)}`;
+      }
+      resolve(r);
+    };
+    child.on('error', (e) => done('spawn-error', e.message));
+    child.on('exit', (code, signal) => done(code ?? `signal ${signal ?? '?'}`));
+  });
+}
+
+function parseOpen(cmd: Command): { open: Set<string>; problem?: string } {
+  const open = new Set<string>();
+  if (!existsSync(cmd.outFile)) return { open, problem: 'no output file' };
+  const text = readFileSync(cmd.outFile, 'utf8');
+  if (cmd.parser === 'jsonl') {
+    let bad = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const o = JSON.parse(line) as { type?: unknown; state?: unknown; ip?: unknown; port?: unknown };
+        if (o.type === 'port' && o.state === 'open' && typeof o.ip === 'string' && typeof o.port === 'number') open.add(`${o.ip}:${o.port}`);
+      } catch {
+        bad++;
+      }
+    }
+    return bad ? { open, problem: `${bad} unparsable JSONL lines` } : { open };
+  }
+  if (cmd.parser === 'gnmap') {
+    for (const line of text.split('\n')) {
+      const m = /^Host: (\S+) .*\tPorts: ([^\t]*)/.exec(line);
+      if (!m) continue;
+      for (const entry of (m[2] ?? '').split(', ')) {
+        const [port, state] = entry.split('/');
+        if (state === 'open') open.add(`${m[1]}:${port}`);
+      }
+    }
+    return { open };
+  }
+  for (const line of text.split('\n')) if (line.trim()) open.add(`${line.trim()}:${cmd.zmapPort}`);
+  return { open };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function summarize(cmd: Command, runs: RunRecord[], expected: number): CommandResult {
+  const ok = runs.filter((r) => !r.error);
+  const walls = ok.map((r) => r.wallS);
+  const rss = ok.map((r) => r.rssKb).filter((x): x is number => x !== null);
+  const res: CommandResult = {
+    id: cmd.id, label: cmd.label, tool: cmd.tool, argv: cmd.argv, warmup: cmd.warmup, runs, expected,
+    medianS: walls.length ? median(walls) : null,
+    minS: walls.length ? Math.min(...walls) : null,
+    maxS: walls.length ? Math.max(...walls) : null,
+    rssMb: rss.length ? Math.max(...rss) / 1024 : null,
+    foundMin: ok.length ? Math.min(...ok.map((r) => r.found)) : null,
+    foundMax: ok.length ? Math.max(...ok.map((r) => r.found)) : null,
+    falseOpensMax: ok.length ? Math.max(...ok.map((r) => r.falseOpen)) : null,
+    recallPct: null, precisionPct: null, correct: null,
+  };
+  if (cmd.na) res.na = cmd.na;
+  if (cmd.note) res.note = cmd.note;
+  if (ok.length && res.foundMin !== null && res.falseOpensMax !== null) {
+    res.recallPct = (100 * res.foundMin) / expected;
+    const worstPrecision = Math.min(...ok.map((r) => (r.reported ? (100 * r.found) / r.reported : 100)));
+    res.precisionPct = worstPrecision;
+    res.correct = res.foundMin === expected && res.falseOpensMax === 0 && ok.length === runs.length;
+  }
+  return res;
+}
+
+async function runBed(bed: BedName, truth: Truth, work: string): Promise<BedResult> {
+  const t = truth.beds[bed];
+  assertAllowedTargets(bed, t);
+  assertNamespace(t.ns);
+  assertScanRoutes(t, truth.link);
+  const expected = new Set(t.open.map(([ip, port]) => `${ip}:${port}`));
+  const cmds = commandsFor(bed, truth, work);
+  const records = new Map<string, RunRecord[]>(cmds.map((c) => [c.id, []]));
+  const runnable = cmds.filter((c) => !c.na);
+  log(`\n== bed ${bed}: ${layoutText(bed, t)}`);
+  for (const c of cmds) if (c.na) log(`   ${c.label}: n/a (${c.na})`);
+
+  for (const c of runnable) {
+    for (let w = 0; w < c.warmup; w++) {
+      const r = await runOnce(t.ns, c, work);
+      log(`   [${bed} warm-up] ${c.label}: ${r.wallS.toFixed(3)} s${r.error ? ` (${r.error})` : ''}`);
+    }
+  }
+  // interleaved (round robin) so that drift on the shared machine hits every command alike
+  const maxRuns = Math.max(0, ...runnable.map((c) => c.runs));
+  for (let i = 0; i < maxRuns; i++) {
+    for (const c of runnable) {
+      if (i >= c.runs) continue;
+      const r = await runOnce(t.ns, c, work);
+      const { open, problem } = parseOpen(c);
+      let found = 0;
+      const falses: string[] = [];
+      for (const k of open) {
+        if (expected.has(k)) found++;
+        else falses.push(k);
+      }
+      const rec: RunRecord = { wallS: r.wallS, rssKb: r.rssKb, exit: r.exit, reported: open.size, found, falseOpen: falses.length, falseExamples: falses.slice(0, 10) };
+      const err = r.error ?? (problem && open.size === 0 ? problem : undefined);
+      if (err) rec.error = err;
+      records.get(c.id)!.push(rec);
+      log(`   [${bed} ${i + 1}/${c.runs}] ${c.label}: ${r.wallS.toFixed(3)} s, ${r.rssKb ? (r.rssKb / 1024).toFixed(0) : '?'} MB, ` +
+        `${found}/${expected.size} open${falses.length ? `, ${falses.length} FALSE (${falses.slice(0, 3).join(' ')})` : ''}${rec.error ? ` [${rec.error}]` : ''}`);
+    }
+  }
+  const results = cmds.map((c) => summarize(c, records.get(c.id) ?? [], expected.size));
+  return {
+    bed, ns: t.ns, targets: t.targets, ports: t.ports, probes: t.probes, expectedOpen: expected.size,
+    layout: layoutText(bed, t), commands: results, checks: checksFor(bed, results),
+  };
+}
+
+// ---------------------------------------------------------------- targets
+
+function fmtRatio(x: number): string {
+  return x < 0.1 ? `${x.toFixed(4)} (1/${Math.round(1 / x)})` : x.toFixed(2);
+}
+
+function checksFor(bed: BedName, rs: CommandResult[]): TargetCheck[] {
+  const by = (id: string): CommandResult | undefined => rs.find((r) => r.id === id);
+  const checks: TargetCheck[] = [];
+  const ratio = (subj: string, peer: string, max: number, maxText: string, source: TargetCheck['source']): void => {
+    const s = by(subj);
+    const p = by(peer);
+    if (!s || !p) return;
+    const what = `${s.label} / ${p.label} ≤ ${maxText}`;
+    if (s.medianS === null || p.medianS === null) {
+      checks.push({ bed, source, what, measured: '–', verdict: 'n/a', detail: s.na ?? p.na ?? 'no successful runs' });
+      return;
+    }
+    const x = s.medianS / p.medianS;
+    checks.push({ bed, source, what, measured: `${fmtRatio(x)} (${s.medianS.toFixed(3)} s / ${p.medianS.toFixed(3)} s)`, verdict: x <= max ? 'PASS' : 'MISS' });
+  };
+  const correct = (id: string, source: TargetCheck['source']): void => {
+    const s = by(id);
+    if (!s) return;
+    const what = `${s.label}: 100 % recall, 0 false open, every run`;
+    if (s.correct === null) {
+      checks.push({ bed, source, what, measured: '–', verdict: 'n/a', detail: s.na ?? 'no successful runs' });
+      return;
+    }
+    checks.push({ bed, source, what, measured: `${foundText(s)}, ${s.falseOpensMax} false`, verdict: s.correct ? 'PASS' : 'MISS' });
+  };
+  const rss = (id: string, maxMb: number, source: TargetCheck['source']): void => {
+    const s = by(id);
+    if (!s) return;
+    const what = `${s.label}: peak RSS ≤ ${maxMb} MB`;
+    if (s.rssMb === null) {
+      checks.push({ bed, source, what, measured: '–', verdict: 'n/a', detail: s.na ?? 'no RSS' });
+      return;
+    }
+    checks.push({ bed, source, what, measured: `${s.rssMb.toFixed(0)} MB`, verdict: s.rssMb <= maxMb ? 'PASS' : 'MISS' });
+  };
+  const P = 'perisai-default';
+  for (const r of rs) if (r.tool === 'perisai') correct(r.id, 'issue');
+  switch (bed) {
+    case 'A':
+      ratio(P, 'nmap-sT', 0.75, '0.75', 'issue');
+      ratio(P, 'nmap-sS-T4', 2.0, '2.0', 'performance.md §6');
+      ratio('perisai-net', 'nmap-sT', 1.6, '1.6', 'performance.md §6');
+      break;
+    case 'B':
+      ratio(P, 'nmap-sT', 0.9, '0.9', 'issue');
+      ratio(P, 'nmap-sS-T4', 0.6, '0.6', 'issue');
+      ratio(P, 'zmap', 1.5, '1.5', 'performance.md §6');
+      ratio('perisai-net', 'nmap-sS-T4', 1.1, '1.1', 'performance.md §6');
+      break;
+    case 'C':
+    case 'D':
+      ratio(P, 'nmap-sT-T4', 1 / 40, '1/40', 'issue');
+      ratio(P, 'nmap-sS-T4', 1 / 40, '1/40', 'issue');
+      ratio(P, 'zmap', 1.2, '1.2', 'issue');
+      if (bed === 'C') ratio(P, 'nmap-sT-T4-tuned', 1.0, '1.0', 'performance.md §6');
+      break;
+  }
+  const w = by('perisai-w4096') && !by('perisai-w4096')?.na ? 'perisai-w4096' : P;
+  rss(w, 100, 'issue');
+  rss('perisai-net', 160, 'performance.md §6');
+  return checks;
+}
+
+// ---------------------------------------------------------------- output
+
+function foundText(r: CommandResult): string {
+  if (r.foundMin === null || r.foundMax === null) return '–';
+  return r.foundMin === r.foundMax ? `${r.foundMin}/${r.expected}` : `${r.foundMin}–${r.foundMax}/${r.expected}`;
+}
+
+function rowCells(r: CommandResult): string[] {
+  if (r.na) return [r.label, 'n/a', '', '', '', '', '', r.na];
+  const n = r.runs.length;
+  const okRuns = r.runs.filter((x) => !x.error).length;
+  const errs = r.runs.filter((x) => x.error).map((x) => x.error);
+  const notes = [r.note, okRuns < n ? `${n - okRuns} failed: ${errs[0] ?? ''}` : undefined].filter(Boolean).join('; ');
+  return [
+    r.label,
+    r.medianS === null ? '–' : r.medianS.toFixed(3),
+    r.minS === null || r.maxS === null ? '–' : `${r.minS.toFixed(3)}–${r.maxS.toFixed(3)}`,
+    `${okRuns}${r.warmup ? ` (+${r.warmup} warm-up)` : ''}`,
+    r.rssMb === null ? '–' : r.rssMb.toFixed(0),
+    foundText(r),
+    r.falseOpensMax === null ? '–' : String(r.falseOpensMax),
+    notes,
+  ];
+}
+
+const HEAD = ['command', 'median s', 'min–max s', 'runs', 'RSS MB', 'found/expected', 'false open', 'notes'];
+const CHECK_HEAD = ['source', 'target', 'measured', 'verdict'];
+
+function textTable(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ').trimEnd();
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
+}
+
+function mdTable(head: string[], rows: string[][]): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function checkCells(c: TargetCheck): string[] {
+  return [c.source, c.what, c.measured, c.verdict + (c.detail ? ` (${c.detail})` : '')];
+}
+
+function report(facts: Record<string, string>, results: BedResult[], started: Date, finished: Date): { text: string; md: string } {
+  const mins = ((finished.getTime() - started.getTime()) / 60000).toFixed(1);
+  const factRows = Object.entries(facts).map(([k, v]) => [k, v]);
+  let text = `\nPerisai benchmark, ${started.toISOString()} (${mins} min)\n${textTable(['fact', 'value'], factRows)}\n`;
+  let md = `# Perisai benchmark, ${started.toISOString()}\n\nTotal ${mins} min. Medians of interleaved runs; RSS = peak of \`/usr/bin/time %M\` over the runs; ` +
+    `found/expected = open (ip, port) pairs against the bed's ground truth (worst run); false open = max over runs.\n\n` +
+    `${mdTable(['fact', 'value'], factRows)}\n`;
+  for (const b of results) {
+    const rows = b.commands.map(rowCells);
+    const checks = b.checks.map(checkCells);
+    text += `\n== Bed ${b.bed}: ${b.layout}\n${textTable(HEAD, rows)}\n\n${textTable(CHECK_HEAD, checks)}\n`;
+    md += `\n## Bed ${b.bed}\n\n${b.layout}.\n\n${mdTable(HEAD, rows)}\n\n${mdTable(CHECK_HEAD, checks)}\n`;
+  }
+  const all = results.flatMap((b) => b.checks);
+  const count = (v: TargetCheck['verdict']): number => all.filter((c) => c.verdict === v).length;
+  const summary = `Targets: ${count('PASS')} PASS, ${count('MISS')} MISS, ${count('n/a')} n/a.`;
+  const slow = results.some((b) => b.bed === 'C' || b.bed === 'D')
+    ? ` nmap's default-timing rows on C and D ran ${NMAP_SLOW_RUNS} time(s) each (BENCH_NMAP_SLOW_RUNS); they take 1–3 min per run.` : '';
+  text += `\n${summary}${slow}\n`;
+  md += `\n${summary}${slow}\n`;
+  return { text, md };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  if (process.getuid?.() !== 0) {
+    log('bench: must run as root (network namespaces, raw-socket peers)');
+    return 2;
+  }
+  const bedList = selectedBeds();
+  ensureTools();
+  const started = new Date();
+  const facts = machineFacts();
+  if (!existsSync(PERISAI_BIN)) log(`bench: ${PERISAI_BIN} missing, Perisai rows will be n/a (run \`npm run build\`)`);
+
+  let cleaned = false;
+  const cleanup = (): void => {
+    if (cleaned) return;
+    cleaned = true;
+    if (current) {
+      try {
+        process.kill(-current.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    if (!KEEP) beds('down');
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      log(`bench: ${sig}, cleaning up`);
+      cleanup();
+      process.exit(130);
+    });
+  }
+
+  const work = mkdtempSync(path.join(os.tmpdir(), 'perisai-bench-'));
+  const results: BedResult[] = [];
+  try {
+    if (!beds('up')) throw new Error('bench/beds.sh up failed');
+    const truth = readTruth();
+    facts['bed seed'] = String(truth.seed);
+    for (const bed of bedList) results.push(await runBed(bed, truth, work));
+  } finally {
+    cleanup();
+    if (!KEEP_OUTPUT) rmSync(work, { recursive: true, force: true });
+    else log(`bench: raw outputs kept in ${work}`);
+  }
+  const finished = new Date();
+  const { text, md } = report(facts, results, started, finished);
+  process.stdout.write(text);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const base = path.join(RESULTS_DIR, stamp);
+  writeFileSync(`${base}.json`, JSON.stringify({ started: started.toISOString(), finished: finished.toISOString(), facts,
+    config: { beds: bedList, runs: process.env['BENCH_RUNS'] ?? 'default (A/B 5, C/D 3)', nmapSlowRuns: NMAP_SLOW_RUNS,
+      warmup: process.env['BENCH_WARMUP'] ?? '1 (A/B)', perisaiBin: PERISAI_BIN, state: STATE }, beds: results }, null, 1) + '\n');
+  writeFileSync(`${base}.md`, md);
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), base)}.json, .md\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    log(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
