@@ -24,6 +24,7 @@ import { createSink, OUTPUT_FORMATS, type OutputFormat } from '../engine/output/
 import { runScan } from '../engine/runner/scan.js';
 import type { SocketLayer } from '../engine/net/connector.js';
 import { DEFAULT_BANNER_OPTIONS } from '../engine/banner/grab.js';
+import { CheckSelectionError, listCheckMeta, selectChecks } from '../engine/checks/index.js';
 import { createProgressBar } from './progress.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
@@ -50,7 +51,16 @@ export interface ScanCliOptions {
   yes: boolean;
   progress: boolean;
   quiet: boolean;
+  checks: string[];
+  profile?: 'ransomware';
+  checkTimeout: number;
+  checkConcurrency: number;
 }
+
+/** Named scan profiles: a port set plus a check selection. */
+export const PROFILES = {
+  ransomware: { ports: 'ransomware', checks: ['ransomware'] },
+} as const;
 
 function intArg(name: string, min: number, max: number): (v: string) => number {
   return (v: string) => {
@@ -70,10 +80,16 @@ Examples:
   perisai scan -iL hosts.txt --exclude 10.20.5.1 -p 139,445,3389 --format xml -o scan.xml
   perisai scan 10.20.1-3.1-254 -p smb --max-rate 500 --host-inflight 4   (gentle: printers, CCTV)
   perisai scan puskesmas-01.kota.go.id -p all --all-states --format csv -o host.csv
+  perisai scan 10.20.0.0/16 --scope 10.20.0.0/16 --profile ransomware --format jsonl -o exposure.jsonl
+  perisai scan 10.20.5.0/24 -p 445 --checks ms17-010,doublepulsar
 
 Ports: lists and ranges (22,80,1000-2000, -1024, 60000-), all, top:N (nmap's frequency
 ranking, read from the system's nmap-services), and named sets: ransomware (135,137-139,445,
 3389,5985,5986), smb (139,445), rdp (3389), common (our curated list).
+
+Checks (--checks, --profile ransomware): smbv1, smb-signing, ms17-010, doublepulsar, smb-os-eol,
+rdp-exposed, netbios-ns; tags smb, rdp, netbios, ransomware. Verdicts are vulnerable, not-vulnerable or
+unknown (could not be checked: never reported as safe), each with a reason and evidence.
 
 Scope: without --scope/--scope-file only the addresses named on the command line are scanned.
 With a scope, a target outside it refuses the whole scan (exit 3); nothing is sent.
@@ -104,12 +120,23 @@ export function scanCommand(run: (targets: string[], o: ScanCliOptions, argv: st
     .option('--banner-timeout <ms>', 'time budget per open port for the banner', intArg('--banner-timeout', 50, 60_000), DEFAULT_BANNER_OPTIONS.totalMs)
     .addOption(new Option('--socket-layer <layer>', 'socket layer for the port stage').choices(['auto', 'tcp_wrap', 'net']).default('auto'))
     .option('--seed <n>', 'seed of the probe order (repeatable scans)', intArg('--seed', 0, Number.MAX_SAFE_INTEGER))
+    .option('--checks <list>', 'run exposure checks on open SMB/RDP ports: ids, tags or categories (smb, rdp, ransomware, ms17-010, …; repeatable)', collect, [])
+    .addOption(new Option('--profile <name>', 'ransomware = the ransomware port set and every check').choices(Object.keys(PROFILES)))
+    .option('--check-timeout <ms>', 'deadline of each check conversation', intArg('--check-timeout', 100, 120_000), 5000)
+    .option('--check-concurrency <n>', 'hosts checked at once', intArg('--check-concurrency', 1, 4096), 64)
     .option('-y, --yes', 'confirm scans larger than a /16', false)
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
     .option('-q, --quiet', 'no notes or warnings on stderr', false)
     .addHelpText('after', SCAN_EXAMPLES)
     .action(async function (this: Command, targets: string[]) {
-      const code = await run(targets, this.opts<ScanCliOptions>(), process.argv.slice(2));
+      const o = this.opts<ScanCliOptions>();
+      if (o.profile) {
+        const p = PROFILES[o.profile];
+        // a profile fills in what the user did not say; explicit -p / --checks win
+        if (this.getOptionValueSource('ports') === 'default') o.ports = p.ports;
+        if (o.checks.length === 0) o.checks = [...p.checks];
+      }
+      const code = await run(targets, o, process.argv.slice(2));
       process.exitCode = code;
     });
 }
@@ -215,6 +242,17 @@ export async function runScanCommand(targetArgs: string[], o: ScanCliOptions, ar
   if (o.minTimeout > o.timeout) throw usageError(`--min-timeout ${o.minTimeout} is above --timeout ${o.timeout}`);
 
   const ports = parsePorts(o.ports);
+  if (o.checks.length > 0) {
+    try {
+      selectChecks(o.checks);
+    } catch (err) {
+      if (err instanceof CheckSelectionError) {
+        const ids = listCheckMeta().map((m) => m.id);
+        throw usageError(`${err.message}; known checks: ${ids.join(', ')}; tags: smb, rdp, netbios, ransomware`);
+      }
+      throw err;
+    }
+  }
   const targets = await buildTargetSet(tokens, { excludes });
   if (targets.size === 0) throw usageError('the excludes remove every target: nothing to scan');
   const plan = planSize(targets, ports);
@@ -278,11 +316,16 @@ export async function runScanCommand(targetArgs: string[], o: ScanCliOptions, ar
         ...(o.hostInflight !== undefined ? { hostInflight: o.hostInflight } : {}),
         banners: o.banners ? { ...DEFAULT_BANNER_OPTIONS, totalMs: o.bannerTimeout, idleMs: Math.min(DEFAULT_BANNER_OPTIONS.idleMs, Math.floor(o.bannerTimeout / 2)) } : false,
         allStates: o.allStates,
+        ...(o.checks.length > 0 ? { checks: { selectors: o.checks, timeoutMs: o.checkTimeout, concurrency: o.checkConcurrency } } : {}),
         signal: ac.signal,
       },
       {
         port: (r) => sink.port(r),
-        host: (h, p) => sink.host(h, p),
+        host: (h, p, c) => sink.host(h, p, c),
+        stage: (_name, n) => {
+          bar.clear();
+          note(`running checks (${o.checks.join(',')}) on ${n} host(s) with open SMB/RDP ports`);
+        },
         progress: (p) => bar.update(p),
         warning: (m) => {
           bar.clear();
@@ -302,6 +345,7 @@ export async function runScanCommand(targetArgs: string[], o: ScanCliOptions, ar
   const secs = (summary.durationMs / 1000).toFixed(2);
   note(
     `done in ${secs} s: ${summary.hostsUp} host(s) up, ${summary.open} open, ${summary.closed} closed, ${summary.filtered} filtered` +
+      (summary.checks ? `; checks: ${summary.checks.vulnerable} vulnerable, ${summary.checks.notVulnerable} not vulnerable, ${summary.checks.unknown} unknown` : '') +
       `${summary.interrupted ? ' (interrupted)' : ''}${o.output ? `; written to ${o.output}` : ''}`,
   );
   return summary.interrupted ? EXIT.INTERRUPTED : EXIT.OK;

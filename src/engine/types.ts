@@ -2,6 +2,9 @@
 // Reasons use nmap's words (nmap.org/book/output-formats-xml-output.html, <state reason=…>)
 // so the XML output stays importable by tools that know nmap.
 
+import type { NetbiosFacts, OsFacts, RdpFacts, SmbFacts } from './checks/host-facts.js';
+import type { CheckState, Severity } from './checks/types.js';
+
 export type IpFamily = 4 | 6;
 
 /** One address to probe; `hostname` is kept when the user named the host. */
@@ -59,6 +62,30 @@ export interface HostResult {
   readonly filtered: number;
   /** Smoothed RTT over this host's answers, ms. */
   readonly srttMs?: number;
+  /** Host facts from the checks stage (only when checks ran and learned something). */
+  readonly os?: OsFacts;
+  readonly smb?: SmbFacts;
+  readonly rdp?: RdpFacts;
+  readonly netbios?: NetbiosFacts;
+}
+
+/** One check verdict (README "JSONL contract"): vulnerable / not-vulnerable / unknown, always with a reason. */
+export interface CheckLine {
+  readonly type: 'check';
+  readonly ip: string;
+  readonly hostname?: string;
+  /** The port the verdict is about; absent for host-level checks (e.g. smb-signing, smb-os-eol). */
+  readonly port?: number;
+  readonly check: string;
+  readonly state: CheckState;
+  readonly reason: string;
+  /** Stable machine code of the reason, e.g. insuff-server-resources, smb1-disabled, timeout. */
+  readonly reasonCode: string;
+  readonly severity: Severity;
+  /** English title; titleId = Bahasa Indonesia. */
+  readonly title: string;
+  readonly titleId: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
 }
 
 export interface ScanSummary {
@@ -76,6 +103,8 @@ export interface ScanSummary {
   readonly closed: number;
   readonly filtered: number;
   readonly refusedByScope: number;
+  /** Check verdicts by state (absent when no checks ran). */
+  readonly checks?: { readonly run: number; readonly vulnerable: number; readonly notVulnerable: number; readonly unknown: number };
   /** true when the scan was stopped (Ctrl-C, deadline) before every probe completed. */
   readonly interrupted: boolean;
   readonly engine: {

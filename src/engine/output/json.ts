@@ -4,9 +4,9 @@
 // so no single string grows with the scan size (V8 caps strings at ~512 MiB) and the file stays
 // diff- and grep-friendly. Use jsonl for streaming.
 
-import type { HostResult, PortResult, ScanSummary } from '../types.js';
+import type { CheckLine, HostResult, PortResult, ScanSummary } from '../types.js';
 import type { ResultSink, ScanMeta, SinkOptions, TextOut } from './sink.js';
-import { hostRecord, jsonLine, portRecord, shownPorts, summaryRecord } from './sink.js';
+import { checkRecord, hostRecord, jsonLine, portRecord, shownPorts, summaryRecord } from './sink.js';
 
 export class JsonSink implements ResultSink {
   private meta: ScanMeta | undefined;
@@ -25,8 +25,12 @@ export class JsonSink implements ResultSink {
     // Ports are written with their host (host() receives them).
   }
 
-  host(h: HostResult, ports: readonly PortResult[]): void {
-    const rec = { ...hostRecord(h), ports: shownPorts(ports, this.opts.allStates).map(portRecord) };
+  host(h: HostResult, ports: readonly PortResult[], checks?: readonly CheckLine[]): void {
+    const rec = {
+      ...hostRecord(h),
+      ports: shownPorts(ports, this.opts.allStates).map(portRecord),
+      ...(checks && checks.length > 0 ? { checks: checks.map(checkRecord) } : {}),
+    };
     this.hosts.push(jsonLine(rec));
   }
 

@@ -1,6 +1,6 @@
 // The streaming result sink every output format implements, and the helpers they share.
 
-import type { HostResult, PortResult, PortState, ScanSummary } from '../types.js';
+import type { CheckLine, HostResult, PortResult, PortState, ScanSummary } from '../types.js';
 import { guessService, tableServiceName, unescapeBanner } from '../banner/service-rules.js';
 
 /** Where a writer puts its text. The CLI passes a file stream and handles backpressure and flushing. */
@@ -25,7 +25,8 @@ export interface ScanMeta {
 export interface ResultSink {
   begin(meta: ScanMeta): void;
   port(r: PortResult): void;
-  host(h: HostResult, ports: readonly PortResult[]): void;
+  /** `checks`: the host's check verdicts, when the checks stage ran (in check order). */
+  host(h: HostResult, ports: readonly PortResult[], checks?: readonly CheckLine[]): void;
   end(s: ScanSummary): void;
 }
 
@@ -174,6 +175,28 @@ export function hostRecord(h: HostResult): Partial<HostResult> {
     closed: h.closed,
     filtered: h.filtered,
     srttMs: h.srttMs,
+    os: h.os,
+    smb: h.smb,
+    rdp: h.rdp,
+    netbios: h.netbios,
+  };
+  return defined(o);
+}
+
+export function checkRecord(c: CheckLine): Partial<CheckLine> {
+  const o: Complete<CheckLine> = {
+    type: 'check',
+    ip: c.ip,
+    hostname: c.hostname,
+    port: c.port,
+    check: c.check,
+    state: c.state,
+    reason: c.reason,
+    reasonCode: c.reasonCode,
+    severity: c.severity,
+    title: c.title,
+    titleId: c.titleId,
+    evidence: c.evidence,
   };
   return defined(o);
 }
@@ -200,10 +223,11 @@ export function summaryRecord(s: ScanSummary): ScanSummary {
     closed: s.closed,
     filtered: s.filtered,
     refusedByScope: s.refusedByScope,
+    checks: s.checks,
     interrupted: s.interrupted,
     engine: engine as ScanSummary['engine'],
   };
-  return o as ScanSummary;
+  return defined(o) as ScanSummary;
 }
 
 /**

@@ -4,7 +4,8 @@
 // cannot move the cursor, retitle the terminal or reorder what the reader sees.
 /* eslint-disable no-control-regex -- control characters are what these patterns look for */
 
-import type { HostResult, PortResult, PortState, ScanSummary } from '../types.js';
+import type { CheckLine, HostResult, PortResult, PortState, ScanSummary } from '../types.js';
+import { hostScripts } from './scripts.js';
 import type { ResultSink, ScanMeta, SinkOptions, TextOut } from './sink.js';
 import { hiddenGroups, seconds, serviceInfo, shownPorts, versionString } from './sink.js';
 
@@ -57,7 +58,7 @@ export class TableSink implements ResultSink {
     // Ports are printed in their host block (host() receives them).
   }
 
-  host(h: HostResult, ports: readonly PortResult[]): void {
+  host(h: HostResult, ports: readonly PortResult[], checks: readonly CheckLine[] = []): void {
     const ip = terminalSafe(h.ip);
     const name = h.hostname !== undefined && h.hostname !== '' ? `${terminalSafe(h.hostname)} (${ip})` : ip;
     const lines: string[] = ['', this.paint(`Perisai scan report for ${name}`, SGR.bold)];
@@ -102,6 +103,21 @@ export class TableSink implements ResultSink {
           lines.push(`|_banner: ${b.length > BANNER_SNIPPET ? `${b.slice(0, BANNER_SNIPPET - 3)}...` : b}`);
         }
       }
+    }
+    // nmap's "Host script results" block: facts, then one entry per check verdict.
+    const scripts = hostScripts(h, checks);
+    if (scripts.length > 0) {
+      lines.push('', 'Host script results:');
+      scripts.forEach((sc, i) => {
+        const body = sc.output.split('\n').map(terminalSafe);
+        const last = i === scripts.length - 1;
+        lines.push(`| ${sc.id}:`);
+        body.forEach((l, j) => {
+          const color = /^State: VULNERABLE/.test(l) ? SGR.red : /^State: UNKNOWN/.test(l) ? SGR.yellow : undefined;
+          const text = color === undefined ? l : this.paint(l, color);
+          lines.push(`${last && j === body.length - 1 ? '|_' : '|'}   ${text}`);
+        });
+      });
     }
     this.out.write(lines.join('\n') + '\n');
   }

@@ -11,7 +11,8 @@
 // - a port reason nmap does not know (scope-refused) is written as is; reason is CDATA in the DTD.
 /* eslint-disable no-control-regex -- control characters are what these patterns look for */
 
-import type { HostResult, PortResult, ScanSummary } from '../types.js';
+import type { CheckLine, HostResult, PortResult, ScanSummary } from '../types.js';
+import { hostScripts } from './scripts.js';
 import type { ResultSink, ScanMeta, SinkOptions, TextOut } from './sink.js';
 import { addrType, compressPorts, ctimeUtc, hiddenGroups, seconds, serviceInfo, shellJoin, shownPorts } from './sink.js';
 
@@ -130,7 +131,7 @@ export class XmlSink implements ResultSink {
     // Ports are written inside their <host> element (host() receives them).
   }
 
-  host(h: HostResult, ports: readonly PortResult[]): void {
+  host(h: HostResult, ports: readonly PortResult[], checks: readonly CheckLine[] = []): void {
     if (!this.began) throw new Error('XmlSink: begin() must be called before host()');
     const shown = shownPorts(ports, this.opts.allStates);
     const now = (this.opts.clock ?? Date.now)();
@@ -148,6 +149,16 @@ export class XmlSink implements ResultSink {
     }
     for (const p of shown) x += portElement(p);
     x += '</ports>\n';
+    const scripts = hostScripts(h, checks);
+    if (scripts.length > 0) {
+      x += '<hostscript>';
+      for (const sc of scripts) {
+        x += `<script${attrs([['id', sc.id], ['output', sc.output]])}>`;
+        for (const [k, v] of sc.elems) x += `<elem${attrs([['key', k]])}>${xmlEscape(v)}</elem>`;
+        x += '</script>';
+      }
+      x += '</hostscript>\n';
+    }
     x += timesElement(h, ports);
     x += '</host>\n';
     this.out.write(x);

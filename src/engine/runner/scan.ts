@@ -15,7 +15,8 @@ import {
   type PortObservation,
   type ScanProgress,
 } from '../portscan/connect-scan.js';
-import type { HostResult, PortResult, ScanSummary } from '../types.js';
+import type { CheckLine, HostResult, PortResult, ScanSummary } from '../types.js';
+import { runHostChecks, selectChecks, type HostCheckReport } from '../checks/index.js';
 
 export interface ScanRequest {
   readonly targets: IndexedTargets;
@@ -34,12 +35,23 @@ export interface ScanRequest {
   readonly bannerConcurrency?: number;
   /** Report closed and filtered ports too (memory grows with them: the user asked). */
   readonly allStates: boolean;
+  /**
+   * The checks stage: check ids, tags or categories (checks/registry.ts), run on every host that has an open
+   * port one of them is about, in a pool of their own with per-conversation deadlines.
+   */
+  readonly checks?: {
+    readonly selectors: readonly string[];
+    readonly timeoutMs?: number;
+    readonly concurrency?: number;
+  };
   readonly signal?: AbortSignal;
 }
 
 export interface ScanHandlers {
   port(r: PortResult): void;
-  host(h: HostResult, ports: readonly PortResult[]): void;
+  host(h: HostResult, ports: readonly PortResult[], checks: readonly CheckLine[]): void;
+  /** Phases after the port stage, for a user-visible note (e.g. "checking 12 hosts"). */
+  stage?(name: 'checks', hosts: number): void;
   progress?(p: ScanProgress): void;
   warning?(message: string): void;
 }
@@ -107,6 +119,11 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
   const planned = req.targets.size * req.ports.length;
   for (const w of hostWarnings(req.window ?? 4096, planned)) h.warning?.(w);
 
+  // The checks to run and the ports they are about (validated before anything is sent).
+  const selected = req.checks ? selectChecks(req.checks.selectors) : [];
+  const checkPorts = new Set(selected.filter((c) => !c.meta.udp).flatMap((c) => c.meta.ports));
+  /** RST-answered check ports per host: lets a check say "not reachable" instead of "not applicable". */
+  const closedCheckPorts = new Map<number, number[]>();
   const perHost = new Map<number, PortResult[]>();
   const keep = (o: PortObservation, r: PortResult): void => {
     let list = perHost.get(o.hostIndex);
@@ -128,6 +145,11 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
       ...(o.rttMs !== undefined ? { rttMs: o.rttMs } : {}),
     };
     if (o.state !== 'open') {
+      if (o.state === 'closed' && checkPorts.has(o.port)) {
+        const l = closedCheckPorts.get(o.hostIndex);
+        if (l) l.push(o.port);
+        else closedCheckPorts.set(o.hostIndex, [o.port]);
+      }
       if (!req.allStates) return;
       const r: PortResult = base;
       keep(o, r);
@@ -165,7 +187,7 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
     ...(req.hostInflight !== undefined ? { hostInflight: req.hostInflight } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
     onPort,
-    report: req.allStates ? 'all' : 'open',
+    report: req.allStates || checkPorts.size > 0 ? 'all' : 'open',
     ...(h.progress ? { onProgress: h.progress } : {}),
   });
   await pool.drain();
@@ -173,6 +195,36 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
   for (const [name, n] of result.localErrors) {
     h.warning?.(`${n} local ${name} error(s) during the scan (the window was reduced; no target was judged from them)`);
   }
+
+  // ---- checks stage: hosts with an open port some selected check is about
+  const reports = new Map<number, HostCheckReport>();
+  if (selected.length > 0 && !req.signal?.aborted) {
+    const candidates: number[] = [];
+    for (const t of result.hosts.sorted()) {
+      if ((perHost.get(t.hostIndex) ?? []).some((p) => p.state === 'open' && checkPorts.has(p.port))) candidates.push(t.hostIndex);
+    }
+    h.stage?.('checks', candidates.length);
+    const checkPool = new Pool(req.checks?.concurrency ?? 64);
+    for (const hostIndex of candidates) {
+      checkPool.submit(async () => {
+        const target = req.targets.at(hostIndex);
+        const open = (perHost.get(hostIndex) ?? []).filter((p) => p.state === 'open').map((p) => p.port);
+        const report = await runHostChecks({
+          ip: target.ip,
+          openPorts: open,
+          closedPorts: closedCheckPorts.get(hostIndex) ?? [],
+          dialer,
+          scope,
+          checks: req.checks!.selectors,
+          ...(req.checks?.timeoutMs !== undefined ? { timeoutMs: req.checks.timeoutMs } : {}),
+          ...(req.signal ? { signal: req.signal } : {}),
+        });
+        reports.set(hostIndex, report);
+      });
+    }
+    await checkPool.drain();
+  }
+  const checkCounts = { run: 0, vulnerable: 0, notVulnerable: 0, unknown: 0 };
 
   let hostsUp = 0;
   for (const t of result.hosts.sorted()) {
@@ -190,7 +242,36 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
       filtered: Math.max(0, req.ports.length - t.open - t.closed),
       srttMs: Math.round(t.srttMs * 1000) / 1000,
     };
-    h.host(host, ports);
+    const report = reports.get(t.hostIndex);
+    // Checks that could not apply (none of their ports open) did not run: the port lines already say why.
+    const lines: CheckLine[] = (report?.checks ?? []).filter((c) => c.applicable).map((c) => ({
+      type: 'check',
+      ip: target.ip,
+      ...(target.hostname ? { hostname: target.hostname } : {}),
+      ...(c.port !== undefined ? { port: c.port } : {}),
+      check: c.check,
+      state: c.state,
+      reason: c.reason,
+      reasonCode: c.reasonCode,
+      severity: c.severity,
+      title: c.title,
+      titleId: c.titleId,
+      evidence: c.evidence,
+    }));
+    for (const c of lines) {
+      checkCounts.run++;
+      if (c.state === 'vulnerable') checkCounts.vulnerable++;
+      else if (c.state === 'not-vulnerable') checkCounts.notVulnerable++;
+      else checkCounts.unknown++;
+    }
+    const withFacts: HostResult = {
+      ...host,
+      ...(report?.os ? { os: report.os } : {}),
+      ...(report?.smb ? { smb: report.smb } : {}),
+      ...(report?.rdp ? { rdp: report.rdp } : {}),
+      ...(report?.netbios ? { netbios: report.netbios } : {}),
+    };
+    h.host(withFacts, ports, lines);
   }
   const endedAt = new Date();
   return {
@@ -208,7 +289,8 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
     closed: result.closed,
     filtered: result.filtered,
     refusedByScope: result.refusedByScope,
-    interrupted: result.interrupted,
+    ...(selected.length > 0 ? { checks: checkCounts } : {}),
+    interrupted: result.interrupted || (selected.length > 0 && req.signal?.aborted === true),
     engine: { socketLayer: result.socketLayer, windowMax: result.windowMax, windowFinal: result.windowFinal, timeoutMs: result.timeoutMs },
   };
 }
