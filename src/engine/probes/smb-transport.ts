@@ -89,6 +89,23 @@ function frameReader(transport: SmbTransport): FrameReader {
 }
 
 /**
+ * The common start of every SMB probe: open the conversation for a probe's data record `d`, recording the
+ * NetBIOS session attempts on it as they happen (kept even when a later step throws). Returns undefined when
+ * port 139 refused every called name; the caller records where it stopped.
+ */
+export async function openSmbFor(
+  o: Omit<OpenSmbOptions, 'deadline' | 'attempts'>,
+  deadline: number,
+  d: { readonly transport: SmbTransport; netbios?: NetbiosSessionFacts },
+): Promise<SmbConversation | undefined> {
+  const attempts: NetbiosAttempt[] = [];
+  if (d.transport === 'netbios') d.netbios = { attempts };
+  const opened = await openSmb({ dialer: o.dialer, ip: o.ip, port: o.port, deadline, signal: o.signal, calledNames: o.calledNames, attempts });
+  if (opened.netbios) d.netbios = opened.netbios;
+  return opened.smb;
+}
+
+/**
  * Opens an SMB conversation. Throws ProbeError for transport failures (refused, timeout, reset,
  * garbage). On 139, returns `smb: undefined` when the server refused every called name.
  */

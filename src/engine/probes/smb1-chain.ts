@@ -44,7 +44,7 @@ import { decodeDoublePulsarReply, DOUBLEPULSAR_PING_MID, encodeDoublePulsarPingR
 import { decodeNegotiateAnswer } from '../protocols/smb2/multi-protocol.js';
 import { formatSmb2Dialect } from '../protocols/smb2/negotiate.js';
 import { evidenceHex, ProbeError, runProbe, toProbeError, type ProbeOutcome } from './outcome.js';
-import { openSmb, transportForPort, type NetbiosAttempt, type NetbiosSessionFacts, type SmbConversation, type SmbTransport } from './smb-transport.js';
+import { openSmbFor, transportForPort, type NetbiosSessionFacts, type SmbConversation, type SmbTransport } from './smb-transport.js';
 
 export type Smb1Depth = 'negotiate' | 'session' | 'peek' | 'ping';
 const DEPTH_ORDER: Record<Smb1Depth, number> = { negotiate: 0, session: 1, peek: 2, ping: 3 };
@@ -186,11 +186,7 @@ export function runSmb1Chain(o: Smb1ChainOptions): Promise<ProbeOutcome<Smb1Chai
   const data: Smb1ChainData = { port: o.port, transport: transportForPort(o.port), depth: o.depth };
   const deadline = Date.now() + o.timeoutMs;
   return runProbe(data, async (d) => {
-    const attempts: NetbiosAttempt[] = [];
-    if (d.transport === 'netbios') d.netbios = { attempts };
-    const opened = await openSmb({ dialer: o.dialer, ip: o.ip, port: o.port, deadline, signal: o.signal, calledNames: o.calledNames, attempts });
-    if (opened.netbios) d.netbios = opened.netbios;
-    const smb = opened.smb;
+    const smb = await openSmbFor(o, deadline, d);
     if (!smb) {
       d.stoppedAt = 'netbios-session';
       return;

@@ -23,7 +23,7 @@ import { formatSmb2Dialect } from '../protocols/smb2/negotiate.js';
 import { encodeNegTokenInit } from '../protocols/spnego/spnego.js';
 import { ntlmInfoFromBlob, type NtlmInfo } from './ntlm-info.js';
 import { evidenceHex, ProbeError, runProbe, toProbeError, type ProbeOutcome } from './outcome.js';
-import { openSmb, transportForPort, type NetbiosAttempt, type NetbiosSessionFacts, type SmbTransport } from './smb-transport.js';
+import { openSmbFor, transportForPort, type NetbiosSessionFacts, type SmbTransport } from './smb-transport.js';
 
 const FLAGS2 = Smb1Flags2.UNICODE | Smb1Flags2.NT_STATUS | Smb1Flags2.EXTENDED_SECURITY | Smb1Flags2.LONG_NAMES;
 
@@ -81,11 +81,7 @@ export function runSmb1Ntlm(o: Smb1NtlmOptions): Promise<ProbeOutcome<Smb1NtlmDa
   const data: Smb1NtlmData = { port: o.port, transport: transportForPort(o.port) };
   const deadline = Date.now() + o.timeoutMs;
   return runProbe(data, async (d) => {
-    const attempts: NetbiosAttempt[] = [];
-    if (d.transport === 'netbios') d.netbios = { attempts };
-    const opened = await openSmb({ dialer: o.dialer, ip: o.ip, port: o.port, deadline, signal: o.signal, calledNames: o.calledNames, attempts });
-    if (opened.netbios) d.netbios = opened.netbios;
-    const smb = opened.smb;
+    const smb = await openSmbFor(o, deadline, d);
     if (!smb) {
       d.stoppedAt = 'netbios-session';
       return;

@@ -35,7 +35,7 @@ import { decodeSmb2SessionSetupResponse, encodeSmb2SessionSetupRequest } from '.
 import { encodeNegTokenInit } from '../protocols/spnego/spnego.js';
 import { ntlmInfoFromBlob, type NtlmInfo } from './ntlm-info.js';
 import { evidenceHex, ProbeError, runProbe, toProbeError, type ProbeOutcome } from './outcome.js';
-import { openSmb, transportForPort, type NetbiosAttempt, type NetbiosSessionFacts, type SmbTransport } from './smb-transport.js';
+import { openSmbFor, transportForPort, type NetbiosSessionFacts, type SmbTransport } from './smb-transport.js';
 
 /** Capabilities we announce (our verified probe's value, accepted by Samba [L:ns1_probe_negmulti#8]). */
 const CLIENT_CAPABILITIES = 0x7f;
@@ -117,11 +117,7 @@ export function runSmb2Negotiate(o: Smb2ProbeOptions): Promise<ProbeOutcome<Smb2
   const data: Smb2ProbeData = { port: o.port, transport: transportForPort(o.port), offered: dialects.map(formatSmb2Dialect) };
   const deadline = Date.now() + o.timeoutMs;
   return runProbe(data, async (d) => {
-    const attempts: NetbiosAttempt[] = [];
-    if (d.transport === 'netbios') d.netbios = { attempts };
-    const opened = await openSmb({ dialer: o.dialer, ip: o.ip, port: o.port, deadline, signal: o.signal, calledNames: o.calledNames, attempts });
-    if (opened.netbios) d.netbios = opened.netbios;
-    const smb = opened.smb;
+    const smb = await openSmbFor(o, deadline, d);
     if (!smb) {
       d.stoppedAt = 'netbios-session';
       return;
