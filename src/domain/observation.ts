@@ -1,0 +1,220 @@
+// What a scan tells the inventory: the engine's JSONL records (README "JSONL contract"), typed for the
+// store. Port and host lines are the engine's own PortResult/HostResult; the SMB checks add
+//   {"type":"check","ip","port","check":"ms17-010"|"smbv1"|"smb-signing"|"doublepulsar"|"rdp-exposed"|…,
+//    "state":"vulnerable"|"not-vulnerable"|"unknown","reason","evidence":{…}}
+// and host facts `os` {name, build, source, eol?, wannacryRisk?} and `smb` {dialects, smbv1, signing},
+// which may arrive on the host line or as lines of their own ({"type":"os","ip",…} / {"type":"smb",…} /
+// {"type":"fact","ip","fact":"os","value":{…}}). All of them become Observations here.
+//
+// The contract only ever adds fields and record types, so unknown fields are kept where they belong
+// (evidence, fact values) and unknown record types are ignored rather than refused.
+
+import type { HostResult, PortResult, ScanSummary } from '../engine/types.js';
+import { validationError } from './errors.js';
+import { tryParseAddress } from './ip.js';
+
+/** nmap `vulns` library vocabulary (architecture P6); `likely-vulnerable` is reserved for version-only evidence. */
+export const CHECK_STATES = ['vulnerable', 'likely-vulnerable', 'not-vulnerable', 'unknown'] as const;
+export type CheckState = (typeof CHECK_STATES)[number];
+
+export interface OsFact {
+  readonly name: string;
+  readonly build?: string | null;
+  /** Where the OS guess came from: "smb-ntlm", "smb1-negotiate", "banner", "manual" … */
+  readonly source: string;
+  /** Past end of support (no more security updates). */
+  readonly eol?: boolean;
+  /** A Windows version WannaCry spreads to when unpatched (XP … Server 2016 before MS17-010). */
+  readonly wannacryRisk?: boolean;
+}
+
+export interface SmbFact {
+  /** Dialects the server accepted, e.g. ["NT LM 0.12", "2.0.2", "2.1", "3.1.1"]. */
+  readonly dialects: readonly string[];
+  readonly smbv1: boolean;
+  /** "required", "enabled" (offered, not required), "disabled", or what the check reports. */
+  readonly signing: string;
+}
+
+export type PortObservation = PortResult;
+
+export interface HostObservation extends HostResult {
+  readonly mac?: string;
+  readonly netbiosName?: string;
+  readonly dnsName?: string;
+}
+
+export interface CheckObservation {
+  readonly type: 'check';
+  readonly ip: string;
+  /** 0 when the check is not about one port. */
+  readonly port: number;
+  readonly check: string;
+  readonly state: CheckState;
+  readonly reason?: string;
+  readonly evidence?: Readonly<Record<string, unknown>>;
+}
+
+export type FactObservation =
+  | { readonly type: 'fact'; readonly ip: string; readonly fact: 'os'; readonly value: OsFact }
+  | { readonly type: 'fact'; readonly ip: string; readonly fact: 'smb'; readonly value: SmbFact }
+  | { readonly type: 'fact'; readonly ip: string; readonly fact: string; readonly value: Readonly<Record<string, unknown>> };
+
+export type Observation = PortObservation | HostObservation | CheckObservation | FactObservation;
+
+export type JsonlRecord =
+  | { readonly kind: 'observation'; readonly observation: Observation }
+  | { readonly kind: 'summary'; readonly summary: ScanSummary };
+
+const PORT_STATES = new Set(['open', 'closed', 'filtered']);
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function str(o: Record<string, unknown>, k: string): string | undefined {
+  const v = o[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function bad(what: string, o: unknown): never {
+  throw validationError(`observation: ${what} in ${JSON.stringify(o).slice(0, 200)}`, { field: 'observation' });
+}
+
+function ipOf(o: Record<string, unknown>): string {
+  const raw = str(o, 'ip');
+  const a = raw === undefined ? undefined : tryParseAddress(raw);
+  if (a === undefined) bad('"ip" is missing or not an address', o);
+  return a.text;
+}
+
+function portOf(o: Record<string, unknown>, required: boolean): number {
+  const p = o.port;
+  if (p === undefined && !required) return 0;
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 65535) bad('"port" is not 0–65535', o);
+  return p;
+}
+
+export function parseOsFact(v: unknown): OsFact | undefined {
+  const o = obj(v);
+  if (o === undefined || typeof o.name !== 'string') return undefined;
+  const f: { -readonly [K in keyof OsFact]: OsFact[K] } = { name: o.name, source: typeof o.source === 'string' ? o.source : 'unknown' };
+  if (typeof o.build === 'string' || o.build === null) f.build = o.build;
+  if (typeof o.eol === 'boolean') f.eol = o.eol;
+  if (typeof o.wannacryRisk === 'boolean') f.wannacryRisk = o.wannacryRisk;
+  return f;
+}
+
+export function parseSmbFact(v: unknown): SmbFact | undefined {
+  const o = obj(v);
+  if (o === undefined) return undefined;
+  const dialects = Array.isArray(o.dialects) ? o.dialects.filter((d): d is string => typeof d === 'string') : [];
+  const smbv1 = typeof o.smbv1 === 'boolean' ? o.smbv1 : dialects.some((d) => /^(NT LM 0\.12|1\b|smb1)/i.test(d));
+  const signing = typeof o.signing === 'string' ? o.signing : typeof o.signing === 'boolean' ? (o.signing ? 'required' : 'enabled') : 'unknown';
+  return { dialects, smbv1, signing };
+}
+
+function factObservation(ip: string, fact: string, value: unknown, o: unknown): FactObservation {
+  if (fact === 'os') {
+    const v = parseOsFact(value);
+    if (v === undefined) bad('"os" fact needs at least a name', o);
+    return { type: 'fact', ip, fact: 'os', value: v };
+  }
+  if (fact === 'smb') {
+    const v = parseSmbFact(value);
+    if (v === undefined) bad('"smb" fact is not an object', o);
+    return { type: 'fact', ip, fact: 'smb', value: v };
+  }
+  const v = obj(value);
+  if (v === undefined) bad(`"${fact}" fact is not an object`, o);
+  return { type: 'fact', ip, fact, value: v };
+}
+
+/**
+ * Parse one JSONL record (a line or an already-parsed object) into zero or more records: a host line
+ * carrying `os`/`smb` yields the host plus its facts; unknown record types yield nothing.
+ * Throws E_VALIDATION naming the record when a known type is malformed.
+ */
+export function parseJsonlRecord(input: string | unknown): JsonlRecord[] {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      throw validationError(`observation: not JSON: ${input.slice(0, 200)}`, { field: 'observation' });
+    }
+  }
+  const o = obj(value);
+  if (o === undefined) bad('not an object', value);
+  const out: JsonlRecord[] = [];
+  const push = (observation: Observation): void => void out.push({ kind: 'observation', observation });
+  switch (o.type) {
+    case 'port': {
+      const state = str(o, 'state');
+      if (state === undefined || !PORT_STATES.has(state)) bad('"state" must be open, closed or filtered', o);
+      const r: Record<string, unknown> = { ...o, type: 'port', ip: ipOf(o), port: portOf(o, true), proto: 'tcp', state, reason: str(o, 'reason') ?? 'error' };
+      push(r as unknown as PortObservation);
+      break;
+    }
+    case 'host': {
+      const state = str(o, 'state');
+      if (state !== 'up' && state !== 'down') bad('"state" must be up or down', o);
+      const ip = ipOf(o);
+      const { os, smb, ...rest } = o;
+      const host: Record<string, unknown> = {
+        ...rest, type: 'host', ip, state, reason: str(o, 'reason') ?? 'no-response',
+        open: typeof o.open === 'number' ? o.open : 0, closed: typeof o.closed === 'number' ? o.closed : 0,
+        filtered: typeof o.filtered === 'number' ? o.filtered : 0,
+      };
+      push(host as unknown as HostObservation);
+      if (os !== undefined) push(factObservation(ip, 'os', os, o));
+      if (smb !== undefined) push(factObservation(ip, 'smb', smb, o));
+      break;
+    }
+    case 'check': {
+      const check = str(o, 'check');
+      const state = str(o, 'state');
+      if (check === undefined || check.length === 0) bad('"check" is missing', o);
+      if (state === undefined || !(CHECK_STATES as readonly string[]).includes(state)) bad(`"state" must be one of ${CHECK_STATES.join(', ')}`, o);
+      const c: { -readonly [K in keyof CheckObservation]: CheckObservation[K] } = { type: 'check', ip: ipOf(o), port: portOf(o, false), check, state: state as CheckState };
+      const reason = str(o, 'reason');
+      if (reason !== undefined) c.reason = reason;
+      const evidence = obj(o.evidence);
+      if (evidence !== undefined) c.evidence = evidence;
+      push(c);
+      break;
+    }
+    case 'os':
+    case 'smb': {
+      const { type, ip: _ip, ...value } = o;
+      push(factObservation(ipOf(o), type, value, o));
+      break;
+    }
+    case 'fact': {
+      const fact = str(o, 'fact');
+      if (fact === undefined || fact.length === 0) bad('"fact" is missing', o);
+      push(factObservation(ipOf(o), fact, o.value, o));
+      break;
+    }
+    case 'summary':
+      out.push({ kind: 'summary', summary: o as unknown as ScanSummary });
+      break;
+    default:
+      break; // a record type added after this version: ignored (the contract only adds)
+  }
+  return out;
+}
+
+/** The identity key of an observation inside one scan job (the store's idempotency key). */
+export function observationKey(o: Observation): { kind: 'port' | 'host' | 'check' | 'fact'; port: number; key: string } {
+  switch (o.type) {
+    case 'port':
+      return { kind: 'port', port: o.port, key: '' };
+    case 'host':
+      return { kind: 'host', port: 0, key: '' };
+    case 'check':
+      return { kind: 'check', port: o.port, key: o.check };
+    case 'fact':
+      return { kind: 'fact', port: 0, key: o.fact };
+  }
+}

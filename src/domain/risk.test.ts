@@ -1,0 +1,84 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_RISK_RULES, evaluateCondition, factsFromObservations, rateAsset, validateRiskRules } from './risk.js';
+import type { AssetFacts } from './risk.js';
+import type { Observation } from './observation.js';
+import { isPerisaiError } from './errors.js';
+
+const port = (p: number, state: 'open' | 'closed' | 'filtered' = 'open'): Observation => ({ type: 'port', ip: '10.0.0.5', port: p, proto: 'tcp', state, reason: state === 'open' ? 'syn-ack' : state === 'closed' ? 'conn-refused' : 'no-response' });
+const check = (id: string, state: 'vulnerable' | 'not-vulnerable' | 'unknown', p = 445): Observation => ({ type: 'check', ip: '10.0.0.5', port: p, check: id, state });
+const win7: Observation = { type: 'fact', ip: '10.0.0.5', fact: 'os', value: { name: 'Windows 7 Professional 7601 Service Pack 1', source: 'smb-ntlm', eol: true, wannacryRisk: true } };
+const smb1: Observation = { type: 'fact', ip: '10.0.0.5', fact: 'smb', value: { dialects: ['NT LM 0.12', '2.1'], smbv1: true, signing: 'enabled' } };
+
+function rate(obs: Observation[], vantage: AssetFacts['vantage'] = 'internal') {
+  const r = rateAsset(factsFromObservations(obs, vantage));
+  return { rating: r.rating, ids: r.matched.map((m) => m.id) };
+}
+
+describe('risk rules (data)', () => {
+  it('critical: DoublePulsar detected or MS17-010 vulnerable', () => {
+    assert.equal(rate([port(445), check('doublepulsar', 'vulnerable'), check('ms17-010', 'not-vulnerable')]).rating, 'critical');
+    const r = rate([port(445), check('ms17-010', 'vulnerable'), check('doublepulsar', 'not-vulnerable')]);
+    assert.equal(r.rating, 'critical');
+    assert.equal(r.ids[0], 'ms17-010-vulnerable');
+  });
+
+  it('high: SMBv1 on an at-risk Windows version; SMB or RDP reachable from outside the segment', () => {
+    assert.equal(rate([port(445), smb1, win7, check('ms17-010', 'not-vulnerable'), check('doublepulsar', 'not-vulnerable')]).ids[0], 'smbv1-at-risk-windows');
+    const byName: Observation = { type: 'fact', ip: '10.0.0.5', fact: 'os', value: { name: 'Windows Server 2008 R2 Standard 7601', source: 'smb-ntlm' } };
+    assert.equal(rate([port(445), smb1, byName, check('ms17-010', 'not-vulnerable'), check('doublepulsar', 'not-vulnerable')]).rating, 'high', 'OS name pattern as fallback');
+    const fine = [port(445), check('ms17-010', 'not-vulnerable'), check('doublepulsar', 'not-vulnerable')];
+    assert.equal(rate(fine, 'internal').rating, 'low');
+    assert.equal(rate(fine, 'inter-agency').rating, 'high');
+    assert.deepEqual(rate([port(3389)], 'internet').ids, ['rdp-exposed']);
+    assert.equal(rate([port(3389)], 'internal').rating, 'none');
+  });
+
+  it('unknown where the checks could not run — never "safe"', () => {
+    assert.equal(rate([port(445)]).rating, 'unknown', 'no check verdict at all');
+    assert.equal(rate([port(445), check('ms17-010', 'unknown'), check('doublepulsar', 'not-vulnerable')]).rating, 'unknown');
+    assert.equal(rate([port(445), smb1, check('ms17-010', 'unknown'), check('doublepulsar', 'not-vulnerable')]).rating, 'unknown', 'unknown outranks medium');
+    assert.equal(rate([port(445, 'closed')]).rating, 'none');
+  });
+
+  it('merges verdicts across ports: the decisive one wins', () => {
+    const f = factsFromObservations([check('ms17-010', 'unknown', 139), check('ms17-010', 'not-vulnerable', 445)], 'internal');
+    assert.equal(f.checks['ms17-010'], 'not-vulnerable');
+    const g = factsFromObservations([check('ms17-010', 'vulnerable', 139), check('ms17-010', 'not-vulnerable', 445)], 'internal');
+    assert.equal(g.checks['ms17-010'], 'vulnerable');
+  });
+
+  it('every default rule has reasons in Bahasa Indonesia and English, and survives validation as data', () => {
+    const round = validateRiskRules(JSON.parse(JSON.stringify(DEFAULT_RISK_RULES)));
+    assert.deepEqual(round, DEFAULT_RISK_RULES);
+    for (const r of DEFAULT_RISK_RULES) assert.ok(r.reason.id.length > 10 && r.reason.en.length > 10, r.id);
+  });
+
+  it('rejects malformed rule data with the path', () => {
+    const bad = [
+      [{ id: 'x', rating: 'severe', when: { portOpen: [1] }, reason: { id: 'a', en: 'b' } }],
+      [{ id: 'x', rating: 'high', when: { portOpen: [0] }, reason: { id: 'a', en: 'b' } }],
+      [{ id: 'x', rating: 'high', when: { all: [{ check: 'ms17-010', state: ['bad'] }] }, reason: { id: 'a', en: 'b' } }],
+      [{ id: 'x', rating: 'high', when: { fact: 'os.colour', equals: 'red' }, reason: { id: 'a', en: 'b' } }],
+      [{ id: 'x', rating: 'high', when: { fact: 'os.name', matches: '(' }, reason: { id: 'a', en: 'b' } }],
+      [{ id: 'x', rating: 'high', when: { portOpen: [1] }, reason: { en: 'b' } }],
+      [{ id: 'x', rating: 'high', when: { portOpen: [1] }, reason: { id: 'a', en: 'b' } }, { id: 'x', rating: 'low', when: { portOpen: [1] }, reason: { id: 'a', en: 'b' } }],
+      [{ id: 'x', rating: 'high', when: { portOpen: [1], vantage: ['internal'] }, reason: { id: 'a', en: 'b' } }],
+    ];
+    for (const b of bad) assert.throws(() => validateRiskRules(b), (e) => isPerisaiError(e, 'E_VALIDATION'), JSON.stringify(b));
+  });
+
+  it('conditions: not, criticality, dialect lists', () => {
+    const f = factsFromObservations([smb1], 'internal', 'vital');
+    assert.equal(evaluateCondition({ not: { criticality: ['vital'] } }, f), false);
+    assert.equal(evaluateCondition({ fact: 'smb.dialects', equals: 'NT LM 0.12' }, f), true);
+    assert.equal(evaluateCondition({ fact: 'os.eol', equals: true }, f), false, 'a missing fact never matches');
+    // conditions over the findings lifecycle: an accepted MS17-010 finding can be rated by a rule of its own
+    const g = { ...f, findings: { 'ms17-010': 'accepted-risk' as const } };
+    assert.equal(evaluateCondition({ finding: 'ms17-010', status: ['accepted-risk', 'false-positive'] }, g), true);
+    assert.equal(evaluateCondition({ finding: 'doublepulsar', status: ['none'] }, g), true);
+    const rules = validateRiskRules([{ id: 'accepted-critical', rating: 'medium', when: { finding: 'ms17-010', status: ['accepted-risk'] }, reason: { id: 'Risiko diterima', en: 'Risk accepted' } }]);
+    assert.equal(rateAsset(g, rules).rating, 'medium');
+    assert.throws(() => validateRiskRules([{ id: 'x', rating: 'low', when: { finding: 'ms17-010', status: ['closed'] }, reason: { id: 'a', en: 'b' } }]), /status/);
+  });
+});
