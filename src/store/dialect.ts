@@ -1,0 +1,452 @@
+// THE place that knows which database is underneath (architecture P9, after Kysely's own Dialect /
+// DialectAdapter split). Repositories never branch on the dialect; everything that differs goes through
+// the StoreDialect below:
+//
+//   concern            SQLite (better-sqlite3 12, embedded default)      PostgreSQL (pg 8, large sites)
+//   ----------------   ------------------------------------------------  ---------------------------------------
+//   location           sqlite:///abs/path.db, default under a data dir   postgres://user@host:port/db
+//   connection         one connection, Kysely serialises queries         pg.Pool (default 10 connections)
+//   pragmas            WAL, synchronous=NORMAL, foreign_keys=ON,          —
+//                      busy_timeout=5000
+//   transactions       BEGIN IMMEDIATE (take the write lock up front,   BEGIN (READ COMMITTED) + advisory locks
+//                      no SQLITE_BUSY on a read→write upgrade)           for check-then-insert sections
+//   transactional DDL  yes (SQLite has it; Kysely's adapter says no,     yes
+//                      so migrations would not be atomic — overridden)
+//   booleans           integer 0/1                                       boolean
+//   JSON columns       text                                              jsonb (returned as text by our parser)
+//   timestamps         ISO-8601 text (sortable as text)                  timestamptz (returned as ISO text)
+//   int8               numbers                                           numbers (parser refuses > 2^53)
+//   address keys       text, BINARY collation                           text COLLATE "C" (byte order, not locale)
+//   text search        LIKE (ASCII case-insensitive) ESCAPE '\'          ILIKE ESCAPE '\'
+//   JSON array member  EXISTS (SELECT 1 FROM json_each(col) …)           col @> '["x"]'::jsonb
+//   row claiming       plain UPDATE (single writer)                      SELECT … FOR UPDATE SKIP LOCKED
+//   bulk observations  one prepared INSERT run per row inside the        INSERT … SELECT FROM unnest($1::text[], …)
+//                      transaction (~µs per row, no SQL text building)   (10 parameters whatever the batch size)
+//   upsert / ignore    INSERT … ON CONFLICT (…) DO NOTHING / DO UPDATE — same syntax on both (SQLite ≥ 3.24)
+//   RETURNING          supported (SQLite ≥ 3.35) — same on both
+//   errors             SqliteError.code (SQLITE_FULL, SQLITE_CORRUPT …)  SQLSTATE (53100 disk_full, XX001 …)
+//                      → PerisaiError codes, see mapError
+
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { ColumnDataType, DialectAdapter, Expression, RawBuilder, SelectQueryBuilder, SqliteDatabase, SqliteStatement } from 'kysely';
+import { PerisaiError, isPerisaiError, validationError } from '../domain/errors.js';
+import type { Database, Json, SqlBool, Time } from './schema.js';
+
+export type DialectKind = 'sqlite' | 'postgres';
+
+export type StoreLocation = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
+
+/**
+ * Where the embedded database lives when no URL is given: $PERISAI_DATA_DIR, else
+ * $XDG_DATA_HOME/perisai, else ~/.local/share/perisai (XDG Base Directory Specification). A systemd
+ * unit sets PERISAI_DATA_DIR=/var/lib/perisai (StateDirectory=perisai).
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PERISAI_DATA_DIR) return resolve(env.PERISAI_DATA_DIR);
+  if (env.XDG_DATA_HOME) return join(resolve(env.XDG_DATA_HOME), 'perisai');
+  return join(homedir(), '.local', 'share', 'perisai');
+}
+
+/**
+ * Parse a store URL: `sqlite:///abs/path.db` (three slashes: empty host, absolute path), `sqlite:rel.db`
+ * (relative to the working directory), `sqlite::memory:`, `postgres://…` / `postgresql://…`. No URL means
+ * SQLite at <data dir>/perisai.db.
+ */
+export function parseStoreUrl(url: string | undefined, dataDir?: string): StoreLocation {
+  if (url === undefined || url.trim() === '') return { kind: 'sqlite', path: join(dataDir ?? defaultDataDir(), 'perisai.db') };
+  const u = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(u)) return { kind: 'postgres', url: u };
+  if (/^sqlite:/i.test(u)) {
+    let rest = u.slice('sqlite:'.length);
+    if (rest === ':memory:') return { kind: 'sqlite', path: ':memory:' };
+    if (rest.startsWith('//')) {
+      rest = rest.slice(2);
+      if (!rest.startsWith('/')) {
+        throw validationError(`store URL ${JSON.stringify(url)}: use sqlite:///absolute/path.db (three slashes) or sqlite:relative/path.db`, { field: 'url' });
+      }
+    }
+    const path = decodeURIComponent(rest.replace(/[?#].*$/, ''));
+    if (path === '' || path.endsWith('/')) throw validationError(`store URL ${JSON.stringify(url)} names no database file`, { field: 'url' });
+    return { kind: 'sqlite', path: resolve(path) };
+  }
+  throw validationError(`store URL ${JSON.stringify(url)}: expected sqlite:///path/file.db or postgres://…`, { field: 'url' });
+}
+
+/** One observation row as the bulk path writes it (see observation repo). */
+export interface ObservationRow {
+  readonly job_id: string;
+  readonly task_id: string | null;
+  readonly ip: string;
+  readonly kind: string;
+  readonly port: number;
+  readonly key: string;
+  readonly state: string;
+  readonly reason: string | null;
+  readonly data: Json | null;
+  readonly observed_at: Time;
+}
+
+export interface ColumnTypes {
+  readonly bool: ColumnDataType;
+  readonly json: ColumnDataType;
+  readonly time: ColumnDataType;
+  readonly bigint: ColumnDataType;
+  /** Text compared byte-wise (address keys). */
+  readonly key: ColumnDataType | Expression<unknown>;
+}
+
+export interface StoreDialect {
+  readonly kind: DialectKind;
+  readonly db: Kysely<Database>;
+  /** A human-readable location without credentials, for messages. */
+  readonly where: string;
+  readonly types: ColumnTypes;
+  /** Safe number of bound parameters per statement (SQLite: SQLITE_MAX_VARIABLE_NUMBER 32766; PostgreSQL: 65535). */
+  readonly maxParameters: number;
+  /** Whether `autoIncrement` ids need SQLite's AUTOINCREMENT or PostgreSQL's identity. */
+  autoId(): { readonly type: ColumnDataType; readonly identity: 'autoincrement' | 'identity' };
+  bool(v: boolean): SqlBool;
+  fromBool(v: SqlBool | null | undefined): boolean;
+  json(v: unknown): Json;
+  fromJson<T>(v: Json | null | undefined): T | null;
+  time(v: string | Date): Time;
+  /** Case-insensitive substring match, with LIKE wildcards in `needle` taken literally. */
+  textContains(column: string, needle: string): RawBuilder<SqlBool>;
+  /** A JSON array column contains the string `value`. */
+  jsonArrayContains(column: string, value: string): RawBuilder<SqlBool>;
+  /**
+   * Serialise a check-then-write section across processes, inside a transaction: PostgreSQL takes a
+   * transaction-scoped advisory lock; SQLite already holds the single write lock (BEGIN IMMEDIATE).
+   */
+  lock(trx: Kysely<Database>, name: string): Promise<void>;
+  /** Claim rows without waiting on rows other workers hold (PostgreSQL); SQLite has one writer. */
+  skipLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /** Bulk insert observations, ignoring rows whose idempotency key exists; returns rows inserted. Call inside a transaction. */
+  insertObservations(trx: Kysely<Database>, rows: readonly ObservationRow[]): Promise<number>;
+  /**
+   * Periodic maintenance (the scheduler runs it nightly, and after bulk loads): refresh planner
+   * statistics — SQLite `PRAGMA optimize` (SQLite docs recommend it periodically), PostgreSQL
+   * `VACUUM (ANALYZE)` of the busy tables, which also sets the visibility map that index-only scans
+   * (findings counts) rely on. Autovacuum gets there too, eventually.
+   */
+  maintain(db: Kysely<Database>): Promise<void>;
+  /** Translate a driver error into a PerisaiError (non-driver errors are returned unchanged). */
+  mapError(e: unknown, action: string): unknown;
+  close(): Promise<void>;
+}
+
+export interface DialectOptions {
+  /** Extra SQLite pragmas applied after the defaults, e.g. { max_page_count: 5000 } (tests cap the file size). */
+  readonly sqlitePragmas?: Readonly<Record<string, string | number>>;
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function parseJson<T>(v: Json | null | undefined): T | null {
+  return v === null || v === undefined ? null : (JSON.parse(v) as T);
+}
+
+function toTime(v: string | Date): Time {
+  const t = typeof v === 'string' ? Date.parse(v) : v.getTime();
+  if (Number.isNaN(t)) throw validationError(`time ${JSON.stringify(v)} is not ISO-8601`, { field: 'time' });
+  return new Date(t).toISOString();
+}
+
+// ---- SQLite ------------------------------------------------------------------------------------------
+
+const NOOP_STATEMENT: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
+};
+
+/**
+ * What Kysely's SQLite driver talks to: better-sqlite3 with three adjustments.
+ *  - Prepared statements are cached by SQL text (Kysely prepares on every call; preparing is most of
+ *    the cost of a small query).
+ *  - `begin` becomes `begin immediate`: a deferred transaction that reads and then writes can fail at
+ *    once with SQLITE_BUSY when another process (a CLI next to `serve`) writes meanwhile, whatever
+ *    busy_timeout says (SQLite docs, "BEGIN TRANSACTION": deferred transactions and SQLITE_BUSY).
+ *  - `rollback` is skipped when SQLite already rolled the transaction back by itself — it does so on
+ *    SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY and SQLITE_NOMEM ("Response To Errors Within A Transaction")
+ *    — so that the caller sees the original error (disk full) rather than "no transaction is active".
+ */
+class SqliteHandle implements SqliteDatabase {
+  readonly raw: BetterSqlite3.Database;
+  readonly #cache = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(raw: BetterSqlite3.Database) {
+    this.raw = raw;
+  }
+
+  prepare(text: string): SqliteStatement {
+    if (text === 'begin') text = 'begin immediate';
+    else if (text === 'rollback' && !this.raw.inTransaction) return NOOP_STATEMENT;
+    let stmt = this.#cache.get(text);
+    if (stmt === undefined) {
+      stmt = this.raw.prepare(text);
+      if (this.#cache.size >= 500) this.#cache.clear();
+      this.#cache.set(text, stmt);
+    }
+    return stmt as unknown as SqliteStatement;
+  }
+
+  close(): void {
+    this.#cache.clear();
+    this.raw.close();
+  }
+}
+
+/** SQLite does have transactional DDL; with it, Kysely's Migrator runs each batch of migrations atomically. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class PerisaiSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+const SQLITE_STORAGE: Record<string, string> = {
+  SQLITE_FULL: 'the database or disk is full',
+  SQLITE_CORRUPT: 'the database file is corrupt',
+  SQLITE_NOTADB: 'the file is not an SQLite database (or is corrupt)',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+  SQLITE_IOERR: 'an I/O error occurred on the database file',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_PERM: 'permission denied on the database file',
+  SQLITE_BUSY: 'the database is locked by another process for longer than busy_timeout',
+  SQLITE_LOCKED: 'the database table is locked',
+  SQLITE_NOMEM: 'SQLite ran out of memory',
+  SQLITE_PROTOCOL: 'the database locking protocol failed',
+};
+
+function mapSqliteError(e: unknown, action: string, where: string): unknown {
+  if (isPerisaiError(e)) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const message = (e as Error).message;
+  const base = Object.keys(SQLITE_STORAGE).find((k) => code === k || code.startsWith(`${k}_`));
+  if (base !== undefined) {
+    const hint =
+      base === 'SQLITE_FULL' ? ' Free disk space (or raise the size limit) and retry.'
+      : base === 'SQLITE_CORRUPT' || base === 'SQLITE_NOTADB' ? ' Restore the last backup (perisai restore); do not write to this file.'
+      : '';
+    return new PerisaiError(
+      'E_STORAGE',
+      `storage error while ${action}: ${SQLITE_STORAGE[base]} (${code}: ${message}) at ${where}. The transaction was rolled back; data committed before it is intact.${hint}`,
+      { dialect: 'sqlite', driverCode: code, action },
+      { cause: e },
+    );
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT')) {
+    if (/UNIQUE|PRIMARYKEY/.test(code)) return new PerisaiError('E_CONFLICT', `conflict while ${action}: ${message}`, { dialect: 'sqlite', driverCode: code, action }, { cause: e });
+    if (/FOREIGNKEY/.test(code)) return new PerisaiError('E_CONFLICT', `conflict while ${action}: a referenced row is missing or the row is still referenced (${message})`, { dialect: 'sqlite', driverCode: code, action }, { cause: e });
+    return new PerisaiError('E_VALIDATION', `invalid data while ${action}: ${message}`, { dialect: 'sqlite', driverCode: code, action }, { cause: e });
+  }
+  return new PerisaiError('E_STORAGE', `storage error while ${action}: ${message} (${code}) at ${where}`, { dialect: 'sqlite', driverCode: code, action }, { cause: e });
+}
+
+function openSqlite(path: string, opts: DialectOptions): StoreDialect {
+  const where = path;
+  let raw: BetterSqlite3.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    raw = new BetterSqlite3(path, { timeout: 5000 });
+  } catch (e) {
+    throw mapSqliteError(e, 'opening the database', where);
+  }
+  try {
+    // WAL: readers never block the writer and vice versa; synchronous=NORMAL is durable against
+    // application crashes and, in WAL mode, consistent after power loss (SQLite docs "pragma synchronous").
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 5000');
+    for (const [k, v] of Object.entries(opts.sqlitePragmas ?? {})) {
+      if (!/^[a-z_]+$/.test(k) || !/^[A-Za-z0-9_-]+$/.test(String(v))) throw validationError(`sqlite pragma ${k}=${String(v)} is not allowed`, { field: 'sqlitePragmas' });
+      raw.pragma(`${k} = ${String(v)}`);
+    }
+    // A corrupt or foreign file fails here, before any migration touches it.
+    raw.prepare('select count(*) from sqlite_master').get();
+  } catch (e) {
+    raw.close();
+    throw mapSqliteError(e, 'opening the database', where);
+  }
+  const handle = new SqliteHandle(raw);
+  const db = new Kysely<Database>({ dialect: new PerisaiSqliteDialect({ database: handle }) });
+  let insertObs: BetterSqlite3.Statement | undefined;
+  return {
+    kind: 'sqlite',
+    db,
+    where,
+    types: { bool: 'integer', json: 'text', time: 'text', bigint: 'integer', key: 'text' },
+    maxParameters: 32_000,
+    autoId: () => ({ type: 'integer', identity: 'autoincrement' }),
+    bool: (v) => (v ? 1 : 0) as SqlBool,
+    fromBool: (v) => v === true || v === 1,
+    json: (v) => JSON.stringify(v),
+    fromJson: parseJson,
+    time: toTime,
+    textContains: (column, needle) => sql<SqlBool>`${sql.ref(column)} like ${`%${escapeLike(needle)}%`} escape '\\'`,
+    jsonArrayContains: (column, value) => sql<SqlBool>`exists (select 1 from json_each(${sql.ref(column)}) where json_each.value = ${value})`,
+    lock: async () => {},
+    skipLocked: (qb) => qb,
+    insertObservations: async (_trx, rows) => {
+      // Runs on the raw handle: Kysely's SQLite driver has ONE connection and the caller's transaction
+      // holds it (its mutex), so these statements are part of that transaction. Refuse otherwise.
+      if (!raw.inTransaction) throw new Error('insertObservations must run inside a transaction');
+      insertObs ??= raw.prepare(
+        'insert into observations (job_id, task_id, ip, kind, port, key, state, reason, data, observed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (job_id, ip, kind, port, key) do nothing',
+      );
+      let n = 0;
+      for (const r of rows) n += insertObs.run(r.job_id, r.task_id, r.ip, r.kind, r.port, r.key, r.state, r.reason, r.data, r.observed_at).changes;
+      return n;
+    },
+    maintain: async (kdb) => {
+      await sql`pragma optimize=0x10002`.execute(kdb);
+    },
+    mapError: (e, action) => mapSqliteError(e, action, where),
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+// ---- PostgreSQL --------------------------------------------------------------------------------------
+
+const INT8 = 20;
+const JSON_OID = 114;
+const JSONB = 3802;
+const TIMESTAMPTZ = 1184;
+
+function pgTypes(): pg.CustomTypesConfig {
+  const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (v: string) => Date;
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8) {
+        return (v: string) => {
+          const n = Number(v);
+          if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${v} exceeds 2^53`);
+          return n;
+        };
+      }
+      if (oid === JSON_OID || oid === JSONB) return (v: string) => v;
+      if (oid === TIMESTAMPTZ) return (v: string) => parseTimestamptz(v).toISOString();
+      return pg.types.getTypeParser(oid, format ?? 'text');
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+// SQLSTATE classes (PostgreSQL docs, Appendix A "PostgreSQL Error Codes").
+function mapPgError(e: unknown, action: string, where: string): unknown {
+  if (isPerisaiError(e)) return e;
+  const err = e as { code?: unknown; message?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  const storage = (what: string, hint = ''): PerisaiError =>
+    new PerisaiError(
+      'E_STORAGE',
+      `storage error while ${action}: ${what} (${code ?? 'connection'}: ${message}) at ${where}. The transaction was rolled back; data committed before it is intact.${hint}`,
+      { dialect: 'postgres', driverCode: code ?? null, action },
+      { cause: e },
+    );
+  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
+    const cls = code.slice(0, 2);
+    if (code === '23505') return new PerisaiError('E_CONFLICT', `conflict while ${action}: ${message}`, { dialect: 'postgres', driverCode: code, action }, { cause: e });
+    if (code === '23503') return new PerisaiError('E_CONFLICT', `conflict while ${action}: a referenced row is missing or the row is still referenced (${message})`, { dialect: 'postgres', driverCode: code, action }, { cause: e });
+    if (cls === '23' || cls === '22') return new PerisaiError('E_VALIDATION', `invalid data while ${action}: ${message}`, { dialect: 'postgres', driverCode: code, action }, { cause: e });
+    if (code === '40001' || code === '40P01') return new PerisaiError('E_CONFLICT', `concurrent update while ${action}; retry: ${message}`, { dialect: 'postgres', driverCode: code, action }, { cause: e });
+    if (code === '53100') return storage('the database server\'s disk is full', ' Free disk space on the PostgreSQL server and retry.');
+    if (cls === '53') return storage('the database server is out of resources');
+    if (cls === '58') return storage('the database server hit a system or I/O error');
+    if (code === 'XX001' || code === 'XX002') return storage('the database reports corrupt data', ' Restore from backup.');
+    if (cls === '08' || cls === '57' || cls === '28' || code === '3D000') return storage('the database server is unreachable or refused the session');
+    return e; // a programming error (syntax, undefined column …): let it surface as is
+  }
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) return storage('cannot reach the database server');
+  if (/Connection terminated|connection closed|Client has encountered a connection error/i.test(message)) return storage('the connection to the database server was lost');
+  return e;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+function openPostgres(url: string, opts: DialectOptions): StoreDialect {
+  const where = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types: pgTypes() });
+  // An idle client that loses its server emits 'error' on the pool; without a listener Node would crash
+  // the process. The next query on a fresh client fails (or succeeds) on its own and is mapped there.
+  pool.on('error', () => {});
+  // The same for a client that is checked out (inside a transaction) when its server goes away: pg
+  // emits 'error' on the client, and nobody listens there either (Kysely does not). With this listener
+  // the next query on that client fails ("not queryable") and is mapped to E_STORAGE; the pool then
+  // discards the client instead of reusing it.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    where,
+    types: { bool: 'boolean', json: 'jsonb', time: 'timestamptz', bigint: 'bigint', key: sql`text collate "C"` },
+    maxParameters: 60_000,
+    autoId: () => ({ type: 'bigint', identity: 'identity' }),
+    bool: (v) => v,
+    fromBool: (v) => v === true || v === 1,
+    json: (v) => JSON.stringify(v),
+    fromJson: parseJson,
+    time: toTime,
+    textContains: (column, needle) => sql<SqlBool>`${sql.ref(column)} ilike ${`%${escapeLike(needle)}%`} escape '\\'`,
+    jsonArrayContains: (column, value) => sql<SqlBool>`${sql.ref(column)} @> ${JSON.stringify([value])}::jsonb`,
+    lock: async (trx, name) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`perisai:${name}`}))`.execute(trx);
+    },
+    skipLocked: (qb) => qb.forUpdate().skipLocked(),
+    insertObservations: async (trx, rows) => {
+      if (rows.length === 0) return 0;
+      const col = <K extends keyof ObservationRow>(k: K): ObservationRow[K][] => rows.map((r) => r[k]);
+      // unnest() turns one array parameter per column into rows: 10 parameters for any batch size, one
+      // statement text (so one cached plan), no 65,535-parameter limit.
+      const r = await sql`
+        insert into observations (job_id, task_id, ip, kind, port, key, state, reason, data, observed_at)
+        select * from unnest(${col('job_id')}::text[], ${col('task_id')}::text[], ${col('ip')}::text[], ${col('kind')}::text[],
+                             ${col('port')}::int[], ${col('key')}::text[], ${col('state')}::text[], ${col('reason')}::text[],
+                             ${col('data')}::jsonb[], ${col('observed_at')}::timestamptz[])
+        on conflict (job_id, ip, kind, port, key) do nothing`.execute(trx);
+      return Number(r.numAffectedRows ?? 0n);
+    },
+    maintain: async (kdb) => {
+      await sql`vacuum (analyze) findings, finding_events, assets, observations, scan_jobs, scan_tasks, outbox`.execute(kdb);
+    },
+    mapError: (e, action) => mapPgError(e, action, where),
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+export function openDialect(location: StoreLocation, opts: DialectOptions = {}): StoreDialect {
+  return location.kind === 'sqlite' ? openSqlite(location.path, opts) : openPostgres(location.url, opts);
+}

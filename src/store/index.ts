@@ -1,0 +1,16 @@
+// The store's public surface. Callers use createStore() and the repositories; nothing outside this
+// folder touches Kysely or knows the dialect.
+export { createStore } from './store.js';
+export type { Repositories, Store, StoreOptions } from './store.js';
+export { defaultDataDir, parseStoreUrl } from './dialect.js';
+export type { DialectKind, StoreLocation } from './dialect.js';
+export { ALL_AGENCIES, inScope, scopeOf } from './scope.js';
+export type { AgencyScope } from './scope.js';
+export { NetworkOverlapError } from './errors.js';
+export type { NetworkConflict } from './errors.js';
+export type { AgencyListFilter, AgencyPatch } from './repos/agencies.js';
+export type { AssetListFilter, ObservedHost, UpsertedAsset } from './repos/assets.js';
+export type { ApplyScanInput, ApplyScanResult, Finding, FindingFilter, FindingView, StoredFindingEvent } from './repos/findings.js';
+export type { BatchInput, IngestCounts, IngestItem, ProgressMark } from './repos/observations.js';
+export type { OutboxInput, OutboxMessage } from './repos/outbox.js';
+export type { JobProgress } from './repos/scans.js';

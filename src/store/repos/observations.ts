@@ -1,0 +1,244 @@
+// Observations: the raw per-scan facts (port, host, check, fact rows), ingested in batches.
+//
+// Idempotency: each row has the key (job, ip, kind, port, key) — unique — and is inserted with ON
+// CONFLICT DO NOTHING, so a batch delivered twice (at-least-once queues, a worker retried after a crash)
+// stores each observation once; the returned counts say how many were new and how many were repeats.
+// Progress: a batch may carry the task index ranges it completes; they are recorded in the SAME
+// transaction as the rows, so after a crash the stored data and the recorded progress agree exactly.
+// Memory: ingestStream holds at most one batch (default 2,000 observations) whatever the scan size.
+
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { ScanSummary } from '../../engine/types.js';
+import { validationError } from '../../domain/errors.js';
+import { canonicalIp } from '../../domain/ip.js';
+import { observationKey } from '../../domain/observation.js';
+import type { CheckState, Observation } from '../../domain/observation.js';
+import type { IndexRange } from '../../domain/ranges.js';
+import { buildSnapshots } from '../../domain/diff.js';
+import type { HostSnapshot } from '../../domain/diff.js';
+import type { Ctx } from '../context.js';
+import { nowIso, run, tx } from '../context.js';
+import type { ObservationRow, StoreDialect } from '../dialect.js';
+import type { AgencyScope } from '../scope.js';
+import type { ObservationTable } from '../schema.js';
+import { recordTaskProgress, ScanRepo } from './scans.js';
+
+/** Progress marker in an observation stream: these task index ranges are complete. */
+export interface ProgressMark {
+  readonly type: 'progress';
+  readonly done: readonly IndexRange[];
+}
+
+export type IngestItem = Observation | ProgressMark | ScanSummary;
+
+export interface IngestCounts {
+  /** Rows stored by this call. */
+  readonly inserted: number;
+  /** Rows already present (re-delivery): not stored again. */
+  readonly duplicates: number;
+}
+
+export interface BatchInput {
+  readonly jobId: string;
+  readonly taskId?: string;
+  /** The worker's lease owner id; when given, a lost lease refuses the batch (E_CONFLICT). */
+  readonly owner?: string;
+  readonly observations: readonly Observation[];
+  readonly done?: readonly IndexRange[];
+  readonly at?: string;
+}
+
+function compact(o: Record<string, unknown>): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    out[k] = v;
+    n++;
+  }
+  return n === 0 ? null : out;
+}
+
+function toRow(d: StoreDialect, o: Observation, jobId: string, taskId: string | null, at: string): ObservationRow {
+  const k = observationKey(o);
+  let state: string;
+  let reason: string | null = null;
+  let data: Record<string, unknown> | null;
+  switch (o.type) {
+    case 'port': {
+      const { type: _t, ip: _i, port: _p, proto: _pr, state: s, reason: r, ...rest } = o;
+      state = s;
+      reason = r;
+      data = compact(rest);
+      break;
+    }
+    case 'host': {
+      const { type: _t, ip: _i, state: s, reason: r, ...rest } = o;
+      state = s;
+      reason = r;
+      data = compact(rest);
+      break;
+    }
+    case 'check':
+      state = o.state;
+      reason = o.reason ?? null;
+      data = o.evidence === undefined ? null : { ...o.evidence };
+      break;
+    case 'fact':
+      state = '';
+      data = { ...o.value };
+      break;
+  }
+  return { job_id: jobId, task_id: taskId, ip: o.ip, kind: k.kind, port: k.port, key: k.key, state, reason, data: data === null ? null : d.json(data), observed_at: at };
+}
+
+function fromRow(d: StoreDialect, r: Pick<Selectable<ObservationTable>, 'ip' | 'kind' | 'port' | 'key' | 'state' | 'reason' | 'data'>): Observation {
+  const data = d.fromJson<Record<string, unknown>>(r.data) ?? {};
+  switch (r.kind) {
+    case 'port':
+      return { ...data, type: 'port', ip: r.ip, port: r.port, proto: 'tcp', state: r.state, reason: r.reason ?? 'error' } as Observation;
+    case 'host':
+      return { open: 0, closed: 0, filtered: 0, ...data, type: 'host', ip: r.ip, state: r.state, reason: r.reason ?? 'no-response' } as Observation;
+    case 'check':
+      return {
+        type: 'check', ip: r.ip, port: r.port, check: r.key, state: r.state as CheckState,
+        ...(r.reason !== null ? { reason: r.reason } : {}), ...(r.data !== null ? { evidence: data } : {}),
+      };
+    default:
+      return { type: 'fact', ip: r.ip, fact: r.key, value: data } as Observation;
+  }
+}
+
+export class ObservationRepo {
+  readonly #ctx: Ctx;
+  constructor(ctx: Ctx) {
+    this.#ctx = ctx;
+  }
+
+  /** Store one batch (and the task progress it completes) in one transaction. */
+  async ingestBatch(input: BatchInput): Promise<IngestCounts> {
+    const d = this.#ctx.d;
+    const at = input.at !== undefined ? d.time(input.at) : nowIso(this.#ctx);
+    const taskId = input.taskId ?? null;
+    // Normalise addresses so that "2001:DB8::1" and "2001:db8::1" are one key.
+    const rows = input.observations.map((o) => toRow(d, { ...o, ip: canonicalIp(o.ip) } as Observation, input.jobId, taskId, at));
+    if ((input.done?.length ?? 0) > 0 && taskId === null) throw validationError('done ranges need a taskId', { field: 'done' });
+    return tx(this.#ctx, `storing ${rows.length} observations of scan job ${input.jobId}`, async (ctx) => {
+      const inserted = await ctx.d.insertObservations(ctx.db, rows);
+      if (taskId !== null) await recordTaskProgress(ctx.db, ctx.d, taskId, input.jobId, input.done ?? [], input.owner, at);
+      return { inserted, duplicates: rows.length - inserted };
+    });
+  }
+
+  /**
+   * Stream a scan's output into the store with bounded memory: observations are buffered up to
+   * `batchSize` and written with the progress marks that follow them; a summary line is kept on the job.
+   */
+  async ingestStream(input: {
+    jobId: string;
+    taskId?: string;
+    owner?: string;
+    source: AsyncIterable<IngestItem> | Iterable<IngestItem>;
+    batchSize?: number;
+  }): Promise<IngestCounts & { batches: number; summary: ScanSummary | undefined }> {
+    const size = Math.max(1, input.batchSize ?? 2000);
+    let buf: Observation[] = [];
+    let done: IndexRange[] = [];
+    let inserted = 0;
+    let duplicates = 0;
+    let batches = 0;
+    let summary: ScanSummary | undefined;
+    const flush = async (): Promise<void> => {
+      if (buf.length === 0 && done.length === 0) return;
+      const r = await this.ingestBatch({
+        jobId: input.jobId, observations: buf, done,
+        ...(input.taskId !== undefined ? { taskId: input.taskId } : {}), ...(input.owner !== undefined ? { owner: input.owner } : {}),
+      });
+      inserted += r.inserted;
+      duplicates += r.duplicates;
+      batches++;
+      buf = [];
+      done = [];
+    };
+    for await (const item of input.source) {
+      if (item.type === 'progress') {
+        done.push(...item.done);
+        // Progress is only durable together with the observations before it; flush when enough piled up.
+        if (buf.length >= size) await flush();
+      } else if (item.type === 'summary') {
+        summary = item;
+      } else {
+        buf.push(item);
+        if (buf.length >= size) await flush();
+      }
+    }
+    await flush();
+    if (summary !== undefined) {
+      const s = summary;
+      await tx(this.#ctx, 'storing a scan summary', (ctx) => ctx.db.updateTable('scan_jobs').set({ summary: ctx.d.json(s) }).where('id', '=', input.jobId).execute());
+    }
+    return { inserted, duplicates, batches, summary };
+  }
+
+  async count(scope: AgencyScope, jobId: string, filter: { kind?: 'port' | 'host' | 'check' | 'fact' } = {}): Promise<number> {
+    await new ScanRepo(this.#ctx).getJob(scope, jobId);
+    const r = await run(this.#ctx, 'counting observations', (db) => {
+      let q = db.selectFrom('observations').select((eb) => eb.fn.countAll<number>().as('n')).where('job_id', '=', jobId);
+      if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
+      return q.executeTakeFirstOrThrow();
+    });
+    return Number(r.n);
+  }
+
+  /** Observations of one job (optionally one host), ordered by host then kind, port, key. */
+  async list(scope: AgencyScope, jobId: string, filter: { ip?: string; kind?: 'port' | 'host' | 'check' | 'fact'; limit?: number } = {}): Promise<Observation[]> {
+    await new ScanRepo(this.#ctx).getJob(scope, jobId);
+    const d = this.#ctx.d;
+    const rows = await run(this.#ctx, 'listing observations', (db) => {
+      let q = db.selectFrom('observations').select(['ip', 'kind', 'port', 'key', 'state', 'reason', 'data']).where('job_id', '=', jobId);
+      if (filter.ip !== undefined) q = q.where('ip', '=', canonicalIp(filter.ip));
+      if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
+      return q.orderBy('ip').orderBy('kind').orderBy('port').orderBy('key').limit(Math.min(filter.limit ?? 10_000, 100_000)).execute();
+    });
+    return rows.map((r) => fromRow(d, r));
+  }
+
+  /**
+   * Every observation of a job, grouped by host, streamed in pages along the idempotency index (keyset
+   * pagination on (ip, kind, port, key)), so a /16 never has to fit in memory at once.
+   */
+  async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000): AsyncGenerator<{ ip: string; observations: Observation[] }> {
+    await new ScanRepo(this.#ctx).getJob(scope, jobId);
+    const d = this.#ctx.d;
+    let last: { ip: string; kind: string; port: number; key: string } | undefined;
+    let cur: { ip: string; observations: Observation[] } | undefined;
+    for (;;) {
+      const after = last;
+      const rows = await run(this.#ctx, 'reading observations', (db) => {
+        let q = db.selectFrom('observations').select(['ip', 'kind', 'port', 'key', 'state', 'reason', 'data']).where('job_id', '=', jobId);
+        if (after !== undefined) q = q.where(sql<boolean>`(ip, kind, port, key) > (${after.ip}, ${after.kind}, ${after.port}, ${after.key})`);
+        return q.orderBy('ip').orderBy('kind').orderBy('port').orderBy('key').limit(pageSize).execute();
+      });
+      for (const r of rows) {
+        if (cur !== undefined && cur.ip !== r.ip) {
+          yield cur;
+          cur = undefined;
+        }
+        cur ??= { ip: r.ip, observations: [] };
+        cur.observations.push(fromRow(d, r));
+      }
+      if (rows.length < pageSize) break;
+      const l = rows[rows.length - 1]!;
+      last = { ip: l.ip, kind: l.kind, port: l.port, key: l.key };
+    }
+    if (cur !== undefined) yield cur;
+  }
+
+  /** Per-host snapshot of a job, for change detection (domain/diff.ts). */
+  async snapshot(scope: AgencyScope, jobId: string): Promise<HostSnapshot[]> {
+    const out: HostSnapshot[] = [];
+    for await (const h of this.byHost(scope, jobId)) out.push(...buildSnapshots(h.observations));
+    return out;
+  }
+}

@@ -1,0 +1,227 @@
+// The Kysely `Database` interface: every table as the driver returns it, identical on both dialects
+// because dialect.ts normalises what differs (see there):
+//   Time  — ISO-8601 UTC text with milliseconds ("2025-06-02T01:00:00.000Z"). SQLite stores that text
+//           (so text order = time order); PostgreSQL stores timestamptz and its parser returns the same text.
+//   Json  — JSON text. SQLite stores text; PostgreSQL stores jsonb and its parser returns the text.
+//   SqlBool — SQLite has no boolean (0/1); PostgreSQL has. Always go through dialect.bool()/fromBool().
+//   int8 columns come back as JS numbers on both (PostgreSQL's parser refuses values beyond 2^53).
+
+import type { Generated, SqlBool } from 'kysely';
+
+export type { SqlBool };
+
+export type Time = string;
+export type Json = string;
+
+export interface AgencyTable {
+  id: string;
+  parent_id: string | null;
+  kind: string;
+  code: string;
+  name: string;
+  notes: string | null;
+  retired_at: Time | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface ContactTable {
+  id: string;
+  agency_id: string;
+  name: string;
+  role: string;
+  email: string | null;
+  phone: string | null;
+  whatsapp: string | null;
+  is_primary: SqlBool;
+  created_at: Time;
+}
+
+export interface NetworkTable {
+  id: string;
+  agency_id: string;
+  cidr: string;
+  family: number;
+  /** addressKey() of the first and last address: text range comparisons find overlaps on both dialects. */
+  start_key: string;
+  end_key: string;
+  label: string | null;
+  zone: string | null;
+  authorised_by: string;
+  authorised_at: Time;
+  authorisation_ref: string | null;
+  created_at: Time;
+}
+
+export interface ScanWindowTable {
+  id: string;
+  agency_id: string;
+  position: number;
+  mode: string;
+  /** ISO weekdays as "1,2,3,4,5,6". */
+  days: string;
+  start_time: string;
+  end_time: string;
+  time_zone: string;
+  note: string | null;
+}
+
+export interface AssetTable {
+  id: string;
+  agency_id: string;
+  network_id: string | null;
+  ip: string;
+  ip_key: string;
+  mac: string | null;
+  netbios_name: string | null;
+  dns_name: string | null;
+  os: Json | null;
+  smb: Json | null;
+  criticality: string;
+  owner: string | null;
+  tags: Json;
+  outside_control: SqlBool;
+  responsible_party: string | null;
+  risk_rating: string | null;
+  risk_reasons: Json | null;
+  first_seen: Time;
+  last_seen: Time;
+  last_job_id: string | null;
+  retired_at: Time | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface ScanJobTable {
+  id: string;
+  agency_id: string;
+  network_id: string | null;
+  schedule_id: string | null;
+  profile: string;
+  targets: Json;
+  ports: Json;
+  vantage: string;
+  zone: string | null;
+  seed: string;
+  requested_by: string;
+  status: string;
+  planned: number;
+  created_at: Time;
+  started_at: Time | null;
+  finished_at: Time | null;
+  error: string | null;
+  summary: Json | null;
+}
+
+export interface ScanTaskTable {
+  id: string;
+  job_id: string;
+  seq: number;
+  zone: string | null;
+  range_start: number;
+  range_end: number;
+  /** Merged [start, end) index ranges already done (domain/ranges.ts). */
+  done_ranges: Json;
+  done_count: number;
+  status: string;
+  attempt: number;
+  lease_owner: string | null;
+  lease_expires_at: Time | null;
+  error: string | null;
+  updated_at: Time;
+}
+
+export interface ObservationTable {
+  id: Generated<number>;
+  job_id: string;
+  task_id: string | null;
+  ip: string;
+  kind: string;
+  /** 0 when not about a port (host lines, facts, host-level checks): the idempotency key has no NULLs. */
+  port: number;
+  /** check id for checks, fact name for facts, '' otherwise. */
+  key: string;
+  state: string;
+  reason: string | null;
+  data: Json | null;
+  observed_at: Time;
+}
+
+export interface FindingTable {
+  id: string;
+  fingerprint: string;
+  agency_id: string;
+  asset_id: string;
+  rule_id: string;
+  port: number;
+  title: Json;
+  severity: string;
+  severity_rank: number;
+  status: string;
+  first_seen: Time;
+  last_seen: Time;
+  times_seen: number;
+  resolved_at: Time | null;
+  reopen_count: number;
+  exception_kind: string | null;
+  exception_reason: string | null;
+  exception_by: string | null;
+  exception_at: Time | null;
+  exception_expires_at: Time | null;
+  evidence: Json | null;
+  last_job_id: string | null;
+  /** Optimistic concurrency: every update bumps it and requires the version it read. */
+  version: number;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface FindingTallyTable {
+  agency_id: string;
+  status: string;
+  severity_rank: number;
+  n: number;
+}
+
+export interface FindingEventTable {
+  id: Generated<number>;
+  finding_id: string;
+  agency_id: string;
+  at: Time;
+  from_status: string | null;
+  to_status: string;
+  cause: string;
+  job_id: string | null;
+  actor: string | null;
+  reason: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  /** Unique: the same change enqueued twice (a re-applied scan) is stored once. */
+  dedup_key: string;
+  agency_id: string | null;
+  payload: Json;
+  created_at: Time;
+  available_at: Time;
+  attempts: number;
+  locked_until: Time | null;
+  delivered_at: Time | null;
+  last_error: string | null;
+}
+
+export interface Database {
+  agencies: AgencyTable;
+  contacts: ContactTable;
+  networks: NetworkTable;
+  scan_windows: ScanWindowTable;
+  assets: AssetTable;
+  scan_jobs: ScanJobTable;
+  scan_tasks: ScanTaskTable;
+  observations: ObservationTable;
+  findings: FindingTable;
+  finding_tallies: FindingTallyTable;
+  finding_events: FindingEventTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,117 @@
+// createStore: open the database named by a URL, run pending migrations, and hand out the repositories.
+//
+//   const store = await createStore({ url: 'sqlite:///var/lib/perisai/perisai.db' });
+//   const store = await createStore({ url: 'postgres://perisai@db.kota.go.id/perisai' });
+//   await store.transaction(async (tx) => { … tx.findings.applyScan(…) … tx.outbox.enqueue(…) … });
+//
+// Every repository method is atomic on its own; Store.transaction groups several into one.
+
+import type { Kysely } from 'kysely';
+import { PerisaiError } from '../domain/errors.js';
+import type { Ctx } from './context.js';
+import type { DialectKind, DialectOptions, StoreDialect } from './dialect.js';
+import { openDialect, parseStoreUrl } from './dialect.js';
+import { migrateToLatest, migrator } from './migrations.js';
+import type { Database } from './schema.js';
+import { AgencyRepo } from './repos/agencies.js';
+import { AssetRepo } from './repos/assets.js';
+import { ContactRepo } from './repos/contacts.js';
+import { FindingRepo } from './repos/findings.js';
+import { NetworkRepo } from './repos/networks.js';
+import { ObservationRepo } from './repos/observations.js';
+import { OutboxRepo } from './repos/outbox.js';
+import { ScanRepo } from './repos/scans.js';
+
+export interface StoreOptions extends DialectOptions {
+  /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
+  readonly url?: string;
+  /** Data directory for the default SQLite file (default: $PERISAI_DATA_DIR, XDG data home). */
+  readonly dataDir?: string;
+  /** Run pending migrations on open (default true). */
+  readonly migrate?: boolean;
+  /** The clock every repository uses for timestamps (tests pin it). */
+  readonly clock?: () => Date;
+}
+
+export interface Repositories {
+  readonly agencies: AgencyRepo;
+  readonly contacts: ContactRepo;
+  readonly networks: NetworkRepo;
+  readonly assets: AssetRepo;
+  readonly scans: ScanRepo;
+  readonly observations: ObservationRepo;
+  readonly findings: FindingRepo;
+  readonly outbox: OutboxRepo;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: DialectKind;
+  /** Where the data is (path or URL without password). */
+  readonly location: string;
+  /** Run `fn` in one transaction; repositories on `tx` join it. Rolled back entirely if `fn` throws. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Refresh planner statistics (nightly, and after bulk loads); see StoreDialect.maintain. */
+  maintain(): Promise<void>;
+  /** Applied and pending migrations. */
+  migrations(): Promise<{ name: string; executedAt: string | null }[]>;
+  close(): Promise<void>;
+}
+
+function repositories(ctx: Ctx): Repositories {
+  return {
+    agencies: new AgencyRepo(ctx),
+    contacts: new ContactRepo(ctx),
+    networks: new NetworkRepo(ctx),
+    assets: new AssetRepo(ctx),
+    scans: new ScanRepo(ctx),
+    observations: new ObservationRepo(ctx),
+    findings: new FindingRepo(ctx),
+    outbox: new OutboxRepo(ctx),
+  };
+}
+
+export async function createStore(opts: StoreOptions = {}): Promise<Store> {
+  const location = parseStoreUrl(opts.url, opts.dataDir);
+  const d: StoreDialect = openDialect(location, opts);
+  try {
+    if (opts.migrate ?? true) await migrateToLatest(d);
+  } catch (e) {
+    await d.close().catch(() => {});
+    throw e instanceof PerisaiError ? e : d.mapError(e, 'opening the store');
+  }
+  const clock = opts.clock ?? (() => new Date());
+  const root: Ctx = { d, db: d.db, inTransaction: false, clock };
+  let closed = false;
+  return {
+    ...repositories(root),
+    dialect: d.kind,
+    location: d.where,
+    async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+      try {
+        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock })));
+      } catch (e) {
+        throw d.mapError(e, 'running a transaction');
+      }
+    },
+    async maintain() {
+      try {
+        await d.maintain(d.db);
+      } catch (e) {
+        throw d.mapError(e, 'maintaining the database');
+      }
+    },
+    async migrations() {
+      try {
+        const list = await migrator(d).getMigrations();
+        return list.map((m) => ({ name: m.name, executedAt: m.executedAt?.toISOString() ?? null }));
+      } catch (e) {
+        throw d.mapError(e, 'reading migrations');
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await d.close();
+    },
+  };
+}
