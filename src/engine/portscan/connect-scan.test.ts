@@ -279,3 +279,18 @@ for (const layer of ['tcp_wrap', 'net'] as const) {
     assert.equal(got[0]?.state, 'open');
   });
 }
+
+test('index ranges split a scan into tasks that together probe every pair exactly once', async () => {
+  const ports = [21, 22, 80, 445, 3389];
+  const all: string[] = [];
+  const n = 4 * ports.length;
+  const cuts = [0, 3, 3, 11, n];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const { obs, r } = await run((_ip, port) => (port === 22 ? 'open' : 'closed'), { indexRange: { start: cuts[k]!, end: cuts[k + 1]! } }, 4, ports);
+    assert.equal(r.planned, cuts[k + 1]! - cuts[k]!);
+    all.push(...obs.map((o) => `${o.target.ip}:${o.port}`));
+  }
+  assert.equal(all.length, n);
+  assert.equal(new Set(all).size, n);
+  await assert.rejects(run(() => 'open', { indexRange: { start: 5, end: 99 } }, 4, ports), /outside the scan's index space/);
+});

@@ -60,6 +60,11 @@ export interface ConnectScanOptions {
   readonly connector: (done: ConnectDone) => Connector;
   /** Permutation of [0, targets.size * ports.length). Identity when absent (tests). */
   readonly order?: IndexPermutation;
+  /**
+   * Only this slice [start, end) of the permuted index space: a task of a larger scan job (the job is the index
+   * space plus a seed, architecture.md P7), so workers can split a job and a crashed task can resume.
+   */
+  readonly indexRange?: { readonly start: number; readonly end: number };
   /** Maximum probes in flight. Default 4096, clamped to the fd limit. */
   readonly window?: number;
   readonly timeout?: Partial<TimeoutPolicy>;
@@ -179,6 +184,8 @@ class ConnectScan {
   inFlight = 0;
 
   cursor = 0; // next permutation index
+  /** One past the last index of this scan (the whole space, or the task's slice). */
+  readonly end: number;
   pending: Pending[] = [];
   pendingHead = 0;
   readonly hostInflight = new Map<number, number>();
@@ -215,8 +222,15 @@ class ConnectScan {
     this.resolve = resolve;
     this.nHosts = o.targets.size;
     this.nPorts = o.ports.length;
-    this.planned = this.nHosts * this.nPorts;
-    if (!Number.isSafeInteger(this.planned)) throw new RangeError('scan too large to index');
+    const space = this.nHosts * this.nPorts;
+    if (!Number.isSafeInteger(space)) throw new RangeError('scan too large to index');
+    const r = o.indexRange ?? { start: 0, end: space };
+    if (!(Number.isInteger(r.start) && Number.isInteger(r.end) && r.start >= 0 && r.start <= r.end && r.end <= space)) {
+      throw new RangeError(`index range [${r.start}, ${r.end}) is outside the scan's index space [0, ${space})`);
+    }
+    this.cursor = r.start;
+    this.end = r.end;
+    this.planned = r.end - r.start;
     const initial = o.timeout?.initialMs ?? 1000;
     this.policy = {
       initialMs: initial,
@@ -334,7 +348,7 @@ class ConnectScan {
       this.compactPending();
       // 2. new work from the permutation
       const pendingMax = Math.max(1024, this.windowMax * 2);
-      while (this.inFlight < this.window && this.cursor < this.planned && this.hasToken() && this.pending.length - this.pendingHead < pendingMax) {
+      while (this.inFlight < this.window && this.cursor < this.end && this.hasToken() && this.pending.length - this.pendingHead < pendingMax) {
         const x = this.o.order ? this.o.order.at(this.cursor) : this.cursor;
         this.cursor++;
         // host-major interleaving: consecutive x values are different hosts
@@ -363,7 +377,7 @@ class ConnectScan {
   }
 
   hasWork(): boolean {
-    return this.cursor < this.planned || this.pending.length > this.pendingHead;
+    return this.cursor < this.end || this.pending.length > this.pendingHead;
   }
 
   hostHasRoom(host: number): boolean {

@@ -25,6 +25,8 @@ export interface ScanRequest {
   readonly scope: ScopeCheck;
   readonly socketLayer?: SocketLayer;
   readonly order?: IndexPermutation;
+  /** Scan only this slice of the permuted index space (one task of a job); see ConnectScanOptions. */
+  readonly indexRange?: { readonly start: number; readonly end: number };
   readonly window?: number;
   readonly timeout?: Partial<TimeoutPolicy>;
   readonly retries?: number;
@@ -116,7 +118,7 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
   const layer = await resolveSocketLayer(req.socketLayer ?? 'auto');
   const scope = new ScopeCache(req.scope);
   const dialer = new NetDialer(scope);
-  const planned = req.targets.size * req.ports.length;
+  const planned = req.indexRange ? req.indexRange.end - req.indexRange.start : req.targets.size * req.ports.length;
   for (const w of hostWarnings(req.window ?? 4096, planned)) h.warning?.(w);
 
   // The checks to run and the ports they are about (validated before anything is sent).
@@ -180,6 +182,7 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
     ports: req.ports,
     connector: (done) => new ScopedConnector(createConnector(layer, done), scope),
     ...(req.order ? { order: req.order } : {}),
+    ...(req.indexRange ? { indexRange: req.indexRange } : {}),
     ...(req.window !== undefined ? { window: req.window } : {}),
     ...(req.timeout ? { timeout: req.timeout } : {}),
     ...(req.retries !== undefined ? { retries: req.retries } : {}),
