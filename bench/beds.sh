@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Perisai benchmark beds A-D, each in network namespaces of its own (root required).
+# Perisai benchmark beds A-E, each in network namespaces of its own (root required).
 #
 #   bench/beds.sh up       build all beds (idempotent: a healthy set of beds is left as it is)
 #   bench/beds.sh down     remove them (kills only the processes `up` started, by pid file; safe twice)
 #   bench/beds.sh status   print the state; exit 0 when every bed is healthy
 #
-# Namespaces: pb-lo (bed A), pb-scan (scanner side of B, C, D), pb-tgt (targets of B, C, D).
+# Namespaces: pb-lo (bed A), pb-scan (scanner side of B-E), pb-tgt (targets of B, C, D), pb-esmb1, pb-esmb2,
+# pb-eimp, pb-edp (the four SMB personas of bed E).
 # Addresses: 127.0.0.1 inside pb-lo, otherwise only 198.18.0.0/15, and only inside these namespaces.
 # Nothing is configured in the root namespace. Env: BENCH_STATE (default /run/perisai-bench),
 # BENCH_SEED (default 20170512).
@@ -18,18 +19,35 @@
 #   D  198.19.32.0/20, same composition, routed over pb-tunS (pb-scan, 198.19.1.1) <-> pb-tunT (pb-tgt), two TUN
 #      devices joined by a user-space relay (beds/relay.py) that delays each packet 25 ms +- 5 ms each way
 #      (this kernel has no sch_netem); txqueuelen 20000 on both TUNs
+#   E  the project lab's four SMB personas, one namespace each, reached from pb-scan over a veth /30 each
+#      (pb-seN 198.19.2.{1,5,9,13} <-> eth0 .{2,6,10,14}); each answers on every address of a /26 (AnyIP):
+#        pb-esmb1 198.19.64.64/26  Samba, SMBv1 on (lab host smb1), 139 + 445
+#        pb-esmb2 198.19.65.64/26  Samba, SMB2+ only, signing required (lab host smb2only), 445
+#        pb-eimp  198.19.66.64/26  lab/lib/smbimp.py, impacket as unpatched Windows 7 (lab host impacket), 445
+#        pb-edp   198.19.67.64/26  lab/lib/dpserver.py, DoublePulsar-infected Windows 7 (lab host doublepulsar), 139 + 445
+#      256 SMB targets; Samba's state under $BENCH_STATE/e-*; Samba is never started system-wide.
 # Ground truth: $BENCH_STATE/truth.json.
 set -euo pipefail
 
 STATE=${BENCH_STATE:-/run/perisai-bench}
 SEED=${BENCH_SEED:-20170512}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_LIB=$(cd "$HERE/../lab/lib" && pwd)
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
 NS_LO=pb-lo NS_SCAN=pb-scan NS_TGT=pb-tgt
-ALL_NS="$NS_LO $NS_SCAN $NS_TGT"
+# bed E: persona (lab name), namespace, scanner-side veth, TTL; addresses come from truth.json
+E_PERSONAS="smb1:pb-esmb1:pb-se1:64 smb2only:pb-esmb2:pb-se2:64 impacket:pb-eimp:pb-se3:128 doublepulsar:pb-edp:pb-se4:128"
+E_NS="pb-esmb1 pb-esmb2 pb-eimp pb-edp"
+ALL_NS="$NS_LO $NS_SCAN $NS_TGT $E_NS"
 # name -> namespace the process runs in, script it runs
 PROCS="listen-a listen-t relay"
+E_PROCS="e-smb1 e-smb2only e-impacket e-doublepulsar"
+# what bed E's daemons look like inside its namespaces (smbd also starts samba-dcerpcd and rpcd_* helpers)
+E_COMMS='^(smbd.*|cleanupd|smbd-notifyd|samba-dcerpcd|rpcd_.*)$'
+E_CMDLINES='lab/lib/(smbimp|dpserver)\.py'
+E_PKGS="samba python3-impacket"
+E_BACKLOG=4096
 
 log() { printf 'beds: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -60,6 +78,117 @@ start_proc() {  # start_proc NAME NS SCRIPT ARGS... ; the script writes its pid 
   wait_file "$STATE/$name.pid" 10 || die "$name did not become ready (see $STATE/$name.log)"
 }
 
+# bed E: pid files hold "PID MARKER"; the marker (a config path) must be in the process's command line
+our_e_pid() {
+  local f="$STATE/$1.pid" pid marker
+  [ -s "$f" ] || return 1
+  read -r pid marker <"$f" || true
+  [ -n "${pid:-}" ] && [ -n "${marker:-}" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  grep -qF -- "$marker" "/proc/$pid/cmdline" || return 1
+  echo "$pid"
+}
+
+ensure_e_pkgs() {  # as lab/perisai-lab: a temporary policy-rc.d keeps smbd/nmbd from starting system-wide
+  local p missing=() prc=/usr/sbin/policy-rc.d made=0 rc=0
+  for p in $E_PKGS; do
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} (bed E)"
+  if [ ! -e $prc ]; then printf '#!/bin/sh\nexit 101\n' >$prc && chmod 755 $prc && made=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } || rc=$?
+  [ $made = 1 ] && rm -f $prc
+  [ $rc = 0 ] || die "apt-get install ${missing[*]} failed"
+}
+
+start_e() {  # start_e NAME NS MARKER CMD... ; pid file "PID MARKER" (ip netns exec and unshare exec, so $! is the daemon)
+  local name=$1 ns=$2 marker=$3; shift 3
+  setsid ip netns exec "$ns" "$@" </dev/null >>"$STATE/$name.log" 2>&1 &
+  echo "$! $marker" >"$STATE/$name.pid"
+}
+
+e_field() {  # e_field PERSONA KEY -> a field of the persona in truth.json
+  "$PY" -c 'import json,sys; print(next(p for p in json.load(open(sys.argv[1]))["beds"]["E"]["personas"] if p["name"] == sys.argv[2])[sys.argv[3]])' \
+    "$STATE/truth.json" "$1" "$2"
+}
+
+build_e() {
+  local spec name ns sif ttl cidr sip pip d i
+  for spec in $E_PERSONAS; do
+    IFS=: read -r name ns sif ttl <<<"$spec"
+    cidr=$(e_field "$name" cidr) sip=$(e_field "$name" scanIp) pip=$(e_field "$name" peerIp)
+    ip netns add "$ns"
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+      net.ipv4.ip_forward=0 net.ipv4.ip_default_ttl="$ttl" net.core.somaxconn=8192 net.ipv4.tcp_max_syn_backlog=8192 \
+      net.ipv4.icmp_ratelimit=0
+    ip -n "$ns" link set lo up
+    ip -n $NS_SCAN link add "$sif" type veth peer name eth0 netns "$ns"
+    ip -n $NS_SCAN addr add "$sip/30" dev "$sif"
+    ip -n "$ns" addr add "$pip/30" dev eth0
+    ip -n $NS_SCAN link set "$sif" up
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" route add local "$cidr" dev lo
+    ip -n $NS_SCAN route add "$cidr" via "$pip" dev "$sif"
+    d="$STATE/e-$name"
+    mkdir -p "$d"/{run,lock,state,cache,private,ncalrpc,bind-dns,share}
+    echo "perisai-bench $name" >"$d/share/README.txt"
+    case $name in
+      smb1 | smb2only)  # own UTS namespace (hostname) and /etc/hosts (a bind mount inside ip netns exec's mount namespace)
+        start_e "e-$name" "$ns" "$d/smb.conf" unshare --uts sh -c \
+          'echo "$0" >/proc/sys/kernel/hostname && mount --bind "$1" /etc/hosts && exec smbd -F --no-process-group -s "$2"' \
+          "pb-$name" "$d/hosts" "$d/smb.conf" ;;
+      impacket) start_e "e-$name" "$ns" "$d/smb.conf" "$PY" "$LAB_LIB/smbimp.py" "$d/smb.conf" ;;
+      doublepulsar)
+        rm -f "$STATE/e-doublepulsar.ready"
+        start_e "e-$name" "$ns" "$d/dp.json" "$PY" "$LAB_LIB/dpserver.py" "$d/dp.json" ;;
+    esac
+  done
+  # ready when every persona gives its expected verdicts on the first, middle and last address of its block
+  local ready=0 p pid
+  for i in $(seq 60); do
+    if ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 1 >/dev/null 2>&1; then ready=1; break; fi
+    sleep 0.25
+  done
+  if [ $ready = 0 ]; then
+    ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 2 >&2 || true
+    die "bed E did not become ready (logs: $STATE/e-*.log)"
+  fi
+  # 64 addresses share one daemon's accept queue: give it the room 64 hosts would have (see beds/backlog.py)
+  for p in $E_PROCS; do
+    pid=$(our_e_pid "$p") || die "$p is not running"
+    "$PY" "$HERE/beds/backlog.py" "$pid" "$E_BACKLOG" >>"$STATE/$p.log" || die "could not raise the listen backlog of $p"
+  done
+}
+
+kill_e() {  # bed E daemons (pid files) with their children, then Samba helpers / lab scripts left in the E namespaces
+  local p pid ns pids=() c
+  for p in $E_PROCS; do
+    if pid=$(our_e_pid "$p"); then
+      pids+=("$pid")
+      for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do pids+=("$c"); done
+    fi
+  done
+  for ns in $E_NS; do
+    ns_exists "$ns" || continue
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      if grep -qE "$E_COMMS" "/proc/$pid/comm" 2>/dev/null ||
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE "$E_CMDLINES"; then pids+=("$pid")
+      else log "warning: process $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) in $ns was not started by beds.sh; left running"
+      fi
+    done
+  done
+  [ ${#pids[@]} -eq 0 ] && return 0
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 40); do
+    local alive=()
+    for pid in "${pids[@]}"; do [ -d "/proc/$pid" ] && alive+=("$pid"); done
+    [ ${#alive[@]} -eq 0 ] && return 0
+    sleep 0.05
+  done
+  kill -KILL "${alive[@]}" 2>/dev/null || true
+}
+
 status() {  # status [quiet]
   local ok=0 q=${1:-} ns p n
   say() { [ -n "$q" ] || printf '%s\n' "$*"; }
@@ -68,6 +197,9 @@ status() {  # status [quiet]
   done
   for p in $PROCS; do
     if n=$(our_pid "$p"); then say "process $p: pid $n"; else say "process $p: NOT RUNNING"; ok=1; fi
+  done
+  for p in $E_PROCS; do
+    if n=$(our_e_pid "$p"); then say "process $p: pid $n"; else say "process $p: NOT RUNNING"; ok=1; fi
   done
   if [ -s "$STATE/truth.json" ]; then
     if grep -q "\"seed\": $SEED," "$STATE/truth.json"; then say "truth: $STATE/truth.json (seed $SEED)"
@@ -82,11 +214,24 @@ status() {  # status [quiet]
     ip -n $NS_TGT link show pb-tunT >/dev/null 2>&1 || { say "pb-tunT: MISSING"; ok=1; }
     ip -n $NS_SCAN link show pb-tunS >/dev/null 2>&1 || { say "pb-tunS: MISSING"; ok=1; }
     ip netns exec $NS_TGT nft list table inet pb_bench >/dev/null 2>&1 || { say "nft table pb_bench: MISSING"; ok=1; }
+    local spec name ns sif ttl port
+    for spec in $E_PERSONAS; do
+      IFS=: read -r name ns sif ttl <<<"$spec"
+      for port in 445 $(case $name in smb1 | doublepulsar) echo 139 ;; esac); do
+        local backlog
+        backlog=$(ip netns exec "$ns" ss -Hltn "sport = :$port" 2>/dev/null | awk '$4 ~ /^0\.0\.0\.0:/ {print $3}')
+        if [ -z "$backlog" ]; then say "bed E $name ($ns): nothing listens on $port"; ok=1
+        elif [ "$backlog" != "$E_BACKLOG" ]; then say "bed E $name ($ns): listen backlog on $port is $backlog, not $E_BACKLOG"; ok=1; fi
+      done
+      ip -n $NS_SCAN link show "$sif" >/dev/null 2>&1 || { say "$sif: MISSING"; ok=1; }
+    done
     if [ -z "$q" ] && [ $ok -eq 0 ]; then
       local dl; dl=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["beds"]["D"]["open"][0][0])' "$STATE/truth.json")
       say "bed D round trip to $dl: $(ip netns exec $NS_SCAN ping -n -q -c 5 -i 0.2 -W 1 "$dl" 2>&1 | tail -1)"
       ip netns exec $NS_TGT nft list chain inet pb_bench pre | grep -o 'counter packets [0-9]*' \
         | sed 's/^/dropped silent (C, D): /' || true
+      say "bed E (smbprobe on 3 addresses per persona, from pb-scan):"
+      ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 2 || ok=1
     fi
   fi
   [ -n "$q" ] || { [ $ok -eq 0 ] && echo "beds: healthy" || echo "beds: NOT healthy"; }
@@ -95,6 +240,8 @@ status() {  # status [quiet]
 
 down() {
   local p pid ns
+  kill_e
+  for p in $E_PROCS; do rm -f "$STATE/$p.pid"; done
   for p in $PROCS; do
     if pid=$(our_pid "$p"); then kill "$pid" 2>/dev/null || true; fi
   done
@@ -122,7 +269,8 @@ up() {
 
 build() {
   mkdir -p "$STATE"
-  "$PY" "$HERE/beds/plan.py" "$STATE" "$SEED"
+  ensure_e_pkgs
+  SAMBA_VERSION=$(smbd --version | sed 's/^Version //') "$PY" "$HERE/beds/plan.py" "$STATE" "$SEED"
 
   # A: a private loopback
   ip netns add $NS_LO
@@ -158,6 +306,9 @@ build() {
   ip -n $NS_SCAN addr add 198.19.1.1/32 dev pb-tunS
   ip -n $NS_SCAN route add 198.19.32.0/20 dev pb-tunS src 198.19.1.1
   ip -n $NS_TGT route add 198.19.1.1/32 dev pb-tunT
+
+  # E: four SMB personas behind a /26 each
+  build_e
 }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (network namespaces)"

@@ -1,9 +1,11 @@
-// Perisai benchmark: Perisai and its peers (nmap, ZMap) side by side on beds A-D, in one run.
+// Perisai benchmark: Perisai and its peers (nmap, ZMap) side by side on beds A-E, in one run.
 //
 //   npm run bench            (as root; builds first, then runs dist/bench/run.js)
 //
-// Env: BENCH_BEDS=A,B,C,D  BENCH_RUNS (all beds; default 5 for A/B, 3 for C/D)  BENCH_WARMUP (A/B; default 1)
+// Env: BENCH_BEDS=A,B,C,D,E  BENCH_RUNS (all beds; default 5 for A/B, 3 for C/D/E)  BENCH_WARMUP (A/B/E; default 1)
 //      BENCH_NMAP_SLOW_RUNS (nmap's default-timing rows on C/D; default 1)  BENCH_KEEP=1 (leave the beds up)
+//      BENCH_NMAP_SMB_RUNS (nmap's SMB scripts on E; default 1)  BENCH_NMAP_SMB_SUBSET (E: nmap on the first N
+//      addresses of each persona, 0 = all; default 0)  BENCH_SMB_PER_PERSONA (E: also each /26 alone; default 1)
 //      BENCH_KEEP_OUTPUT=1 (keep the raw tool outputs)  BENCH_PERISAI_VARIANTS=default,w4096,net
 //      BENCH_PERISAI_BIN (path of the CLI's main.js; default dist/src/cli/main.js)  BENCH_RUN_TIMEOUT (s, 600)
 //      BENCH_STATE / BENCH_SEED (passed to beds.sh)
@@ -15,8 +17,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type BedName = 'A' | 'B' | 'C' | 'D';
-const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D'];
+type BedName = 'A' | 'B' | 'C' | 'D' | 'E';
+const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D', 'E'];
+
+/** Bed E: one of the lab's SMB personas behind a /26 (bench/beds/plan.py). */
+interface SmbPersona {
+  name: string;
+  labHost: string;
+  role: string;
+  ns: string;
+  cidr: string;
+  addresses: number;
+  first: string;
+  last: string;
+  scanIf: string;
+  scanIp: string;
+  peerIp: string;
+  ttl: number;
+  ports: number[];
+  daemon: string;
+  expected: { smb1: string; ms17_010: string; doublepulsar: string };
+  dialects: string[];
+  signing: string;
+}
 
 interface BedTruth {
   ns: string;
@@ -29,6 +52,9 @@ interface BedTruth {
   silent?: number;
   silentPct?: number;
   rstNet?: string;
+  blocks?: string[];
+  personas?: SmbPersona[];
+  samba?: string;
 }
 
 interface Truth {
@@ -39,7 +65,7 @@ interface Truth {
 }
 
 type Tool = 'perisai' | 'nmap' | 'zmap';
-type Parser = 'jsonl' | 'gnmap' | 'zmap';
+type Parser = 'jsonl' | 'gnmap' | 'zmap' | 'nmapxml';
 
 interface Command {
   id: string;
@@ -53,6 +79,17 @@ interface Command {
   warmup: number;
   na?: string;
   note?: string;
+  /** bed E: the persona blocks this command scans (all four, or one) */
+  personas?: string[];
+  /** bed E: nmap scanned this fraction of the addresses (BENCH_NMAP_SMB_SUBSET) */
+  subsetOf?: { scanned: number; all: number };
+}
+
+/** bed E: what the bed's daemons did during one run (TCP connections accepted, CPU), and how busy the machine was. */
+interface BedLoad {
+  cpuBusyPct: number;
+  opensPerAddress: Record<string, number>;
+  daemonCpuS: Record<string, number>;
 }
 
 interface RunRecord {
@@ -64,6 +101,7 @@ interface RunRecord {
   falseOpen: number;
   falseExamples: string[];
   error?: string;
+  load?: BedLoad;
 }
 
 interface CommandResult {
@@ -86,6 +124,9 @@ interface CommandResult {
   recallPct: number | null;
   precisionPct: number | null;
   correct: boolean | null;
+  personas?: string[];
+  subsetOf?: { scanned: number; all: number };
+  load?: { cpuBusyPct: number; opensPerAddress: Record<string, number>; daemonCpuS: Record<string, number> };
 }
 
 interface TargetCheck {
@@ -107,6 +148,29 @@ interface BedResult {
   layout: string;
   commands: CommandResult[];
   checks: TargetCheck[];
+  smb?: SmbAgreement;
+}
+
+type SmbFact = 'smbv1' | 'dialects' | 'signing' | 'ms17-010' | 'doublepulsar';
+const SMB_FACTS: readonly SmbFact[] = ['smbv1', 'dialects', 'signing', 'ms17-010', 'doublepulsar'];
+
+/** One persona × fact: Perisai against the ground truth (worst run), nmap where it decides, and the two tools against each other. */
+interface FactAgreement {
+  expected: string;
+  addresses: number;
+  perisaiOk: number;
+  nmapScanned: number;
+  nmapDecided: number;
+  nmapOk: number;
+  agree: number;
+  examples: string[];
+}
+
+interface SmbAgreement {
+  perisaiRuns: number;
+  nmapRun: string | null;
+  personas: { name: string; cidr: string; daemon: string; addresses: number; facts: Record<SmbFact, FactAgreement> }[];
+  totals: { perisaiOk: number; perisaiOf: number; nmapDecided: number; agree: number; nmapOk: number };
 }
 
 // ---------------------------------------------------------------- paths, env
@@ -244,10 +308,15 @@ function cidrRange(cidr: string): [number, number] {
 
 /** Only 127.0.0.1 (bed A, private loopback) or 198.18.0.0/15 may ever be a target. */
 function assertAllowedTargets(bed: BedName, t: BedTruth): void {
-  const [lo, hi] = cidrRange(t.targets);
   const [alo, ahi] = cidrRange('198.18.0.0/15');
   const loopbackA = bed === 'A' && t.targets === '127.0.0.1' && t.ns === 'pb-lo';
-  if (!loopbackA && !(lo >= alo && hi <= ahi)) throw new Error(`bed ${bed}: target ${t.targets} is outside 198.18.0.0/15; refusing`);
+  const specs = bed === 'E' ? (t.personas ?? []).map((p) => p.cidr) : [t.targets];
+  if (bed === 'E' && (specs.length === 0 || specs.join(' ') !== (t.blocks ?? []).join(' ')))
+    throw new Error('bed E: persona blocks missing or inconsistent in truth.json; refusing');
+  for (const spec of specs) {
+    const [lo, hi] = cidrRange(spec);
+    if (!loopbackA && !(lo >= alo && hi <= ahi)) throw new Error(`bed ${bed}: target ${spec} is outside 198.18.0.0/15; refusing`);
+  }
   if (!['pb-lo', 'pb-scan'].includes(t.ns)) throw new Error(`bed ${bed}: unexpected namespace ${t.ns}; refusing`);
 }
 
@@ -263,6 +332,17 @@ function assertScanRoutes(t: BedTruth, link: Truth['link']): void {
   if (t.ns !== 'pb-scan') return;
   const def = sh('ip', ['-n', 'pb-scan', 'route', 'show', 'default']);
   if (!def.ok || def.out !== '') throw new Error(`pb-scan has a default route (${def.out}); refusing`);
+  if (t.personas) {
+    // bed E: every block's first and last address over its persona's own veth
+    for (const p of t.personas) {
+      for (const ip of [p.first, p.last]) {
+        const r = sh('ip', ['-n', 'pb-scan', 'route', 'get', ip]);
+        if (!r.ok || !new RegExp(`\\bdev ${p.scanIf}\\b`).test(r.out)) throw new Error(`pb-scan routes ${ip} unexpectedly (${r.out}); refusing`);
+      }
+      if (!existsSync(`/run/netns/${p.ns}`)) throw new Error(`bed E: namespace ${p.ns} of persona ${p.name} is missing; refusing`);
+    }
+    return;
+  }
   const first = t.open[0]?.[0];
   if (!first) return;
   const r = sh('ip', ['-n', 'pb-scan', 'route', 'get', first]);
@@ -287,6 +367,9 @@ function layoutText(bed: BedName, t: BedTruth): string {
       return `pb-lo, 127.0.0.1 × ${t.probes} ports, ${t.open.length} listening (accept + close), rest RST`;
     case 'B':
       return `pb-scan → veth → pb-tgt, ${t.targets} × ${t.ports}: every address answers, ${t.open.length} listen, rest RST`;
+    case 'E':
+      return `pb-scan → 4 veths → one namespace per SMB persona (AnyIP /26 each): ${(t.personas ?? [])
+        .map((p) => `${p.name} ${p.cidr} (${p.ns})`).join(', ')}; ${t.alive} SMB hosts × ${t.ports}, ${t.open.length} open`;
     default:
       return `pb-scan → ${bed === 'D' ? 'TUN relay, RTT ~50 ms' : 'veth'} → pb-tgt, ${t.targets} × ${t.ports}: ${t.silent} of ${t.probes} silent (${t.silentPct} %), ${t.rstNet} RST + ${t.open.length} listen`;
   }
@@ -441,6 +524,10 @@ function parseOpen(cmd: Command): { open: Set<string>; problem?: string } {
     }
     return bad ? { open, problem: `${bad} unparsable JSONL lines` } : { open };
   }
+  if (cmd.parser === 'nmapxml') {
+    for (const [ip, h] of parseNmapXml(text)) for (const port of h.open) open.add(`${ip}:${port}`);
+    return { open };
+  }
   if (cmd.parser === 'gnmap') {
     for (const line of text.split('\n')) {
       const m = /^Host: (\S+) .*\tPorts: ([^\t]*)/.exec(line);
@@ -489,6 +576,7 @@ function summarize(cmd: Command, runs: RunRecord[], expected: number): CommandRe
 }
 
 async function runBed(bed: BedName, truth: Truth, work: string): Promise<BedResult> {
+  if (bed === 'E') return runSmbBed(truth, work);
   const t = truth.beds[bed];
   assertAllowedTargets(bed, t);
   assertNamespace(t.ns);
@@ -532,6 +620,456 @@ async function runBed(bed: BedName, truth: Truth, work: string): Promise<BedResu
     bed, ns: t.ns, targets: t.targets, ports: t.ports, probes: t.probes, expectedOpen: expected.size,
     layout: layoutText(bed, t), commands: results, checks: checksFor(bed, results),
   };
+}
+
+// ---------------------------------------------------------------- bed E: SMB checks against nmap's scripts
+
+const NMAP_SMB_SCRIPTS = 'smb-protocols,smb-os-discovery,smb-security-mode,smb2-security-mode,smb-vuln-ms17-010,smb-double-pulsar-backdoor';
+const NMAP_SMB_RUNS = envInt('BENCH_NMAP_SMB_RUNS', 1);
+const NMAP_SMB_SUBSET = envInt('BENCH_NMAP_SMB_SUBSET', 0);
+const SMB_PER_PERSONA = process.env['BENCH_SMB_PER_PERSONA'] !== '0';
+
+function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** nmap's targets for a persona: its whole block, or its first N addresses (BENCH_NMAP_SMB_SUBSET). */
+function nmapSmbTargets(p: SmbPersona): { spec: string; count: number } {
+  if (NMAP_SMB_SUBSET === 0 || NMAP_SMB_SUBSET >= p.addresses) return { spec: p.cidr, count: p.addresses };
+  const [lo] = cidrRange(p.cidr);
+  return { spec: `${intToIp(lo)}-${(lo + NMAP_SMB_SUBSET - 1) & 255}`, count: NMAP_SMB_SUBSET };
+}
+
+function smbCommands(t: BedTruth, work: string): Command[] {
+  const personas = t.personas ?? [];
+  const runs = envInt('BENCH_RUNS', 3);
+  const warmup = envInt('BENCH_WARMUP', 1);
+  const help = existsSync(PERISAI_BIN) ? perisaiHelpText() : null;
+  const perisai = (id: string, label: string, ps: SmbPersona[], w: number): Command => {
+    const outFile = path.join(work, `E-${id}.jsonl`);
+    const argv = [process.execPath, ...launcherNodeFlags(), PERISAI_BIN, 'scan', ...ps.map((p) => p.cidr), '-p', t.ports, '--checks', 'smb',
+      '--format', 'jsonl', '-o', outFile, '--no-banners', '--yes', '--quiet'];
+    const c: Command = { id, label, tool: 'perisai', argv, outFile, parser: 'jsonl', runs, warmup: w, personas: ps.map((p) => p.name) };
+    if (!existsSync(PERISAI_BIN)) c.na = `CLI not built (${path.relative(ROOT, PERISAI_BIN)} missing)`;
+    else if (help !== null && !help.includes('--checks')) c.na = '`scan --help` has no --checks';
+    return c;
+  };
+  const nmap = (id: string, label: string, ps: SmbPersona[], nRuns: number): Command => {
+    const outFile = path.join(work, `E-${id}.xml`);
+    const targets = ps.map(nmapSmbTargets);
+    const scanned = targets.reduce((a, x) => a + x.count, 0);
+    const all = ps.reduce((a, p) => a + p.addresses, 0);
+    const argv = ['nmap', '-n', '-Pn', `-p${t.ports}`, '--script', NMAP_SMB_SCRIPTS, '--script-args', 'vulns.showall', '-oX', outFile,
+      ...targets.map((x) => x.spec)];
+    const c: Command = { id, label, tool: 'nmap', argv, outFile, parser: 'nmapxml', runs: nRuns, warmup: 0, personas: ps.map((p) => p.name) };
+    if (scanned < all) {
+      c.subsetOf = { scanned, all };
+      c.note = `${scanned} of ${all} addresses (first ${NMAP_SMB_SUBSET} per persona, BENCH_NMAP_SMB_SUBSET); ratio uses the time × ${all}/${scanned}`;
+    }
+    if (!which('nmap')) c.na = 'nmap not installed';
+    return c;
+  };
+  const cmds: Command[] = [
+    perisai('perisai-smb', 'perisai --checks smb (defaults), all 4 personas', personas, warmup),
+    nmap('nmap-smb', 'nmap 6 SMB scripts, all 4 personas', personas, NMAP_SMB_RUNS),
+  ];
+  if (SMB_PER_PERSONA) {
+    for (const p of personas) {
+      cmds.push(perisai(`perisai-smb-${p.name}`, `perisai --checks smb, ${p.name} alone`, [p], 0));
+      cmds.push(nmap(`nmap-smb-${p.name}`, `nmap 6 SMB scripts, ${p.name} alone`, [p], NMAP_SMB_RUNS));
+    }
+  }
+  return cmds;
+}
+
+// ---- bed load: how hard the personas' daemons worked (the bed shares the machine's CPUs with the scanner)
+
+interface LoadSnap {
+  busy: number;
+  idle: number;
+  opens: Record<string, number>;
+  ticks: Record<string, number>;
+}
+
+let clkTck: number | undefined;
+
+function loadSnap(personas: SmbPersona[]): LoadSnap {
+  clkTck ??= Number(sh('getconf', ['CLK_TCK']).out) || 100;
+  const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const at = (i: number): number => cpu[i] ?? 0;
+  const snap: LoadSnap = { busy: at(0) + at(1) + at(2) + at(5) + at(6) + at(7), idle: at(3) + at(4), opens: {}, ticks: {} };
+  for (const p of personas) {
+    // TCP connections the persona's namespace accepted (PassiveOpens: completed handshakes, port-scan connects included)
+    const snmp = sh('ip', ['netns', 'exec', p.ns, 'cat', '/proc/net/snmp']).out.split('\n').filter((l) => l.startsWith('Tcp:'));
+    const keys = (snmp[0] ?? '').split(/\s+/);
+    const vals = (snmp[1] ?? '').split(/\s+/);
+    snap.opens[p.name] = Number(vals[keys.indexOf('PassiveOpens')] ?? NaN);
+    // CPU of every process in the namespace, with its reaped children (Samba forks one smbd per connection)
+    let ticks = 0;
+    for (const pid of sh('ip', ['netns', 'pids', p.ns]).out.split('\n').filter(Boolean)) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+        ticks += [11, 12, 13, 14].reduce((a, i) => a + Number(rest[i] ?? 0), 0); // utime stime cutime cstime
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    snap.ticks[p.name] = ticks;
+  }
+  return snap;
+}
+
+function loadDelta(a: LoadSnap, b: LoadSnap, personas: SmbPersona[], scanned: Record<string, number>): BedLoad {
+  const busy = b.busy - a.busy;
+  const idle = b.idle - a.idle;
+  const load: BedLoad = { cpuBusyPct: busy + idle > 0 ? (100 * busy) / (busy + idle) : 0, opensPerAddress: {}, daemonCpuS: {} };
+  for (const p of personas) {
+    const n = scanned[p.name];
+    if (!n) continue;
+    load.opensPerAddress[p.name] = ((b.opens[p.name] ?? 0) - (a.opens[p.name] ?? 0)) / n;
+    load.daemonCpuS[p.name] = ((b.ticks[p.name] ?? 0) - (a.ticks[p.name] ?? 0)) / (clkTck ?? 100);
+  }
+  return load;
+}
+
+// ---- verdicts per address, in the ground truth's vocabulary
+
+type Facts = Partial<Record<SmbFact, string>>;
+
+function decodeXml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#x([0-9a-f]+);/gi, (_, h: string) =>
+    String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&');
+}
+
+/** nmap -oX: open ports and host-script bodies per address (nmap's XML is regular enough for this). */
+function parseNmapXml(text: string): Map<string, { open: number[]; scripts: Map<string, string> }> {
+  const hosts = new Map<string, { open: number[]; scripts: Map<string, string> }>();
+  for (const m of text.matchAll(/<host\b[\s\S]*?<\/host>/g)) {
+    const h = m[0];
+    const ip = /<address addr="([^"]+)" addrtype="ipv4"/.exec(h)?.[1];
+    if (!ip) continue;
+    const open = [...h.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="([a-z|]+)"/g)].filter((p) => p[2] === 'open').map((p) => Number(p[1]));
+    const scripts = new Map<string, string>();
+    for (const sm of h.matchAll(/<script id="([^"]+)" output="[^"]*"(?:\/>|>([\s\S]*?)<\/script>)/g)) if (sm[1]) scripts.set(sm[1], sm[2] ?? '');
+    hosts.set(ip, { open, scripts });
+  }
+  return hosts;
+}
+
+function elems(body: string, key?: string): string[] {
+  const re = key === undefined ? /<elem>([^<]*)<\/elem>/g : new RegExp(`<elem key="${key}">([^<]*)</elem>`, 'g');
+  return [...body.matchAll(re)].map((m) => decodeXml(m[1] ?? '').trim());
+}
+
+/** nmap's smb-protocols names ("NT LM 0.12 (SMBv1) [dangerous, but default]", "202", "311") in Perisai's spelling. */
+function nmapDialect(d: string): string {
+  if (d.startsWith('NT LM 0.12')) return 'NT LM 0.12';
+  const m = /^(\d)[.:]?(\d)[.:]?(\d)$/.exec(d.replace(/\s.*$/, ''));
+  return m ? `${m[1]}.${m[2]}${m[3] === '0' ? '' : `.${m[3]}`}` : d;
+}
+
+/**
+ * What nmap decides per address. smbv1/dialects: from smb-protocols; signing: smb-security-mode (SMB1) and
+ * smb2-security-mode (required only if every mode it reports is required); ms17-010 and doublepulsar: only
+ * where smb-protocols lists NT LM 0.12 (both scripts say NOT VULNERABLE when they cannot speak SMB1).
+ */
+function nmapFacts(scripts: Map<string, string>): Facts {
+  const f: Facts = {};
+  const protocols = scripts.get('smb-protocols');
+  let smb1 = false;
+  if (protocols !== undefined) {
+    const table = /<table key="dialects">([\s\S]*?)<\/table>/.exec(protocols)?.[1] ?? '';
+    const ds = elems(table).map(nmapDialect);
+    if (ds.length) {
+      smb1 = ds.includes('NT LM 0.12');
+      f.smbv1 = smb1 ? 'enabled' : 'disabled';
+      f.dialects = [...ds].sort().join(', ');
+    }
+  }
+  const modes: string[] = [];
+  const s1 = scripts.get('smb-security-mode');
+  if (s1 !== undefined) modes.push(...elems(s1, 'message_signing').map((m) => (m === 'required' ? 'required' : 'not-required')));
+  const s2 = scripts.get('smb2-security-mode');
+  if (s2 !== undefined) modes.push(...elems(s2).map((m) => (/enabled and required/i.test(m) ? 'required' : 'not-required')));
+  if (modes.length) f.signing = modes.every((m) => m === 'required') ? 'required' : 'not-required';
+  const state = (id: string): string | undefined => {
+    const body = scripts.get(id);
+    return body === undefined ? undefined : elems(body, 'state')[0];
+  };
+  if (smb1) {
+    const ms = state('smb-vuln-ms17-010');
+    if (ms !== undefined) f['ms17-010'] = ms === 'VULNERABLE' ? 'vulnerable' : ms === 'NOT VULNERABLE' ? 'not-vulnerable' : ms.toLowerCase();
+    const dp = state('smb-double-pulsar-backdoor');
+    if (dp !== undefined) f.doublepulsar = dp === 'VULNERABLE' ? 'detected' : dp === 'NOT VULNERABLE' ? 'not-detected' : dp.toLowerCase();
+  }
+  return f;
+}
+
+/** Perisai's JSONL: check verdicts (port 445's line first) and the host line's SMB facts, per address. */
+function perisaiFacts(text: string): Map<string, Facts> {
+  const checks = new Map<string, Map<string, { port: number; state: string }>>();
+  const hostSmb = new Map<string, { dialects?: unknown }>();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let o: { type?: unknown; ip?: unknown; port?: unknown; check?: unknown; state?: unknown; smb?: unknown };
+    try {
+      o = JSON.parse(line) as typeof o;
+    } catch {
+      continue;
+    }
+    if (typeof o.ip !== 'string') continue;
+    if (o.type === 'check' && typeof o.check === 'string' && typeof o.state === 'string') {
+      const m = checks.get(o.ip) ?? new Map<string, { port: number; state: string }>();
+      const port = typeof o.port === 'number' ? o.port : 0;
+      const prev = m.get(o.check);
+      if (!prev || (port === 445 && prev.port !== 445)) m.set(o.check, { port, state: o.state });
+      checks.set(o.ip, m);
+    } else if (o.type === 'host' && o.smb && typeof o.smb === 'object') hostSmb.set(o.ip, o.smb as { dialects?: unknown });
+  }
+  const out = new Map<string, Facts>();
+  for (const ip of new Set([...checks.keys(), ...hostSmb.keys()])) {
+    const f: Facts = {};
+    const ds = hostSmb.get(ip)?.dialects;
+    if (Array.isArray(ds) && ds.length) {
+      const list = ds.filter((d): d is string => typeof d === 'string');
+      f.smbv1 = list.includes('NT LM 0.12') ? 'enabled' : 'disabled';
+      f.dialects = [...list].sort().join(', ');
+    }
+    const c = checks.get(ip);
+    const sg = c?.get('smb-signing')?.state;
+    if (sg) f.signing = sg === 'vulnerable' ? 'not-required' : sg === 'not-vulnerable' ? 'required' : sg;
+    const ms = c?.get('ms17-010')?.state;
+    if (ms) f['ms17-010'] = ms;
+    const dp = c?.get('doublepulsar')?.state;
+    if (dp) f.doublepulsar = dp === 'vulnerable' ? 'detected' : dp === 'not-vulnerable' ? 'not-detected' : dp;
+    out.set(ip, f);
+  }
+  return out;
+}
+
+function truthFacts(p: SmbPersona): Record<SmbFact, string> {
+  return {
+    smbv1: p.expected.smb1,
+    dialects: [...p.dialects].sort().join(', '),
+    signing: p.signing,
+    'ms17-010': p.expected.ms17_010,
+    doublepulsar: p.expected.doublepulsar,
+  };
+}
+
+function personaAddresses(p: SmbPersona): string[] {
+  const [lo, hi] = cidrRange(p.cidr);
+  const out: string[] = [];
+  for (let n = lo; n <= hi; n++) out.push(intToIp(n));
+  return out;
+}
+
+function agreement(personas: SmbPersona[], perisaiRuns: Map<string, Facts>[], nmapRun: { label: string; facts: Map<string, Facts>; scanned: Set<string> } | null): SmbAgreement {
+  const res: SmbAgreement = { perisaiRuns: perisaiRuns.length, nmapRun: nmapRun?.label ?? null, personas: [],
+    totals: { perisaiOk: 0, perisaiOf: 0, nmapDecided: 0, agree: 0, nmapOk: 0 } };
+  for (const p of personas) {
+    const truth = truthFacts(p);
+    const addrs = personaAddresses(p);
+    const facts = {} as Record<SmbFact, FactAgreement>;
+    for (const fact of SMB_FACTS) {
+      const exp = truth[fact];
+      const fa: FactAgreement = { expected: exp, addresses: addrs.length, perisaiOk: perisaiRuns.length ? addrs.length : 0, nmapScanned: 0,
+        nmapDecided: 0, nmapOk: 0, agree: perisaiRuns.length && nmapRun ? Number.MAX_SAFE_INTEGER : 0, examples: [] };
+      const decided = addrs.filter((a) => nmapRun?.facts.get(a)?.[fact] !== undefined);
+      if (nmapRun) {
+        fa.nmapScanned = addrs.filter((a) => nmapRun.scanned.has(a)).length;
+        fa.nmapDecided = decided.length;
+        fa.nmapOk = decided.filter((a) => nmapRun.facts.get(a)?.[fact] === exp).length;
+        for (const a of decided) {
+          const n = nmapRun.facts.get(a)?.[fact];
+          if (n !== exp && fa.examples.length < 3) fa.examples.push(`${a} nmap ${n}`);
+        }
+      }
+      perisaiRuns.forEach((run, i) => {
+        let ok = 0;
+        for (const a of addrs) {
+          const got = run.get(a)?.[fact];
+          if (got === exp) ok++;
+          else if (fa.examples.length < 3) fa.examples.push(`${a} perisai ${got ?? 'missing'} (run ${i + 1})`);
+        }
+        fa.perisaiOk = Math.min(fa.perisaiOk, ok);
+        if (nmapRun) {
+          let same = 0;
+          for (const a of decided) {
+            const got = run.get(a)?.[fact];
+            if (got === nmapRun.facts.get(a)?.[fact]) same++;
+            else if (fa.examples.length < 3) fa.examples.push(`${a} perisai ${got ?? 'missing'} ≠ nmap ${nmapRun.facts.get(a)?.[fact]} (run ${i + 1})`);
+          }
+          fa.agree = Math.min(fa.agree, same);
+        }
+      });
+      if (fa.agree === Number.MAX_SAFE_INTEGER) fa.agree = 0;
+      facts[fact] = fa;
+      res.totals.perisaiOk += fa.perisaiOk;
+      res.totals.perisaiOf += fa.addresses;
+      res.totals.nmapDecided += fa.nmapDecided;
+      res.totals.agree += fa.agree;
+      res.totals.nmapOk += fa.nmapOk;
+    }
+    res.personas.push({ name: p.name, cidr: p.cidr, daemon: p.daemon, addresses: addrs.length, facts });
+  }
+  return res;
+}
+
+async function runSmbBed(truth: Truth, work: string): Promise<BedResult> {
+  const bed: BedName = 'E';
+  const t = truth.beds.E;
+  assertAllowedTargets(bed, t);
+  assertNamespace(t.ns);
+  assertScanRoutes(t, truth.link);
+  const personas = t.personas ?? [];
+  const cmds = smbCommands(t, work);
+  const byName = new Map(personas.map((p) => [p.name, p]));
+  const open = new Set(t.open.map(([ip, port]) => `${ip}:${port}`));
+  const scope = (c: Command): { ps: SmbPersona[]; expected: Set<string>; scanned: Record<string, number>; addrs: Set<string> } => {
+    const ps = (c.personas ?? []).map((n) => byName.get(n)).filter((p): p is SmbPersona => p !== undefined);
+    const addrs = new Set<string>();
+    const scanned: Record<string, number> = {};
+    for (const p of ps) {
+      const all = personaAddresses(p);
+      const mine = c.tool === 'nmap' ? all.slice(0, nmapSmbTargets(p).count) : all;
+      mine.forEach((a) => addrs.add(a));
+      scanned[p.name] = mine.length;
+    }
+    const expected = new Set([...open].filter((k) => addrs.has(k.slice(0, k.lastIndexOf(':')))));
+    return { ps, expected, scanned, addrs };
+  };
+  const records = new Map<string, RunRecord[]>(cmds.map((c) => [c.id, []]));
+  const perisaiMain: Map<string, Facts>[] = [];
+  let nmapMain: { label: string; facts: Map<string, Facts>; scanned: Set<string> } | null = null;
+  const runnable = cmds.filter((c) => !c.na);
+  log(`\n== bed E: ${layoutText(bed, t)}`);
+  for (const c of cmds) if (c.na) log(`   ${c.label}: n/a (${c.na})`);
+  for (const c of runnable) {
+    for (let w = 0; w < c.warmup; w++) {
+      const r = await runOnce(t.ns, c, work);
+      log(`   [E warm-up] ${c.label}: ${r.wallS.toFixed(3)} s${r.error ? ` (${r.error})` : ''}`);
+    }
+  }
+  const maxRuns = Math.max(0, ...runnable.map((c) => c.runs));
+  for (let i = 0; i < maxRuns; i++) {
+    for (const c of runnable) {
+      if (i >= c.runs) continue;
+      const sc = scope(c);
+      const before = loadSnap(sc.ps);
+      const r = await runOnce(t.ns, c, work);
+      const load = loadDelta(before, loadSnap(sc.ps), sc.ps, sc.scanned);
+      const { open: got, problem } = parseOpen(c);
+      let found = 0;
+      const falses: string[] = [];
+      for (const k of got) {
+        if (sc.expected.has(k)) found++;
+        else falses.push(k);
+      }
+      const rec: RunRecord = { wallS: r.wallS, rssKb: r.rssKb, exit: r.exit, reported: got.size, found, falseOpen: falses.length,
+        falseExamples: falses.slice(0, 10), load };
+      const err = r.error ?? (problem && got.size === 0 ? problem : undefined);
+      if (err) rec.error = err;
+      records.get(c.id)!.push(rec);
+      if (!rec.error && existsSync(c.outFile)) {
+        const text = readFileSync(c.outFile, 'utf8');
+        if (c.id === 'perisai-smb') perisaiMain.push(perisaiFacts(text));
+        if (c.id === 'nmap-smb') {
+          const facts = new Map<string, Facts>();
+          for (const [ip, h] of parseNmapXml(text)) facts.set(ip, nmapFacts(h.scripts));
+          nmapMain = { label: `${c.label}, run ${i + 1}`, facts, scanned: sc.addrs };
+        }
+      }
+      const per = Object.entries(load.opensPerAddress).map(([n, x]) => `${n} ${x.toFixed(1)}`).join(', ');
+      log(`   [E ${i + 1}/${c.runs}] ${c.label}: ${r.wallS.toFixed(3)} s, ${r.rssKb ? (r.rssKb / 1024).toFixed(0) : '?'} MB, ` +
+        `${found}/${sc.expected.size} open${falses.length ? `, ${falses.length} FALSE (${falses.slice(0, 3).join(' ')})` : ''}, ` +
+        `CPU ${load.cpuBusyPct.toFixed(0)} % busy, connections/address: ${per}${rec.error ? ` [${rec.error}]` : ''}`);
+    }
+  }
+  const results = cmds.map((c) => {
+    const res = summarize(c, records.get(c.id) ?? [], scope(c).expected.size);
+    if (c.personas) res.personas = c.personas;
+    if (c.subsetOf) res.subsetOf = c.subsetOf;
+    const loads = (records.get(c.id) ?? []).filter((x) => !x.error && x.load).map((x) => x.load!);
+    if (loads.length) {
+      const keys = Object.keys(loads[0]!.opensPerAddress);
+      res.load = {
+        cpuBusyPct: median(loads.map((l) => l.cpuBusyPct)),
+        opensPerAddress: Object.fromEntries(keys.map((k) => [k, median(loads.map((l) => l.opensPerAddress[k] ?? 0))])),
+        daemonCpuS: Object.fromEntries(keys.map((k) => [k, median(loads.map((l) => l.daemonCpuS[k] ?? 0))])),
+      };
+    }
+    return res;
+  });
+  const smb = agreement(personas, perisaiMain, nmapMain);
+  return {
+    bed, ns: t.ns, targets: t.targets, ports: t.ports, probes: t.probes, expectedOpen: open.size,
+    layout: layoutText(bed, t), commands: results, checks: smbChecks(results, smb), smb,
+  };
+}
+
+function smbChecks(rs: CommandResult[], smb: SmbAgreement): TargetCheck[] {
+  const bed: BedName = 'E';
+  const checks: TargetCheck[] = [];
+  const p = rs.find((r) => r.id === 'perisai-smb');
+  const n = rs.find((r) => r.id === 'nmap-smb');
+  if (p) {
+    const what = `${p.label}: 100 % recall, 0 false open, every run`;
+    if (p.correct === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p.na ?? 'no successful runs' });
+    else checks.push({ bed, source: 'issue', what, measured: `${foundText(p)}, ${p.falseOpensMax} false`, verdict: p.correct ? 'PASS' : 'MISS' });
+  }
+  if (p && n) {
+    const what = 'nmap scripts / perisai --checks smb ≥ 10× (all 4 personas)';
+    if (p.medianS === null || n.medianS === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p.na ?? n.na ?? 'no successful runs' });
+    else {
+      const scale = n.subsetOf ? n.subsetOf.all / n.subsetOf.scanned : 1;
+      const nS = n.medianS * scale;
+      const x = nS / p.medianS;
+      checks.push({ bed, source: 'issue', what, verdict: x >= 10 ? 'PASS' : 'MISS',
+        measured: `${x.toFixed(2)}× (${nS.toFixed(2)} s${scale !== 1 ? ` = ${n.medianS.toFixed(2)} s × ${scale.toFixed(1)}` : ''} / ${p.medianS.toFixed(2)} s)` });
+    }
+  }
+  for (const per of rs.filter((r) => r.id.startsWith('nmap-smb-'))) {
+    const pp = rs.find((r) => r.id === `perisai-smb-${per.id.slice('nmap-smb-'.length)}`);
+    if (!pp || pp.medianS === null || per.medianS === null) continue;
+    const scale = per.subsetOf ? per.subsetOf.all / per.subsetOf.scanned : 1;
+    const x = (per.medianS * scale) / pp.medianS;
+    checks.push({ bed, source: 'performance.md §6', what: `nmap / perisai, ${per.personas?.[0] ?? '?'} alone (informative)`,
+      measured: `${x.toFixed(2)}× (${(per.medianS * scale).toFixed(2)} s / ${pp.medianS.toFixed(2)} s)`, verdict: 'n/a', detail: 'no target' });
+  }
+  const tt = smb.totals;
+  if (smb.perisaiRuns) {
+    checks.push({ bed, source: 'issue', what: 'Perisai = ground truth (smbv1, dialects, signing, ms17-010, doublepulsar), every address, every run',
+      measured: `${tt.perisaiOk}/${tt.perisaiOf} (worst of ${smb.perisaiRuns} runs)`, verdict: tt.perisaiOk === tt.perisaiOf ? 'PASS' : 'MISS' });
+  }
+  if (smb.perisaiRuns && smb.nmapRun) {
+    checks.push({ bed, source: 'issue', what: 'Perisai = nmap wherever nmap decides (ms17-010/doublepulsar only where nmap lists NT LM 0.12)',
+      measured: `${tt.agree}/${tt.nmapDecided}`, verdict: tt.agree === tt.nmapDecided && tt.nmapDecided > 0 ? 'PASS' : 'MISS' });
+    checks.push({ bed, source: 'performance.md §6', what: 'nmap = ground truth where it decides (sanity check of the bed)',
+      measured: `${tt.nmapOk}/${tt.nmapDecided}`, verdict: tt.nmapOk === tt.nmapDecided ? 'PASS' : 'MISS' });
+  } else checks.push({ bed, source: 'issue', what: 'Perisai = nmap wherever nmap decides', measured: '–', verdict: 'n/a', detail: 'no successful nmap or Perisai run' });
+  return checks;
+}
+
+function smbTables(b: BedResult): { agreeHead: string[]; agreeRows: string[][]; loadHead: string[]; loadRows: string[][] } {
+  const agreeHead = ['persona', 'fact', 'ground truth', 'Perisai = truth', 'nmap decides', 'Perisai = nmap', 'nmap = truth', 'differences'];
+  const agreeRows: string[][] = [];
+  for (const p of b.smb?.personas ?? []) {
+    for (const f of SMB_FACTS) {
+      const a = p.facts[f];
+      agreeRows.push([`${p.name} ${p.cidr}`, f, a.expected, `${a.perisaiOk}/${a.addresses}`,
+        `${a.nmapDecided}/${a.nmapScanned}`, a.nmapDecided ? `${a.agree}/${a.nmapDecided}` : '–', a.nmapDecided ? `${a.nmapOk}/${a.nmapDecided}` : '–',
+        a.examples.join('; ')]);
+    }
+  }
+  const loadHead = ['command', 'CPU busy %', 'TCP connections accepted per address', 'daemon CPU s'];
+  const loadRows = b.commands.filter((c) => c.load).map((c) => [
+    c.label, c.load!.cpuBusyPct.toFixed(0),
+    Object.entries(c.load!.opensPerAddress).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '),
+    Object.entries(c.load!.daemonCpuS).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '),
+  ]);
+  return { agreeHead, agreeRows, loadHead, loadRows };
 }
 
 // ---------------------------------------------------------------- targets
@@ -658,14 +1196,27 @@ function report(facts: Record<string, string>, results: BedResult[], started: Da
     const checks = b.checks.map(checkCells);
     text += `\n== Bed ${b.bed}: ${b.layout}\n${textTable(HEAD, rows)}\n\n${textTable(CHECK_HEAD, checks)}\n`;
     md += `\n## Bed ${b.bed}\n\n${b.layout}.\n\n${mdTable(HEAD, rows)}\n\n${mdTable(CHECK_HEAD, checks)}\n`;
+    if (b.smb) {
+      const st = smbTables(b);
+      const about = `Verdicts per address (Perisai: worst of ${b.smb.perisaiRuns} run(s) of the 4-persona row; nmap: ${b.smb.nmapRun ?? 'no run'}). ` +
+        'nmap decides smbv1/dialects where smb-protocols answers, signing where smb-security-mode or smb2-security-mode answers, ' +
+        'ms17-010 and doublepulsar only where smb-protocols lists NT LM 0.12.';
+      const loadAbout = 'Bed load per run (medians): CPU busy = whole machine during the run; TCP connections = PassiveOpens in the ' +
+        "persona's namespace ÷ addresses scanned (Perisai's port-scan connects included; nmap's SYN scan completes none); " +
+        "daemon CPU = CPU of the persona's processes incl. reaped children (one smbd per connection).";
+      text += `\n${about}\n${textTable(st.agreeHead, st.agreeRows)}\n\n${loadAbout}\n${textTable(st.loadHead, st.loadRows)}\n`;
+      md += `\n${about}\n\n${mdTable(st.agreeHead, st.agreeRows)}\n\n${loadAbout}\n\n${mdTable(st.loadHead, st.loadRows)}\n`;
+    }
   }
   const all = results.flatMap((b) => b.checks);
   const count = (v: TargetCheck['verdict']): number => all.filter((c) => c.verdict === v).length;
   const summary = `Targets: ${count('PASS')} PASS, ${count('MISS')} MISS, ${count('n/a')} n/a.`;
   const slow = results.some((b) => b.bed === 'C' || b.bed === 'D')
     ? ` nmap's default-timing rows on C and D ran ${NMAP_SLOW_RUNS} time(s) each (BENCH_NMAP_SLOW_RUNS); they take 1–3 min per run.` : '';
-  text += `\n${summary}${slow}\n`;
-  md += `\n${summary}${slow}\n`;
+  const smbNote = results.some((b) => b.bed === 'E')
+    ? ` nmap's SMB scripts on E ran ${NMAP_SMB_RUNS} time(s) per row (BENCH_NMAP_SMB_RUNS)${NMAP_SMB_SUBSET ? ` on ${NMAP_SMB_SUBSET} addresses per persona (BENCH_NMAP_SMB_SUBSET)` : ''}.` : '';
+  text += `\n${summary}${slow}${smbNote}\n`;
+  md += `\n${summary}${slow}${smbNote}\n`;
   return { text, md };
 }
 
@@ -722,8 +1273,9 @@ async function main(): Promise<number> {
   const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
   const base = path.join(RESULTS_DIR, stamp);
   writeFileSync(`${base}.json`, JSON.stringify({ started: started.toISOString(), finished: finished.toISOString(), facts,
-    config: { beds: bedList, runs: process.env['BENCH_RUNS'] ?? 'default (A/B 5, C/D 3)', nmapSlowRuns: NMAP_SLOW_RUNS,
-      warmup: process.env['BENCH_WARMUP'] ?? '1 (A/B)', perisaiBin: PERISAI_BIN, state: STATE }, beds: results }, null, 1) + '\n');
+    config: { beds: bedList, runs: process.env['BENCH_RUNS'] ?? 'default (A/B 5, C/D/E 3)', nmapSlowRuns: NMAP_SLOW_RUNS,
+      nmapSmbRuns: NMAP_SMB_RUNS, nmapSmbSubset: NMAP_SMB_SUBSET, smbPerPersona: SMB_PER_PERSONA,
+      warmup: process.env['BENCH_WARMUP'] ?? '1 (A/B/E)', perisaiBin: PERISAI_BIN, state: STATE }, beds: results }, null, 1) + '\n');
   writeFileSync(`${base}.md`, md);
   process.stdout.write(`\nresults: ${path.relative(process.cwd(), base)}.json, .md\n`);
   return 0;

@@ -1,6 +1,7 @@
 // One scan, end to end: the port stage (connect scanner), banners for open ports in a small pool of their own,
 // and per-host results. The engine's public entry for the CLI, the API server and the workers; it knows
 // nothing about output formats or storage (results go to the handlers as they are decided).
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { grabBanner, type BannerOptions } from '../banner/grab.js';
 import { guessService, sanitizeBanner } from '../banner/service-rules.js';
@@ -207,7 +208,10 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
       if ((perHost.get(t.hostIndex) ?? []).some((p) => p.state === 'open' && checkPorts.has(p.port))) candidates.push(t.hostIndex);
     }
     h.stage?.('checks', candidates.length);
-    const checkPool = new Pool(req.checks?.concurrency ?? 64);
+    const concurrency = req.checks?.concurrency ?? 64;
+    // Every checked host listens for the caller's abort: that is by design, not a leak (Node warns above 10).
+    if (req.signal) setMaxListeners(concurrency * 2 + 16, req.signal);
+    const checkPool = new Pool(concurrency);
     for (const hostIndex of candidates) {
       checkPool.submit(async () => {
         const target = req.targets.at(hostIndex);
