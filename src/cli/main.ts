@@ -4,6 +4,7 @@
 // The `perisai` command. Thin: parses arguments, calls the engine, maps errors to documented exit codes.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors.js';
+import { addInventoryCommands } from './commands/inventory.js';
 import { isInputError, loadVersion, runScanCommand, scanCommand, VERSION } from './scan-command.js';
 
 /** nmap users type -iL; commander only knows single-letter short flags, so translate it up front. */
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showSuggestionAfterError()
     .exitOverride();
   program.addCommand(scanCommand(runScanCommand).exitOverride());
+  addInventoryCommands(program);
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
