@@ -4,6 +4,7 @@
 // The `perisai` command. Thin: parses arguments, calls the engine, maps errors to documented exit codes.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors.js';
+import { addAlertCommands } from './commands/alerts.js';
 import { addInventoryCommands } from './commands/inventory.js';
 import { isInputError, loadVersion, runScanCommand, scanCommand, VERSION } from './scan-command.js';
 
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showSuggestionAfterError()
     .exitOverride();
   program.addCommand(scanCommand(runScanCommand).exitOverride());
+  addAlertCommands(program);
   addInventoryCommands(program);
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });

@@ -13,4 +13,6 @@ export type { AssetListFilter, ObservedHost, UpsertedAsset } from './repos/asset
 export type { ApplyScanInput, ApplyScanResult, Finding, FindingFilter, FindingView, StoredFindingEvent } from './repos/findings.js';
 export type { BatchInput, IngestCounts, IngestItem, ProgressMark } from './repos/observations.js';
 export type { OutboxInput, OutboxMessage } from './repos/outbox.js';
+export type { AlertChannelKind, AlertDelivery, DeliveryStatus, StoredAlertChannel, StoredAlertRule } from './repos/alerts.js';
 export type { JobProgress } from './repos/scans.js';
+export type { Schedule, ScheduleInput } from './repos/schedules.js';

@@ -275,10 +275,186 @@ function migration0001(d: StoreDialect): Migration {
   };
 }
 
+// Continuous monitoring (issue 4 item 5): cron schedules per agency or network; the scheduler loop reads
+// `(enabled, next_run_at)` to find what is due.
+function migration0002(d: StoreDialect): Migration {
+  const t = d.types;
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('schedules')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id').onDelete('cascade'))
+        .addColumn('network_id', 'text', (c) => c.references('networks.id').onDelete('cascade'))
+        .addColumn('cron', 'text', (c) => c.notNull())
+        .addColumn('time_zone', 'text', (c) => c.notNull())
+        .addColumn('ports', t.json, (c) => c.notNull())
+        .addColumn('profile', 'text', (c) => c.notNull())
+        .addColumn('vantage', 'text', (c) => c.notNull())
+        .addColumn('zone', 'text')
+        .addColumn('slots_per_task', 'integer', (c) => c.notNull())
+        .addColumn('enabled', t.bool, (c) => c.notNull())
+        .addColumn('next_run_at', t.time, (c) => c.notNull())
+        .addColumn('last_run_at', t.time)
+        .addColumn('last_job_id', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('schedules_due').on('schedules').columns(['enabled', 'next_run_at']).execute();
+      await db.schema.createIndex('schedules_agency').on('schedules').column('agency_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('schedules').execute();
+    },
+  };
+}
+
+// Alerts (issue 4 item 6): channels and rules as data, and one row per (outbox message, channel) so a
+// retry after a partial failure never re-sends to a channel that already got the message.
+function migration0003(d: StoreDialect): Migration {
+  const t = d.types;
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('alert_channels')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('config', t.json, (c) => c.notNull())
+        .addColumn('enabled', t.bool, (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addColumn('updated_at', t.time, (c) => c.notNull())
+        .addCheckConstraint('alert_channels_kind', sql`kind in (${inList(['email', 'webhook', 'telegram'])})`)
+        .execute();
+      await db.schema
+        .createTable('alert_rules')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('filter', t.json, (c) => c.notNull())
+        .addColumn('channel_ids', t.json, (c) => c.notNull())
+        .addColumn('enabled', t.bool, (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('alert_deliveries')
+        .addColumn('outbox_id', d.autoId().type, (c) => c.notNull().references('outbox.id').onDelete('cascade'))
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', t.time)
+        .addColumn('last_error', 'text')
+        .addColumn('response', 'text')
+        .addColumn('sent_at', t.time)
+        .addColumn('updated_at', t.time, (c) => c.notNull())
+        .addPrimaryKeyConstraint('alert_deliveries_pk', ['outbox_id', 'channel_id'])
+        .addCheckConstraint('alert_deliveries_status', sql`status in (${inList(['sending', 'sent', 'failed', 'dead'])})`)
+        .execute();
+      // The administrators' dead-letter view.
+      await db.schema.createIndex('alert_deliveries_status').on('alert_deliveries').columns(['status', 'updated_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['alert_deliveries', 'alert_rules', 'alert_channels']) await db.schema.dropTable(table).execute();
+    },
+  };
+}
+
+// Accounts (issue 5 item 2): local users, server-side sessions, login throttling and the audit log; plus
+// the per-finding triage state the web application edits (acknowledged, assignee), and two covering
+// indexes for the city dashboard (counts per agency × rule and per agency × risk rating without touching
+// the table rows).
+function migration0004(d: StoreDialect): Migration {
+  const t = d.types;
+  const id = d.autoId();
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('agency_id', 'text', (c) => c.references('agencies.id').onDelete('restrict'))
+        .addColumn('disabled', t.bool, (c) => c.notNull())
+        .addColumn('must_change_password', t.bool, (c) => c.notNull())
+        .addColumn('last_login_at', t.time)
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addColumn('updated_at', t.time, (c) => c.notNull())
+        .addCheckConstraint('users_role', sql`role in (${inList(['admin', 'analyst', 'officer', 'viewer'])})`)
+        .addCheckConstraint('users_officer_agency', sql`role <> 'officer' or agency_id is not null`)
+        .execute();
+      await db.schema.createIndex('users_agency').on('users').column('agency_id').execute();
+      await db.schema
+        .createTable('sessions')
+        // SHA-256 of the bearer token: a stolen database does not yield usable sessions.
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addColumn('last_seen_at', t.time, (c) => c.notNull())
+        .addColumn('expires_at', t.time, (c) => c.notNull())
+        .addColumn('revoked_at', t.time)
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+      await db.schema
+        .createTable('login_attempts')
+        // key = "ip:<address>" or "account:<lower-cased username>"; one row per throttled subject.
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('window_start', t.time, (c) => c.notNull())
+        .addColumn('locked_until', t.time)
+        .addColumn('updated_at', t.time, (c) => c.notNull())
+        .execute();
+      const audit = db.schema.createTable('audit_log');
+      await (id.identity === 'identity'
+        ? audit.addColumn('id', id.type, (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        : audit.addColumn('id', id.type, (c) => c.primaryKey().autoIncrement()))
+        .addColumn('at', t.time, (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text')
+        .addColumn('target_id', 'text')
+        .addColumn('agency_id', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('ip', 'text')
+        .addColumn('request_id', 'text')
+        .addColumn('details', t.json)
+        .execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at', 'id']).execute();
+      await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_id', 'id']).execute();
+      await db.schema
+        .createTable('finding_triage')
+        .addColumn('finding_id', 'text', (c) => c.primaryKey().references('findings.id').onDelete('cascade'))
+        .addColumn('acknowledged_at', t.time)
+        .addColumn('acknowledged_by', 'text')
+        .addColumn('assignee_id', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('assigned_at', t.time)
+        .addColumn('assigned_by', 'text')
+        .addColumn('updated_at', t.time, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('findings_dashboard').on('findings').columns(['status', 'rule_id', 'agency_id', 'asset_id']).execute();
+      await db.schema.createIndex('assets_dashboard').on('assets').columns(['agency_id', 'retired_at', 'risk_rating']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('assets_dashboard').execute();
+      await db.schema.dropIndex('findings_dashboard').execute();
+      for (const table of ['finding_triage', 'audit_log', 'login_attempts', 'sessions', 'users']) await db.schema.dropTable(table).execute();
+    },
+  };
+}
+
 /** All migrations, by name. Append only. */
 export function migrations(d: StoreDialect): Record<string, Migration> {
   return {
     '0001_inventory': migration0001(d),
+    '0002_monitoring': migration0002(d),
+    '0003_alerts': migration0003(d),
+    '0004_accounts': migration0004(d),
   };
 }
 

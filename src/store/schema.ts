@@ -211,6 +211,131 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+/** Monitoring schedules (migration 0002_monitoring; issue 4 item 5). */
+export interface ScheduleTable {
+  id: string;
+  agency_id: string;
+  /** null = agency-wide: every network registered to the agency and its units. */
+  network_id: string | null;
+  cron: string;
+  time_zone: string;
+  ports: Json;
+  profile: string;
+  vantage: string;
+  zone: string | null;
+  slots_per_task: number;
+  enabled: SqlBool;
+  next_run_at: Time;
+  last_run_at: Time | null;
+  last_job_id: string | null;
+  created_by: string;
+  created_at: Time;
+}
+
+/** Alert channels (migration 0003_alerts; issue 4 item 6). `config` holds secrets (SMTP password, bot token, HMAC key). */
+export interface AlertChannelTable {
+  id: string;
+  name: string;
+  /** email | webhook | telegram */
+  kind: string;
+  config: Json;
+  enabled: SqlBool;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** Alert rules as data: which outbox topics/conditions go to which channels. */
+export interface AlertRuleTable {
+  id: string;
+  name: string;
+  /** {topics, agencyId?, includeDescendants?, minSeverity?, ports?, findingRules?} */
+  filter: Json;
+  /** JSON array of channel ids. */
+  channel_ids: Json;
+  enabled: SqlBool;
+  created_at: Time;
+}
+
+/** One (outbox message, channel) delivery; the unique key that keeps a retry from re-sending to a channel. */
+export interface AlertDeliveryTable {
+  outbox_id: number;
+  channel_id: string;
+  /** sending | sent | failed | dead */
+  status: string;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: Time | null;
+  last_error: string | null;
+  response: string | null;
+  sent_at: Time | null;
+  updated_at: Time;
+}
+
+/** Local accounts (migration 0004_accounts). `password_hash` is an argon2id PHC string. */
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  /** admin | analyst | officer | viewer */
+  role: string;
+  agency_id: string | null;
+  disabled: SqlBool;
+  must_change_password: SqlBool;
+  last_login_at: Time | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** Server-side sessions; the key is the SHA-256 of the cookie value, never the value itself. */
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Time;
+  last_seen_at: Time;
+  /** Absolute expiry. */
+  expires_at: Time;
+  revoked_at: Time | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginAttemptTable {
+  key: string;
+  failures: number;
+  window_start: Time;
+  locked_until: Time | null;
+  updated_at: Time;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Time;
+  actor_id: string | null;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  agency_id: string | null;
+  /** success | failure | denied */
+  outcome: string;
+  status: number | null;
+  ip: string | null;
+  request_id: string | null;
+  details: Json | null;
+}
+
+export interface FindingTriageTable {
+  finding_id: string;
+  acknowledged_at: Time | null;
+  acknowledged_by: string | null;
+  assignee_id: string | null;
+  assigned_at: Time | null;
+  assigned_by: string | null;
+  updated_at: Time;
+}
+
 export interface Database {
   agencies: AgencyTable;
   contacts: ContactTable;
@@ -224,4 +349,13 @@ export interface Database {
   finding_tallies: FindingTallyTable;
   finding_events: FindingEventTable;
   outbox: OutboxTable;
+  alert_channels: AlertChannelTable;
+  alert_rules: AlertRuleTable;
+  alert_deliveries: AlertDeliveryTable;
+  schedules: ScheduleTable;
+  users: UserTable;
+  sessions: SessionTable;
+  login_attempts: LoginAttemptTable;
+  audit_log: AuditLogTable;
+  finding_triage: FindingTriageTable;
 }

@@ -14,6 +14,7 @@ import { openDialect, parseStoreUrl } from './dialect.js';
 import { migrateToLatest, migrator } from './migrations.js';
 import type { Database } from './schema.js';
 import { AgencyRepo } from './repos/agencies.js';
+import { AlertRepo } from './repos/alerts.js';
 import { AssetRepo } from './repos/assets.js';
 import { ContactRepo } from './repos/contacts.js';
 import { FindingRepo } from './repos/findings.js';
@@ -21,6 +22,12 @@ import { NetworkRepo } from './repos/networks.js';
 import { ObservationRepo } from './repos/observations.js';
 import { OutboxRepo } from './repos/outbox.js';
 import { ScanRepo } from './repos/scans.js';
+import { ScheduleRepo } from './repos/schedules.js';
+import { AuditRepo } from './repos/audit.js';
+import { DashboardRepo } from './repos/dashboard.js';
+import { LoginThrottleRepo, SessionRepo } from './repos/sessions.js';
+import { TriageRepo } from './repos/triage.js';
+import { UserRepo } from './repos/users.js';
 
 export interface StoreOptions extends DialectOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
@@ -42,6 +49,15 @@ export interface Repositories {
   readonly observations: ObservationRepo;
   readonly findings: FindingRepo;
   readonly outbox: OutboxRepo;
+  readonly alerts: AlertRepo;
+  readonly schedules: ScheduleRepo;
+  // Accounts and the web application (issue 5): not agency data, so unscoped; the API restricts them.
+  readonly users: UserRepo;
+  readonly sessions: SessionRepo;
+  readonly loginThrottle: LoginThrottleRepo;
+  readonly audit: AuditRepo;
+  readonly triage: TriageRepo;
+  readonly dashboard: DashboardRepo;
 }
 
 export interface Store extends Repositories {
@@ -67,6 +83,14 @@ function repositories(ctx: Ctx): Repositories {
     observations: new ObservationRepo(ctx),
     findings: new FindingRepo(ctx),
     outbox: new OutboxRepo(ctx),
+    alerts: new AlertRepo(ctx),
+    schedules: new ScheduleRepo(ctx),
+    users: new UserRepo(ctx),
+    sessions: new SessionRepo(ctx),
+    loginThrottle: new LoginThrottleRepo(ctx),
+    audit: new AuditRepo(ctx),
+    triage: new TriageRepo(ctx),
+    dashboard: new DashboardRepo(ctx),
   };
 }
 

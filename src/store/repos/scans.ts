@@ -162,14 +162,15 @@ export class ScanRepo {
    * one whose lease expired (its worker is presumed dead; it resumes from the task's done ranges). The
    * claim is atomic (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the single write transaction).
    */
-  async claimTask(opts: { zone: string | null; owner: string; leaseMs: number }): Promise<ScanTask | undefined> {
+  async claimTask(opts: { zone: string | null; owner: string; leaseMs: number; /** Claim only this task (a pg-boss job names it; src/queue/pgboss.ts). */ taskId?: string }): Promise<ScanTask | undefined> {
     return tx(this.#ctx, 'claiming a scan task', async (ctx) => {
       const now = nowIso(ctx);
       const until = new Date(Date.parse(now) + opts.leaseMs).toISOString();
       let q = ctx.db.selectFrom('scan_tasks').select(['scan_tasks.id', 'scan_tasks.job_id'])
         .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)])]))
         .where('job_id', 'in', (eb) => eb.selectFrom('scan_jobs').select('scan_jobs.id').where('scan_jobs.status', 'in', ['queued', 'running']));
-      q = opts.zone === null ? q.where('zone', 'is', null) : q.where('zone', '=', opts.zone);
+      if (opts.taskId !== undefined) q = q.where('scan_tasks.id', '=', opts.taskId);
+      else q = opts.zone === null ? q.where('zone', 'is', null) : q.where('zone', '=', opts.zone);
       const pick = await ctx.d.skipLocked(q.orderBy('updated_at').orderBy('seq').limit(1)).executeTakeFirst();
       if (pick === undefined) return undefined;
       await ctx.db.updateTable('scan_tasks')

@@ -1,0 +1,241 @@
+// Alert channels: email over SMTP, a generic JSON webhook and Telegram's Bot API sendMessage.
+//
+// Secrets (SMTP password, webhook HMAC key, bot token) live in the channel's stored config. They are
+// never put in an error message, a log line or `perisai alert channel list` (redactConfig); error texts
+// are built here from status codes, never from URLs (a Telegram URL contains the token).
+
+import { createHash, createHmac } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { validationError } from '../domain/errors.js';
+import { CONTACT_ROLES } from '../domain/contact.js';
+import type { ContactRole } from '../domain/contact.js';
+import type { AlertChannelKind } from '../store/index.js';
+import type { RenderedAlert } from './render.js';
+
+export interface EmailConfig {
+  readonly host: string;
+  readonly port: number;
+  /**
+   * `starttls` (default): plain connect, then STARTTLS is required (RFC 3207; port 587 submission);
+   * `tls`: TLS from the first byte (RFC 8314 implicit TLS, port 465);
+   * `none`: no TLS at all — only for a relay on the same host or a test server.
+   */
+  readonly security?: 'starttls' | 'tls' | 'none';
+  readonly auth?: { readonly user: string; readonly pass: string };
+  /** RFC 5322 mailbox, e.g. `Perisai Diskominfo <perisai@kota.go.id>`. */
+  readonly from: string;
+  /** Fixed recipients … */
+  readonly to?: readonly string[];
+  /** … and/or the contacts of the message's agency with these roles (store contacts). */
+  readonly toRoles?: readonly ContactRole[];
+  readonly timeoutMs?: number;
+}
+
+export interface WebhookConfig {
+  readonly url: string;
+  /** Shared secret: adds `X-Perisai-Signature: sha256=<hex HMAC-SHA256 of the body>` (RFC 2104). */
+  readonly secret?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+export interface TelegramConfig {
+  readonly botToken: string;
+  readonly chatId: string | number;
+  /** Default https://api.telegram.org; tests point it at a local receiver. */
+  readonly baseUrl?: string;
+  readonly timeoutMs?: number;
+}
+
+export type ChannelConfig = EmailConfig | WebhookConfig | TelegramConfig;
+
+/** A send that failed. `permanent`: retrying cannot help (bad address, 4xx) — dead-letter at once. */
+export class DeliveryError extends Error {
+  constructor(message: string, readonly permanent: boolean) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function str(o: Record<string, unknown>, k: string, what: string): string {
+  const v = o[k];
+  if (typeof v !== 'string' || v.trim() === '') throw validationError(`${what}: ${k} is required`, { field: k });
+  return v.trim();
+}
+
+function httpUrl(u: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    throw validationError(`${field}: not a URL`, { field });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw validationError(`${field}: must be http(s)`, { field });
+  return url.toString().replace(/\/$/, '');
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+
+/** Check a channel's config; returns a normalised copy or throws E_VALIDATION (messages name no secret). */
+export function validateChannelConfig(kind: AlertChannelKind, v: unknown): ChannelConfig {
+  const o = obj(v);
+  const timeoutMs = o.timeoutMs === undefined ? undefined : Number(o.timeoutMs);
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000)) throw validationError('timeoutMs: 100-120000', { field: 'timeoutMs' });
+  const t = timeoutMs === undefined ? {} : { timeoutMs };
+  switch (kind) {
+    case 'email': {
+      const port = Number(o.port ?? 587);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw validationError('email: port must be 1-65535', { field: 'port' });
+      const security = (o.security ?? 'starttls') as string;
+      if (!['starttls', 'tls', 'none'].includes(security)) throw validationError('email: security must be starttls, tls or none', { field: 'security' });
+      const to = o.to === undefined ? undefined : (Array.isArray(o.to) ? o.to : [o.to]).map(String);
+      if (to !== undefined && !to.every((a) => EMAIL.test(a))) throw validationError('email: every "to" must be an address like it@kota.go.id', { field: 'to' });
+      const toRoles = o.toRoles === undefined ? undefined : (Array.isArray(o.toRoles) ? o.toRoles : [o.toRoles]).map(String);
+      if (toRoles !== undefined && !toRoles.every((r) => (CONTACT_ROLES as readonly string[]).includes(r))) throw validationError(`email: toRoles must be among ${CONTACT_ROLES.join(', ')}`, { field: 'toRoles' });
+      if ((to?.length ?? 0) === 0 && (toRoles?.length ?? 0) === 0) throw validationError('email: give recipients ("to") and/or contact roles ("toRoles")', { field: 'to' });
+      const a = o.auth === undefined ? undefined : obj(o.auth);
+      const auth = a === undefined ? undefined : { user: str(a, 'user', 'email auth'), pass: typeof a.pass === 'string' ? a.pass : '' };
+      const from = str(o, 'from', 'email');
+      return { host: str(o, 'host', 'email'), port, security: security as EmailConfig['security'], from, ...(auth ? { auth } : {}), ...(to ? { to } : {}), ...(toRoles ? { toRoles: toRoles as ContactRole[] } : {}), ...t };
+    }
+    case 'webhook': {
+      const headers = o.headers === undefined ? undefined : Object.fromEntries(Object.entries(obj(o.headers)).map(([k, val]) => [k, String(val)]));
+      return { url: httpUrl(str(o, 'url', 'webhook'), 'url'), ...(typeof o.secret === 'string' && o.secret !== '' ? { secret: o.secret } : {}), ...(headers ? { headers } : {}), ...t };
+    }
+    case 'telegram': {
+      const botToken = str(o, 'botToken', 'telegram');
+      // Bot API tokens look like 123456:ABC-DEF…; anything with a slash or space would change the URL path.
+      if (!/^[0-9]+:[A-Za-z0-9_-]+$/.test(botToken)) throw validationError('telegram: botToken is not a bot token (digits:letters)', { field: 'botToken' });
+      const chatId = typeof o.chatId === 'number' ? o.chatId : str(o, 'chatId', 'telegram');
+      return { botToken, chatId, baseUrl: httpUrl(typeof o.baseUrl === 'string' ? o.baseUrl : 'https://api.telegram.org', 'baseUrl'), ...t };
+    }
+  }
+}
+
+/** The config with every secret replaced: safe for listing and logs. */
+export function redactConfig(kind: AlertChannelKind, v: unknown): Record<string, unknown> {
+  const o = { ...obj(v) };
+  if (kind === 'email' && o.auth !== undefined) o.auth = { ...obj(o.auth), pass: '***' };
+  if (kind === 'webhook' && o.secret !== undefined) o.secret = '***';
+  if (kind === 'telegram' && o.botToken !== undefined) o.botToken = `${String(o.botToken).split(':')[0]}:***`;
+  return o;
+}
+
+export interface OutgoingAlert {
+  readonly topic: string;
+  readonly dedupKey: string;
+  readonly agency: { readonly id: string; readonly code: string; readonly name: string } | null;
+  readonly severity: string | null;
+  readonly rendered: RenderedAlert;
+  readonly payload: unknown;
+  readonly createdAt: string;
+}
+
+/** The webhook body (stable field names; `payload` is the outbox payload as written by its producer). */
+export function webhookBody(a: OutgoingAlert): string {
+  return JSON.stringify({
+    id: a.dedupKey, topic: a.topic, createdAt: a.createdAt, severity: a.severity, agency: a.agency,
+    subject: a.rendered.subject, text: a.rendered.text, payload: a.payload,
+  });
+}
+
+/** RFC 2104 HMAC with SHA-256 over the exact body bytes, hex; receivers recompute and compare in constant time. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/** Retry on 408, 429 and 5xx; any other 4xx means the request itself is wrong. */
+function httpPermanent(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, what: string): Promise<{ status: number; text: string }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+  } catch (e) {
+    // The cause (ECONNREFUSED, timeout …) without the URL, which may carry a token.
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause?.code ?? (e as Error).name;
+    throw new DeliveryError(`${what}: ${why}`, false);
+  }
+  const text = (await res.text().catch(() => '')).slice(0, 500);
+  if (!res.ok) throw new DeliveryError(`${what}: HTTP ${res.status}`, httpPermanent(res.status));
+  return { status: res.status, text };
+}
+
+/**
+ * POST the alert as JSON. `Idempotency-Key` is the outbox dedup key (the same on every retry, the
+ * IETF httpapi idempotency-key-header draft), so a receiver can drop the duplicate that a crash between
+ * send and record can still cause.
+ */
+export async function sendWebhook(c: WebhookConfig, a: OutgoingAlert): Promise<string> {
+  const body = webhookBody(a);
+  const headers: Record<string, string> = { ...(c.headers ?? {}), 'idempotency-key': a.dedupKey, 'user-agent': 'Perisai-Alerts/1' };
+  if (c.secret !== undefined) headers['x-perisai-signature'] = signBody(c.secret, body);
+  const r = await post(c.url, body, headers, c.timeoutMs ?? 15_000, 'webhook');
+  return `HTTP ${r.status}`;
+}
+
+/**
+ * Telegram Bot API sendMessage: POST {base}/bot<token>/sendMessage with JSON {chat_id, text, parse_mode}
+ * (https://core.telegram.org/bots/api#sendmessage); the answer is {ok: true, result: Message}.
+ */
+export async function sendTelegram(c: TelegramConfig, a: OutgoingAlert): Promise<string> {
+  const base = c.baseUrl ?? 'https://api.telegram.org';
+  const body = JSON.stringify({ chat_id: c.chatId, text: a.rendered.telegram, parse_mode: 'HTML', disable_web_page_preview: true });
+  const r = await post(`${base}/bot${c.botToken}/sendMessage`, body, {}, c.timeoutMs ?? 15_000, 'telegram sendMessage');
+  let parsed: { ok?: boolean; result?: { message_id?: number }; description?: string };
+  try {
+    parsed = JSON.parse(r.text) as typeof parsed;
+  } catch {
+    throw new DeliveryError('telegram sendMessage: answer is not JSON', false);
+  }
+  if (parsed.ok !== true) throw new DeliveryError(`telegram sendMessage: not ok (${oneWord(parsed.description)})`, false);
+  return `message_id ${parsed.result?.message_id ?? '?'}`;
+}
+
+function oneWord(s: unknown): string {
+  return typeof s === 'string' ? s.replace(/[^\w .:-]/g, '').slice(0, 100) : 'no description';
+}
+
+/** A Message-ID derived from the dedup key and channel (RFC 5322 §3.6.4): a re-sent copy carries the same id. */
+export function messageId(dedupKey: string, channelId: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'perisai.invalid';
+  return `<${createHash('sha256').update(`${dedupKey}\n${channelId}`).digest('hex').slice(0, 32)}@${domain}>`;
+}
+
+/** Send over SMTP (RFC 5321) with nodemailer; one connection per message (alerts are rare). */
+export async function sendEmail(c: EmailConfig, recipients: readonly string[], a: OutgoingAlert, channelId: string): Promise<string> {
+  if (recipients.length === 0) throw new DeliveryError('email: no recipients (no "to" and no agency contact with the configured roles has an email)', true);
+  const timeout = c.timeoutMs ?? 30_000;
+  const security = c.security ?? 'starttls';
+  const transport = nodemailer.createTransport({
+    host: c.host, port: c.port,
+    secure: security === 'tls',
+    requireTLS: security === 'starttls',
+    ignoreTLS: security === 'none',
+    ...(c.auth !== undefined ? { auth: { user: c.auth.user, pass: c.auth.pass } } : {}),
+    connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+    logger: false, debug: false,
+  });
+  try {
+    const info = await transport.sendMail({
+      from: c.from, to: [...recipients], subject: a.rendered.subject, text: a.rendered.text, html: a.rendered.html,
+      messageId: messageId(a.dedupKey, channelId, c.from),
+      headers: { 'X-Perisai-Key': a.dedupKey, 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
+    });
+    return `smtp ${oneWord(info.response)}`;
+  } catch (e) {
+    const err = e as { responseCode?: number; code?: string };
+    // SMTP 5yz replies are permanent failures, 4yz transient (RFC 5321 §4.2.1).
+    const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.code !== 'EAUTH';
+    throw new DeliveryError(`email: ${err.code ?? 'error'}${err.responseCode !== undefined ? ` ${err.responseCode}` : ''}`, permanent);
+  } finally {
+    transport.close();
+  }
+}
