@@ -1,0 +1,136 @@
+// buildApp: the HTTP API of Perisai's web application (issue 5 items 1–2 and the API of 3–4), as a
+// Fastify instance that tests drive with `app.inject()` and `perisai serve` binds to a port.
+//
+//   const app = await buildApp({ store });
+//   await app.listen({ port: 8080, host: '127.0.0.1' });
+//
+// Layout: versioned routes under /api/v1, OpenAPI at /api/docs (UI) and /api/docs/json; one access
+// plugin (access.ts) decides authentication, role, agency scope, CSRF and audit for every route; one
+// error handler (errors.ts) turns anything thrown into `{ error: { code, message, messageId } }`.
+
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Store } from '../store/index.js';
+import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
+import type { RouteEntry, SessionPolicy } from './access.js';
+import { ApiError, body, STATUS, toApiError } from './errors.js';
+import { authRoutes, DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
+import type { LoginThrottle } from './routes/auth.js';
+import { findingRoutes } from './routes/findings.js';
+import { inventoryRoutes } from './routes/inventory.js';
+import { reportRoutes } from './routes/reports.js';
+import { userRoutes } from './routes/users.js';
+import { ErrorBody } from './schemas.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly clock?: () => Date;
+  /** A pino-compatible logger, or false/undefined for none (tests). */
+  readonly logger?: FastifyBaseLogger | boolean;
+  readonly session?: Partial<SessionPolicy>;
+  readonly loginThrottle?: Partial<LoginThrottle>;
+  /** Maximum request body (default 1 MiB). */
+  readonly bodyLimit?: number;
+  /**
+   * Requests per client address and window, for every route (defence in depth against floods and
+   * scraping; logins have their own stricter, persistent throttle). Default 1,200 a minute; false = off.
+   */
+  readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number } | false;
+  /** Behind a TLS-terminating proxy: trust its X-Forwarded-* (so 'auto' Secure cookies see https). */
+  readonly trustProxy?: boolean | string | string[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, with its access declaration (the authorisation tests iterate it). */
+    readonly routeTable: readonly RouteEntry[];
+  }
+}
+
+/** A client-supplied request id is kept when it is short and harmless (for correlating with a proxy's log). */
+function requestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? (() => new Date());
+  const policy: SessionPolicy = { ...DEFAULT_SESSION_POLICY, ...deps.session };
+  const throttle: LoginThrottle = { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle };
+  const app = Fastify({
+    ...(typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    genReqId: (req) => requestId(req.headers['x-request-id']),
+    trustProxy: deps.trustProxy ?? false,
+    // Ajv: reject unknown body properties instead of silently dropping them only where a schema says
+    // additionalProperties: false; coerce query strings; every error (not just the first) is not needed.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+
+  app.addSchema(ErrorBody);
+
+  // One error handler for everything, including what fastify itself raises (validation, body limit,
+  // JSON syntax) and what the store throws (PerisaiError).
+  app.setErrorHandler((err, request, reply) => {
+    const { error, internal } = toApiError(err);
+    if (internal) request.log.error({ err }, 'request failed');
+    for (const [k, v] of Object.entries(error.headers)) void reply.header(k, v);
+    return reply.code(STATUS[error.code]).type('application/json; charset=utf-8').send(body(error));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(body(new ApiError('E_NOT_FOUND', { en: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`, id: 'Alamat tidak ditemukan' }))),
+  );
+
+  await app.register(helmet, {
+    // The API serves JSON and the documentation UI (self-hosted scripts and styles); nothing is framed.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] },
+    },
+    strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
+  });
+  await app.register(cookie);
+  if (deps.rateLimit !== false) {
+    const rl = deps.rateLimit ?? { max: 1200, timeWindowMs: 60_000 };
+    // In-memory per process: a coarse per-address ceiling, not an account lockout (that one is in the
+    // database, see routes/auth.ts).
+    await app.register(rateLimit, {
+      global: true, max: rl.max, timeWindow: rl.timeWindowMs,
+      errorResponseBuilder: (_req, ctx) =>
+        new ApiError('E_RATE_LIMIT', { en: `Too many requests; try again in ${ctx.after}`, id: `Terlalu banyak permintaan; coba lagi dalam ${Math.ceil(ctx.ttl / 1000)} detik` }),
+    });
+  }
+  // JSON bodies with <, > and & escaped (\u003c …): still the same JSON, but no byte sequence a browser
+  // could ever take for markup, whatever a misconfigured client or proxy does with the content type
+  // (OWASP XSS Prevention Cheat Sheet; helmet adds X-Content-Type-Options: nosniff as the first fence).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (typeof payload !== 'string' || !type.startsWith('application/json')) return payload;
+    return payload.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  });
+  const table = registerAccess(app, { store: deps.store, policy, clock });
+  app.decorate('routeTable', table);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Perisai API', version: '1', description: 'Exposure of the city to WannaCry-style ransomware: agencies, assets, findings. Errors: { error: { code, message (English), messageId (Bahasa Indonesia) } }.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'perisai_session' }, csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+
+  authRoutes(app, { store: deps.store, policy, throttle, clock });
+  userRoutes(app, { store: deps.store });
+  inventoryRoutes(app, { store: deps.store });
+  findingRoutes(app, { store: deps.store });
+  reportRoutes(app, { store: deps.store, clock });
+
+  await app.ready();
+  return app;
+}

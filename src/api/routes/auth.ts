@@ -1,0 +1,152 @@
+// Login, logout, the current user and changing one's own password.
+//
+// Cookies (RFC 6265bis; OWASP Session Management Cheat Sheet): `perisai_session` is HttpOnly (no script
+// can read it), SameSite=Strict (never sent on cross-site requests), Path=/, Secure when served over
+// HTTPS (configurable: 'auto' follows the request's protocol, with trustProxy behind a TLS proxy), and
+// has no Max-Age: a browser session cookie, while the server enforces idle and absolute expiry. A new
+// random token is issued at every login (no session fixation, ASVS 3.2.1).
+
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Store } from '../../store/index.js';
+import type { ThrottlePolicy } from '../../store/repos/sessions.js';
+import type { User } from '../../store/repos/users.js';
+import { normalizeUsername } from '../../store/repos/users.js';
+import { CSRF_COOKIE, READ, SESSION_COOKIE, isSecure, sha256 } from '../access.js';
+import type { SessionPolicy } from '../access.js';
+import { ApiError } from '../errors.js';
+import { burnVerify, checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.js';
+import { MeOut, responses } from '../schemas.js';
+
+export interface LoginThrottle {
+  readonly perAccount: ThrottlePolicy;
+  readonly perIp: ThrottlePolicy;
+}
+
+/** 5 failures per account or 50 per address within 15 minutes lock that subject for 15 minutes. */
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottle = {
+  perAccount: { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+  perIp: { maxFailures: 50, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+};
+
+function scopeOut(scope: 'all' | ReadonlySet<string>): 'all' | string[] {
+  return scope === 'all' ? 'all' : [...scope].sort();
+}
+
+function lockedError(until: string, now: Date): ApiError {
+  const seconds = Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000));
+  const minutes = Math.ceil(seconds / 60);
+  return new ApiError(
+    'E_RATE_LIMIT',
+    { en: `Too many failed logins; try again in ${minutes} minute(s)`, id: `Terlalu banyak percobaan masuk yang gagal; coba lagi dalam ${minutes} menit` },
+    { retryAfterSeconds: seconds },
+    { 'retry-after': String(seconds) },
+  );
+}
+
+export function authRoutes(app: FastifyInstance, deps: { store: Store; policy: SessionPolicy; throttle: LoginThrottle; clock: () => Date }): void {
+  const { store, policy, throttle, clock } = deps;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  const cookieBase = (request: FastifyRequest) => ({ path: '/', sameSite: 'strict' as const, secure: isSecure(request, policy) });
+  const clearCookies = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.clearCookie(SESSION_COOKIE, { ...cookieBase(request), httpOnly: true });
+    reply.clearCookie(CSRF_COOKIE, cookieBase(request));
+  };
+
+  const audit = (request: FastifyRequest, actor: string, user: User | undefined, outcome: 'success' | 'failure' | 'denied', status: number, reason?: string) =>
+    store.audit.record({
+      actorId: user?.id ?? null, actor, action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, agencyId: user?.agencyId ?? null,
+      outcome, status, ip: request.ip, requestId: request.id, details: reason === undefined ? null : { reason },
+    });
+
+  r.get('/api/v1/health', {
+    config: { access: { roles: 'public' } },
+    schema: { tags: ['system'], summary: 'Liveness', response: responses({ 200: Type.Object({ status: Type.Literal('ok') }) }) },
+  }, async () => ({ status: 'ok' as const }));
+
+  r.post('/api/v1/auth/login', {
+    config: { access: { roles: 'public', audit: false } },
+    schema: {
+      tags: ['auth'], summary: 'Log in with a local account; sets the session cookie and returns the CSRF token',
+      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+      response: responses({ 200: MeOut }),
+    },
+  }, async (request, reply) => {
+    const { username, password } = request.body;
+    const name = normalizeUsername(username);
+    const keys = { ip: `ip:${request.ip}`, account: `account:${name}` };
+    const now = clock();
+    const locked = await store.loginThrottle.lockedUntil([keys.ip, keys.account]);
+    if (locked !== undefined) {
+      await audit(request, name, undefined, 'denied', 429, 'locked');
+      throw lockedError(locked, now);
+    }
+    const creds = await store.users.credentials(name);
+    let ok = false;
+    if (creds === undefined) await burnVerify(password);
+    else ok = (await verifyPassword(creds.passwordHash, password)) && !creds.user.disabled;
+    if (!ok || creds === undefined) {
+      const until = await store.loginThrottle.fail([{ key: keys.account, policy: throttle.perAccount }, { key: keys.ip, policy: throttle.perIp }]);
+      await audit(request, name, creds?.user, 'failure', until === undefined ? 401 : 429, creds?.user.disabled === true ? 'disabled' : 'bad-credentials');
+      if (until !== undefined) throw lockedError(until, now);
+      // One message for unknown user, wrong password and disabled account (no account enumeration).
+      throw new ApiError('E_AUTH', { en: 'Wrong username or password', id: 'Nama pengguna atau kata sandi salah' });
+    }
+    const user = creds.user;
+    await store.loginThrottle.clear(keys.account);
+    const old = request.cookies[SESSION_COOKIE];
+    if (old !== undefined) await store.sessions.revoke(sha256(old));
+    const token = randomBytes(32).toString('base64url'); // 256 bits (OWASP: ≥ 64 bits of entropy)
+    const csrfToken = randomBytes(32).toString('base64url');
+    await store.sessions.create({
+      idHash: sha256(token), userId: user.id, csrfToken, expiresAt: new Date(now.getTime() + policy.absoluteMs).toISOString(),
+      ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+    });
+    await store.users.recordLogin(user.id);
+    await audit(request, user.username, user, 'success', 200);
+    reply.setCookie(SESSION_COOKIE, token, { ...cookieBase(request), httpOnly: true });
+    reply.setCookie(CSRF_COOKIE, csrfToken, cookieBase(request));
+    const scope = user.agencyId === null ? 'all' : await store.agencies.scopeOf(user.agencyId);
+    return { user, csrfToken, scope: scopeOut(scope) };
+  });
+
+  r.post('/api/v1/auth/logout', {
+    config: { access: { roles: READ, selfService: true, audit: 'auth.logout' } },
+    schema: { tags: ['auth'], summary: 'End the current session', response: responses({ 204: Type.Null() }) },
+  }, async (request, reply) => {
+    await store.sessions.revoke(request.session!.idHash);
+    clearCookies(request, reply);
+    return reply.code(204).send();
+  });
+
+  r.get('/api/v1/me', {
+    config: { access: { roles: READ } },
+    schema: { tags: ['auth'], summary: 'The logged-in user, its agency scope and the CSRF token of the session', response: responses({ 200: MeOut }) },
+  }, async (request) => ({ user: request.user!, csrfToken: request.session!.csrfToken, scope: scopeOut(request.scope) }));
+
+  r.post('/api/v1/me/password', {
+    config: { access: { roles: READ, selfService: true, audit: 'user.change-own-password' } },
+    schema: {
+      tags: ['auth'], summary: 'Change one\'s own password; ends every session of the account (log in again)',
+      body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+      response: responses({ 204: Type.Null() }),
+    },
+  }, async (request, reply) => {
+    const user = request.user!;
+    const creds = await store.users.credentials(user.username);
+    if (creds === undefined || !(await verifyPassword(creds.passwordHash, request.body.currentPassword))) {
+      throw new ApiError('E_VALIDATION', { en: 'The current password is wrong', id: 'Kata sandi saat ini salah' }, { field: 'currentPassword' });
+    }
+    checkPasswordPolicy(request.body.newPassword, user.username);
+    await store.users.update(user.id, { passwordHash: await hashPassword(request.body.newPassword), mustChangePassword: false });
+    // ASVS 3.3.3: a password change ends the other sessions; we end all, the client logs in again.
+    await store.sessions.revokeAllOf(user.id);
+    request.auditNote.targetType = 'user';
+    request.auditNote.targetId = user.id;
+    clearCookies(request, reply);
+    return reply.code(204).send();
+  });
+}

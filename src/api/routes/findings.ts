@@ -1,0 +1,144 @@
+// Findings: list (filter, worst first, keyset cursor), detail with its event history, and the triage
+// actions: acknowledge, assign, accept risk, mark false positive, revoke an exception. Every action is
+// an audited mutation (access plugin) and passes `request.scope` to the store, which answers 404 for a
+// finding outside it.
+
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { FINDING_STATUSES, SEVERITIES } from '../../domain/finding.js';
+import type { FindingStatus } from '../../domain/finding.js';
+import type { AgencyScope, FindingView, Store } from '../../store/index.js';
+import type { Triage } from '../../store/repos/triage.js';
+import { READ, TRIAGE } from '../access.js';
+import { ApiError } from '../errors.js';
+import { FindingEventOut, FindingOut, IdParams, Nullable, Text, responses } from '../schemas.js';
+
+const NO_TRIAGE = { acknowledgedAt: null, acknowledgedBy: null, assigneeId: null, assignedAt: null, assignedBy: null };
+
+export function withTriage(f: FindingView, t: Triage | undefined) {
+  const triage = t === undefined ? NO_TRIAGE : { acknowledgedAt: t.acknowledgedAt, acknowledgedBy: t.acknowledgedBy, assigneeId: t.assigneeId, assignedAt: t.assignedAt, assignedBy: t.assignedBy };
+  return { ...f, triage };
+}
+
+async function one(store: Store, scope: AgencyScope, id: string) {
+  const f = await store.findings.get(scope, id);
+  return withTriage(f, (await store.triage.of(scope, [id])).get(id));
+}
+
+const Exception = Type.Object({
+  reason: Text(1000),
+  /** ISO-8601 instant; at most 365 days ahead (the store enforces it). */
+  expiresAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
+
+export function findingRoutes(app: FastifyInstance, deps: { store: Store }): void {
+  const { store } = deps;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const act = (audit: string) => ({ access: { roles: TRIAGE, target: 'finding', audit } });
+
+  r.get('/api/v1/findings', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['findings'], summary: 'Findings in scope, worst first (severity, then most recently seen); `next` is the cursor of the following page',
+      querystring: Type.Object({
+        agencyId: Type.Optional(Type.String({ maxLength: 64 })),
+        status: Type.Optional(Type.String({ pattern: `^(${FINDING_STATUSES.join('|')})(,(${FINDING_STATUSES.join('|')}))*$`, description: 'comma-separated; default open' })),
+        minSeverity: Type.Optional(Type.Union(SEVERITIES.map((s) => Type.Literal(s)))),
+        assetId: Type.Optional(Type.String({ maxLength: 64 })),
+        ruleId: Type.Optional(Type.String({ maxLength: 64 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 512 })),
+      }),
+      response: responses({ 200: Type.Object({ items: Type.Array(FindingOut), next: Nullable(Type.String()) }) }),
+    },
+  }, async (request) => {
+    const q = request.query;
+    const page = await store.findings.list(request.scope, {
+      ...(q.agencyId !== undefined ? { agencyId: q.agencyId } : {}),
+      ...(q.status !== undefined ? { status: [...new Set(q.status.split(','))] as FindingStatus[] } : {}),
+      ...(q.minSeverity !== undefined ? { minSeverity: q.minSeverity } : {}),
+      ...(q.assetId !== undefined ? { assetId: q.assetId } : {}),
+      ...(q.ruleId !== undefined ? { ruleId: q.ruleId } : {}),
+      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      limit: q.limit ?? 100,
+    });
+    const triage = await store.triage.of(request.scope, page.items.map((f) => f.id));
+    return { items: page.items.map((f) => withTriage(f, triage.get(f.id))), next: page.next ?? null };
+  });
+
+  r.get('/api/v1/findings/:id', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['findings'], summary: 'One finding with its history', params: IdParams,
+      response: responses({ 200: Type.Object({ finding: FindingOut, events: Type.Array(FindingEventOut) }) }),
+    },
+  }, async (request) => {
+    const finding = await one(store, request.scope, request.params.id);
+    return { finding, events: await store.findings.events(request.scope, request.params.id) };
+  });
+
+  r.post('/api/v1/findings/:id/acknowledge', {
+    config: act('finding.acknowledge'),
+    schema: { tags: ['findings'], summary: 'Acknowledge (someone is looking at it)', params: IdParams, response: responses({ 200: FindingOut }) },
+  }, async (request) => {
+    await store.triage.acknowledge(request.scope, request.params.id, request.user!.username);
+    const f = await one(store, request.scope, request.params.id);
+    request.auditNote.agencyId = f.agencyId;
+    return f;
+  });
+
+  r.post('/api/v1/findings/:id/assign', {
+    config: act('finding.assign'),
+    schema: {
+      tags: ['findings'], summary: 'Assign to a user who can see the finding (null unassigns)', params: IdParams,
+      body: Type.Object({ assigneeId: Nullable(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
+      response: responses({ 200: FindingOut }),
+    },
+  }, async (request) => {
+    const f = await store.findings.get(request.scope, request.params.id);
+    const assigneeId = request.body.assigneeId;
+    if (assigneeId !== null) {
+      const bad = new ApiError('E_VALIDATION', { en: 'assigneeId: no such user who can work on this finding', id: 'assigneeId: tidak ada pengguna yang dapat menangani temuan ini' }, { field: 'assigneeId' });
+      const u = await store.users.get(assigneeId).catch(() => undefined);
+      if (u === undefined || u.disabled || u.role === 'viewer') throw bad;
+      if (u.agencyId !== null && !(await store.agencies.scopeOf(u.agencyId)).has(f.agencyId)) throw bad;
+    }
+    await store.triage.assign(request.scope, f.id, assigneeId, request.user!.username);
+    request.auditNote.agencyId = f.agencyId;
+    request.auditNote.details = { assigneeId };
+    return one(store, request.scope, f.id);
+  });
+
+  r.post('/api/v1/findings/:id/accept-risk', {
+    config: act('finding.accept-risk'),
+    schema: { tags: ['findings'], summary: 'Accept the risk until a date (≤ 365 days), with a reason', params: IdParams, body: Exception, response: responses({ 200: FindingOut }) },
+  }, async (request) => {
+    const f = await store.findings.acceptRisk(request.scope, request.params.id, { reason: request.body.reason, by: request.user!.username, expiresAt: new Date(request.body.expiresAt).toISOString() });
+    request.auditNote.agencyId = f.agencyId;
+    request.auditNote.details = { reason: request.body.reason, expiresAt: request.body.expiresAt };
+    return one(store, request.scope, f.id);
+  });
+
+  r.post('/api/v1/findings/:id/false-positive', {
+    config: act('finding.false-positive'),
+    schema: { tags: ['findings'], summary: 'Mark as a false positive until a date (≤ 365 days), with a reason', params: IdParams, body: Exception, response: responses({ 200: FindingOut }) },
+  }, async (request) => {
+    const f = await store.findings.markFalsePositive(request.scope, request.params.id, { reason: request.body.reason, by: request.user!.username, expiresAt: new Date(request.body.expiresAt).toISOString() });
+    request.auditNote.agencyId = f.agencyId;
+    request.auditNote.details = { reason: request.body.reason, expiresAt: request.body.expiresAt };
+    return one(store, request.scope, f.id);
+  });
+
+  r.post('/api/v1/findings/:id/revoke-exception', {
+    config: act('finding.revoke-exception'),
+    schema: {
+      tags: ['findings'], summary: 'End an accepted risk or false-positive mark now', params: IdParams,
+      body: Type.Object({ reason: Type.Optional(Text(1000)) }, { additionalProperties: false }), response: responses({ 200: FindingOut }),
+    },
+  }, async (request) => {
+    const f = await store.findings.revokeException(request.scope, request.params.id, { by: request.user!.username, ...(request.body.reason !== undefined ? { reason: request.body.reason } : {}) });
+    request.auditNote.agencyId = f.agencyId;
+    return one(store, request.scope, f.id);
+  });
+}

@@ -1,0 +1,103 @@
+// Response and request schemas (TypeBox → JSON Schema). The response schemas are the output allow-list
+// (architecture P12): fastify's serializer writes only the declared properties, so a field added to a
+// store type (a password hash, raw evidence) does not reach a client until someone declares it here.
+
+import { Type } from 'typebox';
+import type { TSchema } from 'typebox';
+import { API_ERROR_CODES } from './errors.js';
+
+// Null first: with Ajv's type coercion a JSON null must match the null branch before it is coerced to "".
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
+const Str = Type.String();
+const NStr = Nullable(Str);
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.Union(API_ERROR_CODES.map((c) => Type.Literal(c))),
+    message: Str,
+    messageId: Str,
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+}, { $id: 'ErrorBody' });
+
+/** Every route's responses: its success schema(s) plus the shared error body for each error status. */
+export function responses(ok: Record<number, TSchema>): Record<number, TSchema> {
+  const err = Type.Ref('ErrorBody');
+  return { ...ok, 400: err, 401: err, 403: err, 404: err, 409: err, 413: err, 415: err, 429: err, 500: err, 503: err };
+}
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('analyst'), Type.Literal('officer'), Type.Literal('viewer')]);
+
+export const UserOut = Type.Object({
+  id: Str, username: Str, displayName: Str, role: Role, agencyId: NStr, disabled: Type.Boolean(), mustChangePassword: Type.Boolean(),
+  lastLoginAt: NStr, createdAt: Str, updatedAt: Str,
+});
+
+export const MeOut = Type.Object({ user: UserOut, csrfToken: Str, scope: Type.Union([Type.Literal('all'), Type.Array(Str)]) });
+
+/**
+ * An agency as a scoped caller may see it: the parent pointer is cut at the edge of the scope, so an
+ * officer's own agency looks like a root and the id of the agency above it is not disclosed.
+ */
+export function visibleAgency<A extends { parentId: string | null }>(scope: 'all' | ReadonlySet<string>, a: A): A {
+  return scope === 'all' || a.parentId === null || scope.has(a.parentId) ? a : { ...a, parentId: null };
+}
+
+export const AgencyOut = Type.Object({ id: Str, parentId: NStr, kind: Str, code: Str, name: Str, notes: NStr, retiredAt: NStr, createdAt: Str, updatedAt: Str });
+
+export const NetworkOut = Type.Object({
+  id: Str, agencyId: Str, cidr: Str, family: Type.Integer(), label: NStr, zone: NStr, authorisedBy: Str, authorisedAt: Str, authorisationRef: NStr, createdAt: Str,
+});
+
+export const ContactOut = Type.Object({ id: Str, agencyId: Str, name: Str, role: Str, email: NStr, phone: NStr, whatsapp: NStr, isPrimary: Type.Boolean(), createdAt: Str });
+
+export const Counts = Type.Object({
+  byStatus: Type.Record(Type.String(), Type.Integer()),
+  openBySeverity: Type.Record(Type.String(), Type.Integer()),
+});
+
+export const AgencyDetailOut = Type.Object({
+  agency: AgencyOut,
+  children: Type.Array(AgencyOut),
+  networks: Type.Array(NetworkOut),
+  contacts: Type.Array(ContactOut),
+  findings: Counts,
+  assets: Type.Integer(),
+});
+
+export const AssetOut = Type.Object({
+  id: Str, agencyId: Str, networkId: NStr, ip: Str, mac: NStr, netbiosName: NStr, dnsName: NStr,
+  os: Nullable(Type.Object({ name: Type.Optional(Str), build: Type.Optional(NStr), source: Type.Optional(Str), eol: Type.Optional(Type.Boolean()), wannacryRisk: Type.Optional(Type.Boolean()) })),
+  smb: Nullable(Type.Object({ smbv1: Type.Optional(Type.Boolean()), signing: Type.Optional(Str), dialects: Type.Optional(Type.Array(Str)) })),
+  criticality: Str, owner: NStr, tags: Type.Array(Str), outsideControl: Type.Boolean(), responsibleParty: NStr, riskRating: NStr,
+  riskReasons: Type.Array(Type.Object({ ruleId: Str, rating: Str })), firstSeen: Str, lastSeen: Str, lastJobId: NStr, retiredAt: NStr,
+});
+
+export const TriageOut = Type.Object({ acknowledgedAt: NStr, acknowledgedBy: NStr, assigneeId: NStr, assignedAt: NStr, assignedBy: NStr });
+
+export const FindingOut = Type.Object({
+  id: Str, agencyId: Str, assetId: Str, ruleId: Str, port: Type.Integer(), title: Type.Object({ id: Str, en: Str }),
+  status: Str, severity: Str, firstSeen: Str, lastSeen: Str, timesSeen: Type.Integer(), resolvedAt: NStr, reopenCount: Type.Integer(),
+  exception: Nullable(Type.Object({ kind: Str, reason: Str, by: Str, at: Str, expiresAt: Str })),
+  evidence: Type.Unknown(),
+  version: Type.Integer(), createdAt: Str, updatedAt: Str,
+  asset: Type.Object({ ip: Str, netbiosName: NStr, dnsName: NStr, criticality: Str }),
+  triage: TriageOut,
+});
+
+export const FindingEventOut = Type.Object({ id: Type.Integer(), at: Str, from: NStr, to: Str, cause: Str, jobId: Type.Optional(Str), actor: Type.Optional(Str), reason: Type.Optional(Str) });
+
+export const ExposureOut = Type.Object({
+  agencyId: Str, hostsKnown: Type.Integer(), hostsScanned: Type.Integer(), exposedSmb: Type.Integer(), smbv1: Type.Integer(), ms17010: Type.Integer(),
+  doublePulsar: Type.Integer(), unknown: Type.Integer(),
+});
+
+export const AuditOut = Type.Object({
+  id: Type.Integer(), at: Str, actorId: NStr, actor: Str, action: Str, targetType: NStr, targetId: NStr, agencyId: NStr, outcome: Str,
+  status: Nullable(Type.Integer()), ip: NStr, requestId: NStr, details: Type.Unknown(),
+});
+
+/** Free text a user types (reasons, names): bounded, no control characters except none at all. */
+export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });

@@ -1,0 +1,238 @@
+// Accounts and sessions: login/logout, idle and absolute expiry, revocation, CSRF and Origin checks,
+// lockout after repeated failures (translated, with Retry-After), first-run admin, the audit log.
+// Runs on SQLite and PostgreSQL.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ensureFirstAdmin } from '../../src/api/passwords.js';
+import { buildApp } from '../../src/api/app.js';
+import { storeSuite, testClock } from '../store/harness.js';
+import { PASSWORD, login, makeUser, seedWorld } from './fixture.js';
+
+storeSuite('API accounts and sessions', (env) => {
+  test('login sets a hardened cookie; /me; logout revokes the session server-side', async () => {
+    const w = await seedWorld(await env.open());
+    try {
+      const r = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'Petugas.Dinkes', password: PASSWORD } });
+      assert.equal(r.statusCode, 200);
+      const set = String(r.headers['set-cookie']);
+      assert.match(set, /perisai_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict/);
+      assert.doesNotMatch(set, /Secure/); // plain HTTP in the test; see the HTTPS case below
+      const body = r.json();
+      assert.equal(body.user.username, 'petugas.dinkes');
+      assert.equal(body.user.passwordHash, undefined);
+      assert.ok(!r.body.includes('argon2'));
+      assert.deepEqual(new Set(body.scope), new Set([w.city.dinkes.id, w.city.rsud.id, w.city.puskesmas.id]));
+      const c = await login(w.app, 'petugas.dinkes');
+      const me = await c.req('GET', '/api/v1/me');
+      assert.equal(me.statusCode, 200);
+      assert.equal(me.json().csrfToken, c.csrf);
+      // The session is stored hashed: the cookie value is nowhere in the database row.
+      assert.equal(await w.store.sessions.find(c.cookie), undefined);
+      assert.equal((await c.req('POST', '/api/v1/auth/logout')).statusCode, 204);
+      const after = await c.req('GET', '/api/v1/me');
+      assert.equal(after.statusCode, 401);
+      assert.equal(after.json().error.code, 'E_AUTH');
+      assert.equal(after.json().error.messageId, 'Sesi Anda telah berakhir; silakan masuk kembali');
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('Secure cookie behind HTTPS; wrong password is one generic, translated message', async () => {
+    const w = await seedWorld(await env.open(), { session: { secureCookies: true } });
+    try {
+      const r = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: PASSWORD } });
+      assert.match(String(r.headers['set-cookie']), /; Secure/);
+      const bad = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'salah' } });
+      const none = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'tidak-ada', password: 'salah' } });
+      assert.equal(bad.statusCode, 401);
+      assert.deepEqual(bad.json(), none.json());
+      assert.equal(bad.json().error.messageId, 'Nama pengguna atau kata sandi salah');
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('idle and absolute expiry', async () => {
+    const clock = testClock('2026-01-05T01:00:00.000Z');
+    const store = await env.open({ clock: clock.now });
+    const w = await seedWorld(store, { clock: clock.now, session: { idleMs: 30 * 60_000, absoluteMs: 8 * 3600_000 } });
+    try {
+      const c = await login(w.app, 'analis');
+      clock.advance(29 * 60_000);
+      assert.equal((await c.req('GET', '/api/v1/me')).statusCode, 200); // activity renews the idle timer
+      clock.advance(29 * 60_000);
+      assert.equal((await c.req('GET', '/api/v1/me')).statusCode, 200);
+      clock.advance(31 * 60_000);
+      assert.equal((await c.req('GET', '/api/v1/me')).statusCode, 401, 'idle timeout');
+      const d = await login(w.app, 'analis');
+      for (let i = 0; i < 17; i++) {
+        clock.advance(25 * 60_000); // busy all day: 17 × 25 min = 7 h 5 min
+        assert.equal((await d.req('GET', '/api/v1/me')).statusCode, 200);
+      }
+      clock.advance(56 * 60_000);
+      assert.equal((await d.req('GET', '/api/v1/me')).statusCode, 401, 'absolute timeout');
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('revocation: disabling a user or changing its password ends its sessions at once', async () => {
+    const w = await seedWorld(await env.open());
+    try {
+      const admin = await login(w.app, 'admin');
+      const officer = await login(w.app, 'petugas.dinkes');
+      assert.equal((await admin.req('PATCH', `/api/v1/users/${w.users.officer.id}`, { disabled: true })).statusCode, 200);
+      assert.equal((await officer.req('GET', '/api/v1/me')).statusCode, 401);
+      const relog = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'petugas.dinkes', password: PASSWORD } });
+      assert.equal(relog.statusCode, 401);
+      const analyst = await login(w.app, 'analis');
+      const r = await analyst.req('POST', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'kata-sandi-baru-yang-panjang' });
+      assert.equal(r.statusCode, 204);
+      assert.equal((await analyst.req('GET', '/api/v1/me')).statusCode, 401);
+      await login(w.app, 'analis', 'kata-sandi-baru-yang-panjang');
+      const short = await admin.req('POST', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'pendek' });
+      assert.equal(short.statusCode, 400);
+      assert.equal(short.json().error.code, 'E_VALIDATION');
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('CSRF: a mutation without the session token, with a wrong token or from another origin is refused', async () => {
+    const w = await seedWorld(await env.open());
+    try {
+      const c = await login(w.app, 'analis');
+      const other = await login(w.app, 'admin');
+      const url = `/api/v1/findings/${w.data.dinkes.findingIds[0]}/acknowledge`;
+      const cases: Record<string, string>[] = [
+        {},
+        { 'x-csrf-token': 'x'.repeat(43) },
+        { 'x-csrf-token': other.csrf }, // another session's token
+      ];
+      for (const headers of cases) {
+        const r = await w.app.inject({ method: 'POST', url, cookies: { perisai_session: c.cookie }, headers });
+        assert.equal(r.statusCode, 403, JSON.stringify(headers));
+        assert.equal(r.json().error.details.reason, 'csrf');
+        assert.equal(r.json().error.messageId, 'Token CSRF tidak ada atau salah; muat ulang halaman');
+      }
+      const cross = await c.req('POST', url, undefined, { origin: 'https://evil.example' });
+      assert.equal(cross.statusCode, 403);
+      assert.equal(cross.json().error.details.reason, 'origin');
+      const site = await c.req('POST', url, undefined, { 'sec-fetch-site': 'cross-site' });
+      assert.equal(site.statusCode, 403);
+      const same = await c.req('POST', url, undefined, { origin: 'http://localhost:80' });
+      assert.equal(same.statusCode, 200, same.body);
+      const loginCsrf = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: 'https://evil.example' }, payload: { username: 'admin', password: PASSWORD } });
+      assert.equal(loginCsrf.statusCode, 403);
+      // Nothing changed by the refused attempts: one acknowledgement, by the last request.
+      const audit = (await other.req('GET', '/api/v1/audit?action=finding.acknowledge')).json().items as { outcome: string }[];
+      assert.deepEqual(audit.map((a) => a.outcome).sort(), ['denied', 'denied', 'denied', 'denied', 'denied', 'success']);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('lockout after repeated failures: 429, translated, Retry-After; the right password waits too; unlocks later', async () => {
+    const clock = testClock('2026-01-05T01:00:00.000Z');
+    const store = await env.open({ clock: clock.now });
+    const w = await seedWorld(store, { clock: clock.now });
+    try {
+      const attempt = (password: string, ip = '192.0.2.7') =>
+        w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { username: 'analis', password } });
+      for (let i = 0; i < 4; i++) assert.equal((await attempt('salah')).statusCode, 401);
+      const fifth = await attempt('salah');
+      assert.equal(fifth.statusCode, 429);
+      assert.equal(fifth.json().error.code, 'E_RATE_LIMIT');
+      assert.equal(fifth.headers['retry-after'], '900');
+      assert.match(fifth.json().error.messageId, /Terlalu banyak percobaan masuk yang gagal; coba lagi dalam 15 menit/);
+      // Locked per account: another address and the right password do not help.
+      const right = await attempt(PASSWORD, '192.0.2.99');
+      assert.equal(right.statusCode, 429);
+      clock.advance(10 * 60_000);
+      assert.equal((await attempt(PASSWORD)).headers['retry-after'], '300');
+      clock.advance(5 * 60_000 + 1000);
+      assert.equal((await attempt(PASSWORD)).statusCode, 200);
+      // Per address: 50 failures from one address over many names lock the address.
+      const ip = '192.0.2.50';
+      let last = 0;
+      for (let i = 0; i < 50; i++) last = (await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { username: `nama${i}`, password: 'x' } })).statusCode;
+      assert.equal(last, 429);
+      const fromIp = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { username: 'admin', password: PASSWORD } });
+      assert.equal(fromIp.statusCode, 429);
+      const admin = await login(w.app, 'admin');
+      const audit = (await admin.req('GET', '/api/v1/audit?action=auth.login&limit=1000')).json().items as { outcome: string; actor: string }[];
+      assert.ok(audit.filter((a) => a.actor === 'analis' && a.outcome === 'failure').length >= 5);
+      assert.ok(audit.some((a) => a.actor === 'analis' && a.outcome === 'denied'));
+      assert.ok(audit.some((a) => a.actor === 'analis' && a.outcome === 'success'));
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('first run creates admin with a one-time password, or takes it from the environment; only once', async () => {
+    const store = await env.open();
+    const first = await ensureFirstAdmin(store, {});
+    assert.equal(first.created, true);
+    assert.equal(first.user?.mustChangePassword, true);
+    assert.ok(first.oneTimePassword !== undefined && first.oneTimePassword.length >= 20);
+    assert.equal((await ensureFirstAdmin(store, { password: 'lainnya-lainnya-123' })).created, false);
+    const app = await buildApp({ store });
+    try {
+      const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: first.oneTimePassword } });
+      assert.equal(r.statusCode, 200);
+      assert.equal(r.json().user.mustChangePassword, true);
+      // The one-time password opens only the way to replace it.
+      const cookies = { perisai_session: r.cookies.find((x) => x.name === 'perisai_session')!.value };
+      const blocked = await app.inject({ method: 'GET', url: '/api/v1/dashboard', cookies });
+      assert.equal(blocked.statusCode, 403);
+      assert.equal(blocked.json().error.messageId, 'Ganti kata sandi Anda terlebih dahulu');
+      const changed = await app.inject({
+        method: 'POST', url: '/api/v1/me/password', cookies, headers: { 'x-csrf-token': r.json().csrfToken },
+        payload: { currentPassword: first.oneTimePassword, newPassword: 'sandi-baru-kota-2026' },
+      });
+      assert.equal(changed.statusCode, 204, changed.body);
+      const again = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'sandi-baru-kota-2026' } });
+      const dash = await app.inject({ method: 'GET', url: '/api/v1/dashboard', cookies: { perisai_session: again.cookies.find((x) => x.name === 'perisai_session')!.value } });
+      assert.equal(dash.statusCode, 200);
+    } finally {
+      await app.close();
+    }
+    const store2 = await env.open();
+    const fromEnv = await ensureFirstAdmin(store2, { password: 'dari-lingkungan-123' });
+    assert.equal(fromEnv.created, true);
+    assert.equal(fromEnv.oneTimePassword, undefined);
+    await assert.rejects(ensureFirstAdmin(await env.open(), { password: 'pendek' }), /12 to 128/);
+  });
+
+  test('users CRUD (admin) with audit', async () => {
+    const w = await seedWorld(await env.open());
+    try {
+      const admin = await login(w.app, 'admin');
+      const created = await admin.req('POST', '/api/v1/users', { username: 'Petugas.RSUD', password: 'kata-sandi-rsud-2026', role: 'officer', agencyId: w.city.rsud.id });
+      assert.equal(created.statusCode, 201, created.body);
+      const u = created.json();
+      assert.equal(u.username, 'petugas.rsud');
+      assert.equal((await admin.req('POST', '/api/v1/users', { username: 'petugas.rsud', password: 'kata-sandi-rsud-2026', role: 'viewer' })).statusCode, 409);
+      const noAgency = await admin.req('POST', '/api/v1/users', { username: 'tanpa', password: 'kata-sandi-rsud-2026', role: 'officer' });
+      assert.equal(noAgency.statusCode, 400);
+      assert.equal((await admin.req('GET', `/api/v1/users/${u.id}`)).json().agencyId, w.city.rsud.id);
+      const rsud = await login(w.app, 'petugas.rsud', 'kata-sandi-rsud-2026');
+      assert.deepEqual((await rsud.req('GET', '/api/v1/me')).json().scope, [w.city.rsud.id]);
+      const patched = await admin.req('PATCH', `/api/v1/users/${u.id}`, { role: 'viewer', agencyId: null });
+      assert.equal(patched.json().role, 'viewer', patched.body);
+      assert.equal((await rsud.req('GET', '/api/v1/me')).statusCode, 401, 'role change ends sessions');
+      assert.equal((await admin.req('PATCH', `/api/v1/users/${w.users.admin.id}`, { role: 'viewer' })).statusCode, 409);
+      assert.equal((await admin.req('DELETE', `/api/v1/users/${u.id}`)).statusCode, 204);
+      assert.equal((await admin.req('GET', `/api/v1/users/${u.id}`)).statusCode, 404);
+      const list = (await admin.req('GET', '/api/v1/users')).json().items as { username: string }[];
+      assert.ok(!list.some((x) => x.username === 'petugas.rsud'));
+      const audit = (await admin.req('GET', '/api/v1/audit?limit=50')).json().items as { action: string; outcome: string; actor: string }[];
+      for (const a of ['user.create', 'user.update', 'user.delete']) assert.ok(audit.some((x) => x.action === a && x.outcome === 'success' && x.actor === 'admin'), a);
+      await makeUser(w.store, 'cadangan', 'admin');
+    } finally {
+      await w.app.close();
+    }
+  });
+});

@@ -1,0 +1,150 @@
+// The authorisation matrix (issue 5, Tests): an agency officer can neither read nor change another
+// agency's data through ANY endpoint. The routes come from the app's own route table, so a route added
+// later is tested without anyone remembering to: a route whose parameters this file cannot fill fails
+// the test instead of being skipped. Runs on SQLite and PostgreSQL (tests/store/harness.ts).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RouteEntry } from '../../src/api/access.js';
+import { storeSuite } from '../store/harness.js';
+import { login, seedWorld } from './fixture.js';
+import type { AgencyData, World } from './fixture.js';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function apiRoutes(w: World): RouteEntry[] {
+  const seen = new Set<string>();
+  return w.app.routeTable.filter((r) => r.url.startsWith('/api/v1/') && !seen.has(`${r.method} ${r.url}`) && seen.add(`${r.method} ${r.url}`));
+}
+
+/** Fill `:id` with the id of the resource of `d` the route addresses; throws for a route it does not know. */
+function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string }): string {
+  return r.url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    assert.equal(name, 'id', `route ${r.method} ${r.url}: unknown parameter :${name} — teach tests/api/authz.test.ts how to fill it`);
+    if (r.url.startsWith('/api/v1/users/')) return user.id;
+    if (r.url.startsWith('/api/v1/agencies/')) return d.agencyId;
+    if (r.url.startsWith('/api/v1/networks/')) return d.networkId;
+    if (r.url.startsWith('/api/v1/assets/')) return d.assetIds[0]!;
+    if (r.url.startsWith('/api/v1/findings/')) return d.findingIds[0]!;
+    assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/authz.test.ts which id it takes`);
+  });
+}
+
+/** Query parameters pointing at `d`'s data, for list endpoints that filter. */
+function query(d: AgencyData): string {
+  return `?agencyId=${d.agencyId}&assetId=${d.assetIds[0]}`;
+}
+
+/** A body the route would accept if the caller were allowed (so a 4xx is the access decision, not a schema error). */
+function bodyFor(r: RouteEntry, w: World): unknown {
+  const expiresAt = new Date(Date.now() + 30 * 86400_000).toISOString();
+  if (r.url.endsWith('/accept-risk') || r.url.endsWith('/false-positive')) return { reason: 'uji', expiresAt };
+  if (r.url.endsWith('/assign')) return { assigneeId: w.users.officer.id };
+  if (r.url.endsWith('/revoke-exception')) return {};
+  if (r.url === '/api/v1/users' && r.method === 'POST') return { username: 'penyusup', password: 'kata-sandi-penyusup-1', role: 'admin' };
+  if (r.url === '/api/v1/users/:id') return { role: 'admin' };
+  if (r.url === '/api/v1/auth/login') return { username: 'x', password: 'y' };
+  if (r.url === '/api/v1/me/password') return { currentPassword: 'salah-salah-salah', newPassword: 'kata-sandi-baru-panjang' };
+  return MUTATING.has(r.method) ? {} : undefined;
+}
+
+/** Every string that identifies foreign (Disdik / SMPN 3 / city root) data. */
+function foreignMarkers(w: World): string[] {
+  const out: string[] = [w.city.city.id, w.city.disdik.id, w.city.smp.id, w.city.capil.id, 'DISDIK', 'SMPN-3', w.users.officerDisdik.id];
+  for (const d of [w.data.disdik, w.data.smp]) out.push(d.agencyId, d.networkId, d.contactId, d.contactName, ...d.assetIds, ...d.ips, ...d.findingIds);
+  return out;
+}
+
+async function foreignState(w: World): Promise<string> {
+  const scope = new Set([w.city.disdik.id, w.city.smp.id]);
+  const f = await w.store.findings.list(scope, { status: ['open', 'resolved', 'accepted-risk', 'false-positive'], limit: 1000 });
+  const t = await w.store.triage.of('all', f.items.map((x) => x.id));
+  const users = await w.store.users.list();
+  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]) });
+}
+
+storeSuite('API authorisation matrix', (env) => {
+  test('an agency officer can neither read nor change another agency\'s data through any endpoint', async () => {
+    const store = await env.open();
+    const w = await seedWorld(store);
+    try {
+      const officer = await login(w.app, 'petugas.dinkes');
+      const markers = foreignMarkers(w);
+      const before = await foreignState(w);
+      const routes = apiRoutes(w);
+      assert.ok(routes.length >= 20, `expected the full route table, got ${routes.length}`);
+      // Mutations that end the caller's own session go last.
+      routes.sort((a, b) => Number(a.url === '/api/v1/auth/logout') - Number(b.url === '/api/v1/auth/logout'));
+      for (const r of routes) {
+        if (r.access?.roles === 'public') continue;
+        for (const target of [w.data.disdik, w.data.smp]) {
+          const url = fill(w, r, target, w.users.officerDisdik) + (r.method === 'GET' ? query(target) : '');
+          const res = await officer.req(r.method, url, bodyFor(r, w));
+          const where = `${r.method} ${url} → ${res.statusCode}`;
+          // The caller's own input echoed in an error ("agency <id> not found") discloses nothing.
+          for (const m of markers) if (!url.includes(m)) assert.ok(!res.body.includes(m), `${where} leaked foreign data ${JSON.stringify(m)}: ${res.body.slice(0, 300)}`);
+          const addressed = r.url.includes(':id');
+          if (addressed || (MUTATING.has(r.method) && r.access?.selfService !== true)) {
+            assert.ok([403, 404].includes(res.statusCode), `${where}: expected 403/404, got ${res.body.slice(0, 200)}`);
+            assert.ok(res.json().error?.code === 'E_FORBIDDEN' || res.json().error?.code === 'E_NOT_FOUND', where);
+          } else {
+            assert.ok(res.statusCode < 500, `${where}: ${res.body.slice(0, 200)}`);
+          }
+        }
+      }
+      assert.equal(await foreignState(w), before, 'foreign data changed');
+
+      // Positive control: the same routes with the officer's OWN data do answer (the matrix is not vacuous).
+      const again = await login(w.app, 'petugas.dinkes');
+      for (const r of routes) {
+        if (r.method !== 'GET' || !r.url.includes(':id') || r.access?.roles === 'public' || r.url.startsWith('/api/v1/users')) continue;
+        const res = await again.req('GET', fill(w, r, w.data.rsud, w.users.officer));
+        assert.equal(res.statusCode, 200, `own data: GET ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+      const list = (await again.req('GET', '/api/v1/findings?limit=1000')).json() as { items: { agencyId: string }[] };
+      assert.deepEqual(new Set(list.items.map((f) => f.agencyId)), new Set([w.city.dinkes.id, w.city.rsud.id]));
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('viewer cannot mutate anything; no route answers without a session', async () => {
+    const store = await env.open();
+    const w = await seedWorld(store);
+    try {
+      const viewer = await login(w.app, 'pimpinan');
+      const before = await foreignState(w);
+      for (const r of apiRoutes(w)) {
+        if (r.access?.roles === 'public') continue;
+        const url = fill(w, r, w.data.dinkes, w.users.officer);
+        const anon = await w.app.inject({ method: r.method as 'GET', url, ...(MUTATING.has(r.method) ? { payload: bodyFor(r, w) as object } : {}) });
+        assert.equal(anon.statusCode, 401, `anonymous ${r.method} ${url}`);
+        assert.equal(anon.json().error.code, 'E_AUTH');
+        if (!MUTATING.has(r.method) || r.access?.selfService === true) continue;
+        const res = await viewer.req(r.method, url, bodyFor(r, w));
+        assert.equal(res.statusCode, 403, `viewer ${r.method} ${url}: ${res.body.slice(0, 200)}`);
+      }
+      assert.equal(await foreignState(w), before);
+      // A viewer still reads the city picture.
+      assert.equal((await viewer.req('GET', '/api/v1/dashboard')).statusCode, 200);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('a route without an access declaration cannot be registered', async () => {
+    const store = await env.open();
+    const w = await seedWorld(store);
+    try {
+      const { default: Fastify } = await import('fastify');
+      const { registerAccess, DEFAULT_SESSION_POLICY } = await import('../../src/api/access.js');
+      const app = Fastify();
+      registerAccess(app, { store, policy: DEFAULT_SESSION_POLICY, clock: () => new Date() });
+      assert.throws(() => app.get('/api/v1/oops', async () => 'x'), /declares no config\.access/);
+      assert.throws(() => app.post('/api/v1/oops', { config: { access: { roles: ['viewer'] } } }, async () => 'x'), /lets viewers mutate/);
+      await app.close();
+    } finally {
+      await w.app.close();
+    }
+  });
+});

@@ -1,0 +1,107 @@
+// A small city with accounts, for the API tests: the store fixture's agencies (Pemkot → Dinkes → RSUD,
+// Puskesmas; Pemkot → Disdik → SMPN 3; Disdukcapil), a network, a contact, assets and open findings in
+// Dinkes, RSUD, Disdik and SMPN 3, and one account per role. The officer is bound to Dinkes, so its
+// scope is Dinkes + RSUD + Puskesmas; "foreign" data is everything of Disdik/SMPN 3 (and the city root).
+
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import type { AppDeps } from '../../src/api/app.js';
+import { hashPassword } from '../../src/api/passwords.js';
+import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
+import type { Store } from '../../src/store/index.js';
+import type { Role, User } from '../../src/store/repos/users.js';
+import { AUTH, seedCity } from '../store/fixtures.js';
+import type { City } from '../store/fixtures.js';
+
+export const PASSWORD = 'kata-sandi-uji-panjang';
+
+export interface AgencyData {
+  readonly agencyId: string;
+  readonly networkId: string;
+  readonly contactId: string;
+  readonly contactName: string;
+  readonly assetIds: readonly string[];
+  readonly ips: readonly string[];
+  readonly findingIds: readonly string[];
+}
+
+export interface World {
+  readonly store: Store;
+  readonly app: FastifyInstance;
+  readonly city: City;
+  readonly users: Readonly<Record<'admin' | 'analyst' | 'officer' | 'viewer' | 'officerDisdik', User>>;
+  readonly data: Readonly<Record<'dinkes' | 'rsud' | 'disdik' | 'smp', AgencyData>>;
+}
+
+async function seedAgency(store: Store, agencyId: string, cidr: string, ips: readonly string[], tag: string): Promise<AgencyData> {
+  const net = await store.networks.add('all', { agencyId, cidr, ...AUTH });
+  const contactName = `Kontak ${tag}`;
+  const contact = await store.contacts.add('all', agencyId, { name: contactName, role: 'technical', email: `${tag.toLowerCase()}@kota.go.id` });
+  const up = await store.assets.upsertObserved('all', { agencyId, hosts: ips.map((ip, i) => ({ ip, netbiosName: `${tag}-PC${i}`.slice(0, 15), smb: { dialects: ['NT LM 0.12'], smbv1: true, signing: 'enabled' } })) });
+  // The last host of each agency could not be checked (rating unknown), the others are critical.
+  for (const [i, u] of up.entries()) {
+    const rule = DEFAULT_RISK_RULES.find((r) => r.id === (i === up.length - 1 ? 'ms17-010-unchecked' : 'ms17-010-vulnerable'))!;
+    await store.assets.setRisk('all', u.assetId, { rating: rule.rating, matched: [rule] });
+  }
+  await store.findings.applyScan({
+    jobId: `seed-${tag}`,
+    assets: up.map((u) => ({
+      assetId: u.assetId, agencyId,
+      scan: {
+        closedPorts: [],
+        signals: [
+          { ruleId: 'ms17-010', port: 445, title: { id: 'Rentan MS17-010 (EternalBlue)', en: 'Vulnerable to MS17-010 (EternalBlue)' }, input: { kind: 'detected', severity: 'critical', evidence: { tag } } },
+          { ruleId: 'exposure-smb', port: 445, title: { id: 'SMB dapat dijangkau', en: 'SMB reachable' }, input: { kind: 'detected', severity: 'high' } },
+          { ruleId: 'smbv1', port: 445, title: { id: 'SMBv1 aktif', en: 'SMBv1 enabled' }, input: { kind: 'detected', severity: 'medium' } },
+        ],
+      },
+    })),
+  });
+  const page = await store.findings.list(new Set([agencyId]), { agencyId, limit: 1000 });
+  return { agencyId, networkId: net.id, contactId: contact.id, contactName, assetIds: up.map((u) => u.assetId), ips, findingIds: page.items.map((f) => f.id) };
+}
+
+export async function makeUser(store: Store, username: string, role: Role, agencyId: string | null = null): Promise<User> {
+  return store.users.create({ username, role, agencyId, passwordHash: await hashPassword(PASSWORD) });
+}
+
+export async function seedWorld(store: Store, deps: Omit<AppDeps, 'store'> = {}): Promise<World> {
+  const city = await seedCity(store);
+  const data = {
+    dinkes: await seedAgency(store, city.dinkes.id, '198.18.1.0/24', ['198.18.1.10', '198.18.1.11'], 'DINKES'),
+    rsud: await seedAgency(store, city.rsud.id, '198.18.2.0/24', ['198.18.2.10'], 'RSUD'),
+    disdik: await seedAgency(store, city.disdik.id, '198.18.3.0/24', ['198.18.3.10', '198.18.3.11'], 'DISDIK'),
+    smp: await seedAgency(store, city.smp.id, '198.18.4.0/24', ['198.18.4.10'], 'SMPN'),
+  };
+  const users = {
+    admin: await makeUser(store, 'admin', 'admin'),
+    analyst: await makeUser(store, 'analis', 'analyst'),
+    officer: await makeUser(store, 'petugas.dinkes', 'officer', city.dinkes.id),
+    viewer: await makeUser(store, 'pimpinan', 'viewer'),
+    officerDisdik: await makeUser(store, 'petugas.disdik', 'officer', city.disdik.id),
+  };
+  const app = await buildApp({ store, ...deps });
+  return { store, app, city, users, data };
+}
+
+export interface Client {
+  readonly cookie: string;
+  readonly csrf: string;
+  req(method: string, url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+}
+
+export async function login(app: FastifyInstance, username: string, password = PASSWORD): Promise<Client> {
+  const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  if (r.statusCode !== 200) throw new Error(`login ${username}: ${r.statusCode} ${r.body}`);
+  const cookie = r.cookies.find((c) => c.name === 'perisai_session')!.value;
+  const csrf = (r.json() as { csrfToken: string }).csrfToken;
+  return {
+    cookie, csrf,
+    req: (method, url, payload, headers = {}) =>
+      app.inject({
+        method: method as 'GET', url, cookies: { perisai_session: cookie },
+        headers: { ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }), ...headers },
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      }),
+  };
+}
