@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { addAlertCommands } from './commands/alerts.js';
+import { addMonitoringCommands } from './commands/monitoring.js';
 import { addInventoryCommands } from './commands/inventory.js';
 import { isInputError, loadVersion, runScanCommand, scanCommand, VERSION } from './scan-command.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride();
   program.addCommand(scanCommand(runScanCommand).exitOverride());
   addAlertCommands(program);
+  addMonitoringCommands(program);
   addInventoryCommands(program);
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });

@@ -1,0 +1,249 @@
+// Continuous monitoring commands (issue 4 items 5, 7 and 8):
+//   perisai serve   [--data-dir DIR] [--db URL]       embedded: store + scheduler + worker loop, one process
+//   perisai worker  [--zone Z] --db URL               scan worker (pg-boss on PostgreSQL, the table on SQLite)
+//   perisai schedule add|list|remove …                cron schedules per agency or network
+//   perisai diff SCAN_A SCAN_B                        what changed between two scans
+// Errors map to the documented exit codes (src/cli/errors.ts): bad input / unknown id → 2, storage → 4.
+
+import { Command, Option } from 'commander';
+import { PerisaiError } from '../../domain/errors.js';
+import { diffSnapshots } from '../../domain/diff.js';
+import type { Change } from '../../domain/diff.js';
+import { VANTAGES } from '../../domain/risk.js';
+import type { Vantage } from '../../domain/risk.js';
+import { parsePorts } from '../../engine/targets/index.js';
+import { LocalQueue } from '../../queue/local.js';
+import { PgBossQueue } from '../../queue/pgboss.js';
+import type { TaskQueue } from '../../queue/queue.js';
+import { addSchedule, Scheduler } from '../../scheduler/scheduler.js';
+import { DEFAULT_TIME_ZONE } from '../../scheduler/schedule.js';
+import { createStore } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
+import { PROFILES } from '../../worker/profiles.js';
+import { WorkerService } from '../../worker/service.js';
+import { CliError, EXIT, usageError } from '../errors.js';
+
+interface StoreFlags {
+  db?: string;
+  dataDir?: string;
+}
+
+const log = (line: string): void => void process.stderr.write(`perisai: ${line}\n`);
+
+function toCliError(e: unknown): unknown {
+  if (!(e instanceof PerisaiError)) return e;
+  if (e.code === 'E_STORAGE') return new CliError(e.message, EXIT.OUTPUT);
+  return new CliError(e.message, EXIT.USAGE);
+}
+
+async function withStore<T>(o: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
+  let store: Store | undefined;
+  try {
+    store = await createStore({ ...(o.db !== undefined ? { url: o.db } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) });
+    return await fn(store);
+  } catch (e) {
+    throw toCliError(e);
+  } finally {
+    await store?.close();
+  }
+}
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw usageError(`${name}: a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+function storeOptions(c: Command): Command {
+  return c
+    .option('--db <url>', 'database: sqlite:///path.db or postgres://… (env PERISAI_DB; default SQLite in the data directory)', process.env.PERISAI_DB)
+    .option('--data-dir <dir>', 'data directory for the default SQLite file (env PERISAI_DATA_DIR)');
+}
+
+/** Resolve on the first SIGINT/SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+interface RunFlags extends StoreFlags {
+  zone?: string;
+  leaseMs: number;
+  maxRate?: number;
+  sliceSlots: number;
+  concurrency: number;
+  timeout: number;
+  verbose?: boolean;
+}
+
+function workerFlags(c: Command): Command {
+  return c
+    .option('--lease-ms <ms>', 'task lease; a worker silent for this long is presumed dead', int('--lease-ms'), 30_000)
+    .option('--max-rate <n>', 'probes per second per worker', int('--max-rate'))
+    .option('--slice-slots <n>', 'index slots stored per transaction (the most a crash can make us rescan)', int('--slice-slots'), 256)
+    .option('--concurrency <n>', 'tasks run at once', int('--concurrency'), 1)
+    .option('--timeout <ms>', 'probe timeout', int('--timeout'), 1000)
+    .option('--verbose', 'log every stored slice');
+}
+
+function queueFor(store: Store, url: string | undefined): TaskQueue {
+  return store.dialect === 'postgres' && url !== undefined ? new PgBossQueue(store, url) : new LocalQueue(store);
+}
+
+function startWorker(store: Store, queue: TaskQueue, o: RunFlags): WorkerService {
+  return new WorkerService(store, queue, {
+    zone: o.zone ?? null, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout,
+    ...(o.maxRate !== undefined ? { maxRate: o.maxRate } : {}),
+    log,
+    ...(o.verbose === true ? { onSlice: (t, [a, b]) => log(`slice task=${t.id} seq=${t.seq} [${a},${b}) of [${t.range[0]},${t.range[1]}) stored`) } : {}),
+  });
+}
+
+export function serveCommand(): Command {
+  return workerFlags(storeOptions(new Command('serve')))
+    .description('run the embedded monitoring service: store + scheduler + scan worker loop in one process (Ctrl-C stops)')
+    .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
+    .action(async (o: RunFlags & { tickMs: number }) => {
+      await withStore(o, async (store) => {
+        // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
+        // in agency segments receive the scheduled tasks too (issue 4 item 7).
+        const queue = queueFor(store, o.db);
+        const scheduler = new Scheduler(store, queue, { log });
+        const worker = startWorker(store, queue, o);
+        log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
+        const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
+        await worker.start();
+        scheduler.start(o.tickMs);
+        const sig = await stopped;
+        log(`${sig}: stopping (running slices are abandoned and their tasks handed back)`);
+        await scheduler.stop();
+        await worker.stop();
+      });
+    });
+}
+
+export function workerCommand(): Command {
+  return workerFlags(storeOptions(new Command('worker')))
+    .description('run a scan worker: pulls scan tasks through pg-boss (PostgreSQL) or from the task table (SQLite)')
+    .option('--zone <zone>', 'take only tasks of this network zone (a worker inside that agency segment)')
+    .action(async (o: RunFlags) => {
+      await withStore(o, async (store) => {
+        const queue = queueFor(store, o.db);
+        const worker = startWorker(store, queue, o);
+        log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone ${o.zone ?? 'default'}`);
+        const stopped = untilSignal();
+        await worker.start();
+        const sig = await stopped;
+        log(`${sig}: stopping`);
+        await worker.stop();
+      });
+    });
+}
+
+function scheduleCommand(): Command {
+  const cmd = new Command('schedule').description('cron schedules that scan an agency or one of its networks');
+  cmd.addCommand(
+    storeOptions(new Command('add'))
+      .description('add a schedule')
+      .requiredOption('--agency <code>', 'agency code')
+      .option('--network <cidr>', 'only this registered network (default: all networks of the agency and its units)')
+      .requiredOption('--cron <pattern>', 'cron pattern, e.g. "0 2 * * *" (02:00 every night)')
+      .option('--tz <zone>', 'IANA time zone of the cron pattern', DEFAULT_TIME_ZONE)
+      .option('-p, --ports <spec>', 'ports (engine syntax: ransomware, 445,3389, top:100 …)', 'ransomware')
+      .addOption(new Option('--profile <name>', 'what to check').choices(Object.keys(PROFILES)).default('ransomware'))
+      .addOption(new Option('--vantage <v>', 'where the scan runs from').choices([...VANTAGES]).default('internal'))
+      .option('--zone <zone>', 'worker zone for its tasks (default: the network\'s zone)')
+      .option('--slots <n>', 'index slots per task', int('--slots'), 4096)
+      .option('--by <name>', 'who set it up', process.env.USER ?? 'operator')
+      .action(async (o: StoreFlags & { agency: string; network?: string; cron: string; tz: string; ports: string; profile: string; vantage: Vantage; zone?: string; slots: number; by: string }) => {
+        await withStore(o, async (store) => {
+          const agency = await store.agencies.getByCode('all', o.agency);
+          let networkId: string | null = null;
+          if (o.network !== undefined) {
+            const n = (await store.networks.list('all', { agencyId: agency.id })).find((x) => x.cidr === o.network);
+            if (n === undefined) throw usageError(`network ${o.network} is not registered to ${agency.code}`);
+            networkId = n.id;
+          }
+          let ports: number[];
+          try {
+            ports = parsePorts(o.ports);
+          } catch (e) {
+            throw usageError((e as Error).message);
+          }
+          const s = await addSchedule(store, {
+            agencyId: agency.id, networkId, cron: o.cron, timeZone: o.tz, ports, profile: o.profile, vantage: o.vantage,
+            ...(o.zone !== undefined ? { zone: o.zone } : {}), slotsPerTask: o.slots, createdBy: o.by,
+          });
+          process.stdout.write(`${s.id}\tnext run ${s.nextRunAt}\n`);
+        });
+      }),
+  );
+  cmd.addCommand(
+    storeOptions(new Command('list'))
+      .description('list schedules')
+      .option('--agency <code>', 'only this agency')
+      .option('--json', 'JSON lines')
+      .action(async (o: StoreFlags & { agency?: string; json?: boolean }) => {
+        await withStore(o, async (store) => {
+          const agencyId = o.agency !== undefined ? (await store.agencies.getByCode('all', o.agency)).id : undefined;
+          for (const s of await store.schedules.list('all', agencyId !== undefined ? { agencyId } : {})) {
+            if (o.json === true) process.stdout.write(`${JSON.stringify(s)}\n`);
+            else process.stdout.write(`${s.id}\t${s.enabled ? 'on' : 'off'}\t${s.cron}\t${s.timeZone}\tnext ${s.nextRunAt}\tlast job ${s.lastJobId ?? '-'}\n`);
+          }
+        });
+      }),
+  );
+  cmd.addCommand(
+    storeOptions(new Command('remove'))
+      .description('remove a schedule (its past scans stay)')
+      .argument('<id>')
+      .action(async (id: string, o: StoreFlags) => {
+        await withStore(o, (store) => store.schedules.remove('all', id));
+      }),
+  );
+  return cmd;
+}
+
+export function formatChange(c: Change): string {
+  switch (c.kind) {
+    case 'host-new': return `+ host ${c.ip}`;
+    case 'host-gone': return `- host ${c.ip}`;
+    case 'port-opened': return `+ ${c.ip}:${c.port} open${c.service !== undefined ? ` (${c.service})` : ''}`;
+    case 'port-closed': return `- ${c.ip}:${c.port} closed${c.confirmed ? '' : ' (not seen; unconfirmed)'}`;
+    case 'service-changed': return `~ ${c.ip}:${c.port} service ${c.from ?? '?'} → ${c.to ?? '?'}`;
+    case 'check-changed': return `~ ${c.ip}:${c.port} ${c.check} ${c.from ?? 'not run'} → ${c.to}`;
+  }
+}
+
+function diffCommand(): Command {
+  return storeOptions(new Command('diff'))
+    .description('what changed between two scans (new/gone hosts, opened/closed ports, service and check changes)')
+    .argument('<scanA>', 'the earlier scan job id')
+    .argument('<scanB>', 'the later scan job id')
+    .addOption(new Option('--format <f>', 'output').choices(['text', 'jsonl']).default('text'))
+    .action(async (a: string, b: string, o: StoreFlags & { format: string }) => {
+      await withStore(o, async (store) => {
+        // Both must exist (E_NOT_FOUND → exit 2 naming the id) before anything is printed.
+        await store.scans.getJob('all', a);
+        await store.scans.getJob('all', b);
+        const changes = diffSnapshots(await store.observations.snapshot('all', a), await store.observations.snapshot('all', b));
+        for (const c of changes) process.stdout.write(o.format === 'jsonl' ? `${JSON.stringify(c)}\n` : `${formatChange(c)}\n`);
+        if (o.format === 'text') process.stdout.write(`${changes.length} change(s)\n`);
+      });
+    });
+}
+
+/** Register the monitoring commands on the root program (src/cli/main.ts). */
+export function addMonitoringCommands(program: Command): void {
+  for (const c of [serveCommand(), workerCommand(), scheduleCommand(), diffCommand()]) {
+    for (const sub of c.commands) sub.exitOverride();
+    program.addCommand(c.exitOverride());
+  }
+}

@@ -1,0 +1,58 @@
+// The embedded queue (architecture §3.5): the store's scan_tasks table IS the queue. Each of
+// `concurrency` loops claims the next pending (or lease-expired) task of its zone, runs it, and polls
+// again after `idleMs` when there is nothing to do. Works on SQLite (one process) and on PostgreSQL.
+
+import type { Store } from '../store/index.js';
+import type { TaskHandler, TaskQueue } from './queue.js';
+
+export class LocalQueue implements TaskQueue {
+  readonly kind = 'local' as const;
+  readonly #store: Store;
+  readonly #idleMs: number;
+  #stopping = false;
+  #loops: Promise<void>[] = [];
+  #wake: (() => void)[] = [];
+
+  constructor(store: Store, opts: { idleMs?: number } = {}) {
+    this.#store = store;
+    this.#idleMs = opts.idleMs ?? 1000;
+  }
+
+  async publish(): Promise<void> {
+    // The rows are already in scan_tasks; wake idle loops so a new job starts at once.
+    for (const w of this.#wake.splice(0)) w();
+  }
+
+  async consume(opts: { zone: string | null; owner: string; leaseMs: number; concurrency?: number }, handler: TaskHandler): Promise<void> {
+    const n = Math.max(1, opts.concurrency ?? 1);
+    for (let i = 0; i < n; i++) this.#loops.push(this.#loop({ ...opts, owner: n === 1 ? opts.owner : `${opts.owner}:${i}` }, handler));
+  }
+
+  async #loop(opts: { zone: string | null; owner: string; leaseMs: number }, handler: TaskHandler): Promise<void> {
+    while (!this.#stopping) {
+      let task;
+      try {
+        task = await this.#store.scans.claimTask(opts);
+      } catch {
+        task = undefined; // store briefly unavailable: retry after the idle pause
+      }
+      if (task !== undefined) {
+        await handler(task).catch(() => {});
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.#idleMs);
+        this.#wake.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const w of this.#wake.splice(0)) w();
+    await Promise.all(this.#loops.splice(0));
+  }
+}

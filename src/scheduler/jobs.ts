@@ -1,0 +1,58 @@
+// Turning "scan these networks of this agency" into a stored job (issue 4 item 5): the job records
+// targets, ports, profile and the permutation seed; its index space (targets × ports, permuted by the
+// seed) is cut into tasks of N slots. A worker rebuilds the same TargetSet and Permutation from the job
+// row, so every task of the job — on any machine — scans its own slice of the same order.
+
+import type { ScanJob } from '../domain/scan-job.js';
+import type { Vantage } from '../domain/risk.js';
+import { validationError } from '../domain/errors.js';
+import { buildTargetSet, MAX_PERMUTATION_SIZE, randomSeed } from '../engine/targets/index.js';
+import type { TargetSet } from '../engine/targets/index.js';
+import type { Repositories } from '../store/index.js';
+import type { AgencyScope } from '../store/index.js';
+import { planTasks } from './schedule.js';
+
+/** Default task size: 4,096 index slots (a /24 × 16 ports) — small enough to move between workers. */
+export const DEFAULT_SLOTS_PER_TASK = 4096;
+
+export interface NewScanJob {
+  readonly agencyId: string;
+  readonly networkId?: string | null;
+  readonly scheduleId?: string | null;
+  readonly targets: readonly string[];
+  readonly ports: readonly number[];
+  readonly profile: string;
+  readonly vantage: Vantage;
+  readonly zone?: string | null;
+  readonly slotsPerTask?: number;
+  /** Permutation seed (decimal, < 2^53); random when absent. */
+  readonly seed?: string;
+  readonly requestedBy: string;
+}
+
+/** The job's targets as the engine's TargetSet: literal addresses and CIDR blocks only (no DNS). */
+export async function jobTargetSet(targets: readonly string[]): Promise<TargetSet> {
+  return buildTargetSet([...targets], { resolve: () => Promise.reject(new Error('a scan job names addresses, not host names')) });
+}
+
+export async function createScanJob(repos: Repositories, scope: AgencyScope, input: NewScanJob): Promise<ScanJob> {
+  const set = await jobTargetSet(input.targets);
+  const planned = set.size * input.ports.length;
+  if (planned === 0) throw validationError('the job has nothing to scan (no targets or no ports)', { field: 'targets' });
+  if (planned > MAX_PERMUTATION_SIZE) throw validationError(`the job is too large (${planned} probes); split it`, { field: 'targets' });
+  const seed = input.seed ?? String(randomSeed());
+  if (!Number.isSafeInteger(Number(seed))) throw validationError('seed: an integer below 2^53', { field: 'seed' });
+  return repos.scans.createJob(scope, {
+    agencyId: input.agencyId,
+    ...(input.networkId != null ? { networkId: input.networkId } : {}),
+    ...(input.scheduleId != null ? { scheduleId: input.scheduleId } : {}),
+    profile: input.profile,
+    targets: input.targets,
+    ports: input.ports,
+    vantage: input.vantage,
+    zone: input.zone ?? null,
+    seed,
+    requestedBy: input.requestedBy,
+    tasks: planTasks(planned, input.slotsPerTask ?? DEFAULT_SLOTS_PER_TASK, input.zone ?? null),
+  });
+}

@@ -1,0 +1,132 @@
+// After a job's last task (issue 4 item 5): change detection against the previous completed scan of the
+// same network/agency, assets and risk, the findings lifecycle, and outbox rows for every change — all in
+// ONE transaction together with the job's move running → finalizing → completed. The status move is a
+// compare-and-set, so when two workers finish the last tasks at once only one finalizes (the other gets
+// E_CONFLICT and its transaction rolls back); a crash mid-way leaves the job `running` with no open task,
+// which recoverJobs() finalizes later. Outbox dedup keys name the job and the change, so a change is
+// announced exactly once (docs/store.md "outbox").
+
+import { PerisaiError } from '../domain/errors.js';
+import { diffSnapshots } from '../domain/diff.js';
+import type { Change } from '../domain/diff.js';
+import { findingSignals } from '../domain/finding-signals.js';
+import type { AssetScanSignals } from '../domain/finding-signals.js';
+import { NetworkIndex } from '../domain/ip.js';
+import { factsFromObservations, rateAsset } from '../domain/risk.js';
+import type { Severity } from '../domain/finding.js';
+import type { ApplyScanResult, OutboxInput, Repositories, Store } from '../store/index.js';
+
+/** Ports whose new reachability matters for WannaCry-style spread (issue 4 item 6: 445/139/3389). */
+const RANSOMWARE_PORTS = new Set([139, 445, 3389]);
+
+export interface FinalizeResult {
+  readonly jobId: string;
+  readonly previousJobId: string | null;
+  readonly changes: readonly Change[];
+  readonly findings: ApplyScanResult;
+  readonly assets: number;
+}
+
+/** Outbox topic for a change (the alerts side subscribes to these names). */
+export function changeTopic(c: Change): string {
+  return `change.${c.kind}`;
+}
+
+export function changeSeverity(c: Change): Severity | 'info' {
+  if (c.kind === 'port-opened') return RANSOMWARE_PORTS.has(c.port) ? 'high' : 'info';
+  if (c.kind === 'check-changed') return c.to === 'vulnerable' || c.to === 'likely-vulnerable' ? 'critical' : 'info';
+  return 'info';
+}
+
+function changeKey(jobId: string, c: Change): string {
+  const port = 'port' in c ? c.port : '';
+  const check = c.kind === 'check-changed' ? c.check : '';
+  return `change:${jobId}:${c.kind}:${c.ip}:${port}:${check}`;
+}
+
+async function finalizeIn(tx: Repositories, jobId: string, at: string | undefined): Promise<FinalizeResult | undefined> {
+  const job = await tx.scans.getJob('all', jobId);
+  if (job.status !== 'running') return undefined;
+  await tx.scans.setJobStatus('all', jobId, 'finalizing');
+  // A host belongs to the most specific registered block (RSUD's /24 inside Dinkes' /16), else the job's agency.
+  const owners = new NetworkIndex(await tx.networks.list('all'));
+  const agencyOf = (ip: string): string => owners.lookup(ip)?.agencyId ?? job.agencyId;
+
+  // Assets, risk, findings — the composition tests/store/fixtures.ts finalizeJob() documents.
+  const assets: { assetId: string; agencyId: string; scan: AssetScanSignals }[] = [];
+  for await (const h of tx.observations.byHost('all', jobId)) {
+    const up = h.observations.some((o) => (o.type === 'host' && o.state === 'up') || (o.type === 'port' && o.state !== 'filtered'));
+    if (!up) continue; // an offline host says nothing (architecture P6)
+    const host = h.observations.find((o) => o.type === 'host');
+    const facts = factsFromObservations(h.observations, job.vantage);
+    const agencyId = agencyOf(h.ip);
+    const [u] = await tx.assets.upsertObserved('all', {
+      agencyId, jobId,
+      hosts: [{ ip: h.ip, ...(host?.type === 'host' ? { mac: host.mac ?? null, netbiosName: host.netbiosName ?? null, dnsName: host.dnsName ?? host.hostname ?? null } : {}), os: facts.os ?? null, smb: facts.smb ?? null }],
+      ...(at !== undefined ? { at } : {}),
+    });
+    if (u === undefined) continue;
+    await tx.assets.setRisk('all', u.assetId, rateAsset(facts));
+    assets.push({ assetId: u.assetId, agencyId, scan: findingSignals(h.observations, facts, jobId) });
+  }
+  // applyScan writes finding.opened/.reopened/.resolved outbox rows itself (docs/store.md findings).
+  const findings = await tx.findings.applyScan({ jobId, assets, ...(at !== undefined ? { at } : {}) });
+
+  // Change detection. The first scan of a network is the baseline: nothing "changed", so no change.* rows.
+  const prev = await tx.scans.previousCompleted('all', jobId);
+  const changes = prev === undefined ? [] : diffSnapshots(await tx.observations.snapshot('all', prev.id), await tx.observations.snapshot('all', jobId));
+  const rows: OutboxInput[] = changes.map((c) => ({
+    topic: changeTopic(c),
+    dedupKey: changeKey(jobId, c),
+    agencyId: agencyOf(c.ip),
+    payload: { ...c, change: c.kind, agencyId: agencyOf(c.ip), jobId, previousJobId: prev?.id ?? null, severity: changeSeverity(c) },
+  }));
+  for (let i = 0; i < rows.length; i += 500) await tx.outbox.enqueue(rows.slice(i, i + 500));
+
+  const counts: Record<string, number> = {};
+  for (const c of changes) counts[c.kind] = (counts[c.kind] ?? 0) + 1;
+  await tx.scans.setJobStatus('all', jobId, 'completed', {
+    summary: { ...(typeof job.summary === 'object' && job.summary !== null ? job.summary : {}), previousJobId: prev?.id ?? null, changes: counts, findings, assets: assets.length },
+  });
+  return { jobId, previousJobId: prev?.id ?? null, changes, findings, assets: assets.length };
+}
+
+/** Finalize a job whose tasks are all done; undefined when it is not (or no longer) this caller's to do. */
+export async function finalizeJob(store: Store, jobId: string, opts: { at?: string } = {}): Promise<FinalizeResult | undefined> {
+  try {
+    return await store.transaction((tx) => finalizeIn(tx, jobId, opts.at));
+  } catch (e) {
+    if (e instanceof PerisaiError && e.code === 'E_CONFLICT') return undefined; // another finalizer won
+    throw e;
+  }
+}
+
+/**
+ * Start-up and periodic sweep: tasks whose lease expired go back to pending (their workers are gone),
+ * and jobs whose tasks are all done but which were never finalized (a crash between the last
+ * completeTask and finalize) are finalized now. Also returns the pending tasks that were claimed before
+ * (attempt > 0: requeued after a crash, handed back on stop, or retried after an error) so that a pg-boss
+ * deployment can publish them again — their first pg-boss job was consumed by the worker that lost them.
+ * With `allPending` (a worker's start-up) every pending task is returned: duplicate pg-boss jobs are
+ * harmless because a worker claims the named task with a compare-and-set (src/queue/pgboss.ts).
+ */
+export async function recoverJobs(store: Store, opts: { allPending?: boolean } = {}): Promise<{ requeued: number; finalized: string[]; pending: { id: string; zone: string | null }[] }> {
+  const requeued = await store.scans.requeueExpired();
+  const finalized: string[] = [];
+  const pending: { id: string; zone: string | null }[] = [];
+  for (const job of await store.scans.listJobs('all', { status: 'running', limit: 1000 })) {
+    const tasks = await store.scans.tasks('all', job.id);
+    if (tasks.every((t) => t.status === 'done')) {
+      if ((await finalizeJob(store, job.id)) !== undefined) finalized.push(job.id);
+    } else {
+      for (const t of tasks) if (t.status === 'pending' && (t.attempt > 0 || opts.allPending === true)) pending.push({ id: t.id, zone: t.zone });
+    }
+  }
+  if (opts.allPending === true) {
+    // At start-up: queued jobs too (created while no worker or pg-boss queue was there to hear of them).
+    for (const job of await store.scans.listJobs('all', { status: 'queued', limit: 1000 })) {
+      for (const t of await store.scans.tasks('all', job.id)) if (t.status === 'pending') pending.push({ id: t.id, zone: t.zone });
+    }
+  }
+  return { requeued, finalized, pending };
+}

@@ -1,0 +1,73 @@
+// A worker process's main loop (`perisai worker`, and the worker half of `perisai serve`): recover what a
+// previous crash left (recoverJobs), then take tasks from the queue and run them; every `sweepMs` sweep
+// again so a task whose worker died mid-way (SIGKILL, power loss) is handed to a live worker once its
+// lease expires — the crash-resume guarantee of issue 4 item 5.
+
+import { hostname } from 'node:os';
+import type { ScanTask } from '../domain/scan-job.js';
+import type { TaskQueue } from '../queue/queue.js';
+import type { Store } from '../store/index.js';
+import { recoverJobs } from './finalize.js';
+import { runTaskSafely } from './worker.js';
+import type { TaskOutcome, WorkerOptions } from './worker.js';
+
+export interface WorkerServiceOptions extends Omit<WorkerOptions, 'owner' | 'signal'> {
+  readonly zone: string | null;
+  readonly owner?: string;
+  readonly concurrency?: number;
+  /** How often to sweep for expired leases and unfinalized jobs (ms). Default: the lease time. */
+  readonly sweepMs?: number;
+  readonly onTask?: (task: ScanTask, outcome: TaskOutcome | undefined) => void;
+}
+
+export function defaultOwner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+export class WorkerService {
+  readonly #store: Store;
+  readonly #queue: TaskQueue;
+  readonly #opts: WorkerServiceOptions;
+  readonly #ac = new AbortController();
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<void> | undefined;
+
+  constructor(store: Store, queue: TaskQueue, opts: WorkerServiceOptions) {
+    this.#store = store;
+    this.#queue = queue;
+    this.#opts = opts;
+  }
+
+  get owner(): string {
+    return this.#opts.owner ?? defaultOwner();
+  }
+
+  /** One sweep: requeue expired tasks, finalize finished jobs, re-publish tasks that need another worker. */
+  async sweep(opts: { allPending?: boolean } = {}): Promise<void> {
+    const r = await recoverJobs(this.#store, opts);
+    if (r.requeued > 0) this.#opts.log?.(`requeued ${r.requeued} task(s) whose worker stopped answering`);
+    for (const id of r.finalized) this.#opts.log?.(`finalized job ${id}`);
+    if (r.pending.length > 0) await this.#queue.publish(r.pending);
+  }
+
+  async start(): Promise<void> {
+    await this.sweep({ allPending: true });
+    const every = this.#opts.sweepMs ?? this.#opts.leaseMs;
+    this.#timer = setInterval(() => {
+      this.#sweeping ??= this.sweep().catch((e: unknown) => this.#opts.log?.(`sweep failed: ${(e as Error)?.message ?? String(e)}`)).finally(() => (this.#sweeping = undefined));
+    }, every);
+    const { zone, concurrency, onTask, sweepMs: _s, owner: _o, ...run } = this.#opts;
+    await this.#queue.consume({ zone, owner: this.owner, leaseMs: this.#opts.leaseMs, ...(concurrency !== undefined ? { concurrency } : {}) }, async (task) => {
+      const outcome = await runTaskSafely(this.#store, task, { ...run, owner: task.leaseOwner ?? this.owner, signal: this.#ac.signal });
+      onTask?.(task, outcome);
+    });
+  }
+
+  /** Stop: abort the slices in flight (their tasks go back to pending), stop the queue, end the sweeps. */
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#ac.abort();
+    await this.#queue.stop();
+    await this.#sweeping;
+  }
+}
