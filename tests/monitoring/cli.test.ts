@@ -65,10 +65,13 @@ storeSuite('monitoring: CLI', (env) => {
     const def = { agencyId: agency.id, targets: ['127.0.0.1/32'], ports: [a.port, later], profile: 'ports', vantage: 'internal' as const, slotsPerTask: 1, requestedBy: 'test' };
     const job1 = await createScanJob(store, 'all', def);
     // `perisai serve` uses the embedded LocalQueue on either dialect.
-    const serve = cli(['serve', '--db', url, '--tick-ms', '500', '--lease-ms', '2000'], { untilLine: /job \S+ completed/ });
+    const serve = cli(['serve', '--db', url, '--tick-ms', '500', '--lease-ms', '2000', '--port', '0'], { untilLine: /job \S+ completed/ });
     const out = await serve;
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /serving: store/);
+    // one process serves the web application and API too, and creates the first administrator
+    assert.match(out.stderr, /ready: http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(out.stderr, /one-time password: \S+/);
     assert.match(out.stderr, /SIGTERM: stopping/);
     assert.equal((await waitJob(store, job1.id)).status, 'completed');
 

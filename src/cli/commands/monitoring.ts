@@ -21,6 +21,9 @@ import { createStore } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import { PROFILES } from '../../worker/profiles.js';
 import { WorkerService } from '../../worker/service.js';
+import { buildApp } from '../../api/app.js';
+import { ensureFirstAdmin } from '../../api/passwords.js';
+import { startDispatcher } from '../../alerts/dispatcher.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 
 interface StoreFlags {
@@ -47,6 +50,12 @@ async function withStore<T>(o: StoreFlags, fn: (store: Store) => Promise<T>): Pr
     await store?.close();
   }
 }
+
+const portArg = (v: string): number => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw usageError(`--port: a port number from 0 to 65535, got ${JSON.stringify(v)}`);
+  return n;
+};
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -108,9 +117,12 @@ function startWorker(store: Store, queue: TaskQueue, o: RunFlags): WorkerService
 
 export function serveCommand(): Command {
   return workerFlags(storeOptions(new Command('serve')))
-    .description('run the embedded monitoring service: store + scheduler + scan worker loop in one process (Ctrl-C stops)')
+    .description('run Perisai in one process: web application and API, scheduler, scan worker loop and alert dispatcher (Ctrl-C stops)')
+    .option('--port <n>', 'HTTP port, 0 = any free port (env PERISAI_PORT)', portArg, Number(process.env.PERISAI_PORT ?? 8080))
+    .option('--host <addr>', 'address to listen on (env PERISAI_HOST); 0.0.0.0 to serve the office network', process.env.PERISAI_HOST ?? '127.0.0.1')
+    .option('--no-http', 'no web application/API (scheduler and worker only)')
     .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
-    .action(async (o: RunFlags & { tickMs: number }) => {
+    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean }) => {
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
         // in agency segments receive the scheduled tasks too (issue 4 item 7).
@@ -119,12 +131,38 @@ export function serveCommand(): Command {
         const worker = startWorker(store, queue, o);
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
+        // First run: an administrator account (issue 5 item 2). The password comes from PERISAI_ADMIN_PASSWORD
+        // or is generated once and printed here; the UI then asks for a new one.
+        const admin = await ensureFirstAdmin(store, { password: process.env.PERISAI_ADMIN_PASSWORD });
         await worker.start();
         scheduler.start(o.tickMs);
+        const dispatcher = startDispatcher(store, { log });
+        let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+        if (o.http) {
+          app = await buildApp({ store });
+          try {
+            await app.listen({ port: o.port, host: o.host });
+          } catch (e) {
+            await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop()]);
+            throw new CliError(`cannot listen on ${o.host}:${o.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.USAGE);
+          }
+          const shown = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
+          const bound = app.server.address();
+          const port = typeof bound === 'object' && bound !== null ? bound.port : o.port;
+          log(`Perisai siap / ready: http://${shown}:${port}/  (API: /api/v1, docs: /api/docs)`);
+        }
+        if (admin.created && admin.oneTimePassword !== undefined) {
+          log(`masuk sebagai / log in as: admin, kata sandi sekali pakai / one-time password: ${admin.oneTimePassword}`);
+          log('(ganti setelah masuk pertama / you will be asked to change it at first login)');
+        } else if (admin.created) {
+          log('administrator account "admin" created with the password from PERISAI_ADMIN_PASSWORD');
+        }
         const sig = await stopped;
         log(`${sig}: stopping (running slices are abandoned and their tasks handed back)`);
+        await app?.close();
         await scheduler.stop();
         await worker.stop();
+        await dispatcher.stop();
       });
     });
 }
