@@ -9,8 +9,9 @@ export DEBIAN_FRONTEND=noninteractive
 bash scripts/install.sh
 
 # Peers and lab hosts: nmap + ndiff (agreement and XML tests), Samba and impacket (SMB lab hosts),
-# nftables/iproute2 (lab), python3 (lab listeners), postgresql (the store tests start their own server).
-pkgs=(nmap ndiff samba smbclient python3 python3-impacket nftables iproute2 procps util-linux iputils-ping postgresql)
+# nftables/iproute2 (lab), python3 (lab listeners), postgresql (the store tests start their own server),
+# chromium (browser tests drive Debian's Chromium through playwright-core).
+pkgs=(nmap ndiff samba smbclient python3 python3-impacket nftables iproute2 procps util-linux iputils-ping postgresql chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")

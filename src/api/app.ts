@@ -130,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   inventoryRoutes(app, { store: deps.store });
   findingRoutes(app, { store: deps.store });
   reportRoutes(app, { store: deps.store, clock });
+  await (await import('./static.js')).registerWebUi(app); // the web UI at / (web/dist), when built
 
   await app.ready();
   return app;

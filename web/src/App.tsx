@@ -1,0 +1,120 @@
+// The application shell: who is logged in (GET /me), the login and forced password change pages, the
+// header with navigation and the user menu (language, logout), and the routes.
+import { useCallback, useEffect, useState } from 'react';
+import { api, setCsrf, setUnauthenticatedHandler } from './api';
+import type { Me } from './api';
+import { LANGS, useI18n } from './i18n';
+import type { Lang, MessageKey } from './i18n';
+import { Link, match, navigate, useLocation } from './router';
+import { Loading } from './ui';
+import { LoginPage, PasswordChangePage } from './pages/Login';
+import { DashboardPage } from './pages/Dashboard';
+import { AgenciesPage, AgencyPage } from './pages/Agencies';
+import { AssetPage, AssetsPage } from './pages/Assets';
+import { FindingsPage } from './pages/Findings';
+
+type Session = { state: 'checking' } | { state: 'out'; notice?: MessageKey } | { state: 'in'; me: Me };
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+
+  const signedIn = useCallback((me: Me) => {
+    setCsrf(me.csrfToken);
+    setSession({ state: 'in', me });
+  }, []);
+  const signedOut = useCallback((notice?: MessageKey) => {
+    setCsrf(null);
+    setSession(notice === undefined ? { state: 'out' } : { state: 'out', notice });
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => signedOut());
+    api<Me>('GET', '/me').then(signedIn, () => signedOut());
+    return () => setUnauthenticatedHandler(null);
+  }, [signedIn, signedOut]);
+
+  if (session.state === 'checking') return <main className="center"><Loading /></main>;
+  if (session.state === 'out') return <LoginPage notice={session.notice} onLogin={signedIn} />;
+  if (session.me.user.mustChangePassword) return <PasswordChangePage me={session.me} onDone={() => signedOut('login.passwordChanged')} />;
+  return <Shell me={session.me} onLogout={() => signedOut('login.loggedOut')} />;
+}
+
+const NAV: readonly { to: string; key: MessageKey }[] = [
+  { to: '/', key: 'nav.dashboard' },
+  { to: '/agencies', key: 'nav.agencies' },
+  { to: '/assets', key: 'nav.assets' },
+  { to: '/findings', key: 'nav.findings' },
+];
+
+function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  const loc = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [navOpen, setNavOpen] = useState(false);
+  useEffect(() => {
+    setNavOpen(false);
+    setMenuOpen(false);
+  }, [loc.path]);
+
+  const logout = async () => {
+    try {
+      await api('POST', '/auth/logout');
+    } catch {
+      // the session is gone either way on this side
+    }
+    navigate('/', true);
+    onLogout();
+  };
+  const active = (to: string) => (to === '/' ? loc.path === '/' : loc.path.startsWith(to));
+
+  return (
+    <>
+      <a className="skip" href="#main">{t('app.skip')}</a>
+      <header className="top">
+        <Link to="/" className="brand">{t('app.name')}</Link>
+        <button type="button" className="nav-toggle" aria-expanded={navOpen} onClick={() => setNavOpen((x) => !x)}>{t('nav.menu')}</button>
+        <nav className={navOpen ? 'nav open' : 'nav'}>
+          {NAV.map((n) => (
+            <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : undefined} aria-current={active(n.to) ? 'page' : undefined}>{t(n.key)}</Link>
+          ))}
+        </nav>
+        <div className="user">
+          <button type="button" className="user-button" aria-haspopup="true" aria-expanded={menuOpen} aria-label={t('user.menu')} data-testid="user-menu" onClick={() => setMenuOpen((x) => !x)}>
+            {me.user.displayName || me.user.username}
+          </button>
+          {menuOpen && (
+            <div className="menu" role="menu">
+              <p className="muted">{t(`role.${me.user.role}`)}</p>
+              <fieldset className="lang">
+                <legend>{t('user.language')}</legend>
+                {LANGS.map((l: Lang) => (
+                  <button key={l} type="button" role="menuitemradio" aria-checked={lang === l} data-lang={l} className={lang === l ? 'on' : undefined} onClick={() => setLang(l)}>
+                    {t(`lang.${l}`)}
+                  </button>
+                ))}
+              </fieldset>
+              <button type="button" role="menuitem" className="logout" onClick={() => void logout()}>{t('user.logout')}</button>
+            </div>
+          )}
+        </div>
+      </header>
+      <main id="main">
+        <Routes me={me} />
+      </main>
+    </>
+  );
+}
+
+function Routes({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const { path, params } = useLocation();
+  const canTriage = me.user.role !== 'viewer';
+  let m: Record<string, string> | null;
+  if (path === '/' || path === '') return <DashboardPage />;
+  if (match('/agencies', path) !== null) return <AgenciesPage />;
+  if ((m = match('/agencies/:id', path)) !== null) return <AgencyPage id={m.id!} />;
+  if (match('/assets', path) !== null) return <AssetsPage params={params} />;
+  if ((m = match('/assets/:id', path)) !== null) return <AssetPage id={m.id!} canTriage={canTriage} />;
+  if (match('/findings', path) !== null) return <FindingsPage params={params} canTriage={canTriage} />;
+  return <p className="error">{t('error.notFound')}</p>;
+}

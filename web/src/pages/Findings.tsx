@@ -1,0 +1,183 @@
+// Findings: filters (status, minimum severity, agency) kept in the URL, worst first, keyset "load
+// more", and the triage actions: acknowledge, accept risk / false positive (reason + expiry), revoke.
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import { api, query, SEVERITIES, STATUSES } from '../api';
+import type { Agency, Finding, Page } from '../api';
+import { useI18n } from '../i18n';
+import { Link, navigate } from '../router';
+import { ErrorBox, SeverityBadge, Show, StatusText, useLoad } from '../ui';
+
+type ExceptionKind = 'accept-risk' | 'false-positive';
+
+function inDays(n: number): string {
+  const d = new Date(Date.now() + n * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+function ExceptionForm({ kind, onSubmit, onCancel }: { kind: ExceptionKind; onSubmit: (reason: string, expiresAt: string) => Promise<void>; onCancel: () => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const [until, setUntil] = useState(inDays(30));
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    // End of the chosen day in UTC+7 (WIB) is not needed: the API takes any instant ≤ 365 days ahead.
+    await onSubmit(reason.trim(), new Date(`${until}T23:59:59Z`).toISOString()).finally(() => setBusy(false));
+  };
+  return (
+    <form className="exception-form" onSubmit={(e) => void submit(e)}>
+      <label>
+        {t('finding.reason')}
+        <textarea name="reason" required maxLength={1000} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <label>
+        {t('finding.expiresAt')}
+        <input name="expiresAt" type="date" required min={inDays(1)} max={inDays(365)} value={until} onChange={(e) => setUntil(e.target.value)} />
+      </label>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>{kind === 'accept-risk' ? t('finding.acceptRisk') : t('finding.falsePositive')}</button>
+        <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
+function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTriage: boolean; onChange: (f: Finding) => void; agencyName: string | undefined }) {
+  const { t, lang, fmtDate } = useI18n();
+  const [form, setForm] = useState<ExceptionKind | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [showEvidence, setShowEvidence] = useState(false);
+  const act = async (path: string, body?: unknown) => {
+    setError(null);
+    try {
+      onChange(await api<Finding>('POST', `/findings/${encodeURIComponent(f.id)}/${path}`, body ?? {}));
+      setForm(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const open = f.status === 'open';
+  return (
+    <li className="finding card" data-finding={f.id} data-rule={f.ruleId}>
+      <div className="finding-head">
+        <SeverityBadge severity={f.severity} />
+        <strong className="finding-title">{f.title[lang]}</strong>
+        <StatusText status={f.status} />
+      </div>
+      <dl className="facts">
+        <div><dt>{t('finding.asset')}</dt><dd><Link to={`/assets/${encodeURIComponent(f.assetId)}`}>{f.asset.ip}</Link>{f.asset.netbiosName !== null && <span className="muted"> {f.asset.netbiosName}</span>}</dd></div>
+        <div><dt>{t('finding.port')}</dt><dd>{f.port}</dd></div>
+        {agencyName !== undefined && <div><dt>{t('asset.agency')}</dt><dd><Link to={`/agencies/${encodeURIComponent(f.agencyId)}`}>{agencyName}</Link></dd></div>}
+        <div><dt>{t('finding.check')}</dt><dd><code>{f.ruleId}</code></dd></div>
+        <div><dt>{t('finding.lastSeen')}</dt><dd>{fmtDate(f.lastSeen)}</dd></div>
+        {f.triage.acknowledgedAt !== null && <div><dt>{t('finding.acknowledged')}</dt><dd className="ack">{t('finding.acknowledgedBy', { by: f.triage.acknowledgedBy ?? '' })} · {fmtDate(f.triage.acknowledgedAt)}</dd></div>}
+        {f.exception !== null && <div><dt>{t('finding.exception')}</dt><dd>{t('finding.exceptionUntil', { reason: f.exception.reason, date: fmtDate(f.exception.expiresAt), by: f.exception.by })}</dd></div>}
+      </dl>
+      {f.evidence !== null && f.evidence !== undefined && (
+        <details open={showEvidence} onToggle={(e) => setShowEvidence((e.target as HTMLDetailsElement).open)}>
+          <summary>{t('finding.evidence')}</summary>
+          {showEvidence && <pre className="evidence">{JSON.stringify(f.evidence, null, 2)}</pre>}
+        </details>
+      )}
+      {error !== null && <ErrorBox error={error} />}
+      {canTriage && (
+        <div className="actions" aria-label={t('finding.actions')}>
+          {open && f.triage.acknowledgedAt === null && <button type="button" className="primary" data-action="acknowledge" onClick={() => void act('acknowledge')}>{t('finding.acknowledge')}</button>}
+          {open && <button type="button" data-action="accept-risk" onClick={() => setForm('accept-risk')}>{t('finding.acceptRisk')}</button>}
+          {open && <button type="button" data-action="false-positive" onClick={() => setForm('false-positive')}>{t('finding.falsePositive')}</button>}
+          {f.exception !== null && <button type="button" data-action="revoke" onClick={() => void act('revoke-exception')}>{t('finding.revoke')}</button>}
+        </div>
+      )}
+      {form !== null && <ExceptionForm kind={form} onCancel={() => setForm(null)} onSubmit={(reason, expiresAt) => act(form, { reason, expiresAt })} />}
+    </li>
+  );
+}
+
+/** A list of findings with "load more"; `filter` is the query of GET /findings. */
+export function FindingList({ filter, canTriage, agencies }: { filter: Readonly<Record<string, string | undefined>>; canTriage: boolean; agencies?: ReadonlyMap<string, string> }) {
+  const { t } = useI18n();
+  const key = JSON.stringify(filter);
+  const [value, retry] = useLoad(() => api<Page<Finding>>('GET', `/findings${query({ ...filter, limit: 50 })}`), [key]);
+  const [items, setItems] = useState<Finding[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [more, setMore] = useState<unknown>(null);
+  useEffect(() => {
+    if (value.state === 'ok') {
+      setItems(value.data.items);
+      setNext(value.data.next);
+    }
+  }, [value]);
+  const loadMore = async () => {
+    if (next === null) return;
+    try {
+      const p = await api<Page<Finding>>('GET', `/findings${query({ ...filter, limit: 50, cursor: next })}`);
+      setItems((xs) => [...xs, ...p.items]);
+      setNext(p.next);
+    } catch (e) {
+      setMore(e);
+    }
+  };
+  return (
+    <Show value={value} retry={retry}>
+      {() => (
+        <>
+          {items.length === 0 && <p className="muted">{t('common.empty')}</p>}
+          <ul className="findings">
+            {items.map((f) => (
+              <FindingRow key={f.id} f={f} canTriage={canTriage} agencyName={agencies?.get(f.agencyId)} onChange={(nf) => setItems((xs) => xs.map((x) => (x.id === nf.id ? nf : x)))} />
+            ))}
+          </ul>
+          {more !== null && <ErrorBox error={more} />}
+          {next !== null && <button type="button" onClick={() => void loadMore()}>{t('common.loadMore')}</button>}
+        </>
+      )}
+    </Show>
+  );
+}
+
+export function FindingsPage({ params, canTriage }: { params: URLSearchParams; canTriage: boolean }) {
+  const { t } = useI18n();
+  const status = params.get('status') ?? 'open';
+  const minSeverity = params.get('minSeverity') ?? '';
+  const agencyId = params.get('agencyId') ?? '';
+  const [agencies] = useLoad(() => api<{ items: Agency[] }>('GET', '/agencies'), []);
+  const names = new Map(agencies.state === 'ok' ? agencies.data.items.map((a) => [a.id, a.name] as const) : []);
+  const set = (k: string, v: string) => {
+    const p = new URLSearchParams(params);
+    if (v === '') p.delete(k);
+    else p.set(k, v);
+    const s = p.toString();
+    navigate(`/findings${s === '' ? '' : `?${s}`}`, true);
+  };
+  return (
+    <>
+      <div className="page-head"><h1>{t('finding.title')}</h1></div>
+      <form className="filters card" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('finding.status')}
+          <select name="status" value={status} onChange={(e) => set('status', e.target.value)}>
+            {STATUSES.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+            <option value={STATUSES.join(',')}>{t('common.all')}</option>
+          </select>
+        </label>
+        <label>
+          {t('finding.minSeverity')}
+          <select name="minSeverity" value={minSeverity} onChange={(e) => set('minSeverity', e.target.value)}>
+            <option value="">{t('common.all')}</option>
+            {SEVERITIES.map((s) => <option key={s} value={s}>{t(`severity.${s}`)}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('asset.agency')}
+          <select name="agencyId" value={agencyId} onChange={(e) => set('agencyId', e.target.value)}>
+            <option value="">{t('common.all')}</option>
+            {agencies.state === 'ok' && agencies.data.items.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+          </select>
+        </label>
+      </form>
+      <FindingList filter={{ status, minSeverity: minSeverity || undefined, agencyId: agencyId || undefined }} canTriage={canTriage} agencies={names} />
+    </>
+  );
+}

@@ -1,0 +1,115 @@
+// Login (Indonesian by default; the API's own translated error is shown) and the forced password
+// change that the API demands for a one-time or admin-set password.
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { api } from '../api';
+import type { Me } from '../api';
+import { LANGS, useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
+import { ErrorBox } from '../ui';
+
+function LangSwitch() {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <div className="lang-inline" role="group" aria-label={t('user.language')}>
+      {LANGS.map((l) => (
+        <button key={l} type="button" data-lang={l} className={lang === l ? 'link on' : 'link'} aria-pressed={lang === l} onClick={() => setLang(l)}>{t(`lang.${l}`)}</button>
+      ))}
+    </div>
+  );
+}
+
+export function LoginPage({ notice, onLogin }: { notice: MessageKey | undefined; onLogin: (me: Me) => void }) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await api<Me>('POST', '/auth/login', { username, password });
+      onLogin(me);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="center">
+      <form className="card login" onSubmit={(e) => void submit(e)}>
+        <h1>{t('app.name')}</h1>
+        <p className="muted">{t('app.tagline')}</p>
+        <h2>{t('login.title')}</h2>
+        {notice !== undefined && error === null && <p className="notice" role="status">{t(notice)}</p>}
+        {error !== null && <ErrorBox error={error} />}
+        <label>
+          {t('login.username')}
+          <input name="username" autoComplete="username" required maxLength={64} value={username} onChange={(e) => setUsername(e.target.value)} />
+        </label>
+        <label>
+          {t('login.password')}
+          <input name="password" type="password" autoComplete="current-password" required maxLength={1024} value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        <button type="submit" className="primary" disabled={busy}>{busy ? t('login.busy') : t('login.submit')}</button>
+        <LangSwitch />
+      </form>
+    </main>
+  );
+}
+
+export function PasswordChangePage({ me, onDone }: { me: Me; onDone: () => void }) {
+  const { t } = useI18n();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [mismatch, setMismatch] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setMismatch(next !== confirm);
+    if (next !== confirm) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', '/me/password', { currentPassword: current, newPassword: next });
+      onDone();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="center">
+      <form className="card login" onSubmit={(e) => void submit(e)}>
+        <h1>{t('pw.title')}</h1>
+        <p>{t('pw.intro')}</p>
+        <p className="muted">{me.user.username}</p>
+        {error !== null && <ErrorBox error={error} />}
+        {mismatch && <p className="error" role="alert">{t('pw.mismatch')}</p>}
+        <label>
+          {t('pw.current')}
+          <input name="currentPassword" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+        </label>
+        <label>
+          {t('pw.new')}
+          <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} maxLength={128} value={next} onChange={(e) => setNext(e.target.value)} />
+        </label>
+        <label>
+          {t('pw.confirm')}
+          <input name="confirmPassword" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+        </label>
+        <p className="muted small">{t('pw.hint')}</p>
+        <button type="submit" className="primary" disabled={busy}>{t('pw.submit')}</button>
+        <LangSwitch />
+      </form>
+    </main>
+  );
+}

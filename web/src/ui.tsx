@@ -1,0 +1,116 @@
+// Shared pieces: data loading, translated API errors, badges, the SVG bar chart.
+import { useCallback, useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { ApiError, NETWORK_ERROR } from './api';
+import { useI18n } from './i18n';
+import type { MessageKey } from './i18n';
+
+/** The API's message in the UI's language (the API sends `message` in English and `messageId` in Indonesian). */
+export function useErrorText(): (e: unknown) => string {
+  const { lang, t } = useI18n();
+  return useCallback((e: unknown) => {
+    if (e instanceof ApiError) {
+      if (e.code === NETWORK_ERROR) return t('error.network');
+      const s = lang === 'id' ? e.messageId : e.messageEn;
+      return s === '' ? t('error.generic') : s;
+    }
+    return t('error.generic');
+  }, [lang, t]);
+}
+
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  const text = useErrorText();
+  return (
+    <div className="error" role="alert">
+      <span>{text(error)}</span>
+      {onRetry !== undefined && <button type="button" className="link" onClick={onRetry}>{t('common.retry')}</button>}
+    </div>
+  );
+}
+
+export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'ok'; data: T };
+
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loaded<T>, () => void] {
+  const [v, setV] = useState<Loaded<T>>({ state: 'loading' });
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setV({ state: 'loading' });
+    load().then((data) => live && setV({ state: 'ok', data }), (error: unknown) => live && setV({ state: 'error', error }));
+    return () => {
+      live = false;
+    };
+  }, [...deps, n]);
+  return [v, () => setN((x) => x + 1)];
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return <p className="muted" aria-busy="true">{t('app.loading')}</p>;
+}
+
+/** Render a Loaded value: a spinner, the error with a retry, or `children(data)`. */
+export function Show<T>({ value, retry, children }: { value: Loaded<T>; retry: () => void; children: (data: T) => ReactNode }) {
+  if (value.state === 'loading') return <Loading />;
+  if (value.state === 'error') return <ErrorBox error={value.error} onRetry={retry} />;
+  return <>{children(value.data)}</>;
+}
+
+export function SeverityBadge({ severity }: { severity: string }) {
+  const { t } = useI18n();
+  const key = `severity.${severity}` as MessageKey;
+  return <span className={`badge sev-${severity}`}>{t(key)}</span>;
+}
+
+export function RatingBadge({ rating }: { rating: string | null }) {
+  const { t } = useI18n();
+  const r = rating ?? 'none';
+  return <span className={`badge sev-${r}`}>{t(`rating.${r}` as MessageKey)}</span>;
+}
+
+export function StatusText({ status }: { status: string }) {
+  const { t } = useI18n();
+  return <span className={`status st-${status}`}>{t(`status.${status}` as MessageKey)}</span>;
+}
+
+export interface Bar { readonly label: string; readonly value: number; readonly className: string }
+export interface BarGroup { readonly label: string; readonly bars: readonly Bar[] }
+
+/** Grouped horizontal bars as plain SVG: one group per row (an agency), one bar per series. */
+export function BarChart({ groups, title }: { groups: readonly BarGroup[]; title: string }) {
+  const { fmtNum } = useI18n();
+  const max = Math.max(1, ...groups.flatMap((g) => g.bars.map((b) => b.value)));
+  const barH = 9;
+  const gap = 2;
+  const labelH = 18;
+  const groupH = (g: BarGroup) => labelH + g.bars.length * (barH + gap) + 10;
+  const height = groups.reduce((s, g) => s + groupH(g), 0);
+  let y = 0;
+  return (
+    <svg className="chart" width={600} height={Math.max(height, 20)} viewBox={`0 0 600 ${Math.max(height, 20)}`} role="img" aria-label={title} preserveAspectRatio="xMinYMin meet">
+      <title>{title}</title>
+      {groups.map((g) => {
+        const top = y;
+        y += groupH(g);
+        return (
+          <g key={g.label} transform={`translate(0 ${top})`}>
+            <text x={0} y={13} className="chart-label">{g.label}</text>
+            {g.bars.map((b, i) => {
+              const w = Math.round((b.value / max) * 520);
+              const by = labelH + i * (barH + gap);
+              return (
+                <g key={b.label}>
+                  <rect x={0} y={by} width={Math.max(w, b.value > 0 ? 2 : 0)} height={barH} className={b.className}>
+                    <title>{`${b.label}: ${fmtNum(b.value)}`}</title>
+                  </rect>
+                  <text x={w + 4} y={by + barH - 1} className="chart-value">{fmtNum(b.value)}</text>
+                </g>
+              );
+            })}
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
