@@ -9,13 +9,13 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { storeSuite } from '../store/harness.js';
 import { createScanJob } from '../../src/scheduler/jobs.js';
-import { freePort, listen, loopbackAgency, runInProcess, waitJob } from './helpers.js';
+import { cliArgv, freePort, listen, loopbackAgency, runInProcess, waitJob } from './helpers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function cli(args: readonly string[], opts: { untilLine?: RegExp; signal?: NodeJS.Signals } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...cliArgv(), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -56,10 +56,16 @@ storeSuite('monitoring: CLI', (env) => {
     assert.equal((await store.schedules.list('all')).length, 0);
   });
 
-  test('serve runs queued scans in-process and stops on SIGTERM; diff reports the changes between two scans', async () => {
+  test('serve runs queued scans in-process and stops on SIGTERM; diff reports the changes between two scans', async (t) => {
     const url = await env.freshUrl();
     const store = await env.reopen(url);
     const a = await listen();
+    // a failed assertion must not leave a listener open: the test process would never exit and the suite would hang
+    let b: Awaited<ReturnType<typeof listen>> | undefined;
+    t.after(async () => {
+      await a.close().catch(() => {});
+      await b?.close().catch(() => {});
+    });
     const later = await freePort();
     const agency = await loopbackAgency(store, ['127.0.0.1/32']);
     const def = { agencyId: agency.id, targets: ['127.0.0.1/32'], ports: [a.port, later], profile: 'ports', vantage: 'internal' as const, slotsPerTask: 1, requestedBy: 'test' };
@@ -76,7 +82,7 @@ storeSuite('monitoring: CLI', (env) => {
     assert.equal((await waitJob(store, job1.id)).status, 'completed');
 
     await a.close();
-    const b = await listen(later);
+    b = await listen(later);
     const job2 = await createScanJob(store, 'all', def);
     await runInProcess(store, url, job2.id);
     const diff = await cli(['diff', '--db', url, job1.id, job2.id]);
@@ -87,6 +93,5 @@ storeSuite('monitoring: CLI', (env) => {
     assert.ok(lines.includes(`- 127.0.0.1:${a.port} closed`), diff.stdout);
     assert.equal(lines[2], '2 change(s)');
     assert.equal((await cli(['diff', '--db', url, job1.id, 'no-such-job'])).code, 2);
-    await b.close();
   });
 });

@@ -18,6 +18,14 @@ import { WorkerService } from '../../src/worker/service.js';
 import type { WorkerServiceOptions } from '../../src/worker/service.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * How to start the real CLI: from the sources under tsx while developing, from the compiled tree when the
+ * suite runs as `node --test dist/` (then ROOT is dist/ and main.js sits at the same relative path).
+ */
+export function cliArgv(): string[] {
+  return import.meta.url.endsWith('.ts') ? ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')] : [join(ROOT, 'src/cli/main.js')];
+}
 export const AUTH = { authorisedBy: 'Kepala Diskominfo (test)', authorisedAt: '2025-05-01T02:00:00.000Z' };
 
 /** A TCP listener on 127.0.0.1 (an ephemeral port unless given). */
@@ -101,7 +109,7 @@ export interface WorkerChild {
 
 /** Start the real CLI `perisai worker` in a child process. */
 export function spawnWorker(url: string, args: readonly string[] = []): WorkerChild {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker', '--db', url, '--verbose', ...args], {
+  const proc = spawn(process.execPath, [...cliArgv(), 'worker', '--db', url, '--verbose', ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
