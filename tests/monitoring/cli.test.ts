@@ -61,10 +61,9 @@ storeSuite('monitoring: CLI', (env) => {
     const store = await env.reopen(url);
     const a = await listen();
     // a failed assertion must not leave a listener open: the test process would never exit and the suite would hang
-    let b: Awaited<ReturnType<typeof listen>> | undefined;
+    const open: { close(): Promise<void> }[] = [a];
     t.after(async () => {
-      await a.close().catch(() => {});
-      await b?.close().catch(() => {});
+      for (const l of open) await l.close().catch(() => {});
     });
     const later = await freePort();
     const agency = await loopbackAgency(store, ['127.0.0.1/32']);
@@ -82,7 +81,8 @@ storeSuite('monitoring: CLI', (env) => {
     assert.equal((await waitJob(store, job1.id)).status, 'completed');
 
     await a.close();
-    b = await listen(later);
+    const b = await listen(later);
+    open.push(b);
     const job2 = await createScanJob(store, 'all', def);
     await runInProcess(store, url, job2.id);
     const diff = await cli(['diff', '--db', url, job1.id, job2.id]);
