@@ -110,25 +110,25 @@ export function findingRoutes(app: FastifyInstance, deps: { store: Store }): voi
     return one(store, request.scope, f.id);
   });
 
-  r.post('/api/v1/findings/:id/accept-risk', {
-    config: act('finding.accept-risk'),
-    schema: { tags: ['findings'], summary: 'Accept the risk until a date (≤ 365 days), with a reason', params: IdParams, body: Exception, response: responses({ 200: FindingOut }) },
-  }, async (request) => {
-    const f = await store.findings.acceptRisk(request.scope, request.params.id, { reason: request.body.reason, by: request.user!.username, expiresAt: new Date(request.body.expiresAt).toISOString() });
-    request.auditNote.agencyId = f.agencyId;
-    request.auditNote.details = { reason: request.body.reason, expiresAt: request.body.expiresAt };
-    return one(store, request.scope, f.id);
-  });
-
-  r.post('/api/v1/findings/:id/false-positive', {
-    config: act('finding.false-positive'),
-    schema: { tags: ['findings'], summary: 'Mark as a false positive until a date (≤ 365 days), with a reason', params: IdParams, body: Exception, response: responses({ 200: FindingOut }) },
-  }, async (request) => {
-    const f = await store.findings.markFalsePositive(request.scope, request.params.id, { reason: request.body.reason, by: request.user!.username, expiresAt: new Date(request.body.expiresAt).toISOString() });
-    request.auditNote.agencyId = f.agencyId;
-    request.auditNote.details = { reason: request.body.reason, expiresAt: request.body.expiresAt };
-    return one(store, request.scope, f.id);
-  });
+  // Accepting a risk and marking a false positive are the same exception with a reason and an expiry
+  // (docs/store.md, findings lifecycle); only the store transition and the audit action differ.
+  const exceptionRoute = (
+    kind: 'accept-risk' | 'false-positive',
+    summary: string,
+    apply: typeof store.findings.acceptRisk,
+  ): void => {
+    r.post(`/api/v1/findings/:id/${kind}`, {
+      config: act(`finding.${kind}`),
+      schema: { tags: ['findings'], summary, params: IdParams, body: Exception, response: responses({ 200: FindingOut }) },
+    }, async (request) => {
+      const f = await apply.call(store.findings, request.scope, request.params.id, { reason: request.body.reason, by: request.user!.username, expiresAt: new Date(request.body.expiresAt).toISOString() });
+      request.auditNote.agencyId = f.agencyId;
+      request.auditNote.details = { reason: request.body.reason, expiresAt: request.body.expiresAt };
+      return one(store, request.scope, f.id);
+    });
+  };
+  exceptionRoute('accept-risk', 'Accept the risk until a date (≤ 365 days), with a reason', store.findings.acceptRisk);
+  exceptionRoute('false-positive', 'Mark as a false positive until a date (≤ 365 days), with a reason', store.findings.markFalsePositive);
 
   r.post('/api/v1/findings/:id/revoke-exception', {
     config: act('finding.revoke-exception'),
