@@ -16,6 +16,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { TaskQueue } from '../queue/queue.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
@@ -25,6 +26,7 @@ import type { LoginThrottle } from './routes/auth.js';
 import { findingRoutes } from './routes/findings.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { reportRoutes } from './routes/reports.js';
+import { scanRoutes } from './routes/scans.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
 
@@ -44,6 +46,13 @@ export interface AppDeps {
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number } | false;
   /** Behind a TLS-terminating proxy: trust its X-Forwarded-* (so 'auto' Secure cookies see https). */
   readonly trustProxy?: boolean | string | string[];
+  /**
+   * Where started scans' tasks are announced (pg-boss on PostgreSQL). Absent: the task rows are the queue
+   * (the embedded LocalQueue, whose publish is a no-op).
+   */
+  readonly queue?: TaskQueue;
+  /** Live scan progress stream: poll interval and the longest a stream stays open (tests shorten them). */
+  readonly scanEvents?: { readonly intervalMs?: number; readonly maxStreamMs?: number };
 }
 
 declare module 'fastify' {
@@ -130,6 +139,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   inventoryRoutes(app, { store: deps.store });
   findingRoutes(app, { store: deps.store });
   reportRoutes(app, { store: deps.store, clock });
+  scanRoutes(app, {
+    store: deps.store, clock, ...(deps.queue !== undefined ? { queue: deps.queue } : {}),
+    ...(deps.scanEvents?.intervalMs !== undefined ? { sseIntervalMs: deps.scanEvents.intervalMs } : {}),
+    ...(deps.scanEvents?.maxStreamMs !== undefined ? { maxStreamMs: deps.scanEvents.maxStreamMs } : {}),
+  });
   await (await import('./static.js')).registerWebUi(app); // the web UI at / (web/dist), when built
 
   await app.ready();

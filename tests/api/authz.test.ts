@@ -26,6 +26,7 @@ function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string }): str
     if (r.url.startsWith('/api/v1/networks/')) return d.networkId;
     if (r.url.startsWith('/api/v1/assets/')) return d.assetIds[0]!;
     if (r.url.startsWith('/api/v1/findings/')) return d.findingIds[0]!;
+    if (r.url.startsWith('/api/v1/scans/')) return d.scanJobId;
     assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/authz.test.ts which id it takes`);
   });
 }
@@ -36,7 +37,7 @@ function query(d: AgencyData): string {
 }
 
 /** A body the route would accept if the caller were allowed (so a 4xx is the access decision, not a schema error). */
-function bodyFor(r: RouteEntry, w: World): unknown {
+function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes): unknown {
   const expiresAt = new Date(Date.now() + 30 * 86400_000).toISOString();
   if (r.url.endsWith('/accept-risk') || r.url.endsWith('/false-positive')) return { reason: 'uji', expiresAt };
   if (r.url.endsWith('/assign')) return { assigneeId: w.users.officer.id };
@@ -44,6 +45,7 @@ function bodyFor(r: RouteEntry, w: World): unknown {
   if (r.url === '/api/v1/users' && r.method === 'POST') return { username: 'penyusup', password: 'kata-sandi-penyusup-1', role: 'admin' };
   if (r.url === '/api/v1/users/:id') return { role: 'admin' };
   if (r.url === '/api/v1/auth/login') return { username: 'x', password: 'y' };
+  if (r.url === '/api/v1/scans' && r.method === 'POST') return { agencyId: d.agencyId, networkId: d.networkId };
   if (r.url === '/api/v1/me/password') return { currentPassword: 'salah-salah-salah', newPassword: 'kata-sandi-baru-panjang' };
   return MUTATING.has(r.method) ? {} : undefined;
 }
@@ -51,7 +53,7 @@ function bodyFor(r: RouteEntry, w: World): unknown {
 /** Every string that identifies foreign (Disdik / SMPN 3 / city root) data. */
 function foreignMarkers(w: World): string[] {
   const out: string[] = [w.city.city.id, w.city.disdik.id, w.city.smp.id, w.city.capil.id, 'DISDIK', 'SMPN-3', w.users.officerDisdik.id];
-  for (const d of [w.data.disdik, w.data.smp]) out.push(d.agencyId, d.networkId, d.contactId, d.contactName, ...d.assetIds, ...d.ips, ...d.findingIds);
+  for (const d of [w.data.disdik, w.data.smp]) out.push(d.agencyId, d.networkId, d.contactId, d.contactName, ...d.assetIds, ...d.ips, ...d.findingIds, d.scanJobId);
   return out;
 }
 
@@ -60,7 +62,8 @@ async function foreignState(w: World): Promise<string> {
   const f = await w.store.findings.list(scope, { status: ['open', 'resolved', 'accepted-risk', 'false-positive'], limit: 1000 });
   const t = await w.store.triage.of('all', f.items.map((x) => x.id));
   const users = await w.store.users.list();
-  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]) });
+  const jobs = await w.store.scans.listJobs(scope, { limit: 1000 });
+  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), j: jobs.map((j) => [j.id, j.status]) });
 }
 
 storeSuite('API authorisation matrix', (env) => {
@@ -79,10 +82,12 @@ storeSuite('API authorisation matrix', (env) => {
         if (r.access?.roles === 'public') continue;
         for (const target of [w.data.disdik, w.data.smp]) {
           const url = fill(w, r, target, w.users.officerDisdik) + (r.method === 'GET' ? query(target) : '');
-          const res = await officer.req(r.method, url, bodyFor(r, w));
+          const payload = bodyFor(r, w, target);
+          const res = await officer.req(r.method, url, payload);
           const where = `${r.method} ${url} → ${res.statusCode}`;
           // The caller's own input echoed in an error ("agency <id> not found") discloses nothing.
-          for (const m of markers) if (!url.includes(m)) assert.ok(!res.body.includes(m), `${where} leaked foreign data ${JSON.stringify(m)}: ${res.body.slice(0, 300)}`);
+          const sent = url + JSON.stringify(payload ?? null);
+          for (const m of markers) if (!sent.includes(m)) assert.ok(!res.body.includes(m), `${where} leaked foreign data ${JSON.stringify(m)}: ${res.body.slice(0, 300)}`);
           const addressed = r.url.includes(':id');
           if (addressed || (MUTATING.has(r.method) && r.access?.selfService !== true)) {
             assert.ok([403, 404].includes(res.statusCode), `${where}: expected 403/404, got ${res.body.slice(0, 200)}`);

@@ -8,6 +8,7 @@ import { buildApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app.js';
 import { hashPassword } from '../../src/api/passwords.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
+import { createScanJob } from '../../src/scheduler/jobs.js';
 import type { Store } from '../../src/store/index.js';
 import type { Role, User } from '../../src/store/repos/users.js';
 import { AUTH, seedCity } from '../store/fixtures.js';
@@ -23,6 +24,8 @@ export interface AgencyData {
   readonly assetIds: readonly string[];
   readonly ips: readonly string[];
   readonly findingIds: readonly string[];
+  /** A scan job of the agency's network (cancelled after storing what it saw of the first host). */
+  readonly scanJobId: string;
 }
 
 export interface World {
@@ -58,7 +61,19 @@ async function seedAgency(store: Store, agencyId: string, cidr: string, ips: rea
     })),
   });
   const page = await store.findings.list(new Set([agencyId]), { agencyId, limit: 1000 });
-  return { agencyId, networkId: net.id, contactId: contact.id, contactName, assetIds: up.map((u) => u.assetId), ips, findingIds: page.items.map((f) => f.id) };
+  // A scan that stored a little and was then cancelled: final (so an event stream on it ends at once) and
+  // not completed (so it changes no finding and is nobody's "previous scan").
+  const job = await createScanJob(store, 'all', { agencyId, networkId: net.id, targets: [ips[0]!], ports: [139, 445], profile: 'ransomware', vantage: 'internal', requestedBy: 'seed' });
+  await store.observations.ingestBatch({
+    jobId: job.id,
+    observations: [
+      { type: 'port', ip: ips[0]!, port: 445, proto: 'tcp', state: 'open', reason: 'syn-ack', service: 'microsoft-ds' },
+      { type: 'host', ip: ips[0]!, state: 'up', reason: 'syn-ack', open: 1, closed: 0, filtered: 0 },
+      { type: 'check', ip: ips[0]!, port: 445, check: 'smbv1', state: 'vulnerable', reason: `SMBv1 ${tag}`, evidence: { dialect: 'NT LM 0.12' } },
+    ],
+  });
+  await store.scans.setJobStatus('all', job.id, 'cancelled', { error: 'seed' });
+  return { agencyId, networkId: net.id, contactId: contact.id, contactName, assetIds: up.map((u) => u.assetId), ips, findingIds: page.items.map((f) => f.id), scanJobId: job.id };
 }
 
 export async function makeUser(store: Store, username: string, role: Role, agencyId: string | null = null): Promise<User> {

@@ -139,7 +139,7 @@ export function serveCommand(): Command {
         const dispatcher = startDispatcher(store, { log });
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
-          app = await buildApp({ store });
+          app = await buildApp({ store, queue });
           try {
             await app.listen({ port: o.port, host: o.host });
           } catch (e) {

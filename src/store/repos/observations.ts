@@ -206,9 +206,10 @@ export class ObservationRepo {
 
   /**
    * Every observation of a job, grouped by host, streamed in pages along the idempotency index (keyset
-   * pagination on (ip, kind, port, key)), so a /16 never has to fit in memory at once.
+   * pagination on (ip, kind, port, key)), so a /16 never has to fit in memory at once. `afterIp` starts
+   * after that host (the stored, canonical text of an address).
    */
-  async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000): AsyncGenerator<{ ip: string; observations: Observation[] }> {
+  async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000, afterIp?: string): AsyncGenerator<{ ip: string; observations: Observation[] }> {
     await new ScanRepo(this.#ctx).getJob(scope, jobId);
     const d = this.#ctx.d;
     let last: { ip: string; kind: string; port: number; key: string } | undefined;
@@ -218,6 +219,8 @@ export class ObservationRepo {
       const rows = await run(this.#ctx, 'reading observations', (db) => {
         let q = db.selectFrom('observations').select(['ip', 'kind', 'port', 'key', 'state', 'reason', 'data']).where('job_id', '=', jobId);
         if (after !== undefined) q = q.where(sql<boolean>`(ip, kind, port, key) > (${after.ip}, ${after.kind}, ${after.port}, ${after.key})`);
+        // Paging by host for the API (`after` = the last address of the previous page, in the stored text order).
+        if (afterIp !== undefined) q = q.where('ip', '>', afterIp);
         return q.orderBy('ip').orderBy('kind').orderBy('port').orderBy('key').limit(pageSize).execute();
       });
       for (const r of rows) {

@@ -1,0 +1,369 @@
+// Scans (issue 5 item 3 "scans: start one within the user's scope, watch live progress (SSE …), see
+// results and the diff against the previous scan", item 4 "a scan as nmap-compatible XML and JSONL").
+//
+// Starting a scan is the same act as a schedule firing (src/scheduler/scheduler.ts): a job is stored
+// with its tasks and announced on the task queue; the workers (in-process with `perisai serve`, or
+// `perisai worker` processes on PostgreSQL) do the scanning. The API never scans anything itself, and the
+// store refuses any target outside the networks registered to the agency (fail closed, ScanRepo.createJob),
+// so a caller's scope bounds what it can make Perisai touch: its agencies, their registered networks.
+//
+// Live progress is Server-Sent Events (WHATWG HTML §9.2): one GET that stays open and receives
+// `progress` events while the job runs and one `end` event when it reaches a final state. EventSource
+// reconnects by itself, and each reconnection passes the access plugin again, so a stream lives at most
+// `maxStreamMs` and a revoked session cannot keep watching.
+
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { diffSnapshots } from '../../domain/diff.js';
+import type { Change } from '../../domain/diff.js';
+import { PerisaiError, validationError } from '../../domain/errors.js';
+import { JOB_STATUSES } from '../../domain/scan-job.js';
+import type { JobStatus, ScanJob } from '../../domain/scan-job.js';
+import { VANTAGES } from '../../domain/risk.js';
+import type { Vantage } from '../../domain/risk.js';
+import { isInScanWindow } from '../../domain/scan-window.js';
+import { NEVER_SCAN, parsePorts, PortSpecError } from '../../engine/targets/index.js';
+import { exportScan, hostFromObservations } from '../../io/scan-export.js';
+import type { TaskQueue } from '../../queue/queue.js';
+import { createScanJob } from '../../scheduler/jobs.js';
+import { firstAllowed } from '../../scheduler/schedule.js';
+import type { AgencyScope, Store } from '../../store/index.js';
+import { PROFILES } from '../../worker/profiles.js';
+import { READ, TRIAGE } from '../access.js';
+import { ApiError } from '../errors.js';
+import { IdParams, Nullable, responses } from '../schemas.js';
+
+const FINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
+const Str = Type.String();
+const NStr = Nullable(Str);
+
+const Progress = Type.Object({
+  planned: Type.Integer(), done: Type.Integer(),
+  tasks: Type.Object({ pending: Type.Integer(), running: Type.Integer(), done: Type.Integer(), failed: Type.Integer(), cancelled: Type.Integer() }),
+});
+
+export const ScanJobOut = Type.Object({
+  id: Str, agencyId: Str, networkId: NStr, scheduleId: NStr, profile: Str, targets: Type.Array(Str), ports: Type.Array(Type.Integer()),
+  vantage: Str, zone: NStr, requestedBy: Str, status: Type.Union(JOB_STATUSES.map((s) => Type.Literal(s))), planned: Type.Integer(),
+  createdAt: Str, startedAt: NStr, finishedAt: NStr, error: NStr,
+  /** Set by finalize: previous job, change counts, findings opened/resolved, assets seen. */
+  summary: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const ScanDetailOut = Type.Object({ job: ScanJobOut, progress: Progress, previousJobId: NStr });
+
+const CheckOut = Type.Object({ check: Str, port: Type.Integer(), state: Str, reason: NStr, evidence: Type.Record(Type.String(), Type.Unknown()) });
+const HostOut = Type.Object({
+  ip: Str, assetId: NStr, state: Str, hostname: NStr,
+  ports: Type.Array(Type.Object({ port: Type.Integer(), state: Str, service: NStr, banner: NStr })),
+  checks: Type.Array(CheckOut),
+  os: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  smb: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const ChangeOut = Type.Object({
+  kind: Str, ip: Str, port: Type.Optional(Type.Integer()), service: Type.Optional(Str), confirmed: Type.Optional(Type.Boolean()),
+  check: Type.Optional(Str), from: Type.Optional(NStr), to: Type.Optional(NStr),
+});
+
+const StartBody = Type.Object({
+  agencyId: Type.String({ minLength: 1, maxLength: 64 }),
+  /** One registered network of the agency; absent = every network of the agency and its units. */
+  networkId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** Addresses or CIDR blocks inside the agency's registered networks; absent = the whole network(s). */
+  targets: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 256 })),
+  /** A port spec as `perisai scan -p` takes it: "ransomware", "smb", "139,445,3389", "1-1024", "top:100". */
+  ports: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  profile: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  vantage: Type.Optional(Type.Union(VANTAGES.map((v) => Type.Literal(v)))),
+  /** Start even inside a forbidden scan window (admin and analyst only; recorded in the audit log). */
+  overrideWindow: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+function jobOut(j: ScanJob) {
+  return { ...j, summary: typeof j.summary === 'object' && j.summary !== null && !Array.isArray(j.summary) ? (j.summary as Record<string, unknown>) : null };
+}
+
+function changeOut(c: Change): Record<string, unknown> {
+  return { ...c };
+}
+
+export interface ScanRouteDeps {
+  readonly store: Store;
+  readonly queue?: TaskQueue;
+  readonly clock: () => Date;
+  /** How often an SSE stream looks at the job (default 1 s). */
+  readonly sseIntervalMs?: number;
+  /** A stream ends after this long; EventSource reconnects (and re-authenticates). Default 10 min. */
+  readonly maxStreamMs?: number;
+}
+
+export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
+  const { store, clock } = deps;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const streams = new Set<() => void>();
+  app.addHook('onClose', async () => {
+    for (const stop of [...streams]) stop();
+  });
+
+  r.get('/api/v1/scans', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['scans'], summary: 'Scan jobs in scope, newest first',
+      querystring: Type.Object({
+        agencyId: Type.Optional(Type.String({ maxLength: 64 })), networkId: Type.Optional(Type.String({ maxLength: 64 })),
+        status: Type.Optional(Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)))),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+      }),
+      response: responses({ 200: Type.Object({ items: Type.Array(ScanJobOut) }) }),
+    },
+  }, async (request) => {
+    const q = request.query;
+    const items = await store.scans.listJobs(request.scope, {
+      ...(q.agencyId !== undefined ? { agencyId: q.agencyId } : {}), ...(q.networkId !== undefined ? { networkId: q.networkId } : {}),
+      ...(q.status !== undefined ? { status: q.status } : {}), limit: q.limit ?? 50,
+    });
+    return { items: items.map(jobOut) };
+  });
+
+  r.post('/api/v1/scans', {
+    config: { access: { roles: TRIAGE, target: 'scan', audit: 'scan.start' } },
+    schema: {
+      tags: ['scans'], summary: 'Start a scan of an agency\'s registered networks (or of addresses inside them)',
+      body: StartBody, response: responses({ 201: ScanJobOut }),
+    },
+  }, async (request, reply) => {
+    const b = request.body;
+    const scope = request.scope;
+    const user = request.user!;
+    const agency = await store.agencies.get(scope, b.agencyId); // 404 outside the caller's scope
+    request.auditNote = { targetType: 'agency', targetId: agency.id, agencyId: agency.id };
+    const profile = b.profile ?? 'ransomware';
+    if (PROFILES[profile] === undefined) throw validationError(`profile: one of ${Object.keys(PROFILES).join(', ')}`, { field: 'profile' });
+    let ports: number[];
+    try {
+      ports = parsePorts(b.ports ?? 'ransomware');
+    } catch (e) {
+      if (e instanceof PortSpecError) throw validationError(`ports: ${e.message}`, { field: 'ports' });
+      throw e;
+    }
+    // The targets: what the caller named, else the registered blocks themselves (never-scan blocks such
+    // as multicast are not addresses to probe even when registered — the scheduler does the same).
+    let networks;
+    if (b.networkId !== undefined) {
+      const n = await store.networks.get(scope, b.networkId);
+      const sub = await store.agencies.scopeOf(agency.id);
+      if (!sub.has(n.agencyId)) throw new ApiError('E_NOT_FOUND', { en: `network ${b.networkId} does not belong to ${agency.code}`, id: `Jaringan ${b.networkId} bukan milik ${agency.code}` });
+      networks = [n];
+    } else {
+      const units = await store.agencies.descendants(scope, agency.id, { includeSelf: true });
+      networks = (await Promise.all(units.map((a) => store.networks.list(scope, { agencyId: a.id })))).flat();
+    }
+    const targets = b.targets ?? networks.map((n) => n.cidr).filter((c) => !NEVER_SCAN.some((e) => e.spec === c));
+    if (targets.length === 0) {
+      throw new ApiError('E_VALIDATION', { en: `${agency.code} has no registered network to scan; add one first`, id: `${agency.code} belum memiliki jaringan terdaftar untuk dipindai; tambahkan dulu` }, { field: 'networks' });
+    }
+    // Scan windows (e.g. a hospital forbids scans during service hours) bind people as they bind schedules.
+    const now = clock();
+    const windows = await store.agencies.effectiveScanWindows(scope, agency.id);
+    if (!isInScanWindow(windows, now)) {
+      if (b.overrideWindow !== true || (user.role !== 'admin' && user.role !== 'analyst')) {
+        const until = firstAllowed(windows, now);
+        throw new ApiError('E_CONFLICT', {
+          en: `${agency.code} does not allow scans at this time${until ? `; next allowed ${until.toISOString()}` : ''}`,
+          id: `${agency.code} tidak mengizinkan pemindaian saat ini${until ? `; boleh lagi mulai ${until.toISOString()}` : ''}`,
+        }, { reason: 'scan-window', ...(until ? { until: until.toISOString() } : {}) });
+      }
+      request.auditNote = { ...request.auditNote, details: { overrideWindow: true } };
+    }
+    // One live scan per network (or per agency-wide scan): a second click must not double the traffic.
+    const live = (await store.scans.listJobs(scope, { agencyId: agency.id, limit: 1000 }))
+      .find((j) => !FINAL.has(j.status) && (j.networkId ?? null) === (b.networkId ?? null));
+    if (live !== undefined) {
+      throw new ApiError('E_CONFLICT', { en: `a scan of this ${b.networkId !== undefined ? 'network' : 'agency'} is already ${live.status} (${live.id})`, id: `Pemindaian ${b.networkId !== undefined ? 'jaringan' : 'instansi'} ini sedang berjalan (${live.id})` }, { jobId: live.id });
+    }
+    const zone = b.networkId !== undefined ? (networks[0]?.zone ?? null) : null;
+    const job = await createScanJob(store, scope, {
+      agencyId: agency.id, networkId: b.networkId ?? null, targets, ports, profile, vantage: (b.vantage ?? 'internal') as Vantage, zone,
+      requestedBy: user.username,
+    });
+    request.auditNote = { ...request.auditNote, targetType: 'scan', targetId: job.id, details: { ...request.auditNote.details, targets, ports: b.ports ?? 'ransomware', profile } };
+    await deps.queue?.publish((await store.scans.tasks(scope, job.id)).map((t) => ({ id: t.id, zone: t.zone })));
+    return reply.code(201).send(jobOut(job));
+  });
+
+  r.get('/api/v1/scans/:id', {
+    config: { access: { roles: READ } },
+    schema: { tags: ['scans'], summary: 'A scan job with its progress', params: IdParams, response: responses({ 200: ScanDetailOut }) },
+  }, async (request) => {
+    const job = await store.scans.getJob(request.scope, request.params.id);
+    const [progress, prev] = await Promise.all([store.scans.progress(request.scope, job.id), store.scans.previousCompleted(request.scope, job.id)]);
+    return { job: jobOut(job), progress, previousJobId: prev?.id ?? null };
+  });
+
+  r.post('/api/v1/scans/:id/cancel', {
+    config: { access: { roles: TRIAGE, target: 'scan', audit: 'scan.cancel' } },
+    schema: { tags: ['scans'], summary: 'Cancel a queued or running scan (its workers stop at their next lease renewal)', params: IdParams, response: responses({ 200: ScanJobOut }) },
+  }, async (request) => {
+    const job = await store.scans.getJob(request.scope, request.params.id);
+    request.auditNote = { agencyId: job.agencyId };
+    if (FINAL.has(job.status) || job.status === 'finalizing') {
+      throw new ApiError('E_CONFLICT', { en: `the scan is already ${job.status}`, id: `Pemindaian sudah ${job.status}` }, { status: job.status });
+    }
+    return jobOut(await store.scans.setJobStatus(request.scope, job.id, 'cancelled', { error: `cancelled by ${request.user!.username}` }));
+  });
+
+  r.get('/api/v1/scans/:id/events', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['scans'], summary: 'Live progress as Server-Sent Events: `progress` while the job runs, `end` with the final job; the stream then closes',
+      params: IdParams, produces: ['text/event-stream'],
+      response: responses({ 200: Type.String({ description: 'text/event-stream' }) }),
+    },
+  }, async (request, reply) => {
+    const scope: AgencyScope = request.scope;
+    const id = request.params.id;
+    await store.scans.getJob(scope, id); // 404 before the stream opens, like every other route
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive',
+      'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff', 'x-request-id': request.id,
+    });
+    res.write('retry: 3000\n\n');
+    let last = '';
+    let seq = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let closed = false;
+    const started = Date.now();
+    const stop = (): void => {
+      if (closed) return;
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      streams.delete(stop);
+      res.end();
+    };
+    streams.add(stop);
+    request.raw.on('close', stop);
+    const send = (event: string, data: unknown): void => {
+      // JSON never contains a raw newline, so one `data:` line per event (§9.2.6 field parsing).
+      res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const tick = async (): Promise<void> => {
+      if (closed) return;
+      try {
+        const job = await store.scans.getJob(scope, id);
+        const progress = await store.scans.progress(scope, id);
+        const state = JSON.stringify([job.status, progress]);
+        if (FINAL.has(job.status)) {
+          send('end', { job: jobOut(job), progress });
+          stop();
+          return;
+        }
+        if (state !== last) {
+          last = state;
+          send('progress', { status: job.status, progress });
+        } else {
+          res.write(': still running\n\n'); // keeps proxies from timing the stream out
+        }
+        if (Date.now() - started > (deps.maxStreamMs ?? 600_000)) {
+          stop();
+          return;
+        }
+      } catch (e) {
+        // The job was deleted, or the store is down: say so in the stream and end it; the client decides.
+        const code = e instanceof PerisaiError ? e.code : 'E_INTERNAL';
+        send('error', { code });
+        if (!(e instanceof PerisaiError)) request.log.error({ err: e }, 'scan event stream failed');
+        stop();
+        return;
+      }
+      timer = setTimeout(() => void tick(), deps.sseIntervalMs ?? 1000);
+    };
+    void tick();
+  });
+
+  r.get('/api/v1/scans/:id/hosts', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['scans'], summary: 'What a scan found, host by host (ports that answered, check verdicts with evidence, OS and SMB facts); `after` = last ip of the previous page',
+      params: IdParams,
+      querystring: Type.Object({ after: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
+      response: responses({ 200: Type.Object({ items: Type.Array(HostOut), next: NStr }) }),
+    },
+  }, async (request) => {
+    const scope = request.scope;
+    const job = await store.scans.getJob(scope, request.params.id);
+    const limit = request.query.limit ?? 200;
+    const sub = await store.agencies.scopeOf(job.agencyId);
+    const assetIds = new Map<string, string>();
+    for (const a of sub) {
+      if (scope !== 'all' && !scope.has(a)) continue;
+      for (const [ip, id] of await store.assets.idsByIp(scope, a)) assetIds.set(ip, id);
+    }
+    const items = [];
+    let more = false;
+    for await (const h of store.observations.byHost(scope, job.id, 5000, request.query.after)) {
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      const x = hostFromObservations(h.ip, h.observations);
+      items.push({
+        ip: h.ip, assetId: assetIds.get(h.ip) ?? null, state: x.host.state, hostname: x.host.hostname ?? null,
+        ports: x.ports.map((p) => ({ port: p.port, state: p.state, service: p.service ?? null, banner: p.banner ?? null })),
+        checks: h.observations.flatMap((o) => (o.type === 'check' ? [{ check: o.check, port: o.port, state: o.state, reason: o.reason ?? null, evidence: { ...(o.evidence ?? {}) } }] : [])),
+        os: (x.host.os as Record<string, unknown> | undefined) ?? null,
+        smb: (x.host.smb as Record<string, unknown> | undefined) ?? null,
+      });
+    }
+    return { items, next: more ? (items[items.length - 1]?.ip ?? null) : null };
+  });
+
+  r.get('/api/v1/scans/:id/diff', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['scans'], summary: 'What changed against the previous completed scan of the same network (or `against` = another scan id)',
+      params: IdParams, querystring: Type.Object({ against: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+      response: responses({ 200: Type.Object({ jobId: Str, previousJobId: NStr, changes: Type.Array(ChangeOut) }) }),
+    },
+  }, async (request) => {
+    const scope = request.scope;
+    const job = await store.scans.getJob(scope, request.params.id);
+    const prev = request.query.against !== undefined ? await store.scans.getJob(scope, request.query.against) : await store.scans.previousCompleted(scope, job.id);
+    if (prev === undefined) return { jobId: job.id, previousJobId: null, changes: [] };
+    const changes = diffSnapshots(await store.observations.snapshot(scope, prev.id), await store.observations.snapshot(scope, job.id));
+    return { jobId: job.id, previousJobId: prev.id, changes: changes.map(changeOut) };
+  });
+
+  for (const format of ['xml', 'jsonl'] as const) {
+    r.get(`/api/v1/scans/:id/export.${format}`, {
+      config: { access: { roles: READ } },
+      schema: {
+        tags: ['exports'], summary: format === 'xml' ? 'The scan as nmap-compatible XML (nmap.dtd; ndiff reads it)' : 'The scan as Perisai JSONL (README "JSONL contract")',
+        params: IdParams, produces: [format === 'xml' ? 'application/xml' : 'application/x-ndjson'],
+        response: responses({ 200: Type.String() }),
+      },
+    }, async (request, reply) => {
+      const job = await store.scans.getJob(request.scope, request.params.id);
+      // Streamed host by host with backpressure: a /16 export never sits in memory as one string.
+      const body = new PassThrough();
+      const flush = (): Promise<void> => (body.writableNeedDrain ? new Promise((resolve) => body.once('drain', resolve)) : Promise.resolve());
+      const scope = request.scope;
+      void exportScan(store, scope, job, format, { write: (s) => void body.write(s) }, { flush }).then(
+        () => body.end(),
+        (e: unknown) => {
+          // Headers are gone already: the only honest signal left is a broken transfer.
+          request.log.error({ err: e }, 'scan export failed');
+          body.destroy(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+      return reply
+        .type(format === 'xml' ? 'application/xml; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="perisai-scan-${job.id.replace(/[^A-Za-z0-9-]/g, '_')}.${format}"`)
+        .send(body);
+    });
+  }
+}
