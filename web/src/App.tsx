@@ -12,6 +12,7 @@ import { DashboardPage } from './pages/Dashboard';
 import { AgenciesPage, AgencyPage } from './pages/Agencies';
 import { AssetPage, AssetsPage } from './pages/Assets';
 import { FindingsPage } from './pages/Findings';
+import { ScanPage, ScansPage } from './pages/Scans';
 
 type Session = { state: 'checking' } | { state: 'out'; notice?: MessageKey } | { state: 'in'; me: Me };
 
@@ -44,6 +45,7 @@ const NAV: readonly { to: string; key: MessageKey }[] = [
   { to: '/agencies', key: 'nav.agencies' },
   { to: '/assets', key: 'nav.assets' },
   { to: '/findings', key: 'nav.findings' },
+  { to: '/scans', key: 'nav.scans' },
 ];
 
 function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
@@ -116,5 +118,7 @@ function Routes({ me }: { me: Me }) {
   if (match('/assets', path) !== null) return <AssetsPage params={params} />;
   if ((m = match('/assets/:id', path)) !== null) return <AssetPage id={m.id!} canTriage={canTriage} />;
   if (match('/findings', path) !== null) return <FindingsPage params={params} canTriage={canTriage} />;
+  if (match('/scans', path) !== null) return <ScansPage canStart={canTriage} />;
+  if ((m = match('/scans/:id', path)) !== null) return <ScanPage id={m.id!} canStart={canTriage} />;
   return <p className="error">{t('error.notFound')}</p>;
 }

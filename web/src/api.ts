@@ -95,3 +95,20 @@ export function query(params: Readonly<Record<string, string | number | undefine
   const s = q.toString();
   return s === '' ? '' : `?${s}`;
 }
+
+// Scans (web/src/pages/Scans.tsx; API: src/api/routes/scans.ts)
+export type ScanStatus = 'queued' | 'running' | 'finalizing' | 'completed' | 'failed' | 'cancelled';
+export interface ScanJob {
+  id: string; agencyId: string; networkId: string | null; scheduleId: string | null; profile: string; targets: string[]; ports: number[];
+  vantage: string; zone: string | null; requestedBy: string; status: ScanStatus; planned: number;
+  createdAt: string; startedAt: string | null; finishedAt: string | null; error: string | null; summary: Record<string, unknown> | null;
+}
+export interface ScanProgress { planned: number; done: number; tasks: Record<string, number> }
+export interface ScanDetail { job: ScanJob; progress: ScanProgress; previousJobId: string | null }
+export interface ScanHost {
+  ip: string; assetId: string | null; state: string; hostname: string | null;
+  ports: { port: number; state: string; service: string | null; banner: string | null }[];
+  checks: { check: string; port: number; state: string; reason: string | null; evidence: Record<string, unknown> }[];
+  os: Record<string, unknown> | null; smb: Record<string, unknown> | null;
+}
+export interface ScanChange { kind: string; ip: string; port?: number; service?: string; confirmed?: boolean; check?: string; from?: string | null; to?: string | null }

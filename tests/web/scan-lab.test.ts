@@ -1,0 +1,200 @@
+// The newcomer's path end to end (issue 5 "Done when" and its browser test): the real `perisai serve`
+// (compiled CLI, SQLite in a fresh data directory, in-process worker) prints its URL and a one-time admin
+// password; Debian's Chromium logs in with it, is made to change it, adds an agency with a network in the
+// project's lab (lab/perisai-lab, 198.18.0.0/24), starts a scan of it, watches the live progress until
+// the scan completes, opens the asset that has SMBv1, switches the language, acknowledges a finding, and
+// finds the exposure on the dashboard in Indonesian. Verdicts are compared with the lab's ground truth,
+// not with constants. The lab missing is a failure, never a skip.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TRUTH = '/run/perisai-lab/ground-truth.json';
+const NEW_PASSWORD = 'kata-sandi-kantor-dinas-baru';
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const p = join(dir, 'package.json');
+    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'perisai') return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('repository root not found');
+}
+
+const ROOT = repoRoot();
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const tmp = mkdtempSync(join(tmpdir(), 'perisai-newcomer-'));
+let server: ChildProcessWithoutNullStreams | undefined;
+let log = '';
+let base = '';
+let oneTime = '';
+let context: BrowserContext;
+
+interface TruthHost { ip: string; name: string; role: string; expect?: Record<string, unknown> }
+
+before(async () => {
+  assert.ok(existsSync('/sys/class/net/plbr0'), 'the lab is down: run `lab/perisai-lab up` (scripts/test-all.sh does) — lab tests never skip');
+  assert.ok(existsSync(TRUTH), `${TRUTH} is missing: the lab writes it when it comes up`);
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install the Debian package "chromium"`);
+  assert.ok(existsSync(join(ROOT, 'web', 'dist', 'index.html')), 'web/dist is missing: npm run build builds it');
+  // The installed command exactly as the README runs it, minus the fixed port.
+  const env = { ...process.env, PERISAI_ADMIN_PASSWORD: '' };
+  server = spawn(process.execPath, ['--max-semi-space-size=4', join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--port', '0', '--data-dir', join(tmp, 'data'), '--tick-ms', '1000'], { env, cwd: tmp });
+  server.stdout.setEncoding('utf8');
+  server.stderr.setEncoding('utf8');
+  server.stdout.on('data', (s: string) => (log += s));
+  server.stderr.on('data', (s: string) => (log += s));
+  const deadline = Date.now() + 30_000;
+  while (base === '' || oneTime === '') {
+    if (server.exitCode !== null) throw new Error(`perisai serve exited ${server.exitCode}:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`perisai serve did not print its URL and password within 30 s:\n${log}`);
+    base = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(log)?.[1] ?? '';
+    oneTime = /one-time password: (\S+)/.exec(log)?.[1] ?? '';
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  if (server !== undefined && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once('exit', r));
+    server.kill('SIGINT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A mutation through the API with the page's session and CSRF token (for setup the UI is not under test for). */
+async function apiCall(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(async ([m, p, b]) => {
+    const cookie = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
+    const csrf = decodeURIComponent(/(?:^|;\s*)perisai_csrf=([^;]+)/.exec(cookie)?.[1] ?? '');
+    const r = await fetch(`/api/v1${p}`, { method: m, headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, ...(b !== null ? { body: JSON.stringify(b) } : {}) });
+    return { status: r.status, body: (await r.json().catch(() => null)) as unknown };
+  }, [method, path, body ?? null] as const);
+}
+
+test('newcomer: first login, agency with a lab network, scan watched live, SMBv1 asset, language, acknowledge, dashboard in Indonesian', async () => {
+  const truth = JSON.parse(readFileSync(TRUTH, 'utf8')) as { hosts: TruthHost[] };
+  const smb1 = truth.hosts.find((h) => h.role === 'smb-v1-samba');
+  assert.ok(smb1 !== undefined, 'the lab has an SMBv1 Samba host');
+  const problems: string[] = [];
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !(r.status() === 401 && /\/api\/v1\/me$/.test(r.url()))) problems.push(`${r.status()} ${r.url()}`);
+  });
+  try {
+    // First login with the printed one-time password; the UI demands a new one.
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: 'Masuk ke Perisai' }).waitFor();
+    await page.getByLabel('Nama pengguna').fill('admin');
+    await page.getByLabel('Kata sandi').fill(oneTime);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.getByRole('heading', { name: 'Ganti kata sandi' }).waitFor();
+    await page.getByLabel('Kata sandi saat ini').fill(oneTime);
+    await page.getByLabel('Kata sandi baru', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Ulangi kata sandi baru').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Ganti kata sandi' }).click();
+    await page.getByText('Kata sandi telah diganti').waitFor();
+    await page.getByLabel('Nama pengguna').fill('admin');
+    await page.getByLabel('Kata sandi').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.getByRole('heading', { name: 'Dasbor kota' }).waitFor();
+
+    // An agency with the lab's network.
+    const created = await apiCall(page, 'POST', '/agencies', { code: 'RSUD-LAB', name: 'RSUD Laboratorium', kind: 'hospital' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const agencyId = (created.body as { id: string }).id;
+    const net = await apiCall(page, 'POST', `/agencies/${agencyId}/networks`, { cidr: '198.18.0.0/24', label: 'LAN lab' });
+    assert.equal(net.status, 201, JSON.stringify(net.body));
+
+    // Start the scan from the Scans page.
+    await page.getByRole('link', { name: 'Pemindaian' }).click();
+    await page.getByRole('heading', { name: 'Pemindaian', exact: true }).waitFor();
+    const form = page.getByTestId('scan-form');
+    await form.getByLabel('Instansi/OPD').selectOption({ label: 'RSUD-LAB · RSUD Laboratorium' });
+    await form.getByLabel('Jaringan').locator('option', { hasText: '198.18.0.0/24' }).waitFor({ state: 'attached' });
+    await form.getByLabel('Jaringan').selectOption({ label: '198.18.0.0/24 · LAN lab' });
+    await form.getByRole('button', { name: 'Mulai pindai' }).click();
+    await page.waitForURL(/\/scans\/[0-9a-f-]{36}$/);
+    // Live: the progress bar moves before the job is done (the stream, not a reload).
+    const status = page.getByTestId('scan-status');
+    const seen = new Set<string>();
+    const deadline = Date.now() + 180_000;
+    let shotTaken = false;
+    for (;;) {
+      const s = (await status.first().getAttribute('data-status')) ?? '';
+      seen.add(s);
+      if (!shotTaken && (s === 'running' || s === 'queued')) {
+        await page.screenshot({ path: join(SHOTS, 'scan-running.png') });
+        shotTaken = true;
+      }
+      if (s === 'completed' || s === 'failed' || s === 'cancelled') break;
+      assert.ok(Date.now() < deadline, `the scan did not finish within 180 s (states seen: ${[...seen].join(', ')})\n${log.slice(-3000)}`);
+      await page.waitForTimeout(250);
+    }
+    assert.equal(await status.first().getAttribute('data-status'), 'completed', log.slice(-3000));
+    assert.ok(seen.has('running') || seen.has('queued'), `the page showed the scan before it finished: ${[...seen].join(', ')}`);
+    assert.equal(await page.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
+
+    // Results: every lab host that runs SMB is listed with its verdicts; the SMBv1 host says so.
+    const row = page.locator(`[data-testid="scan-hosts"] tr[data-ip="${smb1.ip}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('[data-check="smbv1"]').getAttribute('data-state'), 'vulnerable');
+    for (const h of truth.hosts.filter((x) => x.ip.startsWith('198.18.0.') && /smb/.test(x.role))) {
+      assert.equal(await page.locator(`[data-testid="scan-hosts"] tr[data-ip="${h.ip}"]`).count(), 1, `${h.ip} (${h.role}) listed`);
+    }
+    await page.getByText('Ini pemindaian pertama jaringan ini').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'scan-results.png'), fullPage: true });
+
+    // The asset with SMBv1.
+    await row.getByRole('link', { name: smb1.ip }).click();
+    await page.getByRole('heading', { name: smb1.ip }).waitFor();
+    const smbv1Fact = page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: /^SMBv1$/ }) }).locator('dd');
+    assert.equal((await smbv1Fact.innerText()).trim(), 'Ya');
+    const finding = page.locator('li[data-rule="smbv1"]').first();
+    await finding.waitFor();
+
+    // Switch the language, then acknowledge the SMBv1 finding in English.
+    await page.getByTestId('user-menu').click();
+    await page.locator('.menu button[data-lang="en"]').click();
+    await page.getByRole('link', { name: 'Findings' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await finding.getByRole('button', { name: 'Acknowledge' }).click();
+    await finding.getByText('Acknowledged by admin').waitFor();
+
+    // Back to Indonesian: the dashboard shows the lab's exposure.
+    await page.getByTestId('user-menu').click();
+    await page.locator('.menu button[data-lang="id"]').click();
+    await page.getByRole('link', { name: 'Dasbor' }).click();
+    await page.getByRole('heading', { name: 'Dasbor kota' }).waitFor();
+    const smbv1Tile = page.locator('[data-metric="smbv1"]');
+    assert.equal(await smbv1Tile.locator('.tile-label').textContent(), 'SMBv1 aktif');
+    const expectedSmbv1 = truth.hosts.filter((h) => h.ip.startsWith('198.18.0.') && /smb-v1/.test(h.role)).length;
+    assert.equal(Number(await smbv1Tile.locator('.tile-value').textContent()), expectedSmbv1, 'SMBv1 hosts on the dashboard = the lab\'s SMBv1 hosts');
+    await page.locator('tr[data-agency="RSUD-LAB"]').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-after-scan.png') });
+    assert.deepEqual(problems, []);
+  } catch (e) {
+    const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '(no body)');
+    (e as Error).message += `\n  at page ${page.url()}\n  showing: ${text.slice(0, 1500)}\n  server log (tail): ${log.slice(-2000)}`;
+    throw e;
+  } finally {
+    await page.close();
+  }
+});
