@@ -94,6 +94,17 @@ export const ExposureOut = Type.Object({
   doublePulsar: Type.Integer(), unknown: Type.Integer(),
 });
 
+const NInt = Nullable(Type.Integer());
+
+/** The dashboard trend: one entry per calendar day, oldest first; null metrics where no snapshot was recorded. */
+export const TrendOut = Type.Object({
+  timeZone: Str, from: Str, to: Str,
+  days: Type.Array(Type.Object({
+    day: Str, recorded: Type.Boolean(),
+    hostsKnown: NInt, hostsScanned: NInt, exposedSmb: NInt, smbv1: NInt, ms17010: NInt, doublePulsar: NInt, unknown: NInt,
+  })),
+});
+
 export const AuditOut = Type.Object({
   id: Type.Integer(), at: Str, actorId: NStr, actor: Str, action: Str, targetType: NStr, targetId: NStr, agencyId: NStr, outcome: Str,
   status: Nullable(Type.Integer()), ip: NStr, requestId: NStr, details: Type.Unknown(),

@@ -11,6 +11,7 @@
 
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Agency } from '../domain/agency.js';
 import { FINDING_STATUSES } from '../domain/finding.js';
@@ -35,6 +36,8 @@ const WIDTHS: Readonly<Record<string, number>> = {
   cidr: 20, authorised_by: 30, authorised_at: 25, authorisation_ref: 24, label: 20, zone: 10, ip: 16, mac: 18, netbios_name: 16,
   dns_name: 30, os: 30, criticality: 15, owner: 20, tags: 24, outside_control: 15, responsible_party: 24, rule_id: 24, title: 50,
   severity: 9, status: 14, first_seen: 25, last_seen: 25, resolved_at: 25, exception_reason: 30, exception_expires_at: 25,
+  // the API's per-agency exports (src/api/routes/reports.ts)
+  agency: 16, rule: 16, title_id: 50, title_en: 50, exception: 15, smbv1: 8, risk_rating: 12, times_seen: 11,
 };
 
 function writeChunk(out: WriteStream, s: string): Promise<void> {
@@ -65,7 +68,15 @@ export async function openTableWriter(path: string, format: ExportFormat, sheetN
       }),
     };
   }
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  return openXlsxWriter({ filename: path }, sheetName, header);
+}
+
+/**
+ * An XLSX table (one sheet, a bold frozen header with an autofilter, column widths), streamed to a file
+ * or to any writable stream (the API's exports collect it for the response).
+ */
+export function openXlsxWriter(target: { readonly filename: string } | { readonly stream: Writable }, sheetName: string, header: readonly string[]): TableWriter {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ ...target, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = header.map((h) => ({ header: h, key: h, width: WIDTHS[h] ?? Math.max(10, h.length + 2) }));
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };

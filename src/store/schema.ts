@@ -336,6 +336,21 @@ export interface FindingTriageTable {
   updated_at: Time;
 }
 
+/** The dashboard's numbers per day and agency (migration 0005_exposure_daily), for the trend. */
+export interface ExposureDailyTable {
+  /** YYYY-MM-DD in the city's time zone. */
+  day: string;
+  agency_id: string;
+  hosts_known: number;
+  hosts_scanned: number;
+  exposed_smb: number;
+  smbv1: number;
+  ms17010: number;
+  double_pulsar: number;
+  unknown: number;
+  recorded_at: Time;
+}
+
 export interface Database {
   agencies: AgencyTable;
   contacts: ContactTable;
@@ -358,4 +373,5 @@ export interface Database {
   login_attempts: LoginAttemptTable;
   audit_log: AuditLogTable;
   finding_triage: FindingTriageTable;
+  exposure_daily: ExposureDailyTable;
 }

@@ -1,4 +1,4 @@
-// A performance check (not a timed test) of the dashboard and findings endpoints with 100,000 findings
+// A performance check (not a timed test) of the dashboard (and its 90-day trend) and findings endpoints with 100,000 findings
 // in the store (issue 5: p99 < 100 ms on SQLite). Seeds a city of 20 agencies, 34,000 assets and
 // 102,000 open findings, then times requests through the whole HTTP stack (app.inject: routing, the
 // access plugin's session lookup, validation, store, serialisation).
@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../src/api/app.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
+import { DEFAULT_TIME_ZONE } from '../../src/scheduler/schedule.js';
 import { createStore } from '../../src/store/index.js';
+import { addDays, dayKey } from '../../src/store/repos/dashboard.js';
 import { startPostgres } from '../store/pg-server.js';
 import { makeUser, login } from './fixture.js';
 
@@ -58,6 +60,9 @@ try {
       })),
     });
   }
+  // The trend's history: 90 days of daily snapshots (what the housekeeping of `perisai serve` writes).
+  const today = dayKey(new Date(), DEFAULT_TIME_ZONE);
+  for (let i = 90; i >= 1; i--) await store.dashboard.recordDay(addDays(today, -i));
   await store.maintain();
   const counts = await store.findings.counts('all');
   console.log(`seeded ${agencies.length} agencies, ${agencies.length * perAgency} assets, ${counts.byStatus.open} open findings on ${store.dialect} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -73,6 +78,8 @@ try {
   const cases: [string, () => Promise<{ statusCode: number }>][] = [
     ['GET /dashboard (admin, whole city)', () => admin.req('GET', '/api/v1/dashboard')],
     ['GET /dashboard (officer, one agency)', () => officer.req('GET', '/api/v1/dashboard')],
+    ['GET /dashboard/trend?days=90 (admin, whole city)', () => admin.req('GET', '/api/v1/dashboard/trend?days=90')],
+    ['GET /dashboard/trend?days=30 (officer, one agency)', () => officer.req('GET', '/api/v1/dashboard/trend?days=30')],
     ['GET /findings?limit=100 (admin, first page)', () => admin.req('GET', '/api/v1/findings?limit=100')],
     ['GET /findings?limit=100&cursor=… (page 52)', () => admin.req('GET', `/api/v1/findings?limit=100&cursor=${encodeURIComponent(cursor)}`)],
     ['GET /findings?minSeverity=critical (officer)', () => officer.req('GET', '/api/v1/findings?minSeverity=critical&limit=100')],

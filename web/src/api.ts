@@ -21,6 +21,9 @@ export interface AgencyDetail { agency: Agency; children: Agency[]; networks: Ne
 export interface Exposure { hostsKnown: number; hostsScanned: number; exposedSmb: number; smbv1: number; ms17010: number; doublePulsar: number; unknown: number }
 export type Metric = keyof Exposure;
 export const METRICS: readonly Metric[] = ['hostsKnown', 'hostsScanned', 'exposedSmb', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'];
+/** GET /dashboard/trend: one entry per day, oldest first; metrics null where no snapshot was recorded (today is live). */
+export interface TrendDay extends Record<Metric, number | null> { day: string; recorded: boolean }
+export interface Trend { timeZone: string; from: string; to: string; days: TrendDay[] }
 export interface Dashboard { generatedAt: string; totals: Exposure; agencies: (Exposure & { agencyId: string; code: string; name: string; parentId: string | null })[]; findings: Counts }
 
 export interface Asset {

@@ -1,13 +1,20 @@
-// The city dashboard, CSV exports per agency, and the audit log (admin).
+// The city dashboard and its trend over time, CSV/XLSX exports per agency, and the audit log (admin).
 
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { PassThrough } from 'node:stream';
+import type { Asset } from '../../domain/asset.js';
 import { FINDING_STATUSES } from '../../domain/finding.js';
-import { csvRow } from '../../engine/output/csv.js';
+import { csvRow, safeCell } from '../../engine/output/csv.js';
+import { openXlsxWriter } from '../../io/export.js';
 import type { AgencyScope, Store } from '../../store/index.js';
+import { DEFAULT_TIME_ZONE as TIME_ZONE } from '../../scheduler/schedule.js';
+import { addDays, dayKey, EXPOSURE_KEYS, sumExposure } from '../../store/repos/dashboard.js';
+import type { ExposureCounts } from '../../store/repos/dashboard.js';
+import type { FindingView } from '../../store/repos/findings.js';
 import { ADMIN, READ } from '../access.js';
-import { AuditOut, Counts, ExposureOut, IdParams, responses, visibleAgency } from '../schemas.js';
+import { AuditOut, Counts, ExposureOut, IdParams, responses, TrendOut, visibleAgency } from '../schemas.js';
 
 /** The agency's subtree, limited to what the caller may see. */
 async function subtree(store: Store, scope: AgencyScope, agencyId: string): Promise<ReadonlySet<string>> {
@@ -18,6 +25,81 @@ async function subtree(store: Store, scope: AgencyScope, agencyId: string): Prom
 
 function attachment(name: string): string {
   return `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+}
+
+/** One export table: its columns (name, cell text of an item) and its items in scope, page by page. */
+interface ExportDef<T> {
+  readonly summary: string;
+  readonly columns: readonly (readonly [string, (item: T, code: (agencyId: string) => string) => string])[];
+  rows(store: Store, scope: AgencyScope): AsyncIterable<T>;
+}
+
+type ExportTable = 'findings' | 'assets';
+
+async function* allFindings(store: Store, scope: AgencyScope): AsyncIterable<FindingView> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.findings.list(scope, { status: FINDING_STATUSES, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+    yield* page.items;
+    cursor = page.next;
+  } while (cursor !== undefined);
+}
+
+async function* allAssets(store: Store, scope: AgencyScope): AsyncIterable<Asset> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.assets.list(scope, { limit: 2000, ...(after !== undefined ? { after } : {}) });
+    yield* page;
+    if (page.length < 2000) return;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+/** THE columns of the per-agency exports, CSV and XLSX alike. */
+const EXPORTS: { readonly findings: ExportDef<FindingView>; readonly assets: ExportDef<Asset> } = {
+  findings: {
+    summary: 'Findings of an agency and its units (all statuses)',
+    rows: allFindings,
+    columns: [
+      ['agency', (f, code) => code(f.agencyId)], ['ip', (f) => f.asset.ip], ['netbios_name', (f) => f.asset.netbiosName ?? ''], ['dns_name', (f) => f.asset.dnsName ?? ''],
+      ['rule', (f) => f.ruleId], ['port', (f) => String(f.port)], ['severity', (f) => f.severity], ['status', (f) => f.status],
+      ['title_id', (f) => f.title.id], ['title_en', (f) => f.title.en], ['first_seen', (f) => f.firstSeen], ['last_seen', (f) => f.lastSeen],
+      ['times_seen', (f) => String(f.timesSeen)], ['exception', (f) => f.exception?.kind ?? ''], ['exception_reason', (f) => f.exception?.reason ?? ''],
+      ['exception_expires_at', (f) => f.exception?.expiresAt ?? ''],
+    ],
+  },
+  assets: {
+    summary: 'Assets of an agency and its units',
+    rows: allAssets,
+    columns: [
+      ['agency', (a, code) => code(a.agencyId)], ['ip', (a) => a.ip], ['mac', (a) => a.mac ?? ''], ['netbios_name', (a) => a.netbiosName ?? ''],
+      ['dns_name', (a) => a.dnsName ?? ''], ['os', (a) => a.os?.name ?? ''], ['smbv1', (a) => (a.smb === null ? '' : String(a.smb.smbv1))],
+      ['criticality', (a) => a.criticality], ['owner', (a) => a.owner ?? ''], ['tags', (a) => a.tags.join(' ')], ['risk_rating', (a) => a.riskRating ?? ''],
+      ['first_seen', (a) => a.firstSeen], ['last_seen', (a) => a.lastSeen],
+    ],
+  },
+};
+
+const FILE_TYPES = { csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+const FILE_DESCRIPTIONS = {
+  csv: 'text/csv; charset=utf-8 (RFC 4180, formula-injection guarded)',
+  xlsx: 'an XLSX workbook, one sheet; cells are text, formula-injection guarded like the CSV',
+} as const;
+
+/** The rows as an XLSX workbook (io/export.ts's table writer), collected in memory for the response. */
+async function xlsxBuffer(sheet: string, header: readonly string[], rows: AsyncIterable<readonly string[]>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    out.once('end', resolve);
+    out.once('error', reject);
+  });
+  const w = openXlsxWriter({ stream: out }, sheet, header);
+  for await (const row of rows) await w.row(row.map(safeCell));
+  await w.close();
+  await done;
+  return Buffer.concat(chunks);
 }
 
 export function reportRoutes(app: FastifyInstance, deps: { store: Store; clock: () => Date }): void {
@@ -51,52 +133,62 @@ export function reportRoutes(app: FastifyInstance, deps: { store: Store; clock: 
     return { generatedAt: clock().toISOString(), totals, agencies: out, findings };
   });
 
-  const csv = { 200: Type.String({ description: 'text/csv; charset=utf-8 (RFC 4180, formula-injection guarded)' }) };
-
-  r.get('/api/v1/agencies/:id/findings.csv', {
+  r.get('/api/v1/dashboard/trend', {
     config: { access: { roles: READ } },
-    schema: { tags: ['exports'], summary: 'Findings of an agency and its units (all statuses) as CSV', params: IdParams, produces: ['text/csv'], response: responses(csv) },
-  }, async (request, reply) => {
-    const scope = await subtree(store, request.scope, request.params.id);
-    const agencies = new Map((await store.agencies.list(scope)).map((a) => [a.id, a.code]));
-    let out = csvRow(['agency', 'ip', 'netbios_name', 'dns_name', 'rule', 'port', 'severity', 'status', 'title_id', 'title_en', 'first_seen', 'last_seen', 'times_seen', 'exception', 'exception_reason', 'exception_expires_at']);
-    let cursor: string | undefined;
-    do {
-      const page = await store.findings.list(scope, { status: FINDING_STATUSES, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
-      for (const f of page.items) {
-        out += csvRow([
-          agencies.get(f.agencyId) ?? f.agencyId, f.asset.ip, f.asset.netbiosName ?? '', f.asset.dnsName ?? '', f.ruleId, String(f.port), f.severity, f.status,
-          f.title.id, f.title.en, f.firstSeen, f.lastSeen, String(f.timesSeen), f.exception?.kind ?? '', f.exception?.reason ?? '', f.exception?.expiresAt ?? '',
-        ]);
-      }
-      cursor = page.next;
-    } while (cursor !== undefined);
-    const code = agencies.get(request.params.id) ?? 'agency';
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`perisai-findings-${code}.csv`)).send(out);
-  });
-
-  r.get('/api/v1/agencies/:id/assets.csv', {
-    config: { access: { roles: READ } },
-    schema: { tags: ['exports'], summary: 'Assets of an agency and its units as CSV', params: IdParams, produces: ['text/csv'], response: responses(csv) },
-  }, async (request, reply) => {
-    const scope = await subtree(store, request.scope, request.params.id);
-    const agencies = new Map((await store.agencies.list(scope)).map((a) => [a.id, a.code]));
-    let out = csvRow(['agency', 'ip', 'mac', 'netbios_name', 'dns_name', 'os', 'smbv1', 'criticality', 'owner', 'tags', 'risk_rating', 'first_seen', 'last_seen']);
-    let after: string | undefined;
-    for (;;) {
-      const page = await store.assets.list(scope, { limit: 2000, ...(after !== undefined ? { after } : {}) });
-      for (const a of page) {
-        out += csvRow([
-          agencies.get(a.agencyId) ?? a.agencyId, a.ip, a.mac ?? '', a.netbiosName ?? '', a.dnsName ?? '', a.os?.name ?? '', a.smb === null ? '' : String(a.smb.smbv1),
-          a.criticality, a.owner ?? '', a.tags.join(' '), a.riskRating ?? '', a.firstSeen, a.lastSeen,
-        ]);
-      }
-      if (page.length < 2000) break;
-      after = page[page.length - 1]!.id;
+    schema: {
+      tags: ['dashboard'],
+      summary: 'The dashboard\'s numbers per day over the last `days` days (city time zone), for the caller\'s agencies or `agencyId` and its units. '
+        + 'Past days: the day\'s last hourly snapshot (null where none was recorded); today: live.',
+      querystring: Type.Object({
+        days: Type.Integer({ minimum: 1, maximum: 366, default: 30 }),
+        agencyId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      }),
+      response: responses({ 200: TrendOut }),
+    },
+  }, async (request) => {
+    const scope = request.query.agencyId === undefined ? request.scope : await subtree(store, request.scope, request.query.agencyId);
+    const to = dayKey(clock(), TIME_ZONE);
+    const from = addDays(to, 1 - request.query.days);
+    const [past, live] = await Promise.all([store.dashboard.trend(scope, { from, to: addDays(to, -1) }), store.dashboard.exposureByAgency(scope)]);
+    const byDay = new Map<string, ExposureCounts>(past.map((x) => [x.day, x]));
+    byDay.set(to, sumExposure(live));
+    const days = [];
+    for (let day = from; day <= to; day = addDays(day, 1)) {
+      const x = byDay.get(day);
+      days.push({ day, recorded: x !== undefined, ...Object.fromEntries(EXPOSURE_KEYS.map((k) => [k, x?.[k] ?? null])) });
     }
-    const code = agencies.get(request.params.id) ?? 'agency';
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`perisai-assets-${code}.csv`)).send(out);
+    return { timeZone: TIME_ZONE, from, to, days };
   });
+
+  // Per-agency exports: findings and assets of an agency and its units, as CSV or XLSX. The columns are
+  // defined once (EXPORTS below); both formats carry the same cell texts, formula-guarded (safeCell).
+  for (const [kind, table] of Object.entries(EXPORTS) as [ExportTable, ExportDef<unknown>][]) {
+    for (const format of ['csv', 'xlsx'] as const) {
+      r.get(`/api/v1/agencies/:id/${kind}.${format}`, {
+        config: { access: { roles: READ } },
+        schema: {
+          tags: ['exports'], summary: `${table.summary} as ${format === 'csv' ? 'CSV' : 'XLSX (bold frozen header, column widths)'}`, params: IdParams,
+          produces: [FILE_TYPES[format]], response: responses({ 200: Type.String({ description: FILE_DESCRIPTIONS[format] }) }),
+        },
+      }, async (request, reply) => {
+        const scope = await subtree(store, request.scope, request.params.id);
+        const codes = new Map((await store.agencies.list(scope)).map((a) => [a.id, a.code]));
+        const code = (id: string): string => codes.get(id) ?? id;
+        const header = table.columns.map(([name]) => name);
+        const rows = (async function* () {
+          for await (const item of table.rows(store, scope)) yield table.columns.map(([, cell]) => cell(item, code));
+        })();
+        const name = `perisai-${kind}-${codes.get(request.params.id) ?? 'agency'}.${format}`;
+        void reply.type(FILE_TYPES[format] + (format === 'csv' ? '; charset=utf-8' : '')).header('content-disposition', attachment(name));
+        if (format === 'csv') {
+          let out = csvRow(header);
+          for await (const row of rows) out += csvRow(row);
+          return reply.send(out);
+        }
+        return reply.send(await xlsxBuffer(kind, header, rows));
+      });
+    }
+  }
 
   r.get('/api/v1/audit', {
     config: { access: { roles: ADMIN } },

@@ -23,6 +23,7 @@ import { PROFILES } from '../../worker/profiles.js';
 import { WorkerService } from '../../worker/service.js';
 import { buildApp } from '../../api/app.js';
 import { ensureFirstAdmin } from '../../api/passwords.js';
+import { startHousekeeping } from '../../api/housekeeping.js';
 import { startDispatcher } from '../../alerts/dispatcher.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 
@@ -137,13 +138,15 @@ export function serveCommand(): Command {
         await worker.start();
         scheduler.start(o.tickMs);
         const dispatcher = startDispatcher(store, { log });
+        // Hourly (and now): purge ended sessions and stale login throttling, record today's dashboard for the trend.
+        const housekeeping = startHousekeeping(store, { log });
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
           app = await buildApp({ store, queue });
           try {
             await app.listen({ port: o.port, host: o.host });
           } catch (e) {
-            await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop()]);
+            await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop(), housekeeping.stop()]);
             throw new CliError(`cannot listen on ${o.host}:${o.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.USAGE);
           }
           const shown = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -163,6 +166,7 @@ export function serveCommand(): Command {
         await scheduler.stop();
         await worker.stop();
         await dispatcher.stop();
+        await housekeeping.stop();
       });
     });
 }

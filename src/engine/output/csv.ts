@@ -20,11 +20,20 @@ export const CSV_HEADER = ['ip', 'hostname', 'port', 'proto', 'state', 'reason',
  * Unpaired surrogates become U+FFFD so the UTF-8 output is well-defined.
  */
 export function csvField(value: string): string {
+  const v = safeCell(value);
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * A cell's text before CSV quoting — controls escaped, surrogates repaired, formula guard applied. The
+ * XLSX exports write cells through it too, so a spreadsheet gets the same text from either format.
+ */
+export function safeCell(value: string): string {
   let v = value
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return v;
 }
 
 export function csvRow(fields: readonly string[]): string {

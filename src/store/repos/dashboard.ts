@@ -5,8 +5,9 @@
 // tests/api/bench.ts (100,000 findings: city-wide p99 about 35 ms on SQLite and on PostgreSQL).
 
 import { sql } from 'kysely';
+import { validationError } from '../../domain/errors.js';
 import type { Ctx } from '../context.js';
-import { run } from '../context.js';
+import { chunks, nowIso, run, tx } from '../context.js';
 import type { AgencyScope } from '../scope.js';
 import { scopeFilter } from '../scope.js';
 
@@ -23,6 +24,39 @@ export interface AgencyExposure {
   readonly ms17010: number;
   readonly doublePulsar: number;
   readonly unknown: number;
+}
+
+/** The dashboard's numbers without the agency: what a trend day carries. */
+export type ExposureCounts = Omit<AgencyExposure, 'agencyId'>;
+
+export const EXPOSURE_KEYS = ['hostsKnown', 'hostsScanned', 'exposedSmb', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'] as const satisfies readonly (keyof ExposureCounts)[];
+
+export function zeroExposure(): { -readonly [K in keyof ExposureCounts]: number } {
+  return { hostsKnown: 0, hostsScanned: 0, exposedSmb: 0, smbv1: 0, ms17010: 0, doublePulsar: 0, unknown: 0 };
+}
+
+/** Sum of the dashboard rows (agencies) given. */
+export function sumExposure(rows: readonly ExposureCounts[]): ExposureCounts {
+  const t = zeroExposure();
+  for (const r of rows) for (const k of EXPOSURE_KEYS) t[k] += r[k];
+  return t;
+}
+
+/** The calendar day (YYYY-MM-DD) of `at` in `timeZone` (IANA), e.g. the city's Asia/Jakarta. */
+export function dayKey(at: Date, timeZone: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** `day` (YYYY-MM-DD) moved by `n` calendar days. */
+export function addDays(day: string, n: number): string {
+  const t = Date.parse(`${day}T00:00:00.000Z`) + n * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** One day of the trend: the dashboard's numbers at the end of that day (the last snapshot written). */
+export interface TrendRow extends ExposureCounts {
+  readonly day: string;
 }
 
 export class DashboardRepo {
@@ -66,5 +100,58 @@ export class DashboardRepo {
       if (col !== undefined) row(f.agency_id)[col] += Number(f.n);
     }
     return [...by.values()];
+  }
+
+  /**
+   * Write `day`'s snapshot of the dashboard (every agency with data), replacing an earlier one of the
+   * same day: the housekeeping timer of `perisai serve` calls it every hour, so a day's row ends as its
+   * last hour's picture. Returns the number of agency rows written.
+   */
+  async recordDay(day: string): Promise<number> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw validationError(`day ${JSON.stringify(day)} is not YYYY-MM-DD`, { field: 'day' });
+    return tx(this.#ctx, `recording the dashboard of ${day}`, async (ctx) => {
+      const rows = await new DashboardRepo(ctx).exposureByAgency('all');
+      const at = nowIso(ctx);
+      await ctx.db.deleteFrom('exposure_daily').where('day', '=', day).execute();
+      const values = rows.map((r) => ({
+        day, agency_id: r.agencyId, hosts_known: r.hostsKnown, hosts_scanned: r.hostsScanned, exposed_smb: r.exposedSmb, smbv1: r.smbv1,
+        ms17010: r.ms17010, double_pulsar: r.doublePulsar, unknown: r.unknown, recorded_at: at,
+      }));
+      for (const part of chunks(values, 500)) await ctx.db.insertInto('exposure_daily').values(part).execute();
+      return values.length;
+    });
+  }
+
+  /**
+   * The recorded days in [from, to] (YYYY-MM-DD, inclusive) with the sums over the agencies in scope.
+   * A day without a snapshot is absent; a recorded day whose agencies in scope had nothing is all zeros.
+   * Served by the primary key (day, agency_id): a range scan of at most days × agencies small rows.
+   */
+  async trend(scope: AgencyScope, range: { from: string; to: string }): Promise<TrendRow[]> {
+    const [days, sums] = await Promise.all([
+      run(this.#ctx, 'reading recorded days', (db) =>
+        db.selectFrom('exposure_daily').select('day').distinct().where('day', '>=', range.from).where('day', '<=', range.to).execute(),
+      ),
+      run(this.#ctx, 'reading the dashboard trend', (db) =>
+        db.selectFrom('exposure_daily')
+          .select((eb) => [
+            'day',
+            eb.fn.sum<number>('hosts_known').as('hosts_known'), eb.fn.sum<number>('hosts_scanned').as('hosts_scanned'),
+            eb.fn.sum<number>('exposed_smb').as('exposed_smb'), eb.fn.sum<number>('smbv1').as('smbv1'), eb.fn.sum<number>('ms17010').as('ms17010'),
+            eb.fn.sum<number>('double_pulsar').as('double_pulsar'), eb.fn.sum<number>('unknown').as('unknown'),
+          ])
+          .where('day', '>=', range.from).where('day', '<=', range.to).where(scopeFilter('agency_id', scope))
+          .groupBy('day').execute(),
+      ),
+    ]);
+    const byDay = new Map(sums.map((r) => [r.day, r]));
+    return days.map((d) => d.day).sort().map((day) => {
+      const r = byDay.get(day);
+      if (r === undefined) return { day, ...zeroExposure() };
+      return {
+        day, hostsKnown: Number(r.hosts_known), hostsScanned: Number(r.hosts_scanned), exposedSmb: Number(r.exposed_smb), smbv1: Number(r.smbv1),
+        ms17010: Number(r.ms17010), doublePulsar: Number(r.double_pulsar), unknown: Number(r.unknown),
+      };
+    });
   }
 }

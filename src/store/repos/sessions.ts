@@ -129,6 +129,20 @@ export class LoginThrottleRepo {
     });
   }
 
+  /**
+   * Housekeeping: delete the rows of subjects that are neither locked nor counting any more — window
+   * started before `before` and no lock reaching past it. Pass now minus the longer of window and lock
+   * (a deleted row and a stale one count the same at the next failure: a fresh window).
+   */
+  async purge(before: string): Promise<number> {
+    return tx(this.#ctx, 'purging login throttle', async (ctx) => {
+      const t = ctx.d.time(before);
+      const r = await ctx.db.deleteFrom('login_attempts').where('window_start', '<', t)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', t)])).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    });
+  }
+
   /** A successful login clears the account's counter (not the address's: one good password does not reset a spray). */
   async clear(key: string): Promise<void> {
     await tx(this.#ctx, 'clearing login throttle', async (ctx) => {

@@ -4,6 +4,7 @@ import type { Agency, AgencyDetail } from '../api';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { SeverityBadge, Show, StatusText, useLoad } from '../ui';
+import { ExportLinks } from './Exports';
 
 function ordered(items: readonly Agency[]): { a: Agency; depth: number }[] {
   const ids = new Set(items.map((a) => a.id));
@@ -86,6 +87,7 @@ export function AgencyPage({ id }: { id: string }) {
               <Link to={`/assets?agencyId=${enc}`}>{t('agency.viewAssets')}</Link>
             </p>
           </section>
+          <ExportLinks agencyId={d.agency.id} />
           {d.children.length > 0 && (
             <section className="card">
               <h2>{t('agency.units')}</h2>
