@@ -26,6 +26,7 @@ function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string }): str
     if (r.url.startsWith('/api/v1/networks/')) return d.networkId;
     if (r.url.startsWith('/api/v1/assets/')) return d.assetIds[0]!;
     if (r.url.startsWith('/api/v1/findings/')) return d.findingIds[0]!;
+    if (r.url.startsWith('/api/v1/contacts/')) return d.contactId;
     assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/authz.test.ts which id it takes`);
   });
 }
@@ -36,7 +37,7 @@ function query(d: AgencyData): string {
 }
 
 /** A body the route would accept if the caller were allowed (so a 4xx is the access decision, not a schema error). */
-function bodyFor(r: RouteEntry, w: World): unknown {
+function bodyFor(r: RouteEntry, w: World, d: AgencyData): unknown {
   const expiresAt = new Date(Date.now() + 30 * 86400_000).toISOString();
   if (r.url.endsWith('/accept-risk') || r.url.endsWith('/false-positive')) return { reason: 'uji', expiresAt };
   if (r.url.endsWith('/assign')) return { assigneeId: w.users.officer.id };
@@ -45,6 +46,13 @@ function bodyFor(r: RouteEntry, w: World): unknown {
   if (r.url === '/api/v1/users/:id') return { role: 'admin' };
   if (r.url === '/api/v1/auth/login') return { username: 'x', password: 'y' };
   if (r.url === '/api/v1/me/password') return { currentPassword: 'salah-salah-salah', newPassword: 'kata-sandi-baru-panjang' };
+  // Inventory changes: a unit under `d`'s agency, a rename, a network, a contact, an asset's criticality.
+  if (r.url === '/api/v1/agencies' && r.method === 'POST') return { code: 'UNIT-PENYUSUP', name: 'Unit penyusup', kind: 'upt', parentId: d.agencyId };
+  if (r.url === '/api/v1/agencies/:id' && r.method === 'PATCH') return { name: 'Diubah penyusup' };
+  if (r.url === '/api/v1/agencies/:id/networks') return { cidr: '198.18.200.0/24', label: 'penyusup' };
+  if (r.url === '/api/v1/agencies/:id/contacts') return { name: 'Penyusup', role: 'pic', email: 'penyusup@contoh.id' };
+  if (r.url === '/api/v1/contacts/:id') return { name: 'Diubah penyusup' };
+  if (r.url === '/api/v1/assets/:id' && r.method === 'PATCH') return { criticality: 'low', owner: 'penyusup', tags: ['penyusup'] };
   return MUTATING.has(r.method) ? {} : undefined;
 }
 
@@ -60,7 +68,15 @@ async function foreignState(w: World): Promise<string> {
   const f = await w.store.findings.list(scope, { status: ['open', 'resolved', 'accepted-risk', 'false-positive'], limit: 1000 });
   const t = await w.store.triage.of('all', f.items.map((x) => x.id));
   const users = await w.store.users.list();
-  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]) });
+  // The inventory too: no agency, network, contact or asset of theirs created, changed or removed.
+  const agencies = await w.store.agencies.list('all', { includeRetired: true });
+  const inventory = {
+    a: agencies.map((a) => [a.id, a.parentId, a.name, a.kind, a.notes, a.retiredAt]),
+    n: (await w.store.networks.list(scope)).map((n) => [n.id, n.cidr, n.label]),
+    c: (await w.store.contacts.list(scope)).map((c) => [c.id, c.name, c.email, c.isPrimary]),
+    s: (await w.store.assets.list(scope, { includeRetired: true })).map((a) => [a.id, a.criticality, a.owner, a.tags]),
+  };
+  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory });
 }
 
 storeSuite('API authorisation matrix', (env) => {
@@ -79,7 +95,7 @@ storeSuite('API authorisation matrix', (env) => {
         if (r.access?.roles === 'public') continue;
         for (const target of [w.data.disdik, w.data.smp]) {
           const url = fill(w, r, target, w.users.officerDisdik) + (r.method === 'GET' ? query(target) : '');
-          const res = await officer.req(r.method, url, bodyFor(r, w));
+          const res = await officer.req(r.method, url, bodyFor(r, w, target));
           const where = `${r.method} ${url} → ${res.statusCode}`;
           // The caller's own input echoed in an error ("agency <id> not found") discloses nothing.
           for (const m of markers) if (!url.includes(m)) assert.ok(!res.body.includes(m), `${where} leaked foreign data ${JSON.stringify(m)}: ${res.body.slice(0, 300)}`);
@@ -117,11 +133,11 @@ storeSuite('API authorisation matrix', (env) => {
       for (const r of apiRoutes(w)) {
         if (r.access?.roles === 'public') continue;
         const url = fill(w, r, w.data.dinkes, w.users.officer);
-        const anon = await w.app.inject({ method: r.method as 'GET', url, ...(MUTATING.has(r.method) ? { payload: bodyFor(r, w) as object } : {}) });
+        const anon = await w.app.inject({ method: r.method as 'GET', url, ...(MUTATING.has(r.method) ? { payload: bodyFor(r, w, w.data.dinkes) as object } : {}) });
         assert.equal(anon.statusCode, 401, `anonymous ${r.method} ${url}`);
         assert.equal(anon.json().error.code, 'E_AUTH');
         if (!MUTATING.has(r.method) || r.access?.selfService === true) continue;
-        const res = await viewer.req(r.method, url, bodyFor(r, w));
+        const res = await viewer.req(r.method, url, bodyFor(r, w, w.data.dinkes));
         assert.equal(res.statusCode, 403, `viewer ${r.method} ${url}: ${res.body.slice(0, 200)}`);
       }
       assert.equal(await foreignState(w), before);
