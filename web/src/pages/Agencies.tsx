@@ -150,7 +150,7 @@ export function AgenciesPage({ role }: { role: Role }) {
                       {a.retiredAt !== null && <span className="muted"> · {t('agency.retired')}</span>}
                     </td>
                     <td data-label={t('agency.code')}>{a.code}</td>
-                    <td data-label={t('agency.kind')}>{a.kind}</td>
+                    <td data-label={t('agency.kind')}>{t(`kind.${a.kind}` as MessageKey)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -323,7 +323,7 @@ export function AgencyPage({ id, role, username }: { id: string; role: Role; use
           <div className="page-head">
             <p className="muted"><Link to="/agencies">{t('agency.title')}</Link></p>
             <h1>{d.agency.name}</h1>
-            <p className="muted">{d.agency.code} · {d.agency.kind}</p>
+            <p className="muted">{d.agency.code} · {t(`kind.${d.agency.kind}` as MessageKey)}</p>
             {d.agency.parentId !== null && <p><Link to={`/agencies/${encodeURIComponent(d.agency.parentId)}`}>{t('agency.parent')}</Link></p>}
           </div>
           <section className="tiles">
