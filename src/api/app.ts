@@ -137,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   authRoutes(app, { store: deps.store, policy, throttle, clock });
   userRoutes(app, { store: deps.store });
   inventoryRoutes(app, { store: deps.store });
+  (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms (issue 5)
   findingRoutes(app, { store: deps.store });
   reportRoutes(app, { store: deps.store, clock });
   scanRoutes(app, {

@@ -4,6 +4,10 @@
 
 import { Type } from 'typebox';
 import type { TSchema } from 'typebox';
+import { AGENCY_KINDS } from '../domain/agency.js';
+import { CRITICALITIES } from '../domain/asset.js';
+import { CONTACT_ROLES } from '../domain/contact.js';
+import { CHECK_STATES } from '../domain/observation.js';
 import { API_ERROR_CODES } from './errors.js';
 
 // Null first: with Ajv's type coercion a JSON null must match the null branch before it is coerced to "".
@@ -112,3 +116,78 @@ export const AuditOut = Type.Object({
 
 /** Free text a user types (reasons, names): bounded, no control characters except none at all. */
 export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+
+// Inventory mutations and the asset detail (issue 5: forms for agencies, networks, contacts, assets).
+// Bodies are closed (additionalProperties: false): a misspelt field is an error, not silently ignored.
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Closed = { additionalProperties: false } as const;
+/** What a patch must carry: at least one field, or the request is a mistake worth telling about. */
+const Patch = { additionalProperties: false, minProperties: 1 } as const;
+
+export const AgencyCreate = Type.Object({
+  code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$', description: 'unique city-wide; stored upper-case' }),
+  name: Text(200),
+  kind: Type.Union(AGENCY_KINDS.map((k) => Type.Literal(k))),
+  parentId: Type.Optional(Nullable(Id)),
+  notes: Type.Optional(Nullable(Text(2000))),
+}, Closed);
+
+export const AgencyPatchIn = Type.Object({
+  name: Type.Optional(Text(200)),
+  kind: Type.Optional(Type.Union(AGENCY_KINDS.map((k) => Type.Literal(k)))),
+  parentId: Type.Optional(Nullable(Id)),
+  notes: Type.Optional(Nullable(Text(2000))),
+}, Patch);
+
+export const NetworkCreate = Type.Object({
+  cidr: Type.String({ minLength: 3, maxLength: 64, pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}$', description: 'e.g. 198.18.0.0/24' }),
+  label: Type.Optional(Nullable(Text(200))),
+  zone: Type.Optional(Nullable(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'scan-worker zone that can reach the block' }))),
+  authorisationRef: Type.Optional(Nullable(Text(200))),
+}, Closed);
+
+const ContactRoleIn = Type.Union(CONTACT_ROLES.map((r) => Type.Literal(r)));
+const Reach = Type.Optional(Nullable(Type.String({ maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*$' })));
+export const ContactCreate = Type.Object({ name: Text(200), role: ContactRoleIn, email: Reach, phone: Reach, whatsapp: Reach, isPrimary: Type.Optional(Type.Boolean()) }, Closed);
+export const ContactPatchIn = Type.Object({ name: Type.Optional(Text(200)), role: Type.Optional(ContactRoleIn), email: Reach, phone: Reach, whatsapp: Reach, isPrimary: Type.Optional(Type.Boolean()) }, Patch);
+
+export const AssetPatchIn = Type.Object({
+  criticality: Type.Optional(Type.Union(CRITICALITIES.map((c) => Type.Literal(c)))),
+  owner: Type.Optional(Nullable(Text(200))),
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 })),
+}, Patch);
+
+const CheckState = Type.Union(CHECK_STATES.map((s) => Type.Literal(s)));
+
+export const AssetServicesOut = Type.Object({
+  /** The latest completed scan in which the asset answered; null when none did (never scanned, or only seen offline). */
+  scan: Nullable(Type.Object({ jobId: Str, profile: Str, finishedAt: Str })),
+  ports: Type.Array(Type.Object({ port: Type.Integer(), state: Str, reason: Str, service: NStr, banner: NStr, rttMs: Nullable(Type.Number()) })),
+  /** Per check (and port): the most recent verdict among the recent scans, with the scan that gave it. */
+  checks: Type.Array(Type.Object({
+    check: Str, port: Type.Integer(), state: CheckState, reason: NStr, evidence: Nullable(Type.Record(Type.String(), Type.Unknown())), jobId: Str, observedAt: Str,
+  })),
+  scansRead: Type.Integer(),
+});
+
+export const AssetHistoryOut = Type.Object({
+  items: Type.Array(Type.Object({
+    at: Str,
+    source: Type.Union([Type.Literal('scan'), Type.Literal('finding')]),
+    /** scan: host-new | host-gone | port-opened | port-closed | service-changed | check-changed; finding: the event's cause. */
+    kind: Str,
+    jobId: NStr,
+    previousJobId: NStr,
+    port: Nullable(Type.Integer()),
+    check: NStr,
+    from: NStr,
+    to: NStr,
+    confirmed: Nullable(Type.Boolean()),
+    actor: NStr,
+    reason: NStr,
+    finding: Nullable(Type.Object({ id: Str, ruleId: Str, severity: Str, title: Type.Object({ id: Str, en: Str }) })),
+  })),
+  /** Older scans exist beyond those compared (the history shown starts later than the asset's). */
+  truncated: Type.Boolean(),
+});

@@ -27,6 +27,7 @@ function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string }): str
     if (r.url.startsWith('/api/v1/assets/')) return d.assetIds[0]!;
     if (r.url.startsWith('/api/v1/findings/')) return d.findingIds[0]!;
     if (r.url.startsWith('/api/v1/scans/')) return d.scanJobId;
+    if (r.url.startsWith('/api/v1/contacts/')) return d.contactId;
     assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/authz.test.ts which id it takes`);
   });
 }
@@ -47,6 +48,13 @@ function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes): unknow
   if (r.url === '/api/v1/auth/login') return { username: 'x', password: 'y' };
   if (r.url === '/api/v1/scans' && r.method === 'POST') return { agencyId: d.agencyId, networkId: d.networkId };
   if (r.url === '/api/v1/me/password') return { currentPassword: 'salah-salah-salah', newPassword: 'kata-sandi-baru-panjang' };
+  // Inventory changes: a unit under `d`'s agency, a rename, a network, a contact, an asset's criticality.
+  if (r.url === '/api/v1/agencies' && r.method === 'POST') return { code: 'UNIT-PENYUSUP', name: 'Unit penyusup', kind: 'upt', parentId: d.agencyId };
+  if (r.url === '/api/v1/agencies/:id' && r.method === 'PATCH') return { name: 'Diubah penyusup' };
+  if (r.url === '/api/v1/agencies/:id/networks') return { cidr: '198.18.200.0/24', label: 'penyusup' };
+  if (r.url === '/api/v1/agencies/:id/contacts') return { name: 'Penyusup', role: 'pic', email: 'penyusup@contoh.id' };
+  if (r.url === '/api/v1/contacts/:id') return { name: 'Diubah penyusup' };
+  if (r.url === '/api/v1/assets/:id' && r.method === 'PATCH') return { criticality: 'low', owner: 'penyusup', tags: ['penyusup'] };
   return MUTATING.has(r.method) ? {} : undefined;
 }
 
@@ -63,7 +71,15 @@ async function foreignState(w: World): Promise<string> {
   const t = await w.store.triage.of('all', f.items.map((x) => x.id));
   const users = await w.store.users.list();
   const jobs = await w.store.scans.listJobs(scope, { limit: 1000 });
-  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), j: jobs.map((j) => [j.id, j.status]) });
+  // The inventory too: no agency, network, contact or asset of theirs created, changed or removed.
+  const agencies = await w.store.agencies.list('all', { includeRetired: true });
+  const inventory = {
+    a: agencies.map((a) => [a.id, a.parentId, a.name, a.kind, a.notes, a.retiredAt]),
+    n: (await w.store.networks.list(scope)).map((n) => [n.id, n.cidr, n.label]),
+    c: (await w.store.contacts.list(scope)).map((c) => [c.id, c.name, c.email, c.isPrimary]),
+    s: (await w.store.assets.list(scope, { includeRetired: true })).map((a) => [a.id, a.criticality, a.owner, a.tags]),
+  };
+  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]) });
 }
 
 storeSuite('API authorisation matrix', (env) => {
@@ -122,11 +138,11 @@ storeSuite('API authorisation matrix', (env) => {
       for (const r of apiRoutes(w)) {
         if (r.access?.roles === 'public') continue;
         const url = fill(w, r, w.data.dinkes, w.users.officer);
-        const anon = await w.app.inject({ method: r.method as 'GET', url, ...(MUTATING.has(r.method) ? { payload: bodyFor(r, w) as object } : {}) });
+        const anon = await w.app.inject({ method: r.method as 'GET', url, ...(MUTATING.has(r.method) ? { payload: bodyFor(r, w, w.data.dinkes) as object } : {}) });
         assert.equal(anon.statusCode, 401, `anonymous ${r.method} ${url}`);
         assert.equal(anon.json().error.code, 'E_AUTH');
         if (!MUTATING.has(r.method) || r.access?.selfService === true) continue;
-        const res = await viewer.req(r.method, url, bodyFor(r, w));
+        const res = await viewer.req(r.method, url, bodyFor(r, w, w.data.dinkes));
         assert.equal(res.statusCode, 403, `viewer ${r.method} ${url}: ${res.body.slice(0, 200)}`);
       }
       assert.equal(await foreignState(w), before);

@@ -7,10 +7,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app.js';
 import { hashPassword } from '../../src/api/passwords.js';
+import type { Observation } from '../../src/domain/observation.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
 import { createScanJob } from '../../src/scheduler/jobs.js';
 import type { Store } from '../../src/store/index.js';
 import type { Role, User } from '../../src/store/repos/users.js';
+import { finalizeJob } from '../../src/worker/finalize.js';
 import { AUTH, seedCity } from '../store/fixtures.js';
 import type { City } from '../store/fixtures.js';
 
@@ -119,4 +121,22 @@ export async function login(app: FastifyInstance, username: string, password = P
         ...(payload !== undefined ? { payload: payload as object } : {}),
       }),
   };
+}
+
+/**
+ * A completed scan job of `agencyId` over `target` that recorded `observations` (engine JSONL records),
+ * finalized by the real worker step (assets, risk, findings, change outbox) — stored scan history for
+ * the asset detail endpoints. Returns the job id.
+ */
+export async function recordScan(store: Store, agencyId: string, target: string, observations: readonly Observation[]): Promise<string> {
+  const job = await store.scans.createJob('all', {
+    agencyId, profile: 'ransomware', targets: [target], ports: [139, 445, 3389], vantage: 'internal', seed: '7', requestedBy: 'uji', tasks: [{ start: 0, end: 1 }],
+  });
+  await store.scans.setJobStatus('all', job.id, 'running');
+  await store.observations.ingestBatch({ jobId: job.id, observations });
+  const done = await finalizeJob(store, job.id);
+  if (done === undefined) throw new Error(`scan ${job.id} was not finalized`);
+  // Jobs are ordered by their finishing time (milliseconds): keep two scans from sharing one.
+  await new Promise((r) => setTimeout(r, 5));
+  return job.id;
 }

@@ -113,8 +113,8 @@ function Routes({ me }: { me: Me }) {
   const canTriage = me.user.role !== 'viewer';
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return <DashboardPage />;
-  if (match('/agencies', path) !== null) return <AgenciesPage />;
-  if ((m = match('/agencies/:id', path)) !== null) return <AgencyPage id={m.id!} />;
+  if (match('/agencies', path) !== null) return <AgenciesPage role={me.user.role} />;
+  if ((m = match('/agencies/:id', path)) !== null) return <AgencyPage id={m.id!} role={me.user.role} username={me.user.username} />;
   if (match('/assets', path) !== null) return <AssetsPage params={params} />;
   if ((m = match('/assets/:id', path)) !== null) return <AssetPage id={m.id!} canTriage={canTriage} />;
   if (match('/findings', path) !== null) return <FindingsPage params={params} canTriage={canTriage} />;

@@ -44,6 +44,27 @@ export interface Finding {
 }
 export interface Page<T> { items: T[]; next: string | null }
 
+// Inventory forms and the asset detail (mirrors src/api/schemas.ts; the API validates again).
+export const AGENCY_KINDS = ['province', 'city', 'opd', 'kecamatan', 'kelurahan', 'hospital', 'puskesmas', 'school', 'upt', 'other'] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+export const CONTACT_ROLES = ['pic', 'technical', 'head', 'security', 'distribution'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+export const CRITICALITIES = ['vital', 'public-service', 'internal', 'low'] as const;
+export type Criticality = (typeof CRITICALITIES)[number];
+export type CheckState = 'vulnerable' | 'likely-vulnerable' | 'not-vulnerable' | 'unknown';
+export interface AssetServices {
+  scan: { jobId: string; profile: string; finishedAt: string } | null;
+  ports: { port: number; state: string; reason: string; service: string | null; banner: string | null; rttMs: number | null }[];
+  checks: { check: string; port: number; state: CheckState; reason: string | null; evidence: Record<string, unknown> | null; jobId: string; observedAt: string }[];
+  scansRead: number;
+}
+export interface HistoryItem {
+  at: string; source: 'scan' | 'finding'; kind: string; jobId: string | null; previousJobId: string | null; port: number | null; check: string | null;
+  from: string | null; to: string | null; confirmed: boolean | null; actor: string | null; reason: string | null;
+  finding: { id: string; ruleId: string; severity: string; title: { id: string; en: string } } | null;
+}
+export interface AssetHistory { items: HistoryItem[]; truncated: boolean }
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, readonly messageEn: string, readonly messageId: string) {
     super(messageEn);
@@ -68,7 +89,7 @@ export function setUnauthenticatedHandler(f: (() => void) | null): void {
   onUnauthenticated = f;
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') {

@@ -5,10 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CRITICALITIES } from '../../domain/asset.js';
+import { buildSnapshots, diffSnapshots } from '../../domain/diff.js';
+import type { CheckObservation, Observation, PortObservation } from '../../domain/observation.js';
 import { RATINGS } from '../../domain/risk.js';
 import type { Store } from '../../store/index.js';
+import type { AssetScan } from '../../store/repos/observations.js';
 import { READ } from '../access.js';
-import { AgencyDetailOut, AgencyOut, AssetOut, ContactOut, IdParams, NetworkOut, responses, visibleAgency } from '../schemas.js';
+import { AgencyDetailOut, AgencyOut, AssetHistoryOut, AssetOut, AssetServicesOut, ContactOut, IdParams, NetworkOut, responses, visibleAgency } from '../schemas.js';
 
 const AgencyIdQuery = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -102,4 +105,88 @@ export function inventoryRoutes(app: FastifyInstance, deps: { store: Store }): v
     config,
     schema: { tags: ['assets'], summary: 'One asset', params: IdParams, response: responses({ 200: AssetOut }) },
   }, async (request) => store.assets.get(request.scope, request.params.id));
+
+  r.get('/api/v1/assets/:id/services', {
+    config,
+    schema: {
+      tags: ['assets'], summary: 'Open ports with service and banner from the latest scan the asset answered, and the latest verdict of every check with its evidence',
+      params: IdParams, response: responses({ 200: AssetServicesOut }),
+    },
+  }, async (request) => {
+    const { scans } = await store.observations.ofAsset(request.scope, request.params.id);
+    return servicesOf(scans);
+  });
+
+  r.get('/api/v1/assets/:id/history', {
+    config,
+    schema: {
+      tags: ['assets'], summary: 'What changed on the asset: port/service/check changes between its scans and the lifecycle of its findings, newest first',
+      params: IdParams, response: responses({ 200: AssetHistoryOut }),
+    },
+  }, async (request) => {
+    const [{ scans, truncated }, events] = await Promise.all([
+      store.observations.ofAsset(request.scope, request.params.id),
+      store.findings.eventsOfAsset(request.scope, request.params.id),
+    ]);
+    const items = [...scanChanges(scans, truncated), ...events.map((e) => ({
+      ...NO_CHANGE, at: e.at, source: 'finding' as const, kind: e.cause, jobId: e.jobId ?? null, from: e.from, to: e.to, port: e.finding.port,
+      actor: e.actor ?? null, reason: e.reason ?? null, finding: { id: e.findingId, ruleId: e.finding.ruleId, severity: e.finding.severity, title: e.finding.title },
+    }))];
+    // Newest first; at the same instant scan facts come before the findings they caused.
+    items.sort((a, b) => b.at.localeCompare(a.at) || Number(a.source === 'scan') - Number(b.source === 'scan'));
+    return { items, truncated };
+  });
+}
+
+/** The host answered in this scan (the rule finalize uses: an offline host says nothing about its ports). */
+function answered(s: AssetScan): boolean {
+  return buildSnapshots(s.observations).some((h) => h.up);
+}
+
+function servicesOf(scans: readonly AssetScan[]) {
+  const latest = scans.find(answered);
+  const ports = (latest?.observations ?? [])
+    .filter((o): o is PortObservation => o.type === 'port' && o.state === 'open')
+    .map((o) => ({ port: o.port, state: o.state, reason: o.reason, service: o.service ?? null, banner: o.banner ?? null, rttMs: o.rttMs ?? null }));
+  // Checks are not run by every scan (a quick port sweep runs none), so each keeps its newest verdict.
+  const checks = new Map<string, { check: string; port: number; state: CheckObservation['state']; reason: string | null; evidence: Record<string, unknown> | null; jobId: string; observedAt: string }>();
+  for (const s of scans) {
+    for (const o of s.observations) {
+      if (o.type !== 'check' || checks.has(`${o.check}:${o.port}`)) continue;
+      checks.set(`${o.check}:${o.port}`, { check: o.check, port: o.port, state: o.state, reason: o.reason ?? null, evidence: o.evidence === undefined ? null : { ...o.evidence }, jobId: s.jobId, observedAt: s.finishedAt });
+    }
+  }
+  return {
+    scan: latest === undefined ? null : { jobId: latest.jobId, profile: latest.profile, finishedAt: latest.finishedAt },
+    ports, checks: [...checks.values()].sort((a, b) => a.check.localeCompare(b.check) || a.port - b.port), scansRead: scans.length,
+  };
+}
+
+const NO_CHANGE = { jobId: null, previousJobId: null, port: null, check: null, from: null, to: null, confirmed: null, actor: null, reason: null, finding: null } as const;
+
+/**
+ * Changes between consecutive scans of the asset (domain/diff.ts, the same comparison finalize uses for
+ * alerts). The oldest scan read is compared with nothing only when it is the asset's first: otherwise
+ * everything it saw would look new.
+ */
+function scanChanges(newestFirst: readonly AssetScan[], truncated: boolean) {
+  const chrono = [...newestFirst].reverse();
+  const out = [];
+  for (let i = 0; i < chrono.length; i++) {
+    const cur = chrono[i]!;
+    const prev = chrono[i - 1];
+    if (prev === undefined && truncated) continue;
+    const before: Observation[] = prev === undefined ? [] : [...prev.observations];
+    for (const c of diffSnapshots(buildSnapshots(before), buildSnapshots(cur.observations))) {
+      out.push({
+        ...NO_CHANGE, at: cur.finishedAt, source: 'scan' as const, kind: c.kind, jobId: cur.jobId, previousJobId: prev?.jobId ?? null,
+        ...('port' in c ? { port: c.port } : {}),
+        ...(c.kind === 'port-opened' ? { to: c.service ?? null } : {}),
+        ...(c.kind === 'port-closed' ? { confirmed: c.confirmed } : {}),
+        ...(c.kind === 'service-changed' ? { from: c.from, to: c.to } : {}),
+        ...(c.kind === 'check-changed' ? { check: c.check, from: c.from, to: c.to } : {}),
+      });
+    }
+  }
+  return out;
 }

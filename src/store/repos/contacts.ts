@@ -53,6 +53,39 @@ export class ContactRepo {
     return rows.map((r) => this.#toContact(r));
   }
 
+  async get(scope: AgencyScope, id: string): Promise<Contact> {
+    const r = await run(this.#ctx, 'reading a contact', (db) =>
+      db.selectFrom('contacts').selectAll().where('id', '=', id).where(scopeFilter('agency_id', scope)).executeTakeFirst(),
+    );
+    if (r === undefined) throw notFound('contact', id);
+    return this.#toContact(r);
+  }
+
+  /**
+   * Change a contact: the patch is merged over the stored values and validated as a whole (a contact
+   * must keep one way to reach it). Becoming primary demotes the previous primary of the same role, in
+   * the same transaction as add() does.
+   */
+  async update(scope: AgencyScope, id: string, patch: Partial<ContactInput>): Promise<Contact> {
+    return tx(this.#ctx, `updating contact ${id}`, async (ctx) => {
+      const cur = await new ContactRepo(ctx).get(scope, id);
+      const v = validateContactInput({
+        name: patch.name ?? cur.name, role: patch.role ?? cur.role,
+        email: patch.email === undefined ? cur.email : patch.email,
+        phone: patch.phone === undefined ? cur.phone : patch.phone,
+        whatsapp: patch.whatsapp === undefined ? cur.whatsapp : patch.whatsapp,
+        isPrimary: patch.isPrimary ?? cur.isPrimary,
+      });
+      if (v.isPrimary) {
+        await ctx.db.updateTable('contacts').set({ is_primary: ctx.d.bool(false) })
+          .where('agency_id', '=', cur.agencyId).where('role', '=', v.role).where('id', '!=', id).execute();
+      }
+      await ctx.db.updateTable('contacts').set({ name: v.name, role: v.role, email: v.email, phone: v.phone, whatsapp: v.whatsapp, is_primary: ctx.d.bool(v.isPrimary) })
+        .where('id', '=', id).execute();
+      return { ...cur, name: v.name, role: v.role, email: v.email, phone: v.phone, whatsapp: v.whatsapp, isPrimary: v.isPrimary };
+    });
+  }
+
   async remove(scope: AgencyScope, id: string): Promise<void> {
     await tx(this.#ctx, `removing contact ${id}`, async (ctx) => {
       const r = await ctx.db.selectFrom('contacts').select(['agency_id']).where('id', '=', id).executeTakeFirst();

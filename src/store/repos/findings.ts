@@ -108,6 +108,13 @@ export function topicOf(e: FindingEvent): string {
   return 'finding.exception-ended';
 }
 
+function toEvent(r: Selectable<FindingEventTable>): StoredFindingEvent {
+  return {
+    id: r.id, findingId: r.finding_id, at: r.at, from: r.from_status as FindingStatus | null, to: r.to_status as FindingStatus, cause: r.cause as FindingEvent['cause'],
+    ...(r.job_id !== null ? { jobId: r.job_id } : {}), ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}),
+  };
+}
+
 function eventRow(f: { id: string; agencyId: string }, e: FindingEvent): Omit<FindingEventTable, 'id'> {
   return { finding_id: f.id, agency_id: f.agencyId, at: e.at, from_status: e.from, to_status: e.to, cause: e.cause, job_id: e.jobId ?? null, actor: e.actor ?? null, reason: e.reason ?? null };
 }
@@ -315,9 +322,25 @@ export class FindingRepo {
     const rows = await run(this.#ctx, 'reading finding events', (db) =>
       db.selectFrom('finding_events').selectAll().where('finding_id', '=', findingId).orderBy('id').execute(),
     );
+    return rows.map(toEvent);
+  }
+
+  /**
+   * The lifecycle events of every finding on one asset (opened, resolved, reopened, exceptions), newest
+   * first, each with the finding it belongs to: the asset's history as the findings log recorded it.
+   */
+  async eventsOfAsset(scope: AgencyScope, assetId: string, opts: { limit?: number } = {}): Promise<(StoredFindingEvent & { finding: { ruleId: string; port: number; severity: Severity; title: { id: string; en: string } } })[]> {
+    const limit = Math.min(Math.max(opts.limit ?? 200, 1), 1000);
+    const rows = await run(this.#ctx, 'reading the finding events of an asset', async (db) => {
+      const a = await db.selectFrom('assets').select('id').where('id', '=', assetId).where(scopeFilter('agency_id', scope)).executeTakeFirst();
+      if (a === undefined) throw notFound('asset', assetId);
+      return db.selectFrom('finding_events').innerJoin('findings', 'findings.id', 'finding_events.finding_id')
+        .selectAll('finding_events').select(['findings.rule_id', 'findings.port', 'findings.severity', 'findings.title'])
+        .where('findings.asset_id', '=', assetId).orderBy('finding_events.at', 'desc').orderBy('finding_events.id', 'desc').limit(limit).execute();
+    });
     return rows.map((r) => ({
-      id: r.id, findingId: r.finding_id, at: r.at, from: r.from_status as FindingStatus | null, to: r.to_status as FindingStatus, cause: r.cause as FindingEvent['cause'],
-      ...(r.job_id !== null ? { jobId: r.job_id } : {}), ...(r.actor !== null ? { actor: r.actor } : {}), ...(r.reason !== null ? { reason: r.reason } : {}),
+      ...toEvent(r),
+      finding: { ruleId: r.rule_id, port: r.port, severity: r.severity as Severity, title: this.#ctx.d.fromJson<{ id: string; en: string }>(r.title) ?? { id: r.rule_id, en: r.rule_id } },
     }));
   }
 

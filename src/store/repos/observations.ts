@@ -11,6 +11,8 @@ import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { ScanSummary } from '../../engine/types.js';
 import { validationError } from '../../domain/errors.js';
+import { normalizeMac, normalizeNetbiosName } from '../../domain/asset.js';
+import { notFound } from '../../domain/errors.js';
 import { canonicalIp } from '../../domain/ip.js';
 import { observationKey } from '../../domain/observation.js';
 import type { CheckState, Observation } from '../../domain/observation.js';
@@ -18,11 +20,24 @@ import type { IndexRange } from '../../domain/ranges.js';
 import { buildSnapshots } from '../../domain/diff.js';
 import type { HostSnapshot } from '../../domain/diff.js';
 import type { Ctx } from '../context.js';
-import { nowIso, run, tx } from '../context.js';
+import { chunks, nowIso, run, tx } from '../context.js';
 import type { ObservationRow, StoreDialect } from '../dialect.js';
 import type { AgencyScope } from '../scope.js';
+import { scopeFilter } from '../scope.js';
 import type { ObservationTable } from '../schema.js';
+import { ancestorIds } from './agencies.js';
 import { recordTaskProgress, ScanRepo } from './scans.js';
+
+/** What one completed scan job recorded about one asset's address. */
+export interface AssetScan {
+  readonly jobId: string;
+  readonly profile: string;
+  readonly finishedAt: string;
+  readonly observations: readonly Observation[];
+}
+
+/** Completed jobs read per asset lookup: bounds the work whatever the scan history's length. */
+const ASSET_SCAN_CANDIDATES = 200;
 
 /** Progress marker in an observation stream: these task index ranges are complete. */
 export interface ProgressMark {
@@ -108,6 +123,16 @@ function fromRow(d: StoreDialect, r: Pick<Selectable<ObservationTable>, 'ip' | '
     default:
       return { type: 'fact', ip: r.ip, fact: r.key, value: data } as Observation;
   }
+}
+
+/** False when the job's host line names another machine than the asset (by MAC or NetBIOS name). */
+function sameMachine(asset: { mac: string | null; netbios_name: string | null }, obs: readonly Observation[]): boolean {
+  const host = obs.find((o) => o.type === 'host');
+  if (host?.type !== 'host') return true;
+  const mac = normalizeMac(host.mac);
+  if (asset.mac !== null && mac !== undefined && mac !== asset.mac) return false;
+  const nb = normalizeNetbiosName(host.netbiosName);
+  return asset.netbios_name === null || nb === undefined || nb === asset.netbios_name;
 }
 
 export class ObservationRepo {
@@ -236,6 +261,54 @@ export class ObservationRepo {
       last = { ip: l.ip, kind: l.kind, port: l.port, key: l.key };
     }
     if (cur !== undefined) yield cur;
+  }
+
+  /**
+   * The completed scans that recorded something at an asset's address, newest first (at most `limit`,
+   * default 20). Observations are keyed by address, not by asset, so a job counts only when (a) it
+   * belongs to the asset's agency or an ancestor (a city-wide sweep covers the units) and (b) its host
+   * line does not contradict the asset's identity (another MAC or NetBIOS name at that address means
+   * another machine held it then). Visible to whoever sees the asset, even when the job belongs to an
+   * ancestor outside the caller's scope: only this address's rows are returned. `truncated` says older
+   * scans may exist beyond what was read.
+   */
+  async ofAsset(scope: AgencyScope, assetId: string, opts: { limit?: number } = {}): Promise<{ scans: AssetScan[]; truncated: boolean }> {
+    const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
+    const d = this.#ctx.d;
+    return run(this.#ctx, 'reading the scans of an asset', async (db) => {
+      const asset = await db.selectFrom('assets').select(['id', 'agency_id', 'ip', 'mac', 'netbios_name'])
+        .where('id', '=', assetId).where(scopeFilter('agency_id', scope)).executeTakeFirst();
+      if (asset === undefined) throw notFound('asset', assetId);
+      const agencies = [asset.agency_id, ...(await ancestorIds(db, asset.agency_id))];
+      const jobs = await db.selectFrom('scan_jobs').select(['id', 'profile', 'finished_at', 'created_at'])
+        .where('agency_id', 'in', agencies).where('status', '=', 'completed').where('finished_at', 'is not', null)
+        .orderBy('finished_at', 'desc').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(ASSET_SCAN_CANDIDATES).execute();
+      if (jobs.length === 0) return { scans: [], truncated: false };
+      // (job_id, ip, …) is the observations' unique index: one indexed range per job.
+      const rows = [];
+      for (const part of chunks(jobs.map((j) => j.id), 500)) {
+        rows.push(...(await db.selectFrom('observations').select(['job_id', 'ip', 'kind', 'port', 'key', 'state', 'reason', 'data'])
+          .where('job_id', 'in', part).where('ip', '=', asset.ip).orderBy('job_id').orderBy('kind').orderBy('port').orderBy('key').execute()));
+      }
+      const byJob = new Map<string, Observation[]>();
+      for (const r of rows) {
+        const l = byJob.get(r.job_id);
+        if (l === undefined) byJob.set(r.job_id, [fromRow(d, r)]);
+        else l.push(fromRow(d, r));
+      }
+      const scans: AssetScan[] = [];
+      let more = false;
+      for (const j of jobs) {
+        const obs = byJob.get(j.id);
+        if (obs === undefined || !sameMachine(asset, obs)) continue;
+        if (scans.length === limit) {
+          more = true;
+          break;
+        }
+        scans.push({ jobId: j.id, profile: j.profile, finishedAt: j.finished_at!, observations: obs });
+      }
+      return { scans, truncated: more || jobs.length === ASSET_SCAN_CANDIDATES };
+    });
   }
 
   /** Per-host snapshot of a job, for change detection (domain/diff.ts). */

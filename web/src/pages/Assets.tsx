@@ -1,12 +1,19 @@
 // Assets: a searchable list (by agency, IP or name) and one asset's detail: addresses, OS, SMB facts,
-// risk and its reasons, and every finding on it with the check's evidence.
+// risk and its reasons, the ports and services and check verdicts (with evidence) of its latest scans,
+// the history of changes, every finding on it with the check's evidence, and — for the roles that may —
+// the form for what people know and scans cannot: criticality, owner, tags.
 import { useEffect, useState } from 'react';
-import { api, query, STATUSES } from '../api';
-import type { Agency, Asset, Page } from '../api';
+import type { FormEvent } from 'react';
+import { api, CRITICALITIES, query, STATUSES } from '../api';
+import type { Agency, Asset, AssetHistory, AssetServices, Criticality, HistoryItem, Page } from '../api';
 import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
-import { ErrorBox, RatingBadge, Show, useLoad } from '../ui';
+import { ErrorBox, RatingBadge, Show, StatusText, useLoad } from '../ui';
+import { Problem, useSubmit } from './Agencies';
 import { FindingList } from './Findings';
+
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]{0,63}$/u;
 
 function Smbv1({ a }: { a: Asset }) {
   const { t } = useI18n();
@@ -105,13 +112,173 @@ export function AssetsPage({ params }: { params: URLSearchParams }) {
   );
 }
 
-export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean }) {
+function AssetEditForm({ a, onSaved }: { a: Asset; onSaved: (a: Asset) => void }) {
+  const { t } = useI18n();
+  const [criticality, setCriticality] = useState<Criticality>(a.criticality as Criticality);
+  const [owner, setOwner] = useState(a.owner ?? '');
+  const [tags, setTags] = useState(a.tags.join(', '));
+  const [problem, setProblem] = useState<MessageKey | null>(null);
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useSubmit();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const list = tags.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const p: MessageKey | null = list.some((x) => !TAG.test(x)) ? 'inv.err.tags' : owner.length > 200 ? 'inv.err.owner' : null;
+    setProblem(p);
+    setSaved(false);
+    if (p !== null) return;
+    void run(async () => {
+      onSaved(await api<Asset>('PATCH', `/assets/${encodeURIComponent(a.id)}`, { criticality, owner: owner.trim() === '' ? null : owner.trim(), tags: list }));
+      setSaved(true);
+    });
+  };
+  return (
+    <form className="card inv-form" onSubmit={submit} noValidate data-testid="asset-form">
+      <h2>{t('inv.asset.edit')}</h2>
+      <div className="filters">
+        <label>
+          {t('asset.criticality')}
+          <select name="criticality" data-testid="asset-criticality" value={criticality} onChange={(e) => setCriticality(e.target.value as Criticality)}>
+            {CRITICALITIES.map((c) => <option key={c} value={c}>{t(`criticality.${c}` as MessageKey)}</option>)}
+          </select>
+        </label>
+        <label>{t('asset.owner')}<input name="owner" data-testid="asset-owner" maxLength={200} value={owner} onChange={(e) => setOwner(e.target.value)} /></label>
+        <label>
+          {t('asset.tags')}
+          <input name="tags" data-testid="asset-tags" value={tags} onChange={(e) => setTags(e.target.value)} aria-describedby="asset-tags-hint" />
+          <small id="asset-tags-hint" className="muted">{t('inv.asset.tagsHint')}</small>
+        </label>
+      </div>
+      <Problem keyName={problem} />
+      {error !== null && <ErrorBox error={error} />}
+      {saved && <p className="notice" role="status">{t('inv.saved')}</p>}
+      <div className="actions"><button type="submit" className="primary" disabled={busy} data-testid="asset-submit">{t('common.save')}</button></div>
+    </form>
+  );
+}
+
+function Verdict({ state }: { state: string }) {
+  const { t } = useI18n();
+  const cls = state === 'vulnerable' ? 'sev-critical' : state === 'likely-vulnerable' ? 'sev-high' : state === 'not-vulnerable' ? 'sev-low' : 'sev-unknown';
+  return <span className={`badge ${cls}`} data-verdict={state}>{t(`verdict.${state}` as MessageKey)}</span>;
+}
+
+function Services({ id }: { id: string }) {
   const { t, fmtDate } = useI18n();
-  const [value, retry] = useLoad(() => api<Asset>('GET', `/assets/${encodeURIComponent(id)}`), [id]);
+  const [value, retry] = useLoad(() => api<AssetServices>('GET', `/assets/${encodeURIComponent(id)}/services`), [id]);
   const none = t('common.none');
   return (
     <Show value={value} retry={retry}>
-      {(a) => (
+      {(s) => (
+        <>
+          <section className="card" data-testid="asset-ports">
+            <h2>{t('inv.ports.title')}</h2>
+            {s.scan === null ? <p className="muted">{t('inv.ports.neverScanned')}</p> : (
+              <>
+                <p className="muted">{t('inv.ports.fromScan', { at: fmtDate(s.scan.finishedAt), profile: s.scan.profile })}</p>
+                {s.ports.length === 0 ? <p className="muted">{t('inv.ports.none')}</p> : (
+                  <div className="table-wrap">
+                    <table>
+                      <thead><tr><th scope="col">{t('inv.ports.port')}</th><th scope="col">{t('inv.ports.service')}</th><th scope="col">{t('inv.ports.banner')}</th></tr></thead>
+                      <tbody>
+                        {s.ports.map((p) => (
+                          <tr key={p.port} data-testid="port-row">
+                            <td data-label={t('inv.ports.port')}><code>{p.port}</code></td>
+                            <td data-label={t('inv.ports.service')}>{p.service ?? none}</td>
+                            <td data-label={t('inv.ports.banner')}>{p.banner === null ? none : <code className="banner">{p.banner}</code>}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </>
+            )}
+          </section>
+          <section className="card" data-testid="asset-checks">
+            <h2>{t('inv.checks.title')}</h2>
+            {s.checks.length === 0 ? <p className="muted">{t('inv.checks.none')}</p> : (
+              <div className="table-wrap">
+                <table>
+                  <thead><tr><th scope="col">{t('inv.checks.check')}</th><th scope="col">{t('inv.ports.port')}</th><th scope="col">{t('inv.checks.verdict')}</th><th scope="col">{t('inv.checks.evidence')}</th><th scope="col">{t('inv.checks.when')}</th></tr></thead>
+                  <tbody>
+                    {s.checks.map((c) => (
+                      <tr key={`${c.check}:${c.port}`} data-testid="check-row">
+                        <td data-label={t('inv.checks.check')}><code>{c.check}</code></td>
+                        <td data-label={t('inv.ports.port')}>{c.port === 0 ? none : c.port}</td>
+                        <td data-label={t('inv.checks.verdict')}><Verdict state={c.state} />{c.reason !== null && <span className="muted"> {c.reason}</span>}</td>
+                        <td data-label={t('inv.checks.evidence')}>{c.evidence === null ? none : <pre className="evidence">{JSON.stringify(c.evidence, null, 2)}</pre>}</td>
+                        <td data-label={t('inv.checks.when')}>{fmtDate(c.observedAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+        </>
+      )}
+    </Show>
+  );
+}
+
+/** One history line in words: the change (scan) or the finding's move between statuses. */
+function HistoryText({ h }: { h: HistoryItem }) {
+  const { t, lang } = useI18n();
+  if (h.source === 'finding' && h.finding !== null) {
+    return (
+      <span>
+        {t('inv.history.finding', { title: lang === 'id' ? h.finding.title.id : h.finding.title.en, cause: t(`cause.${h.kind}` as MessageKey) })}{' '}
+        {h.from !== null && <><StatusText status={h.from} /> → </>}<StatusText status={h.to ?? ''} />
+        {h.actor !== null && <span className="muted"> · {h.actor}</span>}
+      </span>
+    );
+  }
+  const v = (x: string | null) => (x === null ? t('common.none') : x);
+  const vv = (x: string | null) => (x === null ? t('common.none') : t(`verdict.${x}` as MessageKey));
+  if (h.kind === 'check-changed') return <span>{t('change.check-changed', { check: v(h.check), port: h.port ?? 0, from: vv(h.from), to: vv(h.to) })}</span>;
+  if (h.kind === 'port-closed') return <span>{t(h.confirmed === true ? 'change.port-closed' : 'change.port-closed-unconfirmed', { port: h.port ?? 0 })}</span>;
+  if (h.kind === 'port-opened') return <span>{t('change.port-opened', { port: h.port ?? 0, service: v(h.to) })}</span>;
+  if (h.kind === 'service-changed') return <span>{t('change.service-changed', { port: h.port ?? 0, from: v(h.from), to: v(h.to) })}</span>;
+  return <span>{t(h.kind === 'host-gone' ? 'change.host-gone' : 'change.host-new')}</span>;
+}
+
+function History({ id }: { id: string }) {
+  const { t, fmtDate } = useI18n();
+  const [value, retry] = useLoad(() => api<AssetHistory>('GET', `/assets/${encodeURIComponent(id)}/history`), [id]);
+  return (
+    <section className="card" data-testid="asset-history">
+      <h2>{t('inv.history.title')}</h2>
+      <Show value={value} retry={retry}>
+        {(h) => (
+          <>
+            {h.items.length === 0 ? <p className="muted">{t('inv.history.none')}</p> : (
+              <ol className="history">
+                {h.items.map((i, n) => (
+                  <li key={n} data-testid="history-item" data-source={i.source} data-kind={i.kind}>
+                    <time dateTime={i.at} className="muted">{fmtDate(i.at)}</time> <HistoryText h={i} />
+                  </li>
+                ))}
+              </ol>
+            )}
+            {h.truncated && <p className="muted">{t('inv.history.truncated')}</p>}
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean }) {
+  const { t, fmtDate } = useI18n();
+  const [value, retry] = useLoad(() => api<Asset>('GET', `/assets/${encodeURIComponent(id)}`), [id]);
+  // A saved edit replaces the shown asset without a reload (the API answers with the stored row).
+  const [edited, setEdited] = useState<Asset | null>(null);
+  useEffect(() => setEdited(null), [id]);
+  const none = t('common.none');
+  return (
+    <Show value={value} retry={retry}>
+      {(loaded) => { const a = edited ?? loaded; return (
         <>
           <div className="page-head">
             <p className="muted"><Link to="/assets">{t('asset.title')}</Link></p>
@@ -127,7 +294,7 @@ export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean })
               <div><dt>{t('asset.smbv1')}</dt><dd><Smbv1 a={a} /></dd></div>
               <div><dt>{t('asset.signing')}</dt><dd>{a.smb?.signing ?? none}</dd></div>
               <div><dt>{t('asset.dialects')}</dt><dd>{a.smb?.dialects?.join(', ') || none}</dd></div>
-              <div><dt>{t('asset.criticality')}</dt><dd>{a.criticality}</dd></div>
+              <div><dt>{t('asset.criticality')}</dt><dd data-testid="asset-criticality-value">{t(`criticality.${a.criticality}` as MessageKey)}</dd></div>
               <div><dt>{t('asset.owner')}</dt><dd>{a.owner ?? none}</dd></div>
               <div><dt>{t('asset.tags')}</dt><dd>{a.tags.join(', ') || none}</dd></div>
               <div><dt>{t('asset.outsideControl')}</dt><dd>{a.outsideControl ? t('common.yes') : t('common.no')}</dd></div>
@@ -136,12 +303,15 @@ export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean })
               <div><dt>{t('asset.riskReasons')}</dt><dd>{a.riskReasons.length === 0 ? none : a.riskReasons.map((r) => <span key={r.ruleId} className="chip"><code>{r.ruleId}</code> <RatingBadge rating={r.rating} /></span>)}</dd></div>
             </dl>
           </section>
+          {canTriage && <AssetEditForm a={a} onSaved={setEdited} />}
+          <Services id={a.id} />
+          <History id={a.id} />
           <section>
             <h2>{t('asset.findings')}</h2>
             <FindingList filter={{ assetId: a.id, status: STATUSES.join(',') }} canTriage={canTriage} />
           </section>
         </>
-      )}
+      ); }}
     </Show>
   );
 }

@@ -284,7 +284,8 @@ function ScanHosts({ id }: { id: string }) {
 
 function changeText(t: ReturnType<typeof useI18n>['t'], c: ScanChange): string {
   const vars = { ip: c.ip, port: c.port ?? '', service: c.service ?? '', check: c.check ?? '', from: c.from ?? '—', to: c.to ?? '—' };
-  return t(`change.${c.kind}` as MessageKey, vars);
+  const kind = c.kind === 'port-closed' && c.confirmed === false ? 'port-closed-unconfirmed' : c.kind;
+  return t(`scan.change.${kind}` as MessageKey, vars);
 }
 
 function ScanDiff({ id }: { id: string }) {
