@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -78,16 +78,6 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A mutation through the API with the page's session and CSRF token (for setup the UI is not under test for). */
-async function apiCall(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  return page.evaluate(async ([m, p, b]) => {
-    const cookie = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
-    const csrf = decodeURIComponent(/(?:^|;\s*)perisai_csrf=([^;]+)/.exec(cookie)?.[1] ?? '');
-    const r = await fetch(`/api/v1${p}`, { method: m, headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, ...(b !== null ? { body: JSON.stringify(b) } : {}) });
-    return { status: r.status, body: (await r.json().catch(() => null)) as unknown };
-  }, [method, path, body ?? null] as const);
-}
-
 test('newcomer: first login, agency with a lab network, scan watched live, SMBv1 asset, language, acknowledge, dashboard in Indonesian', async () => {
   const truth = JSON.parse(readFileSync(TRUTH, 'utf8')) as { hosts: TruthHost[] };
   const smb1 = truth.hosts.find((h) => h.role === 'smb-v1-samba');
@@ -116,12 +106,26 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     await page.getByRole('button', { name: 'Masuk' }).click();
     await page.getByRole('heading', { name: 'Dasbor kota' }).waitFor();
 
-    // An agency with the lab's network.
-    const created = await apiCall(page, 'POST', '/agencies', { code: 'RSUD-LAB', name: 'RSUD Laboratorium', kind: 'hospital' });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const agencyId = (created.body as { id: string }).id;
-    const net = await apiCall(page, 'POST', `/agencies/${agencyId}/networks`, { cidr: '198.18.0.0/24', label: 'LAN lab' });
-    assert.equal(net.status, 201, JSON.stringify(net.body));
+    // The city, then a hospital under it with the lab's network — through the UI's forms.
+    await page.getByRole('link', { name: 'Instansi/OPD' }).click();
+    await page.getByRole('heading', { name: 'Instansi/OPD' }).waitFor();
+    await page.getByLabel('Kode').fill('PEMKOT-LAB');
+    await page.getByLabel('Nama', { exact: true }).fill('Pemerintah Kota Laboratorium');
+    await page.getByLabel('Jenis').selectOption('city');
+    await page.getByTestId('agency-submit').click();
+    await page.getByTestId('agency-created').filter({ hasText: 'Pemerintah Kota Laboratorium' }).waitFor();
+    await page.getByLabel('Kode').fill('RSUD-LAB');
+    await page.getByLabel('Nama', { exact: true }).fill('RSUD Laboratorium');
+    await page.getByLabel('Jenis').selectOption('hospital');
+    await page.getByLabel('Induk').selectOption({ label: 'Pemerintah Kota Laboratorium' });
+    await page.getByTestId('agency-submit').click();
+    await page.getByTestId('agency-created').filter({ hasText: 'RSUD Laboratorium' }).waitFor();
+    await page.locator('table').getByRole('link', { name: 'RSUD Laboratorium' }).click();
+    await page.getByRole('heading', { name: 'RSUD Laboratorium', level: 1 }).waitFor();
+    await page.getByLabel('Rentang alamat').fill('198.18.0.0/24');
+    await page.getByLabel('Label', { exact: true }).fill('LAN lab');
+    await page.getByTestId('network-submit').click();
+    await page.getByTestId('network-row').filter({ hasText: '198.18.0.0/24' }).waitFor();
 
     // Start the scan from the Scans page.
     await page.getByRole('link', { name: 'Pemindaian' }).click();
@@ -178,8 +182,9 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     await finding.getByRole('button', { name: 'Acknowledge' }).click();
     await finding.getByText('Acknowledged by admin').waitFor();
 
-    // Back to Indonesian: the dashboard shows the lab's exposure.
-    await page.getByTestId('user-menu').click();
+    // Back to Indonesian: the dashboard shows the lab's exposure. (The menu stays open after a language
+    // choice; the button toggles it.)
+    if (!(await page.locator('.menu').isVisible())) await page.getByTestId('user-menu').click();
     await page.locator('.menu button[data-lang="id"]').click();
     await page.getByRole('link', { name: 'Dasbor' }).click();
     await page.getByRole('heading', { name: 'Dasbor kota' }).waitFor();
