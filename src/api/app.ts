@@ -20,11 +20,13 @@ import type { Store } from '../store/index.js';
 import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
 import { ApiError, body, STATUS, toApiError } from './errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { authRoutes, DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
 import type { LoginThrottle } from './routes/auth.js';
 import { findingRoutes } from './routes/findings.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { reportRoutes } from './routes/reports.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
 
@@ -130,6 +132,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   inventoryRoutes(app, { store: deps.store });
   findingRoutes(app, { store: deps.store });
   reportRoutes(app, { store: deps.store, clock });
+  scheduleRoutes(app, { store: deps.store, clock });
+  alertRoutes(app, { store: deps.store });
   await (await import('./static.js')).registerWebUi(app); // the web UI at / (web/dist), when built
 
   await app.ready();
