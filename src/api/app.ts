@@ -21,12 +21,14 @@ import type { Store } from '../store/index.js';
 import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
 import { ApiError, body, STATUS, toApiError } from './errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { authRoutes, DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
 import type { LoginThrottle } from './routes/auth.js';
 import { findingRoutes } from './routes/findings.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { reportRoutes } from './routes/reports.js';
 import { scanRoutes } from './routes/scans.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
 
@@ -145,6 +147,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.scanEvents?.intervalMs !== undefined ? { sseIntervalMs: deps.scanEvents.intervalMs } : {}),
     ...(deps.scanEvents?.maxStreamMs !== undefined ? { maxStreamMs: deps.scanEvents.maxStreamMs } : {}),
   });
+  scheduleRoutes(app, { store: deps.store, clock });
+  alertRoutes(app, { store: deps.store });
   await (await import('./static.js')).registerWebUi(app); // the web UI at / (web/dist), when built
 
   await app.ready();

@@ -191,3 +191,44 @@ export const AssetHistoryOut = Type.Object({
   /** Older scans exist beyond those compared (the history shown starts later than the asset's). */
   truncated: Type.Boolean(),
 });
+
+// ---- schedules, alert channels and rules (admin pages of the web UI) ----
+
+export const ScheduleOut = Type.Object({
+  id: Str, agencyId: Str, networkId: NStr, cron: Str, timeZone: Str, ports: Type.Array(Type.Integer()), profile: Str, vantage: Str, zone: NStr,
+  enabled: Type.Boolean(), nextRunAt: Str, lastRunAt: NStr, lastJobId: NStr,
+  /** Status of the last job this schedule started (null: never ran, or the job is gone). */
+  lastRunStatus: NStr,
+  createdBy: Str, createdAt: Str,
+});
+
+/**
+ * A channel's configuration as the API shows it: an allow-list of the fields that are not secret. The
+ * secrets (SMTP password, webhook HMAC key, bot token) appear only as a fixed mask, and webhook headers
+ * only by name (their values are often bearer tokens).
+ */
+export const AlertChannelConfigOut = Type.Object({
+  host: Type.Optional(Str), port: Type.Optional(Type.Integer()), security: Type.Optional(Str), user: Type.Optional(Str), password: Type.Optional(Str),
+  from: Type.Optional(Str), to: Type.Optional(Type.Array(Str)), toRoles: Type.Optional(Type.Array(Str)),
+  url: Type.Optional(Str), secret: Type.Optional(Str), headerNames: Type.Optional(Type.Array(Str)),
+  chatId: Type.Optional(Str), botToken: Type.Optional(Str), baseUrl: Type.Optional(Str), timeoutMs: Type.Optional(Type.Integer()),
+});
+
+export const AlertChannelKind = Type.Union([Type.Literal('email'), Type.Literal('webhook'), Type.Literal('telegram')]);
+
+export const AlertChannelOut = Type.Object({
+  id: Str, name: Str, kind: AlertChannelKind, enabled: Type.Boolean(), hasSecret: Type.Boolean(), config: AlertChannelConfigOut, createdAt: Str, updatedAt: Str,
+});
+
+export const AlertRuleFilterOut = Type.Object({
+  topics: Type.Array(Str), agencyId: Type.Optional(Str), includeDescendants: Type.Optional(Type.Boolean()), minSeverity: Type.Optional(Str),
+  ports: Type.Optional(Type.Array(Type.Integer())), findingRules: Type.Optional(Type.Array(Str)),
+});
+
+export const AlertRuleOut = Type.Object({
+  id: Str, name: Str, filter: AlertRuleFilterOut, channelIds: Type.Array(Str), channels: Type.Array(Str), enabled: Type.Boolean(), createdAt: Str,
+});
+
+export const AlertDeliveryOut = Type.Object({
+  outboxId: Type.Integer(), channelId: Str, channelName: NStr, topic: Str, status: Str, attempts: Type.Integer(), lastError: NStr, sentAt: NStr, updatedAt: Str,
+});

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RouteEntry } from '../../src/api/access.js';
 import { storeSuite } from '../store/harness.js';
-import { login, seedWorld } from './fixture.js';
-import type { AgencyData, World } from './fixture.js';
+import { login, seedAdmin, seedWorld } from './fixture.js';
+import type { AdminData, AgencyData, World } from './fixture.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -18,10 +18,13 @@ function apiRoutes(w: World): RouteEntry[] {
 }
 
 /** Fill `:id` with the id of the resource of `d` the route addresses; throws for a route it does not know. */
-function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string }): string {
+function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string }, admin: AdminData): string {
   return r.url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
     assert.equal(name, 'id', `route ${r.method} ${r.url}: unknown parameter :${name} — teach tests/api/authz.test.ts how to fill it`);
     if (r.url.startsWith('/api/v1/users/')) return user.id;
+    if (r.url.startsWith('/api/v1/schedules/')) return admin.schedules[d.agencyId]!;
+    if (r.url.startsWith('/api/v1/alert-channels/')) return admin.channelId;
+    if (r.url.startsWith('/api/v1/alert-rules/')) return admin.ruleId;
     if (r.url.startsWith('/api/v1/agencies/')) return d.agencyId;
     if (r.url.startsWith('/api/v1/networks/')) return d.networkId;
     if (r.url.startsWith('/api/v1/assets/')) return d.assetIds[0]!;
@@ -45,6 +48,10 @@ function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes): unknow
   if (r.url.endsWith('/revoke-exception')) return {};
   if (r.url === '/api/v1/users' && r.method === 'POST') return { username: 'penyusup', password: 'kata-sandi-penyusup-1', role: 'admin' };
   if (r.url === '/api/v1/users/:id') return { role: 'admin' };
+  if (r.url === '/api/v1/schedules' && r.method === 'POST') return { agencyId: w.data.disdik.agencyId, cron: '0 3 * * *', ports: 'ransomware' };
+  if (r.url === '/api/v1/schedules/:id' || r.url === '/api/v1/alert-channels/:id') return r.method === 'PATCH' ? { enabled: false } : undefined;
+  if (r.url === '/api/v1/alert-channels' && r.method === 'POST') return { name: 'penyusup', kind: 'webhook', config: { url: 'http://127.0.0.1:9/x' } };
+  if (r.url === '/api/v1/alert-rules' && r.method === 'POST') return { name: 'penyusup', channelIds: ['fixture-webhook'], preset: 'critical-finding' };
   if (r.url === '/api/v1/auth/login') return { username: 'x', password: 'y' };
   if (r.url === '/api/v1/scans' && r.method === 'POST') return { agencyId: d.agencyId, networkId: d.networkId };
   if (r.url === '/api/v1/me/password') return { currentPassword: 'salah-salah-salah', newPassword: 'kata-sandi-baru-panjang' };
@@ -59,8 +66,9 @@ function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes): unknow
 }
 
 /** Every string that identifies foreign (Disdik / SMPN 3 / city root) data. */
-function foreignMarkers(w: World): string[] {
+function foreignMarkers(w: World, admin: AdminData): string[] {
   const out: string[] = [w.city.city.id, w.city.disdik.id, w.city.smp.id, w.city.capil.id, 'DISDIK', 'SMPN-3', w.users.officerDisdik.id];
+  out.push(admin.schedules[w.data.disdik.agencyId]!, admin.schedules[w.data.smp.agencyId]!, admin.channelId, admin.channelSecret, admin.ruleId);
   for (const d of [w.data.disdik, w.data.smp]) out.push(d.agencyId, d.networkId, d.contactId, d.contactName, ...d.assetIds, ...d.ips, ...d.findingIds, d.scanJobId);
   return out;
 }
@@ -79,16 +87,19 @@ async function foreignState(w: World): Promise<string> {
     c: (await w.store.contacts.list(scope)).map((c) => [c.id, c.name, c.email, c.isPrimary]),
     s: (await w.store.assets.list(scope, { includeRetired: true })).map((a) => [a.id, a.criticality, a.owner, a.tags]),
   };
-  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]) });
+  const schedules = await w.store.schedules.list(scope);
+  const alerts = [...(await w.store.alerts.listChannels()).map((c) => [c.id, c.enabled]), ...(await w.store.alerts.listRules()).map((r) => [r.id, r.enabled])];
+  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]), s: schedules.map((x) => [x.id, x.enabled, x.nextRunAt]), al: alerts });
 }
 
 storeSuite('API authorisation matrix', (env) => {
   test('an agency officer can neither read nor change another agency\'s data through any endpoint', async () => {
     const store = await env.open();
     const w = await seedWorld(store);
+    const admin = await seedAdmin(w);
     try {
       const officer = await login(w.app, 'petugas.dinkes');
-      const markers = foreignMarkers(w);
+      const markers = foreignMarkers(w, admin);
       const before = await foreignState(w);
       const routes = apiRoutes(w);
       assert.ok(routes.length >= 20, `expected the full route table, got ${routes.length}`);
@@ -97,7 +108,7 @@ storeSuite('API authorisation matrix', (env) => {
       for (const r of routes) {
         if (r.access?.roles === 'public') continue;
         for (const target of [w.data.disdik, w.data.smp]) {
-          const url = fill(w, r, target, w.users.officerDisdik) + (r.method === 'GET' ? query(target) : '');
+          const url = fill(w, r, target, w.users.officerDisdik, admin) + (r.method === 'GET' ? query(target) : '');
           const payload = bodyFor(r, w, target);
           const res = await officer.req(r.method, url, payload);
           const where = `${r.method} ${url} → ${res.statusCode}`;
@@ -119,11 +130,13 @@ storeSuite('API authorisation matrix', (env) => {
       const again = await login(w.app, 'petugas.dinkes');
       for (const r of routes) {
         if (r.method !== 'GET' || !r.url.includes(':id') || r.access?.roles === 'public' || r.url.startsWith('/api/v1/users')) continue;
-        const res = await again.req('GET', fill(w, r, w.data.rsud, w.users.officer));
+        const res = await again.req('GET', fill(w, r, w.data.rsud, w.users.officer, admin));
         assert.equal(res.statusCode, 200, `own data: GET ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
       const list = (await again.req('GET', '/api/v1/findings?limit=1000')).json() as { items: { agencyId: string }[] };
       assert.deepEqual(new Set(list.items.map((f) => f.agencyId)), new Set([w.city.dinkes.id, w.city.rsud.id]));
+      const schedules = (await again.req('GET', '/api/v1/schedules')).json() as { items: { id: string }[] };
+      assert.deepEqual(new Set(schedules.items.map((x) => x.id)), new Set([admin.schedules[w.data.dinkes.agencyId], admin.schedules[w.data.rsud.agencyId]]));
     } finally {
       await w.app.close();
     }
@@ -132,12 +145,13 @@ storeSuite('API authorisation matrix', (env) => {
   test('viewer cannot mutate anything; no route answers without a session', async () => {
     const store = await env.open();
     const w = await seedWorld(store);
+    const admin = await seedAdmin(w);
     try {
       const viewer = await login(w.app, 'pimpinan');
       const before = await foreignState(w);
       for (const r of apiRoutes(w)) {
         if (r.access?.roles === 'public') continue;
-        const url = fill(w, r, w.data.dinkes, w.users.officer);
+        const url = fill(w, r, w.data.dinkes, w.users.officer, admin);
         const anon = await w.app.inject({ method: r.method as 'GET', url, ...(MUTATING.has(r.method) ? { payload: bodyFor(r, w, w.data.dinkes) as object } : {}) });
         assert.equal(anon.statusCode, 401, `anonymous ${r.method} ${url}`);
         assert.equal(anon.json().error.code, 'E_AUTH');

@@ -10,6 +10,7 @@ import { hashPassword } from '../../src/api/passwords.js';
 import type { Observation } from '../../src/domain/observation.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
 import { createScanJob } from '../../src/scheduler/jobs.js';
+import { addSchedule } from '../../src/scheduler/scheduler.js';
 import type { Store } from '../../src/store/index.js';
 import type { Role, User } from '../../src/store/repos/users.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
@@ -139,4 +140,24 @@ export async function recordScan(store: Store, agencyId: string, target: string,
   // Jobs are ordered by their finishing time (milliseconds): keep two scans from sharing one.
   await new Promise((r) => setTimeout(r, 5));
   return job.id;
+}
+
+/** The objects of the admin routes (schedules, alert channels and rules), for tests that address them by id. */
+export interface AdminData {
+  /** One schedule per seeded agency (Dinkes, RSUD, Disdik, SMPN 3), by agency id. */
+  readonly schedules: Readonly<Record<string, string>>;
+  /** A webhook channel with an HMAC secret, and a rule routing to it. */
+  readonly channelId: string;
+  readonly channelSecret: string;
+  readonly ruleId: string;
+}
+
+export async function seedAdmin(w: World): Promise<AdminData> {
+  const schedule = async (agencyId: string) => (await addSchedule(w.store, { agencyId, cron: '0 2 * * *', ports: [445], createdBy: 'fixture' })).id;
+  const schedules: Record<string, string> = {};
+  for (const d of Object.values(w.data)) schedules[d.agencyId] = await schedule(d.agencyId);
+  const channelSecret = 'rahasia-hmac-fixture-0123456789';
+  const channel = await w.store.alerts.addChannel({ name: 'fixture-webhook', kind: 'webhook', config: { url: 'http://127.0.0.1:9/hook', secret: channelSecret } });
+  const rule = await w.store.alerts.addRule({ name: 'fixture-rule', filter: { topics: ['finding.opened'] }, channelIds: [channel.id] });
+  return { schedules, channelId: channel.id, channelSecret, ruleId: rule.id };
 }

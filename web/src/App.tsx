@@ -2,7 +2,7 @@
 // header with navigation and the user menu (language, logout), and the routes.
 import { useCallback, useEffect, useState } from 'react';
 import { api, setCsrf, setUnauthenticatedHandler } from './api';
-import type { Me } from './api';
+import type { Me, Role } from './api';
 import { LANGS, useI18n } from './i18n';
 import type { Lang, MessageKey } from './i18n';
 import { Link, match, navigate, useLocation } from './router';
@@ -13,6 +13,9 @@ import { AgenciesPage, AgencyPage } from './pages/Agencies';
 import { AssetPage, AssetsPage } from './pages/Assets';
 import { FindingsPage } from './pages/Findings';
 import { ScanPage, ScansPage } from './pages/Scans';
+import { SchedulesPage } from './pages/Schedules';
+import { AlertsPage } from './pages/Alerts';
+import { UsersPage } from './pages/Users';
 
 type Session = { state: 'checking' } | { state: 'out'; notice?: MessageKey } | { state: 'in'; me: Me };
 
@@ -40,12 +43,16 @@ export function App() {
   return <Shell me={session.me} onLogout={() => signedOut('login.loggedOut')} />;
 }
 
-const NAV: readonly { to: string; key: MessageKey }[] = [
+/** `roles`: shown only to these (the API refuses the others anyway); absent = everyone. */
+const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] = [
   { to: '/', key: 'nav.dashboard' },
   { to: '/agencies', key: 'nav.agencies' },
   { to: '/assets', key: 'nav.assets' },
   { to: '/findings', key: 'nav.findings' },
   { to: '/scans', key: 'nav.scans' },
+  { to: '/schedules', key: 'nav.schedules' },
+  { to: '/alerts', key: 'nav.alerts', roles: ['admin'] },
+  { to: '/users', key: 'nav.users', roles: ['admin'] },
 ];
 
 function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
@@ -76,7 +83,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         <Link to="/" className="brand">{t('app.name')}</Link>
         <button type="button" className="nav-toggle" aria-expanded={navOpen} onClick={() => setNavOpen((x) => !x)}>{t('nav.menu')}</button>
         <nav className={navOpen ? 'nav open' : 'nav'}>
-          {NAV.map((n) => (
+          {NAV.filter((n) => n.roles === undefined || n.roles.includes(me.user.role)).map((n) => (
             <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : undefined} aria-current={active(n.to) ? 'page' : undefined}>{t(n.key)}</Link>
           ))}
         </nav>
@@ -120,5 +127,8 @@ function Routes({ me }: { me: Me }) {
   if (match('/findings', path) !== null) return <FindingsPage params={params} canTriage={canTriage} />;
   if (match('/scans', path) !== null) return <ScansPage canStart={canTriage} />;
   if ((m = match('/scans/:id', path)) !== null) return <ScanPage id={m.id!} canStart={canTriage} />;
+  if (match('/schedules', path) !== null) return <SchedulesPage canEdit={me.user.role === 'admin' || me.user.role === 'analyst'} />;
+  if (match('/alerts', path) !== null) return me.user.role === 'admin' ? <AlertsPage /> : <p className="error">{t('admin.forbidden')}</p>;
+  if (match('/users', path) !== null) return me.user.role === 'admin' ? <UsersPage me={me.user} /> : <p className="error">{t('admin.forbidden')}</p>;
   return <p className="error">{t('error.notFound')}</p>;
 }

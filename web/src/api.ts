@@ -64,6 +64,23 @@ export interface HistoryItem {
   finding: { id: string; ruleId: string; severity: string; title: { id: string; en: string } } | null;
 }
 export interface AssetHistory { items: HistoryItem[]; truncated: boolean }
+// schedules, alerts, users (admin)
+export interface Schedule {
+  id: string; agencyId: string; networkId: string | null; cron: string; timeZone: string; ports: number[]; profile: string; enabled: boolean;
+  nextRunAt: string; lastRunAt: string | null; lastJobId: string | null; lastRunStatus: string | null; createdBy: string; createdAt: string;
+}
+export type ChannelKind = 'email' | 'webhook' | 'telegram';
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['webhook', 'email', 'telegram'];
+/** Secrets never come back from the API: `hasSecret` says one is stored, the config shows a mask. */
+export interface AlertChannel {
+  id: string; name: string; kind: ChannelKind; enabled: boolean; hasSecret: boolean; createdAt: string;
+  config: { host?: string; port?: number; security?: string; user?: string; from?: string; to?: string[]; toRoles?: string[]; url?: string; headerNames?: string[]; chatId?: string; baseUrl?: string };
+}
+export interface RuleFilter { topics: string[]; agencyId?: string; includeDescendants?: boolean; minSeverity?: Severity; ports?: number[]; findingRules?: string[] }
+export interface AlertRule { id: string; name: string; filter: RuleFilter; channelIds: string[]; channels: string[]; enabled: boolean; createdAt: string }
+export const RULE_PRESETS = ['critical-finding', 'smb-rdp-reachable', 'doublepulsar', 'finding-reopened'] as const;
+export interface AlertDelivery { outboxId: number; channelId: string; channelName: string | null; topic: string; status: string; attempts: number; lastError: string | null; sentAt: string | null; updatedAt: string }
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'officer', 'viewer'];
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, readonly messageEn: string, readonly messageId: string) {

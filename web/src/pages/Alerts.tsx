@@ -1,0 +1,327 @@
+// Alerts (administrators): channels (webhook, email, Telegram) with enable/disable, a test send and
+// delete; rules routing changes to channels; the recent deliveries. Secrets are typed into password
+// fields, sent once, and forgotten: the API never returns them, so the page can only say one is stored.
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { api, CHANNEL_KINDS, query, RULE_PRESETS, SEVERITIES } from '../api';
+import type { Agency, AlertChannel, AlertDelivery, AlertRule, ChannelKind, Severity } from '../api';
+import { useI18n } from '../i18n';
+import type { MessageKey, Translate } from '../i18n';
+import { ErrorBox, Show, useLoad } from '../ui';
+import { useSubmit } from './Schedules';
+
+const MASK = '••••';
+const HTTP_URL = /^https?:\/\/\S+$/i;
+const BOT_TOKEN = /^[0-9]+:[A-Za-z0-9_-]+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** "a, b ,c" → ["a", "b", "c"] */
+function list(s: string): string[] {
+  return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+interface ChannelDraft { name: string; kind: ChannelKind; url: string; secret: string; host: string; port: string; security: string; user: string; pass: string; from: string; to: string; chatId: string; botToken: string }
+const EMPTY: ChannelDraft = { name: '', kind: 'webhook', url: '', secret: '', host: '', port: '587', security: 'starttls', user: '', pass: '', from: '', to: '', chatId: '', botToken: '' };
+
+function channelBody(d: ChannelDraft): { problem: MessageKey | null; config: Record<string, unknown> } {
+  if (d.name.trim() === '') return { problem: 'alerts.needName', config: {} };
+  switch (d.kind) {
+    case 'webhook':
+      if (!HTTP_URL.test(d.url.trim())) return { problem: 'alerts.badUrl', config: {} };
+      return { problem: null, config: { url: d.url.trim(), ...(d.secret !== '' ? { secret: d.secret } : {}) } };
+    case 'email': {
+      const to = list(d.to);
+      if (d.host.trim() === '' || d.from.trim() === '') return { problem: 'alerts.needSmtp', config: {} };
+      if (to.length === 0 || !to.every((a) => EMAIL.test(a))) return { problem: 'alerts.badTo', config: {} };
+      const port = Number(d.port);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) return { problem: 'alerts.badPort', config: {} };
+      return { problem: null, config: { host: d.host.trim(), port, security: d.security, from: d.from.trim(), to, ...(d.user.trim() !== '' ? { auth: { user: d.user.trim(), pass: d.pass } } : {}) } };
+    }
+    case 'telegram':
+      if (!BOT_TOKEN.test(d.botToken.trim())) return { problem: 'alerts.badToken', config: {} };
+      if (d.chatId.trim() === '') return { problem: 'alerts.needChat', config: {} };
+      return { problem: null, config: { botToken: d.botToken.trim(), chatId: d.chatId.trim() } };
+  }
+}
+
+function ChannelForm({ onCreated }: { onCreated: (c: AlertChannel) => void }) {
+  const { t } = useI18n();
+  const [d, setD] = useState<ChannelDraft>(EMPTY);
+  const { busy, submit: send, feedback } = useSubmit();
+  const set = (k: keyof ChannelDraft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const { problem, config } = channelBody(d);
+    return send(problem, async () => {
+      onCreated(await api<AlertChannel>('POST', '/alert-channels', { name: d.name.trim(), kind: d.kind, config }));
+      setD(EMPTY); // the secrets leave the page's memory with the form
+    });
+  };
+  const field = (k: keyof ChannelDraft, label: MessageKey, type = 'text') => (
+    <label>
+      {t(label)}
+      <input name={k} type={type} value={d[k]} onChange={set(k)} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false} />
+    </label>
+  );
+  return (
+    <form className="card admin-form" onSubmit={(e) => void submit(e)} noValidate data-testid="channel-form">
+      <h2>{t('alerts.addChannel')}</h2>
+      {field('name', 'alerts.name')}
+      <label>
+        {t('alerts.kind')}
+        <select name="kind" value={d.kind} onChange={(e) => setD((x) => ({ ...x, kind: e.target.value as ChannelKind }))}>
+          {CHANNEL_KINDS.map((k) => <option key={k} value={k}>{t(`alerts.kind.${k}`)}</option>)}
+        </select>
+      </label>
+      {d.kind === 'webhook' && <>{field('url', 'alerts.url', 'url')}{field('secret', 'alerts.hmacSecret', 'password')}</>}
+      {d.kind === 'email' && (
+        <>
+          {field('host', 'alerts.smtpHost')}
+          {field('port', 'alerts.smtpPort', 'number')}
+          <label>
+            {t('alerts.security')}
+            <select name="security" value={d.security} onChange={set('security')}>
+              {(['starttls', 'tls', 'none'] as const).map((s) => <option key={s} value={s}>{t(`alerts.security.${s}`)}</option>)}
+            </select>
+          </label>
+          {field('user', 'alerts.smtpUser')}
+          {field('pass', 'alerts.smtpPass', 'password')}
+          {field('from', 'alerts.from', 'email')}
+          {field('to', 'alerts.to')}
+        </>
+      )}
+      {d.kind === 'telegram' && <>{field('botToken', 'alerts.botToken', 'password')}{field('chatId', 'alerts.chatId')}</>}
+      <p className="muted small">{t('alerts.secretNote')}</p>
+      {feedback}
+      <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('alerts.createChannel')}</button></div>
+    </form>
+  );
+}
+
+function ChannelRow({ c, onChange, onRemove }: { c: AlertChannel; onChange: (c: AlertChannel) => void; onRemove: () => void }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<{ ok: boolean; detail: string } | null>(null);
+  const act = async (work: () => Promise<void>) => {
+    setError(null);
+    setResult(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const path = `/alert-channels/${encodeURIComponent(c.id)}`;
+  const target = c.config.url ?? (c.config.host !== undefined ? `${c.config.host}:${c.config.port ?? ''} → ${(c.config.to ?? []).join(', ')}` : c.config.chatId ?? '');
+  return (
+    <tr data-channel={c.name}>
+      <td data-label={t('alerts.name')}>{c.name}</td>
+      <td data-label={t('alerts.kind')}>{t(`alerts.kind.${c.kind}`)}</td>
+      <td data-label={t('alerts.target')}><code className="wrap">{target}</code></td>
+      <td data-label={t('alerts.secret')} data-testid="secret">{c.hasSecret ? <><span className="mask">{MASK}</span> <span className="muted small">{t('alerts.secretStored')}</span></> : <span className="muted">{t('alerts.noSecret')}</span>}</td>
+      <td data-label={t('sched.state')}>{c.enabled ? t('sched.enabled') : t('sched.disabled')}</td>
+      <td data-label={t('finding.actions')}>
+        <div className="actions tight">
+          <button type="button" data-action="toggle" onClick={() => void act(async () => onChange(await api<AlertChannel>('PATCH', path, { enabled: !c.enabled })))}>{c.enabled ? t('sched.disable') : t('sched.enable')}</button>
+          <button type="button" data-action="test" onClick={() => void act(async () => setResult(await api<{ ok: boolean; detail: string }>('POST', `${path}/test`)))}>{t('alerts.test')}</button>
+          <button type="button" data-action="delete" className="danger" onClick={() => void act(async () => {
+            if (!window.confirm(t('alerts.confirmDeleteChannel'))) return;
+            await api('DELETE', path);
+            onRemove();
+          })}>{t('sched.delete')}</button>
+        </div>
+        {result !== null && <p className={result.ok ? 'notice' : 'error'} role="status">{result.ok ? t('alerts.testOk', { detail: result.detail }) : t('alerts.testFailed', { detail: result.detail })}</p>}
+        {error !== null && <ErrorBox error={error} />}
+      </td>
+    </tr>
+  );
+}
+
+function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertChannel[]; agencies: readonly Agency[]; onCreated: (r: AlertRule) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [preset, setPreset] = useState('');
+  const [topics, setTopics] = useState('');
+  const [minSeverity, setMinSeverity] = useState<Severity | ''>('');
+  const [agencyId, setAgencyId] = useState('');
+  const [ports, setPorts] = useState('');
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const { busy, submit: send, feedback } = useSubmit();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const topicList = list(topics);
+    const portList = list(ports).map(Number);
+    const problem: MessageKey | null = name.trim() === '' ? 'alerts.needName'
+      : preset === '' && topicList.length === 0 ? 'alerts.needTopics'
+      : !portList.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535) ? 'alerts.badPort'
+      : chosen.size === 0 ? 'alerts.needChannel' : null;
+    const filter = {
+      ...(topicList.length > 0 ? { topics: topicList } : {}), ...(minSeverity !== '' ? { minSeverity } : {}),
+      ...(agencyId !== '' ? { agencyId } : {}), ...(portList.length > 0 ? { ports: portList } : {}),
+    };
+    return send(problem, async () => {
+      onCreated(await api<AlertRule>('POST', '/alert-rules', { name: name.trim(), ...(preset !== '' ? { preset } : {}), filter, channelIds: [...chosen] }));
+      setName('');
+    });
+  };
+  return (
+    <form className="card admin-form" onSubmit={(e) => void submit(e)} noValidate data-testid="rule-form">
+      <h2>{t('alerts.addRule')}</h2>
+      <label>{t('alerts.name')}<input name="ruleName" value={name} onChange={(e) => setName(e.target.value)} /></label>
+      <label>
+        {t('alerts.preset')}
+        <select name="preset" value={preset} onChange={(e) => setPreset(e.target.value)}>
+          <option value="">{t('alerts.noPreset')}</option>
+          {RULE_PRESETS.map((p) => <option key={p} value={p}>{t(`alerts.preset.${p}`)}</option>)}
+        </select>
+      </label>
+      <label>
+        {t('alerts.topics')}
+        <input name="topics" value={topics} onChange={(e) => setTopics(e.target.value)} spellCheck={false} />
+        <span className="muted small">{t('alerts.topicsHint')}</span>
+      </label>
+      <label>
+        {t('finding.minSeverity')}
+        <select name="minSeverity" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')}>
+          <option value="">{t('common.all')}</option>
+          {SEVERITIES.map((s) => <option key={s} value={s}>{t(`severity.${s}`)}</option>)}
+        </select>
+      </label>
+      <label>
+        {t('asset.agency')}
+        <select name="ruleAgency" value={agencyId} onChange={(e) => setAgencyId(e.target.value)}>
+          <option value="">{t('common.all')}</option>
+          {agencies.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+        </select>
+      </label>
+      <label>{t('alerts.rulePorts')}<input name="rulePorts" value={ports} onChange={(e) => setPorts(e.target.value)} spellCheck={false} /></label>
+      <fieldset className="checks">
+        <legend>{t('alerts.channels')}</legend>
+        {channels.length === 0 && <span className="muted">{t('alerts.noChannels')}</span>}
+        {channels.map((c) => (
+          <label key={c.id} className="check">
+            <input type="checkbox" name="channel" value={c.id} checked={chosen.has(c.id)} onChange={(e) => setChosen((s) => { const n = new Set(s); if (e.target.checked) n.add(c.id); else n.delete(c.id); return n; })} />
+            {c.name}
+          </label>
+        ))}
+      </fieldset>
+      {feedback}
+      <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('alerts.createRule')}</button></div>
+    </form>
+  );
+}
+
+function ruleSummary(r: AlertRule, t: Translate, agencies: ReadonlyMap<string, string>): string {
+  const parts = [r.filter.topics.join(', ')];
+  if (r.filter.minSeverity !== undefined) parts.push(t('alerts.sumSeverity', { s: t(`severity.${r.filter.minSeverity}`) }));
+  if (r.filter.agencyId !== undefined) parts.push(t('alerts.sumAgency', { a: agencies.get(r.filter.agencyId) ?? r.filter.agencyId }));
+  if (r.filter.ports !== undefined) parts.push(t('alerts.sumPorts', { p: r.filter.ports.join(', ') }));
+  if (r.filter.findingRules !== undefined) parts.push(t('alerts.sumRules', { r: r.filter.findingRules.join(', ') }));
+  return parts.join(' · ');
+}
+
+function Deliveries() {
+  const { t, fmtDate } = useI18n();
+  const [status, setStatus] = useState('');
+  const [value, retry] = useLoad(() => api<{ items: AlertDelivery[] }>('GET', `/alert-deliveries${query({ status, limit: 50 })}`), [status]);
+  return (
+    <section className="card">
+      <h2>{t('alerts.deliveries')}</h2>
+      <div className="actions">
+        <label className="inline">
+          {t('finding.status')}
+          <select name="deliveryStatus" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">{t('common.all')}</option>
+            {(['sent', 'failed', 'dead', 'sending'] as const).map((s) => <option key={s} value={s}>{t(`alerts.delivery.${s}`)}</option>)}
+          </select>
+        </label>
+        <button type="button" onClick={retry}>{t('alerts.refresh')}</button>
+      </div>
+      <Show value={value} retry={retry}>
+        {(d) => d.items.length === 0 ? <p className="muted">{t('common.empty')}</p> : (
+          <div className="table-wrap">
+            <table>
+              <thead><tr><th scope="col">{t('alerts.topic')}</th><th scope="col">{t('alerts.channel')}</th><th scope="col">{t('finding.status')}</th><th scope="col" className="num">{t('alerts.attempts')}</th><th scope="col">{t('alerts.updated')}</th><th scope="col">{t('alerts.lastError')}</th></tr></thead>
+              <tbody>
+                {d.items.map((x) => (
+                  <tr key={`${x.outboxId}:${x.channelId}`}>
+                    <td data-label={t('alerts.topic')}><code>{x.topic}</code></td>
+                    <td data-label={t('alerts.channel')}>{x.channelName ?? x.channelId}</td>
+                    <td data-label={t('finding.status')}>{(['sent', 'failed', 'dead', 'sending'] as const).find((s) => s === x.status) !== undefined ? t(`alerts.delivery.${x.status as 'sent'}`) : x.status}</td>
+                    <td data-label={t('alerts.attempts')} className="num">{x.attempts}</td>
+                    <td data-label={t('alerts.updated')}>{fmtDate(x.updatedAt)}</td>
+                    <td data-label={t('alerts.lastError')}>{x.lastError ?? t('common.none')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+export function AlertsPage() {
+  const { t } = useI18n();
+  const [channels, retryChannels] = useLoad(() => api<{ items: AlertChannel[] }>('GET', '/alert-channels'), []);
+  const [rules, retryRules] = useLoad(() => api<{ items: AlertRule[] }>('GET', '/alert-rules'), []);
+  const [agencies] = useLoad(() => api<{ items: Agency[] }>('GET', '/agencies'), []);
+  const [ruleError, setRuleError] = useState<unknown>(null);
+  const agencyList = agencies.state === 'ok' ? agencies.data.items : [];
+  const agencyName = new Map(agencyList.map((a) => [a.id, a.name] as const));
+  const removeRule = async (r: AlertRule) => {
+    setRuleError(null);
+    try {
+      if (!window.confirm(t('alerts.confirmDeleteRule'))) return;
+      await api('DELETE', `/alert-rules/${encodeURIComponent(r.id)}`);
+      retryRules();
+    } catch (e) {
+      setRuleError(e);
+    }
+  };
+  return (
+    <>
+      <div className="page-head"><h1>{t('alerts.title')}</h1><p className="muted">{t('alerts.intro')}</p></div>
+      <section>
+        <h2>{t('alerts.channels')}</h2>
+        <ChannelForm onCreated={retryChannels} />
+        <Show value={channels} retry={retryChannels}>
+          {(d) => d.items.length === 0 ? <p className="muted">{t('alerts.noChannels')}</p> : (
+            <div className="table-wrap card">
+              <table data-testid="channels">
+                <thead><tr><th scope="col">{t('alerts.name')}</th><th scope="col">{t('alerts.kind')}</th><th scope="col">{t('alerts.target')}</th><th scope="col">{t('alerts.secret')}</th><th scope="col">{t('sched.state')}</th><th scope="col">{t('finding.actions')}</th></tr></thead>
+                <tbody>{d.items.map((c) => <ChannelRow key={c.id} c={c} onChange={retryChannels} onRemove={retryChannels} />)}</tbody>
+              </table>
+            </div>
+          )}
+        </Show>
+      </section>
+      <section>
+        <h2>{t('alerts.rules')}</h2>
+        {channels.state === 'ok' && <RuleForm channels={channels.data.items} agencies={agencyList} onCreated={retryRules} />}
+        {ruleError !== null && <ErrorBox error={ruleError} />}
+        <Show value={rules} retry={retryRules}>
+          {(d) => d.items.length === 0 ? <p className="muted">{t('alerts.noRules')}</p> : (
+            <div className="table-wrap card">
+              <table data-testid="rules">
+                <thead><tr><th scope="col">{t('alerts.name')}</th><th scope="col">{t('alerts.conditions')}</th><th scope="col">{t('alerts.channels')}</th><th scope="col">{t('finding.actions')}</th></tr></thead>
+                <tbody>
+                  {d.items.map((r) => (
+                    <tr key={r.id} data-rule={r.name}>
+                      <td data-label={t('alerts.name')}>{r.name}</td>
+                      <td data-label={t('alerts.conditions')}>{ruleSummary(r, t, agencyName)}</td>
+                      <td data-label={t('alerts.channels')}>{r.channels.join(', ')}</td>
+                      <td data-label={t('finding.actions')}><button type="button" className="danger" data-action="delete" onClick={() => void removeRule(r)}>{t('sched.delete')}</button></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Show>
+      </section>
+      <Deliveries />
+    </>
+  );
+}
