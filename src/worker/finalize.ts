@@ -8,6 +8,8 @@
 
 import { PerisaiError } from '../domain/errors.js';
 import { diffSnapshots } from '../domain/diff.js';
+import { DEFAULT_TIME_ZONE } from '../scheduler/schedule.js';
+import { dayKey } from '../store/repos/dashboard.js';
 import type { Change } from '../domain/diff.js';
 import { findingSignals } from '../domain/finding-signals.js';
 import type { AssetScanSignals } from '../domain/finding-signals.js';
@@ -93,12 +95,23 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
 
 /** Finalize a job whose tasks are all done; undefined when it is not (or no longer) this caller's to do. */
 export async function finalizeJob(store: Store, jobId: string, opts: { at?: string } = {}): Promise<FinalizeResult | undefined> {
+  let result: FinalizeResult | undefined;
   try {
-    return await store.transaction((tx) => finalizeIn(tx, jobId, opts.at));
+    result = await store.transaction((tx) => finalizeIn(tx, jobId, opts.at));
   } catch (e) {
     if (e instanceof PerisaiError && e.code === 'E_CONFLICT') return undefined; // another finalizer won
     throw e;
   }
+  // The dashboard trend's snapshot of today, so that a day's point reflects its last scan and not only the
+  // last hourly housekeeping run (docs/store.md "Trends"). After the commit and outside it: a failure here
+  // loses nothing the scan stored, and the next hourly run writes the snapshot anyway.
+  if (result === undefined) return undefined;
+  try {
+    await store.dashboard.recordDay(dayKey(opts.at !== undefined ? new Date(opts.at) : new Date(), DEFAULT_TIME_ZONE));
+  } catch {
+    // see above: the housekeeping timer retries within the hour
+  }
+  return result;
 }
 
 /**

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Observation } from '../../src/domain/observation.js';
 import type { Store } from '../../src/store/index.js';
+import { dayKey } from '../../src/store/repos/dashboard.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { storeSuite } from '../store/harness.js';
 import { login, seedWorld } from './fixture.js';
@@ -189,6 +190,9 @@ storeSuite('API scans', (env) => {
       // Second scan: 198.18.1.10 patched (not vulnerable) and 139 closed; .11 gone; .12 new.
       const second = await start();
       await runAsWorker(store, second.id, [...seen('198.18.1.10', [445], [139], 'not-vulnerable'), ...seen('198.18.1.12', [445], [], 'unknown')]);
+      // Finalize also wrote today's dashboard snapshot (the trend's point for today, not only hourly).
+      const today = dayKey(new Date(), 'Asia/Jakarta');
+      assert.deepEqual((await store.dashboard.trend('all', { from: today, to: today })).map((d) => d.day), [today]);
       const detail = (await officer.req('GET', `/api/v1/scans/${second.id}`)).json() as { job: Job; previousJobId: string; progress: { done: number } };
       assert.equal(detail.job.status, 'completed');
       assert.equal(detail.previousJobId, first.id);
