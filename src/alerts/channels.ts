@@ -121,6 +121,19 @@ export function redactConfig(kind: AlertChannelKind, v: unknown): Record<string,
   const o = { ...obj(v) };
   if (kind === 'email' && o.auth !== undefined) o.auth = { ...obj(o.auth), pass: '***' };
   if (kind === 'webhook' && o.secret !== undefined) o.secret = '***';
+  // Header values are usually credentials (Authorization: Bearer …); their names are what an operator needs.
+  if (kind === 'webhook' && o.headers !== undefined) o.headers = Object.fromEntries(Object.keys(obj(o.headers)).map((k) => [k, '***']));
+  if (kind === 'webhook' && typeof o.url === 'string') {
+    try {
+      const u = new URL(o.url);
+      if (u.password !== '') {
+        u.password = '***';
+        o.url = u.toString();
+      }
+    } catch {
+      // validated at creation; an unparsable stored URL is shown as it is
+    }
+  }
   if (kind === 'telegram' && o.botToken !== undefined) o.botToken = `${String(o.botToken).split(':')[0]}:***`;
   return o;
 }

@@ -78,6 +78,10 @@ describe('channel config', () => {
     assert.deepEqual(redactConfig('email', email), { host: 'smtp.kota.example', port: 587, security: 'starttls', from: 'perisai@kota.example', auth: { user: 'u', pass: '***' }, to: ['csirt@kota.example'] });
     assert.equal(redactConfig('telegram', { botToken: '123:SECRET', chatId: 1 }).botToken, '123:***');
     assert.equal(redactConfig('webhook', { url: 'https://x.example', secret: 's' }).secret, '***');
+    const hook = redactConfig('webhook', { url: 'https://svc:kunci@x.example/hook', secret: 's', headers: { Authorization: 'Bearer rahasia' } });
+    assert.deepEqual(hook.headers, { Authorization: '***' });
+    assert.equal(hook.url, 'https://svc:***@x.example/hook');
+    assert.ok(!JSON.stringify(hook).includes('rahasia') && !JSON.stringify(hook).includes('kunci'));
     for (const [kind, bad] of [['email', { host: 'h', from: 'f@x' }], ['email', { host: 'h', from: 'f@x', to: ['not-an-address'] }], ['webhook', { url: 'ftp://x' }], ['telegram', { botToken: '../x', chatId: 1 }], ['telegram', { botToken: '1:a' }]] as const) {
       assert.throws(() => validateChannelConfig(kind, bad), (e: unknown) => isPerisaiError(e, 'E_VALIDATION') && !(e as Error).message.includes('SECRET'), JSON.stringify(bad));
     }

@@ -214,7 +214,10 @@ storeSuite('API accounts and sessions', (env) => {
       assert.equal(created.statusCode, 201, created.body);
       const u = created.json();
       assert.equal(u.username, 'petugas.rsud');
-      assert.equal((await admin.req('POST', '/api/v1/users', { username: 'petugas.rsud', password: 'kata-sandi-rsud-2026', role: 'viewer' })).statusCode, 409);
+      const taken = await admin.req('POST', '/api/v1/users', { username: 'petugas.rsud', password: 'kata-sandi-rsud-2026', role: 'viewer' });
+      assert.equal(taken.statusCode, 409);
+      assert.equal(taken.json().error.messageId, 'Nama pengguna "petugas.rsud" sudah dipakai');
+      assert.equal(taken.json().error.message, 'The username "petugas.rsud" is already taken');
       const noAgency = await admin.req('POST', '/api/v1/users', { username: 'tanpa', password: 'kata-sandi-rsud-2026', role: 'officer' });
       assert.equal(noAgency.statusCode, 400);
       assert.equal((await admin.req('GET', `/api/v1/users/${u.id}`)).json().agencyId, w.city.rsud.id);

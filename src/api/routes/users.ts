@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Store } from '../../store/index.js';
+import { normalizeUsername } from '../../store/repos/users.js';
 import type { UserPatch } from '../../store/repos/users.js';
+import { PerisaiError } from '../../domain/errors.js';
 import { ADMIN } from '../access.js';
 import { ApiError } from '../errors.js';
 import { checkPasswordPolicy, hashPassword } from '../passwords.js';
@@ -40,6 +42,13 @@ export function userRoutes(app: FastifyInstance, deps: { store: Store }): void {
     const user = await store.users.create({
       username: b.username, passwordHash: await hashPassword(b.password), role: b.role, agencyId: b.agencyId ?? null,
       ...(b.displayName !== undefined ? { displayName: b.displayName } : {}), mustChangePassword: b.mustChangePassword ?? true,
+    }).catch((e: unknown) => {
+      // The store's message is English only; a taken name is common enough to deserve both languages.
+      if (e instanceof PerisaiError && e.code === 'E_CONFLICT' && e.details['field'] === 'username') {
+        const name = normalizeUsername(b.username);
+        throw new ApiError('E_CONFLICT', { en: `The username "${name}" is already taken`, id: `Nama pengguna "${name}" sudah dipakai` }, { field: 'username' });
+      }
+      throw e;
     });
     request.auditNote.targetId = user.id;
     request.auditNote.agencyId = user.agencyId;
