@@ -79,7 +79,7 @@ export const AssetOut = Type.Object({
   riskReasons: Type.Array(Type.Object({ ruleId: Str, rating: Str })), firstSeen: Str, lastSeen: Str, lastJobId: NStr, retiredAt: NStr,
 });
 
-export const TriageOut = Type.Object({ acknowledgedAt: NStr, acknowledgedBy: NStr, assigneeId: NStr, assignedAt: NStr, assignedBy: NStr });
+export const TriageOut = Type.Object({ acknowledgedAt: NStr, acknowledgedBy: NStr, assigneeId: NStr, assigneeName: NStr, assignedAt: NStr, assignedBy: NStr });
 
 export const FindingOut = Type.Object({
   id: Str, agencyId: Str, assetId: Str, ruleId: Str, port: Type.Integer(), title: Type.Object({ id: Str, en: Str }),

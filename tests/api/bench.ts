@@ -83,6 +83,8 @@ try {
     ['GET /findings?limit=100 (admin, first page)', () => admin.req('GET', '/api/v1/findings?limit=100')],
     ['GET /findings?limit=100&cursor=… (page 52)', () => admin.req('GET', `/api/v1/findings?limit=100&cursor=${encodeURIComponent(cursor)}`)],
     ['GET /findings?minSeverity=critical (officer)', () => officer.req('GET', '/api/v1/findings?minSeverity=critical&limit=100')],
+    ['GET /findings?sort=recent (admin, first page)', () => admin.req('GET', '/api/v1/findings?sort=recent&limit=100')],
+    ['GET /findings?sort=recent (officer)', () => officer.req('GET', '/api/v1/findings?sort=recent&limit=100')],
   ];
   console.log(`\n| endpoint (${N} requests each, after 20 warm-up) | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|`);
   for (const [name, run] of cases) {

@@ -40,7 +40,7 @@ export interface Finding {
   exception: { kind: string; reason: string; by: string; at: string; expiresAt: string } | null;
   evidence: unknown;
   asset: { ip: string; netbiosName: string | null; dnsName: string | null; criticality: string };
-  triage: { acknowledgedAt: string | null; acknowledgedBy: string | null; assigneeId: string | null };
+  triage: { acknowledgedAt: string | null; acknowledgedBy: string | null; assigneeId: string | null; assigneeName: string | null };
 }
 export interface Page<T> { items: T[]; next: string | null }
 

@@ -10,20 +10,34 @@ import { FINDING_STATUSES, SEVERITIES } from '../../domain/finding.js';
 import type { FindingStatus } from '../../domain/finding.js';
 import type { AgencyScope, FindingView, Store } from '../../store/index.js';
 import type { Triage } from '../../store/repos/triage.js';
+import { FINDING_SORTS } from '../../store/repos/findings.js';
+import type { User } from '../../store/repos/users.js';
 import { READ, TRIAGE } from '../access.js';
 import { ApiError } from '../errors.js';
 import { FindingEventOut, FindingOut, IdParams, Nullable, Text, responses } from '../schemas.js';
 
-const NO_TRIAGE = { acknowledgedAt: null, acknowledgedBy: null, assigneeId: null, assignedAt: null, assignedBy: null };
+const NO_TRIAGE = { acknowledgedAt: null, acknowledgedBy: null, assigneeId: null, assigneeName: null, assignedAt: null, assignedBy: null };
 
-export function withTriage(f: FindingView, t: Triage | undefined) {
-  const triage = t === undefined ? NO_TRIAGE : { acknowledgedAt: t.acknowledgedAt, acknowledgedBy: t.acknowledgedBy, assigneeId: t.assigneeId, assignedAt: t.assignedAt, assignedBy: t.assignedBy };
+/** `names`: display names of the assignees (an assignee removed since shows as null, its id kept). */
+export function withTriage(f: FindingView, t: Triage | undefined, names: ReadonlyMap<string, string> = new Map()) {
+  const triage = t === undefined ? NO_TRIAGE : {
+    acknowledgedAt: t.acknowledgedAt, acknowledgedBy: t.acknowledgedBy, assigneeId: t.assigneeId,
+    assigneeName: t.assigneeId === null ? null : (names.get(t.assigneeId) ?? null), assignedAt: t.assignedAt, assignedBy: t.assignedBy,
+  };
   return { ...f, triage };
+}
+
+/** Display names for the assignees among `triage` (one users read, only when someone is assigned). */
+async function assigneeNames(store: Store, triage: Iterable<Triage>): Promise<Map<string, string>> {
+  const ids = new Set([...triage].map((t) => t.assigneeId).filter((x): x is string => x !== null));
+  if (ids.size === 0) return new Map();
+  return new Map((await store.users.list()).filter((u) => ids.has(u.id)).map((u) => [u.id, u.displayName]));
 }
 
 async function one(store: Store, scope: AgencyScope, id: string) {
   const f = await store.findings.get(scope, id);
-  return withTriage(f, (await store.triage.of(scope, [id])).get(id));
+  const t = (await store.triage.of(scope, [id])).get(id);
+  return withTriage(f, t, await assigneeNames(store, t === undefined ? [] : [t]));
 }
 
 const Exception = Type.Object({
@@ -49,6 +63,7 @@ export function findingRoutes(app: FastifyInstance, deps: { store: Store }): voi
         ruleId: Type.Optional(Type.String({ maxLength: 64 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
         cursor: Type.Optional(Type.String({ maxLength: 512 })),
+        sort: Type.Optional(Type.Union(FINDING_SORTS.map((x) => Type.Literal(x)), { description: 'severity (default: worst first) or recent (most recently seen first)' })),
       }),
       response: responses({ 200: Type.Object({ items: Type.Array(FindingOut), next: Nullable(Type.String()) }) }),
     },
@@ -61,10 +76,12 @@ export function findingRoutes(app: FastifyInstance, deps: { store: Store }): voi
       ...(q.assetId !== undefined ? { assetId: q.assetId } : {}),
       ...(q.ruleId !== undefined ? { ruleId: q.ruleId } : {}),
       ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      ...(q.sort !== undefined ? { sort: q.sort } : {}),
       limit: q.limit ?? 100,
     });
     const triage = await store.triage.of(request.scope, page.items.map((f) => f.id));
-    return { items: page.items.map((f) => withTriage(f, triage.get(f.id))), next: page.next ?? null };
+    const names = await assigneeNames(store, triage.values());
+    return { items: page.items.map((f) => withTriage(f, triage.get(f.id), names)), next: page.next ?? null };
   });
 
   r.get('/api/v1/findings/:id', {
@@ -88,6 +105,27 @@ export function findingRoutes(app: FastifyInstance, deps: { store: Store }): voi
     return f;
   });
 
+  // Who a finding can be given to: the same rule the assign route enforces (enabled, not a viewer, and
+  // able to see the finding's agency), so the UI offers exactly the people the API will accept.
+  const canWorkOn = async (u: User, agencyId: string): Promise<boolean> =>
+    !u.disabled && u.role !== 'viewer' && (u.agencyId === null || (await store.agencies.scopeOf(u.agencyId)).has(agencyId));
+
+  r.get('/api/v1/findings/:id/assignees', {
+    config: { access: { roles: TRIAGE } },
+    schema: {
+      tags: ['findings'], summary: 'The users this finding can be assigned to',
+      params: IdParams,
+      response: responses({ 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String() })) }) }),
+    },
+  }, async (request) => {
+    const f = await store.findings.get(request.scope, request.params.id);
+    const items = [];
+    for (const u of await store.users.list()) {
+      if (await canWorkOn(u, f.agencyId)) items.push({ id: u.id, username: u.username, displayName: u.displayName, role: u.role });
+    }
+    return { items };
+  });
+
   r.post('/api/v1/findings/:id/assign', {
     config: act('finding.assign'),
     schema: {
@@ -101,8 +139,7 @@ export function findingRoutes(app: FastifyInstance, deps: { store: Store }): voi
     if (assigneeId !== null) {
       const bad = new ApiError('E_VALIDATION', { en: 'assigneeId: no such user who can work on this finding', id: 'assigneeId: tidak ada pengguna yang dapat menangani temuan ini' }, { field: 'assigneeId' });
       const u = await store.users.get(assigneeId).catch(() => undefined);
-      if (u === undefined || u.disabled || u.role === 'viewer') throw bad;
-      if (u.agencyId !== null && !(await store.agencies.scopeOf(u.agencyId)).has(f.agencyId)) throw bad;
+      if (u === undefined || !(await canWorkOn(u, f.agencyId))) throw bad;
     }
     await store.triage.assign(request.scope, f.id, assigneeId, request.user!.username);
     request.auditNote.agencyId = f.agencyId;

@@ -51,9 +51,14 @@ export interface FindingFilter {
   readonly ruleId?: string;
   /** Page size, default 100, at most 1000. */
   readonly limit?: number;
-  /** Opaque cursor from the previous page's `next`. */
+  /** Opaque cursor from the previous page's `next` (it belongs to the sort it came from). */
   readonly cursor?: string;
+  /** `severity` (default): worst first, then most recently seen. `recent`: most recently seen first. */
+  readonly sort?: FindingSort;
 }
+
+export const FINDING_SORTS = ['severity', 'recent'] as const;
+export type FindingSort = (typeof FINDING_SORTS)[number];
 
 export interface ApplyScanInput {
   readonly jobId: string;
@@ -155,18 +160,22 @@ class Tally {
   }
 }
 
-function encodeCursor(r: { severity_rank: number; last_seen: string; id: string }): string {
-  return Buffer.from(JSON.stringify([r.severity_rank, r.last_seen, r.id])).toString('base64url');
+// Cursors name their sort: a cursor of one order handed to the other would silently skip or repeat rows.
+function encodeCursor(sort: FindingSort, r: { severity_rank: number; last_seen: string; id: string }): string {
+  const key = sort === 'recent' ? ['recent', r.last_seen, r.id] : [r.severity_rank, r.last_seen, r.id];
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(c: string): [number, string, string] {
+function decodeCursor(sort: FindingSort, c: string): [number | 'recent', string, string] {
   try {
     const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string') return [v[0], v[1], v[2]];
+    if (Array.isArray(v) && (sort === 'recent' ? v[0] === 'recent' : typeof v[0] === 'number') && typeof v[1] === 'string' && typeof v[2] === 'string') {
+      return [v[0] as number | 'recent', v[1], v[2]];
+    }
   } catch {
     // fall through
   }
-  throw validationError('cursor: not a cursor returned by this API', { field: 'cursor' });
+  throw validationError('cursor: not a cursor returned by this API for this sort order', { field: 'cursor' });
 }
 
 export class FindingRepo {
@@ -261,6 +270,7 @@ export class FindingRepo {
   async list(scope: AgencyScope, filter: FindingFilter = {}): Promise<{ items: FindingView[]; next: string | undefined }> {
     const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
     const statuses = filter.status === undefined ? ['open'] : typeof filter.status === 'string' ? [filter.status] : [...filter.status];
+    const sort = filter.sort ?? 'severity';
     const rows = await run(this.#ctx, 'listing findings', (db) => {
       let q = db.selectFrom('findings').innerJoin('assets', 'assets.id', 'findings.asset_id')
         .selectAll('findings').select(['assets.ip', 'assets.netbios_name', 'assets.dns_name', 'assets.criticality'])
@@ -271,15 +281,18 @@ export class FindingRepo {
       if (filter.assetId !== undefined) q = q.where('findings.asset_id', '=', filter.assetId);
       if (filter.ruleId !== undefined) q = q.where('findings.rule_id', '=', filter.ruleId);
       if (filter.cursor !== undefined) {
-        const [rank, seen, id] = decodeCursor(filter.cursor);
-        q = q.where(sql<boolean>`(findings.severity_rank, findings.last_seen, findings.id) < (${rank}, ${seen}, ${id})`);
+        const [rank, seen, id] = decodeCursor(sort, filter.cursor);
+        q = sort === 'recent'
+          ? q.where(sql<boolean>`(findings.last_seen, findings.id) < (${seen}, ${id})`)
+          : q.where(sql<boolean>`(findings.severity_rank, findings.last_seen, findings.id) < (${rank}, ${seen}, ${id})`);
       }
-      return q.orderBy('findings.severity_rank', 'desc').orderBy('findings.last_seen', 'desc').orderBy('findings.id', 'desc').limit(limit + 1).execute();
+      if (sort === 'severity') q = q.orderBy('findings.severity_rank', 'desc');
+      return q.orderBy('findings.last_seen', 'desc').orderBy('findings.id', 'desc').limit(limit + 1).execute();
     });
     const page = rows.slice(0, limit);
     const items = page.map((r) => ({ ...toFinding(this.#ctx, r), asset: { ip: r.ip, netbiosName: r.netbios_name, dnsName: r.dns_name, criticality: r.criticality } }));
     const last = page[page.length - 1];
-    return { items, next: rows.length > limit && last !== undefined ? encodeCursor(last) : undefined };
+    return { items, next: rows.length > limit && last !== undefined ? encodeCursor(sort, last) : undefined };
   }
 
   /**

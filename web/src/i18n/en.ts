@@ -433,4 +433,13 @@ export const en: Record<MessageKey, string> = {
   'users.officerNeedsAgency': 'An agency officer must be bound to an agency.',
   'users.badPassword': 'The password must have 12–128 characters.',
   'users.passwordHasName': 'The password must not contain the username.',
+  // findings: assign and order
+  'finding.assign': 'Assign',
+  'finding.assignee': 'Assigned to',
+  'finding.unassigned': '— unassigned —',
+  'finding.assignSave': 'Save assignment',
+  'finding.assigneeGone': '(user removed)',
+  'finding.sort': 'Order',
+  'finding.sort.severity': 'Worst first',
+  'finding.sort.recent': 'Most recently seen first',
 };

@@ -432,4 +432,13 @@ export const id = {
   'users.officerNeedsAgency': 'Petugas instansi harus terikat pada satu instansi.',
   'users.badPassword': 'Kata sandi harus 12–128 karakter.',
   'users.passwordHasName': 'Kata sandi tidak boleh memuat nama pengguna.',
+  // findings: assign and order
+  'finding.assign': 'Tugaskan',
+  'finding.assignee': 'Ditugaskan kepada',
+  'finding.unassigned': '— belum ditugaskan —',
+  'finding.assignSave': 'Simpan penugasan',
+  'finding.assigneeGone': '(pengguna sudah dihapus)',
+  'finding.sort': 'Urutan',
+  'finding.sort.severity': 'Paling parah dulu',
+  'finding.sort.recent': 'Terbaru terlihat dulu',
 } as const satisfies Record<string, string>;

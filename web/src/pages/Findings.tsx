@@ -1,10 +1,12 @@
-// Findings: filters (status, minimum severity, agency) kept in the URL, worst first, keyset "load
-// more", and the triage actions: acknowledge, accept risk / false positive (reason + expiry), revoke.
+// Findings: filters (status, minimum severity, agency) and the order (worst first or most recent) kept in
+// the URL, keyset "load more", and the triage actions: acknowledge, assign, accept risk / false positive
+// (reason + expiry), revoke.
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, query, SEVERITIES, STATUSES } from '../api';
 import type { Agency, Finding, Page } from '../api';
 import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
 import { ErrorBox, SeverityBadge, Show, StatusText, useLoad } from '../ui';
 
@@ -44,9 +46,40 @@ function ExceptionForm({ kind, onSubmit, onCancel }: { kind: ExceptionKind; onSu
   );
 }
 
+interface Assignee { id: string; username: string; displayName: string; role: string }
+
+/** Choose who works on the finding, among the people the API would accept (GET …/assignees). */
+function AssignForm({ f, onSubmit, onCancel }: { f: Finding; onSubmit: (assigneeId: string | null) => Promise<void>; onCancel: () => void }) {
+  const { t } = useI18n();
+  const [list] = useLoad(() => api<{ items: Assignee[] }>('GET', `/findings/${encodeURIComponent(f.id)}/assignees`), [f.id]);
+  const [chosen, setChosen] = useState(f.triage.assigneeId ?? '');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    await onSubmit(chosen === '' ? null : chosen).finally(() => setBusy(false));
+  };
+  return (
+    <form className="exception-form" onSubmit={(e) => void submit(e)} data-testid="assign-form">
+      {list.state === 'error' && <ErrorBox error={list.error} />}
+      <label>
+        {t('finding.assignee')}
+        <select name="assigneeId" value={chosen} onChange={(e) => setChosen(e.target.value)} disabled={list.state !== 'ok'}>
+          <option value="">{t('finding.unassigned')}</option>
+          {list.state === 'ok' && list.data.items.map((u) => <option key={u.id} value={u.id}>{`${u.displayName} (${t(`role.${u.role}` as MessageKey)})`}</option>)}
+        </select>
+      </label>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy || list.state !== 'ok'}>{t('finding.assignSave')}</button>
+        <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
 function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTriage: boolean; onChange: (f: Finding) => void; agencyName: string | undefined }) {
   const { t, lang, fmtDate } = useI18n();
-  const [form, setForm] = useState<ExceptionKind | null>(null);
+  const [form, setForm] = useState<ExceptionKind | 'assign' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [showEvidence, setShowEvidence] = useState(false);
   const act = async (path: string, body?: unknown) => {
@@ -73,6 +106,7 @@ function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTri
         <div><dt>{t('finding.check')}</dt><dd><code>{f.ruleId}</code></dd></div>
         <div><dt>{t('finding.lastSeen')}</dt><dd>{fmtDate(f.lastSeen)}</dd></div>
         {f.triage.acknowledgedAt !== null && <div><dt>{t('finding.acknowledged')}</dt><dd className="ack">{t('finding.acknowledgedBy', { by: f.triage.acknowledgedBy ?? '' })} · {fmtDate(f.triage.acknowledgedAt)}</dd></div>}
+        {f.triage.assigneeId !== null && <div><dt>{t('finding.assignee')}</dt><dd className="assignee">{f.triage.assigneeName ?? t('finding.assigneeGone')}</dd></div>}
         {f.exception !== null && <div><dt>{t('finding.exception')}</dt><dd>{t('finding.exceptionUntil', { reason: f.exception.reason, date: fmtDate(f.exception.expiresAt), by: f.exception.by })}</dd></div>}
       </dl>
       {f.evidence !== null && f.evidence !== undefined && (
@@ -87,10 +121,12 @@ function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTri
           {open && f.triage.acknowledgedAt === null && <button type="button" className="primary" data-action="acknowledge" onClick={() => void act('acknowledge')}>{t('finding.acknowledge')}</button>}
           {open && <button type="button" data-action="accept-risk" onClick={() => setForm('accept-risk')}>{t('finding.acceptRisk')}</button>}
           {open && <button type="button" data-action="false-positive" onClick={() => setForm('false-positive')}>{t('finding.falsePositive')}</button>}
+          {open && <button type="button" data-action="assign" onClick={() => setForm('assign')}>{t('finding.assign')}</button>}
           {f.exception !== null && <button type="button" data-action="revoke" onClick={() => void act('revoke-exception')}>{t('finding.revoke')}</button>}
         </div>
       )}
-      {form !== null && <ExceptionForm kind={form} onCancel={() => setForm(null)} onSubmit={(reason, expiresAt) => act(form, { reason, expiresAt })} />}
+      {form === 'assign' && <AssignForm f={f} onCancel={() => setForm(null)} onSubmit={(assigneeId) => act('assign', { assigneeId })} />}
+      {form !== null && form !== 'assign' && <ExceptionForm kind={form} onCancel={() => setForm(null)} onSubmit={(reason, expiresAt) => act(form, { reason, expiresAt })} />}
     </li>
   );
 }
@@ -142,6 +178,7 @@ export function FindingsPage({ params, canTriage }: { params: URLSearchParams; c
   const status = params.get('status') ?? 'open';
   const minSeverity = params.get('minSeverity') ?? '';
   const agencyId = params.get('agencyId') ?? '';
+  const sort = params.get('sort') === 'recent' ? 'recent' : '';
   const [agencies] = useLoad(() => api<{ items: Agency[] }>('GET', '/agencies'), []);
   const names = new Map(agencies.state === 'ok' ? agencies.data.items.map((a) => [a.id, a.name] as const) : []);
   const set = (k: string, v: string) => {
@@ -176,8 +213,15 @@ export function FindingsPage({ params, canTriage }: { params: URLSearchParams; c
             {agencies.state === 'ok' && agencies.data.items.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
           </select>
         </label>
+        <label>
+          {t('finding.sort')}
+          <select name="sort" value={sort} onChange={(e) => set('sort', e.target.value)}>
+            <option value="">{t('finding.sort.severity')}</option>
+            <option value="recent">{t('finding.sort.recent')}</option>
+          </select>
+        </label>
       </form>
-      <FindingList filter={{ status, minSeverity: minSeverity || undefined, agencyId: agencyId || undefined }} canTriage={canTriage} agencies={names} />
+      <FindingList filter={{ status, minSeverity: minSeverity || undefined, agencyId: agencyId || undefined, sort: sort || undefined }} canTriage={canTriage} agencies={names} />
     </>
   );
 }
