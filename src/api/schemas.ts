@@ -69,6 +69,8 @@ export const AgencyDetailOut = Type.Object({
   contacts: Type.Array(ContactOut),
   findings: Counts,
   assets: Type.Integer(),
+  /** The agency's most recent scan job (of its own networks), if any: when its picture was last taken. */
+  lastScan: Nullable(Type.Object({ id: Str, status: Str, createdAt: Str, finishedAt: NStr, targets: Type.Array(Str) })),
 });
 
 export const AssetOut = Type.Object({

@@ -196,6 +196,8 @@ storeSuite('API scans', (env) => {
       const detail = (await officer.req('GET', `/api/v1/scans/${second.id}`)).json() as { job: Job; previousJobId: string; progress: { done: number } };
       assert.equal(detail.job.status, 'completed');
       assert.equal(detail.previousJobId, first.id);
+      const agency = (await officer.req('GET', `/api/v1/agencies/${dinkes.agencyId}`)).json() as { lastScan: { id: string; status: string } | null };
+      assert.deepEqual([agency.lastScan?.id, agency.lastScan?.status], [second.id, 'completed']);
       // An SSE on a finished job answers with `end` at once and closes.
       const late = sse(base, `/api/v1/scans/${second.id}/events`, officer.cookie);
       assert.equal(((await late.next('end')).data as { job: Job }).job.id, second.id);

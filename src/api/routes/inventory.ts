@@ -40,14 +40,17 @@ export function inventoryRoutes(app: FastifyInstance, deps: { store: Store }): v
     const scope = request.scope;
     const id = request.params.id;
     const agency = await store.agencies.get(scope, id);
-    const [children, networks, contacts, findings, exposure] = await Promise.all([
+    const [children, networks, contacts, findings, exposure, jobs] = await Promise.all([
       store.agencies.children(scope, id),
       store.networks.list(scope, { agencyId: id }),
       store.contacts.list(scope, { agencyId: id }),
       store.findings.counts(scope, { agencyId: id }),
       store.dashboard.exposureByAgency(new Set([id])),
+      store.scans.listJobs(scope, { agencyId: id, limit: 1 }),
     ]);
-    return { agency: visibleAgency(scope, agency), children, networks, contacts, findings, assets: exposure[0]?.hostsKnown ?? 0 };
+    const last = jobs[0];
+    const lastScan = last === undefined ? null : { id: last.id, status: last.status, createdAt: last.createdAt, finishedAt: last.finishedAt, targets: [...last.targets] };
+    return { agency: visibleAgency(scope, agency), children, networks, contacts, findings, assets: exposure[0]?.hostsKnown ?? 0, lastScan };
   });
 
   r.get('/api/v1/agencies/:id/contacts', {
