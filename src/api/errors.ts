@@ -6,6 +6,7 @@
 // text, and the cause is logged with the request id (OWASP Error Handling Cheat Sheet).
 
 import { isPerisaiError } from '../domain/errors.js';
+import type { PerisaiError } from '../domain/errors.js';
 
 export const API_ERROR_CODES = ['E_VALIDATION', 'E_AUTH', 'E_FORBIDDEN', 'E_NOT_FOUND', 'E_CONFLICT', 'E_RATE_LIMIT', 'E_PAYLOAD_TOO_LARGE', 'E_UNSUPPORTED_MEDIA', 'E_STORAGE', 'E_INTERNAL'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -143,4 +144,30 @@ export function toApiError(e: unknown): { error: ApiError; internal: boolean } {
   if (typeof f.statusCode === 'number' && f.statusCode === 429) return { error: new ApiError('E_RATE_LIMIT'), internal: false };
   if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) return { error: new ApiError('E_VALIDATION'), internal: false };
   return { error: new ApiError('E_INTERNAL'), internal: true };
+}
+
+/**
+ * The Indonesian sentence for a domain or store validation error, by the field its details name: a
+ * table, or a function of the field and the error; no sentence (undefined) leaves the error to the
+ * generic translation of `toApiError`.
+ */
+export type FieldTexts = Readonly<Record<string, string>> | ((field: string, e: PerisaiError) => string | undefined);
+
+/**
+ * Run `work` and re-throw its errors in both languages (the domain and the store speak English). A
+ * validation error naming a field `texts` has a sentence for becomes an ApiError with that sentence
+ * (the English text stays the domain's); any other error goes through `other` when given (it returns
+ * what to throw instead), else unchanged.
+ */
+export async function inIndonesian<T>(texts: FieldTexts, work: () => Promise<T> | T, other?: (e: unknown) => unknown): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (isPerisaiError(e, 'E_VALIDATION')) {
+      const field = e.details['field'];
+      const id = typeof field !== 'string' ? undefined : typeof texts === 'function' ? texts(field, e) : texts[field];
+      if (id !== undefined) throw new ApiError('E_VALIDATION', { en: e.message, id }, { field: field as string });
+    }
+    throw other === undefined ? e : await other(e);
+  }
 }

@@ -7,13 +7,10 @@
 // Screenshots: docs/screenshots/admin-*.png. Chromium missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signBody } from '../../src/alerts/index.js';
 import { addSchedule } from '../../src/scheduler/scheduler.js';
@@ -23,23 +20,10 @@ import { startHttp } from '../alerts/receivers.js';
 import type { HttpReceiver } from '../alerts/receivers.js';
 import { PASSWORD, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
+import { asUser, launch, listen, prepareBrowser, shot } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SECRET = 'rahasia-hmac-peramban-7781';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'perisai') return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('repository root not found');
-}
-
-const ROOT = repoRoot();
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-web-admin-'));
 let store: Store;
 let world: World;
@@ -48,19 +32,12 @@ let context: BrowserContext;
 let hook: HttpReceiver;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install the Debian package "chromium" (the browser tests never skip)`);
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  prepareBrowser();
   store = await createStore({ url: `sqlite://${join(tmp, 'perisai.db')}` });
   world = await seedWorld(store);
   hook = await startHttp();
-  await world.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = world.app.server.address();
-  assert.ok(addr !== null && typeof addr === 'object');
-  base = `http://127.0.0.1:${addr.port}`;
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  mkdirSync(SHOTS, { recursive: true });
+  base = await listen(world.app);
+  context = await launch(tmp, { width: 1280, height: 900 });
 });
 
 after(async () => {
@@ -71,38 +48,12 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** A fresh page without cookies, logged in as `username`; on failure, where the page was and what it showed. */
-async function as(username: string, body: (page: Page, problems: string[]) => Promise<void>, expectedFailures: RegExp[] = []): Promise<void> {
-  await context.clearCookies();
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    const what = `${r.request().method()} ${r.status()} ${new URL(r.url()).pathname}`;
-    if (r.status() >= 400 && !/GET 401 \/api\/v1\/me$/.test(what) && !expectedFailures.some((x) => x.test(what))) problems.push(what);
-  });
-  try {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Nama pengguna').fill(username);
-    await page.getByLabel('Kata sandi').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.getByRole('heading', { name: 'Dasbor kota' }).waitFor();
-    await body(page, problems);
-    assert.deepEqual(problems, []);
-  } catch (e) {
-    const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '(no body)');
-    (e as Error).message += `\n  at page ${page.url()}\n  showing: ${text.slice(0, 1500)}`;
-    throw e;
-  } finally {
-    await page.close();
-  }
+/**
+ * A fresh page without cookies, logged in as `username`; page errors, console errors and failed requests
+ * (other than `expectedFailures`, as "METHOD status /path") fail it.
+ */
+function as(username: string, body: (page: Page, problems: string[]) => Promise<void>, expectedFailures: RegExp[] = []): Promise<void> {
+  return asUser(context, base, username, PASSWORD, body, { console: true, responses: true, expected: expectedFailures });
 }
 
 test('admin: create a user, a schedule, a webhook channel (secret never shown) and a rule', () => as('admin', async (page) => {
@@ -155,7 +106,7 @@ test('admin: create a user, a schedule, a webhook channel (secret never shown) a
   await row.getByText('Kata sandi diatur ulang; sesi pengguna ini diakhiri.').waitFor();
   assert.notEqual((await store.users.credentials('petugas.rsud'))!.passwordHash, hashBefore);
   assert.equal((await store.users.get(created!.id)).mustChangePassword, true);
-  await shot(page, 'admin-users');
+  await shot(page, 'admin-users', true);
 
   // Schedules: a malformed cron stops in the form, an impossible one at the API (its message shown).
   await nav.getByRole('link', { name: 'Jadwal' }).click();
@@ -182,7 +133,7 @@ test('admin: create a user, a schedule, a webhook channel (secret never shown) a
   assert.deepEqual(schedule.ports, [135, 137, 138, 139, 445, 3389, 5985, 5986]);
   const text = await schedRow.innerText();
   for (const s of ['Dinas Kesehatan', '198.18.1.0/24', '30 1 * * 1-5', 'Asia/Jakarta', '135, 137, 138, 139, 445, 3389, 5985, 5986', 'Aktif', 'Belum pernah']) assert.ok(text.includes(s), `${s} in ${text}`);
-  await shot(page, 'admin-schedules');
+  await shot(page, 'admin-schedules', true);
   await schedRow.locator('[data-action=toggle]').click();
   await schedRow.getByText('Nonaktif', { exact: true }).waitFor();
   assert.equal((await store.schedules.get('all', schedule.id)).enabled, false);
@@ -223,7 +174,7 @@ test('admin: create a user, a schedule, a webhook channel (secret never shown) a
   assert.match(await ruleRow.innerText(), /finding\.opened, finding\.reopened · minimal Kritis\s+soc-kota/);
   const [rule] = await store.alerts.listRules();
   assert.deepEqual(rule?.filter, { topics: ['finding.opened', 'finding.reopened'], minSeverity: 'critical' });
-  await shot(page, 'admin-alerts');
+  await shot(page, 'admin-alerts', true);
 
   // Nowhere on the page, in no language, after a reload: the secret.
   assert.ok(!(await page.content()).includes(SECRET));

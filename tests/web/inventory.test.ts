@@ -8,35 +8,18 @@
 // is a failure, never a skip.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Observation } from '../../src/domain/observation.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { PASSWORD, recordScan, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
+import { asUser as inBrowserAs, launch, listen, prepareBrowser, shot } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'perisai') return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('repository root not found');
-}
-
-const ROOT = repoRoot();
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-inv-'));
 let store: Store;
 let world: World;
@@ -45,10 +28,7 @@ let context: BrowserContext;
 let assetId: string;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install the Debian package "chromium" (the browser tests never skip)`);
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  prepareBrowser();
   store = await createStore({ url: `sqlite://${join(tmp, 'perisai.db')}` });
   world = await seedWorld(store);
   const d = world.data.dinkes;
@@ -67,12 +47,8 @@ before(async () => {
     { type: 'port', ip, port: 3389, proto: 'tcp', state: 'closed', reason: 'conn-refused' },
     { type: 'check', ip, port: 445, check: 'ms17-010', state: 'vulnerable', reason: 'STATUS_INSUFF_SERVER_RESOURCES', evidence: { status: '0xc0000205', fid: 0 } },
   ]);
-  await world.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = world.app.server.address();
-  assert.ok(addr !== null && typeof addr === 'object');
-  base = `http://127.0.0.1:${addr.port}`;
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  mkdirSync(SHOTS, { recursive: true });
+  base = await listen(world.app);
+  context = await launch(tmp, { width: 1280, height: 900 });
 });
 
 after(async () => {
@@ -82,28 +58,8 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A fresh page without cookies, logged in as `username`; on failure, say where the page was and what it showed. */
-async function asUser(username: string, body: (page: Page) => Promise<void>): Promise<void> {
-  await context.clearCookies();
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  try {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Nama pengguna').fill(username);
-    await page.getByLabel('Kata sandi').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.getByRole('heading', { name: 'Dasbor kota' }).waitFor();
-    await body(page);
-    assert.deepEqual(problems, []);
-  } catch (e) {
-    const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '(no body)');
-    (e as Error).message += `\n  at page ${page.url()}\n  showing: ${text.slice(0, 1500)}`;
-    throw e;
-  } finally {
-    await page.close();
-  }
-}
+/** A fresh page without cookies, logged in as `username`; an uncaught page error fails it. */
+const asUser = (username: string, body: (page: Page) => Promise<void>): Promise<void> => inBrowserAs(context, base, username, PASSWORD, body);
 
 test('admin: add an agency, open it, register a network (bad and overlapping ones refused), manage a contact', () => asUser('admin', async (page) => {
   page.on('dialog', (d) => void d.accept());
@@ -126,7 +82,7 @@ test('admin: add an agency, open it, register a network (bad and overlapping one
   assert.equal(made.parentId, world.city.city.id);
   assert.ok((await store.audit.list({ action: 'agency.create' })).some((e) => e.targetId === made.id && e.outcome === 'success'));
   await page.getByRole('link', { name: 'Dinas Sosial' }).first().waitFor();
-  await page.screenshot({ path: join(SHOTS, 'inventory-agencies.png') });
+  await shot(page, 'inventory-agencies');
 
   // Open it from the list.
   await page.locator('table').getByRole('link', { name: 'Dinas Sosial' }).click();
@@ -165,7 +121,7 @@ test('admin: add an agency, open it, register a network (bad and overlapping one
   const row = page.getByTestId('contact-row').filter({ hasText: 'Rina Kartika' });
   await row.waitFor();
   assert.match((await row.textContent()) ?? '', /Pengelola TI.*rina@dinsos\.kota\.go\.id.*\+6281211112222/);
-  await page.screenshot({ path: join(SHOTS, 'inventory-agency.png'), fullPage: true });
+  await shot(page, 'inventory-agency', true);
   await row.getByTestId('contact-edit').click();
   await page.getByTestId('contact-edit-name').fill('Rina K. (Pengelola TI)');
   await page.getByTestId('contact-edit-primary').check();
@@ -209,7 +165,7 @@ test('admin: the asset detail shows ports and services, checks with evidence and
   assert.ok(lines.some((l) => l.includes('Pemeriksaan ms17-010 (port 445): — → Rentan')), lines.join('\n'));
   assert.ok(lines.some((l) => l.includes('Port 445 terbuka (microsoft-ds)')), lines.join('\n'));
   assert.ok(lines.some((l) => l.includes('Temuan “Rentan MS17-010 (EternalBlue)” (terdeteksi)')), lines.join('\n'));
-  await page.screenshot({ path: join(SHOTS, 'inventory-asset.png'), fullPage: true });
+  await shot(page, 'inventory-asset', true);
 
   // What scans cannot know: criticality, owner, tags; a bad tag is caught in the browser first.
   await page.getByTestId('asset-tags').fill('lantai 1, <b>');

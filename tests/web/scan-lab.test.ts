@@ -9,31 +9,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
+import { launch, requireChromium, ROOT, scenario, shot, watchProblems } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TRUTH = '/run/perisai-lab/ground-truth.json';
 const NEW_PASSWORD = 'kata-sandi-kantor-dinas-baru';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'perisai') return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('repository root not found');
-}
-
-const ROOT = repoRoot();
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-newcomer-'));
 let server: ChildProcessWithoutNullStreams | undefined;
 let log = '';
@@ -46,7 +31,7 @@ interface TruthHost { ip: string; name: string; role: string; expect?: Record<st
 before(async () => {
   assert.ok(existsSync('/sys/class/net/plbr0'), 'the lab is down: run `lab/perisai-lab up` (scripts/test-all.sh does) — lab tests never skip');
   assert.ok(existsSync(TRUTH), `${TRUTH} is missing: the lab writes it when it comes up`);
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install the Debian package "chromium"`);
+  requireChromium();
   assert.ok(existsSync(join(ROOT, 'web', 'dist', 'index.html')), 'web/dist is missing: npm run build builds it');
   // The installed command exactly as the README runs it, minus the fixed port.
   const env = { ...process.env, PERISAI_ADMIN_PASSWORD: '' };
@@ -63,8 +48,7 @@ before(async () => {
     oneTime = /one-time password: (\S+)/.exec(log)?.[1] ?? '';
     await new Promise((r) => setTimeout(r, 100));
   }
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  mkdirSync(SHOTS, { recursive: true });
+  context = await launch(tmp, { width: 1280, height: 900 });
 });
 
 after(async () => {
@@ -82,13 +66,8 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
   const truth = JSON.parse(readFileSync(TRUTH, 'utf8')) as { hosts: TruthHost[] };
   const smb1 = truth.hosts.find((h) => h.role === 'smb-v1-samba');
   assert.ok(smb1 !== undefined, 'the lab has an SMBv1 Samba host');
-  const problems: string[] = [];
-  const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !(r.status() === 401 && /\/api\/v1\/me$/.test(r.url()))) problems.push(`${r.status()} ${r.url()}`);
-  });
-  try {
+  await scenario(context, async (page) => {
+    const problems = watchProblems(page, { responses: true });
     // First login with the printed one-time password; the UI demands a new one.
     await page.goto(`${base}/`);
     await page.getByRole('heading', { name: 'Masuk ke Perisai' }).waitFor();
@@ -145,7 +124,7 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
       const s = (await status.first().getAttribute('data-status')) ?? '';
       seen.add(s);
       if (!shotTaken && (s === 'running' || s === 'queued')) {
-        await page.screenshot({ path: join(SHOTS, 'scan-running.png') });
+        await shot(page, 'scan-running');
         shotTaken = true;
       }
       if (s === 'completed' || s === 'failed' || s === 'cancelled') break;
@@ -164,7 +143,7 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
       assert.equal(await page.locator(`[data-testid="scan-hosts"] tr[data-ip="${h.ip}"]`).count(), 1, `${h.ip} (${h.role}) listed`);
     }
     await page.getByText('Ini pemindaian pertama jaringan ini').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'scan-results.png'), fullPage: true });
+    await shot(page, 'scan-results', true);
 
     // The asset with SMBv1.
     await row.getByRole('link', { name: smb1.ip }).click();
@@ -193,13 +172,7 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     const expectedSmbv1 = truth.hosts.filter((h) => h.ip.startsWith('198.18.0.') && /smb-v1/.test(h.role)).length;
     assert.equal(Number(await smbv1Tile.locator('.tile-value').textContent()), expectedSmbv1, 'SMBv1 hosts on the dashboard = the lab\'s SMBv1 hosts');
     await page.locator('tr[data-agency="RSUD-LAB"]').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'dashboard-after-scan.png') });
+    await shot(page, 'dashboard-after-scan');
     assert.deepEqual(problems, []);
-  } catch (e) {
-    const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '(no body)');
-    (e as Error).message += `\n  at page ${page.url()}\n  showing: ${text.slice(0, 1500)}\n  server log (tail): ${log.slice(-2000)}`;
-    throw e;
-  } finally {
-    await page.close();
-  }
+  }, () => `\n  server log (tail): ${log.slice(-2000)}`);
 });

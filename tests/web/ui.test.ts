@@ -6,35 +6,17 @@
 // missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { PASSWORD, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
+import { launch, listen, prepareBrowser, scenario, shot, watchProblems } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** The checkout's root (tests/web from tsx, dist/tests/web compiled). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'perisai') return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('repository root not found');
-}
-
-const ROOT = repoRoot();
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-web-'));
 let store: Store;
 let world: World;
@@ -43,10 +25,7 @@ let context: BrowserContext;
 let doublePulsarFinding: string;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install the Debian package "chromium" (the browser tests never skip)`);
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  prepareBrowser();
   store = await createStore({ url: `sqlite://${join(tmp, 'perisai.db')}` });
   world = await seedWorld(store);
   const dinkes = world.data.dinkes;
@@ -71,12 +50,8 @@ before(async () => {
   doublePulsarFinding = dp.items[0]!.id;
   // User-supplied text with markup must show as text.
   await store.contacts.add('all', dinkes.agencyId, { name: '<b id="injected">Kontak Darurat</b>', role: 'technical', email: 'darurat@kota.go.id' });
-  await world.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = world.app.server.address();
-  assert.ok(addr !== null && typeof addr === 'object');
-  base = `http://127.0.0.1:${addr.port}`;
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
-  mkdirSync(SHOTS, { recursive: true });
+  base = await listen(world.app);
+  context = await launch(tmp, { width: 1280, height: 800 });
 });
 
 after(async () => {
@@ -86,10 +61,6 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-}
-
 async function apiJson(page: Page, path: string): Promise<{ status: number; body: unknown }> {
   return page.evaluate(async (p) => {
     const r = await fetch(p);
@@ -97,31 +68,9 @@ async function apiJson(page: Page, path: string): Promise<{ status: number; body
   }, path);
 }
 
-/** Run a browser scenario on a fresh page without cookies; on failure, print where the page was and what it showed. */
-async function scenario(body: (page: Page) => Promise<void>): Promise<void> {
-  await context.clearCookies();
-  const page = await context.newPage();
-  try {
-    await body(page);
-  } catch (e) {
-    const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '(no body)');
-    (e as Error).message += `\n  at page ${page.url()}\n  showing: ${text.slice(0, 1500)}`;
-    throw e;
-  } finally {
-    await page.close();
-  }
-}
-
-test('log in, dashboard, findings (acknowledge, accept risk), agency, language switch, log out', () => scenario(async (page) => {
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    // Failed requests by URL; the only expected ones are the 401 of GET /me before logging in, and 401 of the wrong password.
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !(r.status() === 401 && /\/api\/v1\/(me|auth\/login)$/.test(r.url()))) problems.push(`${r.status()} ${r.url()}`);
-    });
+test('log in, dashboard, findings (acknowledge, accept risk), agency, language switch, log out', () => scenario(context, async (page) => {
+    // Failed requests; the only expected ones are the 401 of GET /me before logging in, and 401 of the wrong password.
+    const problems = watchProblems(page, { console: true, responses: true, expected: [/^POST 401 \/api\/v1\/auth\/login$/] });
 
     // Login page, Indonesian by default; the API's translated error.
     await page.goto(`${base}/`);
@@ -228,7 +177,7 @@ test('log in, dashboard, findings (acknowledge, accept risk), agency, language s
 test('forced password change: the API demands it, the UI asks for it, then logs in again', async () => {
   const u = await store.users.create({ username: 'petugas.baru', role: 'analyst', agencyId: null, passwordHash: (await store.users.credentials('admin'))!.passwordHash, mustChangePassword: true });
   assert.equal(u.mustChangePassword, true);
-  await scenario(async (page) => {
+  await scenario(context, async (page) => {
     await page.goto(`${base}/`);
     await page.getByLabel('Nama pengguna').fill('petugas.baru');
     await page.getByLabel('Kata sandi').fill(PASSWORD);

@@ -1,4 +1,4 @@
-// Shared pieces: data loading, translated API errors, badges, the SVG bar chart.
+// Shared pieces: data loading, translated API errors, form submission, badges, the SVG bar chart.
 import { useCallback, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, NETWORK_ERROR } from './api';
@@ -27,6 +27,47 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
       {onRetry !== undefined && <button type="button" className="link" onClick={onRetry}>{t('common.retry')}</button>}
     </div>
   );
+}
+
+/** A problem found in the browser before sending, shown like an API error, in the UI's language. */
+export function Problem({ keyName }: { keyName: MessageKey | null }) {
+  const { t } = useI18n();
+  return keyName === null ? null : <p className="error" role="alert" data-testid="form-problem">{t(keyName)}</p>;
+}
+
+export interface Submit {
+  /** The request is running (disable the button). */
+  readonly busy: boolean;
+  /** The problem found before sending, or null. */
+  readonly problem: MessageKey | null;
+  /** The API's refusal (shown translated), or null. */
+  readonly error: unknown;
+  /** Run `work` unless `problem` is set (then show it instead); a new submission clears the last messages. */
+  readonly submit: (problem: MessageKey | null, work: () => Promise<void>) => Promise<void>;
+  /** Whichever message applies: the problem (`form-problem`), then the API's error. */
+  readonly feedback: ReactNode;
+}
+
+/** What every form shares: the check before sending, the API's answer when it refuses, the busy flag. */
+export function useSubmit(): Submit {
+  const [problem, setProblem] = useState<MessageKey | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (p: MessageKey | null, work: () => Promise<void>) => {
+    setError(null);
+    setProblem(p);
+    if (p !== null) return;
+    setBusy(true);
+    try {
+      await work();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const feedback = <><Problem keyName={problem} />{error !== null && <ErrorBox error={error} />}</>;
+  return { busy, problem, error, submit, feedback };
 }
 
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'ok'; data: T };

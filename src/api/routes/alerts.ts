@@ -14,9 +14,8 @@ import type { RuleFilter } from '../../alerts/index.js';
 import { isPerisaiError } from '../../domain/errors.js';
 import type { Store, StoredAlertChannel, StoredAlertRule } from '../../store/index.js';
 import { ADMIN } from '../access.js';
-import { ApiError } from '../errors.js';
+import { ApiError, inIndonesian } from '../errors.js';
 import { AlertChannelKind, AlertChannelOut, AlertDeliveryOut, AlertRuleOut, IdParams, Text, responses } from '../schemas.js';
-import { inIndonesian } from './schedules.js';
 
 /** What the API shows in place of a secret. */
 export const SECRET_MASK = '••••';

@@ -12,17 +12,18 @@
 //  - contacts and the asset's criticality/owner/tags: admin, analyst and the agency's own officer.
 //
 // The store's errors are English sentences (for logs and the CLI); the messages users read are built
-// here from their structured details, in both languages (`translate`).
+// here from their structured details, in both languages (`fieldText`, `translate`).
 
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { isPerisaiError } from '../../domain/errors.js';
+import type { PerisaiError } from '../../domain/errors.js';
 import { inScope, NetworkOverlapError } from '../../store/index.js';
 import type { AgencyScope, Store } from '../../store/index.js';
 import type { Role, User } from '../../store/repos/users.js';
 import { TRIAGE } from '../access.js';
-import { ApiError } from '../errors.js';
+import { ApiError, inIndonesian } from '../errors.js';
 import {
   AgencyCreate, AgencyOut, AgencyPatchIn, AssetOut, AssetPatchIn, ContactCreate, ContactOut, ContactPatchIn, IdParams, NetworkCreate, NetworkOut, responses, visibleAgency,
 } from '../schemas.js';
@@ -34,8 +35,24 @@ const FIELD_ID: Readonly<Record<string, string>> = {
 };
 
 /**
- * A store error → the user's message in both languages. Conflicts name the other agency only when it
- * is in the caller's scope (a scoped caller must not learn who holds a block or a code outside it).
+ * A store validation error's Indonesian sentence: the store's sentence stays the English text; the
+ * Indonesian one names the field and, for the cases a form can hit, says what to do.
+ */
+function fieldText(field: string, e: PerisaiError): string {
+  const d = e.details;
+  const where = FIELD_ID[field] ?? field;
+  if (field === 'cidr') return typeof d['suggestion'] === 'string' ? `CIDR ${String(d['value'])} memuat bit host; maksud Anda ${d['suggestion']}?` : `${String(d['value'] ?? '')} bukan blok CIDR yang valid (alamat/prefiks, mis. 198.18.0.0/24)`.trim();
+  if (field === 'parentId') return /own descendants/.test(e.message) ? 'Instansi tidak dapat dipindahkan ke bawah unitnya sendiri' : 'Jenis instansi ini tidak dapat ditempatkan di bawah induk tersebut';
+  if (field === 'email' && /at least one/.test(e.message)) return 'Kontak memerlukan minimal satu dari surel, telepon, atau WhatsApp';
+  if (field === 'email') return 'Alamat surel tidak valid';
+  if (field === 'phone' || field === 'whatsapp') return `Nomor ${where} tidak valid (mis. 0812-3456-7890 atau +62812…)`;
+  if (field === 'tags') return 'Label hanya boleh berisi huruf, angka, spasi, atau _ . : / - (maksimal 64 karakter)';
+  return `Isian ${where} tidak valid`;
+}
+
+/**
+ * Any other store error → the user's message in both languages. Conflicts name the other agency only
+ * when it is in the caller's scope (a scoped caller must not learn who holds a block or a code outside it).
  */
 async function translate(e: unknown, store: Store, scope: AgencyScope, parent: boolean): Promise<unknown> {
   if (e instanceof NetworkOverlapError) {
@@ -73,19 +90,6 @@ async function translate(e: unknown, store: Store, scope: AgencyScope, parent: b
       id: `Instansi masih memiliki unit aktif (${d['child']}); nonaktifkan atau pindahkan unit itu terlebih dahulu`,
     }, { child: d['child'] });
   }
-  if (e.code === 'E_VALIDATION' && field !== undefined) {
-    const where = FIELD_ID[field] ?? field;
-    // The store's sentence stays the English text; the Indonesian one names the field and, for the
-    // cases a form can hit, says what to do.
-    let id = `Isian ${where} tidak valid`;
-    if (field === 'cidr') id = typeof d['suggestion'] === 'string' ? `CIDR ${String(d['value'])} memuat bit host; maksud Anda ${d['suggestion']}?` : `${String(d['value'] ?? '')} bukan blok CIDR yang valid (alamat/prefiks, mis. 198.18.0.0/24)`.trim();
-    else if (field === 'parentId') id = /own descendants/.test(e.message) ? 'Instansi tidak dapat dipindahkan ke bawah unitnya sendiri' : 'Jenis instansi ini tidak dapat ditempatkan di bawah induk tersebut';
-    else if (field === 'email' && /at least one/.test(e.message)) id = 'Kontak memerlukan minimal satu dari surel, telepon, atau WhatsApp';
-    else if (field === 'email') id = 'Alamat surel tidak valid';
-    else if (field === 'phone' || field === 'whatsapp') id = `Nomor ${where} tidak valid (mis. 0812-3456-7890 atau +62812…)`;
-    else if (field === 'tags') id = 'Label hanya boleh berisi huruf, angka, spasi, atau _ . : / - (maksimal 64 karakter)';
-    return new ApiError('E_VALIDATION', { en: e.message, id }, { field });
-  }
   return e;
 }
 
@@ -93,12 +97,8 @@ async function translate(e: unknown, store: Store, scope: AgencyScope, parent: b
  * Run a store call and turn its errors into translated API errors. `parent`: the call resolves a
  * parent agency from the body, so "not found" means that parent (the addressed row was read before).
  */
-async function attempt<T>(store: Store, scope: AgencyScope, fn: () => Promise<T>, parent = false): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw await translate(e, store, scope, parent);
-  }
+function attempt<T>(store: Store, scope: AgencyScope, fn: () => Promise<T>, parent = false): Promise<T> {
+  return inIndonesian(fieldText, fn, (e) => translate(e, store, scope, parent));
 }
 
 /** An officer acts below its own agency, never on it (module comment). City-wide users are not limited. */

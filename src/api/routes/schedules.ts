@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { isPerisaiError } from '../../domain/errors.js';
 import { parsePorts } from '../../engine/targets/index.js';
 import { addSchedule } from '../../scheduler/scheduler.js';
 import { DEFAULT_TIME_ZONE, nextRunAt } from '../../scheduler/schedule.js';
@@ -14,29 +13,11 @@ import type { AgencyScope, Schedule, Store } from '../../store/index.js';
 import type { Role } from '../../store/repos/users.js';
 import { PROFILES } from '../../worker/profiles.js';
 import { READ } from '../access.js';
-import { ApiError } from '../errors.js';
+import { ApiError, inIndonesian } from '../errors.js';
 import { IdParams, Nullable, ScheduleOut, responses } from '../schemas.js';
 
 /** Who may create and change schedules: city-wide operators, not agency officers (they only read theirs). */
 const OPERATE: readonly Role[] = ['admin', 'analyst'];
-
-/**
- * Run `work`; a domain validation error (English only: the domain and the store speak English) is
- * re-thrown with the Indonesian text `texts` gives for its field. Unknown fields keep the generic
- * translation of errors.ts.
- */
-export async function inIndonesian<T>(texts: Readonly<Record<string, string>>, work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (isPerisaiError(e, 'E_VALIDATION')) {
-      const field = e.details['field'];
-      const id = typeof field === 'string' ? texts[field] : undefined;
-      if (id !== undefined) throw new ApiError('E_VALIDATION', { en: e.message, id }, { field: field as string });
-    }
-    throw e;
-  }
-}
 
 const SCHEDULE_TEXTS: Readonly<Record<string, string>> = {
   cron: 'Pola cron tidak valid; gunakan lima kolom "menit jam tanggal bulan hari", misalnya "0 2 * * *" (setiap hari pukul 02.00)',

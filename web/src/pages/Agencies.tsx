@@ -8,7 +8,7 @@ import type { Agency, AgencyDetail, AgencyKind, Contact, ContactRole, Network, R
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link } from '../router';
-import { ErrorBox, SeverityBadge, Show, StatusText, useLoad } from '../ui';
+import { ErrorBox, Problem, SeverityBadge, Show, StatusText, useLoad, useSubmit } from '../ui';
 import { ExportLinks } from './Exports';
 
 // Client-side checks mirror the API's (src/api/schemas.ts, src/domain/*) so that a typo is caught before
@@ -25,30 +25,6 @@ export function cidrProblem(v: string): MessageKey | null {
   return rest.length === 0 && addr !== undefined && addr.includes(':') && /^[0-9A-Fa-f:.]+$/.test(addr) && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= 128 ? null : 'inv.err.cidr';
 }
 
-/** Sends a form's request; keeps the API's error (shown translated) and the busy flag. */
-export function useSubmit(): { busy: boolean; error: unknown; run: (f: () => Promise<void>) => Promise<void>; fail: (e: unknown) => void } {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (f: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run, fail: setError };
-}
-
-/** A client-side problem shown like an API error, in the UI's language. */
-export function Problem({ keyName }: { keyName: MessageKey | null }) {
-  const { t } = useI18n();
-  return keyName === null ? null : <p className="error" role="alert" data-testid="form-problem">{t(keyName)}</p>;
-}
-
 function AddAgencyForm({ agencies, role, onCreated }: { agencies: readonly Agency[]; role: Role; onCreated: (a: Agency) => void }) {
   const { t } = useI18n();
   const cityWide = role === 'admin' || role === 'analyst';
@@ -56,14 +32,11 @@ function AddAgencyForm({ agencies, role, onCreated }: { agencies: readonly Agenc
   const [name, setName] = useState('');
   const [kind, setKind] = useState<AgencyKind>('opd');
   const [parentId, setParentId] = useState(cityWide ? '' : (agencies[0]?.id ?? ''));
-  const [problem, setProblem] = useState<MessageKey | null>(null);
-  const { busy, error, run } = useSubmit();
+  const { busy, submit: send, feedback } = useSubmit();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p: MessageKey | null = !CODE.test(code.trim()) ? 'inv.err.code' : name.trim() === '' ? 'inv.err.name' : !cityWide && parentId === '' ? 'inv.err.parent' : null;
-    setProblem(p);
-    if (p !== null) return;
-    void run(async () => {
+    void send(p, async () => {
       const a = await api<Agency>('POST', '/agencies', { code: code.trim(), name: name.trim(), kind, parentId: parentId === '' ? null : parentId });
       setCode('');
       setName('');
@@ -97,8 +70,7 @@ function AddAgencyForm({ agencies, role, onCreated }: { agencies: readonly Agenc
           </select>
         </label>
       </div>
-      <Problem keyName={problem} />
-      {error !== null && <ErrorBox error={error} />}
+      {feedback}
       <div className="actions"><button type="submit" className="primary" disabled={busy} data-testid="agency-submit">{t('inv.agency.add')}</button></div>
     </form>
   );
@@ -168,16 +140,12 @@ function AddNetworkForm({ agencyId, me, onDone }: { agencyId: string; me: string
   const { t } = useI18n();
   const [cidr, setCidr] = useState('');
   const [label, setLabel] = useState('');
-  const [problem, setProblem] = useState<MessageKey | null>(null);
   const [added, setAdded] = useState<string | null>(null);
-  const { busy, error, run } = useSubmit();
+  const { busy, problem, error, submit: send } = useSubmit();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const p = cidrProblem(cidr.trim());
-    setProblem(p);
     setAdded(null);
-    if (p !== null) return;
-    void run(async () => {
+    void send(cidrProblem(cidr.trim()), async () => {
       const n = await api<Network>('POST', `/agencies/${encodeURIComponent(agencyId)}/networks`, { cidr: cidr.trim(), label: label.trim() === '' ? null : label.trim() });
       setCidr('');
       setLabel('');
@@ -226,17 +194,13 @@ function ContactForm({ agencyId, contact, onDone, onCancel }: { agencyId: string
   const [f, setF] = useState<ContactFields>(contact === undefined ? empty : {
     name: contact.name, role: contact.role as ContactRole, email: contact.email ?? '', phone: contact.phone ?? '', whatsapp: contact.whatsapp ?? '', isPrimary: contact.isPrimary,
   });
-  const [problem, setProblem] = useState<MessageKey | null>(null);
-  const { busy, error, run } = useSubmit();
+  const { busy, submit: send, feedback } = useSubmit();
   const set = <K extends keyof ContactFields>(k: K, v: ContactFields[K]) => setF((x) => ({ ...x, [k]: v }));
   const prefix = contact === undefined ? 'contact-new' : 'contact-edit';
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const p = contactProblem(f);
-    setProblem(p);
-    if (p !== null) return;
     const body = { name: f.name.trim(), role: f.role, email: orNull(f.email), phone: orNull(f.phone), whatsapp: orNull(f.whatsapp), isPrimary: f.isPrimary };
-    void run(async () => {
+    void send(contactProblem(f), async () => {
       if (contact === undefined) await api<Contact>('POST', `/agencies/${encodeURIComponent(agencyId)}/contacts`, body);
       else await api<Contact>('PATCH', `/contacts/${encodeURIComponent(contact.id)}`, body);
       if (contact === undefined) setF(empty);
@@ -259,8 +223,7 @@ function ContactForm({ agencyId, contact, onDone, onCancel }: { agencyId: string
         <label>{t('inv.contact.whatsapp')}<input name="whatsapp" type="tel" data-testid={`${prefix}-whatsapp`} maxLength={20} value={f.whatsapp} onChange={(e) => set('whatsapp', e.target.value)} /></label>
         <label className="check"><input type="checkbox" name="isPrimary" data-testid={`${prefix}-primary`} checked={f.isPrimary} onChange={(e) => set('isPrimary', e.target.checked)} />{t('inv.contact.primary')}</label>
       </div>
-      <Problem keyName={problem} />
-      {error !== null && <ErrorBox error={error} />}
+      {feedback}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy} data-testid={`${prefix}-submit`}>{contact === undefined ? t('inv.contact.add') : t('common.save')}</button>
         {onCancel !== undefined && <button type="button" onClick={onCancel}>{t('common.cancel')}</button>}
@@ -272,10 +235,10 @@ function ContactForm({ agencyId, contact, onDone, onCancel }: { agencyId: string
 /** A remove button that asks first (the confirmation text is translated) and shows the API's refusal. */
 function RemoveButton({ path, confirmText, testId, onDone }: { path: string; confirmText: string; testId: string; onDone: () => void }) {
   const { t } = useI18n();
-  const { busy, error, run } = useSubmit();
+  const { busy, submit, feedback } = useSubmit();
   const remove = () => {
     if (!window.confirm(confirmText)) return;
-    void run(async () => {
+    void submit(null, async () => {
       await api<undefined>('DELETE', path);
       onDone();
     });
@@ -283,7 +246,7 @@ function RemoveButton({ path, confirmText, testId, onDone }: { path: string; con
   return (
     <>
       <button type="button" className="link danger" disabled={busy} data-testid={testId} onClick={remove}>{t('inv.remove')}</button>
-      {error !== null && <ErrorBox error={error} />}
+      {feedback}
     </>
   );
 }

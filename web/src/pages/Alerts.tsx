@@ -7,8 +7,7 @@ import { api, CHANNEL_KINDS, query, RULE_PRESETS, SEVERITIES } from '../api';
 import type { Agency, AlertChannel, AlertDelivery, AlertRule, ChannelKind, Severity } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey, Translate } from '../i18n';
-import { ErrorBox, Show, useLoad } from '../ui';
-import { useSubmit } from './Schedules';
+import { ErrorBox, Show, useLoad, useSubmit } from '../ui';
 
 const MASK = '••••';
 const HTTP_URL = /^https?:\/\/\S+$/i;

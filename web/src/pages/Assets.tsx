@@ -9,8 +9,7 @@ import type { Agency, Asset, AssetHistory, AssetServices, Criticality, HistoryIt
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
-import { ErrorBox, RatingBadge, Show, StatusText, useLoad } from '../ui';
-import { Problem, useSubmit } from './Agencies';
+import { ErrorBox, RatingBadge, Show, StatusText, useLoad, useSubmit } from '../ui';
 import { FindingList } from './Findings';
 
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]{0,63}$/u;
@@ -117,17 +116,14 @@ function AssetEditForm({ a, onSaved }: { a: Asset; onSaved: (a: Asset) => void }
   const [criticality, setCriticality] = useState<Criticality>(a.criticality as Criticality);
   const [owner, setOwner] = useState(a.owner ?? '');
   const [tags, setTags] = useState(a.tags.join(', '));
-  const [problem, setProblem] = useState<MessageKey | null>(null);
   const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useSubmit();
+  const { busy, submit: send, feedback } = useSubmit();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const list = tags.split(',').map((x) => x.trim()).filter((x) => x !== '');
     const p: MessageKey | null = list.some((x) => !TAG.test(x)) ? 'inv.err.tags' : owner.length > 200 ? 'inv.err.owner' : null;
-    setProblem(p);
     setSaved(false);
-    if (p !== null) return;
-    void run(async () => {
+    void send(p, async () => {
       onSaved(await api<Asset>('PATCH', `/assets/${encodeURIComponent(a.id)}`, { criticality, owner: owner.trim() === '' ? null : owner.trim(), tags: list }));
       setSaved(true);
     });
@@ -149,8 +145,7 @@ function AssetEditForm({ a, onSaved }: { a: Asset; onSaved: (a: Asset) => void }
           <small id="asset-tags-hint" className="muted">{t('inv.asset.tagsHint')}</small>
         </label>
       </div>
-      <Problem keyName={problem} />
-      {error !== null && <ErrorBox error={error} />}
+      {feedback}
       {saved && <p className="notice" role="status">{t('inv.saved')}</p>}
       <div className="actions"><button type="submit" className="primary" disabled={busy} data-testid="asset-submit">{t('common.save')}</button></div>
     </form>

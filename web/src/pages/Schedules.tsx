@@ -2,12 +2,12 @@
 // analysts a form to add one and buttons to enable, disable or delete. Officers and viewers read only;
 // the API enforces the same split, the buttons are just not offered.
 import { useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import type { FormEvent } from 'react';
 import { api, query } from '../api';
 import type { Agency, Network, Schedule } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
-import { ErrorBox, Show, useLoad } from '../ui';
+import { ErrorBox, Show, useLoad, useSubmit } from '../ui';
 
 /** Five fields (minute hour day month weekday), or six with seconds first, as croner accepts. */
 const CRON_SHAPE = /^\S+(\s+\S+){4,5}$/;
@@ -16,33 +16,6 @@ const PORTS_SHAPE = /^[A-Za-z0-9:\-, ]+$/;
 const PROFILES = ['ransomware', 'ports'] as const;
 const JOB_STATUSES: readonly string[] = ['queued', 'running', 'finalizing', 'completed', 'failed', 'cancelled'];
 type JobStatus = 'queued' | 'running' | 'finalizing' | 'completed' | 'failed' | 'cancelled';
-
-/**
- * What every admin form shares: a problem found before sending (a message key), the API's answer when
- * it refuses (shown translated), and `busy` while the request runs. `submit(problem, work)` runs `work`
- * only when there is no problem; `feedback` renders whichever message applies.
- */
-export function useSubmit(): { busy: boolean; submit: (problem: MessageKey | null, work: () => Promise<void>) => Promise<void>; feedback: ReactNode } {
-  const { t } = useI18n();
-  const [invalid, setInvalid] = useState<MessageKey | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (problem: MessageKey | null, work: () => Promise<void>) => {
-    setError(null);
-    setInvalid(problem);
-    if (problem !== null) return;
-    setBusy(true);
-    try {
-      await work();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const feedback = <>{invalid !== null && <p className="error" role="alert">{t(invalid)}</p>}{error !== null && <ErrorBox error={error} />}</>;
-  return { busy, submit, feedback };
-}
 
 function ScheduleForm({ agencies, onCreated }: { agencies: readonly Agency[]; onCreated: (s: Schedule) => void }) {
   const { t } = useI18n();

@@ -7,8 +7,7 @@ import { api, ROLES } from '../api';
 import type { Agency, Role, User } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
-import { ErrorBox, Show, useLoad } from '../ui';
-import { useSubmit } from './Schedules';
+import { ErrorBox, Show, useLoad, useSubmit } from '../ui';
 
 const USERNAME = /^\S{3,64}$/;
 
