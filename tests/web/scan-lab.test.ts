@@ -106,11 +106,12 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     await page.getByTestId('network-submit').click();
     await page.getByTestId('network-row').filter({ hasText: '198.18.0.0/24' }).waitFor();
 
-    // Start the scan from the Scans page.
-    await page.getByRole('link', { name: 'Pemindaian' }).click();
+    // Never scanned yet; "scan now" opens the scan form with the agency chosen.
+    await page.getByTestId('agency-last-scan').getByText('Belum pernah dipindai.').waitFor();
+    await page.getByTestId('agency-last-scan').getByRole('link', { name: 'Pindai sekarang' }).click();
     await page.getByRole('heading', { name: 'Pemindaian', exact: true }).waitFor();
     const form = page.getByTestId('scan-form');
-    await form.getByLabel('Instansi/OPD').selectOption({ label: 'RSUD-LAB · RSUD Laboratorium' });
+    assert.equal(await form.getByLabel('Instansi/OPD').locator('option:checked').textContent(), 'RSUD-LAB · RSUD Laboratorium');
     await form.getByLabel('Jaringan').locator('option', { hasText: '198.18.0.0/24' }).waitFor({ state: 'attached' });
     await form.getByLabel('Jaringan').selectOption({ label: '198.18.0.0/24 · LAN lab' });
     await form.getByRole('button', { name: 'Mulai pindai' }).click();
@@ -160,6 +161,11 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await finding.getByRole('button', { name: 'Acknowledge' }).click();
     await finding.getByText('Acknowledged by admin').waitFor();
+    // …and assign it (to the only person who can work on it yet: the administrator).
+    await finding.getByRole('button', { name: 'Assign' }).click();
+    await finding.getByTestId('assign-form').getByLabel('Assigned to').selectOption({ label: 'Administrator (Admin)' });
+    await finding.getByRole('button', { name: 'Save assignment' }).click();
+    await finding.locator('dd.assignee').filter({ hasText: 'Administrator' }).waitFor();
 
     // Back to Indonesian: the dashboard shows the lab's exposure. (The menu stays open after a language
     // choice; the button toggles it.)

@@ -125,7 +125,7 @@ function Routes({ me }: { me: Me }) {
   if (match('/assets', path) !== null) return <AssetsPage params={params} />;
   if ((m = match('/assets/:id', path)) !== null) return <AssetPage id={m.id!} canTriage={canTriage} />;
   if (match('/findings', path) !== null) return <FindingsPage params={params} canTriage={canTriage} />;
-  if (match('/scans', path) !== null) return <ScansPage canStart={canTriage} />;
+  if (match('/scans', path) !== null) return <ScansPage canStart={canTriage} params={params} />;
   if ((m = match('/scans/:id', path)) !== null) return <ScanPage id={m.id!} canStart={canTriage} />;
   if (match('/schedules', path) !== null) return <SchedulesPage canEdit={me.user.role === 'admin' || me.user.role === 'analyst'} />;
   if (match('/alerts', path) !== null) return me.user.role === 'admin' ? <AlertsPage /> : <p className="error">{t('admin.forbidden')}</p>;

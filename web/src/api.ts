@@ -16,7 +16,10 @@ export interface Agency { id: string; parentId: string | null; kind: string; cod
 export interface Network { id: string; agencyId: string; cidr: string; label: string | null; zone: string | null; authorisedBy: string; authorisedAt: string }
 export interface Contact { id: string; agencyId: string; name: string; role: string; email: string | null; phone: string | null; whatsapp: string | null; isPrimary: boolean }
 export interface Counts { byStatus: Record<string, number>; openBySeverity: Record<string, number> }
-export interface AgencyDetail { agency: Agency; children: Agency[]; networks: Network[]; contacts: Contact[]; findings: Counts; assets: number }
+export interface AgencyDetail {
+  agency: Agency; children: Agency[]; networks: Network[]; contacts: Contact[]; findings: Counts; assets: number;
+  lastScan: { id: string; status: string; createdAt: string; finishedAt: string | null; targets: string[] } | null;
+}
 
 export interface Exposure { hostsKnown: number; hostsScanned: number; exposedSmb: number; smbv1: number; ms17010: number; doublePulsar: number; unknown: number }
 export type Metric = keyof Exposure;

@@ -442,4 +442,8 @@ export const en: Record<MessageKey, string> = {
   'finding.sort': 'Order',
   'finding.sort.severity': 'Worst first',
   'finding.sort.recent': 'Most recently seen first',
+  // agency page: last scan
+  'agency.lastScan': 'Last scan',
+  'agency.neverScanned': 'Never scanned.',
+  'agency.scanNow': 'Scan now',
 };

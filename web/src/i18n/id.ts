@@ -441,4 +441,8 @@ export const id = {
   'finding.sort': 'Urutan',
   'finding.sort.severity': 'Paling parah dulu',
   'finding.sort.recent': 'Terbaru terlihat dulu',
+  // agency page: last scan
+  'agency.lastScan': 'Pemindaian terakhir',
+  'agency.neverScanned': 'Belum pernah dipindai.',
+  'agency.scanNow': 'Pindai sekarang',
 } as const satisfies Record<string, string>;

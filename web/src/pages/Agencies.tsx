@@ -306,6 +306,17 @@ export function AgencyPage({ id, role, username }: { id: string; role: Role; use
               <Link to={`/assets?agencyId=${enc}`}>{t('agency.viewAssets')}</Link>
             </p>
           </section>
+          <section className="card" data-testid="agency-last-scan">
+            <h2>{t('agency.lastScan')}</h2>
+            {d.lastScan === null ? <p className="muted">{t('agency.neverScanned')}</p> : (
+              <p>
+                <Link to={`/scans/${encodeURIComponent(d.lastScan.id)}`}>{fmtDate(d.lastScan.finishedAt ?? d.lastScan.createdAt)}</Link>
+                {' '}<span className={`status scan-${d.lastScan.status}`}>{t(`scan.status.${d.lastScan.status}` as MessageKey)}</span>
+                {' '}<code className="muted">{d.lastScan.targets.join(', ')}</code>
+              </p>
+            )}
+            {role !== 'viewer' && d.networks.length > 0 && <p className="actions"><Link to={`/scans?agencyId=${enc}`}>{t('agency.scanNow')}</Link></p>}
+          </section>
           <ExportLinks agencyId={d.agency.id} />
           {d.children.length > 0 && (
             <section className="card">

@@ -30,13 +30,13 @@ function ProgressBar({ progress }: { progress: ScanProgress }) {
   );
 }
 
-export function ScansPage({ canStart }: { canStart: boolean }) {
+export function ScansPage({ canStart, params }: { canStart: boolean; params: URLSearchParams }) {
   const { t, fmtDate } = useI18n();
   const [value, retry] = useLoad(() => Promise.all([api<{ items: ScanJob[] }>('GET', '/scans?limit=100'), api<{ items: Agency[] }>('GET', '/agencies')]), []);
   return (
     <>
       <div className="page-head"><h1>{t('scan.title')}</h1></div>
-      {canStart && <StartScan />}
+      {canStart && <StartScan initialAgencyId={params.get('agencyId') ?? ''} />}
       <Show value={value} retry={retry}>
         {([jobs, agencies]) => {
           const names = new Map(agencies.items.map((a) => [a.id, a.name]));
@@ -66,10 +66,11 @@ export function ScansPage({ canStart }: { canStart: boolean }) {
   );
 }
 
-function StartScan() {
+/** `initialAgencyId`: the agency page's "scan now" link preselects its agency. */
+function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
   const { t } = useI18n();
   const [agencies] = useLoad(() => api<{ items: Agency[] }>('GET', '/agencies'), []);
-  const [agencyId, setAgencyId] = useState('');
+  const [agencyId, setAgencyId] = useState(initialAgencyId);
   const [networks, setNetworks] = useState<Network[]>([]);
   const [networkId, setNetworkId] = useState('');
   const [targets, setTargets] = useState('');
