@@ -79,7 +79,7 @@ test('admin: create a user, a schedule, a webhook channel (secret never shown) a
   await userForm.locator('[name=username]').fill('analis');
   await userForm.locator('[name=password]').fill('sandi-awal-yang-panjang-42');
   await userForm.getByRole('button', { name: 'Buat pengguna' }).click();
-  await userForm.getByRole('alert').filter({ hasText: 'Bertentangan dengan data yang sudah ada' }).waitFor();
+  await userForm.getByRole('alert').filter({ hasText: 'Nama pengguna "analis" sudah dipakai' }).waitFor();
   await userForm.locator('[name=username]').fill('petugas.rsud');
   await userForm.getByRole('button', { name: 'Buat pengguna' }).click();
   const row = page.locator('tr[data-user="petugas.rsud"]');
