@@ -304,8 +304,18 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       assertError(await admin.req('GET', '/api/v1/alert-deliveries?status=hilang'), 400, 'E_VALIDATION', /querystring\.status/, 'bad status');
       assert.ok(!(await admin.req('GET', '/api/v1/alert-deliveries')).body.includes('rahasia-aturan-123'));
 
-      // Delete, then it is gone; audited with its id.
+      // Pause and resume: the dispatcher skips a paused rule (src/alerts/dispatcher.ts); audited.
       const id = (preset.json() as { id: string }).id;
+      const paused = await admin.req('PATCH', `/api/v1/alert-rules/${id}`, { enabled: false });
+      assert.equal(paused.statusCode, 200, paused.body);
+      assert.equal(paused.json().enabled, false);
+      assert.equal((await w.store.alerts.listRules()).find((x) => x.id === id)?.enabled, false);
+      assert.equal((await admin.req('PATCH', `/api/v1/alert-rules/${id}`, { enabled: true })).json().enabled, true);
+      assertError(await admin.req('PATCH', `/api/v1/alert-rules/${id}`, { enabled: 'ya' }), 400, 'E_VALIDATION', /enabled/, 'enabled not a boolean');
+      assertError(await admin.req('PATCH', '/api/v1/alert-rules/tidak-ada', { enabled: true }), 404, 'E_NOT_FOUND', /tidak ditemukan/, 'no such rule');
+      assert.ok((await w.store.audit.list({ action: 'alert-rule.update' })).some((e) => e.targetId === id && e.outcome === 'success'));
+
+      // Delete, then it is gone; audited with its id.
       assert.equal((await admin.req('DELETE', `/api/v1/alert-rules/${id}`)).statusCode, 204);
       assertError(await admin.req('DELETE', `/api/v1/alert-rules/${id}`), 404, 'E_NOT_FOUND', /tidak ditemukan/, 'deleted twice');
       const audit = await w.store.audit.list({ limit: 1000 });

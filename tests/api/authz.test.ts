@@ -49,7 +49,7 @@ function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes): unknow
   if (r.url === '/api/v1/users' && r.method === 'POST') return { username: 'penyusup', password: 'kata-sandi-penyusup-1', role: 'admin' };
   if (r.url === '/api/v1/users/:id') return { role: 'admin' };
   if (r.url === '/api/v1/schedules' && r.method === 'POST') return { agencyId: w.data.disdik.agencyId, cron: '0 3 * * *', ports: 'ransomware' };
-  if (r.url === '/api/v1/schedules/:id' || r.url === '/api/v1/alert-channels/:id') return r.method === 'PATCH' ? { enabled: false } : undefined;
+  if (r.url === '/api/v1/schedules/:id' || r.url === '/api/v1/alert-channels/:id' || r.url === '/api/v1/alert-rules/:id') return r.method === 'PATCH' ? { enabled: false } : undefined;
   if (r.url === '/api/v1/alert-channels' && r.method === 'POST') return { name: 'penyusup', kind: 'webhook', config: { url: 'http://127.0.0.1:9/x' } };
   if (r.url === '/api/v1/alert-rules' && r.method === 'POST') return { name: 'penyusup', channelIds: ['fixture-webhook'], preset: 'critical-finding' };
   if (r.url === '/api/v1/auth/login') return { username: 'x', password: 'y' };

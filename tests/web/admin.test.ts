@@ -174,6 +174,12 @@ test('admin: create a user, a schedule, a webhook channel (secret never shown) a
   assert.match(await ruleRow.innerText(), /finding\.opened, finding\.reopened · minimal Kritis\s+soc-kota/);
   const [rule] = await store.alerts.listRules();
   assert.deepEqual(rule?.filter, { topics: ['finding.opened', 'finding.reopened'], minSeverity: 'critical' });
+  // Pause the rule and resume it.
+  await ruleRow.getByRole('button', { name: 'Nonaktifkan' }).click();
+  await ruleRow.getByText('Nonaktif', { exact: true }).waitFor();
+  assert.equal((await store.alerts.listRules())[0]?.enabled, false);
+  await ruleRow.getByRole('button', { name: 'Aktifkan' }).click();
+  await ruleRow.getByText('Aktif', { exact: true }).waitFor();
   await shot(page, 'admin-alerts', true);
 
   // Nowhere on the page, in no language, after a reload: the secret.

@@ -258,6 +258,20 @@ export function alertRoutes(app: FastifyInstance, deps: { store: Store }): void 
     return reply.code(201).send(ruleView(rule, await channelNames()));
   });
 
+  r.patch('/api/v1/alert-rules/:id', {
+    config: access('alert-rule', 'alert-rule.update'),
+    schema: {
+      tags: ['alerts'], summary: 'Pause or resume a rule (a paused rule routes nothing)', params: IdParams,
+      body: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
+      response: responses({ 200: AlertRuleOut }),
+    },
+  }, async (request) => {
+    const rule = await store.alerts.setRuleEnabled(request.params.id, request.body.enabled);
+    request.auditNote.targetId = rule.id;
+    request.auditNote.details = { name: rule.name, enabled: rule.enabled };
+    return ruleView(rule, await channelNames());
+  });
+
   r.delete('/api/v1/alert-rules/:id', {
     config: access('alert-rule', 'alert-rule.delete'),
     schema: { tags: ['alerts'], summary: 'Remove a rule', params: IdParams, response: responses({ 204: Type.Null() }) },

@@ -129,6 +129,17 @@ export class AlertRepo {
     return rows.map((r) => this.#rule(r));
   }
 
+  /** Pause or resume a rule (the dispatcher skips disabled rules); returns it as stored. */
+  async setRuleEnabled(idOrName: string, enabled: boolean): Promise<StoredAlertRule> {
+    return tx(this.#ctx, `updating alert rule ${idOrName}`, async (ctx) => {
+      const r = await ctx.db.updateTable('alert_rules').set({ enabled: ctx.d.bool(enabled) })
+        .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw notFound('alert rule', idOrName);
+      const row = await ctx.db.selectFrom('alert_rules').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirstOrThrow();
+      return this.#rule(row);
+    });
+  }
+
   async removeRule(idOrName: string): Promise<void> {
     await tx(this.#ctx, `removing alert rule ${idOrName}`, async (ctx) => {
       const r = await ctx.db.deleteFrom('alert_rules').where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();

@@ -269,6 +269,15 @@ export function AlertsPage() {
   const [ruleError, setRuleError] = useState<unknown>(null);
   const agencyList = agencies.state === 'ok' ? agencies.data.items : [];
   const agencyName = new Map(agencyList.map((a) => [a.id, a.name] as const));
+  const toggleRule = async (r: AlertRule) => {
+    setRuleError(null);
+    try {
+      await api('PATCH', `/alert-rules/${encodeURIComponent(r.id)}`, { enabled: !r.enabled });
+      retryRules();
+    } catch (e) {
+      setRuleError(e);
+    }
+  };
   const removeRule = async (r: AlertRule) => {
     setRuleError(null);
     try {
@@ -304,14 +313,18 @@ export function AlertsPage() {
           {(d) => d.items.length === 0 ? <p className="muted">{t('alerts.noRules')}</p> : (
             <div className="table-wrap card">
               <table data-testid="rules">
-                <thead><tr><th scope="col">{t('alerts.name')}</th><th scope="col">{t('alerts.conditions')}</th><th scope="col">{t('alerts.channels')}</th><th scope="col">{t('finding.actions')}</th></tr></thead>
+                <thead><tr><th scope="col">{t('alerts.name')}</th><th scope="col">{t('alerts.conditions')}</th><th scope="col">{t('alerts.channels')}</th><th scope="col">{t('sched.state')}</th><th scope="col">{t('finding.actions')}</th></tr></thead>
                 <tbody>
                   {d.items.map((r) => (
                     <tr key={r.id} data-rule={r.name}>
                       <td data-label={t('alerts.name')}>{r.name}</td>
                       <td data-label={t('alerts.conditions')}>{ruleSummary(r, t, agencyName)}</td>
                       <td data-label={t('alerts.channels')}>{r.channels.join(', ')}</td>
-                      <td data-label={t('finding.actions')}><button type="button" className="danger" data-action="delete" onClick={() => void removeRule(r)}>{t('sched.delete')}</button></td>
+                      <td data-label={t('sched.state')}>{r.enabled ? t('sched.enabled') : t('sched.disabled')}</td>
+                      <td data-label={t('finding.actions')}>
+                        <button type="button" data-action="toggle" onClick={() => void toggleRule(r)}>{r.enabled ? t('sched.disable') : t('sched.enable')}</button>
+                        <button type="button" className="danger" data-action="delete" onClick={() => void removeRule(r)}>{t('sched.delete')}</button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
