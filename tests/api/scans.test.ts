@@ -187,6 +187,18 @@ storeSuite('API scans', (env) => {
       assert.equal(end.progress.done, end.progress.planned);
       stream.close();
 
+      // Logging out ends a live stream at its next tick (an `error` event with E_AUTH, then the end).
+      {
+        const other = await login(w.app, 'petugas.dinkes');
+        const live = await start();
+        const s2 = sse(base, `/api/v1/scans/${live.id}/events`, other.cookie);
+        await s2.next('progress');
+        assert.equal((await other.req('POST', '/api/v1/auth/logout')).statusCode < 300, true);
+        assert.deepEqual((await s2.next('error')).data, { code: 'E_AUTH' });
+        s2.close();
+        assert.equal((await officer.req('POST', `/api/v1/scans/${live.id}/cancel`)).statusCode, 200);
+      }
+
       // Second scan: 198.18.1.10 patched (not vulnerable) and 139 closed; .11 gone; .12 new.
       const second = await start();
       await runAsWorker(store, second.id, [...seen('198.18.1.10', [445], [139], 'not-vulnerable'), ...seen('198.18.1.12', [445], [], 'unknown')]);

@@ -9,8 +9,8 @@
 //
 // Live progress is Server-Sent Events (WHATWG HTML §9.2): one GET that stays open and receives
 // `progress` events while the job runs and one `end` event when it reaches a final state. EventSource
-// reconnects by itself, and each reconnection passes the access plugin again, so a stream lives at most
-// `maxStreamMs` and a revoked session cannot keep watching.
+// reconnects by itself, and each reconnection passes the access plugin again; a stream lives at most
+// `maxStreamMs`, and ends at its next tick once its session is revoked or expired (logout included).
 
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -251,9 +251,18 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
       // JSON never contains a raw newline, so one `data:` line per event (§9.2.6 field parsing).
       res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
+    const sessionHash = request.session?.idHash;
     const tick = async (): Promise<void> => {
       if (closed) return;
       try {
+        // A stream outlives the request that opened it: logging out (or an administrator revoking the
+        // session) ends it at the next tick instead of after maxStreamMs.
+        const session = sessionHash === undefined ? undefined : await store.sessions.find(sessionHash);
+        if (session === undefined || session.revokedAt !== null || Date.parse(session.expiresAt) <= clock().getTime()) {
+          send('error', { code: 'E_AUTH' });
+          stop();
+          return;
+        }
         const job = await store.scans.getJob(scope, id);
         const progress = await store.scans.progress(scope, id);
         const state = JSON.stringify([job.status, progress]);
