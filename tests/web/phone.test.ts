@@ -85,8 +85,9 @@ test('phone (375×812): no page scrolls sideways, headings are visible, the menu
     await page.goto(`${base}${path}`);
     const h1 = page.locator('main h1').first();
     await h1.waitFor();
-    // Everything the page loads has arrived (no "loading" left), so the widths are final.
-    await page.waitForFunction('document.querySelector(\'[aria-busy="true"]\') === null');
+    // Everything the page loads has arrived (no "loading" left), so the widths are final. (Not a string
+    // predicate: that is eval, which the app's CSP rightly refuses.)
+    await page.waitForSelector('[aria-busy="true"]', { state: 'detached' });
     assert.ok(await h1.isVisible(), `${path}: the heading is visible`);
     const box = await h1.boundingBox();
     assert.ok(box !== null && box.x >= 0 && box.x + box.width <= PHONE.width + 1, `${path}: the heading fits the width (${JSON.stringify(box)})`);
