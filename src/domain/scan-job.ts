@@ -26,6 +26,11 @@ const JOB_TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   cancelled: [],
 };
 
+/** A job that can change no more (completed, failed, cancelled): derived from the transitions above. */
+export function jobIsFinal(status: JobStatus): boolean {
+  return JOB_TRANSITIONS[status].length === 0;
+}
+
 export function checkJobTransition(from: JobStatus, to: JobStatus): void {
   if (!JOB_TRANSITIONS[from].includes(to)) {
     throw new PerisaiError('E_CONFLICT', `a ${from} scan job cannot become ${to}`, { from, to });

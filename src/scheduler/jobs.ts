@@ -6,10 +6,11 @@
 import type { ScanJob } from '../domain/scan-job.js';
 import type { Vantage } from '../domain/risk.js';
 import { validationError } from '../domain/errors.js';
-import { buildTargetSet, MAX_PERMUTATION_SIZE, randomSeed } from '../engine/targets/index.js';
+import { buildTargetSet, MAX_PERMUTATION_SIZE, NEVER_SCAN, randomSeed } from '../engine/targets/index.js';
 import type { TargetSet } from '../engine/targets/index.js';
 import type { Repositories } from '../store/index.js';
 import type { AgencyScope } from '../store/index.js';
+import type { Network } from '../domain/network.js';
 import { planTasks } from './schedule.js';
 
 /** Default task size: 4,096 index slots (a /24 × 16 ports) — small enough to move between workers. */
@@ -55,4 +56,17 @@ export async function createScanJob(repos: Repositories, scope: AgencyScope, inp
     requestedBy: input.requestedBy,
     tasks: planTasks(planned, input.slotsPerTask ?? DEFAULT_SLOTS_PER_TASK, input.zone ?? null),
   });
+}
+
+/**
+ * What a scan of an agency (its units included) or of one of its networks covers: the registered blocks
+ * minus never-scan blocks (multicast, 0/8 … are not addresses to probe even when registered), and the
+ * worker zone of a single network. The one definition for a schedule firing and a person starting a scan.
+ */
+export async function registeredTargets(repos: Repositories, scope: AgencyScope, agencyId: string, networkId: string | null): Promise<{ networks: Network[]; targets: string[]; zone: string | null }> {
+  const networks = networkId !== null
+    ? [await repos.networks.get(scope, networkId)]
+    : (await Promise.all((await repos.agencies.descendants(scope, agencyId, { includeSelf: true })).map((a) => repos.networks.list(scope, { agencyId: a.id })))).flat();
+  const targets = networks.map((n) => n.cidr).filter((c) => !NEVER_SCAN.some((e) => e.spec === c));
+  return { networks, targets, zone: networkId !== null ? (networks[0]?.zone ?? null) : null };
 }

@@ -9,11 +9,10 @@ import type { Vantage } from '../domain/risk.js';
 import { validationError } from '../domain/errors.js';
 import { PerisaiError } from '../domain/errors.js';
 import { isInScanWindow } from '../domain/scan-window.js';
-import { NEVER_SCAN } from '../engine/targets/index.js';
 import type { TaskQueue } from '../queue/queue.js';
 import type { Schedule, Store } from '../store/index.js';
 import { PROFILES } from '../worker/profiles.js';
-import { createScanJob } from './jobs.js';
+import { createScanJob, registeredTargets } from './jobs.js';
 import { DEFAULT_TIME_ZONE, firstAllowed, nextRunAt, parseCron } from './schedule.js';
 
 export interface AddSchedule {
@@ -102,13 +101,10 @@ export class Scheduler {
   }
 
   async #startRun(s: Schedule, now: Date, windows: Awaited<ReturnType<Store['agencies']['effectiveScanWindows']>>): Promise<ScanJob | undefined> {
-    const networks = s.networkId !== null
-      ? [await this.#store.networks.get('all', s.networkId)]
-      : (await Promise.all((await this.#store.agencies.descendants('all', s.agencyId, { includeSelf: true })).map((a) => this.#store.networks.list('all', { agencyId: a.id })))).flat();
-    // Never-scan blocks (multicast, 0/8, …) are not addresses to probe even when registered.
-    const targets = networks.map((n) => n.cidr).filter((c) => !NEVER_SCAN.some((e) => e.spec === c));
+    const plan = await registeredTargets(this.#store, 'all', s.agencyId, s.networkId);
+    const targets = plan.targets;
     if (targets.length === 0) throw validationError(`schedule ${s.id}: the agency has no registered networks to scan`, { field: 'networks' });
-    const zone = s.zone ?? (s.networkId !== null ? (networks[0]?.zone ?? null) : null);
+    const zone = s.zone ?? plan.zone;
     const next = nextRunAt(s.cron, s.timeZone, now, windows);
     let job: ScanJob;
     try {

@@ -86,6 +86,34 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [L
   return [v, () => setN((x) => x + 1)];
 }
 
+/**
+ * A keyset-paged list with "load more": the first page through useLoad, later pages appended.
+ * `load(cursor)` fetches one page (cursor undefined = the first); `deps` restart from the first page.
+ */
+export function usePaged<T>(load: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>, deps: readonly unknown[]) {
+  const [value, retry] = useLoad(() => load(undefined), deps);
+  const [items, setItems] = useState<T[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [more, setMore] = useState<unknown>(null);
+  useEffect(() => {
+    if (value.state === 'ok') {
+      setItems(value.data.items);
+      setNext(value.data.next);
+    }
+  }, [value]);
+  const loadMore = async (): Promise<void> => {
+    if (next === null) return;
+    try {
+      const p = await load(next);
+      setItems((xs) => [...xs, ...p.items]);
+      setNext(p.next);
+    } catch (e) {
+      setMore(e);
+    }
+  };
+  return { value, retry, items, setItems, next, more, loadMore };
+}
+
 export function Loading() {
   const { t } = useI18n();
   return <p className="muted" aria-busy="true">{t('app.loading')}</p>;

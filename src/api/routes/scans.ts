@@ -17,17 +17,16 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { diffSnapshots } from '../../domain/diff.js';
-import type { Change } from '../../domain/diff.js';
 import { PerisaiError, validationError } from '../../domain/errors.js';
-import { JOB_STATUSES } from '../../domain/scan-job.js';
-import type { JobStatus, ScanJob } from '../../domain/scan-job.js';
+import { JOB_STATUSES, jobIsFinal } from '../../domain/scan-job.js';
+import type { ScanJob } from '../../domain/scan-job.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
 import { isInScanWindow } from '../../domain/scan-window.js';
-import { NEVER_SCAN, parsePorts, PortSpecError } from '../../engine/targets/index.js';
+import { parsePorts, PortSpecError } from '../../engine/targets/index.js';
 import { exportScan, hostFromObservations } from '../../io/scan-export.js';
 import type { TaskQueue } from '../../queue/queue.js';
-import { createScanJob } from '../../scheduler/jobs.js';
+import { createScanJob, registeredTargets } from '../../scheduler/jobs.js';
 import { firstAllowed } from '../../scheduler/schedule.js';
 import type { AgencyScope, Store } from '../../store/index.js';
 import { PROFILES } from '../../worker/profiles.js';
@@ -35,7 +34,6 @@ import { READ, TRIAGE } from '../access.js';
 import { ApiError } from '../errors.js';
 import { IdParams, Nullable, responses } from '../schemas.js';
 
-const FINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
 const Str = Type.String();
 const NStr = Nullable(Str);
 
@@ -84,10 +82,6 @@ const StartBody = Type.Object({
 
 function jobOut(j: ScanJob) {
   return { ...j, summary: typeof j.summary === 'object' && j.summary !== null && !Array.isArray(j.summary) ? (j.summary as Record<string, unknown>) : null };
-}
-
-function changeOut(c: Change): Record<string, unknown> {
-  return { ...c };
 }
 
 export interface ScanRouteDeps {
@@ -149,19 +143,12 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
       if (e instanceof PortSpecError) throw validationError(`ports: ${e.message}`, { field: 'ports' });
       throw e;
     }
-    // The targets: what the caller named, else the registered blocks themselves (never-scan blocks such
-    // as multicast are not addresses to probe even when registered — the scheduler does the same).
-    let networks;
-    if (b.networkId !== undefined) {
-      const n = await store.networks.get(scope, b.networkId);
-      const sub = await store.agencies.scopeOf(agency.id);
-      if (!sub.has(n.agencyId)) throw new ApiError('E_NOT_FOUND', { en: `network ${b.networkId} does not belong to ${agency.code}`, id: `Jaringan ${b.networkId} bukan milik ${agency.code}` });
-      networks = [n];
-    } else {
-      const units = await store.agencies.descendants(scope, agency.id, { includeSelf: true });
-      networks = (await Promise.all(units.map((a) => store.networks.list(scope, { agencyId: a.id })))).flat();
+    // The targets: what the caller named, else the registered blocks themselves (as a schedule takes them).
+    const plan = await registeredTargets(store, scope, agency.id, b.networkId ?? null);
+    if (b.networkId !== undefined && !(await store.agencies.scopeOf(agency.id)).has(plan.networks[0]!.agencyId)) {
+      throw new ApiError('E_NOT_FOUND', { en: `network ${b.networkId} does not belong to ${agency.code}`, id: `Jaringan ${b.networkId} bukan milik ${agency.code}` });
     }
-    const targets = b.targets ?? networks.map((n) => n.cidr).filter((c) => !NEVER_SCAN.some((e) => e.spec === c));
+    const targets = b.targets ?? plan.targets;
     if (targets.length === 0) {
       throw new ApiError('E_VALIDATION', { en: `${agency.code} has no registered network to scan; add one first`, id: `${agency.code} belum memiliki jaringan terdaftar untuk dipindai; tambahkan dulu` }, { field: 'networks' });
     }
@@ -180,13 +167,12 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
     }
     // One live scan per network (or per agency-wide scan): a second click must not double the traffic.
     const live = (await store.scans.listJobs(scope, { agencyId: agency.id, limit: 1000 }))
-      .find((j) => !FINAL.has(j.status) && (j.networkId ?? null) === (b.networkId ?? null));
+      .find((j) => !jobIsFinal(j.status) && (j.networkId ?? null) === (b.networkId ?? null));
     if (live !== undefined) {
       throw new ApiError('E_CONFLICT', { en: `a scan of this ${b.networkId !== undefined ? 'network' : 'agency'} is already ${live.status} (${live.id})`, id: `Pemindaian ${b.networkId !== undefined ? 'jaringan' : 'instansi'} ini sedang berjalan (${live.id})` }, { jobId: live.id });
     }
-    const zone = b.networkId !== undefined ? (networks[0]?.zone ?? null) : null;
     const job = await createScanJob(store, scope, {
-      agencyId: agency.id, networkId: b.networkId ?? null, targets, ports, profile, vantage: (b.vantage ?? 'internal') as Vantage, zone,
+      agencyId: agency.id, networkId: b.networkId ?? null, targets, ports, profile, vantage: (b.vantage ?? 'internal') as Vantage, zone: plan.zone,
       requestedBy: user.username,
     });
     request.auditNote = { ...request.auditNote, targetType: 'scan', targetId: job.id, details: { ...request.auditNote.details, targets, ports: b.ports ?? 'ransomware', profile } };
@@ -209,7 +195,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
   }, async (request) => {
     const job = await store.scans.getJob(request.scope, request.params.id);
     request.auditNote = { agencyId: job.agencyId };
-    if (FINAL.has(job.status) || job.status === 'finalizing') {
+    if (jobIsFinal(job.status) || job.status === 'finalizing') {
       throw new ApiError('E_CONFLICT', { en: `the scan is already ${job.status}`, id: `Pemindaian sudah ${job.status}` }, { status: job.status });
     }
     return jobOut(await store.scans.setJobStatus(request.scope, job.id, 'cancelled', { error: `cancelled by ${request.user!.username}` }));
@@ -266,7 +252,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
         const job = await store.scans.getJob(scope, id);
         const progress = await store.scans.progress(scope, id);
         const state = JSON.stringify([job.status, progress]);
-        if (FINAL.has(job.status)) {
+        if (jobIsFinal(job.status)) {
           send('end', { job: jobOut(job), progress });
           stop();
           return;
@@ -344,7 +330,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
     const prev = request.query.against !== undefined ? await store.scans.getJob(scope, request.query.against) : await store.scans.previousCompleted(scope, job.id);
     if (prev === undefined) return { jobId: job.id, previousJobId: null, changes: [] };
     const changes = diffSnapshots(await store.observations.snapshot(scope, prev.id), await store.observations.snapshot(scope, job.id));
-    return { jobId: job.id, previousJobId: prev.id, changes: changes.map(changeOut) };
+    return { jobId: job.id, previousJobId: prev.id, changes };
   });
 
   for (const format of ['xml', 'jsonl'] as const) {

@@ -9,7 +9,7 @@ import type { Agency, Asset, AssetHistory, AssetServices, Criticality, HistoryIt
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
-import { ErrorBox, RatingBadge, Show, StatusText, useLoad, useSubmit } from '../ui';
+import { ErrorBox, RatingBadge, Show, StatusText, useLoad, usePaged, useSubmit } from '../ui';
 import { FindingList } from './Findings';
 
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]{0,63}$/u;
@@ -30,32 +30,15 @@ export function AssetsPage({ params }: { params: URLSearchParams }) {
   const [agencies] = useLoad(() => api<{ items: Agency[] }>('GET', '/agencies'), []);
   const names = new Map(agencies.state === 'ok' ? agencies.data.items.map((a) => [a.id, a.name] as const) : []);
   const filter = { agencyId: agencyId || undefined, search: search || undefined };
-  const [value, retry] = useLoad(() => api<Page<Asset>>('GET', `/assets${query({ ...filter, limit: 100 })}`), [agencyId, search]);
-  const [items, setItems] = useState<Asset[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [more, setMore] = useState<unknown>(null);
-  useEffect(() => {
-    if (value.state === 'ok') {
-      setItems(value.data.items);
-      setNext(value.data.next);
-    }
-  }, [value]);
+  const { value, retry, items, next, more, loadMore } = usePaged(
+    (after) => api<Page<Asset>>('GET', `/assets${query({ ...filter, limit: 100, after })}`), [agencyId, search],
+  );
   const go = (k: 'agencyId' | 'search', v: string) => {
     const p = new URLSearchParams(params);
     if (v === '') p.delete(k);
     else p.set(k, v);
     const s = p.toString();
     navigate(`/assets${s === '' ? '' : `?${s}`}`, true);
-  };
-  const loadMore = async () => {
-    if (next === null) return;
-    try {
-      const p = await api<Page<Asset>>('GET', `/assets${query({ ...filter, limit: 100, after: next })}`);
-      setItems((xs) => [...xs, ...p.items]);
-      setNext(p.next);
-    } catch (e) {
-      setMore(e);
-    }
   };
   return (
     <>

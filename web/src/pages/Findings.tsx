@@ -1,14 +1,14 @@
 // Findings: filters (status, minimum severity, agency) and the order (worst first or most recent) kept in
 // the URL, keyset "load more", and the triage actions: acknowledge, assign, accept risk / false positive
 // (reason + expiry), revoke.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, query, SEVERITIES, STATUSES } from '../api';
 import type { Agency, Finding, Page } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
-import { ErrorBox, SeverityBadge, Show, StatusText, useLoad } from '../ui';
+import { ErrorBox, SeverityBadge, Show, StatusText, useLoad, usePaged } from '../ui';
 
 type ExceptionKind = 'accept-risk' | 'false-positive';
 
@@ -135,26 +135,9 @@ function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTri
 export function FindingList({ filter, canTriage, agencies }: { filter: Readonly<Record<string, string | undefined>>; canTriage: boolean; agencies?: ReadonlyMap<string, string> }) {
   const { t } = useI18n();
   const key = JSON.stringify(filter);
-  const [value, retry] = useLoad(() => api<Page<Finding>>('GET', `/findings${query({ ...filter, limit: 50 })}`), [key]);
-  const [items, setItems] = useState<Finding[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [more, setMore] = useState<unknown>(null);
-  useEffect(() => {
-    if (value.state === 'ok') {
-      setItems(value.data.items);
-      setNext(value.data.next);
-    }
-  }, [value]);
-  const loadMore = async () => {
-    if (next === null) return;
-    try {
-      const p = await api<Page<Finding>>('GET', `/findings${query({ ...filter, limit: 50, cursor: next })}`);
-      setItems((xs) => [...xs, ...p.items]);
-      setNext(p.next);
-    } catch (e) {
-      setMore(e);
-    }
-  };
+  const { value, retry, items, setItems, next, more, loadMore } = usePaged(
+    (cursor) => api<Page<Finding>>('GET', `/findings${query({ ...filter, limit: 50, cursor })}`), [key],
+  );
   return (
     <Show value={value} retry={retry}>
       {() => (
