@@ -116,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       directives: { ...CSP_DIRECTIVES, upgradeInsecureRequests: null },
     },
     strictTransportSecurity: false,
+    crossOriginOpenerPolicy: false,
   });
   // Over plain HTTP (the office LAN set-up: http://perisai.lan:8080/), `upgrade-insecure-requests` makes the
   // browser fetch the page's own scripts and styles over https, which nothing answers: a blank page
@@ -123,11 +124,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // be sent over plain HTTP at all (RFC 6797 §7.2) and would lock the name to https for a year. Both are
   // sent when the request came over TLS: directly, or from a trusted proxy saying X-Forwarded-Proto: https
   // (fastify's request.protocol honours that header only with trustProxy, for the listed addresses).
+  // Cross-Origin-Opener-Policy likewise: browsers ignore it on an origin that is not potentially
+  // trustworthy (HTML Standard §7.1.3 "obtain a cross-origin opener policy") and log an error on every
+  // page load saying so; over TLS it applies.
   app.addHook('onRequest', async (request, reply) => {
     if (request.protocol !== 'https') return;
     const csp = reply.raw.getHeader('content-security-policy');
     if (typeof csp === 'string') reply.raw.setHeader('content-security-policy', `${csp};upgrade-insecure-requests`);
     reply.raw.setHeader('strict-transport-security', HSTS);
+    reply.raw.setHeader('cross-origin-opener-policy', 'same-origin');
   });
   await app.register(cookie);
   if (deps.rateLimit !== false) {

@@ -1,7 +1,8 @@
 // Security headers by transport (src/api/app.ts): over plain HTTP — the office LAN by name or address —
 // no `upgrade-insecure-requests` and no HSTS (either would break the page or lock the name to https), and
 // the session cookie without Secure; over TLS, served directly or announced by a TRUSTED proxy's
-// X-Forwarded-Proto, both headers and a Secure cookie. Every other header is the same in both modes. A
+// X-Forwarded-Proto, both headers (and COOP, which browsers ignore without TLS) and a Secure cookie.
+// Every other header is the same in both modes. A
 // client that is not a trusted proxy cannot claim https. SQLite (the transport does not touch the store).
 
 import assert from 'node:assert/strict';
@@ -22,10 +23,13 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
 const world = async (deps: Parameters<typeof seedWorld>[1] = {}) => seedWorld(await createStore({ url: `sqlite://${join(tmp, `p${++n}.db`)}` }), deps);
 
-/** Helmet's headers besides CSP and HSTS: present in every mode. */
+/**
+ * Helmet's headers besides CSP, HSTS and Cross-Origin-Opener-Policy (ignored by browsers on plain HTTP, so
+ * sent over TLS only): present in every mode.
+ */
 const ALWAYS = {
   'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin', 'origin-agent-cluster': '?1',
+  'cross-origin-resource-policy': 'same-origin', 'origin-agent-cluster': '?1',
   'x-dns-prefetch-control': 'off', 'x-download-options': 'noopen', 'x-permitted-cross-domain-policies': 'none', 'x-xss-protection': '0',
 };
 
@@ -36,12 +40,14 @@ function assertPlain(h: IncomingHttpHeaders | LightMyRequestResponse['headers'],
   assert.match(csp, /frame-ancestors 'none'/, what);
   assert.doesNotMatch(csp, /upgrade-insecure-requests/, `${what}: ${csp}`);
   assert.equal(h['strict-transport-security'], undefined, what);
+  assert.equal(h['cross-origin-opener-policy'], undefined, what);
 }
 
 function assertTls(h: IncomingHttpHeaders | LightMyRequestResponse['headers'], plainCsp: string, what: string): void {
   for (const [k, v] of Object.entries(ALWAYS)) assert.equal(h[k], v, `${what}: ${k}`);
   assert.equal(h['content-security-policy'], `${plainCsp};upgrade-insecure-requests`, what);
   assert.equal(h['strict-transport-security'], HSTS, what);
+  assert.equal(h['cross-origin-opener-policy'], 'same-origin', what);
   assert.equal(HSTS, 'max-age=31536000; includeSubDomains');
 }
 
