@@ -10,8 +10,10 @@ bash scripts/install.sh
 
 # Peers and lab hosts: nmap + ndiff (agreement and XML tests), Samba and impacket (SMB lab hosts),
 # nftables/iproute2 (lab), python3 (lab listeners), postgresql (the store tests start their own server),
-# chromium (browser tests drive Debian's Chromium through playwright-core).
-pkgs=(nmap ndiff samba smbclient python3 python3-impacket nftables iproute2 procps util-linux iputils-ping postgresql chromium)
+# chromium (browser tests drive Debian's Chromium through playwright-core), nginx-light and openssl (the
+# deployment tests put deploy/nginx.conf.example in front of `perisai serve` with a certificate made at test
+# time; policy-rc.d below keeps the package from starting a system-wide nginx).
+pkgs=(nmap ndiff samba smbclient python3 python3-impacket nftables iproute2 procps util-linux iputils-ping postgresql chromium nginx-light openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")

@@ -46,8 +46,14 @@ export interface AppDeps {
    * scraping; logins have their own stricter, persistent throttle). Default 1,200 a minute; false = off.
    */
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number } | false;
-  /** Behind a TLS-terminating proxy: trust its X-Forwarded-* (so 'auto' Secure cookies see https). */
-  readonly trustProxy?: boolean | string | string[];
+  /**
+   * Behind a TLS-terminating proxy: the proxies' addresses or CIDR blocks (transport.ts parseTrustProxy)
+   * whose X-Forwarded-Proto/For are believed, so that `request.protocol` is https there (Secure cookie,
+   * HSTS) and `request.ip` is the client's. Never "everyone".
+   */
+  readonly trustProxy?: readonly string[];
+  /** Serve HTTPS directly with this PEM certificate (chain) and key (transport.ts loadTls checks them). */
+  readonly https?: { readonly cert: Buffer | string; readonly key: Buffer | string };
   /**
    * Where started scans' tasks are announced (pg-boss on PostgreSQL). Absent: the task rows are the queue
    * (the embedded LocalQueue, whose publish is a no-op).
@@ -64,6 +70,11 @@ declare module 'fastify' {
   }
 }
 
+/** The Content-Security-Policy (helmet adds its defaults: base-uri, object-src 'none', script-src-attr 'none' …). */
+const CSP_DIRECTIVES = { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] };
+/** One year, subdomains included (RFC 6797 §6.1); sent over TLS only. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
 /** A client-supplied request id is kept when it is short and harmless (for correlating with a proxy's log). */
 function requestId(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
@@ -77,7 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     genReqId: (req) => requestId(req.headers['x-request-id']),
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
+    ...(deps.https !== undefined ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
     // Ajv: reject unknown body properties instead of silently dropping them only where a schema says
     // additionalProperties: false; coerce query strings; every error (not just the first) is not needed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -99,10 +111,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(helmet, {
     // The API serves JSON and the documentation UI (self-hosted scripts and styles); nothing is framed.
+    // upgrade-insecure-requests and HSTS are added below, for requests that arrived over TLS only.
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] },
+      directives: { ...CSP_DIRECTIVES, upgradeInsecureRequests: null },
     },
-    strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
+    strictTransportSecurity: false,
+    crossOriginOpenerPolicy: false,
+  });
+  // Over plain HTTP (the office LAN set-up: http://perisai.lan:8080/), `upgrade-insecure-requests` makes the
+  // browser fetch the page's own scripts and styles over https, which nothing answers: a blank page
+  // (CSP Level 3 upgrade-insecure-requests §4.1; browsers exempt only localhost/127.0.0.1). HSTS must not
+  // be sent over plain HTTP at all (RFC 6797 §7.2) and would lock the name to https for a year. Both are
+  // sent when the request came over TLS: directly, or from a trusted proxy saying X-Forwarded-Proto: https
+  // (fastify's request.protocol honours that header only with trustProxy, for the listed addresses).
+  // Cross-Origin-Opener-Policy likewise: browsers ignore it on an origin that is not potentially
+  // trustworthy (HTML Standard §7.1.3 "obtain a cross-origin opener policy") and log an error on every
+  // page load saying so; over TLS it applies.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.protocol !== 'https') return;
+    const csp = reply.raw.getHeader('content-security-policy');
+    if (typeof csp === 'string') reply.raw.setHeader('content-security-policy', `${csp};upgrade-insecure-requests`);
+    reply.raw.setHeader('strict-transport-security', HSTS);
+    reply.raw.setHeader('cross-origin-opener-policy', 'same-origin');
   });
   await app.register(cookie);
   if (deps.rateLimit !== false) {

@@ -7,19 +7,42 @@
 
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { validationError } from '../domain/errors.js';
 import type { Store } from '../store/index.js';
 import type { User } from '../store/repos/users.js';
+import { ApiError } from './errors.js';
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
 
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
-export function checkPasswordPolicy(password: string, username?: string): void {
+/** Length and "not the username"; `field` names the form field in the error's details. */
+export function checkPasswordPolicy(password: string, username?: string, field = 'password'): void {
   const n = [...password].length;
-  if (n < PASSWORD_MIN || n > PASSWORD_MAX) throw validationError(`password: ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, { field: 'password' });
-  if (username !== undefined && password.toLowerCase().includes(username.toLowerCase())) throw validationError('password: must not contain the username', { field: 'password' });
+  if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
+    throw new ApiError('E_VALIDATION', {
+      en: `The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long`,
+      id: `Kata sandi harus ${PASSWORD_MIN} sampai ${PASSWORD_MAX} karakter`,
+    }, { field });
+  }
+  if (username !== undefined && password.toLowerCase().includes(username.toLowerCase())) {
+    throw new ApiError('E_VALIDATION', { en: 'The password must not contain the username', id: 'Kata sandi tidak boleh memuat nama pengguna' }, { field });
+  }
+}
+
+/**
+ * A new password must differ from the one it replaces: a temporary or one-time password kept as it is
+ * stays known to whoever issued or saw it, so "changing" it to itself is no change (ASVS 4.0 V2.3.1:
+ * initial passwords are to be replaced at first use). The caller has verified `current`.
+ */
+export function checkPasswordChange(current: string, next: string, username: string): void {
+  if (next === current) {
+    throw new ApiError('E_VALIDATION', {
+      en: 'The new password must differ from the current (or temporary) one',
+      id: 'Kata sandi baru harus berbeda dari kata sandi saat ini (atau sementara)',
+    }, { field: 'newPassword', reason: 'same-password' });
+  }
+  checkPasswordPolicy(next, username, 'newPassword');
 }
 
 export function hashPassword(password: string): Promise<string> {
@@ -60,14 +83,17 @@ export interface FirstAdmin {
 /**
  * First run: when there is no account at all, create `admin`. The password comes from `opts.password`
  * (the serve command passes $PERISAI_ADMIN_PASSWORD) or is generated and returned for the caller to
- * print once; a generated password must be changed at first login (`mustChangePassword`).
+ * print once. Either way it must be changed at first login (`mustChangePassword`): a generated one was
+ * printed to a terminal or the journal, and one from the environment sits in a file such as
+ * /etc/perisai/perisai.env (deploy/perisai.env.example) or a shell history; both are bootstrap secrets,
+ * not the administrator's password (ASVS 4.0 V2.3.1, initial secrets changed at first use).
  */
 export async function ensureFirstAdmin(store: Store, opts: { password?: string | undefined } = {}): Promise<FirstAdmin> {
   if ((await store.users.count()) > 0) return { created: false };
   const given = opts.password !== undefined && opts.password !== '' ? opts.password : undefined;
   if (given !== undefined) checkPasswordPolicy(given, 'admin');
   const password = given ?? generatePassword();
-  const user = await store.users.create({ username: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(password), role: 'admin', mustChangePassword: given === undefined });
+  const user = await store.users.create({ username: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(password), role: 'admin', mustChangePassword: true });
   await store.audit.record({ actorId: null, actor: 'system', action: 'user.create-first-admin', targetType: 'user', targetId: user.id, outcome: 'success' });
   return given === undefined ? { created: true, user, oneTimePassword: password } : { created: true, user };
 }

@@ -95,6 +95,42 @@ storeSuite('API accounts and sessions', (env) => {
       const short = await admin.req('POST', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'pendek' });
       assert.equal(short.statusCode, 400);
       assert.equal(short.json().error.code, 'E_VALIDATION');
+      assert.equal(short.json().error.details.field, 'newPassword');
+      assert.equal(short.json().error.messageId, 'Kata sandi harus 12 sampai 128 karakter');
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('a new password must differ from the current or temporary one (bilingual, nothing changed, session kept)', async () => {
+    const w = await seedWorld(await env.open());
+    try {
+      const admin = await login(w.app, 'admin');
+      // An admin-set temporary password that the user must change.
+      const temp = 'sementara-dari-admin-2026';
+      assert.equal((await admin.req('POST', '/api/v1/users', { username: 'staf.baru', password: temp, role: 'viewer' })).statusCode, 201);
+      const staff = await login(w.app, 'staf.baru', temp);
+      assert.equal((await staff.req('GET', '/api/v1/me')).json().user.mustChangePassword, true);
+      for (const [who, current] of [[staff, temp], [admin, PASSWORD]] as const) {
+        const same = await who.req('POST', '/api/v1/me/password', { currentPassword: current, newPassword: current });
+        assert.equal(same.statusCode, 400, same.body);
+        assert.deepEqual(same.json().error, {
+          code: 'E_VALIDATION',
+          message: 'The new password must differ from the current (or temporary) one',
+          messageId: 'Kata sandi baru harus berbeda dari kata sandi saat ini (atau sementara)',
+          details: { field: 'newPassword', reason: 'same-password' },
+        });
+        // Nothing changed: the session lives, the password still opens the account.
+        assert.equal((await who.req('GET', '/api/v1/me')).statusCode, 200);
+      }
+      assert.equal((await staff.req('GET', '/api/v1/me')).json().user.mustChangePassword, true);
+      await login(w.app, 'staf.baru', temp);
+      // A different one is taken and ends the forced change.
+      assert.equal((await staff.req('POST', '/api/v1/me/password', { currentPassword: temp, newPassword: 'pilihan-sendiri-2026' })).statusCode, 204);
+      const relogged = await login(w.app, 'staf.baru', 'pilihan-sendiri-2026');
+      assert.equal((await relogged.req('GET', '/api/v1/me')).json().user.mustChangePassword, false);
+      const audit = (await admin.req('GET', '/api/v1/audit?action=user.change-own-password')).json().items as { outcome: string; status: number }[];
+      assert.deepEqual(audit.map((a) => [a.outcome, a.status]).sort(), [['failure', 400], ['failure', 400], ['success', 204]]);
     } finally {
       await w.app.close();
     }
@@ -200,10 +236,15 @@ storeSuite('API accounts and sessions', (env) => {
       await app.close();
     }
     const store2 = await env.open();
+    // From PERISAI_ADMIN_PASSWORD: nothing to print, and still a bootstrap secret to replace at first login
+    // (it sits in an env file or a shell history; README "first start").
     const fromEnv = await ensureFirstAdmin(store2, { password: 'dari-lingkungan-123' });
     assert.equal(fromEnv.created, true);
     assert.equal(fromEnv.oneTimePassword, undefined);
-    await assert.rejects(ensureFirstAdmin(await env.open(), { password: 'pendek' }), /12 to 128/);
+    assert.equal(fromEnv.user?.mustChangePassword, true);
+    await assert.rejects(ensureFirstAdmin(await env.open(), { password: 'pendek' }), (e: Error & { messageId?: string }) =>
+      /12 to 128/.test(e.message) && e.messageId === 'Kata sandi harus 12 sampai 128 karakter');
+    await assert.rejects(ensureFirstAdmin(await env.open(), { password: 'Admin-kota-2026-panjang' }), /must not contain the username/);
   });
 
   test('users CRUD (admin) with audit', async () => {

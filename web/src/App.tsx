@@ -1,5 +1,5 @@
 // The application shell: who is logged in (GET /me), the login and forced password change pages, the
-// header with navigation and the user menu (language, logout), and the routes.
+// header with navigation and the user menu (language, change password, logout), and the routes.
 import { useCallback, useEffect, useState } from 'react';
 import { api, setCsrf, setUnauthenticatedHandler } from './api';
 import type { Me, Role } from './api';
@@ -7,7 +7,7 @@ import { LANGS, useI18n } from './i18n';
 import type { Lang, MessageKey } from './i18n';
 import { Link, match, navigate, useLocation } from './router';
 import { Loading } from './ui';
-import { LoginPage, PasswordChangePage } from './pages/Login';
+import { LoginPage, OwnPasswordPage, PasswordChangePage } from './pages/Login';
 import { DashboardPage } from './pages/Dashboard';
 import { AgenciesPage, AgencyPage } from './pages/Agencies';
 import { AssetPage, AssetsPage } from './pages/Assets';
@@ -40,7 +40,7 @@ export function App() {
   if (session.state === 'checking') return <main className="center"><Loading /></main>;
   if (session.state === 'out') return <LoginPage notice={session.notice} onLogin={signedIn} />;
   if (session.me.user.mustChangePassword) return <PasswordChangePage me={session.me} onDone={() => signedOut('login.passwordChanged')} />;
-  return <Shell me={session.me} onLogout={() => signedOut('login.loggedOut')} />;
+  return <Shell me={session.me} onSignedOut={signedOut} />;
 }
 
 /** `roles`: shown only to these (the API refuses the others anyway); absent = everyone. */
@@ -55,7 +55,10 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/users', key: 'nav.users', roles: ['admin'] },
 ];
 
-function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+/** The own-password page (user menu). */
+const PASSWORD_PATH = '/account/password';
+
+function Shell({ me, onSignedOut }: { me: Me; onSignedOut: (notice: MessageKey) => void }) {
   const { t, lang, setLang } = useI18n();
   const loc = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -72,7 +75,12 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       // the session is gone either way on this side
     }
     navigate('/', true);
-    onLogout();
+    onSignedOut('login.loggedOut');
+  };
+  // The API ended every session of the account with the change: log in again with the new password.
+  const passwordChanged = () => {
+    navigate('/', true);
+    onSignedOut('login.passwordChanged');
   };
   const active = (to: string) => (to === '/' ? loc.path === '/' : loc.path.startsWith(to));
 
@@ -102,13 +110,14 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
                   </button>
                 ))}
               </fieldset>
+              <Link to={PASSWORD_PATH} role="menuitem" className="menu-link" data-testid="menu-password">{t('user.password')}</Link>
               <button type="button" role="menuitem" className="logout" onClick={() => void logout()}>{t('user.logout')}</button>
             </div>
           )}
         </div>
       </header>
       <main id="main">
-        <Routes me={me} />
+        {loc.path === PASSWORD_PATH ? <OwnPasswordPage me={me} onDone={passwordChanged} /> : <Routes me={me} />}
       </main>
     </>
   );

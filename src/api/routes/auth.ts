@@ -17,7 +17,7 @@ import { normalizeUsername } from '../../store/repos/users.js';
 import { CSRF_COOKIE, READ, SESSION_COOKIE, isSecure, sha256 } from '../access.js';
 import type { SessionPolicy } from '../access.js';
 import { ApiError } from '../errors.js';
-import { burnVerify, checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.js';
+import { burnVerify, checkPasswordChange, hashPassword, verifyPassword } from '../passwords.js';
 import { MeOut, responses } from '../schemas.js';
 
 export interface LoginThrottle {
@@ -130,7 +130,7 @@ export function authRoutes(app: FastifyInstance, deps: { store: Store; policy: S
   r.post('/api/v1/me/password', {
     config: { access: { roles: READ, selfService: true, audit: 'user.change-own-password' } },
     schema: {
-      tags: ['auth'], summary: 'Change one\'s own password; ends every session of the account (log in again)',
+      tags: ['auth'], summary: 'Change one\'s own password (the new one must differ from the current or temporary one); ends every session of the account (log in again)',
       body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
       response: responses({ 204: Type.Null() }),
     },
@@ -140,7 +140,7 @@ export function authRoutes(app: FastifyInstance, deps: { store: Store; policy: S
     if (creds === undefined || !(await verifyPassword(creds.passwordHash, request.body.currentPassword))) {
       throw new ApiError('E_VALIDATION', { en: 'The current password is wrong', id: 'Kata sandi saat ini salah' }, { field: 'currentPassword' });
     }
-    checkPasswordPolicy(request.body.newPassword, user.username);
+    checkPasswordChange(request.body.currentPassword, request.body.newPassword, user.username);
     await store.users.update(user.id, { passwordHash: await hashPassword(request.body.newPassword), mustChangePassword: false });
     // ASVS 3.3.3: a password change ends the other sessions; we end all, the client logs in again.
     await store.sessions.revokeAllOf(user.id);

@@ -5,6 +5,7 @@
 //   perisai diff SCAN_A SCAN_B                        what changed between two scans
 // Errors map to the documented exit codes (src/cli/errors.ts): bad input / unknown id → 2, storage → 4.
 
+import { networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
 import { PerisaiError } from '../../domain/errors.js';
 import { diffSnapshots } from '../../domain/diff.js';
@@ -22,6 +23,8 @@ import type { Store } from '../../store/index.js';
 import { PROFILES } from '../../worker/profiles.js';
 import { WorkerService } from '../../worker/service.js';
 import { buildApp } from '../../api/app.js';
+import { loadTls, parseTrustProxy } from '../../api/transport.js';
+import { ApiError } from '../../api/errors.js';
 import { ensureFirstAdmin } from '../../api/passwords.js';
 import { startHousekeeping } from '../../api/housekeeping.js';
 import { startDispatcher } from '../../alerts/dispatcher.js';
@@ -116,14 +119,56 @@ function startWorker(store: Store, queue: TaskQueue, o: RunFlags): WorkerService
   });
 }
 
+/** `serve`'s HTTP transport options, checked (transport.ts): HTTPS files and trusted proxies. */
+function httpTransport(o: { tlsCert?: string; tlsKey?: string; trustProxy?: string }): { https?: { cert: Buffer; key: Buffer }; trustProxy?: string[] } {
+  try {
+    if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) {
+      throw usageError('--tls-cert dan --tls-key harus diberikan bersama / --tls-cert and --tls-key go together');
+    }
+    const out: { https?: { cert: Buffer; key: Buffer }; trustProxy?: string[] } = {};
+    if (o.tlsCert !== undefined && o.tlsKey !== undefined) {
+      const tls = loadTls(o.tlsCert, o.tlsKey);
+      for (const w of tls.warnings) log(w);
+      log(`TLS: sertifikat untuk / certificate for ${tls.names.length > 0 ? tls.names.join(', ') : '(tanpa subjectAltName / no subjectAltName)'}, berlaku sampai / valid until ${tls.validTo}`);
+      out.https = { cert: tls.cert, key: tls.key };
+    }
+    if (o.trustProxy !== undefined) out.trustProxy = parseTrustProxy(o.trustProxy);
+    return out;
+  } catch (e) {
+    throw toCliError(e);
+  }
+}
+
+/** What `serve` prints once listening: the URL to open (https with TLS) and, on a wildcard address, the LAN ones. */
+export function readyLines(o: { host: string; port: number; tls: boolean; trustProxy?: readonly string[] | undefined }): string[] {
+  const scheme = o.tls ? 'https' : 'http';
+  const wildcard = o.host === '0.0.0.0' || o.host === '::';
+  const url = (h: string) => `${scheme}://${h.includes(':') ? `[${h}]` : h}:${o.port}/`;
+  const lines = [`Perisai siap / ready: ${url(wildcard ? 'localhost' : o.host)}  (API: /api/v1, docs: /api/docs)`];
+  if (wildcard) {
+    const lan = Object.values(networkInterfaces()).flat()
+      .filter((a) => a !== undefined && !a.internal && (o.host === '::' || a.family === 'IPv4') && !a.address.startsWith('fe80:'))
+      .map((a) => url(a!.address));
+    if (lan.length > 0) lines.push(`di jaringan kantor / on the office network: ${lan.join('  ')}`);
+  }
+  if (o.trustProxy !== undefined) lines.push(`proksi tepercaya / trusted proxies: ${o.trustProxy.join(', ')} (X-Forwarded-Proto/For)`);
+  return lines;
+}
+
 export function serveCommand(): Command {
   return workerFlags(storeOptions(new Command('serve')))
     .description('run Perisai in one process: web application and API, scheduler, scan worker loop and alert dispatcher (Ctrl-C stops)')
     .option('--port <n>', 'HTTP port, 0 = any free port (env PERISAI_PORT)', portArg, Number(process.env.PERISAI_PORT ?? 8080))
     .option('--host <addr>', 'address to listen on (env PERISAI_HOST); 0.0.0.0 to serve the office network', process.env.PERISAI_HOST ?? '127.0.0.1')
     .option('--no-http', 'no web application/API (scheduler and worker only)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key (env PERISAI_TLS_CERT)', process.env.PERISAI_TLS_CERT || undefined)
+    .option('--tls-key <file>', 'the unencrypted PEM private key of --tls-cert (env PERISAI_TLS_KEY)', process.env.PERISAI_TLS_KEY || undefined)
+    .option('--trust-proxy <list>', 'behind a TLS reverse proxy: its addresses/CIDRs, comma-separated, or "loopback"; their X-Forwarded-Proto/For are believed (env PERISAI_TRUST_PROXY)', process.env.PERISAI_TRUST_PROXY || undefined)
     .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
-    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean }) => {
+    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string }) => {
+      // Checked before the store opens: a wrong path or a key of another certificate is one clear line now
+      // rather than a handshake failure in every browser later (docs/deploy.md).
+      const transport = o.http ? httpTransport(o) : {};
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
         // in agency segments receive the scheduled tasks too (issue 4 item 7).
@@ -133,8 +178,12 @@ export function serveCommand(): Command {
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
         // First run: an administrator account (issue 5 item 2). The password comes from PERISAI_ADMIN_PASSWORD
-        // or is generated once and printed here; the UI then asks for a new one.
-        const admin = await ensureFirstAdmin(store, { password: process.env.PERISAI_ADMIN_PASSWORD });
+        // or is generated once and printed here; either way the UI asks for a new one at first login.
+        const envPassword = process.env.PERISAI_ADMIN_PASSWORD;
+        const admin = await ensureFirstAdmin(store, { password: envPassword }).catch((e: unknown) => {
+          if (e instanceof ApiError) throw usageError(`PERISAI_ADMIN_PASSWORD: ${e.messageId} / ${e.message}`);
+          throw e;
+        });
         await worker.start();
         scheduler.start(o.tickMs);
         const dispatcher = startDispatcher(store, { log });
@@ -142,23 +191,30 @@ export function serveCommand(): Command {
         const housekeeping = startHousekeeping(store, { log });
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
-          app = await buildApp({ store, queue });
+          app = await buildApp({ store, queue, ...transport });
           try {
             await app.listen({ port: o.port, host: o.host });
           } catch (e) {
             await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop(), housekeeping.stop()]);
-            throw new CliError(`cannot listen on ${o.host}:${o.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.USAGE);
+            const code = (e as NodeJS.ErrnoException).code;
+            const why = code === 'EADDRINUSE' ? 'port sudah dipakai / port already in use'
+              : code === 'EACCES' ? 'port di bawah 1024 butuh CAP_NET_BIND_SERVICE (deploy/perisai.service) / ports below 1024 need CAP_NET_BIND_SERVICE'
+              : code === 'EADDRNOTAVAIL' ? 'alamat ini bukan milik mesin ini / this address is not on this machine'
+              : code ?? (e as Error).message;
+            throw new CliError(`tidak dapat mendengarkan di / cannot listen on ${o.host}:${o.port}: ${why}`, EXIT.USAGE);
           }
-          const shown = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
           const bound = app.server.address();
           const port = typeof bound === 'object' && bound !== null ? bound.port : o.port;
-          log(`Perisai siap / ready: http://${shown}:${port}/  (API: /api/v1, docs: /api/docs)`);
+          for (const line of readyLines({ host: o.host, port, tls: transport.https !== undefined, trustProxy: transport.trustProxy })) log(line);
         }
         if (admin.created && admin.oneTimePassword !== undefined) {
           log(`masuk sebagai / log in as: admin, kata sandi sekali pakai / one-time password: ${admin.oneTimePassword}`);
           log('(ganti setelah masuk pertama / you will be asked to change it at first login)');
         } else if (admin.created) {
-          log('administrator account "admin" created with the password from PERISAI_ADMIN_PASSWORD');
+          log('akun administrator "admin" dibuat dengan kata sandi dari PERISAI_ADMIN_PASSWORD; ganti setelah masuk pertama, lalu hapus variabel itu');
+          log('administrator account "admin" created with the password from PERISAI_ADMIN_PASSWORD; you will be asked to change it at first login; then remove the variable');
+        } else if (envPassword !== undefined && envPassword !== '') {
+          log('PERISAI_ADMIN_PASSWORD diabaikan: akun sudah ada / ignored: accounts already exist (it is read on the first start only)');
         }
         const sig = await stopped;
         log(`${sig}: stopping (running slices are abandoned and their tasks handed back)`);

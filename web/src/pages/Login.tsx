@@ -1,5 +1,6 @@
-// Login (Indonesian by default; the API's own translated error is shown) and the forced password
-// change that the API demands for a one-time or admin-set password.
+// Login (Indonesian by default; the API's own translated error is shown), the forced password change
+// that the API demands for a one-time, environment-given or admin-set password, and the same form as a
+// page of its own, reachable at any time from the user menu.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api';
@@ -62,21 +63,28 @@ export function LoginPage({ notice, onLogin }: { notice: MessageKey | undefined;
   );
 }
 
-export function PasswordChangePage({ me, onDone }: { me: Me; onDone: () => void }) {
+/**
+ * The password form: current, new, repeated. Checked here before sending (the two new ones equal, the
+ * new one different from the current one — the API refuses that too), each problem shown beside its field.
+ * On success the API has ended every session of the account: `onDone` sends the user to the login page.
+ */
+function PasswordForm({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [same, setSame] = useState(false);
   const [mismatch, setMismatch] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setMismatch(next !== confirm);
-    if (next !== confirm) return;
-    setBusy(true);
     setError(null);
+    setSame(next === current);
+    setMismatch(next !== confirm);
+    if (next === current || next !== confirm) return;
+    setBusy(true);
     try {
       await api('POST', '/me/password', { currentPassword: current, newPassword: next });
       onDone();
@@ -87,29 +95,53 @@ export function PasswordChangePage({ me, onDone }: { me: Me; onDone: () => void 
   };
 
   return (
+    <form className="password-form" onSubmit={(e) => void submit(e)}>
+      {error !== null && <ErrorBox error={error} />}
+      <label>
+        {t('pw.current')}
+        <input name="currentPassword" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+      </label>
+      <label>
+        {t('pw.new')}
+        <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} maxLength={128} aria-invalid={same} aria-describedby="pw-hint" value={next} onChange={(e) => setNext(e.target.value)} />
+      </label>
+      {same && <p className="error" role="alert" data-testid="pw-same">{t('pw.same')}</p>}
+      <label>
+        {t('pw.confirm')}
+        <input name="confirmPassword" type="password" autoComplete="new-password" required aria-invalid={mismatch} value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+      </label>
+      {mismatch && <p className="error" role="alert" data-testid="pw-mismatch">{t('pw.mismatch')}</p>}
+      <p className="muted small" id="pw-hint">{t('pw.hint')}</p>
+      <button type="submit" className="primary" disabled={busy}>{t('pw.submit')}</button>
+    </form>
+  );
+}
+
+/** The change the API demands (one-time, environment-given or admin-set password) before anything else. */
+export function PasswordChangePage({ me, onDone }: { me: Me; onDone: () => void }) {
+  const { t } = useI18n();
+  return (
     <main className="center">
-      <form className="card login" onSubmit={(e) => void submit(e)}>
+      <div className="card login">
         <h1>{t('pw.title')}</h1>
         <p>{t('pw.intro')}</p>
         <p className="muted">{me.user.username}</p>
-        {error !== null && <ErrorBox error={error} />}
-        {mismatch && <p className="error" role="alert">{t('pw.mismatch')}</p>}
-        <label>
-          {t('pw.current')}
-          <input name="currentPassword" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
-        </label>
-        <label>
-          {t('pw.new')}
-          <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} maxLength={128} value={next} onChange={(e) => setNext(e.target.value)} />
-        </label>
-        <label>
-          {t('pw.confirm')}
-          <input name="confirmPassword" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-        </label>
-        <p className="muted small">{t('pw.hint')}</p>
-        <button type="submit" className="primary" disabled={busy}>{t('pw.submit')}</button>
+        <PasswordForm onDone={onDone} />
         <LangSwitch />
-      </form>
+      </div>
     </main>
+  );
+}
+
+/** "Change password" from the user menu, at any time (/account/password). */
+export function OwnPasswordPage({ me, onDone }: { me: Me; onDone: () => void }) {
+  const { t } = useI18n();
+  return (
+    <section className="card narrow">
+      <h1>{t('pw.title')}</h1>
+      <p className="muted">{me.user.username}</p>
+      <p>{t('pw.introOwn')}</p>
+      <PasswordForm onDone={onDone} />
+    </section>
   );
 }
