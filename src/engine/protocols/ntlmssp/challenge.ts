@@ -11,7 +11,7 @@
 // Version trust (docs §4.6, as nmap): the 8 bytes at 48 are the Version only when the payload
 // does not start before byte 56; they are *trustworthy* only when NEGOTIATE_VERSION is set and
 // NTLMRevisionCurrent is 0x0F. Both facts are reported separately. XP fills them (5.1.2600)
-// [P:xpmsf#4]; Samba reports 6.1.0, build 0 = not Windows [L:ns1_probe_os1#22].
+// [S:syxp#2]; Samba reports 6.1.0, build 0 = not Windows [L:ns1_probe_os1#22].
 //
 // Tolerated deviations: a missing MsvAvEOL, trailing bytes after the list (fewer than 4),
 // unknown AvIds (kept raw), duplicate AvIds (the first wins in `info`).

@@ -3,9 +3,9 @@
 // docs/smb-detection.md §2.1–2.4.
 //
 // Status: if Flags2 has NT_STATUS (0x4000) the 4 bytes at S+5 are an NTSTATUS, otherwise a
-// DOS error (class u8, reserved u8, code u16le). Both forms occur in real replies [P:xppy#9,
-// xpmsf#12], so the decoder reports which form it saw; a DOS-form answer is never mapped to
-// an NT code.
+// DOS error (class u8, reserved u8, code u16le). Both forms occur in real replies (NT form
+// [P:wcry#207]; Windows XP answers in DOS form, reproduced in [S:syxp#6, syxp#7]), so the decoder
+// reports which form it saw; a DOS-form answer is never mapped to an NT code.
 //
 // Tolerated deviations:
 // * Bytes after the ByteCount block are accepted and counted in `trailing`: nmap's
@@ -152,7 +152,7 @@ export function isSmb1Success(status: Smb1Status): boolean {
   return status.kind === 'nt' ? status.code === 0 : status.errorClass === 0 && status.errorCode === 0;
 }
 
-/** `0xC0000205` or `DOS class=0x02 code=0x0005` (the notation of docs and EXPECTED.json). */
+/** `0xC0000205` or `DOS class=0x02 code=0x0005` (the notation of docs/smb-detection.md and fixtures/expected.json). */
 export function formatSmb1Status(status: Smb1Status): string {
   return status.kind === 'nt'
     ? formatNtStatus(status.code)

@@ -129,7 +129,7 @@ describe('SMB1 NEGOTIATE response (MS-CIFS 2.2.4.52.2, MS-SMB 2.2.4.5.2)', () =>
     const init = decodeNegTokenInit(samba.security.securityBlob);
     assert.deepEqual(init.mechTypes, [OID_NTLMSSP]);
     assert.equal(init.negHintName, 'not_defined_in_RFC4178@please_ignore');
-    // XP sends no blob at all [P:xpmsf#2 shape]: empty blob is fine.
+    // XP sends no blob at all [S:syxp#1]: empty blob is fine.
     const xpLike = decodeSmb1NegotiateResponse(loadFixture('wcry-201-smb1-neg-resp-ext-win7.hex').message);
     assert.equal(xpLike.kind, 'nt-lm-0.12');
   });

@@ -12,7 +12,7 @@
 // Tolerated deviations:
 // * In the classic layout DomainName and ServerName are UTF-16LE even when Flags2 lacks
 //   UNICODE (Samba [L:ns1_probe_ms17#6]) and follow the challenge with no pad byte although
-//   they may start at an odd offset [P:w64#2]. We always read UTF-16 with no alignment (as
+//   they may start at an odd offset [P:dpw7#81]. We always read UTF-16 with no alignment (as
 //   nmap does); ServerName may be absent.
 // * A server answering with an SMB2 message is handled by smb2/multi-protocol.ts, not here.
 
@@ -126,7 +126,7 @@ export type Smb1NegotiateSecurity =
       /** MS-SMB 2.2.4.5.2.1: Capabilities has CAP_EXTENDED_SECURITY. */
       readonly kind: 'extended';
       readonly serverGuid: Uint8Array;
-      /** SPNEGO NegTokenInit, possibly empty (XP sends none [P:xpmsf#2]). */
+      /** SPNEGO NegTokenInit, possibly empty (XP sends none [S:syxp#1]). */
       readonly securityBlob: Uint8Array;
     }
   | {

@@ -10,7 +10,7 @@
 //
 // Strings follow the message's Flags2 UNICODE bit; a Unicode string block starts on an even
 // S-relative offset (one pad byte when needed) [P:dpw7#83, dpw7#44]; ASCII has no pad
-// [P:xpmsf#8, wcry#203]. Tolerated deviations: Windows sends no PrimaryDomain in extended
+// [S:syxp#3] [P:wcry#203]. Tolerated deviations: Windows sends no PrimaryDomain in extended
 // responses (Samba does) [P:dpw7#44] [L:ns1_probe_os1#22], so every string is optional and
 // missing ones are undefined; an unterminated last string is accepted.
 //

@@ -1,6 +1,6 @@
 // SMB1 TRANSACTION PeekNamedPipe (MS17-010 probe, docs §5) and TRANSACTION2 DoublePulsar ping
 // (docs §6): byte-identical requests, replies from clean/infected/Samba hosts, key derivation
-// (also checked against the implant's own upload traffic when the vector store is present).
+// (also checked against the implant's own upload traffic in its shipped capture, fixtures/vectors).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DecodeError } from '../bytes/errors.js';
 import { toHex } from '../bytes/hex.js';
 import { loadFixture } from '../fixtures/load.js';
-import { captureSegment, vectorsAvailable, VECTORS_DIR } from '../fixtures/vectors.js';
+import { captureSegment } from '../fixtures/vectors.js';
 import { NtStatus } from './ntstatus.js';
 import {
   decodeSmb1TransactionRequest,
@@ -171,20 +171,16 @@ describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs §6)', () => {
   });
 });
 
-if (vectorsAvailable()) {
-  describe(`DoublePulsar key checked against the implant's upload traffic (${VECTORS_DIR})`, () => {
-    // erdp#241/#247 are exec uploads (implant payload): not shipped as fixtures, read from the store.
-    const file = 'public/eternalsafety_eternalromance-doublepulsar-meterpreter.pcap';
-    const key = decodeDoublePulsarReply(loadFixture('erdp-240-smb1-dp-resp-infected-x64.hex').message, 65).implant?.xorKey ?? 0;
-    const decrypt = (frame: number): number[] => {
-      const d = decodeSmb1Transaction2Request(captureSegment(file, frame).payload.subarray(4));
-      assert.equal(d.doublePulsarOpcode, DoublePulsarOpcode.EXEC);
-      const v = new DataView(d.parameters.buffer, d.parameters.byteOffset, 12);
-      return [0, 4, 8].map((o) => (v.getUint32(o, true) ^ key) >>> 0);
-    };
-    test('erdp#241: total 0x2C00, chunk 0x1000, offset 0', () => assert.deepEqual(decrypt(241), [0x2c00, 0x1000, 0]));
-    test('erdp#247: total 0x2C00, chunk 0xC00, offset 0x2000', () => assert.deepEqual(decrypt(247), [0x2c00, 0xc00, 0x2000]));
-  });
-} else {
-  console.log(`[protocols] ${VECTORS_DIR} not found: DoublePulsar upload decryption check not registered`);
-}
+describe("DoublePulsar key checked against the implant's upload traffic (fixtures/vectors)", () => {
+  // erdp#241/#247 are exec uploads (implant payload): not cut out as fixtures, read from the capture.
+  const file = 'public/eternalsafety_eternalromance-doublepulsar-meterpreter.pcap';
+  const key = decodeDoublePulsarReply(loadFixture('erdp-240-smb1-dp-resp-infected-x64.hex').message, 65).implant?.xorKey ?? 0;
+  const decrypt = (frame: number): number[] => {
+    const d = decodeSmb1Transaction2Request(captureSegment(file, frame).payload.subarray(4));
+    assert.equal(d.doublePulsarOpcode, DoublePulsarOpcode.EXEC);
+    const v = new DataView(d.parameters.buffer, d.parameters.byteOffset, 12);
+    return [0, 4, 8].map((o) => (v.getUint32(o, true) ^ key) >>> 0);
+  };
+  test('erdp#241: total 0x2C00, chunk 0x1000, offset 0', () => assert.deepEqual(decrypt(241), [0x2c00, 0x1000, 0]));
+  test('erdp#247: total 0x2C00, chunk 0xC00, offset 0x2000', () => assert.deepEqual(decrypt(247), [0x2c00, 0xc00, 0x2000]));
+});
