@@ -127,7 +127,7 @@ export function decodeTpkt(packet: Uint8Array): Uint8Array {
 // ---------------------------------------------------------------- X.224 + RDP negotiation
 
 export interface RdpConnectionRequestInput {
-  /** Default TLS | CredSSP (docs §7.4). */
+  /** Default TLS | CredSSP (docs/smb-detection.md §7.4). */
   readonly requestedProtocols?: number;
   /** Optional routing cookie ("Cookie: mstshash=<name>\r\n"); we send none by default. */
   readonly cookie?: string;

@@ -40,7 +40,7 @@ function compare(actual: Shape, e: ExpectedEntry): void {
   for (const [key, want] of Object.entries(e.ours)) {
     if (e.kind === 'smb1_dp_resp' && (key === 'xor_key' || key === 'arch') && actual['_implant'] === false) {
       // expected.json lists a key/arch for Samba's signed reply although its MID is unchanged
-      // [L:ns1_smb-double-pulsar-backdoor#20]. Per docs §6.5 we never report an implant for an
+      // [L:ns1_smb-double-pulsar-backdoor#20]. Per docs/smb-detection.md §6.5 we never report an implant for an
       // unchanged MID; the raw derivation still has to agree with the reference parser.
       assert.equal(actual[`_derived_${key}`], want, `${key} (derived only; no implant reported)`);
       continue;

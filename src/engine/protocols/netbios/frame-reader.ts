@@ -1,7 +1,7 @@
 // Incremental reader for the 4-byte session framing (MS-SMB2 2.1 direct TCP on 445,
 // RFC 1002 §4.3 session service on 139). TCP delivers bytes split anywhere; push() whatever
 // arrived and pull complete frames with next(). docs/smb-detection.md §1.1: "accumulate
-// bytes, read 4, then exactly `length` more; reject lengths above a sane cap".
+// bytes, read 4, then exactly `length` more, and refuse a length above its cap".
 //
 // Safety properties (tested with every split of real captures and random splits of streams):
 // * The same bytes give the same frames and the same error however they are split into chunks

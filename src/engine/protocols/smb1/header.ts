@@ -10,7 +10,7 @@
 // Tolerated deviations:
 // * Bytes after the ByteCount block are accepted and counted in `trailing`: nmap's
 //   PeekNamedPipe carries one stray byte [L:ns1_smb-vuln-ms17-010#19] and Metasploit's
-//   DoublePulsar ping 14 [P:xpdom#17]; servers ignore them, so do we.
+//   DoublePulsar ping 14 [P:id2t#18]; servers ignore them, so do we.
 // * The reply bit (Flags 0x80) is not required; callers check Command and MID.
 
 import { ByteReader } from '../bytes/reader.js';
@@ -71,7 +71,7 @@ export interface Smb1Header {
   readonly flags: number;
   readonly flags2: number;
   readonly pidHigh: number;
-  /** 8 bytes; DoublePulsar writes its key material here (docs §6.3). */
+  /** 8 bytes; DoublePulsar writes its key material here (docs/smb-detection.md §6.3). */
   readonly securitySignature: Uint8Array;
   readonly tid: number;
   readonly pidLow: number;
@@ -86,7 +86,7 @@ export interface Smb1HeaderInput {
   readonly status?: Smb1Status;
   /** Default 0x18 (case-insensitive, canonicalised), as every client in the vectors sends. */
   readonly flags?: number;
-  /** Default 0x4001 (NT status + long names), docs §5.2 step 1. */
+  /** Default 0x4001 (NT status + long names), docs/smb-detection.md §5.2 step 1. */
   readonly flags2?: number;
   readonly pidHigh?: number;
   readonly securitySignature?: Uint8Array;

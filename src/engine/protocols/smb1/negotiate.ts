@@ -66,7 +66,7 @@ export const Smb1Capabilities = {
   LARGE_READX: 0x00004000,
   LARGE_WRITEX: 0x00008000,
   LWIO: 0x00010000,
-  /** Set by Samba only: a reliable Samba tell (docs §3.2). */
+  /** Set by Samba only: a reliable Samba tell (docs/smb-detection.md §3.2). */
   UNIX: 0x00800000,
   COMPRESSED_DATA: 0x02000000,
   DYNAMIC_REAUTH: 0x20000000,
@@ -74,10 +74,10 @@ export const Smb1Capabilities = {
   EXTENDED_SECURITY: 0x80000000,
 } as const;
 
-/** Signing verdict vocabulary shared with SMB2 (docs §3.8). */
+/** Signing verdict vocabulary shared with SMB2 (docs/smb-detection.md §3.8). */
 export type SigningState = 'required' | 'enabled-not-required' | 'disabled';
 
-/** docs §3.8: 0x08 → required; 0x04 without 0x08 → enabled, not required; neither → disabled. */
+/** docs/smb-detection.md §3.8: 0x08 → required; 0x04 without 0x08 → enabled, not required; neither → disabled. */
 export function smb1SigningState(securityMode: number): SigningState {
   if (securityMode & Smb1SecurityMode.SIGNATURES_REQUIRED) return 'required';
   if (securityMode & Smb1SecurityMode.SIGNATURES_ENABLED) return 'enabled-not-required';

@@ -1,5 +1,5 @@
-// SMB1 TRANSACTION PeekNamedPipe (MS17-010 probe, docs §5) and TRANSACTION2 DoublePulsar ping
-// (docs §6): byte-identical requests, replies from clean/infected/Samba hosts, key derivation
+// SMB1 TRANSACTION PeekNamedPipe (MS17-010 probe, docs/smb-detection.md §5) and TRANSACTION2 DoublePulsar ping
+// (docs/smb-detection.md §6): byte-identical requests, replies from clean/infected/Samba hosts, key derivation
 // (also checked against the implant's own upload traffic in its shipped capture, fixtures/vectors).
 
 import { describe, test } from 'node:test';
@@ -31,7 +31,7 @@ import {
   Trans2Subcommand,
 } from './trans2.js';
 
-describe('TRANSACTION PeekNamedPipe FID 0 (MS17-010 probe, docs §5.2 step 4)', () => {
+describe('TRANSACTION PeekNamedPipe FID 0 (MS17-010 probe, docs/smb-detection.md §5.2 step 4)', () => {
   test('byte-identical to our probe and to the docs hex [L:ns1_probe_ms17#12]', () => {
     const fx = loadFixture('ns1-probe-ms17-012-smb1-trans-req-peek-probe.hex');
     assert.deepEqual(encodePeekNamedPipeRequest({ tid: 10597, uid: 4820, mid: 4 }), fx.message);
@@ -84,7 +84,7 @@ describe('TRANSACTION PeekNamedPipe FID 0 (MS17-010 probe, docs §5.2 step 4)', 
   });
 });
 
-describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs §6)', () => {
+describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs/smb-detection.md §6)', () => {
   test('byte-identical to our probe and to the docs hex [L:ns1_probe_ms17#14]', () => {
     const fx = loadFixture('ns1-probe-ms17-014-smb1-dp-req-probe.hex');
     const ping = encodeDoublePulsarPingRequest({ tid: 10597, uid: 4820 });
@@ -121,12 +121,12 @@ describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs §6)', () => {
     assert.deepEqual([msf.byteCount, msf.trailing, msf.parameters.length, msf.doublePulsarOpcode], [0, 14, 12, 0x23]);
   });
 
-  test('opcode = sum of the Timeout bytes (docs §6.4)', () => {
+  test('opcode = sum of the Timeout bytes (docs/smb-detection.md §6.4)', () => {
     for (const t of [0x00a4d9a6, 0x00ee3401, 0x00edbf77, 0x0086a6f7, 0x00b65419, 0x0008d546]) assert.equal(doublePulsarOpcode(t), 0x23, t.toString(16));
     assert.equal(doublePulsarOpcode(0x00b654be), DoublePulsarOpcode.EXEC);
   });
 
-  test('XOR key from sig1 (docs §6.3 vectors, and the Countercept 64-bit bug case)', () => {
+  test('XOR key from sig1 (docs/smb-detection.md §6.3 vectors, and the Countercept 64-bit bug case)', () => {
     assert.equal(doublePulsarXorKey(0x3223d36b), 0x0f9485e4);
     assert.equal(doublePulsarXorKey(0x1bc1fcf2), 0xc57f38ff);
     assert.equal(doublePulsarXorKey(0xa45d4b79), 0x31f1cb56);

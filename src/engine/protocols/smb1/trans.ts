@@ -15,7 +15,7 @@
 // Decoders check every count/offset against the whole message. Tolerated deviations: nmap's
 // request carries a stray byte after ByteCount [L:ns1_smb-vuln-ms17-010#19]; parameters may
 // lie outside the ByteCount block but inside the message (Metasploit's DoublePulsar ping
-// [P:xpdom#17]); offsets of empty parameter/data sections are not checked.
+// [P:id2t#18]); offsets of empty parameter/data sections are not checked.
 
 import { ByteReader } from '../bytes/reader.js';
 import { ByteWriter } from '../bytes/writer.js';
