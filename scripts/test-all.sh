@@ -29,9 +29,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The reference lab beside the project (if any) guards the same range: it must be down first.
-for ref in ../shared/testnet/testnet /work/shared/testnet/testnet; do
-  if [ -x "$ref" ] && ip link show tnbr0 >/dev/null 2>&1; then "$ref" down || true; fi
-done
+# PERISAI_LAB_SHARED is the folder of its 'testnet' script (the variable lab/perisai-lab reads too);
+# by default shared/testnet beside the repository.
+ref=${PERISAI_LAB_SHARED:-../shared/testnet}/testnet
+if [ -x "$ref" ] && ip link show tnbr0 >/dev/null 2>&1; then "$ref" down || true; fi
 
 # `up` is idempotent: it leaves a healthy lab alone and rebuilds a broken one.
 lab/perisai-lab up

@@ -13,7 +13,7 @@ import type { Smb1ChainData } from '../../src/engine/probes/smb1-chain.js';
 
 const NOW = new Date('2026-11-25T00:00:00Z');
 
-describe('NativeOS parsing (strings seen on the wire, docs §4.7)', () => {
+describe('NativeOS parsing (strings seen on the wire, docs/smb-detection.md §4.7)', () => {
   const cases: [string, { version?: string; build?: number; edition?: string; servicePack?: string }][] = [
     ['Windows 7 Enterprise 7601 Service Pack 1', { version: '6.1', build: 7601, edition: 'client', servicePack: 'SP1' }],
     ['Windows Server 2008 R2 Datacenter 7601 Service Pack 1', { version: '6.1', build: 7601, edition: 'server', servicePack: 'SP1' }],

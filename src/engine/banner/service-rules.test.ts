@@ -50,7 +50,7 @@ function mysqlGreeting(version: string): Buffer {
 
 describe('guessService: banner rules', () => {
   const cases: [string, number, Buffer, ReturnType<typeof guessService>][] = [
-    // lab banners: /work/shared/testnet/lib/plan.py and listen.py
+    // lab banners: lab/lib/plan.py and listen.py
     ['lab ssh', 22, latin1('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n'),
       { service: 'ssh', method: 'probed', product: 'OpenSSH', version: '9.2p1', extrainfo: 'Debian-2+deb12u3; protocol 2.0' }],
     ['dropbear', 2222, latin1('SSH-2.0-dropbear_2022.83\r\n'),

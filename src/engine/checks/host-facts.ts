@@ -106,7 +106,7 @@ export function smb1PortState(e: HostEvidence, port: number): Smb1PortState {
   return { port, state: 'unknown', reasonCode: failureCode(o.status, o.step), reason: `SMB1 probe failed: ${o.status} at ${o.step} (${o.error})` };
 }
 
-/** Reason code for a transport failure, in the vocabulary of docs §5.4. */
+/** Reason code for a transport failure, in the vocabulary of docs/smb-detection.md §5.4. */
 export function failureCode(status: string, step: string): string {
   if (step === 'connect') {
     switch (status) {
@@ -127,7 +127,7 @@ export function failureCode(status: string, step: string): string {
 
 // ---------------------------------------------------------------- Samba
 
-/** Positive non-Windows identification from SMB1 (docs §4.7): NativeLanMan "Samba…" or CAP_UNIX. */
+/** Positive non-Windows identification from SMB1 (docs/smb-detection.md §4.7): NativeLanMan "Samba…" or CAP_UNIX. */
 export function sambaTellsSmb1(d: Smb1ChainData | undefined): string[] {
   const tells: string[] = [];
   if (d?.session?.nativeLanMan?.startsWith('Samba')) tells.push(`NativeLanMan "${d.session.nativeLanMan}"`);
@@ -417,7 +417,7 @@ export function deriveOsFacts(e: HostEvidence): OsFacts | undefined {
   };
 }
 
-/** Samba sets the SMB2 ServerGuid to its NetBIOS name in lower case, zero padded (docs §3.2). */
+/** Samba sets the SMB2 ServerGuid to its NetBIOS name in lower case, zero padded (docs/smb-detection.md §3.2). */
 function guidIsName(guidHex: string, name: string): boolean {
   let want: string;
   try {

@@ -19,7 +19,7 @@ export function openPortsOf(meta: CheckMeta, e: HostEvidence): number[] {
   return meta.ports.filter((p) => e.openPorts.has(p));
 }
 
-/** The check's ports are not open: it cannot apply (docs §8.1 rule 4: "not applicable, not safe"). */
+/** The check's ports are not open: it cannot apply (docs/smb-detection.md §8.1 rule 4: "not applicable, not safe"). */
 export function notApplicable(meta: CheckMeta, e: HostEvidence): CheckResult {
   const closed = meta.ports.filter((p) => e.closedPorts.has(p));
   return result(

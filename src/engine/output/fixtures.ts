@@ -1,5 +1,5 @@
 // Shared test data for the output writers' tests: a small scan shaped like the lab's
-// (/work/shared/testnet), plus a hostile host whose banner and name try to break every format.
+// (lab/README.md), plus a hostile host whose banner and name try to break every format.
 
 import type { HostResult, PortResult, ScanSummary } from '../types.js';
 import type { OutputFormat, ResultSink, ScanMeta, SinkOptions } from './sink.js';

@@ -19,7 +19,10 @@ import { ProbeError, toProbeError } from './outcome.js';
 export interface Framer<F> {
   push(chunk: Uint8Array): void;
   next(): F | undefined;
-  /** Called on FIN; throws DecodeError when a partial frame is buffered. */
+  /**
+   * Called on FIN; throws DecodeError when the first unread frame is partial. Complete frames
+   * still buffered are returned by next() first, and next() throws if a partial one follows.
+   */
   end(): void;
 }
 

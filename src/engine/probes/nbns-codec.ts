@@ -63,7 +63,7 @@ export interface NbstatResponse {
   readonly unitId?: string;
 }
 
-/** The 50-byte NBSTAT query for `*` (docs §7.3). */
+/** The 50-byte NBSTAT query for `*` (docs/smb-detection.md §7.3). */
 export function encodeNbstatQuery(transactionId: number): Uint8Array {
   return new ByteWriter({ initialCapacity: 50 })
     .u16be(transactionId)

@@ -24,7 +24,7 @@ const CC_FAIL_HYBRID_REQUIRED = '03 00 00 13 0e d0 00 00 12 34 00 03 00 08 00 05
 const CC_BARE = '03 00 00 0b 06 d0 00 00 12 34 00';
 
 describe('X.224 Connection Request', () => {
-  test('is the 19 bytes of docs §7.4 (TLS|CredSSP requested)', () => {
+  test('is the 19 bytes of docs/smb-detection.md §7.4 (TLS|CredSSP requested)', () => {
     assert.equal(toHex(encodeRdpConnectionRequest()), '030000130ee000000000000100080003000000');
   });
   test('round trip with a cookie and other protocol sets', () => {

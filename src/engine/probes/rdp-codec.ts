@@ -7,12 +7,14 @@
 // or RDP_NEG_FAILURE 03 00 08 00 <failureCode LE>]. A bare Connection Confirm without a
 // negotiation block comes from pre-Vista servers (standard RDP security only).
 //
-// TPKT lengths are 16-bit, so the TpktReader never holds more than one 64 KiB frame plus one
-// more; anything that is not a version-3 TPKT is refused at once (DecodeError).
+// TPKT lengths are 16-bit, so a partial TPKT packet is at most 64 KiB; unread bytes are capped at
+// 128 KiB. Anything that is not a version-3 TPKT is refused as soon as its first byte is read
+// (DecodeError).
 
 import { ByteReader } from '../protocols/bytes/reader.js';
 import { ByteWriter } from '../protocols/bytes/writer.js';
 import { DecodeError } from '../protocols/bytes/errors.js';
+import { StreamReader } from '../protocols/bytes/stream-reader.js';
 import { encodeLatin1 } from '../protocols/bytes/utf16le.js';
 import type { Framer } from './conversation.js';
 
@@ -84,48 +86,30 @@ function tpkt(payload: Uint8Array): Uint8Array {
   return new ByteWriter({ initialCapacity: total }).u8(TPKT_VERSION).u8(0).u16be(total).bytes(payload).finish();
 }
 
-/** Incremental TPKT reader: yields X.224 TPDUs (the bytes after the 4-byte header). */
-export class TpktReader implements Framer<Uint8Array> {
-  #buf = new Uint8Array(0);
-  readonly #maxBuffered: number;
-
+/**
+ * Incremental TPKT reader: yields X.224 TPDUs (the bytes after the 4-byte header). The same
+ * bytes give the same TPDUs and the same error however the network split them (StreamReader).
+ */
+export class TpktReader extends StreamReader<Uint8Array> implements Framer<Uint8Array> {
+  /** `maxBuffered` caps unread bytes (a peer flooding a caller that does not pull). */
   constructor(maxBuffered = 2 * 0x10000) {
-    this.#maxBuffered = maxBuffered;
+    super('TPKT', TPKT_HEADER_LENGTH, maxBuffered);
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.#buf.length + chunk.length > this.#maxBuffered) {
-      throw new DecodeError('too-large', 'TPKT.Buffered', 0, `more than ${this.#maxBuffered} unread bytes`);
+  protected frameLength(): number | undefined {
+    const q = this.queue;
+    if (q.length >= 1 && q.byteAt(0) !== TPKT_VERSION) {
+      this.fail(new DecodeError('invalid', 'TPKT.Version', q.consumed, `version ${q.byteAt(0)}, expected 3`));
     }
-    const next = new Uint8Array(this.#buf.length + chunk.length);
-    next.set(this.#buf);
-    next.set(chunk, this.#buf.length);
-    this.#buf = next;
-    this.#check();
+    if (q.length < TPKT_HEADER_LENGTH) return undefined;
+    const len = (q.byteAt(2) << 8) | q.byteAt(3);
+    if (len < TPKT_HEADER_LENGTH + 1) this.fail(new DecodeError('invalid', 'TPKT.Length', q.consumed + 2, `length ${len} too small`));
+    return len;
   }
 
-  #check(): void {
-    if (this.#buf.length >= 1 && this.#buf[0] !== TPKT_VERSION) {
-      throw new DecodeError('invalid', 'TPKT.Version', 0, `version ${this.#buf[0]}, expected 3`);
-    }
-    if (this.#buf.length >= TPKT_HEADER_LENGTH) {
-      const len = ((this.#buf[2] ?? 0) << 8) | (this.#buf[3] ?? 0);
-      if (len < TPKT_HEADER_LENGTH + 1) throw new DecodeError('invalid', 'TPKT.Length', 2, `length ${len} too small`);
-    }
-  }
-
-  next(): Uint8Array | undefined {
-    if (this.#buf.length < TPKT_HEADER_LENGTH) return undefined;
-    const len = ((this.#buf[2] ?? 0) << 8) | (this.#buf[3] ?? 0);
-    if (this.#buf.length < len) return undefined;
-    const tpdu = this.#buf.slice(TPKT_HEADER_LENGTH, len);
-    this.#buf = this.#buf.slice(len);
-    if (this.#buf.length > 0) this.#check();
-    return tpdu;
-  }
-
-  end(): void {
-    if (this.#buf.length > 0) throw new DecodeError('truncated', 'TPKT.Frame', 0, `connection closed with ${this.#buf.length} byte(s) of an incomplete frame`);
+  protected takeFrame(total: number): Uint8Array {
+    this.queue.skip(TPKT_HEADER_LENGTH);
+    return this.queue.take(total - TPKT_HEADER_LENGTH);
   }
 }
 
@@ -143,7 +127,7 @@ export function decodeTpkt(packet: Uint8Array): Uint8Array {
 // ---------------------------------------------------------------- X.224 + RDP negotiation
 
 export interface RdpConnectionRequestInput {
-  /** Default TLS | CredSSP (docs §7.4). */
+  /** Default TLS | CredSSP (docs/smb-detection.md §7.4). */
   readonly requestedProtocols?: number;
   /** Optional routing cookie ("Cookie: mstshash=<name>\r\n"); we send none by default. */
   readonly cookie?: string;

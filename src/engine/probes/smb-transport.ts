@@ -3,11 +3,11 @@
 //
 // On 139 Windows accepts only its own <20> name or the `*SMBSERVER` alias; a NEGATIVE SESSION
 // RESPONSE is followed by a close, so each name is one connection. Samba accepts any name
-// [L:ns1_probe_nb139#18]. The caller supplies the names in the order to try (docs §1.2: NBSTAT
+// [L:ns1_probe_nb139#18]. The caller supplies the names in the order to try (docs/smb-detection.md §1.2: NBSTAT
 // <20> name, *SMBSERVER, then names learned elsewhere); at most MAX_NETBIOS_ATTEMPTS are tried.
 //
-// Frames are read through the protocols FrameReader with a 64 KiB frame cap (docs §1.1: "64 KiB
-// is plenty for every message in this spec").
+// Frames are read through the protocols FrameReader with a 64 KiB frame cap
+// (docs/smb-detection.md §1.1: "far above every message these probes exchange").
 
 import type { Dialer } from '../net/dialer.js';
 import { FrameReader, type NbssFrame } from '../protocols/netbios/frame-reader.js';
@@ -138,7 +138,7 @@ export async function openSmb(o: OpenSmbOptions): Promise<OpenedSmb> {
         continue;
       }
       if (f.type === NbssType.RETARGET_RESPONSE) {
-        // docs §1.2: "retarget (ignore, treat as failure)" — we never follow it to another address.
+        // docs/smb-detection.md §1.2: a retarget is "treated as a failure, never followed" to another address.
         attempts.push({ name, result: 'retarget' });
         continue;
       }

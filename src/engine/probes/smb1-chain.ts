@@ -80,7 +80,7 @@ export interface Smb1NegotiateFacts {
   readonly capabilities?: number;
   readonly capabilitiesHex?: string;
   readonly extendedSecurity?: boolean;
-  /** CAP_UNIX (0x00800000): set by Samba only (docs §3.2). */
+  /** CAP_UNIX (0x00800000): set by Samba only (docs/smb-detection.md §3.2). */
   readonly capUnix?: boolean;
   readonly maxMpxCount?: number;
   readonly maxBufferSize?: number;

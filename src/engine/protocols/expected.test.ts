@@ -1,21 +1,19 @@
-// Conformance with shared/vectors/EXPECTED.json: every frame listed there is decoded by our
-// TypeScript decoders and compared field by field with the values of the reference parser
-// ("ours") and of tshark 4.0 ("tshark").
+// Conformance with two oracles: for every frame in fixtures/expected.json our TypeScript
+// decoders are compared field by field with the values of the reference parser ("ours") and of
+// tshark 4.0 ("tshark").
 //
-// * Frames from licensed captures are shipped as fixtures (fixtures/expected.json is the
-//   verbatim subset of EXPECTED.json for them) and always tested.
-// * Frames from captures we may not redistribute (nixawk/labs: no licence) and frames we chose
-//   not to ship (a DoublePulsar exec upload: implant payload) are decoded straight from the
-//   vectors store; those tests are registered only when the store exists.
-// * dcerpc_* entries (TCP 135 architecture probe, docs §7.6) are outside these codecs.
+// * Frames of the public and lab captures: the entries are the test vectors' own (where they
+//   come from: fixtures/vectors/SOURCES.md). Most are shipped as .hex fixtures; the one that is
+//   not (a DoublePulsar exec upload, implant payload) is read from its shipped capture.
+// * Frames of the synthetic XP capture (fixtures/synthetic-xp.ts): "ours" holds the values laid
+//   into the bytes, "tshark" what tshark 4.0.17 dissected from them.
+// * dcerpc_* frames (TCP 135 architecture probe) are outside these codecs and not listed.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadAllFixtures, loadExpectedForFixtures, loadFixture, type ExpectedEntry } from './fixtures/load.js';
 import { normaliseExpected, shapeOf, type Shape } from './fixtures/expected-shape.js';
-import { captureSegment, isUnlicensedCapture, loadVectorsExpected, VECTORS_DIR, vectorsAvailable } from './fixtures/vectors.js';
-
-const OUT_OF_SCOPE_KINDS = new Set(['dcerpc_bind', 'dcerpc_bind_ack']);
+import { captureSegment } from './fixtures/vectors.js';
 
 /** tshark field → how to read the same fact from our shape. */
 function tsharkValue(field: string, s: Shape): unknown {
@@ -41,8 +39,8 @@ function tsharkValue(field: string, s: Shape): unknown {
 function compare(actual: Shape, e: ExpectedEntry): void {
   for (const [key, want] of Object.entries(e.ours)) {
     if (e.kind === 'smb1_dp_resp' && (key === 'xor_key' || key === 'arch') && actual['_implant'] === false) {
-      // EXPECTED.json lists a key/arch for Samba's signed reply although its MID is unchanged
-      // [L:ns1_smb-double-pulsar-backdoor#20]. Per docs §6.5 we never report an implant for an
+      // expected.json lists a key/arch for Samba's signed reply although its MID is unchanged
+      // [L:ns1_smb-double-pulsar-backdoor#20]. Per docs/smb-detection.md §6.5 we never report an implant for an
       // unchanged MID; the raw derivation still has to agree with the reference parser.
       assert.equal(actual[`_derived_${key}`], want, `${key} (derived only; no implant reported)`);
       continue;
@@ -57,42 +55,37 @@ function compare(actual: Shape, e: ExpectedEntry): void {
 const fixtures = loadAllFixtures();
 const fixtureByFrame = new Map(fixtures.map((f) => [`${f.meta['capture']}#${f.meta['frame']}`, f]));
 
-describe('EXPECTED.json frames shipped as fixtures', () => {
-  const entries = loadExpectedForFixtures();
-  test('the fixture subset covers 47 frames', () => {
-    assert.equal(entries.length, 47);
+const entries = loadExpectedForFixtures();
+
+describe('expected.json frames shipped as fixtures', () => {
+  const shipped = entries.filter((e) => e.fixture !== undefined);
+  test('the fixtures cover 54 frames (47 of the test vectors, 7 synthetic XP answers)', () => {
+    assert.equal(shipped.length, 54);
+    assert.equal(shipped.filter((e) => e.file.startsWith('synthetic/')).length, 7);
   });
-  for (const e of entries) {
+  for (const e of shipped) {
     test(`${e.fixture ?? '?'} — ${e.note}`, () => {
       assert.ok(e.fixture !== undefined);
       const fx = loadFixture(e.fixture);
-      assert.equal(fx.meta['capture'], `shared/vectors/${e.file}`);
+      assert.equal(fx.meta['capture'], `vectors/${e.file}`);
       assert.equal(fx.meta['frame'], String(e.frame));
-      const request = e.kind === 'smb1_dp_resp' ? fixtureByFrame.get(`shared/vectors/${e.file}#${e.frame - 1}`) : undefined;
+      const request = e.kind === 'smb1_dp_resp' ? fixtureByFrame.get(`vectors/${e.file}#${e.frame - 1}`) : undefined;
       if (e.kind === 'smb1_dp_resp') assert.ok(request !== undefined, 'the ping request is shipped too');
       compare(shapeOf(e.kind, fx.message, { requestMessage: request?.message }), e);
     });
   }
 });
 
-if (vectorsAvailable()) {
-  describe(`EXPECTED.json frames decoded from the vectors store (${VECTORS_DIR})`, () => {
-    const shipped = new Set(loadExpectedForFixtures().map((e) => `${e.file}#${e.frame}`));
-    const all = loadVectorsExpected();
-    test('every in-scope EXPECTED.json frame is covered by a fixture or by this suite', () => {
-      const inScope = all.filter((e) => !OUT_OF_SCOPE_KINDS.has(e.kind));
-      assert.equal(inScope.length, 63);
-    });
-    for (const e of all) {
-      if (OUT_OF_SCOPE_KINDS.has(e.kind) || shipped.has(`${e.file}#${e.frame}`)) continue;
-      const why = isUnlicensedCapture(e.file) ? 'no licence, not shipped' : 'not shipped';
-      test(`${e.file}#${e.frame} (${why}) — ${e.note}`, () => {
-        const message = captureSegment(e.file, e.frame).payload.subarray(4);
-        const requestMessage = e.kind === 'smb1_dp_resp' ? captureSegment(e.file, e.frame - 1).payload.subarray(4) : undefined;
-        compare(shapeOf(e.kind, message, { requestMessage }), e);
-      });
-    }
+describe('expected.json frames read from their shipped capture', () => {
+  const fromCapture = entries.filter((e) => e.fixture === undefined);
+  test('one frame: the DoublePulsar exec upload, not cut out as a fixture', () => {
+    assert.deepEqual(fromCapture.map((e) => `${e.file}#${e.frame}`), ['public/eternalsafety_eternalromance-doublepulsar-meterpreter.pcap#241']);
   });
-} else {
-  console.log(`[protocols] ${VECTORS_DIR} not found: EXPECTED.json frames of unlicensed captures are not tested (tests not registered)`);
-}
+  for (const e of fromCapture) {
+    test(`${e.file}#${e.frame} — ${e.note}`, () => {
+      const message = captureSegment(e.file, e.frame).payload.subarray(4);
+      const requestMessage = e.kind === 'smb1_dp_resp' ? captureSegment(e.file, e.frame - 1).payload.subarray(4) : undefined;
+      compare(shapeOf(e.kind, message, { requestMessage }), e);
+    });
+  }
+});

@@ -25,10 +25,8 @@ import { decodeNtlmNegotiate } from './ntlmssp/negotiate.js';
 import { readTlv } from './spnego/der.js';
 import { decodeSmb2Header } from './smb2/header.js';
 import { identifySmbProtocol } from './smb2/multi-protocol.js';
-import { readCapture, tcpSegments, tcpStreams } from './fixtures/pcap.js';
-import { vectorsAvailable, VECTORS_DIR } from './fixtures/vectors.js';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { tcpSegments, tcpStreams } from './fixtures/pcap.js';
+import { CAPTURES, capturePackets } from './fixtures/vectors.js';
 
 const fixtures = loadAllFixtures();
 const smbFixtures = fixtures.filter((f) => decoderKey(f.name) !== undefined);
@@ -240,39 +238,31 @@ describe('declared lengths above the caps are refused', () => {
   });
 });
 
-if (vectorsAvailable()) {
-  describe(`frame reader and decoders over every SMB TCP stream in ${VECTORS_DIR}`, () => {
-    const captures = [
-      ...readdirSync(join(VECTORS_DIR, 'public')).map((f) => `public/${f}`),
-      ...readdirSync(join(VECTORS_DIR, 'lab-samba')).filter((f) => f.endsWith('.pcapng')).map((f) => `lab-samba/${f}`),
-    ].sort();
-    for (const capture of captures) {
-      test(capture, TIMEOUT, () => {
-        const streams = tcpStreams(tcpSegments(readCapture(join(VECTORS_DIR, capture)))).filter(
-          (s) => [445, 139].includes(s.dstPort) || [445, 139].includes(s.srcPort),
-        );
-        const exploit = capture.startsWith('public/'); // exploit traffic: malformed by design, only "no crash" is required
-        for (const s of streams) {
-          const r = new FrameReader({ mode: s.dstPort === 139 || s.srcPort === 139 ? 'netbios' : 'direct-tcp' });
-          try {
-            for (const c of s.chunks) {
-              r.push(c);
-              for (const f of r.drain()) {
-                if (f.type !== 0 || f.payload.length === 0) continue;
-                const proto = identifySmbProtocol(f.payload);
-                if (!exploit) assert.ok(proto === 'smb1' || proto === 'smb2', `${s.key}: ${proto}`);
-                onlyDecodeError(() => (proto === 'smb1' ? decodeSmb1Message(f.payload) : decodeSmb2Header(new ByteReader(f.payload))), s.key);
-              }
+describe('frame reader and decoders over every SMB TCP stream of the shipped captures (fixtures/vectors)', () => {
+  for (const capture of Object.keys(CAPTURES).sort()) {
+    test(capture, TIMEOUT, () => {
+      const streams = tcpStreams(tcpSegments(capturePackets(capture))).filter(
+        (s) => [445, 139].includes(s.dstPort) || [445, 139].includes(s.srcPort),
+      );
+      const exploit = capture.startsWith('public/'); // exploit traffic: malformed by design, only "no crash" is required
+      for (const s of streams) {
+        const r = new FrameReader({ mode: s.dstPort === 139 || s.srcPort === 139 ? 'netbios' : 'direct-tcp' });
+        try {
+          for (const c of s.chunks) {
+            r.push(c);
+            for (const f of r.drain()) {
+              if (f.type !== 0 || f.payload.length === 0) continue;
+              const proto = identifySmbProtocol(f.payload);
+              if (!exploit) assert.ok(proto === 'smb1' || proto === 'smb2', `${s.key}: ${proto}`);
+              onlyDecodeError(() => (proto === 'smb1' ? decodeSmb1Message(f.payload) : decodeSmb2Header(new ByteReader(f.payload))), s.key);
             }
-            if (!s.gap) r.end();
-          } catch (e) {
-            assert.ok(e instanceof DecodeError, `${s.key}: ${String(e)}`);
-            assert.ok(exploit, `${s.key}: clean lab traffic must frame cleanly: ${String(e)}`);
           }
+          if (!s.gap) r.end();
+        } catch (e) {
+          assert.ok(e instanceof DecodeError, `${s.key}: ${String(e)}`);
+          assert.ok(exploit, `${s.key}: clean lab traffic must frame cleanly: ${String(e)}`);
         }
-      });
-    }
-  });
-} else {
-  console.log(`[protocols] ${VECTORS_DIR} not found: whole-capture stream tests not registered`);
-}
+      }
+    });
+  }
+});

@@ -187,7 +187,7 @@ describe('FILETIME, hex, strings', () => {
   test('FILETIME conversions (MS-DTYP 2.3.3)', () => {
     assert.equal(filetimeToUnixMs(FILETIME_UNIX_EPOCH), 0);
     assert.equal(filetimeToDate(0n), undefined);
-    // Windows 10 1511 ServerStartTime [P:dpw7#24] → 2017-04-16T14:34:36Z (docs §7.5)
+    // Windows 10 1511 ServerStartTime [P:dpw7#24] → 2017-04-16T14:34:36Z (docs/smb-detection.md §7.5)
     assert.equal(filetimeToIso(131368268766932119n)?.slice(0, 19), '2017-04-16T14:34:36');
     assert.equal(dateToFiletime(new Date('2017-03-14T00:00:00Z')), 131339232000000000n);
     assert.equal(filetimeToUnixMs(dateToFiletime(1234567890123)), 1234567890123);

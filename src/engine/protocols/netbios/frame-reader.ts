@@ -1,21 +1,27 @@
 // Incremental reader for the 4-byte session framing (MS-SMB2 2.1 direct TCP on 445,
 // RFC 1002 §4.3 session service on 139). TCP delivers bytes split anywhere; push() whatever
 // arrived and pull complete frames with next(). docs/smb-detection.md §1.1: "accumulate
-// bytes, read 4, then exactly `length` more; reject lengths above a sane cap".
+// bytes, read 4, then exactly `length` more, and refuse a length above its cap".
 //
-// Safety properties (tested with every split of real captures):
+// Safety properties (tested with every split of real captures and random splits of streams):
+// * The same bytes give the same frames and the same error however they are split into chunks
+//   (StreamReader: every complete frame held is returned before the bytes after it are judged;
+//   error offsets are stream offsets). Cost is linear in the bytes received.
 // * A declared length above `maxFrameLength` (default 1 MiB; the largest message in the
-//   vectors is 0x104E bytes) is refused as soon as the header is complete — before any body
-//   byte is buffered — with DecodeError('too-large'). The stream is then unusable (we can no
-//   longer find frame boundaries), so every later call rethrows the same error.
-// * Buffered bytes are capped too (`maxBufferedBytes`), so a peer that floods small frames
-//   faster than the caller pulls them cannot grow memory without bound.
-// * Each frame is copied out exactly once; no quadratic concatenation.
+//   captures in fixtures/ is 0x104E bytes) is refused as soon as the header is complete —
+//   before any body byte is buffered — with DecodeError('too-large'). The stream is then
+//   unusable (we can no longer find frame boundaries), so every later call rethrows the same
+//   error.
+// * Unread bytes are capped too (`maxBufferedBytes`), so a peer that floods small frames
+//   faster than the caller pulls them cannot grow memory without bound. The cap depends on how
+//   fast the caller pulls, not on the split: a caller that pulls after every push never meets
+//   it with frames within `maxFrameLength` and socket reads (at most 64 KiB) within the rest.
 //
 // Modes: `direct-tcp` accepts only type 0x00 (MS-SMB2 2.1: the first byte MUST be zero).
 // `netbios` accepts the RFC 1002 types and skips keep-alives (0x85, length 0) unless asked.
 
 import { DecodeError } from '../bytes/errors.js';
+import { StreamReader } from '../bytes/stream-reader.js';
 import { NBSS_HEADER_LENGTH, NbssType } from './session.js';
 
 export const DEFAULT_MAX_FRAME_LENGTH = 1024 * 1024;
@@ -49,62 +55,31 @@ const NETBIOS_TYPES: ReadonlySet<number> = new Set<number>([
   NbssType.KEEPALIVE,
 ]);
 
-export class FrameReader {
+export class FrameReader extends StreamReader<NbssFrame> {
   readonly mode: 'direct-tcp' | 'netbios';
   readonly maxFrameLength: number;
   readonly maxBufferedBytes: number;
   readonly #keepKeepalives: boolean;
-  #chunks: Uint8Array[] = [];
-  /** Read position inside #chunks[0]. */
-  #head = 0;
-  #buffered = 0;
-  /** Stream offset of the first unread byte. */
-  #consumed = 0;
-  #failed: DecodeError | undefined;
 
   constructor(options: FrameReaderOptions = {}) {
-    this.mode = options.mode ?? 'direct-tcp';
-    this.maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
-    if (!Number.isInteger(this.maxFrameLength) || this.maxFrameLength < 0 || this.maxFrameLength > 0xffffff) {
+    const maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
+    if (!Number.isInteger(maxFrameLength) || maxFrameLength < 0 || maxFrameLength > 0xffffff) {
       throw new RangeError('maxFrameLength must be an integer in [0, 0xFFFFFF]');
     }
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 2 * (this.maxFrameLength + NBSS_HEADER_LENGTH);
-    if (!Number.isInteger(this.maxBufferedBytes) || this.maxBufferedBytes < this.maxFrameLength + NBSS_HEADER_LENGTH) {
+    const maxBufferedBytes = options.maxBufferedBytes ?? 2 * (maxFrameLength + NBSS_HEADER_LENGTH);
+    if (!Number.isInteger(maxBufferedBytes) || maxBufferedBytes < maxFrameLength + NBSS_HEADER_LENGTH) {
       throw new RangeError('maxBufferedBytes must be at least maxFrameLength + 4');
     }
+    super('NBSS', NBSS_HEADER_LENGTH, maxBufferedBytes);
+    this.mode = options.mode ?? 'direct-tcp';
+    this.maxFrameLength = maxFrameLength;
+    this.maxBufferedBytes = maxBufferedBytes;
     this.#keepKeepalives = options.keepKeepalives ?? false;
   }
 
   /** Bytes received but not yet returned as frames. */
   get bufferedBytes(): number {
-    return this.#buffered;
-  }
-
-  /** Appends received bytes (kept by reference; the caller must not reuse the chunk). */
-  push(chunk: Uint8Array): void {
-    if (this.#failed) throw this.#failed;
-    if (chunk.length === 0) return;
-    if (this.#buffered + chunk.length > this.maxBufferedBytes) {
-      this.#fail(new DecodeError('too-large', 'NBSS.Buffered', this.#consumed, `more than ${this.maxBufferedBytes} unread bytes`));
-    }
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
-    // Validate a complete header immediately, so an oversized length is refused before its body arrives.
-    this.#peekHeader();
-  }
-
-  /** The next complete frame, or undefined when more bytes are needed. */
-  next(): NbssFrame | undefined {
-    if (this.#failed) throw this.#failed;
-    for (;;) {
-      const h = this.#peekHeader();
-      if (h === undefined || this.#buffered < NBSS_HEADER_LENGTH + h.length) return undefined;
-      const streamOffset = this.#consumed;
-      this.#discard(NBSS_HEADER_LENGTH);
-      const payload = this.#take(h.length);
-      if (h.type === NbssType.KEEPALIVE && this.mode === 'netbios' && !this.#keepKeepalives) continue;
-      return { type: h.type, payload, streamOffset };
-    }
+    return this.queue.length;
   }
 
   /** All complete frames currently buffered. */
@@ -114,87 +89,26 @@ export class FrameReader {
     return out;
   }
 
-  /**
-   * Call when the peer closed the connection. Throws DecodeError('truncated') if a partial
-   * frame is buffered (the server died mid-message: evidence for `protocol-error`).
-   */
-  end(): void {
-    if (this.#failed) throw this.#failed;
-    if (this.#buffered > 0) {
-      throw new DecodeError('truncated', 'NBSS.Frame', this.#consumed, `connection closed with ${this.#buffered} byte(s) of an incomplete frame`);
-    }
-  }
-
-  #fail(err: DecodeError): never {
-    this.#failed = err;
-    this.#chunks = [];
-    this.#buffered = 0;
-    throw err;
-  }
-
-  #peekHeader(): { type: number; length: number } | undefined {
-    if (this.#buffered < NBSS_HEADER_LENGTH) return undefined;
-    const b = this.#peek4();
-    const type = b[0] ?? 0;
-    const length = ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0);
+  protected frameLength(): number | undefined {
+    const q = this.queue;
+    if (q.length < NBSS_HEADER_LENGTH) return undefined;
+    const type = q.byteAt(0);
+    const length = (q.byteAt(1) << 16) | (q.byteAt(2) << 8) | q.byteAt(3);
     if (this.mode === 'direct-tcp' ? type !== NbssType.SESSION_MESSAGE : !NETBIOS_TYPES.has(type)) {
-      this.#fail(new DecodeError('invalid', 'NBSS.Type', this.#consumed, `unexpected packet type 0x${type.toString(16)} (${this.mode})`));
+      this.fail(new DecodeError('invalid', 'NBSS.Type', q.consumed, `unexpected packet type 0x${type.toString(16)} (${this.mode})`));
     }
     if (length > this.maxFrameLength) {
-      this.#fail(new DecodeError('too-large', 'NBSS.Length', this.#consumed + 1, `frame of ${length} bytes exceeds cap ${this.maxFrameLength}`));
+      this.fail(new DecodeError('too-large', 'NBSS.Length', q.consumed + 1, `frame of ${length} bytes exceeds cap ${this.maxFrameLength}`));
     }
-    return { type, length };
+    return NBSS_HEADER_LENGTH + length;
   }
 
-  #peek4(): Uint8Array {
-    const out = new Uint8Array(NBSS_HEADER_LENGTH);
-    let need = NBSS_HEADER_LENGTH;
-    let i = 0;
-    let pos = this.#head;
-    while (need > 0) {
-      const c = this.#chunks[i];
-      if (c === undefined) break; // unreachable: caller checked #buffered
-      const n = Math.min(need, c.length - pos);
-      out.set(c.subarray(pos, pos + n), NBSS_HEADER_LENGTH - need);
-      need -= n;
-      i += 1;
-      pos = 0;
-    }
-    return out;
-  }
-
-  #take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const c = this.#chunks[0];
-      if (c === undefined) break; // unreachable: caller checked #buffered
-      const m = Math.min(n - filled, c.length - this.#head);
-      out.set(c.subarray(this.#head, this.#head + m), filled);
-      filled += m;
-      this.#advance(m, c.length);
-    }
-    return out;
-  }
-
-  #discard(n: number): void {
-    let left = n;
-    while (left > 0) {
-      const c = this.#chunks[0];
-      if (c === undefined) break;
-      const m = Math.min(left, c.length - this.#head);
-      left -= m;
-      this.#advance(m, c.length);
-    }
-  }
-
-  #advance(m: number, chunkLength: number): void {
-    this.#head += m;
-    this.#buffered -= m;
-    this.#consumed += m;
-    if (this.#head === chunkLength) {
-      this.#chunks.shift();
-      this.#head = 0;
-    }
+  protected takeFrame(total: number): NbssFrame | undefined {
+    const streamOffset = this.queue.consumed;
+    const type = this.queue.byteAt(0);
+    this.queue.skip(NBSS_HEADER_LENGTH);
+    const payload = this.queue.take(total - NBSS_HEADER_LENGTH);
+    if (type === NbssType.KEEPALIVE && this.mode === 'netbios' && !this.#keepKeepalives) return undefined;
+    return { type, payload, streamOffset };
   }
 }

@@ -24,11 +24,11 @@ import {
 } from './session.js';
 
 describe('NetBIOS names (RFC 1002 §4.1 first-level encoding)', () => {
-  test('*SMBSERVER<20> matches docs §1.2', () => {
+  test('*SMBSERVER<20> matches docs/smb-detection.md §1.2', () => {
     assert.equal(toHex(encodeNetbiosName('*SMBSERVER', 0x20)), '20' + toHex(new TextEncoder().encode('CKFDENECFDEFFCFGEFFCCACACACACACA')) + '00');
   });
 
-  test('wildcard * is NUL-padded (NBSTAT query name, docs §7.3)', () => {
+  test('wildcard * is NUL-padded (NBSTAT query name, docs/smb-detection.md §7.3)', () => {
     assert.equal(toHex(encodeNetbiosName('*', 0)), '20' + toHex(new TextEncoder().encode('CK' + 'AA'.repeat(15))) + '00');
     assert.deepEqual(decodeNetbiosName(encodeNetbiosName('*', 0)), { name: '*', suffix: 0, scope: '' });
   });

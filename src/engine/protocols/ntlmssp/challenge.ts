@@ -8,10 +8,10 @@
 // AvId u16, AvLen u16, value; ends with MsvAvEOL. Names are UTF-16LE without terminator;
 // MsvAvTimestamp is a FILETIME.
 //
-// Version trust (docs §4.6, as nmap): the 8 bytes at 48 are the Version only when the payload
+// Version trust (docs/smb-detection.md §4.6, as nmap): the 8 bytes at 48 are the Version only when the payload
 // does not start before byte 56; they are *trustworthy* only when NEGOTIATE_VERSION is set and
 // NTLMRevisionCurrent is 0x0F. Both facts are reported separately. XP fills them (5.1.2600)
-// [P:xpmsf#4]; Samba reports 6.1.0, build 0 = not Windows [L:ns1_probe_os1#22].
+// [S:syxp#2]; Samba reports 6.1.0, build 0 = not Windows [L:ns1_probe_os1#22].
 //
 // Tolerated deviations: a missing MsvAvEOL, trailing bytes after the list (fewer than 4),
 // unknown AvIds (kept raw), duplicate AvIds (the first wins in `info`).
@@ -71,7 +71,7 @@ export interface NtlmChallenge {
   readonly info: NtlmTargetInfo;
   /** The 8 bytes at offset 48 when the layout has room for them, else undefined. */
   readonly version: NtlmVersion | undefined;
-  /** NEGOTIATE_VERSION set and NTLMRevisionCurrent 0x0F (docs §4.6). */
+  /** NEGOTIATE_VERSION set and NTLMRevisionCurrent 0x0F (docs/smb-detection.md §4.6). */
   readonly versionTrusted: boolean;
 }
 
@@ -157,7 +157,7 @@ export function decodeNtlmChallenge(token: Uint8Array): NtlmChallenge {
   };
 }
 
-/** Domain-joined per docs §4.6: NbDomain ≠ NbComputer, or DnsTree present, or TARGET_TYPE_DOMAIN. */
+/** Domain-joined per docs/smb-detection.md §4.6: NbDomain ≠ NbComputer, or DnsTree present, or TARGET_TYPE_DOMAIN. */
 export function isDomainJoined(ch: NtlmChallenge): boolean {
   const { nbComputerName, nbDomainName, dnsTreeName } = ch.info;
   return (

@@ -13,7 +13,7 @@ export const NtlmFlags = {
   NEGOTIATE_OEM_DOMAIN_SUPPLIED: 0x00001000,
   NEGOTIATE_OEM_WORKSTATION_SUPPLIED: 0x00002000,
   NEGOTIATE_ALWAYS_SIGN: 0x00008000,
-  /** CHALLENGE: the target is a domain (host is domain-joined, docs §4.6). */
+  /** CHALLENGE: the target is a domain (host is domain-joined, docs/smb-detection.md §4.6). */
   TARGET_TYPE_DOMAIN: 0x00010000,
   /** CHALLENGE: the target is a server (workgroup host). */
   TARGET_TYPE_SERVER: 0x00020000,
@@ -28,7 +28,7 @@ export const NtlmFlags = {
 } as const;
 
 /**
- * Our NEGOTIATE flags (docs §4.5): 0xE2088297 = 56 | KEY_EXCH | 128 | VERSION |
+ * Our NEGOTIATE flags (docs/smb-detection.md §4.5): 0xE2088297 = 56 | KEY_EXCH | 128 | VERSION |
  * EXTENDED_SESSIONSECURITY | ALWAYS_SIGN | NTLM | LM_KEY | SIGN | REQUEST_TARGET | OEM | UNICODE.
  * Windows 7 sends the same value [P:dpw7#27]; every server in the vectors answered with a full
  * CHALLENGE including target info.

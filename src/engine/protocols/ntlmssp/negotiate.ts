@@ -1,11 +1,11 @@
 // NTLMSSP NEGOTIATE_MESSAGE (type 1, MS-NLMP 2.2.1.1): the first leg of an NTLM logon. We send
-// it only to make the server reveal its CHALLENGE (OS version, names, clock — docs §4.5/4.6);
+// it only to make the server reveal its CHALLENGE (OS version, names, clock — docs/smb-detection.md §4.5/4.6);
 // the logon is never completed.
 //
 // Layout: Signature "NTLMSSP\0", MessageType 1, NegotiateFlags, DomainNameFields (Len, MaxLen,
 // BufferOffset), WorkstationFields, Version (8 bytes, MS-NLMP 2.2.2.10, present when
 // NEGOTIATE_VERSION is set), then the payload (OEM domain/workstation, if supplied).
-// With the defaults this is the 40-byte message of docs §4.5 (`… 06 01 b1 1d 00 00 00 0f`).
+// With the defaults this is the 40-byte message of docs/smb-detection.md §4.5 (`… 06 01 b1 1d 00 00 00 0f`).
 //
 // Decoding (for round trips and test fakes) checks every buffer offset/length against the
 // message. Tolerated deviation: nmap's SMB NEGOTIATE carries no Version (16 + 16 bytes).

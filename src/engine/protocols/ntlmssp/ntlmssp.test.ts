@@ -36,7 +36,7 @@ function challengeFrom(fixture: string): NtlmChallenge {
 }
 
 describe('NTLMSSP NEGOTIATE (MS-NLMP 2.2.1.1)', () => {
-  test('default message is the 40 bytes of docs §4.5, as sent by our probe and by Windows 7', () => {
+  test('default message is the 40 bytes of docs/smb-detection.md §4.5, as sent by our probe and by Windows 7', () => {
     const neg = encodeNtlmNegotiate();
     assert.equal(toHex(neg), '4e544c4d5353500001000000978208e2000000000000000000000000000000000601b11d0000000f');
     assert.equal(DEFAULT_NEGOTIATE_FLAGS, 0xe2088297);

@@ -3,14 +3,14 @@
 // docs/smb-detection.md §2.1–2.4.
 //
 // Status: if Flags2 has NT_STATUS (0x4000) the 4 bytes at S+5 are an NTSTATUS, otherwise a
-// DOS error (class u8, reserved u8, code u16le). Both forms occur in real replies [P:xppy#9,
-// xpmsf#12], so the decoder reports which form it saw; a DOS-form answer is never mapped to
-// an NT code.
+// DOS error (class u8, reserved u8, code u16le). Both forms occur in real replies (NT form
+// [P:wcry#207]; Windows XP answers in DOS form, reproduced in [S:syxp#6, syxp#7]), so the decoder
+// reports which form it saw; a DOS-form answer is never mapped to an NT code.
 //
 // Tolerated deviations:
 // * Bytes after the ByteCount block are accepted and counted in `trailing`: nmap's
 //   PeekNamedPipe carries one stray byte [L:ns1_smb-vuln-ms17-010#19] and Metasploit's
-//   DoublePulsar ping 14 [P:xpdom#17]; servers ignore them, so do we.
+//   DoublePulsar ping 14 [P:id2t#18]; servers ignore them, so do we.
 // * The reply bit (Flags 0x80) is not required; callers check Command and MID.
 
 import { ByteReader } from '../bytes/reader.js';
@@ -71,7 +71,7 @@ export interface Smb1Header {
   readonly flags: number;
   readonly flags2: number;
   readonly pidHigh: number;
-  /** 8 bytes; DoublePulsar writes its key material here (docs §6.3). */
+  /** 8 bytes; DoublePulsar writes its key material here (docs/smb-detection.md §6.3). */
   readonly securitySignature: Uint8Array;
   readonly tid: number;
   readonly pidLow: number;
@@ -86,7 +86,7 @@ export interface Smb1HeaderInput {
   readonly status?: Smb1Status;
   /** Default 0x18 (case-insensitive, canonicalised), as every client in the vectors sends. */
   readonly flags?: number;
-  /** Default 0x4001 (NT status + long names), docs §5.2 step 1. */
+  /** Default 0x4001 (NT status + long names), docs/smb-detection.md §5.2 step 1. */
   readonly flags2?: number;
   readonly pidHigh?: number;
   readonly securitySignature?: Uint8Array;
@@ -152,7 +152,7 @@ export function isSmb1Success(status: Smb1Status): boolean {
   return status.kind === 'nt' ? status.code === 0 : status.errorClass === 0 && status.errorCode === 0;
 }
 
-/** `0xC0000205` or `DOS class=0x02 code=0x0005` (the notation of docs and EXPECTED.json). */
+/** `0xC0000205` or `DOS class=0x02 code=0x0005` (the notation of docs/smb-detection.md and fixtures/expected.json). */
 export function formatSmb1Status(status: Smb1Status): string {
   return status.kind === 'nt'
     ? formatNtStatus(status.code)

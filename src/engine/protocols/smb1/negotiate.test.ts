@@ -57,7 +57,7 @@ describe('SMB1 header and status (MS-CIFS 2.2.3.1)', () => {
 });
 
 describe('SMB1 NEGOTIATE request (MS-CIFS 2.2.4.52.1)', () => {
-  test('our SMBv1 probe request is byte-identical to docs §3.1 [L:ns1_probe_ms17#4]', () => {
+  test('our SMBv1 probe request is byte-identical to docs/smb-detection.md §3.1 [L:ns1_probe_ms17#4]', () => {
     const fx = loadFixture('ns1-probe-ms17-004-smb1-neg-req-probe.hex');
     assert.deepEqual(encodeSmb1NegotiateRequest({ dialects: [NT_LM_012] }), fx.message);
     assert.equal(
@@ -112,7 +112,7 @@ describe('SMB1 NEGOTIATE response (MS-CIFS 2.2.4.52.2, MS-SMB 2.2.4.5.2)', () =>
     if (r.kind !== 'nt-lm-0.12') return;
     assert.deepEqual([r.maxMpxCount, r.maxNumberVcs, r.maxBufferSize, r.serverTimeZone], [50, 1, 4356, 0]);
     assert.equal(filetimeToIso(r.systemTime), '2017-04-16T16:09:52.541Z');
-    // Windows 7 in UTC+2 sends −120 (docs §3.2).
+    // Windows 7 in UTC+2 sends −120 (docs/smb-detection.md §3.2).
     const w = decodeSmb1NegotiateResponse(loadFixture('wcry-201-smb1-neg-resp-ext-win7.hex').message);
     assert.ok(w.kind === 'nt-lm-0.12' && w.serverTimeZone === -120);
   });
@@ -125,11 +125,11 @@ describe('SMB1 NEGOTIATE response (MS-CIFS 2.2.4.52.2, MS-SMB 2.2.4.5.2)', () =>
     const samba = decodeSmb1NegotiateResponse(loadFixture('ns1-probe-os1-018-smb1-neg-resp-ext-samba.hex').message);
     assert.ok(samba.kind === 'nt-lm-0.12' && samba.security.kind === 'extended');
     if (samba.kind !== 'nt-lm-0.12' || samba.security.kind !== 'extended') return;
-    assert.equal(new TextDecoder().decode(samba.security.serverGuid).replace(/\0+$/, ''), 'labsmb1'); // docs §3.2
+    assert.equal(new TextDecoder().decode(samba.security.serverGuid).replace(/\0+$/, ''), 'labsmb1'); // docs/smb-detection.md §3.2
     const init = decodeNegTokenInit(samba.security.securityBlob);
     assert.deepEqual(init.mechTypes, [OID_NTLMSSP]);
     assert.equal(init.negHintName, 'not_defined_in_RFC4178@please_ignore');
-    // XP sends no blob at all [P:xpmsf#2 shape]: empty blob is fine.
+    // XP sends no blob at all [S:syxp#1]: empty blob is fine.
     const xpLike = decodeSmb1NegotiateResponse(loadFixture('wcry-201-smb1-neg-resp-ext-win7.hex').message);
     assert.equal(xpLike.kind, 'nt-lm-0.12');
   });

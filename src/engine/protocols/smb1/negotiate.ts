@@ -12,7 +12,7 @@
 // Tolerated deviations:
 // * In the classic layout DomainName and ServerName are UTF-16LE even when Flags2 lacks
 //   UNICODE (Samba [L:ns1_probe_ms17#6]) and follow the challenge with no pad byte although
-//   they may start at an odd offset [P:w64#2]. We always read UTF-16 with no alignment (as
+//   they may start at an odd offset [P:dpw7#81]. We always read UTF-16 with no alignment (as
 //   nmap does); ServerName may be absent.
 // * A server answering with an SMB2 message is handled by smb2/multi-protocol.ts, not here.
 
@@ -66,7 +66,7 @@ export const Smb1Capabilities = {
   LARGE_READX: 0x00004000,
   LARGE_WRITEX: 0x00008000,
   LWIO: 0x00010000,
-  /** Set by Samba only: a reliable Samba tell (docs §3.2). */
+  /** Set by Samba only: a reliable Samba tell (docs/smb-detection.md §3.2). */
   UNIX: 0x00800000,
   COMPRESSED_DATA: 0x02000000,
   DYNAMIC_REAUTH: 0x20000000,
@@ -74,10 +74,10 @@ export const Smb1Capabilities = {
   EXTENDED_SECURITY: 0x80000000,
 } as const;
 
-/** Signing verdict vocabulary shared with SMB2 (docs §3.8). */
+/** Signing verdict vocabulary shared with SMB2 (docs/smb-detection.md §3.8). */
 export type SigningState = 'required' | 'enabled-not-required' | 'disabled';
 
-/** docs §3.8: 0x08 → required; 0x04 without 0x08 → enabled, not required; neither → disabled. */
+/** docs/smb-detection.md §3.8: 0x08 → required; 0x04 without 0x08 → enabled, not required; neither → disabled. */
 export function smb1SigningState(securityMode: number): SigningState {
   if (securityMode & Smb1SecurityMode.SIGNATURES_REQUIRED) return 'required';
   if (securityMode & Smb1SecurityMode.SIGNATURES_ENABLED) return 'enabled-not-required';
@@ -126,7 +126,7 @@ export type Smb1NegotiateSecurity =
       /** MS-SMB 2.2.4.5.2.1: Capabilities has CAP_EXTENDED_SECURITY. */
       readonly kind: 'extended';
       readonly serverGuid: Uint8Array;
-      /** SPNEGO NegTokenInit, possibly empty (XP sends none [P:xpmsf#2]). */
+      /** SPNEGO NegTokenInit, possibly empty (XP sends none [S:syxp#1]). */
       readonly securityBlob: Uint8Array;
     }
   | {

@@ -39,7 +39,7 @@ function asInput(r: Smb1SessionSetupRequest): Smb1SessionSetupRequestInput {
 }
 
 describe('SMB1 SESSION_SETUP_ANDX request', () => {
-  test('our null session is byte-identical to docs §4.1 [L:ns1_probe_ms17#8]', () => {
+  test('our null session is byte-identical to docs/smb-detection.md §4.1 [L:ns1_probe_ms17#8]', () => {
     const fx = loadFixture('ns1-probe-ms17-008-smb1-sess-req-null-probe.hex');
     assert.deepEqual(encodeSmb1SessionSetupRequest({ kind: 'classic', sessionKey: 0x444c, mid: 2 }), fx.message);
     assert.ok(toHex(fx.message).endsWith('0dff000000ffff020001004c4400000100000000000000500000001000000000556e6978005363616e6e657200'));

@@ -10,11 +10,11 @@
 //
 // Strings follow the message's Flags2 UNICODE bit; a Unicode string block starts on an even
 // S-relative offset (one pad byte when needed) [P:dpw7#83, dpw7#44]; ASCII has no pad
-// [P:xpmsf#8, wcry#203]. Tolerated deviations: Windows sends no PrimaryDomain in extended
+// [S:syxp#3] [P:wcry#203]. Tolerated deviations: Windows sends no PrimaryDomain in extended
 // responses (Samba does) [P:dpw7#44] [L:ns1_probe_os1#22], so every string is optional and
 // missing ones are undefined; an unterminated last string is accepted.
 //
-// Send non-empty NativeOS/NativeLanMan (docs §4.1: Server 2016 reportedly rejects empty
+// Send non-empty NativeOS/NativeLanMan (docs/smb-detection.md §4.1: Server 2016 reportedly rejects empty
 // ones); defaults are the strings our probe used against Samba ("Unix", "Scanner").
 
 import { ByteReader } from '../bytes/reader.js';
@@ -66,7 +66,7 @@ interface SessionSetupCommonInput extends Omit<Smb1HeaderInput, 'command'> {
   readonly maxBufferSize?: number;
   /** Default 2. */
   readonly maxMpxCount?: number;
-  /** Default 1 (docs §1.3: VcNumber 0 may reset other sessions from this client). */
+  /** Default 1 (docs/smb-detection.md §1.3: VcNumber 0 may reset other sessions from this client). */
   readonly vcNumber?: number;
   /** Copy of the NEGOTIATE response SessionKey. */
   readonly sessionKey: number;
@@ -77,7 +77,7 @@ interface SessionSetupCommonInput extends Omit<Smb1HeaderInput, 'command'> {
 
 export interface Smb1SessionSetupClassicInput extends SessionSetupCommonInput {
   readonly kind: 'classic';
-  /** Default one NUL byte (accepted by Samba; Windows also takes length 0), docs §4.1. */
+  /** Default one NUL byte (accepted by Samba; Windows also takes length 0), docs/smb-detection.md §4.1. */
   readonly oemPassword?: Uint8Array;
   readonly unicodePassword?: Uint8Array;
   /** Default "" (null session). */

@@ -1,6 +1,6 @@
-// SMB1 TRANSACTION PeekNamedPipe (MS17-010 probe, docs §5) and TRANSACTION2 DoublePulsar ping
-// (docs §6): byte-identical requests, replies from clean/infected/Samba hosts, key derivation
-// (also checked against the implant's own upload traffic when the vector store is present).
+// SMB1 TRANSACTION PeekNamedPipe (MS17-010 probe, docs/smb-detection.md §5) and TRANSACTION2 DoublePulsar ping
+// (docs/smb-detection.md §6): byte-identical requests, replies from clean/infected/Samba hosts, key derivation
+// (also checked against the implant's own upload traffic in its shipped capture, fixtures/vectors).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DecodeError } from '../bytes/errors.js';
 import { toHex } from '../bytes/hex.js';
 import { loadFixture } from '../fixtures/load.js';
-import { captureSegment, vectorsAvailable, VECTORS_DIR } from '../fixtures/vectors.js';
+import { captureSegment } from '../fixtures/vectors.js';
 import { NtStatus } from './ntstatus.js';
 import {
   decodeSmb1TransactionRequest,
@@ -31,7 +31,7 @@ import {
   Trans2Subcommand,
 } from './trans2.js';
 
-describe('TRANSACTION PeekNamedPipe FID 0 (MS17-010 probe, docs §5.2 step 4)', () => {
+describe('TRANSACTION PeekNamedPipe FID 0 (MS17-010 probe, docs/smb-detection.md §5.2 step 4)', () => {
   test('byte-identical to our probe and to the docs hex [L:ns1_probe_ms17#12]', () => {
     const fx = loadFixture('ns1-probe-ms17-012-smb1-trans-req-peek-probe.hex');
     assert.deepEqual(encodePeekNamedPipeRequest({ tid: 10597, uid: 4820, mid: 4 }), fx.message);
@@ -84,7 +84,7 @@ describe('TRANSACTION PeekNamedPipe FID 0 (MS17-010 probe, docs §5.2 step 4)', 
   });
 });
 
-describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs §6)', () => {
+describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs/smb-detection.md §6)', () => {
   test('byte-identical to our probe and to the docs hex [L:ns1_probe_ms17#14]', () => {
     const fx = loadFixture('ns1-probe-ms17-014-smb1-dp-req-probe.hex');
     const ping = encodeDoublePulsarPingRequest({ tid: 10597, uid: 4820 });
@@ -121,12 +121,12 @@ describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs §6)', () => {
     assert.deepEqual([msf.byteCount, msf.trailing, msf.parameters.length, msf.doublePulsarOpcode], [0, 14, 12, 0x23]);
   });
 
-  test('opcode = sum of the Timeout bytes (docs §6.4)', () => {
+  test('opcode = sum of the Timeout bytes (docs/smb-detection.md §6.4)', () => {
     for (const t of [0x00a4d9a6, 0x00ee3401, 0x00edbf77, 0x0086a6f7, 0x00b65419, 0x0008d546]) assert.equal(doublePulsarOpcode(t), 0x23, t.toString(16));
     assert.equal(doublePulsarOpcode(0x00b654be), DoublePulsarOpcode.EXEC);
   });
 
-  test('XOR key from sig1 (docs §6.3 vectors, and the Countercept 64-bit bug case)', () => {
+  test('XOR key from sig1 (docs/smb-detection.md §6.3 vectors, and the Countercept 64-bit bug case)', () => {
     assert.equal(doublePulsarXorKey(0x3223d36b), 0x0f9485e4);
     assert.equal(doublePulsarXorKey(0x1bc1fcf2), 0xc57f38ff);
     assert.equal(doublePulsarXorKey(0xa45d4b79), 0x31f1cb56);
@@ -171,20 +171,16 @@ describe('TRANSACTION2 SESSION_SETUP: DoublePulsar ping (docs §6)', () => {
   });
 });
 
-if (vectorsAvailable()) {
-  describe(`DoublePulsar key checked against the implant's upload traffic (${VECTORS_DIR})`, () => {
-    // erdp#241/#247 are exec uploads (implant payload): not shipped as fixtures, read from the store.
-    const file = 'public/eternalsafety_eternalromance-doublepulsar-meterpreter.pcap';
-    const key = decodeDoublePulsarReply(loadFixture('erdp-240-smb1-dp-resp-infected-x64.hex').message, 65).implant?.xorKey ?? 0;
-    const decrypt = (frame: number): number[] => {
-      const d = decodeSmb1Transaction2Request(captureSegment(file, frame).payload.subarray(4));
-      assert.equal(d.doublePulsarOpcode, DoublePulsarOpcode.EXEC);
-      const v = new DataView(d.parameters.buffer, d.parameters.byteOffset, 12);
-      return [0, 4, 8].map((o) => (v.getUint32(o, true) ^ key) >>> 0);
-    };
-    test('erdp#241: total 0x2C00, chunk 0x1000, offset 0', () => assert.deepEqual(decrypt(241), [0x2c00, 0x1000, 0]));
-    test('erdp#247: total 0x2C00, chunk 0xC00, offset 0x2000', () => assert.deepEqual(decrypt(247), [0x2c00, 0xc00, 0x2000]));
-  });
-} else {
-  console.log(`[protocols] ${VECTORS_DIR} not found: DoublePulsar upload decryption check not registered`);
-}
+describe("DoublePulsar key checked against the implant's upload traffic (fixtures/vectors)", () => {
+  // erdp#241/#247 are exec uploads (implant payload): not cut out as fixtures, read from the capture.
+  const file = 'public/eternalsafety_eternalromance-doublepulsar-meterpreter.pcap';
+  const key = decodeDoublePulsarReply(loadFixture('erdp-240-smb1-dp-resp-infected-x64.hex').message, 65).implant?.xorKey ?? 0;
+  const decrypt = (frame: number): number[] => {
+    const d = decodeSmb1Transaction2Request(captureSegment(file, frame).payload.subarray(4));
+    assert.equal(d.doublePulsarOpcode, DoublePulsarOpcode.EXEC);
+    const v = new DataView(d.parameters.buffer, d.parameters.byteOffset, 12);
+    return [0, 4, 8].map((o) => (v.getUint32(o, true) ^ key) >>> 0);
+  };
+  test('erdp#241: total 0x2C00, chunk 0x1000, offset 0', () => assert.deepEqual(decrypt(241), [0x2c00, 0x1000, 0]));
+  test('erdp#247: total 0x2C00, chunk 0xC00, offset 0x2000', () => assert.deepEqual(decrypt(247), [0x2c00, 0xc00, 0x2000]));
+});

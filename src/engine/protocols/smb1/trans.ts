@@ -4,7 +4,7 @@
 // TRANS_PEEK_NMPIPE (0x0023) for FID 0 on the IPC$ tree; an unpatched srv.sys answers
 // STATUS_INSUFF_SERVER_RESOURCES, a patched one STATUS_INVALID_HANDLE or ACCESS_DENIED
 // (docs/smb-detection.md §5.1–5.3). The request is the 74-byte message that Metasploit 2017,
-// WannaCry and our probe send byte for byte [P:xpmsf#11, wcry#206] [L:ns1_probe_ms17#12].
+// WannaCry and our probe send byte for byte [P:id2t#15, wcry#206] [L:ns1_probe_ms17#12].
 //
 // Request (MS-CIFS 2.2.4.33.1; TRANSACTION2 2.2.4.46.1 has the same words): WordCount
 // 14 + SetupCount; data: Name, Pad1, Trans_Parameters, Pad2, Trans_Data, with
@@ -15,7 +15,7 @@
 // Decoders check every count/offset against the whole message. Tolerated deviations: nmap's
 // request carries a stray byte after ByteCount [L:ns1_smb-vuln-ms17-010#19]; parameters may
 // lie outside the ByteCount block but inside the message (Metasploit's DoublePulsar ping
-// [P:xpdom#17]); offsets of empty parameter/data sections are not checked.
+// [P:id2t#18]); offsets of empty parameter/data sections are not checked.
 
 import { ByteReader } from '../bytes/reader.js';
 import { ByteWriter } from '../bytes/writer.js';

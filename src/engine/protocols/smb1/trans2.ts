@@ -10,14 +10,14 @@
 //
 // The ping request is the 78-byte message of §6.2 (MID 65, Timeout 0x00A4D9A6, Flags2
 // 0xC007, one zero byte at S+65, twelve zero parameter bytes at S+66), structurally identical
-// to FuzzBunch's, WannaCry's and Countercept's [P:dpw7#86, wcry#227, w64#7, erdp#239]. Only
+// to FuzzBunch's, WannaCry's and Countercept's [P:dpw7#86, wcry#227, erdp#239]. Only
 // the ping opcode is ever encoded; the exec/kill opcodes exist here only to decode captures.
 //
 // Words layout: MS-CIFS 2.2.4.46.1 (request) and 2.2.4.46.2 (response), shared with
 // TRANSACTION in trans.ts.
 //
 // Tolerated deviations: Metasploit's ping has WordCount 15 with ByteCount 0 and 14 stray
-// bytes holding the parameters [P:xpdom#17]; nmap pads to ParameterOffset 68 with
+// bytes holding the parameters [P:id2t#18]; nmap pads to ParameterOffset 68 with
 // ByteCount 15 [L:ns1_smb-double-pulsar-backdoor#19]. Both decode.
 
 import { DecodeError } from '../bytes/errors.js';

@@ -67,7 +67,7 @@ export function formatSmb2Dialect(d: number): string {
 
 export const Smb2SecurityMode = { SIGNING_ENABLED: 0x0001, SIGNING_REQUIRED: 0x0002 } as const;
 
-/** docs §3.8: 0x02 → required; 0x01 only → enabled, not required; 0 → disabled. */
+/** docs/smb-detection.md §3.8: 0x02 → required; 0x01 only → enabled, not required; 0 → disabled. */
 export function smb2SigningState(securityMode: number): SigningState {
   if (securityMode & Smb2SecurityMode.SIGNING_REQUIRED) return 'required';
   if (securityMode & Smb2SecurityMode.SIGNING_ENABLED) return 'enabled-not-required';

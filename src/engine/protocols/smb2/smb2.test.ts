@@ -143,7 +143,7 @@ describe('SMB2 NEGOTIATE response (MS-SMB2 2.2.4)', () => {
     assert.ok(req.kind === 'success' && smb2SigningState(req.securityMode) === 'required');
     assert.equal(smb2SigningState(0), 'disabled');
     const c = decodeSmb2NegotiateResponse(loadFixture('ns1-probe-os2-006-smb2-neg-resp-311-samba.hex').message);
-    assert.ok(c.kind === 'success' && !c.contexts.some((x) => x.kind === 'compression'), 'Samba 4.17 returns no compression context (docs §7.7)');
+    assert.ok(c.kind === 'success' && !c.contexts.some((x) => x.kind === 'compression'), 'Samba 4.17 returns no compression context (docs/smb-detection.md §7.7)');
   });
 
   test('error status carries an ERROR body', () => {
@@ -176,7 +176,7 @@ describe('SMB2 NEGOTIATE response (MS-SMB2 2.2.4)', () => {
   });
 });
 
-describe('multi-protocol negotiate (docs §3.6)', () => {
+describe('multi-protocol negotiate (docs/smb-detection.md §3.6)', () => {
   test('our request is byte-identical [L:ns1_probe_negmulti#4]', () => {
     assert.deepEqual(encodeMultiProtocolNegotiateRequest(), loadFixture('ns1-probe-negmulti-004-smb1-neg-req-multiprotocol-probe.hex').message);
   });

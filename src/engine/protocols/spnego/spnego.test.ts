@@ -50,7 +50,7 @@ describe('DER (X.690) subset', () => {
 });
 
 describe('SPNEGO (RFC 4178, MS-SPNG)', () => {
-  test('NegTokenInit with our NTLMSSP NEGOTIATE is the 74-byte blob of docs §4.4', () => {
+  test('NegTokenInit with our NTLMSSP NEGOTIATE is the 74-byte blob of docs/smb-detection.md §4.4', () => {
     const blob = encodeNegTokenInit({ mechToken: encodeNtlmNegotiate() });
     assert.equal(blob.length, 74);
     assert.equal(toHex(blob.subarray(0, 32)), '604806062b0601050502a03e303ca00e300c060a2b06010401823702020aa22a');

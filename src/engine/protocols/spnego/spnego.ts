@@ -12,7 +12,7 @@
 // NegTokenInit2 (MS-SPNG 2.2.1) whose [3] is negHints instead of mechListMIC.
 //
 // Tolerated deviations: servers may answer with a raw NTLMSSP message (no SPNEGO) when the
-// client sent raw NTLMSSP [P:xpmsf#4] [L:ns2_probe_os2#21]; and as a last resort
+// client sent raw NTLMSSP [S:syxp#2] [L:ns2_probe_os2#21]; and as a last resort
 // extractNtlmToken() searches the blob for the "NTLMSSP\0" signature, as nmap does
 // (§4.4), so a DER quirk we do not model cannot hide the challenge.
 
