@@ -23,6 +23,7 @@ import type { RouteEntry, SessionPolicy } from './access.js';
 import { ApiError, body, STATUS, toApiError } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes, DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
+import { checkRoutes } from './routes/checks.js';
 import type { LoginThrottle } from './routes/auth.js';
 import { findingRoutes } from './routes/findings.js';
 import { inventoryRoutes } from './routes/inventory.js';
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.scanEvents?.maxStreamMs !== undefined ? { maxStreamMs: deps.scanEvents.maxStreamMs } : {}),
   });
   scheduleRoutes(app, { store: deps.store, clock });
+  checkRoutes(app); // the check catalogue (titles, remediation) the result pages translate with
   alertRoutes(app, { store: deps.store });
   await (await import('./static.js')).registerWebUi(app); // the web UI at / (web/dist), when built
 

@@ -168,7 +168,7 @@ export const AssetServicesOut = Type.Object({
   ports: Type.Array(Type.Object({ port: Type.Integer(), state: Str, reason: Str, service: NStr, banner: NStr, rttMs: Nullable(Type.Number()) })),
   /** Per check (and port): the most recent verdict among the recent scans, with the scan that gave it. */
   checks: Type.Array(Type.Object({
-    check: Str, port: Type.Integer(), state: CheckState, reason: NStr, evidence: Nullable(Type.Record(Type.String(), Type.Unknown())), jobId: Str, observedAt: Str,
+    check: Str, port: Type.Integer(), state: CheckState, reason: NStr, reasonCode: NStr, evidence: Nullable(Type.Record(Type.String(), Type.Unknown())), jobId: Str, observedAt: Str,
   })),
   scansRead: Type.Integer(),
 });

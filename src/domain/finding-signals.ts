@@ -94,7 +94,7 @@ export function findingSignals(
   for (const o of observations) {
     if (o.type === 'check') {
       const d = definitionFor(o.check, defs);
-      const evidence = { state: o.state, ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.evidence ?? {}) };
+      const evidence = { state: o.state, ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.reasonCode !== undefined ? { reasonCode: o.reasonCode } : {}), ...(o.evidence ?? {}) };
       const input: FindingInput =
         o.state === 'vulnerable' || o.state === 'likely-vulnerable' ? { kind: 'detected', severity: severityOf(d), evidence, jobId }
         : o.state === 'not-vulnerable' ? { kind: 'not-detected', evidence, jobId }

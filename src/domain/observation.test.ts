@@ -29,9 +29,10 @@ describe('JSONL records → observations', () => {
   });
 
   it('reads check lines from the SMB checks, with evidence', () => {
-    const [c] = parseJsonlRecord('{"type":"check","ip":"198.18.0.31","port":445,"check":"ms17-010","state":"vulnerable","reason":"STATUS_INSUFF_SERVER_RESOURCES on PeekNamedPipe FID 0","evidence":{"status":"0xc0000205"}}');
+    const [c] = parseJsonlRecord('{"type":"check","ip":"198.18.0.31","port":445,"check":"ms17-010","state":"vulnerable","reason":"STATUS_INSUFF_SERVER_RESOURCES on PeekNamedPipe FID 0","reasonCode":"insuff-server-resources","evidence":{"status":"0xc0000205"}}');
     assert.ok(c?.kind === 'observation' && c.observation.type === 'check');
     assert.equal(c.observation.state, 'vulnerable');
+    assert.equal(c.observation.reasonCode, 'insuff-server-resources', 'the machine code the UI translates is kept');
     assert.deepEqual(c.observation.evidence, { status: '0xc0000205' });
     assert.deepEqual(observationKey(c.observation), { kind: 'check', port: 445, key: 'ms17-010' });
   });

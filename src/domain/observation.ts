@@ -1,7 +1,7 @@
 // What a scan tells the inventory: the engine's JSONL records (README "JSONL contract"), typed for the
 // store. Port and host lines are the engine's own PortResult/HostResult; the SMB checks add
 //   {"type":"check","ip","port","check":"ms17-010"|"smbv1"|"smb-signing"|"doublepulsar"|"rdp-exposed"|…,
-//    "state":"vulnerable"|"not-vulnerable"|"unknown","reason","evidence":{…}}
+//    "state":"vulnerable"|"not-vulnerable"|"unknown","reason","reasonCode","evidence":{…}}
 // and host facts `os` {name, build, source, eol?, wannacryRisk?} and `smb` {dialects, smbv1, signing},
 // which may arrive on the host line or as lines of their own ({"type":"os","ip",…} / {"type":"smb",…} /
 // {"type":"fact","ip","fact":"os","value":{…}}). All of them become Observations here.
@@ -52,6 +52,8 @@ export interface CheckObservation {
   readonly check: string;
   readonly state: CheckState;
   readonly reason?: string;
+  /** The engine's machine code for the reason (src/engine/checks/reasons.ts), which the UI translates. */
+  readonly reasonCode?: string;
   readonly evidence?: Readonly<Record<string, unknown>>;
 }
 
@@ -179,6 +181,8 @@ export function parseJsonlRecord(input: string | unknown): JsonlRecord[] {
       const c: { -readonly [K in keyof CheckObservation]: CheckObservation[K] } = { type: 'check', ip: ipOf(o), port: portOf(o, false), check, state: state as CheckState };
       const reason = str(o, 'reason');
       if (reason !== undefined) c.reason = reason;
+      const reasonCode = str(o, 'reasonCode');
+      if (reasonCode !== undefined && reasonCode !== '') c.reasonCode = reasonCode;
       const evidence = obj(o.evidence);
       if (evidence !== undefined) c.evidence = evidence;
       push(c);

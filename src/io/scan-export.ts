@@ -9,8 +9,8 @@
 // - the engine's per-slice counters (retries, window, socket layer) are not kept per job: the summary
 //   JSONL summary line leaves them out and carries the job's own figures (planned/done probes, timing,
 //   status) under `job`;
-// - a check's machine reason code is not stored with the observation: `reasonCode` is the evidence's own
-//   `reasonCode` when present, else `stored-verdict` (a marker no check emits).
+// - a check stored before reason codes were kept has none: its `reasonCode` is then `stored-verdict` (a
+//   marker no check emits, src/engine/checks/reasons.ts).
 
 import type { CheckLine, HostResult, PortResult, ScanSummary } from '../engine/types.js';
 import type { CheckState as EngineCheckState } from '../engine/checks/types.js';
@@ -57,7 +57,7 @@ export function hostFromObservations(ip: string, observations: readonly Observat
       case 'check': {
         const meta = META.get(o.check);
         const evidence = o.evidence ?? {};
-        const code = typeof evidence['reasonCode'] === 'string' ? evidence['reasonCode'] : 'stored-verdict';
+        const code = o.reasonCode ?? 'stored-verdict';
         checks.push({
           type: 'check', ip, ...(o.port !== 0 ? { port: o.port } : {}), check: o.check, state: engineState(o.state),
           reason: o.reason ?? '', reasonCode: code, severity: meta?.severity ?? 'medium',

@@ -273,7 +273,7 @@ storeSuite('API inventory changes', (env) => {
         host,
         { type: 'port', ip, port: 445, proto: 'tcp', state: 'open', reason: 'syn-ack', service: 'microsoft-ds' },
         { type: 'port', ip, port: 3389, proto: 'tcp', state: 'closed', reason: 'conn-refused' },
-        { type: 'check', ip, port: 445, check: 'ms17-010', state: 'not-vulnerable', reason: 'STATUS_ACCESS_DENIED', evidence: { status: '0xc0000022' } },
+        { type: 'check', ip, port: 445, check: 'ms17-010', state: 'not-vulnerable', reason: 'STATUS_ACCESS_DENIED', reasonCode: 'patched:access-denied', evidence: { status: '0xc0000022' } },
       ]);
       // Another machine answering at the same address later (another NetBIOS name): not this asset's scan.
       await recordScan(w.store, d.agencyId, '198.18.1.0/24', [
@@ -288,9 +288,9 @@ storeSuite('API inventory changes', (env) => {
       assert.equal(services.scan.jobId, second);
       assert.equal(services.scansRead, 2);
       assert.deepEqual(services.ports, [{ port: 445, state: 'open', reason: 'syn-ack', service: 'microsoft-ds', banner: null, rttMs: null }]);
-      assert.deepEqual(services.checks.map((c: { check: string; state: string; jobId: string; evidence: unknown }) => [c.check, c.state, c.jobId, c.evidence]), [
-        ['ms17-010', 'not-vulnerable', second, { status: '0xc0000022' }],
-        ['smbv1', 'vulnerable', first, { dialect: 'NT LM 0.12' }],
+      assert.deepEqual(services.checks.map((c: { check: string; state: string; reasonCode: string | null; jobId: string; evidence: unknown }) => [c.check, c.state, c.reasonCode, c.jobId, c.evidence]), [
+        ['ms17-010', 'not-vulnerable', 'patched:access-denied', second, { status: '0xc0000022' }],
+        ['smbv1', 'vulnerable', null, first, { dialect: 'NT LM 0.12' }],
       ]);
 
       const h = await officer.req('GET', `/api/v1/assets/${d.assetIds[0]}/history`);

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Observation } from '../../src/domain/observation.js';
+import { CHECK_IDS, listCheckMeta } from '../../src/engine/checks/registry.js';
+import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
 import type { Store } from '../../src/store/index.js';
 import { dayKey } from '../../src/store/repos/dashboard.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
@@ -41,7 +43,10 @@ function seen(ip: string, open: readonly number[], closed: readonly number[], ms
     ...closed.map((port) => ({ type: 'port' as const, ip, port, proto: 'tcp' as const, state: 'closed' as const, reason: 'conn-refused' as const })),
     { type: 'host', ip, state: 'up', reason: 'syn-ack', open: open.length, closed: closed.length, filtered: 0 },
     { type: 'fact', ip, fact: 'os', value: { name: 'Windows 7 Professional 7601 Service Pack 1', source: 'smb-ntlm', eol: true, wannacryRisk: true } },
-    { type: 'check', ip, port: 445, check: 'ms17-010', state: ms17, reason: ms17 === 'vulnerable' ? 'STATUS_INSUFF_SERVER_RESOURCES on PeekNamedPipe FID 0' : 'probe answered otherwise', evidence: { ntStatus: '0xc0000205', reasonCode: 'insuff-server-resources' } },
+    {
+      type: 'check', ip, port: 445, check: 'ms17-010', state: ms17, reason: ms17 === 'vulnerable' ? 'STATUS_INSUFF_SERVER_RESOURCES on PeekNamedPipe FID 0' : 'probe answered otherwise',
+      reasonCode: ms17 === 'vulnerable' ? 'insuff-server-resources' : ms17 === 'not-vulnerable' ? 'patched:access-denied' : 'timeout-at-probe', evidence: { ntStatus: '0xc0000205' },
+    },
   ];
 }
 
@@ -215,13 +220,13 @@ storeSuite('API scans', (env) => {
       assert.equal(((await late.next('end')).data as { job: Job }).job.id, second.id);
       late.close();
 
-      const hosts = (await officer.req('GET', `/api/v1/scans/${second.id}/hosts`)).json() as { items: { ip: string; assetId: string | null; ports: { port: number; state: string }[]; checks: { check: string; state: string; evidence: Record<string, unknown> }[]; os: { name: string } | null }[]; next: string | null };
+      const hosts = (await officer.req('GET', `/api/v1/scans/${second.id}/hosts`)).json() as { items: { ip: string; assetId: string | null; ports: { port: number; state: string }[]; checks: { check: string; state: string; reasonCode: string | null; evidence: Record<string, unknown> }[]; os: { name: string } | null }[]; next: string | null };
       assert.deepEqual(hosts.items.map((h) => h.ip), ['198.18.1.10', '198.18.1.12']);
       assert.equal(hosts.next, null);
       const h10 = hosts.items[0]!;
       assert.equal(h10.assetId, dinkes.assetIds[0]);
       assert.deepEqual(h10.ports.map((x) => [x.port, x.state]), [[139, 'closed'], [445, 'open']]);
-      assert.deepEqual(h10.checks.map((c) => [c.check, c.state]), [['ms17-010', 'not-vulnerable']]);
+      assert.deepEqual(h10.checks.map((c) => [c.check, c.state, c.reasonCode]), [['ms17-010', 'not-vulnerable', 'patched:access-denied']]);
       assert.equal(h10.checks[0]!.evidence['ntStatus'], '0xc0000205');
       assert.match(h10.os!.name, /Windows 7/);
       const page = (await officer.req('GET', `/api/v1/scans/${second.id}/hosts?limit=1`)).json() as { items: { ip: string }[]; next: string };
@@ -252,7 +257,7 @@ storeSuite('API scans', (env) => {
       const lines = jl.body.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.deepEqual(lines.map((l) => l['type']), ['port', 'port', 'check', 'host', 'port', 'check', 'host', 'summary']);
       const check = lines.find((l) => l['type'] === 'check')!;
-      assert.equal(check['reasonCode'], 'insuff-server-resources');
+      assert.equal(check['reasonCode'], 'patched:access-denied');
       assert.equal(check['severity'], 'critical');
       assert.match(String(check['titleId']), /MS17-010/);
       const summary = lines.at(-1)!;
@@ -294,6 +299,27 @@ storeSuite('API scans', (env) => {
     } finally {
       await w.app.close();
       rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('the catalogues: every check of the engine with its Indonesian and English title and remediation, every risk rule with its reason, for every role', async () => {
+    const w = await seedWorld(await env.open());
+    try {
+      const viewer = await login(w.app, 'pimpinan');
+      const r = await viewer.req('GET', '/api/v1/checks');
+      assert.equal(r.statusCode, 200, r.body);
+      const items = (r.json() as { items: { id: string; title: { id: string; en: string }; remediation: { id: string; en: string }; ports: number[]; udp: boolean; scope: string }[] }).items;
+      assert.deepEqual(items.map((c) => c.id), [...CHECK_IDS]);
+      for (const m of listCheckMeta()) {
+        const c = items.find((x) => x.id === m.id)!;
+        assert.deepEqual([c.title, c.remediation, c.ports, c.udp, c.scope], [m.title, m.remediation, [...m.ports], m.udp === true, m.scope], m.id);
+      }
+      assert.equal((await w.app.inject({ method: 'GET', url: '/api/v1/checks' })).statusCode, 401, 'not without a session');
+      // The risk rules an asset's reasons name, with their texts.
+      const rules = (await viewer.req('GET', '/api/v1/risk-rules')).json() as { items: { id: string; rating: string; reason: { id: string; en: string } }[] };
+      assert.deepEqual(rules.items, DEFAULT_RISK_RULES.map((x) => ({ id: x.id, rating: x.rating, reason: x.reason })));
+    } finally {
+      await w.app.close();
     }
   });
 });

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { parseReasonCode } from '../../src/engine/checks/reasons.js';
 import { runHostChecks } from '../../src/engine/checks/run-host-checks.js';
 import { runAgainstFakes } from '../fakes/harness.js';
 import { LOOPBACK, PortMapDialer, PortMapUdp } from '../fakes/port-map-dialer.js';
@@ -48,6 +49,7 @@ test('property: random server bytes on 445, 139, 3389 and UDP 137 → no throw, 
           for (const p of report.probes) assert.ok(p.elapsedMs <= TIMEOUT + 200, `${p.probe}@${p.port}: ${p.elapsedMs} ms`);
           assert.ok(report.probes.some((p) => p.probe === 'rdp') && report.probes.some((p) => p.probe === 'nbstat'));
           for (const c of report.checks) assert.equal(c.state, 'unknown', `${c.check}@${c.port}: ${c.state} ${c.reasonCode} (${c.reason})`);
+          for (const c of report.checks) assert.ok(parseReasonCode(c.reasonCode) !== undefined, `${c.check}@${c.port}: "${c.reasonCode}" is not in checks/reasons.ts`);
           JSON.parse(JSON.stringify(report));
         } finally {
           await Promise.all([srv.close(), nbns.close()]);

@@ -2,6 +2,7 @@
 // RDP on "3389", NBNS on a UDP fake; the probes dial their real ports through PortMapDialer.
 import assert from 'node:assert/strict';
 import { runHostChecks, type CheckReportEntry, type HostCheckReport, type HostCheckRequest } from '../../src/engine/checks/run-host-checks.js';
+import { parseReasonCode } from '../../src/engine/checks/reasons.js';
 import type { ScopeCheck } from '../../src/engine/net/dialer.js';
 import { LOOPBACK, LOOPBACK_SCOPE, PortMapDialer, PortMapUdp } from './port-map-dialer.js';
 import { startSmbFake, type SmbFake, type SmbScript } from './smb-fake.js';
@@ -78,6 +79,8 @@ export async function runAgainstFakes(setup: HostSetup): Promise<HostRun> {
     const report = await runHostChecks(req);
     const wallMs = performance.now() - t0;
     JSON.parse(JSON.stringify(report)); // the report must be plain JSON
+    // Every code is in the engine's vocabulary (checks/reasons.ts), which the UI's dictionaries translate.
+    for (const c of report.checks) assert.ok(parseReasonCode(c.reasonCode) !== undefined, `${c.check}@${c.port ?? '-'}: reason code "${c.reasonCode}" is not in checks/reasons.ts`);
     return { report, wallMs, dialer, ...(smb445 ? { smb445 } : {}), ...(smb139 ? { smb139 } : {}), ...(rdp ? { rdp } : {}), ...(nbns ? { nbns } : {}) };
   } finally {
     await Promise.all([smb445?.close(), smb139?.close(), rdp?.close(), nbns?.close()]);

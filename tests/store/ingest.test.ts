@@ -47,7 +47,7 @@ storeSuite('scan jobs and ingestion', (env) => {
     const batch: Observation[] = [
       port('198.18.5.10', 445), port('198.18.5.10', 139), port('198.18.5.10', 3389, 'closed'),
       { type: 'host', ip: '198.18.5.10', state: 'up', reason: 'syn-ack', open: 2, closed: 1, filtered: 0, srttMs: 0.4 },
-      { type: 'check', ip: '198.18.5.10', port: 445, check: 'ms17-010', state: 'vulnerable', reason: 'STATUS_INSUFF_SERVER_RESOURCES', evidence: { status: '0xc0000205' } },
+      { type: 'check', ip: '198.18.5.10', port: 445, check: 'ms17-010', state: 'vulnerable', reason: 'STATUS_INSUFF_SERVER_RESOURCES', reasonCode: 'insuff-server-resources', evidence: { status: '0xc0000205' } },
       { type: 'fact', ip: '198.18.5.10', fact: 'os', value: { name: 'Windows 7', source: 'smb-ntlm', wannacryRisk: true } },
     ];
     assert.deepEqual(await s.observations.ingestBatch({ jobId: j.id, observations: batch }), { inserted: 6, duplicates: 0 });
@@ -62,6 +62,15 @@ storeSuite('scan jobs and ingestion', (env) => {
     assert.deepEqual(back.find((o) => o.type === 'check'), batch[4]);
     assert.deepEqual(back.find((o) => o.type === 'host'), batch[3]);
     assert.deepEqual(back.find((o) => o.type === 'fact'), batch[5]);
+    // A check stored before reason codes were kept (none in the row) comes back without one; a code with no evidence keeps both apart.
+    await s.observations.ingestBatch({ jobId: j.id, observations: [
+      { type: 'check', ip: '198.18.5.10', port: 139, check: 'ms17-010', state: 'unknown', evidence: { status: '0xc0000001' } },
+      { type: 'check', ip: '198.18.5.10', port: 0, check: 'smb-signing', state: 'unknown', reasonCode: 'incomplete' },
+    ] });
+    const checks = (await s.observations.list('all', j.id, { ip: '198.18.5.10', kind: 'check' })).sort((a, b) => (a as { port: number }).port - (b as { port: number }).port);
+    assert.deepEqual(checks.map((o) => (o.type === 'check' ? [o.port, o.reasonCode, o.evidence] : [])), [
+      [0, 'incomplete', {}], [139, undefined, { status: '0xc0000001' }], [445, 'insuff-server-resources', { status: '0xc0000205' }],
+    ]);
     assert.deepEqual(back.filter((o) => o.type === 'port').sort((a, b) => (a as { port: number }).port - (b as { port: number }).port), [batch[1], batch[0], batch[2]]);
   });
 

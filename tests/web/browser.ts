@@ -129,3 +129,25 @@ export function asUser(context: BrowserContext, base: string, username: string, 
     assert.deepEqual(problems, []);
   });
 }
+
+/**
+ * How far the document is wider than the window, and the elements that stick out (outside a scrolling
+ * container). Evaluated in the page, as text: these tests compile without the DOM's types.
+ */
+const MEASURE = `(() => {
+  const w = window.innerWidth;
+  const scrolls = (el) => {
+    for (let p = el.parentElement; p !== null; p = p.parentElement) if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const culprits = [...document.querySelectorAll('body *')]
+    .filter((el) => el.getBoundingClientRect().right > w + 1 && !scrolls(el))
+    .map((el) => name(el) + ' (right ' + Math.round(el.getBoundingClientRect().right) + ')')
+    .slice(0, 8);
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: w, culprits };
+})()`;
+
+export async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
+  return page.evaluate<{ scrollWidth: number; innerWidth: number; culprits: string[] }>(MEASURE);
+}

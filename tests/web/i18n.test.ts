@@ -3,19 +3,10 @@
 // HTML from strings (dangerouslySetInnerHTML).
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-
-function webSrc(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'web', 'src', 'App.tsx'))) return join(dir, 'web', 'src');
-    dir = dirname(dir);
-  }
-  throw new Error('web/src not found');
-}
+import { dict, webSrc } from './dictionaries.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : []));
@@ -38,12 +29,6 @@ test('components contain no literal JSX text and no dangerouslySetInnerHTML', ()
   }
   assert.deepEqual(bad, []);
 });
-
-/** The dictionary's entries, read as text (web/ is compiled by its own tsconfig, not this one). */
-function dict(name: 'id' | 'en'): Map<string, string> {
-  const src = readFileSync(join(webSrc(), 'i18n', `${name}.ts`), 'utf8');
-  return new Map([...src.matchAll(/^\s*'([\w.-]+)': '((?:[^'\\]|\\.)*)',$/gm)].map((m) => [m[1]!, m[2]!]));
-}
 
 test('the English dictionary has exactly the Indonesian keys, none empty (tsc enforces it too)', () => {
   const id = dict('id');

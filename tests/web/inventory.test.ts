@@ -152,20 +152,23 @@ test('admin: the asset detail shows ports and services, checks with evidence and
 
   const checks = page.getByTestId('asset-checks');
   await checks.getByRole('heading', { name: 'Pemeriksaan dan bukti' }).waitFor();
-  const ms = checks.getByTestId('check-row').filter({ hasText: 'ms17-010' });
-  assert.equal(await ms.locator('[data-verdict]').textContent(), 'Rentan');
-  assert.match((await ms.locator('pre.evidence').textContent()) ?? '', /"status": "0xc0000205"/);
-  assert.equal(await checks.getByTestId('check-row').filter({ hasText: 'smbv1' }).locator('[data-verdict]').getAttribute('data-verdict'), 'vulnerable');
+  // Each check a card titled in Indonesian, its evidence folded until opened, then key/value.
+  const ms = checks.locator('.check-card[data-check="ms17-010"]');
+  assert.equal(await ms.locator('.check-title').textContent(), 'Pembaruan keamanan MS17-010 (EternalBlue) belum terpasang');
+  assert.equal(await ms.locator('.check-head [data-verdict]').textContent(), 'Rentan');
+  await ms.getByText('Bukti', { exact: true }).click();
+  const status = ms.locator('.kv > div[data-key="status"]');
+  assert.deepEqual([await status.locator('dt').textContent(), await status.locator('dd').textContent()], ['Kode status', '0xc0000205']);
+  assert.equal(await checks.locator('.check-card[data-check="smbv1"] .check-head [data-verdict]').getAttribute('data-verdict'), 'vulnerable');
 
   const history = page.getByTestId('asset-history');
   await history.getByRole('heading', { name: 'Riwayat perubahan' }).waitFor();
   await history.getByTestId('history-item').first().waitFor();
   const lines = await history.getByTestId('history-item').allTextContents();
   assert.ok(lines.some((l) => l.includes('Port 3389 tertutup')), lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes('Pemeriksaan ms17-010 (port 445): — → Rentan')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('Pembaruan keamanan MS17-010 (EternalBlue) belum terpasang (port 445): — → Rentan')), lines.join('\n'));
   assert.ok(lines.some((l) => l.includes('Port 445 terbuka (microsoft-ds)')), lines.join('\n'));
   assert.ok(lines.some((l) => l.includes('Temuan “Rentan MS17-010 (EternalBlue)” (terdeteksi)')), lines.join('\n'));
-  await shot(page, 'inventory-asset', true);
 
   // What scans cannot know: criticality, owner, tags; a bad tag is caught in the browser first.
   await page.getByTestId('asset-tags').fill('lantai 1, <b>');

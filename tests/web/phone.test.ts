@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { PASSWORD, seedAdmin, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
-import { asUser, launch, listen, prepareBrowser, shot } from './browser.js';
+import { asUser, launch, listen, overflow, prepareBrowser, shot } from './browser.js';
 
 const PHONE = { width: 375, height: 812 };
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-phone-'));
@@ -41,28 +41,6 @@ after(async () => {
   await store?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-/**
- * How far the document is wider than the window, and the elements that stick out (outside a scrolling
- * container). Evaluated in the page, as text: these tests compile without the DOM's types.
- */
-const MEASURE = `(() => {
-  const w = window.innerWidth;
-  const scrolls = (el) => {
-    for (let p = el.parentElement; p !== null; p = p.parentElement) if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
-    return false;
-  };
-  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
-  const culprits = [...document.querySelectorAll('body *')]
-    .filter((el) => el.getBoundingClientRect().right > w + 1 && !scrolls(el))
-    .map((el) => name(el) + ' (right ' + Math.round(el.getBoundingClientRect().right) + ')')
-    .slice(0, 8);
-  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: w, culprits };
-})()`;
-
-async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
-  return page.evaluate<{ scrollWidth: number; innerWidth: number; culprits: string[] }>(MEASURE);
-}
 
 test('phone (375×812): no page scrolls sideways, headings are visible, the menu button opens the navigation', () => asUser(context, base, 'admin', PASSWORD, async (page) => {
   const d = world.data.dinkes;
@@ -106,7 +84,6 @@ test('phone (375×812): no page scrolls sideways, headings are visible, the menu
     await nav.waitFor({ state: 'hidden' });
 
     if (name === 'dashboard') await shot(page, 'phone-dashboard');
-    if (name === 'scan') await shot(page, 'phone-scan');
   }
 
   // A link of the opened navigation goes to its page and folds the navigation again.

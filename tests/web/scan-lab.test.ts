@@ -14,10 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
-import { launch, requireChromium, ROOT, scenario, shot, watchProblems } from './browser.js';
+import { launch, overflow, requireChromium, ROOT, scenario, shot, watchProblems } from './browser.js';
 
 const TRUTH = '/run/perisai-lab/ground-truth.json';
 const NEW_PASSWORD = 'kata-sandi-kantor-dinas-baru';
+/** A lab SMB host's asset page on a phone, as it opens (evidence and older history folded): at most this tall. */
+const LAB_ASSET_MAX = 5_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-newcomer-'));
 let server: ChildProcessWithoutNullStreams | undefined;
@@ -136,15 +138,20 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     assert.ok(seen.has('running') || seen.has('queued'), `the page showed the scan before it finished: ${[...seen].join(', ')}`);
     assert.equal(await page.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
 
-    // Results: every lab host that runs SMB is listed with its verdicts; the SMBv1 host says so.
-    const row = page.locator(`[data-testid="scan-hosts"] tr[data-ip="${smb1.ip}"]`);
+    // Results: every lab host that runs SMB is listed with its verdicts; the SMBv1 host says so, in Indonesian.
+    const row = page.locator(`[data-testid="scan-host"][data-ip="${smb1.ip}"]`);
     await row.waitFor();
-    assert.equal(await row.locator('[data-check="smbv1"]').getAttribute('data-state'), 'vulnerable');
+    const smbv1Card = row.locator('.check-card[data-check="smbv1"]');
+    assert.equal(await smbv1Card.getAttribute('data-state'), 'vulnerable');
+    assert.equal(await smbv1Card.locator('.check-title').textContent(), 'SMBv1 aktif');
+    assert.match(await smbv1Card.locator('.reason').first().innerText(), /SMBv1 aktif/);
     for (const h of truth.hosts.filter((x) => x.ip.startsWith('198.18.0.') && /smb/.test(x.role))) {
-      assert.equal(await page.locator(`[data-testid="scan-hosts"] tr[data-ip="${h.ip}"]`).count(), 1, `${h.ip} (${h.role}) listed`);
+      assert.equal(await page.locator(`[data-testid="scan-host"][data-ip="${h.ip}"]`).count(), 1, `${h.ip} (${h.role}) listed`);
     }
     await page.getByText('Ini pemindaian pertama jaringan ini').waitFor();
     await shot(page, 'scan-results', true);
+    const smbAssets = await page.locator('[data-testid="scan-host"]').filter({ has: page.locator('.check-card[data-check="smbv1"]') }).locator('h3 a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    assert.ok(smbAssets.length >= 4, `the lab's SMB hosts have assets: ${smbAssets.join(', ')}`);
 
     // The asset with SMBv1.
     await row.getByRole('link', { name: smb1.ip }).click();
@@ -179,6 +186,19 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     assert.equal(Number(await smbv1Tile.locator('.tile-value').textContent()), expectedSmbv1, 'SMBv1 hosts on the dashboard = the lab\'s SMBv1 hosts');
     await page.locator('tr[data-agency="RSUD-LAB"]').waitFor();
     await shot(page, 'dashboard-after-scan');
+
+    // The lab's SMB hosts on a phone: every asset page fits the width and stays a few screens tall as it opens.
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const href of smbAssets) {
+      await page.goto(`${base}${href}`);
+      await page.getByTestId('asset-checks').locator('.check-card').first().waitFor();
+      await page.waitForSelector('[aria-busy="true"]', { state: 'detached' });
+      const o = await overflow(page);
+      assert.ok(o.scrollWidth <= o.innerWidth + 1, `${href}: the page scrolls sideways on a phone; sticking out: ${o.culprits.join(', ')}`);
+      const height = await page.evaluate<number>('document.documentElement.scrollHeight');
+      console.log(`lab asset ${href} on a phone: ${height} px`);
+      assert.ok(height < LAB_ASSET_MAX, `${href}: ${height} px tall on a phone`);
+    }
     assert.deepEqual(problems, []);
   }, () => `\n  server log (tail): ${log.slice(-2000)}`);
 });

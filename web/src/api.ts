@@ -58,7 +58,7 @@ export type CheckState = 'vulnerable' | 'likely-vulnerable' | 'not-vulnerable' |
 export interface AssetServices {
   scan: { jobId: string; profile: string; finishedAt: string } | null;
   ports: { port: number; state: string; reason: string; service: string | null; banner: string | null; rttMs: number | null }[];
-  checks: { check: string; port: number; state: CheckState; reason: string | null; evidence: Record<string, unknown> | null; jobId: string; observedAt: string }[];
+  checks: { check: string; port: number; state: CheckState; reason: string | null; reasonCode: string | null; evidence: Record<string, unknown> | null; jobId: string; observedAt: string }[];
   scansRead: number;
 }
 export interface HistoryItem {
@@ -152,7 +152,14 @@ export interface ScanDetail { job: ScanJob; progress: ScanProgress; previousJobI
 export interface ScanHost {
   ip: string; assetId: string | null; state: string; hostname: string | null;
   ports: { port: number; state: string; service: string | null; banner: string | null }[];
-  checks: { check: string; port: number; state: string; reason: string | null; evidence: Record<string, unknown> }[];
+  checks: { check: string; port: number; state: string; reason: string | null; reasonCode: string | null; evidence: Record<string, unknown> }[];
   os: Record<string, unknown> | null; smb: Record<string, unknown> | null;
 }
+/** GET /checks: one check of the engine, its texts in both languages (src/api/routes/checks.ts). */
+export interface CheckMeta {
+  id: string; title: { id: string; en: string }; description: { id: string; en: string }; remediation: { id: string; en: string };
+  severity: string; cve: string[]; references: string[]; ports: number[]; udp: boolean; scope: string;
+}
+/** GET /risk-rules: why an asset got its rating (src/domain/risk.ts). */
+export interface RiskRuleMeta { id: string; rating: string; reason: { id: string; en: string } }
 export interface ScanChange { kind: string; ip: string; port?: number; service?: string; confirmed?: boolean; check?: string; from?: string | null; to?: string | null }

@@ -152,11 +152,11 @@ function servicesOf(scans: readonly AssetScan[]) {
     .filter((o): o is PortObservation => o.type === 'port' && o.state === 'open')
     .map((o) => ({ port: o.port, state: o.state, reason: o.reason, service: o.service ?? null, banner: o.banner ?? null, rttMs: o.rttMs ?? null }));
   // Checks are not run by every scan (a quick port sweep runs none), so each keeps its newest verdict.
-  const checks = new Map<string, { check: string; port: number; state: CheckObservation['state']; reason: string | null; evidence: Record<string, unknown> | null; jobId: string; observedAt: string }>();
+  const checks = new Map<string, { check: string; port: number; state: CheckObservation['state']; reason: string | null; reasonCode: string | null; evidence: Record<string, unknown> | null; jobId: string; observedAt: string }>();
   for (const s of scans) {
     for (const o of s.observations) {
       if (o.type !== 'check' || checks.has(`${o.check}:${o.port}`)) continue;
-      checks.set(`${o.check}:${o.port}`, { check: o.check, port: o.port, state: o.state, reason: o.reason ?? null, evidence: o.evidence === undefined ? null : { ...o.evidence }, jobId: s.jobId, observedAt: s.finishedAt });
+      checks.set(`${o.check}:${o.port}`, { check: o.check, port: o.port, state: o.state, reason: o.reason ?? null, reasonCode: o.reasonCode ?? null, evidence: o.evidence === undefined ? null : { ...o.evidence }, jobId: s.jobId, observedAt: s.finishedAt });
     }
   }
   return {

@@ -52,7 +52,8 @@ export const ScanJobOut = Type.Object({
 
 const ScanDetailOut = Type.Object({ job: ScanJobOut, progress: Progress, previousJobId: NStr });
 
-const CheckOut = Type.Object({ check: Str, port: Type.Integer(), state: Str, reason: NStr, evidence: Type.Record(Type.String(), Type.Unknown()) });
+/** `reasonCode`: the engine's code (src/engine/checks/reasons.ts) that the UI translates; `reason` its English sentence. */
+const CheckOut = Type.Object({ check: Str, port: Type.Integer(), state: Str, reason: NStr, reasonCode: NStr, evidence: Type.Record(Type.String(), Type.Unknown()) });
 const HostOut = Type.Object({
   ip: Str, assetId: NStr, state: Str, hostname: NStr,
   ports: Type.Array(Type.Object({ port: Type.Integer(), state: Str, service: NStr, banner: NStr })),
@@ -309,7 +310,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
       items.push({
         ip: h.ip, assetId: assetIds.get(h.ip) ?? null, state: x.host.state, hostname: x.host.hostname ?? null,
         ports: x.ports.map((p) => ({ port: p.port, state: p.state, service: p.service ?? null, banner: p.banner ?? null })),
-        checks: h.observations.flatMap((o) => (o.type === 'check' ? [{ check: o.check, port: o.port, state: o.state, reason: o.reason ?? null, evidence: { ...(o.evidence ?? {}) } }] : [])),
+        checks: h.observations.flatMap((o) => (o.type === 'check' ? [{ check: o.check, port: o.port, state: o.state, reason: o.reason ?? null, reasonCode: o.reasonCode ?? null, evidence: { ...(o.evidence ?? {}) } }] : [])),
         os: (x.host.os as Record<string, unknown> | undefined) ?? null,
         smb: (x.host.smb as Record<string, unknown> | undefined) ?? null,
       });

@@ -2,13 +2,14 @@
 // NTLMSSP), RDP and NetBIOS. Pure functions; the checks and the report share them, so a fact and
 // the verdict built on it can never disagree.
 
-import type { ProbeOutcome } from '../probes/outcome.js';
+import type { ProbeFailureStatus, ProbeOutcome } from '../probes/outcome.js';
 import type { NtlmInfo } from '../probes/ntlm-info.js';
 import type { Smb1ChainData } from '../probes/smb1-chain.js';
 import { toHex } from '../protocols/bytes/hex.js';
 import { encodeLatin1 } from '../protocols/bytes/utf16le.js';
 import type { SigningState } from '../protocols/smb1/negotiate.js';
 import { assessWindows, parseNativeOs, type Edition } from './os-catalog.js';
+import type { ReasonCode } from './reasons.js';
 import type { HostEvidence } from './types.js';
 
 export type Signing = 'disabled' | 'enabled' | 'required';
@@ -55,7 +56,7 @@ export function smb2Presence(e: HostEvidence): Smb2Presence {
 export interface Smb1PortState {
   readonly port: number;
   readonly state: Tri;
-  readonly reasonCode: string;
+  readonly reasonCode: ReasonCode;
   readonly reason: string;
 }
 
@@ -107,7 +108,7 @@ export function smb1PortState(e: HostEvidence, port: number): Smb1PortState {
 }
 
 /** Reason code for a transport failure, in the vocabulary of docs/smb-detection.md §5.4. */
-export function failureCode(status: string, step: string): string {
+export function failureCode(status: ProbeFailureStatus, step: string): ReasonCode {
   if (step === 'connect') {
     switch (status) {
       case 'connection-refused': return 'port-closed';

@@ -1,5 +1,6 @@
 // Checks: plug-ins with metadata as data and a pure evaluate(); runHostChecks is the runner's entry.
 export * from './types.js';
+export * from './reasons.js';
 export * from './registry.js';
 export * from './run-host-checks.js';
 export * from './host-facts.js';

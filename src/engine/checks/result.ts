@@ -1,12 +1,13 @@
 // Small builders shared by the checks.
 
+import type { ReasonCode } from './reasons.js';
 import type { CheckMeta, CheckResult, CheckState, HostEvidence } from './types.js';
 
 export function result(
   meta: CheckMeta,
   port: number | undefined,
   state: CheckState,
-  reasonCode: string,
+  reasonCode: ReasonCode,
   reason: string,
   evidence: Record<string, unknown>,
   applicable = true,

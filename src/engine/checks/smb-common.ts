@@ -4,10 +4,11 @@
 import type { ProbeOutcome } from '../probes/outcome.js';
 import type { Smb1ChainData } from '../probes/smb1-chain.js';
 import { dataOf, failureCode, smb1PortState } from './host-facts.js';
+import type { ReasonCode } from './reasons.js';
 import type { HostEvidence } from './types.js';
 
 export interface Why {
-  readonly reasonCode: string;
+  readonly reasonCode: ReasonCode;
   readonly reason: string;
 }
 

@@ -10,6 +10,7 @@ import type { RdpProbeData } from '../probes/rdp.js';
 import type { Smb1ChainData, Smb1Depth } from '../probes/smb1-chain.js';
 import type { Smb1NtlmData } from '../probes/smb1-ntlm.js';
 import type { Smb2ProbeData } from '../probes/smb2-probe.js';
+import type { ReasonCode } from './reasons.js';
 
 export type CheckId = 'smbv1' | 'smb-signing' | 'ms17-010' | 'doublepulsar' | 'smb-os-eol' | 'rdp-exposed' | 'netbios-ns';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -60,8 +61,8 @@ export interface CheckResult {
   readonly check: CheckId;
   readonly port?: number;
   readonly state: CheckState;
-  /** Stable machine code, e.g. `insuff-server-resources`, `smb1-disabled`, `auth-refused:0xC0000022`. */
-  readonly reasonCode: string;
+  /** Stable machine code, e.g. `insuff-server-resources`, `smb1-disabled`, `auth-refused:0xC0000022` (reasons.ts). */
+  readonly reasonCode: ReasonCode;
   /** One human sentence (English) explaining the state. */
   readonly reason: string;
   /** false when the check could not apply (no relevant open port): the state is then `unknown`. */

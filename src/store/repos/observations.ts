@@ -98,7 +98,9 @@ function toRow(d: StoreDialect, o: Observation, jobId: string, taskId: string | 
     case 'check':
       state = o.state;
       reason = o.reason ?? null;
-      data = o.evidence === undefined ? null : { ...o.evidence };
+      // The reason code travels in the data column beside the evidence (no column of its own: it is a
+      // label of the verdict, read back whole with it); fromRow takes it out again.
+      data = o.evidence === undefined && o.reasonCode === undefined ? null : { ...o.evidence, ...(o.reasonCode !== undefined ? { reasonCode: o.reasonCode } : {}) };
       break;
     case 'fact':
       state = '';
@@ -115,11 +117,14 @@ function fromRow(d: StoreDialect, r: Pick<Selectable<ObservationTable>, 'ip' | '
       return { ...data, type: 'port', ip: r.ip, port: r.port, proto: 'tcp', state: r.state, reason: r.reason ?? 'error' } as Observation;
     case 'host':
       return { open: 0, closed: 0, filtered: 0, ...data, type: 'host', ip: r.ip, state: r.state, reason: r.reason ?? 'no-response' } as Observation;
-    case 'check':
+    case 'check': {
+      const { reasonCode, ...evidence } = data;
       return {
         type: 'check', ip: r.ip, port: r.port, check: r.key, state: r.state as CheckState,
-        ...(r.reason !== null ? { reason: r.reason } : {}), ...(r.data !== null ? { evidence: data } : {}),
+        ...(r.reason !== null ? { reason: r.reason } : {}), ...(typeof reasonCode === 'string' ? { reasonCode } : {}),
+        ...(r.data !== null ? { evidence: typeof reasonCode === 'string' ? evidence : data } : {}),
       };
+    }
     default:
       return { type: 'fact', ip: r.ip, fact: r.key, value: data } as Observation;
   }

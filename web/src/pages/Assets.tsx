@@ -5,12 +5,14 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, CRITICALITIES, query, STATUSES } from '../api';
-import type { Agency, Asset, AssetHistory, AssetServices, Criticality, HistoryItem, Page } from '../api';
+import type { Agency, Asset, AssetHistory, AssetServices, Criticality, HistoryItem, Page, RiskRuleMeta } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
-import { ErrorBox, RatingBadge, Show, StatusText, useLoad, usePaged, useSubmit } from '../ui';
+import { ErrorBox, Loading, RatingBadge, Show, StatusText, useLoad, usePaged, useSubmit } from '../ui';
 import { FindingList } from './Findings';
+import { Banner, BannerLegend, bannerHasEscapes, CheckCards, checkCatalogue, groupChecks, riskRuleCatalogue, VerdictCounts } from '../checks';
+import type { Catalogue } from '../checks';
 
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]{0,63}$/u;
 
@@ -135,73 +137,85 @@ function AssetEditForm({ a, onSaved }: { a: Asset; onSaved: (a: Asset) => void }
   );
 }
 
-function Verdict({ state }: { state: string }) {
-  const { t } = useI18n();
-  const cls = state === 'vulnerable' ? 'sev-critical' : state === 'likely-vulnerable' ? 'sev-high' : state === 'not-vulnerable' ? 'sev-low' : 'sev-unknown';
-  return <span className={`badge ${cls}`} data-verdict={state}>{t(`verdict.${state}` as MessageKey)}</span>;
-}
-
 function Services({ id }: { id: string }) {
   const { t, fmtDate } = useI18n();
-  const [value, retry] = useLoad(() => api<AssetServices>('GET', `/assets/${encodeURIComponent(id)}/services`), [id]);
+  const [value, retry] = useLoad(() => Promise.all([api<AssetServices>('GET', `/assets/${encodeURIComponent(id)}/services`), checkCatalogue()]), [id]);
   const none = t('common.none');
   return (
     <Show value={value} retry={retry}>
-      {(s) => (
-        <>
-          <section className="card" data-testid="asset-ports">
-            <h2>{t('inv.ports.title')}</h2>
-            {s.scan === null ? <p className="muted">{t('inv.ports.neverScanned')}</p> : (
-              <>
-                <p className="muted">{t('inv.ports.fromScan', { at: fmtDate(s.scan.finishedAt), profile: s.scan.profile })}</p>
-                {s.ports.length === 0 ? <p className="muted">{t('inv.ports.none')}</p> : (
-                  <div className="table-wrap">
-                    <table>
-                      <thead><tr><th scope="col">{t('inv.ports.port')}</th><th scope="col">{t('inv.ports.service')}</th><th scope="col">{t('inv.ports.banner')}</th></tr></thead>
-                      <tbody>
-                        {s.ports.map((p) => (
-                          <tr key={p.port} data-testid="port-row">
-                            <td data-label={t('inv.ports.port')}><code>{p.port}</code></td>
-                            <td data-label={t('inv.ports.service')}>{p.service ?? none}</td>
-                            <td data-label={t('inv.ports.banner')}>{p.banner === null ? none : <code className="banner">{p.banner}</code>}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
-              </>
-            )}
-          </section>
-          <section className="card" data-testid="asset-checks">
-            <h2>{t('inv.checks.title')}</h2>
-            {s.checks.length === 0 ? <p className="muted">{t('inv.checks.none')}</p> : (
-              <div className="table-wrap">
-                <table>
-                  <thead><tr><th scope="col">{t('inv.checks.check')}</th><th scope="col">{t('inv.ports.port')}</th><th scope="col">{t('inv.checks.verdict')}</th><th scope="col">{t('inv.checks.evidence')}</th><th scope="col">{t('inv.checks.when')}</th></tr></thead>
-                  <tbody>
-                    {s.checks.map((c) => (
-                      <tr key={`${c.check}:${c.port}`} data-testid="check-row">
-                        <td data-label={t('inv.checks.check')}><code>{c.check}</code></td>
-                        <td data-label={t('inv.ports.port')}>{c.port === 0 ? none : c.port}</td>
-                        <td data-label={t('inv.checks.verdict')}><Verdict state={c.state} />{c.reason !== null && <span className="muted"> {c.reason}</span>}</td>
-                        <td data-label={t('inv.checks.evidence')}>{c.evidence === null ? none : <pre className="evidence">{JSON.stringify(c.evidence, null, 2)}</pre>}</td>
-                        <td data-label={t('inv.checks.when')}>{fmtDate(c.observedAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
-        </>
-      )}
+      {([s, cat]) => {
+        const groups = groupChecks(s.checks, cat);
+        return (
+          <>
+            <section className="card" data-testid="asset-ports">
+              <h2>{t('inv.ports.title')}</h2>
+              {s.scan === null ? <p className="muted">{t('inv.ports.neverScanned')}</p> : (
+                <>
+                  <p className="muted">{t('inv.ports.fromScan', { at: fmtDate(s.scan.finishedAt), profile: s.scan.profile })}</p>
+                  {s.ports.length === 0 ? <p className="muted">{t('inv.ports.none')}</p> : (
+                    <div className="table-wrap">
+                      <table className="ports-table">
+                        <thead><tr><th scope="col">{t('inv.ports.port')}</th><th scope="col">{t('inv.ports.service')}</th><th scope="col">{t('inv.ports.banner')}</th></tr></thead>
+                        <tbody>
+                          {s.ports.map((p) => (
+                            <tr key={p.port} data-testid="port-row">
+                              <td data-label={t('inv.ports.port')}><code>{p.port}</code></td>
+                              <td data-label={t('inv.ports.service')}>{p.service ?? none}</td>
+                              <td data-label={t('inv.ports.banner')} className={p.banner === null ? 'banner-cell empty' : 'banner-cell'}>{p.banner === null ? none : <Banner text={p.banner} />}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                      {s.ports.some((p) => bannerHasEscapes(p.banner)) && <BannerLegend />}
+                    </div>
+                  )}
+                </>
+              )}
+            </section>
+            <section className="card" data-testid="asset-checks">
+              <h2>{t('inv.checks.title')}</h2>
+              {groups.length === 0 ? <p className="muted">{t('inv.checks.none')}</p> : (
+                <>
+                  <p><VerdictCounts groups={groups} /></p>
+                  <CheckCards groups={groups} cat={cat} level={3} />
+                </>
+              )}
+            </section>
+          </>
+        );
+      }}
     </Show>
   );
 }
 
+/** Why the asset has its rating: each rule's reason in the reader's language, with the rating it gives. */
+const REASONS_SHOWN = 3;
+// The ranking of src/domain/risk.ts (RATINGS): unknown sits between high and medium.
+const RATING_ORDER = ['critical', 'high', 'unknown', 'medium', 'low', 'none'];
+
+function RiskReasons({ reasons }: { reasons: Asset['riskReasons'] }) {
+  const { t, lang } = useI18n();
+  const [rules] = useLoad(riskRuleCatalogue, []);
+  if (rules.state === 'loading') return <Loading />;
+  const known = rules.state === 'ok' ? rules.data : new Map<string, RiskRuleMeta>();
+  const item = (r: Asset['riskReasons'][number]) => <li key={r.ruleId} data-rule={r.ruleId}><RatingBadge rating={r.rating} /> {known.get(r.ruleId)?.reason[lang] ?? <code>{r.ruleId}</code>}</li>;
+  // Worst first: the first ones say why the rating is what it is, the rest is folded.
+  const sorted = [...reasons].sort((x, y) => RATING_ORDER.indexOf(x.rating) - RATING_ORDER.indexOf(y.rating));
+  return (
+    <>
+      <ul className="risk-reasons">{sorted.slice(0, REASONS_SHOWN).map(item)}</ul>
+      {sorted.length > REASONS_SHOWN && (
+        <details className="reasons-more">
+          <summary>{t('asset.riskReasonsMore', { n: sorted.length - REASONS_SHOWN })}</summary>
+          <ul className="risk-reasons">{sorted.slice(REASONS_SHOWN).map(item)}</ul>
+        </details>
+      )}
+    </>
+  );
+}
+
 /** One history line in words: the change (scan) or the finding's move between statuses. */
-function HistoryText({ h }: { h: HistoryItem }) {
+function HistoryText({ h, cat }: { h: HistoryItem; cat: Catalogue }) {
   const { t, lang } = useI18n();
   if (h.source === 'finding' && h.finding !== null) {
     return (
@@ -214,30 +228,41 @@ function HistoryText({ h }: { h: HistoryItem }) {
   }
   const v = (x: string | null) => (x === null ? t('common.none') : x);
   const vv = (x: string | null) => (x === null ? t('common.none') : t(`verdict.${x}` as MessageKey));
-  if (h.kind === 'check-changed') return <span>{t('change.check-changed', { check: v(h.check), port: h.port ?? 0, from: vv(h.from), to: vv(h.to) })}</span>;
+  const check = h.check === null ? t('common.none') : (cat.get(h.check)?.title[lang] ?? h.check);
+  if (h.kind === 'check-changed') return <span>{t('change.check-changed', { check, port: h.port ?? 0, from: vv(h.from), to: vv(h.to) })}</span>;
   if (h.kind === 'port-closed') return <span>{t(h.confirmed === true ? 'change.port-closed' : 'change.port-closed-unconfirmed', { port: h.port ?? 0 })}</span>;
   if (h.kind === 'port-opened') return <span>{t('change.port-opened', { port: h.port ?? 0, service: v(h.to) })}</span>;
   if (h.kind === 'service-changed') return <span>{t('change.service-changed', { port: h.port ?? 0, from: v(h.from), to: v(h.to) })}</span>;
   return <span>{t(h.kind === 'host-gone' ? 'change.host-gone' : 'change.host-new')}</span>;
 }
 
+/** The newest changes shown; older ones folded (a daily schedule makes a long history). */
+const HISTORY_SHOWN = 5;
+
 function History({ id }: { id: string }) {
   const { t, fmtDate } = useI18n();
-  const [value, retry] = useLoad(() => api<AssetHistory>('GET', `/assets/${encodeURIComponent(id)}/history`), [id]);
+  const [value, retry] = useLoad(() => Promise.all([api<AssetHistory>('GET', `/assets/${encodeURIComponent(id)}/history`), checkCatalogue()]), [id]);
+  const item = (i: HistoryItem, n: number, cat: Catalogue) => (
+    <li key={n} data-testid="history-item" data-source={i.source} data-kind={i.kind}>
+      <time dateTime={i.at} className="muted">{fmtDate(i.at)}</time> <HistoryText h={i} cat={cat} />
+    </li>
+  );
   return (
     <section className="card" data-testid="asset-history">
       <h2>{t('inv.history.title')}</h2>
       <Show value={value} retry={retry}>
-        {(h) => (
+        {([h, cat]) => (
           <>
             {h.items.length === 0 ? <p className="muted">{t('inv.history.none')}</p> : (
-              <ol className="history">
-                {h.items.map((i, n) => (
-                  <li key={n} data-testid="history-item" data-source={i.source} data-kind={i.kind}>
-                    <time dateTime={i.at} className="muted">{fmtDate(i.at)}</time> <HistoryText h={i} />
-                  </li>
-                ))}
-              </ol>
+              <>
+                <ol className="history">{h.items.slice(0, HISTORY_SHOWN).map((i, n) => item(i, n, cat))}</ol>
+                {h.items.length > HISTORY_SHOWN && (
+                  <details className="history-more">
+                    <summary>{t('inv.history.older', { n: h.items.length - HISTORY_SHOWN })}</summary>
+                    <ol className="history">{h.items.slice(HISTORY_SHOWN).map((i, n) => item(i, n + HISTORY_SHOWN, cat))}</ol>
+                  </details>
+                )}
+              </>
             )}
             {h.truncated && <p className="muted">{t('inv.history.truncated')}</p>}
           </>
@@ -278,7 +303,7 @@ export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean })
               <div><dt>{t('asset.outsideControl')}</dt><dd>{a.outsideControl ? t('common.yes') : t('common.no')}</dd></div>
               <div><dt>{t('asset.firstSeen')}</dt><dd>{fmtDate(a.firstSeen)}</dd></div>
               <div><dt>{t('asset.lastSeen')}</dt><dd>{fmtDate(a.lastSeen)}</dd></div>
-              <div><dt>{t('asset.riskReasons')}</dt><dd>{a.riskReasons.length === 0 ? none : a.riskReasons.map((r) => <span key={r.ruleId} className="chip"><code>{r.ruleId}</code> <RatingBadge rating={r.rating} /></span>)}</dd></div>
+              <div className="wide"><dt>{t('asset.riskReasons')}</dt><dd>{a.riskReasons.length === 0 ? none : <RiskReasons reasons={a.riskReasons} />}</dd></div>
             </dl>
           </section>
           {canTriage && <AssetEditForm a={a} onSaved={setEdited} />}
@@ -286,7 +311,7 @@ export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean })
           <History id={a.id} />
           <section>
             <h2>{t('asset.findings')}</h2>
-            <FindingList filter={{ assetId: a.id, status: STATUSES.join(',') }} canTriage={canTriage} />
+            <FindingList filter={{ assetId: a.id, status: STATUSES.join(',') }} canTriage={canTriage} compact />
           </section>
         </>
       ); }}

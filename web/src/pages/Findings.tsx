@@ -9,6 +9,8 @@ import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
 import { ErrorBox, SeverityBadge, Show, StatusText, useLoad, usePaged } from '../ui';
+import { Evidence, Prose, Reason, useCatalogue } from '../checks';
+import type { Catalogue } from '../checks';
 
 type ExceptionKind = 'accept-risk' | 'false-positive';
 
@@ -77,11 +79,28 @@ function AssignForm({ f, onSubmit, onCancel }: { f: Finding; onSubmit: (assignee
   );
 }
 
-function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTriage: boolean; onChange: (f: Finding) => void; agencyName: string | undefined }) {
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A check finding's evidence is the check's verdict, its reason (code and English sentence) and the check's
+ * own evidence (src/domain/finding-signals.ts): the reason is shown in words, the rest folded as key/value.
+ */
+function splitEvidence(evidence: unknown, isCheck: boolean): { code: string | null; sentence: string | null; rest: Record<string, unknown> | null } {
+  if (!isRecord(evidence)) return { code: null, sentence: null, rest: evidence === null || evidence === undefined ? null : { value: evidence } };
+  if (!isCheck) return { code: null, sentence: null, rest: evidence };
+  const { state: _state, reason, reasonCode, ...rest } = evidence;
+  return { code: typeof reasonCode === 'string' ? reasonCode : null, sentence: typeof reason === 'string' ? reason : null, rest };
+}
+
+/** `compact`: on the asset's own page, whose check cards already show the reason, the evidence and the remediation. */
+function FindingRow({ f, canTriage, onChange, agencyName, cat, compact }: { f: Finding; canTriage: boolean; onChange: (f: Finding) => void; agencyName: string | undefined; cat: Catalogue; compact: boolean }) {
   const { t, lang, fmtDate } = useI18n();
   const [form, setForm] = useState<ExceptionKind | 'assign' | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [showEvidence, setShowEvidence] = useState(false);
+  const meta = cat.get(f.ruleId);
+  const ev = splitEvidence(f.evidence, meta !== undefined);
   const act = async (path: string, body?: unknown) => {
     setError(null);
     try {
@@ -99,21 +118,26 @@ function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTri
         <strong className="finding-title">{f.title[lang]}</strong>
         <StatusText status={f.status} />
       </div>
+      {!compact && (ev.code !== null || ev.sentence !== null) && <p className="finding-reason"><Reason code={ev.code} sentence={ev.sentence} /></p>}
       <dl className="facts">
-        <div><dt>{t('finding.asset')}</dt><dd><Link to={`/assets/${encodeURIComponent(f.assetId)}`}>{f.asset.ip}</Link>{f.asset.netbiosName !== null && <span className="muted"> {f.asset.netbiosName}</span>}</dd></div>
-        <div><dt>{t('finding.port')}</dt><dd>{f.port}</dd></div>
+        {!compact && <div><dt>{t('finding.asset')}</dt><dd><Link to={`/assets/${encodeURIComponent(f.assetId)}`}>{f.asset.ip}</Link>{f.asset.netbiosName !== null && <span className="muted"> {f.asset.netbiosName}</span>}</dd></div>}
+        <div><dt>{t('finding.port')}</dt><dd>{f.port === 0 ? t('check.hostWide') : f.port}</dd></div>
         {agencyName !== undefined && <div><dt>{t('asset.agency')}</dt><dd><Link to={`/agencies/${encodeURIComponent(f.agencyId)}`}>{agencyName}</Link></dd></div>}
-        <div><dt>{t('finding.check')}</dt><dd><code>{f.ruleId}</code></dd></div>
         <div><dt>{t('finding.lastSeen')}</dt><dd>{fmtDate(f.lastSeen)}</dd></div>
         {f.triage.acknowledgedAt !== null && <div><dt>{t('finding.acknowledged')}</dt><dd className="ack">{t('finding.acknowledgedBy', { by: f.triage.acknowledgedBy ?? '' })} · {fmtDate(f.triage.acknowledgedAt)}</dd></div>}
         {f.triage.assigneeId !== null && <div><dt>{t('finding.assignee')}</dt><dd className="assignee">{f.triage.assigneeName ?? t('finding.assigneeGone')}</dd></div>}
         {f.exception !== null && <div><dt>{t('finding.exception')}</dt><dd>{t('finding.exceptionUntil', { reason: f.exception.reason, date: fmtDate(f.exception.expiresAt), by: f.exception.by })}</dd></div>}
       </dl>
-      {f.evidence !== null && f.evidence !== undefined && (
-        <details open={showEvidence} onToggle={(e) => setShowEvidence((e.target as HTMLDetailsElement).open)}>
-          <summary>{t('finding.evidence')}</summary>
-          {showEvidence && <pre className="evidence">{JSON.stringify(f.evidence, null, 2)}</pre>}
-        </details>
+      {!compact && (
+        <div className="check-more">
+          {ev.rest !== null && <Evidence evidence={ev.rest} sentence={ev.code !== null ? ev.sentence : null} />}
+          {meta !== undefined && f.status === 'open' && (
+            <details className="remedy">
+              <summary>{t('check.remediation')}</summary>
+              <p><Prose text={meta.remediation[lang]} /></p>
+            </details>
+          )}
+        </div>
       )}
       {error !== null && <ErrorBox error={error} />}
       {canTriage && (
@@ -131,23 +155,37 @@ function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTri
   );
 }
 
+const COMPACT_SHOWN = 3;
+
 /** A list of findings with "load more"; `filter` is the query of GET /findings. */
-export function FindingList({ filter, canTriage, agencies }: { filter: Readonly<Record<string, string | undefined>>; canTriage: boolean; agencies?: ReadonlyMap<string, string> }) {
+export function FindingList({ filter, canTriage, agencies, compact = false }: { filter: Readonly<Record<string, string | undefined>>; canTriage: boolean; agencies?: ReadonlyMap<string, string>; compact?: boolean }) {
   const { t } = useI18n();
   const key = JSON.stringify(filter);
   const { value, retry, items, setItems, next, more, loadMore } = usePaged(
     (cursor) => api<Page<Finding>>('GET', `/findings${query({ ...filter, limit: 50, cursor })}`), [key],
   );
+  const [catalogue, retryCatalogue] = useCatalogue();
+  // Titles and remediation come with the catalogue: wait for it (loaded once per page load) like for the list.
+  if (catalogue.state !== 'ok') return <Show value={catalogue} retry={retryCatalogue}>{() => null}</Show>;
+  const cat = catalogue.data;
+  const row = (f: Finding) => (
+    <FindingRow key={f.id} f={f} cat={cat} compact={compact} canTriage={canTriage} agencyName={agencies?.get(f.agencyId)} onChange={(nf) => setItems((xs) => xs.map((x) => (x.id === nf.id ? nf : x)))} />
+  );
+  // Compact (an asset's page): the worst few open, the others folded (the list comes worst first).
+  const shown = compact ? items.slice(0, COMPACT_SHOWN) : items;
+  const folded = compact ? items.slice(COMPACT_SHOWN) : [];
   return (
     <Show value={value} retry={retry}>
       {() => (
         <>
           {items.length === 0 && <p className="muted">{t('common.empty')}</p>}
-          <ul className="findings">
-            {items.map((f) => (
-              <FindingRow key={f.id} f={f} canTriage={canTriage} agencyName={agencies?.get(f.agencyId)} onChange={(nf) => setItems((xs) => xs.map((x) => (x.id === nf.id ? nf : x)))} />
-            ))}
-          </ul>
+          <ul className="findings">{shown.map(row)}</ul>
+          {folded.length > 0 && (
+            <details className="findings-more">
+              <summary>{t('finding.more', { n: folded.length })}</summary>
+              <ul className="findings">{folded.map(row)}</ul>
+            </details>
+          )}
           {more !== null && <ErrorBox error={more} />}
           {next !== null && <button type="button" onClick={() => void loadMore()}>{t('common.loadMore')}</button>}
         </>

@@ -10,6 +10,8 @@ import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
 import { ErrorBox, Show, useLoad } from '../ui';
+import { Banner, BannerLegend, bannerHasEscapes, CheckCards, checkCatalogue, groupChecks, VerdictCounts } from '../checks';
+import type { Catalogue } from '../checks';
 
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 const PORT_PRESETS = ['ransomware', 'smb', 'top:100'] as const;
@@ -224,57 +226,57 @@ export function ScanPage({ id, canStart }: { id: string; canStart: boolean }) {
   );
 }
 
-const STATE_CLASS: Readonly<Record<string, string>> = { vulnerable: 'sev-critical', 'likely-vulnerable': 'sev-high', 'not-vulnerable': 'sev-low', unknown: 'sev-unknown' };
-
-const WORST = ['vulnerable', 'likely-vulnerable', 'unknown', 'not-vulnerable'];
-
-/** One badge per check: a check that ran on 139 and 445 shows its worst verdict (as nmap's host scripts do). */
-function CheckBadges({ checks }: { checks: ScanHost['checks'] }) {
+/** One host of the scan: address, OS, open ports as chips, then its checks as cards (those to act on first). */
+function HostCard({ h, cat }: { h: ScanHost; cat: Catalogue }) {
   const { t } = useI18n();
-  const by = new Map<string, { state: string; ports: number[] }>();
-  for (const c of checks) {
-    const cur = by.get(c.check);
-    if (cur === undefined) by.set(c.check, { state: c.state, ports: c.port === 0 ? [] : [c.port] });
-    else {
-      if (WORST.indexOf(c.state) < WORST.indexOf(cur.state)) cur.state = c.state;
-      if (c.port !== 0) cur.ports.push(c.port);
-    }
-  }
+  const open = h.ports.filter((p) => p.state === 'open');
+  const banners = open.filter((p) => p.banner !== null);
+  const groups = groupChecks(h.checks, cat);
+  const os = typeof h.os?.['name'] === 'string' ? h.os['name'] : null;
   return (
-    <>
-      {[...by].map(([check, v]) => (
-        <span key={check} className={`badge ${STATE_CLASS[v.state] ?? 'sev-unknown'}`} data-check={check} data-state={v.state} title={v.ports.join(', ')}>
-          {`${check}: ${t(`verdict.${v.state}` as MessageKey)}`}
-        </span>
-      ))}
-    </>
+    <article className="card host-card" data-ip={h.ip} data-testid="scan-host">
+      <div className="host-head">
+        <h3>{h.assetId !== null ? <Link to={`/assets/${encodeURIComponent(h.assetId)}`}>{h.ip}</Link> : h.ip}</h3>
+        {h.hostname !== null && <span className="muted">{h.hostname}</span>}
+        <VerdictCounts groups={groups} />
+      </div>
+      <dl className="host-facts">
+        <div><dt>{t('asset.os')}</dt><dd>{os ?? t('common.none')}</dd></div>
+        <div>
+          <dt>{t('scan.openPorts')}</dt>
+          <dd>
+            {open.length === 0 ? t('common.none') : (
+              <ul className="chips" data-testid="open-ports">
+                {open.map((p) => <li key={p.port} className="chip port-chip"><strong>{p.port}</strong>{p.service !== null && <span>{p.service}</span>}</li>)}
+              </ul>
+            )}
+          </dd>
+        </div>
+      </dl>
+      {banners.length > 0 && (
+        <details className="banners">
+          <summary>{t('scan.banners', { n: banners.length })}</summary>
+          <dl className="kv">
+            {banners.map((p) => <div key={p.port}><dt>{t('check.port', { port: p.port })}</dt><dd><Banner text={p.banner ?? ''} /></dd></div>)}
+          </dl>
+          {banners.some((p) => bannerHasEscapes(p.banner)) && <BannerLegend />}
+        </details>
+      )}
+      {groups.length === 0 ? <p className="muted">{t('scan.noChecks')}</p> : <CheckCards groups={groups} cat={cat} level={4} />}
+    </article>
   );
 }
 
 function ScanHosts({ id }: { id: string }) {
   const { t } = useI18n();
-  const [value, retry] = useLoad(() => api<{ items: ScanHost[]; next: string | null }>('GET', `/scans/${encodeURIComponent(id)}/hosts?limit=500`), [id]);
+  const [value, retry] = useLoad(() => Promise.all([api<{ items: ScanHost[]; next: string | null }>('GET', `/scans/${encodeURIComponent(id)}/hosts?limit=500`), checkCatalogue()]), [id]);
   return (
     <section>
       <h2>{t('scan.hosts')}</h2>
       <Show value={value} retry={retry}>
-        {(page) => page.items.length === 0 ? <p className="muted">{t('scan.noHosts')}</p> : (
-          <div className="table-wrap">
-            <table data-testid="scan-hosts">
-              <thead>
-                <tr><th scope="col">{t('asset.ip')}</th><th scope="col">{t('asset.os')}</th><th scope="col">{t('scan.openPorts')}</th><th scope="col">{t('scan.checks')}</th></tr>
-              </thead>
-              <tbody>
-                {page.items.map((h) => (
-                  <tr key={h.ip} data-ip={h.ip}>
-                    <td data-label={t('asset.ip')}>{h.assetId !== null ? <Link to={`/assets/${encodeURIComponent(h.assetId)}`}>{h.ip}</Link> : h.ip}</td>
-                    <td data-label={t('asset.os')}>{typeof h.os?.['name'] === 'string' ? h.os['name'] : t('common.none')}</td>
-                    <td data-label={t('scan.openPorts')}>{h.ports.filter((p) => p.state === 'open').map((p) => (p.service !== null ? `${p.port}/${p.service}` : String(p.port))).join(', ') || t('common.none')}</td>
-                    <td data-label={t('scan.checks')}>{h.checks.length === 0 ? t('common.none') : <CheckBadges checks={h.checks} />}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+        {([page, cat]) => page.items.length === 0 ? <p className="muted">{t('scan.noHosts')}</p> : (
+          <div data-testid="scan-hosts">
+            {page.items.map((h) => <HostCard key={h.ip} h={h} cat={cat} />)}
             {page.next !== null && <p className="muted">{t('scan.moreHosts')}</p>}
           </div>
         )}

@@ -1,0 +1,21 @@
+// The web UI's sources and dictionaries as the tests read them: web/ is compiled by its own tsconfig (DOM,
+// bundler resolution), not by the one the tests compile with, so the dictionaries are read as text.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function webSrc(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'web', 'src', 'App.tsx'))) return join(dir, 'web', 'src');
+    dir = dirname(dir);
+  }
+  throw new Error('web/src not found');
+}
+
+/** The dictionary's entries (`'key': 'message',` one a line), messages unescaped. */
+export function dict(name: 'id' | 'en'): Map<string, string> {
+  const src = readFileSync(join(webSrc(), 'i18n', `${name}.ts`), 'utf8');
+  return new Map([...src.matchAll(/^\s*'([\w.-]+)': '((?:[^'\\]|\\.)*)',$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\(.)/g, '$1')]));
+}
