@@ -8,6 +8,7 @@ import { api, CRITICALITIES, query, STATUSES } from '../api';
 import type { Agency, Asset, AssetHistory, AssetServices, Criticality, HistoryItem, Page } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
+import { checkName, findingTitle, profileName, riskReason } from '../labels';
 import { Link, navigate } from '../router';
 import { ErrorBox, RatingBadge, Show, StatusText, useLoad, usePaged, useSubmit } from '../ui';
 import { FindingList } from './Findings';
@@ -153,7 +154,7 @@ function Services({ id }: { id: string }) {
             <h2>{t('inv.ports.title')}</h2>
             {s.scan === null ? <p className="muted">{t('inv.ports.neverScanned')}</p> : (
               <>
-                <p className="muted">{t('inv.ports.fromScan', { at: fmtDate(s.scan.finishedAt), profile: s.scan.profile })}</p>
+                <p className="muted">{t('inv.ports.fromScan', { at: fmtDate(s.scan.finishedAt), profile: profileName(t, s.scan.profile) })}</p>
                 {s.ports.length === 0 ? <p className="muted">{t('inv.ports.none')}</p> : (
                   <div className="table-wrap">
                     <table>
@@ -182,9 +183,9 @@ function Services({ id }: { id: string }) {
                   <tbody>
                     {s.checks.map((c) => (
                       <tr key={`${c.check}:${c.port}`} data-testid="check-row">
-                        <td data-label={t('inv.checks.check')}><code>{c.check}</code></td>
+                        <td data-label={t('inv.checks.check')}>{checkName(t, c.check)}</td>
                         <td data-label={t('inv.ports.port')}>{c.port === 0 ? none : c.port}</td>
-                        <td data-label={t('inv.checks.verdict')}><Verdict state={c.state} />{c.reason !== null && <span className="muted"> {c.reason}</span>}</td>
+                        <td data-label={t('inv.checks.verdict')}><Verdict state={c.state} />{c.reason !== null && <span className="muted" lang="en"> {c.reason}</span>}</td>
                         <td data-label={t('inv.checks.evidence')}>{c.evidence === null ? none : <pre className="evidence">{JSON.stringify(c.evidence, null, 2)}</pre>}</td>
                         <td data-label={t('inv.checks.when')}>{fmtDate(c.observedAt)}</td>
                       </tr>
@@ -206,7 +207,7 @@ function HistoryText({ h }: { h: HistoryItem }) {
   if (h.source === 'finding' && h.finding !== null) {
     return (
       <span>
-        {t('inv.history.finding', { title: lang === 'id' ? h.finding.title.id : h.finding.title.en, cause: t(`cause.${h.kind}` as MessageKey) })}{' '}
+        {t('inv.history.finding', { title: findingTitle(t, lang, h.finding), cause: t(`cause.${h.kind}` as MessageKey) })}{' '}
         {h.from !== null && <><StatusText status={h.from} /> → </>}<StatusText status={h.to ?? ''} />
         {h.actor !== null && <span className="muted"> · {h.actor}</span>}
       </span>
@@ -214,7 +215,7 @@ function HistoryText({ h }: { h: HistoryItem }) {
   }
   const v = (x: string | null) => (x === null ? t('common.none') : x);
   const vv = (x: string | null) => (x === null ? t('common.none') : t(`verdict.${x}` as MessageKey));
-  if (h.kind === 'check-changed') return <span>{t('change.check-changed', { check: v(h.check), port: h.port ?? 0, from: vv(h.from), to: vv(h.to) })}</span>;
+  if (h.kind === 'check-changed') return <span>{t('change.check-changed', { check: h.check === null ? t('common.none') : checkName(t, h.check), port: h.port ?? 0, from: vv(h.from), to: vv(h.to) })}</span>;
   if (h.kind === 'port-closed') return <span>{t(h.confirmed === true ? 'change.port-closed' : 'change.port-closed-unconfirmed', { port: h.port ?? 0 })}</span>;
   if (h.kind === 'port-opened') return <span>{t('change.port-opened', { port: h.port ?? 0, service: v(h.to) })}</span>;
   if (h.kind === 'service-changed') return <span>{t('change.service-changed', { port: h.port ?? 0, from: v(h.from), to: v(h.to) })}</span>;
@@ -278,7 +279,7 @@ export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean })
               <div><dt>{t('asset.outsideControl')}</dt><dd>{a.outsideControl ? t('common.yes') : t('common.no')}</dd></div>
               <div><dt>{t('asset.firstSeen')}</dt><dd>{fmtDate(a.firstSeen)}</dd></div>
               <div><dt>{t('asset.lastSeen')}</dt><dd>{fmtDate(a.lastSeen)}</dd></div>
-              <div><dt>{t('asset.riskReasons')}</dt><dd>{a.riskReasons.length === 0 ? none : a.riskReasons.map((r) => <span key={r.ruleId} className="chip"><code>{r.ruleId}</code> <RatingBadge rating={r.rating} /></span>)}</dd></div>
+              <div><dt>{t('asset.riskReasons')}</dt><dd>{a.riskReasons.length === 0 ? none : a.riskReasons.map((r) => <span key={r.ruleId} className="chip" data-rule={r.ruleId}>{riskReason(t, r.ruleId)} <RatingBadge rating={r.rating} /></span>)}</dd></div>
             </dl>
           </section>
           {canTriage && <AssetEditForm a={a} onSaved={setEdited} />}

@@ -7,6 +7,7 @@ import { api, query, SEVERITIES, STATUSES } from '../api';
 import type { Agency, Finding, Page } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
+import { checkName, findingTitle } from '../labels';
 import { Link, navigate } from '../router';
 import { ErrorBox, SeverityBadge, Show, StatusText, useLoad, usePaged } from '../ui';
 
@@ -96,14 +97,14 @@ function FindingRow({ f, canTriage, onChange, agencyName }: { f: Finding; canTri
     <li className="finding card" data-finding={f.id} data-rule={f.ruleId}>
       <div className="finding-head">
         <SeverityBadge severity={f.severity} />
-        <strong className="finding-title">{f.title[lang]}</strong>
+        <strong className="finding-title">{findingTitle(t, lang, f)}</strong>
         <StatusText status={f.status} />
       </div>
       <dl className="facts">
         <div><dt>{t('finding.asset')}</dt><dd><Link to={`/assets/${encodeURIComponent(f.assetId)}`}>{f.asset.ip}</Link>{f.asset.netbiosName !== null && <span className="muted"> {f.asset.netbiosName}</span>}</dd></div>
         <div><dt>{t('finding.port')}</dt><dd>{f.port}</dd></div>
         {agencyName !== undefined && <div><dt>{t('asset.agency')}</dt><dd><Link to={`/agencies/${encodeURIComponent(f.agencyId)}`}>{agencyName}</Link></dd></div>}
-        <div><dt>{t('finding.check')}</dt><dd><code>{f.ruleId}</code></dd></div>
+        <div><dt>{t('finding.check')}</dt><dd>{checkName(t, f.ruleId)}</dd></div>
         <div><dt>{t('finding.lastSeen')}</dt><dd>{fmtDate(f.lastSeen)}</dd></div>
         {f.triage.acknowledgedAt !== null && <div><dt>{t('finding.acknowledged')}</dt><dd className="ack">{t('finding.acknowledgedBy', { by: f.triage.acknowledgedBy ?? '' })} · {fmtDate(f.triage.acknowledgedAt)}</dd></div>}
         {f.triage.assigneeId !== null && <div><dt>{t('finding.assignee')}</dt><dd className="assignee">{f.triage.assigneeName ?? t('finding.assigneeGone')}</dd></div>}
