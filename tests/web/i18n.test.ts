@@ -14,7 +14,7 @@ import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
 import { CHECK_IDS } from '../../src/engine/checks/registry.js';
 import { topicOf } from '../../src/store/repos/findings.js';
 import { PROFILES } from '../../src/worker/profiles.js';
-import { readDictionary as dict, webSrc } from './dictionaries.js';
+import { dict, webSrc } from './dictionaries.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : []));

@@ -4,12 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readDictionary } from './dictionaries.js';
+import { dict } from './dictionaries.js';
 import { walkRules } from './walk-rules.js';
 import type { SeenText } from './walk-rules.js';
 
-const id = readDictionary('id');
-const en = readDictionary('en');
+const id = dict('id');
+const en = dict('en');
 const IDENTIFIERS = new Map([
   ['ms17-010-unchecked', 'risk rule id'], ['netbios-ns', 'check id'], ['completed', 'scan status'], ['ransomware', 'scan profile'], ['finding.opened', 'alert topic'],
 ]);
