@@ -21,17 +21,19 @@ const found = (seen: SeenText, data: readonly string[] = []): string[] => rules.
 
 test('English messages that differ from the Indonesian ones are caught, shared ones are not looked for', () => {
   assert.ok(rules.englishCount > 300, `${rules.englishCount} English messages looked for`);
-  assert.deepEqual(found(text('Hosts known')), ['english:Hosts known']);
-  assert.deepEqual(found(text('12 Hosts known today')), ['english:Hosts known']);
+  // (Found among others: a text may hold more than one English message, and the dictionaries grow.)
+  const has = (t: SeenText, offence: string) => assert.ok(found(t).includes(offence), `${offence} in ${JSON.stringify(found(t))}`);
+  has(text('Hosts known'), 'english:Hosts known');
+  has(text('12 Hosts known today'), 'english:Hosts known');
   // With a placeholder: the literal parts in order.
-  assert.deepEqual(found(text('Scan of 198.18.0.0/24')), ['english:Scan of']);
-  assert.deepEqual(found(text('requested by admin, 6 Dec 2026')), ['english:requested by admin,']);
+  has(text('Scan of 198.18.0.0/24'), 'english:Scan of');
+  has(text('requested by admin, 6 Dec 2026'), 'english:requested by admin,');
   // Punctuation between placeholders is part of the message: "{check} on {ip}:{port}: …" is not any "on".
-  assert.deepEqual(found(text('SMBv1 on 198.18.0.12:445: Rentan → Tidak rentan')), ['english:on 198.18.0.12:445: Rentan →']);
+  has(text('SMBv1 on 198.18.0.12:445: Rentan → Tidak rentan'), 'english:on 198.18.0.12:445: Rentan →');
   assert.deepEqual(found(text('PeekNamedPipe on FID 0 was answered')), []);
   // A text the page marks as English is meant to be English (the scanner's explanation).
   assert.deepEqual(found(text('no NetBIOS name service', 'en')), []);
-  assert.deepEqual(found(text('no NetBIOS name service')), ['english:NetBIOS name service']);
+  has(text('no NetBIOS name service'), 'english:NetBIOS name service');
   // Whole words only, case as written: "Kode" is not "Code", "Port" is the same in both.
   assert.deepEqual(found(text('Kode')), []);
   assert.deepEqual(found(text('Port')), []);
