@@ -34,6 +34,11 @@ test('English messages that differ from the Indonesian ones are caught, shared o
   // A text the page marks as English is meant to be English (the scanner's explanation).
   assert.deepEqual(found(text('no NetBIOS name service', 'en')), []);
   has(text('no NetBIOS name service'), 'english:NetBIOS name service');
+  // A one-word message is a label: the whole text, not a word of a sentence (a product's name).
+  has(text('Security'), 'english:Security');
+  has(text('Security:'), 'english:Security:');
+  assert.deepEqual(found(text('Pasang pembaruan dari program Extended Security Updates.')), []);
+  has(text('Syarat: agency Dinas Kesehatan'), 'english:agency');
   // Whole words only, case as written: "Kode" is not "Code", "Port" is the same in both.
   assert.deepEqual(found(text('Kode')), []);
   assert.deepEqual(found(text('Port')), []);

@@ -4,7 +4,8 @@
 //  - english: a text containing a message of the English dictionary that differs from its Indonesian
 //    one. Messages that are also Indonesian text (proper nouns and technical tokens both languages
 //    share: "DoublePulsar", "SMBv1", "Port") are left out, computed from the dictionaries: an English
-//    message is left out when it is equal to, or occurs inside, any Indonesian message. A text the page
+//    message is left out when it is equal to, or occurs inside, any Indonesian message; a one-word
+//    message counts only as a whole text (a label), not as a word of a sentence. A text the page
 //    marks as English (an element with lang="en": the scanner's own explanation, shown as such) is
 //    meant to be English and is not judged by this rule;
 //  - key: a dictionary key (`dash.title`), or a dotted token in a key's namespace (`finding.opened`:
@@ -75,7 +76,12 @@ export function walkRules(id: ReadonlyMap<string, string>, en: ReadonlyMap<strin
     const literal = value.replace(/^(\s*\{\w+\})+\s*|\s*(\{\w+\}\s*)+$/g, '');
     if (!/\p{L}/u.test(literal.replace(/\{\w+\}/g, ''))) continue;
     const body = literal.split(/(\{\w+\})/).map((p) => (/^\{\w+\}$/.test(p) ? '[\\s\\S]+?' : escape(p).replace(/\s+/g, '\\s+'))).join('');
-    const re = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'u');
+    // A one-word message without placeholders ("Security", "Assets") is a label: it counts when it is the
+    // whole text (a colon after it aside); inside a sentence the same word is a name ("Extended Security
+    // Updates"). With a placeholder ("agency {a}") the word counts anywhere.
+    const re = /\s/.test(literal.trim()) || /\{\w+\}/.test(value)
+      ? new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'u')
+      : new RegExp(`^\\s*${body}\\s*:?\\s*$`, 'u');
     if (idValues.some((v) => re.test(v))) continue;
     english.push({ key, value, re });
   }
