@@ -284,6 +284,13 @@ test('first run: login and password pages, then the empty dashboard leads to the
     offences.push(...await judgePage(page, 'admin', 'empty dashboard'));
     await shot(page, 'dashboard-first-run');
 
+    // The step's link: the agencies page says to start with the city, and its form starts with that kind.
+    await card.getByRole('link', { name: 'Tambahkan kota' }).click();
+    await page.getByTestId('agencies-empty').waitFor();
+    assert.equal(await page.getByTestId('agency-kind').inputValue(), 'city');
+    offences.push(...await judgePage(page, 'admin', 'agencies (none yet)'));
+    await page.goto(`${base()}/`);
+
     // The city, then an agency under it, then its network, then a scan: each step turns done.
     ids.city = (await call<{ id: string }>(page, 'POST', '/agencies', { code: entered('PEMKOT-UJI'), name: entered('Pemerintah Kota Uji'), kind: 'city', parentId: null })).id;
     await page.reload();

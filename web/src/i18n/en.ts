@@ -85,6 +85,7 @@ export const en: Record<MessageKey, string> = {
   'agency.viewAssets': 'View assets',
   'agency.viewFindings': 'View findings',
   'agency.retired': 'Retired',
+  'agency.none': 'No agencies yet. Start with your city or regency government (kind "City/regency government", no parent), then add the agencies under it.',
   'network.cidr': 'Address range',
   'network.label': 'Label',
   'network.zone': 'Zone',

@@ -84,6 +84,7 @@ export const id = {
   'agency.viewAssets': 'Lihat aset',
   'agency.viewFindings': 'Lihat temuan',
   'agency.retired': 'Tidak aktif',
+  'agency.none': 'Belum ada instansi. Mulailah dengan pemerintah kota/kabupaten Anda (jenis "Pemerintah kota/kabupaten", tanpa induk), lalu tambahkan instansi di bawahnya.',
   'network.cidr': 'Rentang alamat',
   'network.label': 'Label',
   'network.zone': 'Zona',
