@@ -165,13 +165,13 @@ test('admin: create a user, a schedule, a webhook channel (secret never shown) a
   const ruleForm = page.getByTestId('rule-form');
   await ruleForm.locator('[name=ruleName]').fill('temuan-kritis');
   await ruleForm.getByRole('button', { name: 'Simpan aturan' }).click();
-  await ruleForm.getByRole('alert').filter({ hasText: 'Pilih templat atau isi minimal satu topik.' }).waitFor();
+  await ruleForm.getByRole('alert').filter({ hasText: 'Pilih templat atau minimal satu peristiwa.' }).waitFor();
   await ruleForm.locator('[name=preset]').selectOption('critical-finding');
   await ruleForm.getByLabel('soc-kota').check();
   await ruleForm.getByRole('button', { name: 'Simpan aturan' }).click();
   const ruleRow = page.locator('tr[data-rule="temuan-kritis"]');
   await ruleRow.waitFor();
-  assert.match(await ruleRow.innerText(), /finding\.opened, finding\.reopened · minimal Kritis\s+soc-kota/);
+  assert.match(await ruleRow.innerText(), /Temuan baru, Temuan muncul kembali · minimal Kritis\s+soc-kota/);
   const [rule] = await store.alerts.listRules();
   assert.deepEqual(rule?.filter, { topics: ['finding.opened', 'finding.reopened'], minSeverity: 'critical' });
   // Pause the rule and resume it.

@@ -108,13 +108,13 @@ export function watchProblems(page: Page, watch: Watch = {}): string[] {
   return problems;
 }
 
-/** Log in through the login form (Indonesian) and wait for the dashboard. */
+/** Log in through the login form (Indonesian) and wait for the dashboard (the city's, or the user's agency's). */
 export async function logIn(page: Page, base: string, username: string, password: string): Promise<void> {
   await page.goto(`${base}/`);
   await page.getByLabel('Nama pengguna').fill(username);
   await page.getByLabel('Kata sandi').fill(password);
   await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.getByRole('heading', { name: 'Dasbor kota' }).waitFor();
+  await page.getByTestId('dash-title').waitFor();
 }
 
 /**

@@ -1,11 +1,18 @@
 // Static checks of the web UI's sources: all text goes through the i18n module (no literal words as JSX
-// text in components), both dictionaries have the same keys and no empty message, and nothing renders
-// HTML from strings (dangerouslySetInnerHTML).
+// text in components), both dictionaries have the same keys and no empty message, nothing renders
+// HTML from strings (dangerouslySetInnerHTML), and every identifier the API sends has a name.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { RULE_PRESETS } from '../../src/alerts/rules.js';
+import { FINDING_DEFINITIONS } from '../../src/domain/finding-signals.js';
+import { FINDING_STATUSES } from '../../src/domain/finding.js';
+import type { Cause } from '../../src/domain/finding.js';
+import { CHECK_IDS } from '../../src/engine/checks/registry.js';
+import { topicOf } from '../../src/store/repos/findings.js';
+import { PROFILES } from '../../src/worker/profiles.js';
 import { dict, webSrc } from './dictionaries.js';
 
 function files(dir: string): string[] {
@@ -39,4 +46,23 @@ test('the English dictionary has exactly the Indonesian keys, none empty (tsc en
   assert.equal(id.get('nav.dashboard'), 'Dasbor');
   assert.equal(id.get('user.logout'), 'Keluar');
   assert.equal(id.get('login.submit'), 'Masuk');
+});
+
+test('every identifier the API sends to a page has a name in both dictionaries (web/src/labels.ts)', () => {
+  const id = dict('id');
+  const en = dict('en');
+  const topics = new Set<string>();
+  // The finding topics the store writes (topicOf) for every move between statuses, and the change
+  // topics of the finalizer (`change.<kind>`, one per kind the history names).
+  const causes = [...id.keys()].filter((k) => k.startsWith('cause.')).map((k) => k.slice('cause.'.length)) as Cause[];
+  for (const from of [null, ...FINDING_STATUSES]) for (const to of FINDING_STATUSES) for (const cause of causes) topics.add(topicOf({ at: '', from, to, cause }));
+  for (const k of id.keys()) if (k.startsWith('change.') && k !== 'change.port-closed-unconfirmed') topics.add(`change.${k.slice('change.'.length)}`);
+  for (const p of Object.values(RULE_PRESETS)) for (const x of p.topics) topics.add(x);
+  assert.ok(topics.size >= 11, [...topics].join(', '));
+  const needed = [
+    ...[...CHECK_IDS, ...FINDING_DEFINITIONS.map((d) => d.id)].map((x) => `check.name.${x}`),
+    ...Object.keys(PROFILES).map((p) => `sched.profile.${p}`),
+    ...[...topics].map((x) => `topic.${x}`),
+  ];
+  assert.deepEqual(needed.filter((k) => !id.has(k) || !en.has(k)), []);
 });

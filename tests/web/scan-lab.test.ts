@@ -7,14 +7,14 @@
 // not with constants. The lab missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { launch, overflow, requireChromium, ROOT, scenario, shot, watchProblems } from './browser.js';
+import { startServe } from './serve.js';
+import type { Served } from './serve.js';
 
 const TRUTH = '/run/perisai-lab/ground-truth.json';
 const NEW_PASSWORD = 'kata-sandi-kantor-dinas-baru';
@@ -22,11 +22,11 @@ const NEW_PASSWORD = 'kata-sandi-kantor-dinas-baru';
 const LAB_ASSET_MAX = 5_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-newcomer-'));
-let server: ChildProcessWithoutNullStreams | undefined;
-let log = '';
+let served: Served | undefined;
 let base = '';
 let oneTime = '';
 let context: BrowserContext;
+const log = (): string => served?.log() ?? '';
 
 interface TruthHost { ip: string; name: string; role: string; expect?: Record<string, unknown> }
 
@@ -35,32 +35,14 @@ before(async () => {
   assert.ok(existsSync(TRUTH), `${TRUTH} is missing: the lab writes it when it comes up`);
   requireChromium();
   assert.ok(existsSync(join(ROOT, 'web', 'dist', 'index.html')), 'web/dist is missing: npm run build builds it');
-  // The installed command exactly as the README runs it, minus the fixed port.
-  const env = { ...process.env, PERISAI_ADMIN_PASSWORD: '' };
-  server = spawn(process.execPath, ['--max-semi-space-size=4', join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--port', '0', '--data-dir', join(tmp, 'data'), '--tick-ms', '1000'], { env, cwd: tmp });
-  server.stdout.setEncoding('utf8');
-  server.stderr.setEncoding('utf8');
-  server.stdout.on('data', (s: string) => (log += s));
-  server.stderr.on('data', (s: string) => (log += s));
-  const deadline = Date.now() + 30_000;
-  while (base === '' || oneTime === '') {
-    if (server.exitCode !== null) throw new Error(`perisai serve exited ${server.exitCode}:\n${log}`);
-    if (Date.now() > deadline) throw new Error(`perisai serve did not print its URL and password within 30 s:\n${log}`);
-    base = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(log)?.[1] ?? '';
-    oneTime = /one-time password: (\S+)/.exec(log)?.[1] ?? '';
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  served = await startServe(join(tmp, 'data'), tmp, ['--tick-ms', '1000']);
+  ({ base, oneTime } = served);
   context = await launch(tmp, { width: 1280, height: 900 });
 });
 
 after(async () => {
   await context?.close();
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await served?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -113,6 +95,8 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
     await page.getByTestId('agency-last-scan').getByRole('link', { name: 'Pindai sekarang' }).click();
     await page.getByRole('heading', { name: 'Pemindaian', exact: true }).waitFor();
     const form = page.getByTestId('scan-form');
+    // The form's list of agencies arrives with its own request: read the choice once it is there.
+    await form.getByLabel('Instansi/OPD').locator('option', { hasText: 'RSUD-LAB' }).waitFor({ state: 'attached' });
     assert.equal(await form.getByLabel('Instansi/OPD').locator('option:checked').textContent(), 'RSUD-LAB · RSUD Laboratorium');
     await form.getByLabel('Jaringan').locator('option', { hasText: '198.18.0.0/24' }).waitFor({ state: 'attached' });
     await form.getByLabel('Jaringan').selectOption({ label: '198.18.0.0/24 · LAN lab' });
@@ -131,10 +115,10 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
         shotTaken = true;
       }
       if (s === 'completed' || s === 'failed' || s === 'cancelled') break;
-      assert.ok(Date.now() < deadline, `the scan did not finish within 180 s (states seen: ${[...seen].join(', ')})\n${log.slice(-3000)}`);
+      assert.ok(Date.now() < deadline, `the scan did not finish within 180 s (states seen: ${[...seen].join(', ')})\n${log().slice(-3000)}`);
       await page.waitForTimeout(250);
     }
-    assert.equal(await status.first().getAttribute('data-status'), 'completed', log.slice(-3000));
+    assert.equal(await status.first().getAttribute('data-status'), 'completed', log().slice(-3000));
     assert.ok(seen.has('running') || seen.has('queued'), `the page showed the scan before it finished: ${[...seen].join(', ')}`);
     assert.equal(await page.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
 
@@ -200,5 +184,5 @@ test('newcomer: first login, agency with a lab network, scan watched live, SMBv1
       assert.ok(height < LAB_ASSET_MAX, `${href}: ${height} px tall on a phone`);
     }
     assert.deepEqual(problems, []);
-  }, () => `\n  server log (tail): ${log.slice(-2000)}`);
+  }, () => `\n  server log (tail): ${log().slice(-2000)}`);
 });

@@ -128,7 +128,7 @@ function Routes({ me }: { me: Me }) {
   const { path, params } = useLocation();
   const canTriage = me.user.role !== 'viewer';
   let m: Record<string, string> | null;
-  if (path === '/' || path === '') return <DashboardPage />;
+  if (path === '/' || path === '') return <DashboardPage me={me} />;
   if (match('/agencies', path) !== null) return <AgenciesPage role={me.user.role} />;
   if ((m = match('/agencies/:id', path)) !== null) return <AgencyPage id={m.id!} role={me.user.role} username={me.user.username} />;
   if (match('/assets', path) !== null) return <AssetsPage params={params} />;

@@ -173,7 +173,8 @@ export function BarChart({ groups, title }: { groups: readonly BarGroup[]; title
                   <rect x={0} y={by} width={Math.max(w, b.value > 0 ? 2 : 0)} height={barH} className={b.className}>
                     <title>{`${b.label}: ${fmtNum(b.value)}`}</title>
                   </rect>
-                  <text x={w + 4} y={by + barH - 1} className="chart-value">{fmtNum(b.value)}</text>
+                  {/* Zeros get no number: a column of "0 0 0 0" says nothing (the table under the chart has every value). */}
+                  {b.value > 0 && <text x={w + 4} y={by + barH - 1} className="chart-value">{fmtNum(b.value)}</text>}
                 </g>
               );
             })}

@@ -30,7 +30,9 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 export function translate(lang: Lang, key: MessageKey, vars?: Readonly<Record<string, string | number>>): string {
-  const s = DICTS[lang][key];
+  // A key built from data that has no message (a cast that lied) shows as the key itself, never as an
+  // empty place: tests/web/walk.test.ts then reports it as a raw key on the page it reached.
+  const s = isMessageKey(key) ? DICTS[lang][key] : key;
   return vars === undefined ? s : s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 

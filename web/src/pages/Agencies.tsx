@@ -30,7 +30,8 @@ function AddAgencyForm({ agencies, role, onCreated }: { agencies: readonly Agenc
   const cityWide = role === 'admin' || role === 'analyst';
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<AgencyKind>('opd');
+  // The first agency a city-wide user adds is the city itself; later ones are mostly its OPDs.
+  const [kind, setKind] = useState<AgencyKind>(cityWide && !agencies.some((a) => a.parentId === null) ? 'city' : 'opd');
   const [parentId, setParentId] = useState(cityWide ? '' : (agencies[0]?.id ?? ''));
   const { busy, submit: send, feedback } = useSubmit();
   const submit = (e: FormEvent) => {
@@ -128,6 +129,7 @@ export function AgenciesPage({ role }: { role: Role }) {
                 ))}
               </tbody>
             </table>
+            {d.items.length === 0 && <p className="muted" data-testid="agencies-empty">{t(role === 'viewer' ? 'common.empty' : 'agency.none')}</p>}
           </div>
           </>
         )}

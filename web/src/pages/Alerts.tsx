@@ -2,11 +2,12 @@
 // delete; rules routing changes to channels; the recent deliveries. Secrets are typed into password
 // fields, sent once, and forgotten: the API never returns them, so the page can only say one is stored.
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { api, CHANNEL_KINDS, query, RULE_PRESETS, SEVERITIES } from '../api';
 import type { Agency, AlertChannel, AlertDelivery, AlertRule, ChannelKind, Severity } from '../api';
 import { useI18n } from '../i18n';
-import type { MessageKey, Translate } from '../i18n';
+import type { MessageKey } from '../i18n';
+import { checkName, TOPICS, topicName } from '../labels';
 import { ErrorBox, Show, useLoad, useSubmit } from '../ui';
 
 const MASK = '••••';
@@ -136,11 +137,25 @@ function ChannelRow({ c, onChange, onRemove }: { c: AlertChannel; onChange: (c: 
   );
 }
 
+/** `s` with `x` added (on) or removed. */
+function toggled(s: ReadonlySet<string>, x: string, on: boolean): ReadonlySet<string> {
+  const n = new Set(s);
+  if (on) n.add(x);
+  else n.delete(x);
+  return n;
+}
+
+/** A topic by its name, or as code when it has none (a pattern typed through the CLI). */
+function Topic({ topic }: { topic: string }) {
+  const { t } = useI18n();
+  return <>{topicName(t, topic) ?? <code>{topic}</code>}</>;
+}
+
 function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertChannel[]; agencies: readonly Agency[]; onCreated: (r: AlertRule) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [preset, setPreset] = useState('');
-  const [topics, setTopics] = useState('');
+  const [topics, setTopics] = useState<ReadonlySet<string>>(new Set());
   const [minSeverity, setMinSeverity] = useState<Severity | ''>('');
   const [agencyId, setAgencyId] = useState('');
   const [ports, setPorts] = useState('');
@@ -148,7 +163,7 @@ function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertC
   const { busy, submit: send, feedback } = useSubmit();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const topicList = list(topics);
+    const topicList = TOPICS.filter((x) => topics.has(x));
     const portList = list(ports).map(Number);
     const problem: MessageKey | null = name.trim() === '' ? 'alerts.needName'
       : preset === '' && topicList.length === 0 ? 'alerts.needTopics'
@@ -174,11 +189,16 @@ function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertC
           {RULE_PRESETS.map((p) => <option key={p} value={p}>{t(`alerts.preset.${p}`)}</option>)}
         </select>
       </label>
-      <label>
-        {t('alerts.topics')}
-        <input name="topics" value={topics} onChange={(e) => setTopics(e.target.value)} spellCheck={false} />
-        <span className="muted small">{t('alerts.topicsHint')}</span>
-      </label>
+      <fieldset className="checks" aria-describedby="rule-topics-hint">
+        <legend>{t('alerts.topics')}</legend>
+        <span id="rule-topics-hint" className="muted small">{t('alerts.topicsHint')}</span>
+        {TOPICS.map((x) => (
+          <label key={x} className="check">
+            <input type="checkbox" name="topic" value={x} checked={topics.has(x)} onChange={(e) => setTopics((s) => toggled(s, x, e.target.checked))} />
+            {topicName(t, x)}
+          </label>
+        ))}
+      </fieldset>
       <label>
         {t('finding.minSeverity')}
         <select name="minSeverity" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')}>
@@ -199,7 +219,7 @@ function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertC
         {channels.length === 0 && <span className="muted">{t('alerts.noChannels')}</span>}
         {channels.map((c) => (
           <label key={c.id} className="check">
-            <input type="checkbox" name="channel" value={c.id} checked={chosen.has(c.id)} onChange={(e) => setChosen((s) => { const n = new Set(s); if (e.target.checked) n.add(c.id); else n.delete(c.id); return n; })} />
+            <input type="checkbox" name="channel" value={c.id} checked={chosen.has(c.id)} onChange={(e) => setChosen((s) => toggled(s, c.id, e.target.checked))} />
             {c.name}
           </label>
         ))}
@@ -210,13 +230,14 @@ function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertC
   );
 }
 
-function ruleSummary(r: AlertRule, t: Translate, agencies: ReadonlyMap<string, string>): string {
-  const parts = [r.filter.topics.join(', ')];
+function RuleSummary({ r, agencies }: { r: AlertRule; agencies: ReadonlyMap<string, string> }) {
+  const { t } = useI18n();
+  const parts: ReactNode[] = [r.filter.topics.map((x, i) => <span key={x}>{i > 0 && ', '}<Topic topic={x} /></span>)];
   if (r.filter.minSeverity !== undefined) parts.push(t('alerts.sumSeverity', { s: t(`severity.${r.filter.minSeverity}`) }));
   if (r.filter.agencyId !== undefined) parts.push(t('alerts.sumAgency', { a: agencies.get(r.filter.agencyId) ?? r.filter.agencyId }));
   if (r.filter.ports !== undefined) parts.push(t('alerts.sumPorts', { p: r.filter.ports.join(', ') }));
-  if (r.filter.findingRules !== undefined) parts.push(t('alerts.sumRules', { r: r.filter.findingRules.join(', ') }));
-  return parts.join(' · ');
+  if (r.filter.findingRules !== undefined) parts.push(t('alerts.sumRules', { r: r.filter.findingRules.map((x) => checkName(t, x)).join(', ') }));
+  return <span>{parts.map((p, i) => <span key={i}>{i > 0 && ' · '}{p}</span>)}</span>;
 }
 
 function Deliveries() {
@@ -244,7 +265,7 @@ function Deliveries() {
               <tbody>
                 {d.items.map((x) => (
                   <tr key={`${x.outboxId}:${x.channelId}`}>
-                    <td data-label={t('alerts.topic')}><code>{x.topic}</code></td>
+                    <td data-label={t('alerts.topic')}><Topic topic={x.topic} /></td>
                     <td data-label={t('alerts.channel')}>{x.channelName ?? x.channelId}</td>
                     <td data-label={t('finding.status')}>{(['sent', 'failed', 'dead', 'sending'] as const).find((s) => s === x.status) !== undefined ? t(`alerts.delivery.${x.status as 'sent'}`) : x.status}</td>
                     <td data-label={t('alerts.attempts')} className="num">{x.attempts}</td>
@@ -318,7 +339,7 @@ export function AlertsPage() {
                   {d.items.map((r) => (
                     <tr key={r.id} data-rule={r.name}>
                       <td data-label={t('alerts.name')}>{r.name}</td>
-                      <td data-label={t('alerts.conditions')}>{ruleSummary(r, t, agencyName)}</td>
+                      <td data-label={t('alerts.conditions')}><RuleSummary r={r} agencies={agencyName} /></td>
                       <td data-label={t('alerts.channels')}>{r.channels.join(', ')}</td>
                       <td data-label={t('sched.state')}>{r.enabled ? t('sched.enabled') : t('sched.disabled')}</td>
                       <td data-label={t('finding.actions')}>

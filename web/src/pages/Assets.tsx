@@ -8,6 +8,7 @@ import { api, CRITICALITIES, query, STATUSES } from '../api';
 import type { Agency, Asset, AssetHistory, AssetServices, Criticality, HistoryItem, Page, RiskRuleMeta } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
+import { findingTitle, profileName } from '../labels';
 import { Link, navigate } from '../router';
 import { ErrorBox, Loading, RatingBadge, Show, StatusText, useLoad, usePaged, useSubmit } from '../ui';
 import { FindingList } from './Findings';
@@ -151,7 +152,7 @@ function Services({ id }: { id: string }) {
               <h2>{t('inv.ports.title')}</h2>
               {s.scan === null ? <p className="muted">{t('inv.ports.neverScanned')}</p> : (
                 <>
-                  <p className="muted">{t('inv.ports.fromScan', { at: fmtDate(s.scan.finishedAt), profile: s.scan.profile })}</p>
+                  <p className="muted">{t('inv.ports.fromScan', { at: fmtDate(s.scan.finishedAt), profile: profileName(t, s.scan.profile) })}</p>
                   {s.ports.length === 0 ? <p className="muted">{t('inv.ports.none')}</p> : (
                     <div className="table-wrap">
                       <table className="ports-table">
@@ -220,7 +221,7 @@ function HistoryText({ h, cat }: { h: HistoryItem; cat: Catalogue }) {
   if (h.source === 'finding' && h.finding !== null) {
     return (
       <span>
-        {t('inv.history.finding', { title: lang === 'id' ? h.finding.title.id : h.finding.title.en, cause: t(`cause.${h.kind}` as MessageKey) })}{' '}
+        {t('inv.history.finding', { title: findingTitle(t, lang, h.finding), cause: t(`cause.${h.kind}` as MessageKey) })}{' '}
         {h.from !== null && <><StatusText status={h.from} /> → </>}<StatusText status={h.to ?? ''} />
         {h.actor !== null && <span className="muted"> · {h.actor}</span>}
       </span>

@@ -7,6 +7,7 @@ import { api, query, SEVERITIES, STATUSES } from '../api';
 import type { Agency, Finding, Page } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
+import { findingTitle } from '../labels';
 import { Link, navigate } from '../router';
 import { ErrorBox, SeverityBadge, Show, StatusText, useLoad, usePaged } from '../ui';
 import { Evidence, Prose, Reason, useCatalogue } from '../checks';
@@ -115,7 +116,7 @@ function FindingRow({ f, canTriage, onChange, agencyName, cat, compact }: { f: F
     <li className="finding card" data-finding={f.id} data-rule={f.ruleId}>
       <div className="finding-head">
         <SeverityBadge severity={f.severity} />
-        <strong className="finding-title">{f.title[lang]}</strong>
+        <strong className="finding-title">{findingTitle(t, lang, f)}</strong>
         <StatusText status={f.status} />
       </div>
       {!compact && (ev.code !== null || ev.sentence !== null) && <p className="finding-reason"><Reason code={ev.code} sentence={ev.sentence} /></p>}

@@ -3,11 +3,12 @@
 // Server-Sent Events stream, then what it found host by host, the changes since the previous scan, and
 // the nmap XML / JSONL exports.
 import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { api, query } from '../api';
-import type { Agency, Network, ScanChange, ScanDetail, ScanHost, ScanJob, ScanProgress } from '../api';
+import type { Agency, Network, ScanChange, ScanDetail, ScanHost, ScanJob, ScanProgress, Schedule } from '../api';
 import { useI18n } from '../i18n';
-import type { MessageKey } from '../i18n';
+import type { MessageKey, Translate } from '../i18n';
+import { checkName, profileName } from '../labels';
 import { Link, navigate } from '../router';
 import { ErrorBox, Show, useLoad } from '../ui';
 import { Banner, BannerLegend, bannerHasEscapes, CheckCards, checkCatalogue, groupChecks, VerdictCounts } from '../checks';
@@ -32,9 +33,32 @@ function ProgressBar({ progress }: { progress: ScanProgress }) {
   );
 }
 
+/**
+ * Who asked for a scan, in words: the user, or for a scheduled run (`requestedBy` is then the
+ * scheduler's "schedule <id> (<creator>)", src/scheduler/scheduler.ts) the schedule and who made it.
+ */
+function requestedBy(t: Translate, job: ScanJob, schedules: ReadonlyMap<string, Schedule> | null): string {
+  if (job.scheduleId === null) return job.requestedBy;
+  const s = schedules?.get(job.scheduleId);
+  return s === undefined ? t('scan.byDeletedSchedule') : t('scan.bySchedule', { by: s.createdBy });
+}
+
+/** The cron pattern of a scheduled run's schedule, as code after a space; nothing otherwise. */
+function cronOf(job: ScanJob, schedules: ReadonlyMap<string, Schedule> | null): ReactNode {
+  const s = job.scheduleId === null ? undefined : schedules?.get(job.scheduleId);
+  return s === undefined ? null : <> <code>{s.cron}</code></>;
+}
+
+/** The schedules the caller may read, by id (for RequestedBy); null until loaded or when refused. */
+function useSchedules(): ReadonlyMap<string, Schedule> | null {
+  const [value] = useLoad(() => api<{ items: Schedule[] }>('GET', '/schedules'), []);
+  return value.state === 'ok' ? new Map(value.data.items.map((s) => [s.id, s])) : null;
+}
+
 export function ScansPage({ canStart, params }: { canStart: boolean; params: URLSearchParams }) {
   const { t, fmtDate } = useI18n();
   const [value, retry] = useLoad(() => Promise.all([api<{ items: ScanJob[] }>('GET', '/scans?limit=100'), api<{ items: Agency[] }>('GET', '/agencies')]), []);
+  const schedules = useSchedules();
   return (
     <>
       <div className="page-head"><h1>{t('scan.title')}</h1></div>
@@ -46,7 +70,7 @@ export function ScansPage({ canStart, params }: { canStart: boolean; params: URL
             <div className="table-wrap">
               <table>
                 <thead>
-                  <tr><th scope="col">{t('scan.started')}</th><th scope="col">{t('scan.agency')}</th><th scope="col">{t('scan.targets')}</th><th scope="col">{t('scan.statusLabel')}</th><th scope="col">{t('scan.by')}</th></tr>
+                  <tr><th scope="col">{t('scan.started')}</th><th scope="col">{t('scan.agency')}</th><th scope="col">{t('scan.targets')}</th><th scope="col">{t('scan.profile')}</th><th scope="col">{t('scan.statusLabel')}</th><th scope="col">{t('scan.by')}</th></tr>
                 </thead>
                 <tbody>
                   {jobs.items.map((j) => (
@@ -54,8 +78,9 @@ export function ScansPage({ canStart, params }: { canStart: boolean; params: URL
                       <td data-label={t('scan.started')}><Link to={`/scans/${encodeURIComponent(j.id)}`}>{fmtDate(j.createdAt)}</Link></td>
                       <td data-label={t('scan.agency')}>{names.get(j.agencyId) ?? t('common.none')}</td>
                       <td data-label={t('scan.targets')}><code>{j.targets.join(', ')}</code></td>
+                      <td data-label={t('scan.profile')}>{profileName(t, j.profile)}</td>
                       <td data-label={t('scan.statusLabel')}><JobStatus status={j.status} /></td>
-                      <td data-label={t('scan.by')}>{j.requestedBy}</td>
+                      <td data-label={t('scan.by')}><span>{requestedBy(t, j, schedules)}{cronOf(j, schedules)}</span></td>
                     </tr>
                   ))}
                 </tbody>
@@ -171,6 +196,7 @@ function useScanEvents(id: string, initial: ScanDetail | null): { job: ScanJob |
 export function ScanPage({ id, canStart }: { id: string; canStart: boolean }) {
   const { t, fmtDate } = useI18n();
   const [value, retry] = useLoad(() => api<ScanDetail>('GET', `/scans/${encodeURIComponent(id)}`), [id]);
+  const schedules = useSchedules();
   const live = useScanEvents(id, value.state === 'ok' ? value.data : null);
   const [cancelError, setCancelError] = useState<unknown>(null);
   const cancel = async () => {
@@ -192,14 +218,14 @@ export function ScanPage({ id, canStart }: { id: string; canStart: boolean }) {
             <div className="page-head">
               <p className="muted"><Link to="/scans">{t('scan.title')}</Link></p>
               <h1>{t('scan.one', { targets: job.targets.join(', ') })}</h1>
-              <p><JobStatus status={job.status} /> <span className="muted">{t('scan.requested', { by: job.requestedBy, at: fmtDate(job.createdAt) })}</span></p>
+              <p><JobStatus status={job.status} /> <span className="muted">{t('scan.requested', { by: requestedBy(t, job, schedules), at: fmtDate(job.createdAt) })}</span></p>
             </div>
             <section className="card">
               <ProgressBar progress={progress} />
               {live.lost && !live.ended && <p className="muted">{t('scan.reconnecting')}</p>}
               <dl className="facts">
                 <div><dt>{t('scan.ports')}</dt><dd><code>{job.ports.join(', ')}</code></dd></div>
-                <div><dt>{t('scan.profile')}</dt><dd>{job.profile}</dd></div>
+                <div><dt>{t('scan.profile')}</dt><dd>{profileName(t, job.profile)}</dd></div>
                 <div><dt>{t('scan.started')}</dt><dd>{fmtDate(job.startedAt)}</dd></div>
                 <div><dt>{t('scan.finished')}</dt><dd>{fmtDate(job.finishedAt)}</dd></div>
                 {job.error !== null && <div><dt>{t('scan.error')}</dt><dd>{job.error}</dd></div>}
@@ -285,8 +311,10 @@ function ScanHosts({ id }: { id: string }) {
   );
 }
 
-function changeText(t: ReturnType<typeof useI18n>['t'], c: ScanChange): string {
-  const vars = { ip: c.ip, port: c.port ?? '', service: c.service ?? '', check: c.check ?? '', from: c.from ?? '—', to: c.to ?? '—' };
+function changeText(t: Translate, c: ScanChange): string {
+  // A check's from/to are verdicts (CHECK_STATES); a service's are service names, shown as they are.
+  const side = (x: string | null | undefined) => (x === null || x === undefined ? '—' : c.kind === 'check-changed' ? t(`verdict.${x}` as MessageKey) : x);
+  const vars = { ip: c.ip, port: c.port ?? '', service: c.service ?? '', check: c.check === undefined ? '' : checkName(t, c.check), from: side(c.from), to: side(c.to) };
   const kind = c.kind === 'port-closed' && c.confirmed === false ? 'port-closed-unconfirmed' : c.kind;
   return t(`scan.change.${kind}` as MessageKey, vars);
 }
