@@ -5,7 +5,8 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, query } from '../api';
-import type { Agency, Network, ScanChange, ScanDetail, ScanHost, ScanJob, ScanProgress } from '../api';
+import type { Agency, Network, ScanChange, ScanDetail, ScanDiff, ScanHost, ScanJob, ScanProgress } from '../api';
+import { NotComparedNote } from '../facts';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
@@ -291,7 +292,7 @@ function changeText(t: ReturnType<typeof useI18n>['t'], c: ScanChange): string {
 
 function ScanDiff({ id }: { id: string }) {
   const { t } = useI18n();
-  const [value, retry] = useLoad(() => api<{ previousJobId: string | null; changes: ScanChange[] }>('GET', `/scans/${encodeURIComponent(id)}/diff`), [id]);
+  const [value, retry] = useLoad(() => api<ScanDiff>('GET', `/scans/${encodeURIComponent(id)}/diff`), [id]);
   return (
     <section>
       <h2>{t('scan.diff')}</h2>
@@ -304,6 +305,7 @@ function ScanDiff({ id }: { id: string }) {
                 {d.changes.map((c, i) => <li key={i} className={`change-${c.kind}`}>{changeText(t, c)}</li>)}
               </ul>
             )}
+            <NotComparedNote value={d.notCompared} />
           </>
         )}
       </Show>
