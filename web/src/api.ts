@@ -167,4 +167,4 @@ export interface ScanHost {
 export interface ScanChange { kind: string; ip: string; port?: number; service?: string; confirmed?: boolean; check?: string; from?: string | null; to?: string | null }
 /** What a diff left out because only one of the two scans looked there. */
 export interface NotCompared { ports: number[]; checks: string[]; hosts: number }
-export interface ScanDiff { jobId: string; previousJobId: string | null; baseline: boolean; changes: ScanChange[]; notCompared: NotCompared }
+export interface ScanDiffResult { jobId: string; previousJobId: string | null; baseline: boolean; changes: ScanChange[]; notCompared: NotCompared }

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, query } from '../api';
-import type { Agency, Network, ScanChange, ScanDetail, ScanDiff, ScanHost, ScanJob, ScanProgress } from '../api';
+import type { Agency, Network, ScanChange, ScanDetail, ScanDiffResult, ScanHost, ScanJob, ScanProgress } from '../api';
 import { NotComparedNote } from '../facts';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
@@ -292,7 +292,7 @@ function changeText(t: ReturnType<typeof useI18n>['t'], c: ScanChange): string {
 
 function ScanDiff({ id }: { id: string }) {
   const { t } = useI18n();
-  const [value, retry] = useLoad(() => api<ScanDiff>('GET', `/scans/${encodeURIComponent(id)}/diff`), [id]);
+  const [value, retry] = useLoad(() => api<ScanDiffResult>('GET', `/scans/${encodeURIComponent(id)}/diff`), [id]);
   return (
     <section>
       <h2>{t('scan.diff')}</h2>
