@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Observation } from '../../src/domain/observation.js';
 import { createScanJob } from '../../src/scheduler/jobs.js';
 import { createStore } from '../../src/store/index.js';
@@ -18,7 +18,8 @@ import type { Store } from '../../src/store/index.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { PASSWORD, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
-import { asUser as inBrowserAs, launch, listen, prepareBrowser, shot } from './browser.js';
+import { asUser as inBrowserAs, prepareBrowser, serve, shot } from './browser.js';
+import type { Served } from './browser.js';
 
 const TIMEOUT = 'SMB1 probe failed: io-timeout at negotiate (no complete answer before the deadline)';
 const SILENT = '198.18.1.7';
@@ -27,7 +28,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'perisai-facts-'));
 let store: Store;
 let world: World;
 let base: string;
-let context: BrowserContext;
+let served: Served | undefined;
 let silentId: string;
 let secondScan: string;
 
@@ -63,18 +64,13 @@ before(async () => {
     open(SILENT, 445, 'microsoft-ds'), open(SILENT, 3306, 'mysql'), open(SILENT, 5432, 'postgresql'), up(SILENT), open(REFUSES, 445, 'microsoft-ds'), up(REFUSES),
   ]);
   silentId = (await store.assets.list('all', { search: SILENT }))[0]!.id;
-  base = await listen(world.app);
-  context = await launch(tmp, { width: 1280, height: 900 });
+  served = await serve(world.app, store, tmp, { width: 1280, height: 900 });
+  base = served.base;
 });
 
-after(async () => {
-  await context?.close();
-  await world?.app.close();
-  await store?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+after(() => (served !== undefined ? served.close() : rmSync(tmp, { recursive: true, force: true })));
 
-const asUser = (username: string, body: (page: Page) => Promise<void>): Promise<void> => inBrowserAs(context, base, username, PASSWORD, body, { console: true, responses: true });
+const asUser = (username: string, body: (page: Page) => Promise<void>): Promise<void> => inBrowserAs(served!.context, base, username, PASSWORD, body, { console: true, responses: true });
 
 /** The value cell of the asset detail's fact `label`. */
 const fact = (page: Page, label: string) => page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
