@@ -58,6 +58,9 @@ function obj(v: unknown): Record<string, unknown> {
 export function severityOfMessage(topic: string, payload: unknown): Severity | null {
   const p = obj(payload);
   if (typeof p.severity === 'string' && (SEVERITIES as readonly string[]).includes(p.severity)) return p.severity as Severity;
+  // The change detector's "info" (src/worker/finalize.ts changeSeverity) is low whatever the port: a check
+  // on 445 whose verdict became unknown is not a newly reachable SMB port.
+  if (p.severity === 'info') return 'low';
   if (topic.startsWith('change.')) return typeof p.port === 'number' && SMB_RDP_PORTS.has(p.port) ? 'high' : 'low';
   return null;
 }

@@ -7,7 +7,7 @@ import type { TSchema } from 'typebox';
 import { AGENCY_KINDS } from '../domain/agency.js';
 import { CRITICALITIES } from '../domain/asset.js';
 import { CONTACT_ROLES } from '../domain/contact.js';
-import { CHECK_STATES } from '../domain/observation.js';
+import { CHECK_STATES, SIGNING_STATES } from '../domain/observation.js';
 import { API_ERROR_CODES } from './errors.js';
 
 // Null first: with Ajv's type coercion a JSON null must match the null branch before it is coerced to "".
@@ -73,10 +73,32 @@ export const AgencyDetailOut = Type.Object({
   lastScan: Nullable(Type.Object({ id: Str, status: Str, createdAt: Str, finishedAt: NStr, targets: Type.Array(Str) })),
 });
 
+/** A yes/no fact the scans may not have learned: null = unknown (never serialised as false). */
+const NBool = Nullable(Type.Boolean());
+
+/**
+ * SMB facts of an asset (docs/api.md "Three-valued facts"): null where the last scan that examined SMB
+ * could not tell, with the engine's reason when it gave one; the whole object is null when no scan
+ * examined SMB on the asset.
+ */
+export const AssetSmbOut = Type.Object({
+  smbv1: NBool,
+  smbv1Reason: Type.Optional(Str),
+  signing: Nullable(Type.Union(SIGNING_STATES.map((s) => Type.Literal(s)))),
+  signingReason: Type.Optional(Str),
+  dialects: Nullable(Type.Array(Str)),
+  dialectsComplete: Type.Boolean(),
+});
+
+/** The OS of an asset: null when no scan identified it; eol / wannacryRisk null when its version could not be placed. */
+export const AssetOsOut = Type.Object({ name: Str, build: NStr, source: Str, eol: NBool, wannacryRisk: NBool });
+
 export const AssetOut = Type.Object({
   id: Str, agencyId: Str, networkId: NStr, ip: Str, mac: NStr, netbiosName: NStr, dnsName: NStr,
-  os: Nullable(Type.Object({ name: Type.Optional(Str), build: Type.Optional(NStr), source: Type.Optional(Str), eol: Type.Optional(Type.Boolean()), wannacryRisk: Type.Optional(Type.Boolean()) })),
-  smb: Nullable(Type.Object({ smbv1: Type.Optional(Type.Boolean()), signing: Type.Optional(Str), dialects: Type.Optional(Type.Array(Str)) })),
+  os: Nullable(AssetOsOut),
+  smb: Nullable(AssetSmbOut),
+  /** 139 or 445 open at the last scan that probed them; null = never probed. */
+  smbOpen: NBool,
   criticality: Str, owner: NStr, tags: Type.Array(Str), outsideControl: Type.Boolean(), responsibleParty: NStr, riskRating: NStr,
   riskReasons: Type.Array(Type.Object({ ruleId: Str, rating: Str })), firstSeen: Str, lastSeen: Str, lastJobId: NStr, retiredAt: NStr,
 });
@@ -95,9 +117,16 @@ export const FindingOut = Type.Object({
 
 export const FindingEventOut = Type.Object({ id: Type.Integer(), at: Str, from: NStr, to: Str, cause: Str, jobId: Type.Optional(Str), actor: Type.Optional(Str), reason: Type.Optional(Str) });
 
+/** The dashboard's counts (docs/api.md "Dashboard"); each named by what it counts. */
 export const ExposureOut = Type.Object({
-  agencyId: Str, hostsKnown: Type.Integer(), hostsScanned: Type.Integer(), exposedSmb: Type.Integer(), smbv1: Type.Integer(), ms17010: Type.Integer(),
-  doublePulsar: Type.Integer(), unknown: Type.Integer(),
+  agencyId: Str, hostsKnown: Type.Integer(), hostsScanned: Type.Integer(),
+  /** Hosts with 139 or 445 open at their last scan. */
+  smbOpen: Type.Integer(),
+  /** Hosts with an open exposure-smb finding: SMB reachable from outside the agency's segment. */
+  smbReachableOutside: Type.Integer(),
+  /** Deprecated: the old name of smbReachableOutside (same value). */
+  exposedSmb: Type.Integer(),
+  smbv1: Type.Integer(), ms17010: Type.Integer(), doublePulsar: Type.Integer(), unknown: Type.Integer(),
 });
 
 const NInt = Nullable(Type.Integer());
@@ -107,7 +136,7 @@ export const TrendOut = Type.Object({
   timeZone: Str, from: Str, to: Str,
   days: Type.Array(Type.Object({
     day: Str, recorded: Type.Boolean(),
-    hostsKnown: NInt, hostsScanned: NInt, exposedSmb: NInt, smbv1: NInt, ms17010: NInt, doublePulsar: NInt, unknown: NInt,
+    hostsKnown: NInt, hostsScanned: NInt, smbOpen: NInt, smbReachableOutside: NInt, exposedSmb: NInt, smbv1: NInt, ms17010: NInt, doublePulsar: NInt, unknown: NInt,
   })),
 });
 

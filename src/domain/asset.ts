@@ -19,7 +19,7 @@
 // rule, and ultimately becomes its own asset rather than silently merging two machines.
 
 import { validationError } from './errors.js';
-import type { OsFact, SmbFact } from './observation.js';
+import type { OsSummary, SmbSummary } from './observation.js';
 
 /**
  * Criticality of the service an asset supports, for prioritising (CyHy has none; BSSN rules single out
@@ -48,8 +48,12 @@ export interface Asset {
   readonly mac: string | null;
   readonly netbiosName: string | null;
   readonly dnsName: string | null;
-  readonly os: OsFact | null;
-  readonly smb: SmbFact | null;
+  /** null: no scan has identified the OS. */
+  readonly os: OsSummary | null;
+  /** null: no scan has examined SMB on it; inside, null values are what the scans could not tell. */
+  readonly smb: SmbSummary | null;
+  /** 139 or 445 open at the last scan that probed them; null: never probed. */
+  readonly smbOpen: boolean | null;
   readonly criticality: Criticality;
   /** Person or unit responsible for the machine day to day. */
   readonly owner: string | null;

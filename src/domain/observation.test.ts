@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { observationKey, parseJsonlRecord } from './observation.js';
+import fc from 'fast-check';
+import { observationKey, osSummary, parseJsonlRecord, smbSummary } from './observation.js';
+import type { SmbFact } from './observation.js';
 import { isPerisaiError } from './errors.js';
 
 describe('JSONL records → observations', () => {
@@ -51,5 +53,84 @@ describe('JSONL records → observations', () => {
       '{"type":"port","ip":"10.0.0.1","port":1,"state":"half-open"}', '{"type":"check","ip":"10.0.0.1","check":"ms17-010","state":"safe"}', '{"type":"host","ip":"10.0.0.1","state":"maybe"}', '{"type":"os","ip":"10.0.0.1"}']) {
       assert.throws(() => parseJsonlRecord(bad), (e) => isPerisaiError(e, 'E_VALIDATION'), bad);
     }
+  });
+});
+
+describe('three-valued SMB and OS facts', () => {
+  // The engine's `smb` fact for a host whose SMB conversation failed (the lab's bulk hosts accept on 445 and
+  // stay silent): src/engine/checks/host-facts.ts deriveSmbFacts, as `perisai scan --profile ransomware` prints it.
+  const failed = {
+    dialects: [], dialectsExact: false, smbv1: null, smb2: null, signing: 'unknown',
+    ports: [{ port: 445, transport: 'direct-tcp', smbv1: 'unknown', reason: 'SMB1 probe failed: io-timeout at negotiate (no complete answer before the deadline)' }],
+  };
+
+  const smbOf = (line: unknown) => {
+    const f = parseJsonlRecord(line).find((r) => r.kind === 'observation' && r.observation.type === 'fact' && r.observation.fact === 'smb');
+    assert.ok(f?.kind === 'observation' && f.observation.type === 'fact');
+    return f.observation.value as SmbFact;
+  };
+
+  it('a failed SMB conversation stays unknown: smbv1 null, signing unknown, the engine\'s fields kept', () => {
+    const smb = smbOf({ type: 'host', ip: '198.18.1.7', state: 'up', reason: 'syn-ack', open: 1, closed: 1, filtered: 0, smb: failed });
+    assert.equal(smb.smbv1, null);
+    assert.equal(smb.signing, 'unknown');
+    assert.deepEqual(smb.ports, failed.ports, 'per-port reasons kept for the export and the summary');
+    const s = smbSummary(smb);
+    assert.deepEqual(s, {
+      smbv1: null, smbv1Reason: '445: SMB1 probe failed: io-timeout at negotiate (no complete answer before the deadline)',
+      signing: null, dialects: null, dialectsComplete: false,
+    });
+    // The checks' reasons fill in where the fact has none (signing), and never override the fact's own.
+    assert.equal(smbSummary(smb, { smbv1: 'other', signing: 'could not decide every protocol' })?.signingReason, 'could not decide every protocol');
+    assert.match(smbSummary(smb, { smbv1: 'other' })?.smbv1Reason ?? '', /^445: SMB1 probe failed/);
+  });
+
+  it('SMB1 timed out while SMB2 answered: the SMB2 dialects do not make SMBv1 "no"', () => {
+    const smb = smbOf({ type: 'smb', ip: '10.0.0.1', dialects: ['2.0.2', '2.1'], dialectsExact: false, smbv1: null, signing: 'enabled' });
+    assert.equal(smb.smbv1, null);
+    assert.deepEqual(smbSummary(smb), { smbv1: null, signing: 'enabled', dialects: ['2.0.2', '2.1'], dialectsComplete: false });
+  });
+
+  it('false only from an answer: the engine\'s false, or an exact dialect list without SMB1; true from an SMB1 dialect', () => {
+    assert.equal(smbOf({ type: 'smb', ip: '10.0.0.1', dialects: ['2.1'], dialectsExact: true, smbv1: false, signing: 'required' }).smbv1, false);
+    assert.equal(smbOf({ type: 'smb', ip: '10.0.0.1', dialects: ['2.1', '3.1.1'], dialectsExact: true, signing: 'required' }).smbv1, false);
+    assert.equal(smbOf({ type: 'smb', ip: '10.0.0.1', dialects: ['2.1', '3.1.1'], signing: 'required' }).smbv1, null, 'a list nobody said is complete');
+    assert.equal(smbOf({ type: 'smb', ip: '10.0.0.1', dialects: ['NT LM 0.12'], signing: true }).smbv1, true);
+    assert.equal(smbOf({ type: 'smb', ip: '10.0.0.1', dialects: ['NT LM 0.12'], signing: true }).signing, 'required');
+    assert.equal(smbOf({ type: 'smb', ip: '10.0.0.1', signing: 'enabled-not-required' }).signing, 'enabled');
+    assert.equal(smbOf({ type: 'smb', ip: '10.0.0.1', signing: 'sometimes' }).signing, 'unknown');
+  });
+
+  it('property: without an SMBv1 answer and without an exact list, SMBv1 is never stored or shown as false', () => {
+    const smb2 = fc.constantFrom('2.0.2', '2.1', '3.0', '3.0.2', '3.1.1', '2.???');
+    fc.assert(fc.property(
+      fc.record({
+        dialects: fc.option(fc.array(smb2, { maxLength: 5 }), { nil: undefined }),
+        dialectsExact: fc.constantFrom(false, undefined, 'yes', 1),
+        smbv1: fc.constantFrom(null, undefined, 'unknown', 0, 'false'),
+        signing: fc.constantFrom('unknown', 'required', 'enabled', 'disabled', undefined, null),
+      }, { requiredKeys: [] }),
+      (value) => {
+        const smb = smbOf({ type: 'fact', ip: '10.0.0.9', fact: 'smb', value });
+        assert.equal(smb.smbv1, null, JSON.stringify(value));
+        const s = smbSummary(smb)!;
+        assert.equal(s.smbv1, null);
+        assert.equal(s.dialectsComplete, false);
+        // What the store keeps reads back the same (assets.smb holds the summary).
+        assert.deepEqual(smbSummary(JSON.parse(JSON.stringify(s))), s);
+      },
+    ), { numRuns: 500 });
+  });
+
+  it('pre-0007 assets.smb ({dialects, smbv1, signing}) reads as a summary; OS facts keep unknowns as null', () => {
+    assert.deepEqual(smbSummary({ dialects: ['NT LM 0.12', '2.1'], smbv1: true, signing: 'disabled' }), { smbv1: true, signing: 'disabled', dialects: ['NT LM 0.12', '2.1'], dialectsComplete: false });
+    assert.deepEqual(smbSummary({ dialects: [], smbv1: null, signing: 'unknown', dialectsComplete: false, smbv1Reason: 'timeout' }), { smbv1: null, smbv1Reason: 'timeout', signing: null, dialects: [], dialectsComplete: false });
+    assert.equal(smbSummary('nope'), undefined);
+    assert.deepEqual(osSummary({ name: 'Windows 7 Professional 7601 Service Pack 1', build: 7601, source: 'smb1-native-os', eol: true, family: 'windows' }), {
+      name: 'Windows 7 Professional 7601 Service Pack 1', build: '7601', source: 'smb1-native-os', eol: true, wannacryRisk: null,
+    });
+    const [, os] = parseJsonlRecord({ type: 'host', ip: '10.0.0.1', state: 'up', reason: 'syn-ack', os: { name: 'Samba', family: 'samba', source: 'samba-tells', sambaTells: ['x'] } });
+    assert.ok(os?.kind === 'observation' && os.observation.type === 'fact');
+    assert.deepEqual([os.observation.value['family'], os.observation.value['eol']], ['samba', undefined], 'engine fields kept; eol absent = unknown');
   });
 });

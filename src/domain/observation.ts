@@ -2,12 +2,17 @@
 // store. Port and host lines are the engine's own PortResult/HostResult; the SMB checks add
 //   {"type":"check","ip","port","check":"ms17-010"|"smbv1"|"smb-signing"|"doublepulsar"|"rdp-exposed"|…,
 //    "state":"vulnerable"|"not-vulnerable"|"unknown","reason","reasonCode","evidence":{…}}
-// and host facts `os` {name, build, source, eol?, wannacryRisk?} and `smb` {dialects, smbv1, signing},
-// which may arrive on the host line or as lines of their own ({"type":"os","ip",…} / {"type":"smb",…} /
-// {"type":"fact","ip","fact":"os","value":{…}}). All of them become Observations here.
+// and host facts `os` {name, build, source, eol?, wannacryRisk?} and `smb` {dialects, dialectsExact, smbv1,
+// signing, ports, …}, which may arrive on the host line or as lines of their own ({"type":"os","ip",…} /
+// {"type":"smb",…} / {"type":"fact","ip","fact":"os","value":{…}}). All of them become Observations here.
 //
 // The contract only ever adds fields and record types, so unknown fields are kept where they belong
 // (evidence, fact values) and unknown record types are ignored rather than refused.
+//
+// Three-valued facts: what a scan could not learn stays unknown from the wire to every view. The engine
+// reports an SMB conversation that failed (timeout, reset, garbage) as `smbv1: null`, `signing: "unknown"`
+// and an empty, inexact dialect list (src/engine/checks/host-facts.ts deriveSmbFacts); this parser keeps
+// that, and derives `false` only from an exact dialect list without SMB1 — never from a missing answer.
 
 import type { HostResult, PortResult, ScanSummary } from '../engine/types.js';
 import { validationError } from './errors.js';
@@ -19,6 +24,7 @@ export type CheckState = (typeof CHECK_STATES)[number];
 
 export interface OsFact {
   readonly name: string;
+  /** Build number as text (the engine sends a number: 7601). */
   readonly build?: string | null;
   /** Where the OS guess came from: "smb-ntlm", "smb1-negotiate", "banner", "manual" … */
   readonly source: string;
@@ -26,14 +32,56 @@ export interface OsFact {
   readonly eol?: boolean;
   /** A Windows version WannaCry spreads to when unpatched (XP … Server 2016 before MS17-010). */
   readonly wannacryRisk?: boolean;
+  /** Engine fields not named here (family, product, version, notes …), kept as they came. */
+  readonly [engineField: string]: unknown;
 }
 
+export const SIGNING_STATES = ['required', 'enabled', 'disabled'] as const;
+/** SMB signing: required on every protocol the host accepts, enabled (offered, not required), or disabled. */
+export type SigningState = (typeof SIGNING_STATES)[number];
+
+/**
+ * SMB facts of one host as the engine reports them (README "JSONL contract"). Engine fields not named here
+ * (ports, maxDialect, serverGuid …) are kept as they came, so a stored scan replays as it was reported.
+ */
 export interface SmbFact {
   /** Dialects the server accepted, e.g. ["NT LM 0.12", "2.0.2", "2.1", "3.1.1"]. */
   readonly dialects: readonly string[];
-  readonly smbv1: boolean;
-  /** "required", "enabled" (offered, not required), "disabled", or what the check reports. */
-  readonly signing: string;
+  /** true: every dialect was decided, so one missing from `dialects` is refused; false: the list is what was seen. */
+  readonly dialectsExact: boolean;
+  /** SMBv1 (NT LM 0.12) accepted; null = could not be determined (the conversation failed). */
+  readonly smbv1: boolean | null;
+  /** The weakest signing over the protocols the host accepts; "unknown" = could not be determined. */
+  readonly signing: SigningState | 'unknown';
+  /** Why `smbv1` is null, when known (otherwise derived from the engine's per-port reasons). */
+  readonly smbv1Reason?: string;
+  /** Why `signing` is unknown, when known (the smb-signing check's reason). */
+  readonly signingReason?: string;
+  readonly [engineField: string]: unknown;
+}
+
+/**
+ * SMB as the inventory shows it (assets.smb, the API's `smb`): null where the scans could not tell, with
+ * the reason the engine gave. Never `false` for a question nobody answered.
+ */
+export interface SmbSummary {
+  readonly smbv1: boolean | null;
+  readonly smbv1Reason?: string;
+  readonly signing: SigningState | null;
+  readonly signingReason?: string;
+  /** Dialects seen; null = none could be learned. */
+  readonly dialects: readonly string[] | null;
+  /** The list is every dialect the host accepts (false: some could not be decided). */
+  readonly dialectsComplete: boolean;
+}
+
+/** The OS as the inventory shows it: `eol`/`wannacryRisk` null where the version could not be placed. */
+export interface OsSummary {
+  readonly name: string;
+  readonly build: string | null;
+  readonly source: string;
+  readonly eol: boolean | null;
+  readonly wannacryRisk: boolean | null;
 }
 
 export type PortObservation = PortResult;
@@ -100,20 +148,85 @@ function portOf(o: Record<string, unknown>, required: boolean): number {
 export function parseOsFact(v: unknown): OsFact | undefined {
   const o = obj(v);
   if (o === undefined || typeof o.name !== 'string') return undefined;
-  const f: { -readonly [K in keyof OsFact]: OsFact[K] } = { name: o.name, source: typeof o.source === 'string' ? o.source : 'unknown' };
-  if (typeof o.build === 'string' || o.build === null) f.build = o.build;
-  if (typeof o.eol === 'boolean') f.eol = o.eol;
-  if (typeof o.wannacryRisk === 'boolean') f.wannacryRisk = o.wannacryRisk;
-  return f;
+  const { build, eol, wannacryRisk, ...rest } = o;
+  return {
+    ...rest, name: o.name, source: typeof o.source === 'string' ? o.source : 'unknown',
+    ...(typeof build === 'string' || build === null ? { build } : typeof build === 'number' && Number.isFinite(build) ? { build: String(build) } : {}),
+    // eol / wannacryRisk only when the engine could place the version: absent means unknown, not false.
+    ...(typeof eol === 'boolean' ? { eol } : {}),
+    ...(typeof wannacryRisk === 'boolean' ? { wannacryRisk } : {}),
+  };
 }
 
+const SMB1_DIALECT = /^(NT LM 0\.12|1\b|smb1)/i;
+
+function signingOf(v: unknown): SigningState | 'unknown' {
+  if (typeof v === 'boolean') return v ? 'required' : 'enabled';
+  if (v === 'enabled-not-required') return 'enabled';
+  return typeof v === 'string' && (SIGNING_STATES as readonly string[]).includes(v) ? (v as SigningState) : 'unknown';
+}
+
+/**
+ * An `smb` fact from the engine or another scanner. SMBv1 is what the record says; when it says nothing
+ * (null or absent) it is true only if an SMB1 dialect was accepted and false only if the dialect list is
+ * exact (`dialectsExact: true`) — a record without a decided list leaves it null.
+ */
 export function parseSmbFact(v: unknown): SmbFact | undefined {
   const o = obj(v);
   if (o === undefined) return undefined;
   const dialects = Array.isArray(o.dialects) ? o.dialects.filter((d): d is string => typeof d === 'string') : [];
-  const smbv1 = typeof o.smbv1 === 'boolean' ? o.smbv1 : dialects.some((d) => /^(NT LM 0\.12|1\b|smb1)/i.test(d));
-  const signing = typeof o.signing === 'string' ? o.signing : typeof o.signing === 'boolean' ? (o.signing ? 'required' : 'enabled') : 'unknown';
-  return { dialects, smbv1, signing };
+  const dialectsExact = o.dialectsExact === true;
+  const smbv1 = typeof o.smbv1 === 'boolean' ? o.smbv1 : dialects.some((d) => SMB1_DIALECT.test(d)) ? true : dialectsExact && dialects.length > 0 ? false : null;
+  const { smbv1Reason, signingReason, ...rest } = o;
+  return {
+    ...rest, dialects, dialectsExact, smbv1, signing: signingOf(o.signing),
+    ...(smbv1 === null && typeof smbv1Reason === 'string' ? { smbv1Reason } : {}),
+    ...(typeof signingReason === 'string' ? { signingReason } : {}),
+  };
+}
+
+/** Why SMBv1 is unknown, from the engine's per-port states: "445: SMB1 probe failed: io-timeout at negotiate (…)". */
+function smbv1ReasonOf(f: Readonly<Record<string, unknown>>): string | undefined {
+  if (typeof f.smbv1Reason === 'string') return f.smbv1Reason;
+  const ports = Array.isArray(f.ports) ? f.ports.map(obj).filter((p) => p !== undefined && p.smbv1 === 'unknown' && typeof p.reason === 'string') : [];
+  return ports.length === 0 ? undefined : ports.map((p) => `${typeof p!.port === 'number' ? `${p!.port}: ` : ''}${String(p!.reason)}`).join('; ');
+}
+
+/**
+ * The inventory's view of SMB facts: from an engine fact (with reasons from the checks, when the fact has
+ * none of its own) or from what assets.smb already holds (a summary; also the pre-0007 `{dialects,
+ * smbv1, signing}`, read with the same rule as parseSmbFact). undefined when `v` is not an object.
+ */
+export function smbSummary(v: unknown, reasons: { readonly smbv1?: string; readonly signing?: string } = {}): SmbSummary | undefined {
+  const o = obj(v);
+  if (o === undefined) return undefined;
+  if (typeof o.dialectsComplete === 'boolean') {
+    // Already a summary (assets.smb): normalise its values, keep its reasons.
+    const dialects = Array.isArray(o.dialects) ? o.dialects.filter((d): d is string => typeof d === 'string') : null;
+    const smbv1 = typeof o.smbv1 === 'boolean' ? o.smbv1 : null;
+    const signing = signingOf(o.signing);
+    return {
+      smbv1, ...(smbv1 === null && typeof o.smbv1Reason === 'string' ? { smbv1Reason: o.smbv1Reason } : {}),
+      signing: signing === 'unknown' ? null : signing, ...(signing === 'unknown' && typeof o.signingReason === 'string' ? { signingReason: o.signingReason } : {}),
+      dialects, dialectsComplete: dialects !== null && o.dialectsComplete,
+    };
+  }
+  const f = parseSmbFact(o)!;
+  const smbv1Reason = f.smbv1 === null ? (smbv1ReasonOf(f) ?? reasons.smbv1) : undefined;
+  const signingReason = f.signing === 'unknown' ? (f.signingReason ?? reasons.signing) : undefined;
+  const dialects = f.dialects.length === 0 && !f.dialectsExact ? null : [...f.dialects];
+  return {
+    smbv1: f.smbv1, ...(smbv1Reason !== undefined ? { smbv1Reason } : {}),
+    signing: f.signing === 'unknown' ? null : f.signing, ...(signingReason !== undefined ? { signingReason } : {}),
+    dialects, dialectsComplete: dialects !== null && f.dialectsExact,
+  };
+}
+
+/** The inventory's view of an OS fact: what the fact does not say is null, not false. */
+export function osSummary(v: unknown): OsSummary | undefined {
+  const f = parseOsFact(v);
+  if (f === undefined) return undefined;
+  return { name: f.name, build: f.build ?? null, source: f.source, eol: f.eol ?? null, wannacryRisk: f.wannacryRisk ?? null };
 }
 
 function factObservation(ip: string, fact: string, value: unknown, o: unknown): FactObservation {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_RISK_RULES, evaluateCondition, factsFromObservations, rateAsset, validateRiskRules } from './risk.js';
+import { DEFAULT_RISK_RULES, evaluateCondition, evaluateCondition3, factsFromObservations, rateAsset, validateRiskRules } from './risk.js';
 import type { AssetFacts } from './risk.js';
 import type { Observation } from './observation.js';
 import { isPerisaiError } from './errors.js';
@@ -80,5 +80,31 @@ describe('risk rules (data)', () => {
     const rules = validateRiskRules([{ id: 'accepted-critical', rating: 'medium', when: { finding: 'ms17-010', status: ['accepted-risk'] }, reason: { id: 'Risiko diterima', en: 'Risk accepted' } }]);
     assert.equal(rateAsset(g, rules).rating, 'medium');
     assert.throws(() => validateRiskRules([{ id: 'x', rating: 'low', when: { finding: 'ms17-010', status: ['closed'] }, reason: { id: 'a', en: 'b' } }]), /status/);
+  });
+
+  it('unknown facts are unknown in rules (three-valued): neither "yes" nor, through `not`, "safe"', () => {
+    // The engine's smb fact for a host whose SMB conversation failed (src/domain/observation.test.ts).
+    const failedSmb: Observation = { type: 'fact', ip: '10.0.0.5', fact: 'smb', value: { dialects: [], dialectsExact: false, smbv1: null, signing: 'unknown' } };
+    const failed = [port(445), failedSmb, check('smbv1', 'unknown'), check('smb-signing', 'unknown'), check('ms17-010', 'unknown'), check('doublepulsar', 'unknown')];
+    const f = factsFromObservations(failed, 'internal');
+    assert.equal(evaluateCondition3({ fact: 'smb.smbv1', equals: true }, f), null);
+    assert.equal(evaluateCondition3({ fact: 'smb.smbv1', equals: false }, f), null);
+    assert.equal(evaluateCondition({ not: { fact: 'smb.smbv1', equals: true } }, f), false, '"SMBv1 not offered" is not known');
+    assert.equal(evaluateCondition({ not: { fact: 'smb.signing', equals: 'disabled' } }, f), false, 'signing "unknown" is no value');
+    assert.equal(evaluateCondition3({ fact: 'smb.dialects', equals: 'NT LM 0.12' }, f), null, 'an inexact list may lack it');
+    assert.equal(evaluateCondition({ not: { fact: 'smb.dialects', equals: 'NT LM 0.12' } }, f), false);
+    // Kleene: false wins `all`, true wins `any`, whatever is unknown beside it.
+    assert.equal(evaluateCondition3({ all: [{ fact: 'smb.smbv1', equals: true }, { portOpen: [3389] }] }, f), false);
+    assert.equal(evaluateCondition3({ any: [{ fact: 'smb.smbv1', equals: true }, { portOpen: [445] }] }, f), true);
+    assert.equal(evaluateCondition3({ any: [{ fact: 'smb.smbv1', equals: true }, { portOpen: [3389] }] }, f), null);
+    // A rule written as "safe when SMBv1 is off" does not call the unchecked host safe; the real "no" does.
+    const rules = validateRiskRules([{ id: 'smbv1-off', rating: 'low', when: { all: [{ portOpen: [445] }, { fact: 'smb.smbv1', equals: false }] }, reason: { id: 'SMBv1 mati', en: 'SMBv1 off' } }]);
+    assert.equal(rateAsset(f, rules).rating, 'none');
+    const off: Observation = { type: 'fact', ip: '10.0.0.5', fact: 'smb', value: { dialects: ['2.1'], dialectsExact: true, smbv1: false, signing: 'required' } };
+    assert.equal(rateAsset(factsFromObservations([port(445), off], 'internal'), rules).rating, 'low');
+    // The default rules rate the unchecked host "unknown", never low or none.
+    assert.equal(rate(failed).rating, 'unknown');
+    assert.ok(rate(failed).ids.includes('ms17-010-unchecked'));
+    assert.equal(evaluateCondition({ fact: 'smb.dialects', equals: '3.1.1' }, factsFromObservations([off], 'internal')), false, 'an exact list without it: no');
   });
 });

@@ -52,7 +52,7 @@ export type Condition =
   | { readonly check: string; readonly state: readonly CheckFact[] }
   /** At least one of these ports is open. */
   | { readonly portOpen: readonly number[] }
-  /** A fact equals a value (for `smb.dialects`: the list contains it). A missing fact never matches. */
+  /** A fact equals a value (for `smb.dialects`: the list contains it). A fact the scan could not learn is unknown: never matches, and neither does its `not`. */
   | { readonly fact: FactPath; readonly equals: string | number | boolean }
   /** A string fact matches a regular expression (case-insensitive). */
   | { readonly fact: FactPath; readonly matches: string }
@@ -218,24 +218,56 @@ function factValue(facts: AssetFacts, path: FactPath): unknown {
 
 const regexCache = new Map<string, RegExp>();
 
-export function evaluateCondition(c: Condition, facts: AssetFacts): boolean {
-  if ('all' in c) return c.all.every((x) => evaluateCondition(x, facts));
-  if ('any' in c) return c.any.some((x) => evaluateCondition(x, facts));
-  if ('not' in c) return !evaluateCondition(c.not, facts);
+/**
+ * A condition over facts some of which may be unknown, in three-valued (Kleene) logic: `null` = cannot
+ * tell. A fact the scan could not learn (absent, null, SMB signing "unknown", a dialect list that is not
+ * exact and lacks the value) makes its comparison unknown, `not` of unknown stays unknown, `all` is false
+ * if any part is false, `any` is true if any part is true. A rule applies only when its condition is
+ * true, so an unknown never counts as "safe" (`not smbv1`) nor as "yes" (`smbv1`).
+ */
+export function evaluateCondition3(c: Condition, facts: AssetFacts): boolean | null {
+  if ('all' in c) return combine(c.all, facts, false);
+  if ('any' in c) return combine(c.any, facts, true);
+  if ('not' in c) {
+    const v = evaluateCondition3(c.not, facts);
+    return v === null ? null : !v;
+  }
+  // Check states are explicit ('unknown' and 'not-run' are states a rule names), so these are decided.
   if ('check' in c) return c.state.includes(facts.checks[c.check] ?? 'not-run');
   if ('portOpen' in c) return c.portOpen.some((p) => facts.openPorts.includes(p));
   if ('vantage' in c) return c.vantage.includes(facts.vantage);
   if ('criticality' in c) return facts.criticality !== undefined && c.criticality.includes(facts.criticality);
   if ('finding' in c) return c.status.includes(facts.findings?.[c.finding] ?? 'none');
   const v = factValue(facts, c.fact);
-  if (v === undefined || v === null) return false;
-  if ('equals' in c) return Array.isArray(v) ? v.includes(c.equals) : v === c.equals;
+  if (v === undefined || v === null || (c.fact === 'smb.signing' && v === 'unknown')) return null;
+  if ('equals' in c) {
+    if (!Array.isArray(v)) return v === c.equals;
+    if (v.includes(c.equals)) return true;
+    // A dialect missing from an inexact list may still be accepted.
+    return facts.smb?.dialectsExact === true ? false : null;
+  }
   let re = regexCache.get(c.matches);
   if (re === undefined) {
     re = new RegExp(c.matches, 'i');
     regexCache.set(c.matches, re);
   }
   return typeof v === 'string' && re.test(v);
+}
+
+/** `all` (a false part decides) or `any` (a true part decides); otherwise unknown if any part is. */
+function combine(parts: readonly Condition[], facts: AssetFacts, decisive: boolean): boolean | null {
+  let r: boolean | null = !decisive;
+  for (const x of parts) {
+    const v = evaluateCondition3(x, facts);
+    if (v === decisive) return decisive;
+    if (v === null) r = null;
+  }
+  return r;
+}
+
+/** True only when the condition certainly holds (see evaluateCondition3). */
+export function evaluateCondition(c: Condition, facts: AssetFacts): boolean {
+  return evaluateCondition3(c, facts) === true;
 }
 
 export interface RiskAssessment {

@@ -45,6 +45,8 @@ export interface ScanJob {
   readonly profile: string;
   readonly targets: readonly string[];
   readonly ports: readonly number[];
+  /** The check ids the job runs where they apply; null = not recorded (a job created without its profile's list). */
+  readonly checks: readonly string[] | null;
   readonly vantage: Vantage;
   readonly zone: string | null;
   /** Permutation seed, decimal text (a bigint crosses JSON and the database as text). */
@@ -91,6 +93,8 @@ export interface JobInput {
   /** CIDR blocks or addresses; each must lie inside the agency's registered networks. */
   readonly targets: readonly string[];
   readonly ports: readonly number[];
+  /** The check ids the job will run (recorded so that two scans are compared only where both looked). */
+  readonly checks?: readonly string[] | null;
   readonly vantage: Vantage;
   readonly zone?: string | null;
   readonly seed: string;

@@ -7,7 +7,9 @@
 // XLSX (exceljs streaming writer): a bold frozen header row, column widths, an autofilter over the header.
 // Cells are written as strings, never as formulas, so XLSX needs no guard.
 // The agencies, contacts, networks and assets sheets use the import columns (sheets.ts), so an export
-// re-imports unchanged; assets and findings add read-only columns the importer ignores.
+// re-imports unchanged; assets and findings add read-only columns the importer ignores. The header row is
+// in Indonesian or English (columns.ts; `perisai export --lang id|en`), and the importer reads both.
+// SMB facts the scans could not learn are written `unknown`, never `false` (columns.ts smbCells).
 
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
@@ -18,6 +20,8 @@ import { FINDING_STATUSES } from '../domain/finding.js';
 import type { FindingStatus, Severity } from '../domain/finding.js';
 import { ALL_AGENCIES } from '../store/index.js';
 import type { AgencyScope, Store } from '../store/index.js';
+import { headerRow, smbCells, smbOpenCell } from './columns.js';
+import type { ExportLang } from './columns.js';
 import { csvLine } from './csv.js';
 import { columnsOf } from './sheets.js';
 
@@ -38,6 +42,7 @@ const WIDTHS: Readonly<Record<string, number>> = {
   severity: 9, status: 14, first_seen: 25, last_seen: 25, resolved_at: 25, exception_reason: 30, exception_expires_at: 25,
   // the API's per-agency exports (src/api/routes/reports.ts)
   agency: 16, rule: 16, title_id: 50, title_en: 50, exception: 15, smbv1: 8, risk_rating: 12, times_seen: 11,
+  smb_open: 10, smb_signing: 12, smb_dialects: 24,
 };
 
 function writeChunk(out: WriteStream, s: string): Promise<void> {
@@ -52,7 +57,8 @@ function writeChunk(out: WriteStream, s: string): Promise<void> {
   });
 }
 
-export async function openTableWriter(path: string, format: ExportFormat, sheetName: string, header: readonly string[]): Promise<TableWriter> {
+/** `header` is the row written (in the export's language); `keys` name the columns (widths), default the header. */
+export async function openTableWriter(path: string, format: ExportFormat, sheetName: string, header: readonly string[], keys: readonly string[] = header): Promise<TableWriter> {
   if (format === 'csv') {
     const out = createWriteStream(path);
     await new Promise<void>((resolve, reject) => {
@@ -68,17 +74,20 @@ export async function openTableWriter(path: string, format: ExportFormat, sheetN
       }),
     };
   }
-  return openXlsxWriter({ filename: path }, sheetName, header);
+  return openXlsxWriter({ filename: path }, sheetName, header, keys);
 }
 
 /**
  * An XLSX table (one sheet, a bold frozen header with an autofilter, column widths), streamed to a file
  * or to any writable stream (the API's exports collect it for the response).
  */
-export function openXlsxWriter(target: { readonly filename: string } | { readonly stream: Writable }, sheetName: string, header: readonly string[]): TableWriter {
+export function openXlsxWriter(target: { readonly filename: string } | { readonly stream: Writable }, sheetName: string, header: readonly string[], keys: readonly string[] = header): TableWriter {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ ...target, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = header.map((h) => ({ header: h, key: h, width: WIDTHS[h] ?? Math.max(10, h.length + 2) }));
+  ws.columns = header.map((h, i) => {
+    const key = keys[i] ?? h;
+    return { header: h, key, width: Math.max(WIDTHS[key] ?? 10, h.length + 2) };
+  });
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
   const head = ws.getRow(1);
   head.font = { bold: true };
@@ -105,18 +114,25 @@ export interface ExportOptions {
   readonly minSeverity?: Severity;
   /** Rows per store query (default: assets 10,000, findings 1,000 — the repositories' maxima). */
   readonly pageSize?: number;
+  /** Language of the header row (default en: the column keys). */
+  readonly lang?: ExportLang;
 }
 
 export const FINDING_COLUMNS = [
   'agency_code', 'ip', 'netbios_name', 'dns_name', 'criticality', 'rule_id', 'port', 'severity', 'status', 'title', 'title_id',
   'first_seen', 'last_seen', 'times_seen', 'reopen_count', 'resolved_at', 'exception_reason', 'exception_by', 'exception_expires_at', 'finding_id',
 ] as const;
-const ASSET_EXTRA = ['risk_rating', 'first_seen', 'last_seen', 'asset_id'] as const;
+const ASSET_EXTRA = ['smb_open', 'smbv1', 'smb_signing', 'smb_dialects', 'risk_rating', 'first_seen', 'last_seen', 'asset_id'] as const;
 
-export function exportHeader(kind: ExportKind): string[] {
+/** The column keys of an export (its English header). */
+export function exportColumns(kind: ExportKind): string[] {
   if (kind === 'findings') return [...FINDING_COLUMNS];
   if (kind === 'assets') return [...columnsOf('assets'), ...ASSET_EXTRA];
   return columnsOf(kind);
+}
+
+export function exportHeader(kind: ExportKind, lang: ExportLang = 'en'): string[] {
+  return headerRow(exportColumns(kind), lang);
 }
 
 /** Export one kind; returns the number of data rows written. */
@@ -132,7 +148,7 @@ export async function exportInventory(store: Store, o: ExportOptions): Promise<n
   const codeOf = new Map(all.map((a) => [a.id, a.code]));
   const code = (id: string | null): string => (id === null ? '' : codeOf.get(id) ?? '');
 
-  const w = await openTableWriter(o.path, o.format, o.kind, exportHeader(o.kind));
+  const w = await openTableWriter(o.path, o.format, o.kind, exportHeader(o.kind, o.lang), exportColumns(o.kind));
   let n = 0;
   const put = async (values: readonly string[]): Promise<void> => {
     await w.row(values);
@@ -157,9 +173,11 @@ export async function exportInventory(store: Store, o: ExportOptions): Promise<n
         for (;;) {
           const page = await store.assets.list(scope, { limit: size, ...(after !== undefined ? { after } : {}) });
           for (const a of page) {
+            const smb = smbCells(a.smb);
             await put([
               code(a.agencyId), a.ip, a.mac ?? '', a.netbiosName ?? '', a.dnsName ?? '', a.os?.name ?? '', a.criticality, a.owner ?? '',
-              a.tags.join(', '), a.outsideControl ? 'yes' : 'no', a.responsibleParty ?? '', a.riskRating ?? '', a.firstSeen, a.lastSeen, a.id,
+              a.tags.join(', '), a.outsideControl ? 'yes' : 'no', a.responsibleParty ?? '', smbOpenCell(a.smbOpen), smb.smbv1, smb.smb_signing, smb.smb_dialects,
+              a.riskRating ?? '', a.firstSeen, a.lastSeen, a.id,
             ]);
           }
           if (page.length < size) break;

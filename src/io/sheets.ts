@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, basename } from 'node:path';
 import ExcelJS from 'exceljs';
+import { COLUMN_LABELS_ID } from './columns.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 
 export const RECORD_KINDS = ['agencies', 'contacts', 'networks', 'assets'] as const;
@@ -57,9 +58,16 @@ const ALIASES: Readonly<Record<string, string>> = {
   phone_whatsapp: 'whatsapp', is_primary: 'primary', ip_address: 'ip', mac_address: 'mac', outside_our_control: 'outside_control',
 };
 
+function normalized(h: string): string {
+  return h.trim().toLowerCase().replace(/[\s\-/]+/g, '_');
+}
+
+// The Indonesian headers of our own exports (columns.ts), so an export in either language re-imports.
+const ID_HEADERS: ReadonlyMap<string, string> = new Map(Object.entries(COLUMN_LABELS_ID).map(([key, label]) => [normalized(label), key]));
+
 export function normalizeHeader(h: string): string {
-  const n = h.trim().toLowerCase().replace(/[\s\-/]+/g, '_');
-  return ALIASES[n] ?? n;
+  const n = normalized(h);
+  return ALIASES[n] ?? ID_HEADERS.get(n) ?? n;
 }
 
 export function kindFromName(name: string): RecordKind | undefined {

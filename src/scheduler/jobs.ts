@@ -11,6 +11,7 @@ import type { TargetSet } from '../engine/targets/index.js';
 import type { Repositories } from '../store/index.js';
 import type { AgencyScope } from '../store/index.js';
 import type { Network } from '../domain/network.js';
+import { profileCheckIds } from '../worker/profiles.js';
 import { planTasks } from './schedule.js';
 
 /** Default task size: 4,096 index slots (a /24 × 16 ports) — small enough to move between workers. */
@@ -50,6 +51,7 @@ export async function createScanJob(repos: Repositories, scope: AgencyScope, inp
     profile: input.profile,
     targets: input.targets,
     ports: input.ports,
+    checks: profileCheckIds(input.profile),
     vantage: input.vantage,
     zone: input.zone ?? null,
     seed,

@@ -84,6 +84,8 @@ export interface AssetTable {
   responsible_party: string | null;
   risk_rating: string | null;
   risk_reasons: Json | null;
+  /** 139 or 445 open at the last scan that probed them; null = never probed (migration 0007). */
+  smb_open: SqlBool | null;
   first_seen: Time;
   last_seen: Time;
   last_job_id: string | null;
@@ -111,6 +113,8 @@ export interface ScanJobTable {
   finished_at: Time | null;
   error: string | null;
   summary: Json | null;
+  /** JSON array of the check ids the job runs; null = not recorded (migration 0007). */
+  checks: Json | null;
 }
 
 export interface ScanTaskTable {
@@ -348,6 +352,8 @@ export interface ExposureDailyTable {
   ms17010: number;
   double_pulsar: number;
   unknown: number;
+  /** Hosts with 139 or 445 open; null on days recorded before migration 0007. */
+  smb_open: number | null;
   recorded_at: Time;
 }
 

@@ -7,10 +7,11 @@
 // announced exactly once (docs/store.md "outbox").
 
 import { PerisaiError } from '../domain/errors.js';
-import { diffSnapshots } from '../domain/diff.js';
 import { DEFAULT_TIME_ZONE } from '../scheduler/schedule.js';
 import { dayKey } from '../store/repos/dashboard.js';
-import type { Change } from '../domain/diff.js';
+import type { Change, NotCompared } from '../domain/diff.js';
+import { smbSummary } from '../domain/observation.js';
+import type { Observation } from '../domain/observation.js';
 import { findingSignals } from '../domain/finding-signals.js';
 import type { AssetScanSignals } from '../domain/finding-signals.js';
 import { NetworkIndex } from '../domain/ip.js';
@@ -20,11 +21,14 @@ import type { ApplyScanResult, OutboxInput, Repositories, Store } from '../store
 
 /** Ports whose new reachability matters for WannaCry-style spread (issue 4 item 6: 445/139/3389). */
 const RANSOMWARE_PORTS = new Set([139, 445, 3389]);
+const SMB_PORTS = [139, 445];
 
 export interface FinalizeResult {
   readonly jobId: string;
   readonly previousJobId: string | null;
   readonly changes: readonly Change[];
+  /** What the comparison with the previous scan had to leave out (null for the baseline). */
+  readonly notCompared: NotCompared | null;
   readonly findings: ApplyScanResult;
   readonly assets: number;
 }
@@ -34,10 +38,17 @@ export function changeTopic(c: Change): string {
   return `change.${c.kind}`;
 }
 
+/** `info` is below every alert severity: a verdict that became unknown is news, not an alarm (nor an all-clear). */
 export function changeSeverity(c: Change): Severity | 'info' {
   if (c.kind === 'port-opened') return RANSOMWARE_PORTS.has(c.port) ? 'high' : 'info';
   if (c.kind === 'check-changed') return c.to === 'vulnerable' || c.to === 'likely-vulnerable' ? 'critical' : 'info';
   return 'info';
+}
+
+/** Why a check could not decide on this host (the reason of its `unknown` verdict), for the asset's facts. */
+function unknownReason(observations: readonly Observation[], check: string): string | undefined {
+  for (const o of observations) if (o.type === 'check' && o.check === check && o.state === 'unknown' && o.reason !== undefined) return o.reason;
+  return undefined;
 }
 
 function changeKey(jobId: string, c: Change): string {
@@ -56,15 +67,19 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
 
   // Assets, risk, findings — the composition tests/store/fixtures.ts finalizeJob() documents.
   const assets: { assetId: string; agencyId: string; scan: AssetScanSignals }[] = [];
+  const probesSmb = SMB_PORTS.some((p) => job.ports.includes(p));
   for await (const h of tx.observations.byHost('all', jobId)) {
     const up = h.observations.some((o) => (o.type === 'host' && o.state === 'up') || (o.type === 'port' && o.state !== 'filtered'));
     if (!up) continue; // an offline host says nothing (architecture P6)
     const host = h.observations.find((o) => o.type === 'host');
     const facts = factsFromObservations(h.observations, job.vantage);
     const agencyId = agencyOf(h.ip);
+    // SMB facts with the checks' reasons where they are unknown; "SMB open" only when this job asked.
+    const smb = facts.smb ? (smbSummary(facts.smb, { smbv1: unknownReason(h.observations, 'smbv1'), signing: unknownReason(h.observations, 'smb-signing') }) ?? null) : null;
+    const smbOpen = probesSmb ? SMB_PORTS.some((p) => facts.openPorts.includes(p)) : null;
     const [u] = await tx.assets.upsertObserved('all', {
       agencyId, jobId,
-      hosts: [{ ip: h.ip, ...(host?.type === 'host' ? { mac: host.mac ?? null, netbiosName: host.netbiosName ?? null, dnsName: host.dnsName ?? host.hostname ?? null } : {}), os: facts.os ?? null, smb: facts.smb ?? null }],
+      hosts: [{ ip: h.ip, ...(host?.type === 'host' ? { mac: host.mac ?? null, netbiosName: host.netbiosName ?? null, dnsName: host.dnsName ?? host.hostname ?? null } : {}), os: facts.os ?? null, smb, smbOpen }],
       ...(at !== undefined ? { at } : {}),
     });
     if (u === undefined) continue;
@@ -74,9 +89,11 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
   // applyScan writes finding.opened/.reopened/.resolved outbox rows itself (docs/store.md findings).
   const findings = await tx.findings.applyScan({ jobId, assets, ...(at !== undefined ? { at } : {}) });
 
-  // Change detection. The first scan of a network is the baseline: nothing "changed", so no change.* rows.
+  // Change detection, like with like (domain/diff.ts). The first scan of a network is the baseline:
+  // nothing "changed", so no change.* rows.
   const prev = await tx.scans.previousCompleted('all', jobId);
-  const changes = prev === undefined ? [] : diffSnapshots(await tx.observations.snapshot('all', prev.id), await tx.observations.snapshot('all', jobId));
+  const comparison = prev === undefined ? undefined : await tx.observations.compareJobs(prev, job);
+  const changes = comparison?.changes ?? [];
   const rows: OutboxInput[] = changes.map((c) => ({
     topic: changeTopic(c),
     dedupKey: changeKey(jobId, c),
@@ -88,9 +105,12 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
   const counts: Record<string, number> = {};
   for (const c of changes) counts[c.kind] = (counts[c.kind] ?? 0) + 1;
   await tx.scans.setJobStatus('all', jobId, 'completed', {
-    summary: { ...(typeof job.summary === 'object' && job.summary !== null ? job.summary : {}), previousJobId: prev?.id ?? null, changes: counts, findings, assets: assets.length },
+    summary: {
+      ...(typeof job.summary === 'object' && job.summary !== null ? job.summary : {}),
+      previousJobId: prev?.id ?? null, changes: counts, notCompared: comparison?.notCompared ?? null, findings, assets: assets.length,
+    },
   });
-  return { jobId, previousJobId: prev?.id ?? null, changes, findings, assets: assets.length };
+  return { jobId, previousJobId: prev?.id ?? null, changes, notCompared: comparison?.notCompared ?? null, findings, assets: assets.length };
 }
 
 /** Finalize a job whose tasks are all done; undefined when it is not (or no longer) this caller's to do. */

@@ -1,6 +1,8 @@
 // Scan profiles a job can name (scan_jobs.profile): which checks the worker runs after the port stage.
 // Kept as data so a schedule says "ransomware" rather than a list of check ids (issue 4 item 5).
 
+import { selectChecks } from '../engine/checks/registry.js';
+
 export interface Profile {
   readonly checks: readonly string[];
   /** Grab banners on open ports (service names for change detection's service-changed). */
@@ -19,4 +21,10 @@ export function profileBanners(profile: string): boolean {
 
 export function profileChecks(profile: string): readonly string[] {
   return PROFILES[profile]?.checks ?? [];
+}
+
+/** The check ids a profile runs (recorded on each job: scans are compared only where both looked). */
+export function profileCheckIds(profile: string): string[] {
+  const selectors = profileChecks(profile);
+  return selectors.length === 0 ? [] : selectChecks(selectors).map((c) => c.meta.id);
 }

@@ -103,6 +103,9 @@ describe('change messages from the monitoring finalizer', () => {
     assert.equal(severityOfMessage('change.check-changed', { severity: 'critical' }), 'critical');
     assert.equal(severityOfMessage('change.port-opened', { port: 445, severity: 'high' }), 'high');
     assert.equal(severityOfMessage('change.port-opened', { port: 8080, severity: 'info' }), 'low');
+    // A verdict on 445 that became unknown is neither an SMB port newly reachable nor an all-clear: low.
+    assert.equal(severityOfMessage('change.check-changed', { port: 445, check: 'ms17-010', from: 'vulnerable', to: 'unknown', severity: 'info' }), 'low');
+    assert.equal(severityOfMessage('change.port-opened', { port: 445 }), 'high', 'without the detector\'s severity, the port decides');
     const r = renderAlert({ ...base, topic: 'change.check-changed', title: { id: 'Hasil pemeriksaan doublepulsar berubah menjadi vulnerable', en: 'Check doublepulsar changed to vulnerable' } });
     assert.equal(r.subject, '[Perisai] KRITIS: Hasil pemeriksaan doublepulsar berubah menjadi vulnerable pada 10.20.5.7 (RSUD Kota)');
   });

@@ -40,7 +40,8 @@ try {
   const unknown = DEFAULT_RISK_RULES.find((r) => r.id === 'ms17-010-unchecked')!;
   const perAgency = 1700;
   for (const [ai, agencyId] of agencies.entries()) {
-    const hosts = Array.from({ length: perAgency }, (_, h) => ({ ip: `10.${ai}.${h >> 8}.${h & 255}` }));
+    // Most hosts answered on SMB at their last scan (the dashboard's smbOpen), some did not.
+    const hosts = Array.from({ length: perAgency }, (_, h) => ({ ip: `10.${ai}.${h >> 8}.${h & 255}`, smbOpen: h % 5 !== 0 }));
     const up = await store.assets.upsertObserved('all', { agencyId, hosts });
     await store.transaction(async (tx) => {
       for (const [i, u] of up.entries()) await tx.assets.setRisk('all', u.assetId, i % 10 === 0 ? { rating: 'unknown', matched: [unknown] } : { rating: 'critical', matched: [critical] });

@@ -43,7 +43,7 @@ async function seedAgency(store: Store, agencyId: string, cidr: string, ips: rea
   const net = await store.networks.add('all', { agencyId, cidr, ...AUTH });
   const contactName = `Kontak ${tag}`;
   const contact = await store.contacts.add('all', agencyId, { name: contactName, role: 'technical', email: `${tag.toLowerCase()}@kota.go.id` });
-  const up = await store.assets.upsertObserved('all', { agencyId, hosts: ips.map((ip, i) => ({ ip, netbiosName: `${tag}-PC${i}`.slice(0, 15), smb: { dialects: ['NT LM 0.12'], smbv1: true, signing: 'enabled' } })) });
+  const up = await store.assets.upsertObserved('all', { agencyId, hosts: ips.map((ip, i) => ({ ip, netbiosName: `${tag}-PC${i}`.slice(0, 15), smb: { dialects: ['NT LM 0.12'], dialectsComplete: true, smbv1: true, signing: 'enabled' } })) });
   // The last host of each agency could not be checked (rating unknown), the others are critical.
   for (const [i, u] of up.entries()) {
     const rule = DEFAULT_RISK_RULES.find((r) => r.id === (i === up.length - 1 ? 'ms17-010-unchecked' : 'ms17-010-vulnerable'))!;

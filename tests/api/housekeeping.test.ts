@@ -78,7 +78,7 @@ storeSuite('housekeeping', (env) => {
     assert.equal(runs.length, n, 'no run after stop()');
     assert.equal(logged.length, 0, logged.join('\n'));
     const trend = await store.dashboard.trend('all', { from: '2025-06-01', to: '2025-06-05' });
-    assert.deepEqual(trend, [{ day: '2025-06-03', hostsKnown: 1, hostsScanned: 0, exposedSmb: 0, smbv1: 0, ms17010: 0, doublePulsar: 0, unknown: 0 }]);
+    assert.deepEqual(trend, [{ day: '2025-06-03', hostsKnown: 1, hostsScanned: 0, smbOpen: 0, smbReachableOutside: 0, exposedSmb: 0, smbv1: 0, ms17010: 0, doublePulsar: 0, unknown: 0 }]);
     // A failing step is logged; the others still run.
     store.sessions.purge = async () => {
       throw new Error('disk on fire');

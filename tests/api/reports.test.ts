@@ -17,7 +17,10 @@ import type { World } from './fixture.js';
 const DAY = 86_400_000;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-interface TrendDay { day: string; recorded: boolean; hostsKnown: number | null; hostsScanned: number | null; exposedSmb: number | null; smbv1: number | null; ms17010: number | null; doublePulsar: number | null; unknown: number | null }
+interface TrendDay {
+  day: string; recorded: boolean; hostsKnown: number | null; hostsScanned: number | null; smbOpen: number | null; smbReachableOutside: number | null;
+  exposedSmb: number | null; smbv1: number | null; ms17010: number | null; doublePulsar: number | null; unknown: number | null;
+}
 interface Trend { timeZone: string; from: string; to: string; days: TrendDay[] }
 
 async function findingOf(w: World, agencyId: string, ruleId: string): Promise<string> {
@@ -62,14 +65,14 @@ storeSuite('API reports', (env) => {
       assert.equal(t.from, '2025-05-30');
       assert.equal(t.to, '2025-06-05');
       assert.deepEqual(t.days.map((d) => d.day), ['2025-05-30', '2025-05-31', '2025-06-01', '2025-06-02', '2025-06-03', '2025-06-04', '2025-06-05']);
-      const none = { recorded: false, hostsKnown: null, hostsScanned: null, exposedSmb: null, smbv1: null, ms17010: null, doublePulsar: null, unknown: null };
-      const city = { hostsKnown: 6, hostsScanned: 6, exposedSmb: 6, smbv1: 6, ms17010: 6, doublePulsar: 0, unknown: 4 };
+      const none = { recorded: false, hostsKnown: null, hostsScanned: null, smbOpen: null, smbReachableOutside: null, exposedSmb: null, smbv1: null, ms17010: null, doublePulsar: null, unknown: null };
+      const city = { hostsKnown: 6, hostsScanned: 6, smbOpen: 0, smbReachableOutside: 6, exposedSmb: 6, smbv1: 6, ms17010: 6, doublePulsar: 0, unknown: 4 };
       assert.deepEqual(t.days, [
         { day: '2025-05-30', ...none }, { day: '2025-05-31', ...none }, { day: '2025-06-01', ...none },
         { day: '2025-06-02', recorded: true, ...city },
         { day: '2025-06-03', recorded: true, ...city, ms17010: 5 },
         { day: '2025-06-04', ...none },
-        { day: '2025-06-05', recorded: true, ...city, ms17010: 5, exposedSmb: 5 },
+        { day: '2025-06-05', recorded: true, ...city, ms17010: 5, smbReachableOutside: 5, exposedSmb: 5 },
       ]);
       // Today's point is the dashboard itself.
       const dash = (await admin.req('GET', '/api/v1/dashboard')).json() as { totals: Record<string, number> };
@@ -79,16 +82,16 @@ storeSuite('API reports', (env) => {
       // The officer of Dinkes sees Dinkes + RSUD + Puskesmas only.
       const officer = await login(w.app, 'petugas.dinkes');
       const o = (await officer.req('GET', '/api/v1/dashboard/trend?days=4')).json() as Trend;
-      const own = { hostsKnown: 3, hostsScanned: 3, exposedSmb: 3, smbv1: 3, ms17010: 3, doublePulsar: 0, unknown: 2 };
+      const own = { hostsKnown: 3, hostsScanned: 3, smbOpen: 0, smbReachableOutside: 3, exposedSmb: 3, smbv1: 3, ms17010: 3, doublePulsar: 0, unknown: 2 };
       assert.deepEqual(o.days, [
         { day: '2025-06-02', recorded: true, ...own },
         { day: '2025-06-03', recorded: true, ...own, ms17010: 2 },
         { day: '2025-06-04', ...none },
-        { day: '2025-06-05', recorded: true, ...own, ms17010: 2, exposedSmb: 2 },
+        { day: '2025-06-05', recorded: true, ...own, ms17010: 2, smbReachableOutside: 2, exposedSmb: 2 },
       ]);
       // One unit of the officer's agency.
       const rsud = (await officer.req('GET', `/api/v1/dashboard/trend?days=4&agencyId=${w.city.rsud.id}`)).json() as Trend;
-      const one = { hostsKnown: 1, hostsScanned: 1, exposedSmb: 1, smbv1: 1, ms17010: 1, doublePulsar: 0, unknown: 1 };
+      const one = { hostsKnown: 1, hostsScanned: 1, smbOpen: 0, smbReachableOutside: 1, exposedSmb: 1, smbv1: 1, ms17010: 1, doublePulsar: 0, unknown: 1 };
       assert.deepEqual(rsud.days.map((d) => d.recorded ? [d.day, d.ms17010, d.exposedSmb, d.unknown, d.hostsKnown] : [d.day, null]), [
         ['2025-06-02', 1, 1, 1, 1], ['2025-06-03', 1, 1, 1, 1], ['2025-06-04', null], ['2025-06-05', 1, 0, 1, 1],
       ]);

@@ -234,12 +234,15 @@ storeSuite('API scans', (env) => {
       const page2 = (await officer.req('GET', `/api/v1/scans/${second.id}/hosts?limit=1&after=${page.next}`)).json() as { items: { ip: string }[] };
       assert.deepEqual(page2.items.map((h) => h.ip), ['198.18.1.12']);
 
-      const diff = (await officer.req('GET', `/api/v1/scans/${second.id}/diff`)).json() as { previousJobId: string; changes: { kind: string; ip: string; port?: number; from?: string | null; to?: string | null; confirmed?: boolean }[] };
+      const diff = (await officer.req('GET', `/api/v1/scans/${second.id}/diff`)).json() as { previousJobId: string; baseline: boolean; changes: { kind: string; ip: string; port?: number; from?: string | null; to?: string | null; confirmed?: boolean }[]; notCompared: unknown };
       assert.equal(diff.previousJobId, first.id);
+      assert.equal(diff.baseline, false);
+      // Both scans probed 139 and 445 and ran the same checks: nothing left out. The new host's verdict is no
+      // "change" (the first scan has none to compare it with); its port opening is.
+      assert.deepEqual(diff.notCompared, { ports: [], checks: [], hosts: 0 });
       const kinds = diff.changes.map((c) => `${c.kind} ${c.ip}${c.port !== undefined ? `:${c.port}` : ''}${c.to !== undefined ? ` ${c.from}→${c.to}` : ''}`).sort();
       assert.deepEqual(kinds, [
         'check-changed 198.18.1.10:445 vulnerable→not-vulnerable',
-        'check-changed 198.18.1.12:445 null→unknown',
         'host-gone 198.18.1.11',
         'host-new 198.18.1.12',
         'port-closed 198.18.1.10:139',
@@ -247,7 +250,8 @@ storeSuite('API scans', (env) => {
       ]);
       assert.equal(diff.changes.find((c) => c.kind === 'port-closed')?.confirmed, true);
       // The first scan of the network has nothing to compare with.
-      assert.deepEqual((await officer.req('GET', `/api/v1/scans/${first.id}/diff`)).json().changes, []);
+      const baseline = (await officer.req('GET', `/api/v1/scans/${first.id}/diff`)).json();
+      assert.deepEqual([baseline.changes, baseline.baseline, baseline.previousJobId], [[], true, null]);
 
       // Exports. JSONL: engine records then one summary line carrying the job.
       const jl = await officer.req('GET', `/api/v1/scans/${second.id}/export.jsonl`);

@@ -103,6 +103,11 @@ describe('perisai inventory CLI', () => {
     const csv = join(dir, 'assets.csv');
     assert.equal((await cli(db, 'export', 'assets', '--format', 'csv', '-o', csv)).code, 0);
     assert.match(readFileSync(csv, 'utf8'), /'=cmd\|calc/);
+    assert.match(readFileSync(csv, 'utf8'), /^\ufeffagency_code,ip,mac,/, 'English (the column keys) by default');
+    const csvId = join(dir, 'aset.csv');
+    assert.equal((await cli(db, 'export', 'assets', '--lang', 'id', '-o', csvId)).code, 0);
+    assert.match(readFileSync(csvId, 'utf8'), /^\ufeffKode instansi,Alamat IP,Alamat MAC,/);
+    assert.equal((await cli(db, 'export', 'assets', '--lang', 'fr', '-o', csvId)).code, 2);
     assert.equal((await cli(db, 'export', 'assets', '--format', 'csv', '-o', join(dir, 'no', 'such', 'dir.csv'))).code, 4);
     assert.equal((await cli(db, 'export', 'assets', '--agency', 'NOPE', '-o', join(dir, 'x.csv'))).code, 2);
 

@@ -15,6 +15,8 @@ import type { ImportReport } from '../../src/io/import.js';
 import { exportInventory } from '../../src/io/export.js';
 import type { ExportFormat, ExportKind } from '../../src/io/export.js';
 import { writeTemplate } from '../../src/io/template.js';
+import { parseCsv } from '../../src/io/csv.js';
+import { finalizeJob as finalizeScan } from '../../src/worker/finalize.js';
 import { storeSuite } from '../store/harness.js';
 import { AUTH, finalizeJob, seedCity } from '../store/fixtures.js';
 
@@ -261,4 +263,58 @@ storeSuite('inventory import/export', (env) => {
     const cell = ws.getRow(2).getCell(3).value;
     assert.equal(typeof cell, 'string', 'written as a string, not a formula');
   });
+
+  for (const format of ['csv', 'xlsx'] as ExportFormat[]) {
+    it(`Indonesian header row (--lang id) through ${format}: every export re-imports; SMB facts nobody learned are "unknown"`, async () => {
+      const a = await env.open();
+      await importFile(a, file('city.csv', CITY_CSV));
+      // A scan of RSUD: .10 answers on 445 and then stays silent (no SMBv1 answer), .30 refuses SMB1 outright.
+      const rsud = await a.agencies.getByCode('all', 'RSUD');
+      const j = await a.scans.createJob('all', {
+        agencyId: rsud.id, profile: 'ransomware', targets: ['198.18.5.0/24'], ports: [445], vantage: 'internal', seed: '1', requestedBy: 'test', tasks: [{ start: 0, end: 256 }],
+      });
+      await a.scans.setJobStatus('all', j.id, 'running');
+      const seen = (ip: string, smb: Record<string, unknown>): Observation[] => [
+        { type: 'host', ip, state: 'up', reason: 'syn-ack', open: 1, closed: 0, filtered: 0 },
+        { type: 'port', ip, port: 445, proto: 'tcp', state: 'open', reason: 'syn-ack' },
+        { type: 'fact', ip, fact: 'smb', value: smb },
+      ];
+      await a.observations.ingestBatch({ jobId: j.id, observations: [
+        ...seen('198.18.5.10', { dialects: [], dialectsExact: false, smbv1: null, signing: 'unknown' }),
+        ...seen('198.18.5.30', { dialects: ['2.1', '3.1.1'], dialectsExact: true, smbv1: false, signing: 'required' }),
+      ] });
+      assert.ok(await finalizeScan(a, j.id), 'the worker\'s finalize step');
+      const b = await env.open();
+      for (const kind of KINDS) {
+        const out = file(`${kind}-id.${format}`);
+        assert.ok((await exportInventory(a, { kind, format, path: out, lang: 'id' })) > 0, kind);
+        const rows = await readInventoryFile(out);
+        assert.ok(rows.every((r) => r.kind === kind), `${kind}: the Indonesian headers are read as the columns they name`);
+        const r = await importFile(b, out);
+        assert.deepEqual(r.errors.map(formatIssue), [], kind);
+      }
+      const plain = (await snapshot(a)) as { assets: unknown[][] };
+      assert.deepEqual((await snapshot(b) as { assets: unknown[][] }).assets.map((x) => x[1]), plain.assets.map((x) => x[1]), 'the same assets');
+      assert.deepEqual((await snapshot(b) as Record<string, unknown>)['networks'], (await snapshot(a) as Record<string, unknown>)['networks']);
+
+      // The asset export's SMB columns: unknown for the silent host, false for the refusal, empty when never examined.
+      const out = file(`assets-smb.${format}`);
+      await exportInventory(a, { kind: 'assets', format, path: out, lang: 'id' });
+      let all: string[][] = [];
+      if (format === 'csv') {
+        all = parseCsv(readFileSync(out, 'utf8')).records.map((r) => [...r.fields]);
+      } else {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.readFile(out);
+        wb.getWorksheet('assets')!.eachRow((row) => all.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+      }
+      const [header = [], ...body] = all;
+      assert.deepEqual(header.slice(0, 3), ['Kode instansi', 'Alamat IP', 'Alamat MAC']);
+      const at = (name: string) => header.indexOf(name);
+      const cells = new Map(body.map((r) => [r[at('Alamat IP')], [r[at('SMB terbuka')] ?? '', r[at('SMBv1 aktif')] ?? '', r[at('Penandatanganan SMB')] ?? '', r[at('Dialek SMB')] ?? '']]));
+      assert.deepEqual(cells.get('198.18.5.10'), ['true', 'unknown', 'unknown', 'unknown']);
+      assert.deepEqual(cells.get('198.18.5.30'), ['true', 'false', 'required', '2.1 3.1.1']);
+      assert.deepEqual(cells.get('198.18.5.20'), ['', '', '', ''], 'imported, never scanned');
+    });
+  }
 });

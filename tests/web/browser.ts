@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -56,6 +56,27 @@ export async function launch(dir: string, viewport: { width: number; height: num
   const context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: ARGS, viewport, locale: 'id-ID' });
   mkdirSync(SHOTS, { recursive: true });
   return context;
+}
+
+/** A served app with a Chromium context for it; `close()` ends both, closes the store and removes the directory. */
+export interface Served {
+  readonly base: string;
+  readonly context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function serve(app: FastifyInstance, store: { close(): Promise<void> }, dir: string, viewport: { width: number; height: number }): Promise<Served> {
+  const base = await listen(app);
+  const context = await launch(dir, viewport);
+  return {
+    base, context,
+    close: async () => {
+      await context.close();
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** docs/screenshots/`name`.png */

@@ -38,10 +38,19 @@ export interface Dashboard { generatedAt: string; totals: Exposure; agencies: (E
 
 export interface Asset {
   id: string; agencyId: string; networkId: string | null; ip: string; mac: string | null; netbiosName: string | null; dnsName: string | null;
-  os: { name?: string; build?: string | null; source?: string; eol?: boolean; wannacryRisk?: boolean } | null;
-  smb: { smbv1?: boolean; signing?: string; dialects?: string[] } | null;
+  /** null: no scan identified the OS; eol / wannacryRisk null: the version could not be placed. */
+  os: { name: string; build: string | null; source: string; eol: boolean | null; wannacryRisk: boolean | null } | null;
+  /** null: no scan examined SMB; inside, null = the scan could not tell (reason when the engine gave one). */
+  smb: AssetSmb | null;
+  /** 139 or 445 open at the last scan that probed them; null = never probed. */
+  smbOpen: boolean | null;
   criticality: string; owner: string | null; tags: string[]; outsideControl: boolean; responsibleParty: string | null; riskRating: string | null;
   riskReasons: { ruleId: string; rating: string }[]; firstSeen: string; lastSeen: string; retiredAt: string | null;
+}
+
+export type SmbSigning = 'required' | 'enabled' | 'disabled';
+export interface AssetSmb {
+  smbv1: boolean | null; smbv1Reason?: string; signing: SmbSigning | null; signingReason?: string; dialects: string[] | null; dialectsComplete: boolean;
 }
 
 export interface Finding {
@@ -170,3 +179,6 @@ export interface CheckMeta {
 /** GET /risk-rules: why an asset got its rating (src/domain/risk.ts). */
 export interface RiskRuleMeta { id: string; rating: string; reason: { id: string; en: string } }
 export interface ScanChange { kind: string; ip: string; port?: number; service?: string; confirmed?: boolean; check?: string; from?: string | null; to?: string | null }
+/** What a diff left out because only one of the two scans looked there. */
+export interface NotCompared { ports: number[]; checks: string[]; hosts: number }
+export interface ScanDiffResult { jobId: string; previousJobId: string | null; baseline: boolean; changes: ScanChange[]; notCompared: NotCompared }

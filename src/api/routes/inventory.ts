@@ -10,6 +10,7 @@ import type { CheckObservation, Observation, PortObservation } from '../../domai
 import { RATINGS } from '../../domain/risk.js';
 import type { Store } from '../../store/index.js';
 import type { AssetScan } from '../../store/repos/observations.js';
+import { coverageOf } from '../../store/repos/observations.js';
 import { READ } from '../access.js';
 import { AgencyDetailOut, AgencyOut, AssetHistoryOut, AssetOut, AssetServicesOut, ContactOut, IdParams, NetworkOut, responses, visibleAgency } from '../schemas.js';
 
@@ -180,7 +181,8 @@ function scanChanges(newestFirst: readonly AssetScan[], truncated: boolean) {
     const prev = chrono[i - 1];
     if (prev === undefined && truncated) continue;
     const before: Observation[] = prev === undefined ? [] : [...prev.observations];
-    for (const c of diffSnapshots(buildSnapshots(before), buildSnapshots(cur.observations))) {
+    const coverage = prev === undefined ? undefined : { previous: coverageOf(prev), current: coverageOf(cur) };
+    for (const c of diffSnapshots(buildSnapshots(before), buildSnapshots(cur.observations), coverage)) {
       out.push({
         ...NO_CHANGE, at: cur.finishedAt, source: 'scan' as const, kind: c.kind, jobId: cur.jobId, previousJobId: prev?.jobId ?? null,
         ...('port' in c ? { port: c.port } : {}),

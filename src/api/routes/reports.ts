@@ -1,4 +1,8 @@
 // The city dashboard and its trend over time, CSV/XLSX exports per agency, and the audit log (admin).
+//
+// Exports: the header row in the caller's language (`?lang=id|en`, the UI passes its own; default en =
+// the column keys, src/io/columns.ts), the same cell texts in CSV and XLSX, formula-guarded; SMB facts
+// the scans could not learn are `unknown`, never `false`.
 
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,11 +11,12 @@ import { PassThrough } from 'node:stream';
 import type { Asset } from '../../domain/asset.js';
 import { FINDING_STATUSES } from '../../domain/finding.js';
 import { csvRow, safeCell } from '../../engine/output/csv.js';
+import { EXPORT_LANGS, headerRow, smbCells, smbOpenCell } from '../../io/columns.js';
 import { openXlsxWriter } from '../../io/export.js';
 import type { AgencyScope, Store } from '../../store/index.js';
 import { DEFAULT_TIME_ZONE as TIME_ZONE } from '../../scheduler/schedule.js';
-import { addDays, dayKey, EXPOSURE_KEYS, sumExposure } from '../../store/repos/dashboard.js';
-import type { ExposureCounts } from '../../store/repos/dashboard.js';
+import { addDays, dayKey, EXPOSURE_KEYS, sumExposure, zeroExposure } from '../../store/repos/dashboard.js';
+import type { TrendRow } from '../../store/repos/dashboard.js';
 import type { FindingView } from '../../store/repos/findings.js';
 import { ADMIN, READ } from '../access.js';
 import { AuditOut, Counts, ExposureOut, IdParams, responses, TrendOut, visibleAgency } from '../schemas.js';
@@ -73,7 +78,8 @@ const EXPORTS: { readonly findings: ExportDef<FindingView>; readonly assets: Exp
     rows: allAssets,
     columns: [
       ['agency', (a, code) => code(a.agencyId)], ['ip', (a) => a.ip], ['mac', (a) => a.mac ?? ''], ['netbios_name', (a) => a.netbiosName ?? ''],
-      ['dns_name', (a) => a.dnsName ?? ''], ['os', (a) => a.os?.name ?? ''], ['smbv1', (a) => (a.smb === null ? '' : String(a.smb.smbv1))],
+      ['dns_name', (a) => a.dnsName ?? ''], ['os', (a) => a.os?.name ?? ''], ['smb_open', (a) => smbOpenCell(a.smbOpen)],
+      ['smbv1', (a) => smbCells(a.smb).smbv1], ['smb_signing', (a) => smbCells(a.smb).smb_signing], ['smb_dialects', (a) => smbCells(a.smb).smb_dialects],
       ['criticality', (a) => a.criticality], ['owner', (a) => a.owner ?? ''], ['tags', (a) => a.tags.join(' ')], ['risk_rating', (a) => a.riskRating ?? ''],
       ['first_seen', (a) => a.firstSeen], ['last_seen', (a) => a.lastSeen],
     ],
@@ -87,7 +93,7 @@ const FILE_DESCRIPTIONS = {
 } as const;
 
 /** The rows as an XLSX workbook (io/export.ts's table writer), collected in memory for the response. */
-async function xlsxBuffer(sheet: string, header: readonly string[], rows: AsyncIterable<readonly string[]>): Promise<Buffer> {
+async function xlsxBuffer(sheet: string, header: readonly string[], keys: readonly string[], rows: AsyncIterable<readonly string[]>): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -95,7 +101,7 @@ async function xlsxBuffer(sheet: string, header: readonly string[], rows: AsyncI
     out.once('end', resolve);
     out.once('error', reject);
   });
-  const w = openXlsxWriter({ stream: out }, sheet, header);
+  const w = openXlsxWriter({ stream: out }, sheet, header, keys);
   for await (const row of rows) await w.row(row.map(safeCell));
   await w.close();
   await done;
@@ -109,7 +115,8 @@ export function reportRoutes(app: FastifyInstance, deps: { store: Store; clock: 
   r.get('/api/v1/dashboard', {
     config: { access: { roles: READ } },
     schema: {
-      tags: ['dashboard'], summary: 'Exposure of the city (or the caller\'s agencies): hosts known and scanned, exposed SMB, SMBv1, MS17-010, DoublePulsar, unknown — by agency',
+      tags: ['dashboard'],
+      summary: 'Exposure of the city (or the caller\'s agencies): hosts known and scanned, SMB open, SMB reachable from outside the segment, SMBv1, MS17-010, DoublePulsar, unknown — by agency',
       response: responses({
         200: Type.Object({
           generatedAt: Type.String(),
@@ -123,11 +130,10 @@ export function reportRoutes(app: FastifyInstance, deps: { store: Store; clock: 
     const scope = request.scope;
     const [rows, agencies, findings] = await Promise.all([store.dashboard.exposureByAgency(scope), store.agencies.list(scope), store.findings.counts(scope)]);
     const byId = new Map(rows.map((x) => [x.agencyId, x]));
-    const zero = { hostsKnown: 0, hostsScanned: 0, exposedSmb: 0, smbv1: 0, ms17010: 0, doublePulsar: 0, unknown: 0 };
-    const totals = { ...zero };
+    const totals = zeroExposure();
     const out = agencies.map((a) => {
-      const x = byId.get(a.id) ?? { agencyId: a.id, ...zero };
-      for (const k of Object.keys(zero) as (keyof typeof zero)[]) totals[k] += x[k];
+      const x = byId.get(a.id) ?? { agencyId: a.id, ...zeroExposure() };
+      for (const k of EXPOSURE_KEYS) totals[k] += x[k];
       return { ...x, agencyId: a.id, code: a.code, name: a.name, parentId: visibleAgency(scope, a).parentId };
     });
     return { generatedAt: clock().toISOString(), totals, agencies: out, findings };
@@ -150,7 +156,7 @@ export function reportRoutes(app: FastifyInstance, deps: { store: Store; clock: 
     const to = dayKey(clock(), TIME_ZONE);
     const from = addDays(to, 1 - request.query.days);
     const [past, live] = await Promise.all([store.dashboard.trend(scope, { from, to: addDays(to, -1) }), store.dashboard.exposureByAgency(scope)]);
-    const byDay = new Map<string, ExposureCounts>(past.map((x) => [x.day, x]));
+    const byDay = new Map<string, Omit<TrendRow, 'day'>>(past.map((x) => [x.day, x]));
     byDay.set(to, sumExposure(live));
     const days = [];
     for (let day = from; day <= to; day = addDays(day, 1)) {
@@ -167,14 +173,16 @@ export function reportRoutes(app: FastifyInstance, deps: { store: Store; clock: 
       r.get(`/api/v1/agencies/:id/${kind}.${format}`, {
         config: { access: { roles: READ } },
         schema: {
-          tags: ['exports'], summary: `${table.summary} as ${format === 'csv' ? 'CSV' : 'XLSX (bold frozen header, column widths)'}`, params: IdParams,
+          tags: ['exports'], summary: `${table.summary} as ${format === 'csv' ? 'CSV' : 'XLSX (bold frozen header, column widths)'}; header row in \`lang\` (id or en, default en)`, params: IdParams,
+          querystring: Type.Object({ lang: Type.Optional(Type.Union(EXPORT_LANGS.map((l) => Type.Literal(l)))) }),
           produces: [FILE_TYPES[format]], response: responses({ 200: Type.String({ description: FILE_DESCRIPTIONS[format] }) }),
         },
       }, async (request, reply) => {
         const scope = await subtree(store, request.scope, request.params.id);
         const codes = new Map((await store.agencies.list(scope)).map((a) => [a.id, a.code]));
         const code = (id: string): string => codes.get(id) ?? id;
-        const header = table.columns.map(([name]) => name);
+        const keys = table.columns.map(([name]) => name);
+        const header = headerRow(keys, request.query.lang ?? 'en');
         const rows = (async function* () {
           for await (const item of table.rows(store, scope)) yield table.columns.map(([, cell]) => cell(item, code));
         })();
@@ -185,7 +193,7 @@ export function reportRoutes(app: FastifyInstance, deps: { store: Store; clock: 
           for await (const row of rows) out += csvRow(row);
           return reply.send(out);
         }
-        return reply.send(await xlsxBuffer(kind, header, rows));
+        return reply.send(await xlsxBuffer(kind, header, keys, rows));
       });
     }
   }

@@ -16,7 +16,6 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { diffSnapshots } from '../../domain/diff.js';
 import { PerisaiError, validationError } from '../../domain/errors.js';
 import { JOB_STATUSES, jobIsFinal } from '../../domain/scan-job.js';
 import type { ScanJob } from '../../domain/scan-job.js';
@@ -44,6 +43,8 @@ const Progress = Type.Object({
 
 export const ScanJobOut = Type.Object({
   id: Str, agencyId: Str, networkId: NStr, scheduleId: NStr, profile: Str, targets: Type.Array(Str), ports: Type.Array(Type.Integer()),
+  /** The check ids the job runs where they apply; null when not recorded. */
+  checks: Nullable(Type.Array(Str)),
   vantage: Str, zone: NStr, requestedBy: Str, status: Type.Union(JOB_STATUSES.map((s) => Type.Literal(s))), planned: Type.Integer(),
   createdAt: Str, startedAt: NStr, finishedAt: NStr, error: NStr,
   /** Set by finalize: previous job, change counts, findings opened/resolved, assets seen. */
@@ -66,6 +67,10 @@ const ChangeOut = Type.Object({
   kind: Str, ip: Str, port: Type.Optional(Type.Integer()), service: Type.Optional(Str), confirmed: Type.Optional(Type.Boolean()),
   check: Type.Optional(Str), from: Type.Optional(NStr), to: Type.Optional(NStr),
 });
+
+/** What the comparison left out because only one of the two scans looked there (domain/diff.ts). */
+const NotComparedOut = Type.Object({ ports: Type.Array(Type.Integer()), checks: Type.Array(Str), hosts: Type.Integer() });
+const NOTHING_LEFT_OUT = { ports: [], checks: [], hosts: 0 };
 
 const StartBody = Type.Object({
   agencyId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -321,17 +326,19 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
   r.get('/api/v1/scans/:id/diff', {
     config: { access: { roles: READ } },
     schema: {
-      tags: ['scans'], summary: 'What changed against the previous completed scan of the same network (or `against` = another scan id)',
+      tags: ['scans'],
+      summary: 'What changed against the previous completed scan that covered the same hosts (or `against` = another scan id), compared only where both scans looked; '
+        + '`notCompared` lists the ports and checks only one of the two probed; `baseline` = there is no earlier completed scan to compare with',
       params: IdParams, querystring: Type.Object({ against: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
-      response: responses({ 200: Type.Object({ jobId: Str, previousJobId: NStr, changes: Type.Array(ChangeOut) }) }),
+      response: responses({ 200: Type.Object({ jobId: Str, previousJobId: NStr, baseline: Type.Boolean(), changes: Type.Array(ChangeOut), notCompared: NotComparedOut }) }),
     },
   }, async (request) => {
     const scope = request.scope;
     const job = await store.scans.getJob(scope, request.params.id);
     const prev = request.query.against !== undefined ? await store.scans.getJob(scope, request.query.against) : await store.scans.previousCompleted(scope, job.id);
-    if (prev === undefined) return { jobId: job.id, previousJobId: null, changes: [] };
-    const changes = diffSnapshots(await store.observations.snapshot(scope, prev.id), await store.observations.snapshot(scope, job.id));
-    return { jobId: job.id, previousJobId: prev.id, changes };
+    if (prev === undefined) return { jobId: job.id, previousJobId: null, baseline: true, changes: [], notCompared: NOTHING_LEFT_OUT };
+    const { changes, notCompared } = await store.observations.compareJobs(prev, job);
+    return { jobId: job.id, previousJobId: prev.id, baseline: false, changes: [...changes], notCompared };
   });
 
   for (const format of ['xml', 'jsonl'] as const) {

@@ -17,6 +17,8 @@ import { ALL_AGENCIES, createStore, parseStoreUrl } from '../../store/index.js';
 import type { AgencyScope, FindingView, Store } from '../../store/index.js';
 import { backupSqlite, restoreSqlite } from '../../io/backup.js';
 import { csvLine } from '../../io/csv.js';
+import { EXPORT_LANGS } from '../../io/columns.js';
+import type { ExportLang } from '../../io/columns.js';
 import { EXPORT_KINDS, exportInventory } from '../../io/export.js';
 import type { ExportKind } from '../../io/export.js';
 import { formatIssue, importInventory, splitTags } from '../../io/import.js';
@@ -308,7 +310,13 @@ function assetCommand(io: CliIo): Command {
         if (a.netbiosName) s += `  netbios: ${a.netbiosName}\n`;
         if (a.dnsName) s += `  dns: ${a.dnsName}\n`;
         if (a.os) s += `  os: ${a.os.name}${a.os.eol ? ' (end of support)' : ''}\n`;
-        if (a.smb) s += `  smb: ${a.smb.dialects.join(', ')}${a.smb.smbv1 ? ' (SMBv1 offered)' : ''}\n`;
+        if (a.smb) {
+          // What the scans could not tell is printed as unknown (with why), never as "no".
+          const unknown = (why: string | undefined): string => `unknown${why !== undefined ? ` (${why})` : ''}`;
+          const dialects = a.smb.dialects === null ? 'unknown' : `${a.smb.dialects.join(', ') || 'none'}${a.smb.dialectsComplete ? '' : ' (incomplete)'}`;
+          const smbv1 = a.smb.smbv1 === null ? unknown(a.smb.smbv1Reason) : a.smb.smbv1 ? 'offered' : 'not offered';
+          s += `  smb: dialects ${dialects}; SMBv1 ${smbv1}; signing ${a.smb.signing ?? unknown(a.smb.signingReason)}\n`;
+        }
         s += `  criticality: ${a.criticality}\n  risk: ${a.riskRating ?? 'not rated'}${a.riskReasons.length > 0 ? ` (${a.riskReasons.map((r) => r.ruleId).join(', ')})` : ''}\n`;
         if (a.owner) s += `  owner: ${a.owner}\n`;
         if (a.tags.length > 0) s += `  tags: ${a.tags.join(', ')}\n`;
@@ -444,13 +452,14 @@ function exportCommand(io: CliIo): Command {
     .requiredOption('-o, --output <file>', 'file to write')
     .option('--status <list>', 'findings: comma-separated statuses (default all)')
     .addOption(new Option('--min-severity <severity>', 'findings: at least this severity').choices(SEVERITIES))
-    .action(async (what: ExportKind, o: StoreOpts & { agency?: string; format?: 'csv' | 'xlsx'; output: string; status?: string; minSeverity?: Severity }) => {
+    .addOption(new Option('--lang <lang>', 'language of the header row (id: Indonesian labels, en: the column keys); the importer reads both').choices(EXPORT_LANGS).default('en'))
+    .action(async (what: ExportKind, o: StoreOpts & { agency?: string; format?: 'csv' | 'xlsx'; output: string; status?: string; minSeverity?: Severity; lang: ExportLang }) => {
       const format = o.format ?? (o.output.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv');
       const status = o.status === undefined || o.status === 'all' ? undefined : o.status.split(',').map((s) => choice('--status', FINDING_STATUSES, s));
       const n = await withStore(o, async (store) => {
         try {
           return await exportInventory(store, {
-            kind: what, format, path: o.output, ...(o.agency !== undefined ? { agencyCode: o.agency } : {}),
+            kind: what, format, path: o.output, lang: o.lang, ...(o.agency !== undefined ? { agencyCode: o.agency } : {}),
             ...(status !== undefined ? { status } : {}), ...(o.minSeverity !== undefined ? { minSeverity: o.minSeverity } : {}),
           });
         } catch (e) {

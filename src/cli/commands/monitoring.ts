@@ -8,7 +8,6 @@
 import { networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
 import { PerisaiError } from '../../domain/errors.js';
-import { diffSnapshots } from '../../domain/diff.js';
 import type { Change } from '../../domain/diff.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
@@ -316,7 +315,7 @@ export function formatChange(c: Change): string {
     case 'port-opened': return `+ ${c.ip}:${c.port} open${c.service !== undefined ? ` (${c.service})` : ''}`;
     case 'port-closed': return `- ${c.ip}:${c.port} closed${c.confirmed ? '' : ' (not seen; unconfirmed)'}`;
     case 'service-changed': return `~ ${c.ip}:${c.port} service ${c.from ?? '?'} → ${c.to ?? '?'}`;
-    case 'check-changed': return `~ ${c.ip}:${c.port} ${c.check} ${c.from ?? 'not run'} → ${c.to}`;
+    case 'check-changed': return `~ ${c.ip}:${c.port} ${c.check} ${c.from} → ${c.to}`;
   }
 }
 
@@ -329,10 +328,20 @@ function diffCommand(): Command {
     .action(async (a: string, b: string, o: StoreFlags & { format: string }) => {
       await withStore(o, async (store) => {
         // Both must exist (E_NOT_FOUND → exit 2 naming the id) before anything is printed.
-        await store.scans.getJob('all', a);
-        await store.scans.getJob('all', b);
-        const changes = diffSnapshots(await store.observations.snapshot('all', a), await store.observations.snapshot('all', b));
+        const jobA = await store.scans.getJob('all', a);
+        const jobB = await store.scans.getJob('all', b);
+        // Like with like: only where both scans looked (domain/diff.ts); the rest is said, not diffed.
+        const { changes, notCompared: nc } = await store.observations.compareJobs(jobA, jobB);
         for (const c of changes) process.stdout.write(o.format === 'jsonl' ? `${JSON.stringify(c)}\n` : `${formatChange(c)}\n`);
+        const leftOut = nc.ports.length > 0 || nc.checks.length > 0 || nc.hosts > 0;
+        if (leftOut && o.format === 'jsonl') process.stdout.write(`${JSON.stringify({ kind: 'not-compared', ...nc })}\n`);
+        if (leftOut && o.format === 'text') {
+          const parts = [
+            ...(nc.ports.length > 0 ? [`ports ${nc.ports.join(',')}`] : []), ...(nc.checks.length > 0 ? [`checks ${nc.checks.join(',')}`] : []),
+            ...(nc.hosts > 0 ? [`${nc.hosts} host(s)`] : []),
+          ];
+          process.stdout.write(`? not compared (looked at by only one of the two scans): ${parts.join('; ')}\n`);
+        }
         if (o.format === 'text') process.stdout.write(`${changes.length} change(s)\n`);
       });
     });

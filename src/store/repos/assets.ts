@@ -8,7 +8,8 @@ import { notFound } from '../../domain/errors.js';
 import { checkOutsideControl, matchAssets, normalizeDnsName, normalizeMac, normalizeNetbiosName, validateAssetPatch } from '../../domain/asset.js';
 import type { Asset, AssetIdentity, AssetPatch, Criticality, MatchRule } from '../../domain/asset.js';
 import { NetworkIndex, keyOfIp, parseAddress } from '../../domain/ip.js';
-import type { OsFact, SmbFact } from '../../domain/observation.js';
+import { osSummary, smbSummary } from '../../domain/observation.js';
+import type { OsFact, SmbFact, SmbSummary } from '../../domain/observation.js';
 import type { Rating, RiskAssessment } from '../../domain/risk.js';
 import type { Ctx } from '../context.js';
 import { chunks, nowIso, run, tx } from '../context.js';
@@ -19,7 +20,10 @@ import { AgencyRepo } from './agencies.js';
 
 export interface ObservedHost extends AssetIdentity {
   readonly os?: OsFact | null;
-  readonly smb?: SmbFact | null;
+  /** Stored as an SmbSummary (unknowns stay null); an engine fact is summarised on the way in. */
+  readonly smb?: SmbSummary | SmbFact | null;
+  /** 139 or 445 open in this scan; undefined/null when the scan did not probe them (the stored value stays). */
+  readonly smbOpen?: boolean | null;
 }
 
 export interface UpsertedAsset {
@@ -52,7 +56,8 @@ export class AssetRepo {
     const d = this.#ctx.d;
     return {
       id: r.id, agencyId: r.agency_id, networkId: r.network_id, ip: r.ip, mac: r.mac, netbiosName: r.netbios_name, dnsName: r.dns_name,
-      os: d.fromJson<OsFact>(r.os), smb: d.fromJson<SmbFact>(r.smb), criticality: r.criticality as Criticality, owner: r.owner,
+      os: osSummary(d.fromJson<unknown>(r.os)) ?? null, smb: smbSummary(d.fromJson<unknown>(r.smb)) ?? null,
+      smbOpen: r.smb_open === null ? null : d.fromBool(r.smb_open), criticality: r.criticality as Criticality, owner: r.owner,
       tags: d.fromJson<string[]>(r.tags) ?? [], outsideControl: d.fromBool(r.outside_control), responsibleParty: r.responsible_party,
       riskRating: r.risk_rating, riskReasons: d.fromJson<{ ruleId: string; rating: string }[]>(r.risk_reasons) ?? [],
       firstSeen: r.first_seen, lastSeen: r.last_seen, lastJobId: r.last_job_id, retiredAt: r.retired_at,
@@ -91,12 +96,14 @@ export class AssetRepo {
         const nb = normalizeNetbiosName(h.netbiosName) ?? null;
         const dns = normalizeDnsName(h.dnsName) ?? null;
         const networkId = nets.lookup(h.ip)?.id ?? null;
+        const smb = h.smb ? (smbSummary(h.smb) ?? null) : null;
+        const smbOpen = h.smbOpen ?? null;
         if (m.kind === 'new') {
           const id = randomUUID();
           inserts.push({
             id, agency_id: input.agencyId, network_id: networkId, ip: h.ip, ip_key: keyOfIp(h.ip), mac, netbios_name: nb, dns_name: dns,
-            os: h.os ? d.json(h.os) : null, smb: h.smb ? d.json(h.smb) : null, criticality: 'internal', owner: null, tags: d.json([]),
-            outside_control: d.bool(false), responsible_party: null, risk_rating: null, risk_reasons: null,
+            os: h.os ? d.json(h.os) : null, smb: smb !== null ? d.json(smb) : null, criticality: 'internal', owner: null, tags: d.json([]),
+            outside_control: d.bool(false), responsible_party: null, risk_rating: null, risk_reasons: null, smb_open: smbOpen === null ? null : d.bool(smbOpen),
             first_seen: at, last_seen: at, last_job_id: input.jobId ?? null, retired_at: null, created_at: at, updated_at: at,
           });
           out.push({ ip: h.ip, assetId: id, created: true, matchedBy: null });
@@ -107,12 +114,15 @@ export class AssetRepo {
           if (nb !== null) q = q.set({ netbios_name: nb });
           if (dns !== null) q = q.set({ dns_name: dns });
           if (h.os) q = q.set({ os: d.json(h.os) });
-          if (h.smb) q = q.set({ smb: d.json(h.smb) });
+          // The latest scan's SMB facts replace the old ones, unknowns included: a "no" the last scan could
+          // not confirm must not outlive it. A scan that did not examine SMB leaves them as they were.
+          if (smb !== null) q = q.set({ smb: d.json(smb) });
+          if (smbOpen !== null) q = q.set({ smb_open: d.bool(smbOpen) });
           await q.where('id', '=', m.assetId).execute();
           out.push({ ip: h.ip, assetId: m.assetId, created: false, matchedBy: m.by });
         }
       }
-      for (const part of chunks(inserts, Math.floor(d.maxParameters / 23))) await ctx.db.insertInto('assets').values(part).execute();
+      for (const part of chunks(inserts, Math.floor(d.maxParameters / 24))) await ctx.db.insertInto('assets').values(part).execute();
       return out;
     });
   }

@@ -1,5 +1,9 @@
-// The city dashboard's numbers per agency (issue 5 item 3): hosts known, hosts with an open finding of
-// each WannaCry-relevant rule, and hosts whose rating is "unknown" (checks could not run). Grouped
+// The city dashboard's numbers per agency (issue 5 item 3): hosts known, hosts with SMB (139/445) open at
+// their last scan, hosts with an open finding of each WannaCry-relevant rule, and hosts whose rating is
+// "unknown" (checks could not run). Each number is named by what it counts: `smbOpen` is SMB open from
+// wherever the scanner stood; `smbReachableOutside` (formerly only `exposedSmb`, kept as its alias) counts
+// the `exposure-smb` finding — SMB reachable from outside the agency's segment (a scan from another
+// agency's or the Internet's vantage), which an internal scan never raises. Grouped
 // queries answered by index-only scans of two covering indexes of migration 0004 (findings (status,
 // rule_id, agency_id, asset_id); assets (agency_id, retired_at, risk_rating)); measured with
 // tests/api/bench.ts (100,000 findings: city-wide p99 about 35 ms on SQLite and on PostgreSQL).
@@ -12,13 +16,18 @@ import type { AgencyScope } from '../scope.js';
 import { scopeFilter } from '../scope.js';
 
 /** Finding rule id → dashboard column. */
-export const DASHBOARD_RULES = { 'exposure-smb': 'exposedSmb', smbv1: 'smbv1', 'ms17-010': 'ms17010', doublepulsar: 'doublePulsar' } as const;
+export const DASHBOARD_RULES = { 'exposure-smb': 'smbReachableOutside', smbv1: 'smbv1', 'ms17-010': 'ms17010', doublepulsar: 'doublePulsar' } as const;
 type Column = (typeof DASHBOARD_RULES)[keyof typeof DASHBOARD_RULES];
 
 export interface AgencyExposure {
   readonly agencyId: string;
   readonly hostsKnown: number;
   readonly hostsScanned: number;
+  /** Live assets with 139 or 445 open at the last scan that probed them. */
+  readonly smbOpen: number;
+  /** Hosts with an open `exposure-smb` finding: SMB reachable from outside the agency's segment. */
+  readonly smbReachableOutside: number;
+  /** Deprecated alias of smbReachableOutside (the old name, read as "SMB open" although it is not). */
   readonly exposedSmb: number;
   readonly smbv1: number;
   readonly ms17010: number;
@@ -29,10 +38,10 @@ export interface AgencyExposure {
 /** The dashboard's numbers without the agency: what a trend day carries. */
 export type ExposureCounts = Omit<AgencyExposure, 'agencyId'>;
 
-export const EXPOSURE_KEYS = ['hostsKnown', 'hostsScanned', 'exposedSmb', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'] as const satisfies readonly (keyof ExposureCounts)[];
+export const EXPOSURE_KEYS = ['hostsKnown', 'hostsScanned', 'smbOpen', 'smbReachableOutside', 'exposedSmb', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'] as const satisfies readonly (keyof ExposureCounts)[];
 
 export function zeroExposure(): { -readonly [K in keyof ExposureCounts]: number } {
-  return { hostsKnown: 0, hostsScanned: 0, exposedSmb: 0, smbv1: 0, ms17010: 0, doublePulsar: 0, unknown: 0 };
+  return { hostsKnown: 0, hostsScanned: 0, smbOpen: 0, smbReachableOutside: 0, exposedSmb: 0, smbv1: 0, ms17010: 0, doublePulsar: 0, unknown: 0 };
 }
 
 /** Sum of the dashboard rows (agencies) given. */
@@ -55,8 +64,10 @@ export function addDays(day: string, n: number): string {
 }
 
 /** One day of the trend: the dashboard's numbers at the end of that day (the last snapshot written). */
-export interface TrendRow extends ExposureCounts {
+export interface TrendRow extends Omit<ExposureCounts, 'smbOpen'> {
   readonly day: string;
+  /** null on days recorded before the count existed (migration 0007): not zero, unknown. */
+  readonly smbOpen: number | null;
 }
 
 export class DashboardRepo {
@@ -74,6 +85,11 @@ export class DashboardRepo {
     // in (agency_id, asset_id) order, so both planners count distinct hosts per agency in one streaming
     // pass of an index-only scan. A single query with `rule_id IN (…)` made PostgreSQL 15 fall back to
     // a sequential scan and an external sort (117 ms at 100,000 findings).
+    // Served by assets_smb_open (smb_open, retired_at, agency_id): an index-only range of the open ones.
+    const smbOpenRows = await run(this.#ctx, 'counting hosts with SMB open', (db) =>
+      db.selectFrom('assets').select(['agency_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('smb_open', '=', this.#ctx.d.bool(true)).where('retired_at', 'is', null).where(scopeFilter('agency_id', scope)).groupBy('agency_id').execute(),
+    );
     const findingRows = (await Promise.all(Object.keys(DASHBOARD_RULES).map((ruleId) =>
       run(this.#ctx, 'counting exposed hosts', (db) =>
         db.selectFrom('findings').select(['agency_id', 'rule_id', sql<number>`count(distinct asset_id)`.as('n')])
@@ -84,9 +100,10 @@ export class DashboardRepo {
     const by = new Map<string, { -readonly [K in keyof AgencyExposure]: AgencyExposure[K] }>();
     const row = (agencyId: string) => {
       let r = by.get(agencyId);
-      if (r === undefined) by.set(agencyId, (r = { agencyId, hostsKnown: 0, hostsScanned: 0, exposedSmb: 0, smbv1: 0, ms17010: 0, doublePulsar: 0, unknown: 0 }));
+      if (r === undefined) by.set(agencyId, (r = { agencyId, ...zeroExposure() }));
       return r;
     };
+    for (const a of smbOpenRows) row(a.agency_id).smbOpen += Number(a.n);
     for (const a of assetRows) {
       const r = row(a.agency_id);
       const n = Number(a.n);
@@ -99,6 +116,7 @@ export class DashboardRepo {
       const col: Column | undefined = (DASHBOARD_RULES as Record<string, Column>)[f.rule_id];
       if (col !== undefined) row(f.agency_id)[col] += Number(f.n);
     }
+    for (const r of by.values()) r.exposedSmb = r.smbReachableOutside;
     return [...by.values()];
   }
 
@@ -114,7 +132,7 @@ export class DashboardRepo {
       const at = nowIso(ctx);
       await ctx.db.deleteFrom('exposure_daily').where('day', '=', day).execute();
       const values = rows.map((r) => ({
-        day, agency_id: r.agencyId, hosts_known: r.hostsKnown, hosts_scanned: r.hostsScanned, exposed_smb: r.exposedSmb, smbv1: r.smbv1,
+        day, agency_id: r.agencyId, hosts_known: r.hostsKnown, hosts_scanned: r.hostsScanned, smb_open: r.smbOpen, exposed_smb: r.smbReachableOutside, smbv1: r.smbv1,
         ms17010: r.ms17010, double_pulsar: r.doublePulsar, unknown: r.unknown, recorded_at: at,
       }));
       for (const part of chunks(values, 500)) await ctx.db.insertInto('exposure_daily').values(part).execute();
@@ -136,7 +154,7 @@ export class DashboardRepo {
         db.selectFrom('exposure_daily')
           .select((eb) => [
             'day',
-            eb.fn.sum<number>('hosts_known').as('hosts_known'), eb.fn.sum<number>('hosts_scanned').as('hosts_scanned'),
+            eb.fn.sum<number>('hosts_known').as('hosts_known'), eb.fn.sum<number>('hosts_scanned').as('hosts_scanned'), eb.fn.sum<number | null>('smb_open').as('smb_open'),
             eb.fn.sum<number>('exposed_smb').as('exposed_smb'), eb.fn.sum<number>('smbv1').as('smbv1'), eb.fn.sum<number>('ms17010').as('ms17010'),
             eb.fn.sum<number>('double_pulsar').as('double_pulsar'), eb.fn.sum<number>('unknown').as('unknown'),
           ])
@@ -148,9 +166,10 @@ export class DashboardRepo {
     return days.map((d) => d.day).sort().map((day) => {
       const r = byDay.get(day);
       if (r === undefined) return { day, ...zeroExposure() };
+      const outside = Number(r.exposed_smb);
       return {
-        day, hostsKnown: Number(r.hosts_known), hostsScanned: Number(r.hosts_scanned), exposedSmb: Number(r.exposed_smb), smbv1: Number(r.smbv1),
-        ms17010: Number(r.ms17010), doublePulsar: Number(r.double_pulsar), unknown: Number(r.unknown),
+        day, hostsKnown: Number(r.hosts_known), hostsScanned: Number(r.hosts_scanned), smbOpen: r.smb_open === null ? null : Number(r.smb_open),
+        smbReachableOutside: outside, exposedSmb: outside, smbv1: Number(r.smbv1), ms17010: Number(r.ms17010), doublePulsar: Number(r.double_pulsar), unknown: Number(r.unknown),
       };
     });
   }

@@ -13,12 +13,13 @@ import type { ScanSummary } from '../../engine/types.js';
 import { validationError } from '../../domain/errors.js';
 import { normalizeMac, normalizeNetbiosName } from '../../domain/asset.js';
 import { notFound } from '../../domain/errors.js';
-import { canonicalIp } from '../../domain/ip.js';
 import { observationKey } from '../../domain/observation.js';
 import type { CheckState, Observation } from '../../domain/observation.js';
 import type { IndexRange } from '../../domain/ranges.js';
-import { buildSnapshots } from '../../domain/diff.js';
-import type { HostSnapshot } from '../../domain/diff.js';
+import { buildSnapshots, compareSnapshots } from '../../domain/diff.js';
+import type { HostSnapshot, ScanComparison, ScanCoverage } from '../../domain/diff.js';
+import { canonicalIp, cidrContainsAddress, parseAddress, parseCidr } from '../../domain/ip.js';
+import type { ScanJob } from '../../domain/scan-job.js';
 import type { Ctx } from '../context.js';
 import { chunks, nowIso, run, tx } from '../context.js';
 import type { ObservationRow, StoreDialect } from '../dialect.js';
@@ -33,7 +34,15 @@ export interface AssetScan {
   readonly jobId: string;
   readonly profile: string;
   readonly finishedAt: string;
+  /** What the job probed and ran (scan_jobs.ports, .checks): scans are compared where both looked. */
+  readonly ports: readonly number[];
+  readonly checks: readonly string[] | null;
   readonly observations: readonly Observation[];
+}
+
+/** What a job looked at, for the like-with-like comparison. */
+export function coverageOf(job: Pick<ScanJob, 'ports' | 'checks'> & { readonly targets?: readonly string[] }): ScanCoverage {
+  return { ...(job.targets !== undefined ? { targets: job.targets } : {}), ports: job.ports, checks: job.checks };
 }
 
 /** Completed jobs read per asset lookup: bounds the work whatever the scan history's length. */
@@ -285,7 +294,7 @@ export class ObservationRepo {
         .where('id', '=', assetId).where(scopeFilter('agency_id', scope)).executeTakeFirst();
       if (asset === undefined) throw notFound('asset', assetId);
       const agencies = [asset.agency_id, ...(await ancestorIds(db, asset.agency_id))];
-      const jobs = await db.selectFrom('scan_jobs').select(['id', 'profile', 'finished_at', 'created_at'])
+      const jobs = await db.selectFrom('scan_jobs').select(['id', 'profile', 'finished_at', 'created_at', 'ports', 'checks'])
         .where('agency_id', 'in', agencies).where('status', '=', 'completed').where('finished_at', 'is not', null)
         .orderBy('finished_at', 'desc').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(ASSET_SCAN_CANDIDATES).execute();
       if (jobs.length === 0) return { scans: [], truncated: false };
@@ -310,7 +319,7 @@ export class ObservationRepo {
           more = true;
           break;
         }
-        scans.push({ jobId: j.id, profile: j.profile, finishedAt: j.finished_at!, observations: obs });
+        scans.push({ jobId: j.id, profile: j.profile, finishedAt: j.finished_at!, ports: d.fromJson<number[]>(j.ports) ?? [], checks: d.fromJson<string[]>(j.checks), observations: obs });
       }
       return { scans, truncated: more || jobs.length === ASSET_SCAN_CANDIDATES };
     });
@@ -321,5 +330,19 @@ export class ObservationRepo {
     const out: HostSnapshot[] = [];
     for await (const h of this.byHost(scope, jobId)) out.push(...buildSnapshots(h.observations));
     return out;
+  }
+
+  /**
+   * Compare two jobs like with like (domain/diff.ts compareSnapshots, with what each probed). The caller
+   * has checked that it may see `current`; `previous` may belong to an agency above the caller's (a
+   * city-wide sweep, ScanRepo.previousCompleted), so only its hosts inside `current`'s targets are read.
+   */
+  async compareJobs(previous: ScanJob, current: ScanJob): Promise<ScanComparison> {
+    const within = current.targets.map((t) => parseCidr(t));
+    const prev = (await this.snapshot('all', previous.id)).filter((h) => {
+      const a = parseAddress(h.ip);
+      return within.some((b) => cidrContainsAddress(b, a));
+    });
+    return compareSnapshots(prev, await this.snapshot('all', current.id), { previous: coverageOf(previous), current: coverageOf(current) });
   }
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import { PerisaiError, notFound, validationError } from '../../domain/errors.js';
-import { cidrContains, parseCidr } from '../../domain/ip.js';
+import { cidrContains, cidrsOverlap, parseCidr } from '../../domain/ip.js';
 import type { IndexRange } from '../../domain/ranges.js';
 import { clipRanges, mergeRanges, rangesLength } from '../../domain/ranges.js';
 import { checkJobTransition, remainingOf, validateJobInput } from '../../domain/scan-job.js';
@@ -18,12 +18,15 @@ import type { StoreDialect } from '../dialect.js';
 import type { AgencyScope } from '../scope.js';
 import { assertInScope, scopeFilter } from '../scope.js';
 import type { Database, ScanJobTable, ScanTaskTable } from '../schema.js';
-import { AgencyRepo, descendantIds } from './agencies.js';
+import { AgencyRepo, ancestorIds, descendantIds } from './agencies.js';
+
+/** Completed jobs looked at when choosing the one to compare with (newest first). */
+const PREVIOUS_CANDIDATES = 200;
 
 function toJob(d: StoreDialect, r: Selectable<ScanJobTable>): ScanJob {
   return {
     id: r.id, agencyId: r.agency_id, networkId: r.network_id, scheduleId: r.schedule_id, profile: r.profile,
-    targets: d.fromJson<string[]>(r.targets) ?? [], ports: d.fromJson<number[]>(r.ports) ?? [], vantage: r.vantage as Vantage,
+    targets: d.fromJson<string[]>(r.targets) ?? [], ports: d.fromJson<number[]>(r.ports) ?? [], checks: d.fromJson<string[]>(r.checks), vantage: r.vantage as Vantage,
     zone: r.zone, seed: r.seed, requestedBy: r.requested_by, status: r.status as JobStatus, planned: r.planned,
     createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, error: r.error, summary: d.fromJson(r.summary),
   };
@@ -92,6 +95,7 @@ export class ScanRepo {
         profile: input.profile, targets: d.json(targets.map((x) => x.text)), ports: d.json([...input.ports]), vantage: input.vantage,
         zone: input.zone ?? null, seed: input.seed, requested_by: input.requestedBy.trim(), status: 'queued', planned,
         created_at: t, started_at: null, finished_at: null, error: null, summary: null,
+        checks: input.checks == null ? null : d.json([...new Set(input.checks)].sort()),
       };
       await ctx.db.insertInto('scan_jobs').values(job).execute();
       const tasks = input.tasks.map((p, seq) => ({
@@ -256,19 +260,32 @@ export class ScanRepo {
   }
 
   /**
-   * The completed scan to diff `jobId` against: the latest completed job of the same network (or, for
-   * an agency-wide job, the same agency's agency-wide jobs) that finished before this one started.
+   * The completed scan to compare `jobId` with ("first scan (baseline)" when there is none): among the
+   * completed jobs that finished before this one started, of its agency and of the agencies above it (a
+   * city-wide sweep covers the units) and below it, the newest whose targets cover all of this job's
+   * targets, else the newest that covers some of them. The network id does not decide it: a scan of "all
+   * networks" and a scan of one network look at the same hosts (a scheduled agency-wide scan after a
+   * person's scan of the network used to call itself the baseline). `scope` decides only whether the
+   * caller may see `jobId`; compareJobs reads the previous job only inside this job's targets.
    */
   async previousCompleted(scope: AgencyScope, jobId: string): Promise<ScanJob | undefined> {
     const job = await this.getJob(scope, jobId);
     const before = job.startedAt ?? job.createdAt;
-    const r = await run(this.#ctx, 'finding the previous scan', (db) => {
-      let q = db.selectFrom('scan_jobs').selectAll().where('status', '=', 'completed').where('finished_at', '<=', before).where('id', '!=', jobId)
-        .where(scopeFilter('agency_id', scope));
-      q = job.networkId !== null ? q.where('network_id', '=', job.networkId) : q.where('agency_id', '=', job.agencyId).where('network_id', 'is', null);
-      return q.orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
+    const mine = job.targets.map((t) => parseCidr(t));
+    const d = this.#ctx.d;
+    const r = await run(this.#ctx, 'finding the previous scan', async (db) => {
+      const agencies = [...new Set([job.agencyId, ...(await ancestorIds(db, job.agencyId)), ...(await descendantIds(db, job.agencyId))])];
+      const rows = await db.selectFrom('scan_jobs').selectAll().where('status', '=', 'completed').where('finished_at', '<=', before).where('id', '!=', jobId)
+        .where('agency_id', 'in', agencies).orderBy('finished_at', 'desc').orderBy('id', 'desc').limit(PREVIOUS_CANDIDATES).execute();
+      let partial: Selectable<ScanJobTable> | undefined;
+      for (const c of rows) {
+        const theirs = (d.fromJson<string[]>(c.targets) ?? []).map((t) => parseCidr(t));
+        if (mine.every((m) => theirs.some((t) => cidrContains(t, m)))) return c;
+        if (partial === undefined && mine.some((m) => theirs.some((t) => cidrsOverlap(t, m)))) partial = c;
+      }
+      return partial;
     });
-    return r === undefined ? undefined : toJob(this.#ctx.d, r);
+    return r === undefined ? undefined : toJob(d, r);
   }
 
   /** Delete a job and everything it recorded (observations, tasks). Findings keep their history. */

@@ -10,19 +10,13 @@ import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { findingTitle, profileName } from '../labels';
 import { Link, navigate } from '../router';
+import { DialectsFact, OsFact, SigningFact, Smbv1Fact } from '../facts';
 import { ErrorBox, Loading, RatingBadge, Show, StatusText, useLoad, usePaged, useSubmit } from '../ui';
 import { FindingList } from './Findings';
 import { Banner, BannerLegend, bannerHasEscapes, CheckCards, checkCatalogue, groupChecks, riskRuleCatalogue, VerdictCounts } from '../checks';
 import type { Catalogue } from '../checks';
 
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]{0,63}$/u;
-
-function Smbv1({ a }: { a: Asset }) {
-  const { t } = useI18n();
-  if (a.smb?.smbv1 === true) return <span className="badge sev-critical">{t('common.yes')}</span>;
-  if (a.smb?.smbv1 === false) return <span className="badge sev-low">{t('common.no')}</span>;
-  return <span className="muted">{t('smb.unknown')}</span>;
-}
 
 export function AssetsPage({ params }: { params: URLSearchParams }) {
   const { t, fmtDate } = useI18n();
@@ -78,8 +72,8 @@ export function AssetsPage({ params }: { params: URLSearchParams }) {
                         <td data-label={t('asset.ip')}><Link to={`/assets/${encodeURIComponent(a.id)}`}>{a.ip}</Link></td>
                         <td data-label={t('asset.name')}>{a.netbiosName ?? a.dnsName ?? t('common.none')}</td>
                         <td data-label={t('asset.agency')}>{names.get(a.agencyId) ?? t('common.none')}</td>
-                        <td data-label={t('asset.os')}>{a.os?.name ?? t('common.none')}</td>
-                        <td data-label={t('asset.smbv1')}><Smbv1 a={a} /></td>
+                        <td data-label={t('asset.os')}><OsFact os={a.os} /></td>
+                        <td data-label={t('asset.smbv1')}><Smbv1Fact smb={a.smb} /></td>
                         <td data-label={t('asset.risk')}><RatingBadge rating={a.riskRating} /></td>
                         <td data-label={t('asset.lastSeen')}>{fmtDate(a.lastSeen)}</td>
                       </tr>
@@ -294,10 +288,10 @@ export function AssetPage({ id, canTriage }: { id: string; canTriage: boolean })
               <div><dt>{t('asset.name')}</dt><dd>{a.netbiosName ?? none}</dd></div>
               <div><dt>{t('asset.dns')}</dt><dd>{a.dnsName ?? none}</dd></div>
               <div><dt>{t('asset.mac')}</dt><dd>{a.mac ?? none}</dd></div>
-              <div><dt>{t('asset.os')}</dt><dd>{a.os?.name ?? none}{a.os?.build != null && <span className="muted"> {a.os.build}</span>}{a.os?.eol === true && <span className="badge sev-high">{t('asset.osEol')}</span>}</dd></div>
-              <div><dt>{t('asset.smbv1')}</dt><dd><Smbv1 a={a} /></dd></div>
-              <div><dt>{t('asset.signing')}</dt><dd>{a.smb?.signing ?? none}</dd></div>
-              <div><dt>{t('asset.dialects')}</dt><dd>{a.smb?.dialects?.join(', ') || none}</dd></div>
+              <div><dt>{t('asset.os')}</dt><dd><OsFact os={a.os} />{a.os?.build != null && <span className="muted"> {a.os.build}</span>}{a.os?.eol === true && <span className="badge sev-high">{t('asset.osEol')}</span>}</dd></div>
+              <div><dt>{t('asset.smbv1')}</dt><dd><Smbv1Fact smb={a.smb} /></dd></div>
+              <div><dt>{t('asset.signing')}</dt><dd><SigningFact smb={a.smb} /></dd></div>
+              <div><dt>{t('asset.dialects')}</dt><dd><DialectsFact smb={a.smb} /></dd></div>
               <div><dt>{t('asset.criticality')}</dt><dd data-testid="asset-criticality-value">{t(`criticality.${a.criticality}` as MessageKey)}</dd></div>
               <div><dt>{t('asset.owner')}</dt><dd>{a.owner ?? none}</dd></div>
               <div><dt>{t('asset.tags')}</dt><dd>{a.tags.join(', ') || none}</dd></div>

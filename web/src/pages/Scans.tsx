@@ -5,7 +5,8 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { api, query } from '../api';
-import type { Agency, Network, ScanChange, ScanDetail, ScanHost, ScanJob, ScanProgress, Schedule } from '../api';
+import type { Agency, Network, ScanChange, ScanDetail, ScanDiffResult, ScanHost, ScanJob, ScanProgress, Schedule } from '../api';
+import { NotComparedNote } from '../facts';
 import { useI18n } from '../i18n';
 import type { MessageKey, Translate } from '../i18n';
 import { checkName, profileName } from '../labels';
@@ -321,7 +322,7 @@ function changeText(t: Translate, c: ScanChange): string {
 
 function ScanDiff({ id }: { id: string }) {
   const { t } = useI18n();
-  const [value, retry] = useLoad(() => api<{ previousJobId: string | null; changes: ScanChange[] }>('GET', `/scans/${encodeURIComponent(id)}/diff`), [id]);
+  const [value, retry] = useLoad(() => api<ScanDiffResult>('GET', `/scans/${encodeURIComponent(id)}/diff`), [id]);
   return (
     <section>
       <h2>{t('scan.diff')}</h2>
@@ -334,6 +335,7 @@ function ScanDiff({ id }: { id: string }) {
                 {d.changes.map((c, i) => <li key={i} className={`change-${c.kind}`}>{changeText(t, c)}</li>)}
               </ul>
             )}
+            <NotComparedNote value={d.notCompared} />
           </>
         )}
       </Show>
