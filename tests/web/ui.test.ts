@@ -90,12 +90,12 @@ test('log in, dashboard, findings (acknowledge, accept risk), agency, language s
     assert.equal(dash.status, 200);
     const totals = (dash.body as { totals: Record<string, number> }).totals;
     assert.ok(totals.ms17010! >= 1 && totals.doublePulsar === 1, JSON.stringify(totals));
-    for (const [metric, label] of [['hostsKnown', 'Host dikenal'], ['exposedSmb', 'SMB terjangkau dari luar segmen'], ['smbv1', 'SMBv1 aktif'], ['ms17010', 'Rentan MS17-010'], ['doublePulsar', 'Implan DoublePulsar'], ['unknown', 'Risiko belum diketahui']] as const) {
+    for (const [metric, label] of [['hostsKnown', 'Host dikenal'], ['smbOpen', 'SMB terbuka'], ['smbReachableOutside', 'SMB terjangkau dari luar segmen'], ['smbv1', 'SMBv1 aktif'], ['ms17010', 'Rentan MS17-010'], ['doublePulsar', 'Implan DoublePulsar'], ['unknown', 'Risiko belum diketahui']] as const) {
       const tile = page.locator(`[data-metric="${metric}"]`);
       assert.equal(await tile.locator('.tile-value').textContent(), String(totals[metric]), metric);
       assert.equal(await tile.locator('.tile-label').textContent(), label);
     }
-    assert.equal(await page.locator('tr[data-agency="DINKES"] td').nth(5).textContent(), '1', 'DoublePulsar column of Dinkes');
+    assert.equal(await page.locator('tr[data-agency="DINKES"] td').nth(6).textContent(), '1', 'DoublePulsar column of Dinkes');
     assert.ok(await page.locator('svg.chart rect.m-doublePulsar').count() >= 1);
     await shot(page, 'dashboard');
 

@@ -571,10 +571,10 @@ test('dashboard: the officer sees its agency, tiles named by what they count, th
     await page.getByTestId('dash-title').waitFor();
     await settle(page);
     assert.equal(await page.getByTestId('dash-title').textContent(), 'Dasbor kota');
-    assert.equal(await page.locator('[data-metric="exposedSmb"] .tile-label').textContent(), 'SMB terjangkau dari luar segmen');
+    assert.equal(await page.locator('[data-metric="smbReachableOutside"] .tile-label').textContent(), 'SMB terjangkau dari luar segmen');
     // The value axis ends at the data's maximum rounded up to its step, not at a fixed 4.
     const trend = await call<{ days: Record<string, number | null>[] }>(page, 'GET', '/dashboard/trend?days=30');
-    const max = Math.max(0, ...trend.days.flatMap((d) => ['exposedSmb', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'].map((m) => d[m] ?? 0)));
+    const max = Math.max(0, ...trend.days.flatMap((d) => ['smbOpen', 'smbReachableOutside', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'].map((m) => d[m] ?? 0)));
     const ticks = (await page.locator('svg.trend-chart > g > text.chart-value').allTextContents()).map(Number);
     assert.equal(ticks[0], 0);
     const top = ticks[ticks.length - 1]!;

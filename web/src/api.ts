@@ -22,15 +22,14 @@ export interface AgencyDetail {
 }
 
 /**
- * The dashboard's counts (src/store/repos/dashboard.ts). `exposedSmb` counts hosts with an open
- * `exposure-smb` finding: SMB reachable from OUTSIDE the agency's segment, not SMB open (its tile says so).
- * SMB OPEN — hosts with 139/445 open at their last scan — is not sent by the API yet: when it is
- * (`smbOpen`), it goes here and into METRICS before `exposedSmb`, with `metric.smbOpen` in both
- * dictionaries next to `metric.exposedSmb`; the dashboard shows every metric of METRICS.
+ * The dashboard's counts (src/store/repos/dashboard.ts, docs/api.md "Dashboard"): `smbOpen` = hosts with 139
+ * or 445 open at their last scan; `smbReachableOutside` = hosts with an open `exposure-smb` finding, i.e. SMB
+ * reachable from OUTSIDE the agency's segment (only a scan from another vantage raises it). The API's
+ * deprecated `exposedSmb` (same value as `smbReachableOutside`) is not used here.
  */
-export interface Exposure { hostsKnown: number; hostsScanned: number; exposedSmb: number; smbv1: number; ms17010: number; doublePulsar: number; unknown: number }
+export interface Exposure { hostsKnown: number; hostsScanned: number; smbOpen: number; smbReachableOutside: number; smbv1: number; ms17010: number; doublePulsar: number; unknown: number }
 export type Metric = keyof Exposure;
-export const METRICS: readonly Metric[] = ['hostsKnown', 'hostsScanned', /* smbOpen: see Exposure */ 'exposedSmb', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'];
+export const METRICS: readonly Metric[] = ['hostsKnown', 'hostsScanned', 'smbOpen', 'smbReachableOutside', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'];
 /** GET /dashboard/trend: one entry per day, oldest first; metrics null where no snapshot was recorded (today is live). */
 export interface TrendDay extends Record<Metric, number | null> { day: string; recorded: boolean }
 export interface Trend { timeZone: string; from: string; to: string; days: TrendDay[] }

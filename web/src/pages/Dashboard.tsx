@@ -9,7 +9,7 @@ import type { MessageKey } from '../i18n';
 import { Link } from '../router';
 import { BarChart, SeverityBadge, Show, useLoad } from '../ui';
 
-const CHART_METRICS = ['exposedSmb', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'] as const;
+const CHART_METRICS = ['smbOpen', 'smbReachableOutside', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'] as const;
 
 type StepId = 'city' | 'agency' | 'network' | 'scan';
 interface Step {
