@@ -22,6 +22,7 @@ import { migration0003 } from './migrations/0003_alerts.js';
 import { migration0004 } from './migrations/0004_accounts.js';
 import { migration0005 } from './migrations/0005_exposure_daily.js';
 import { migration0006 } from './migrations/0006_findings_recent.js';
+import { migration0008 } from './migrations/0008_network_confirmation.js';
 
 /** All migrations, by name. Append only. */
 export function migrations(d: StoreDialect): Record<string, Migration> {
@@ -32,6 +33,7 @@ export function migrations(d: StoreDialect): Record<string, Migration> {
     '0004_accounts': migration0004(d),
     '0005_exposure_daily': migration0005(d),
     '0006_findings_recent': migration0006(),
+    '0008_network_confirmation': migration0008(d),
   };
 }
 

@@ -7,6 +7,7 @@
 
 import { Command, Option } from 'commander';
 import { PerisaiError } from '../../domain/errors.js';
+import { validateNetworkPolicy } from '../../domain/network.js';
 import { diffSnapshots } from '../../domain/diff.js';
 import type { Change } from '../../domain/diff.js';
 import { VANTAGES } from '../../domain/risk.js';
@@ -30,6 +31,9 @@ import { CliError, EXIT, usageError } from '../errors.js';
 interface StoreFlags {
   db?: string;
   dataDir?: string;
+  /** serve: network registrations wider than these prefixes need a confirmation (domain/network.ts). */
+  networkConfirmV4?: string;
+  networkConfirmV6?: string;
 }
 
 const log = (line: string): void => void process.stderr.write(`perisai: ${line}\n`);
@@ -43,7 +47,8 @@ function toCliError(e: unknown): unknown {
 async function withStore<T>(o: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
   let store: Store | undefined;
   try {
-    store = await createStore({ ...(o.db !== undefined ? { url: o.db } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) });
+    const policy = validateNetworkPolicy({ confirmPrefixV4: o.networkConfirmV4 ?? process.env.PERISAI_NETWORK_CONFIRM_V4, confirmPrefixV6: o.networkConfirmV6 ?? process.env.PERISAI_NETWORK_CONFIRM_V6 });
+    store = await createStore({ ...(o.db !== undefined ? { url: o.db } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), networkPolicy: policy });
     return await fn(store);
   } catch (e) {
     throw toCliError(e);
@@ -123,6 +128,8 @@ export function serveCommand(): Command {
     .option('--host <addr>', 'address to listen on (env PERISAI_HOST); 0.0.0.0 to serve the office network', process.env.PERISAI_HOST ?? '127.0.0.1')
     .option('--no-http', 'no web application/API (scheduler and worker only)')
     .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
+    .option('--network-confirm-v4 <prefix>', 'registering an IPv4 network wider than this prefix needs an administrator\'s confirmation (env PERISAI_NETWORK_CONFIRM_V4; default 16)')
+    .option('--network-confirm-v6 <prefix>', 'the same for IPv6 (env PERISAI_NETWORK_CONFIRM_V6; default 48)')
     .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean }) => {
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
