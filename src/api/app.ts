@@ -53,6 +53,11 @@ export interface AppDeps {
    * (the embedded LocalQueue, whose publish is a no-op).
    */
   readonly queue?: TaskQueue;
+  /**
+   * Where a failed request is written when no logger is given (default: one line on stderr, as `perisai
+   * serve` logs): the client's message promises that the request id finds it in the log.
+   */
+  readonly errorLog?: (line: string) => void;
   /** Live scan progress stream: poll interval and the longest a stream stays open (tests shorten them). */
   readonly scanEvents?: { readonly intervalMs?: number; readonly maxStreamMs?: number };
 }
@@ -91,7 +96,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // JSON syntax) and what the store throws (PerisaiError).
   app.setErrorHandler((err, request, reply) => {
     const { error, internal } = toApiError(err);
-    if (internal) request.log.error({ err }, 'request failed');
+    if (internal) {
+      if (typeof deps.logger === 'object' || deps.logger === true) request.log.error({ err }, 'request failed');
+      else (deps.errorLog ?? ((line: string) => void process.stderr.write(line)))(`perisai: request ${request.id} ${request.method} ${request.url.split('?')[0]} failed (${error.code}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
     for (const [k, v] of Object.entries(error.headers)) void reply.header(k, v);
     return reply.code(STATUS[error.code]).type('application/json; charset=utf-8').send(body(error));
   });

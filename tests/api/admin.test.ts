@@ -193,7 +193,7 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       // Send a test: the local receiver gets one signed POST; a refused send is an answer, not an error.
       const sent = await admin.req('POST', `/api/v1/alert-channels/${wh.id}/test`);
       assert.equal(sent.statusCode, 200, sent.body);
-      assert.deepEqual(sent.json(), { ok: true, detail: 'HTTP 200' });
+      assert.deepEqual(sent.json(), { ok: true, detail: 'HTTP 200', detailId: 'HTTP 200' });
       assert.equal(hook.requests.length, 1);
       const got = hook.requests[0]!;
       assert.equal(got.url, '/perisai?key=rahasia-query');
@@ -202,9 +202,9 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       assert.deepEqual((JSON.parse(got.body) as { payload: unknown }).payload, { test: true });
       const refused = await admin.req('POST', `/api/v1/alert-channels/${(noSecret.json() as { id: string }).id}/test`);
       assert.equal(refused.statusCode, 200, refused.body);
-      assert.deepEqual(refused.json(), { ok: false, detail: 'webhook: ECONNREFUSED' });
+      assert.deepEqual(refused.json(), { ok: false, detail: 'webhook: connection refused: nothing listens on that port (ECONNREFUSED)', detailId: 'webhook: koneksi ditolak: tidak ada layanan pada port itu (ECONNREFUSED)', cause: 'refused' });
       hook.respond = () => ({ status: 500 });
-      assert.deepEqual((await admin.req('POST', `/api/v1/alert-channels/${wh.id}/test`)).json(), { ok: false, detail: 'webhook: HTTP 500' });
+      assert.deepEqual((await admin.req('POST', `/api/v1/alert-channels/${wh.id}/test`)).json(), { ok: false, detail: 'webhook: HTTP status 500', detailId: 'webhook: status HTTP 500', cause: 'http' });
 
       // Administrators only.
       for (const c of [analyst, officer]) {

@@ -103,4 +103,23 @@ storeSuite('API bad input', (env) => {
       await w.app.close();
     }
   });
+
+  test('a request that fails on the server is written to the log under the request id its answer names', async () => {
+    const lines: string[] = [];
+    const w = await seedWorld(await env.open(), { errorLog: (l) => void lines.push(l) });
+    try {
+      const admin = await login(w.app, 'admin');
+      await w.store.close(); // the database goes away under the app
+      const res = await admin.req('GET', '/api/v1/agencies');
+      assert.ok(res.statusCode >= 500, res.body);
+      const id = String(res.headers['x-request-id']);
+      assert.ok(id.length > 0);
+      assert.match(res.json().error.messageId, /id permintaan/);
+      const line = lines.find((l) => l.includes(id));
+      assert.ok(line !== undefined, `no log line names request ${id}: ${JSON.stringify(lines)}`);
+      assert.match(line, new RegExp(`^perisai: request ${id} GET /api/v1/agencies failed \\(E_(STORAGE|INTERNAL)\\): `));
+    } finally {
+      await w.app.close();
+    }
+  });
 });
