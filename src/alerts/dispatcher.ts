@@ -185,7 +185,8 @@ export class Dispatcher {
     try {
       config = validateChannelConfig(ch.kind, ch.config);
     } catch (e) {
-      throw new DeliveryError(`channel ${ch.name} misconfigured: ${(e as Error).message}`, true, `kanal ${ch.name} salah konfigurasi: ${(e as Error).message}`, 'config');
+      const field = (e as { details?: { field?: unknown } }).details?.field;
+      throw new DeliveryError(`channel ${ch.name} misconfigured: ${(e as Error).message}`, true, `kanal ${ch.name} salah konfigurasi${typeof field === 'string' ? ` (kolom ${field})` : ''}`, 'config');
     }
     switch (ch.kind) {
       case 'email':

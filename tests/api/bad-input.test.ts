@@ -47,7 +47,10 @@ function problemOf(res: LightMyRequestResponse): string | null {
     return `${res.statusCode} with a body that is not JSON: ${res.body.slice(0, 200)}`;
   }
   const ok = e !== undefined && typeof e.code === 'string' && typeof e.message === 'string' && e.message !== '' && typeof e.messageId === 'string' && e.messageId !== '';
-  return ok ? null : `${res.statusCode} without the bilingual error body: ${res.body.slice(0, 200)}`;
+  if (!ok) return `${res.statusCode} without the bilingual error body: ${res.body.slice(0, 200)}`;
+  // The Indonesian text is Indonesian: it never carries the English sentence inside it.
+  if (e!.message!.length > 12 && e!.messageId!.includes(e!.message!)) return `${res.statusCode} with the English text inside the Indonesian one: ${e!.messageId}`;
+  return null;
 }
 
 storeSuite('API bad input', (env) => {
@@ -99,6 +102,34 @@ storeSuite('API bad input', (env) => {
       }
       assert.ok(sent > 2000, `the sweep sent only ${sent} requests`);
       assert.deepEqual(failures, [], `${failures.length} of ${sent} bad requests were not answered as the caller's mistake`);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('a name past its limit is refused naming the field, never stored cut; several bad fields are named at once', async () => {
+    const w = await seedWorld(await env.open());
+    try {
+      const admin = await login(w.app, 'admin');
+      const long = 'Dinas Kependudukan dan Pencatatan Sipil '.repeat(6);
+      assert.ok(long.length > 200);
+      const before = (await w.store.agencies.list('all')).length;
+      const r = await admin.req('POST', '/api/v1/agencies', { code: 'PANJANG', name: long, kind: 'opd', parentId: w.city.city.id });
+      assert.equal(r.statusCode, 400, r.body);
+      assert.equal(r.json().error.details.field, 'body.name');
+      assert.equal(r.json().error.messageId, 'Masukan tidak valid pada nama: terlalu panjang (maksimal 200 karakter)');
+      assert.equal((await w.store.agencies.list('all')).length, before, 'nothing stored, cut or not');
+      const contact = await admin.req('POST', `/api/v1/agencies/${w.city.capil.id}/contacts`, { name: long, role: 'pic', email: 'x@kota.go.id' });
+      assert.equal(contact.statusCode, 400);
+      assert.equal(contact.json().error.details.field, 'body.name');
+      // Two bad fields in one body: both named, each with its reason, in both languages.
+      const two = await admin.req('POST', '/api/v1/agencies', { code: 'kode salah!', name: long, kind: 'opd', parentId: w.city.city.id });
+      assert.equal(two.statusCode, 400);
+      assert.deepEqual(two.json().error.details.fields, [
+        { field: 'body.code', message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"', messageId: 'format tidak valid' },
+        { field: 'body.name', message: 'must NOT have more than 200 characters', messageId: 'terlalu panjang (maksimal 200 karakter)' },
+      ]);
+      assert.equal(two.json().error.messageId, 'Masukan tidak valid pada kode: format tidak valid; nama: terlalu panjang (maksimal 200 karakter)');
     } finally {
       await w.app.close();
     }
