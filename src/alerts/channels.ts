@@ -49,12 +49,87 @@ export interface TelegramConfig {
 
 export type ChannelConfig = EmailConfig | WebhookConfig | TelegramConfig;
 
-/** A send that failed. `permanent`: retrying cannot help (bad address, 4xx) — dead-letter at once. */
+/** What made a send fail, as far as the operator can act on it. */
+export type FailureKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'unreachable' | 'protocol' | 'blocked-port' | 'redirect' | 'http' | 'smtp' | 'auth' | 'answer' | 'config' | 'other';
+
+/**
+ * A send that failed. `permanent`: retrying cannot help (bad address, 4xx) — dead-letter at once. The
+ * message (English, stored in the delivery log) and `messageId` (Bahasa Indonesia, shown by the web
+ * application) name the cause: "connection refused", "DNS name not found", "TLS error: …", "HTTP status N".
+ */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly permanent: boolean) {
+  constructor(message: string, readonly permanent: boolean, readonly messageId: string = message, readonly kind: FailureKind = 'other') {
     super(message);
     this.name = 'DeliveryError';
   }
+}
+
+/** A cause in both languages, and the error code it came from (for the operator's search engine). */
+export interface FailureCause {
+  readonly kind: FailureKind;
+  readonly en: string;
+  readonly id: string;
+  readonly code?: string;
+}
+
+/** The error and its causes (fetch wraps the socket error in `cause`; happy eyeballs in an AggregateError). */
+function chain(e: unknown): { code?: string; message: string; name: string }[] {
+  const out: { code?: string; message: string; name: string }[] = [];
+  const walk = (x: unknown, depth: number): void => {
+    if (typeof x !== 'object' || x === null || depth > 6) return;
+    const o = x as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown; errors?: unknown; reason?: unknown };
+    out.push({ ...(typeof o.code === 'string' ? { code: o.code } : {}), message: typeof o.message === 'string' ? o.message : '', name: typeof o.name === 'string' ? o.name : '' });
+    if (Array.isArray(o.errors)) for (const inner of o.errors) walk(inner, depth + 1);
+    walk(o.cause, depth + 1);
+  };
+  walk(e, 0);
+  return out;
+}
+
+const TLS_CAUSES: readonly [RegExp, string, string][] = [
+  [/SELF_SIGNED|self[- ]signed/i, 'the server\'s certificate is self-signed, not trusted', 'sertifikat server ditandatangani sendiri, tidak dipercaya'],
+  [/CERT_HAS_EXPIRED|expired/i, 'the server\'s certificate has expired', 'sertifikat server sudah kedaluwarsa'],
+  [/CERT_NOT_YET_VALID/i, 'the server\'s certificate is not valid yet', 'sertifikat server belum berlaku'],
+  [/ALTNAME|Hostname\/IP does not match/i, 'the server\'s certificate is for another name', 'sertifikat server untuk nama lain'],
+  [/UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|unknown ca|unable to get/i, 'the server\'s certificate is not trusted (unknown issuer)', 'sertifikat server tidak dipercaya (penerbit tidak dikenal)'],
+  [/WRONG_VERSION_NUMBER|wrong version number|packet length too long/i, 'the TLS handshake failed: the port does not seem to speak TLS', 'jabat tangan TLS gagal: port itu tampaknya tidak memakai TLS'],
+];
+
+/**
+ * Name the cause of a failed connection (RFC 793 reset/refusal, DNS, TLS, timeout …) from a thrown error,
+ * without its message text: a URL in it may carry a token (Telegram's does).
+ */
+export function describeFailure(e: unknown, timeoutMs: number): FailureCause {
+  const links = chain(e);
+  const codes = links.flatMap((l) => (l.code !== undefined ? [l.code] : []));
+  const text = links.map((l) => `${l.name} ${l.message}`).join(' | ');
+  const has = (...cs: string[]) => codes.find((c) => cs.includes(c));
+  let c: string | undefined;
+  if (links.some((l) => l.name === 'TimeoutError') || (c = has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT')) !== undefined || /Greeting never received|Timeout/i.test(text)) {
+    return { kind: 'timeout', en: `no answer within ${timeoutMs} ms`, id: `tidak ada jawaban dalam ${timeoutMs} md`, ...(c !== undefined ? { code: c } : {}) };
+  }
+  if ((c = has('ECONNREFUSED')) !== undefined || /ECONNREFUSED/.test(text)) return { kind: 'refused', en: 'connection refused: nothing listens on that port', id: 'koneksi ditolak: tidak ada layanan pada port itu', code: 'ECONNREFUSED' };
+  if ((c = has('ENOTFOUND', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL')) !== undefined || /ENOTFOUND/.test(text)) return { kind: 'dns', en: 'DNS name not found', id: 'nama DNS tidak ditemukan', code: c ?? 'ENOTFOUND' };
+  if ((c = has('EAI_AGAIN')) !== undefined) return { kind: 'dns', en: 'DNS lookup failed (temporary failure; is a DNS server reachable?)', id: 'pencarian DNS gagal (gangguan sementara; apakah server DNS dapat dijangkau?)', code: c };
+  const tlsCode = codes.find((x) => /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(x));
+  if (tlsCode !== undefined || /certificate|SSL routines|TLS/i.test(text)) {
+    const hint = TLS_CAUSES.find(([re]) => re.test(`${tlsCode ?? ''} ${text}`));
+    return { kind: 'tls', en: `TLS error: ${hint?.[1] ?? 'the secure connection could not be set up'}`, id: `galat TLS: ${hint?.[2] ?? 'koneksi aman tidak dapat dibuat'}`, ...(tlsCode !== undefined ? { code: tlsCode } : {}) };
+  }
+  if ((c = has('EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN')) !== undefined) return { kind: 'unreachable', en: 'host unreachable (no route to it)', id: 'host tidak dapat dijangkau (tidak ada rute)', code: c };
+  if ((c = has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE')) !== undefined || /other side closed|socket hang up/i.test(text)) return { kind: 'reset', en: 'the server closed the connection without answering', id: 'server menutup koneksi tanpa menjawab', ...(c !== undefined ? { code: c } : {}) };
+  if ((c = codes.find((x) => x.startsWith('HPE_'))) !== undefined) return { kind: 'protocol', en: 'the answer is not HTTP', id: 'jawaban server bukan HTTP', code: c };
+  if ((c = has('EPROTOCOL')) !== undefined) return { kind: 'protocol', en: 'the server does not speak the expected protocol', id: 'server tidak memakai protokol yang diharapkan', code: c };
+  if (/bad port/i.test(text)) return { kind: 'blocked-port', en: 'that port is blocked for HTTP clients (WHATWG Fetch "bad port", e.g. 9, 25, 587); use another port', id: 'port itu diblokir untuk klien HTTP (WHATWG Fetch "bad port", mis. 9, 25, 587); gunakan port lain' };
+  if (/redirect/i.test(text)) return { kind: 'redirect', en: 'the server answered with a redirect; give the final URL', id: 'server menjawab dengan pengalihan; gunakan URL tujuan akhirnya' };
+  c = codes[0];
+  return c !== undefined ? { kind: 'other', en: `network error (${c})`, id: `galat jaringan (${c})`, code: c } : { kind: 'other', en: 'network error', id: 'galat jaringan' };
+}
+
+/** The DeliveryError for a cause: "webhook: connection refused (ECONNREFUSED)". */
+function failed(what: string, cause: FailureCause, permanent: boolean): DeliveryError {
+  const code = cause.code !== undefined ? ` (${cause.code})` : '';
+  return new DeliveryError(`${what}: ${cause.en}${code}`, permanent, `${what}: ${cause.id}${code}`, cause.kind);
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -171,13 +246,13 @@ async function post(url: string, body: string, headers: Record<string, string>, 
   try {
     res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   } catch (e) {
-    // The cause (ECONNREFUSED, timeout …) without the URL, which may carry a token.
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const why = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause?.code ?? (e as Error).name;
-    throw new DeliveryError(`${what}: ${why}`, false);
+    // The cause (connection refused, DNS, TLS, timeout …) without the URL, which may carry a token.
+    const cause = describeFailure(e, timeoutMs);
+    // A redirect or a blocked port will not go away by retrying; the network may.
+    throw failed(what, cause, cause.kind === 'redirect' || cause.kind === 'blocked-port');
   }
   const text = (await res.text().catch(() => '')).slice(0, 500);
-  if (!res.ok) throw new DeliveryError(`${what}: HTTP ${res.status}`, httpPermanent(res.status));
+  if (!res.ok) throw new DeliveryError(`${what}: HTTP status ${res.status}`, httpPermanent(res.status), `${what}: status HTTP ${res.status}`, 'http');
   return { status: res.status, text };
 }
 
@@ -206,9 +281,9 @@ export async function sendTelegram(c: TelegramConfig, a: OutgoingAlert): Promise
   try {
     parsed = JSON.parse(r.text) as typeof parsed;
   } catch {
-    throw new DeliveryError('telegram sendMessage: answer is not JSON', false);
+    throw new DeliveryError('telegram sendMessage: the answer is not JSON', false, 'telegram sendMessage: jawaban bukan JSON', 'answer');
   }
-  if (parsed.ok !== true) throw new DeliveryError(`telegram sendMessage: not ok (${oneWord(parsed.description)})`, false);
+  if (parsed.ok !== true) throw new DeliveryError(`telegram sendMessage: refused (${oneWord(parsed.description)})`, false, `telegram sendMessage: ditolak (${oneWord(parsed.description)})`, 'answer');
   return `message_id ${parsed.result?.message_id ?? '?'}`;
 }
 
@@ -224,7 +299,10 @@ export function messageId(dedupKey: string, channelId: string, from: string): st
 
 /** Send over SMTP (RFC 5321) with nodemailer; one connection per message (alerts are rare). */
 export async function sendEmail(c: EmailConfig, recipients: readonly string[], a: OutgoingAlert, channelId: string): Promise<string> {
-  if (recipients.length === 0) throw new DeliveryError('email: no recipients (no "to" and no agency contact with the configured roles has an email)', true);
+  if (recipients.length === 0) {
+    throw new DeliveryError('email: no recipients (no "to" and no agency contact with the configured roles has an email)', true,
+      'email: tidak ada penerima (tidak ada "to" dan tidak ada narahubung instansi dengan peran itu yang memiliki surel)', 'config');
+  }
   const timeout = c.timeoutMs ?? 30_000;
   const security = c.security ?? 'starttls';
   const transport = nodemailer.createTransport({
@@ -244,10 +322,17 @@ export async function sendEmail(c: EmailConfig, recipients: readonly string[], a
     });
     return `smtp ${oneWord(info.response)}`;
   } catch (e) {
-    const err = e as { responseCode?: number; code?: string };
+    const err = e as { responseCode?: number; code?: string; command?: string };
     // SMTP 5yz replies are permanent failures, 4yz transient (RFC 5321 §4.2.1).
     const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.code !== 'EAUTH';
-    throw new DeliveryError(`email: ${err.code ?? 'error'}${err.responseCode !== undefined ? ` ${err.responseCode}` : ''}`, permanent);
+    if (err.code === 'EAUTH') throw new DeliveryError(`email: SMTP authentication refused${err.responseCode !== undefined ? ` (reply ${err.responseCode})` : ''}`, false, `email: autentikasi SMTP ditolak${err.responseCode !== undefined ? ` (balasan ${err.responseCode})` : ''}`, 'auth');
+    if (typeof err.responseCode === 'number') {
+      const at = err.command !== undefined ? ` to ${oneWord(err.command)}` : '';
+      throw new DeliveryError(`email: SMTP reply ${err.responseCode}${at}`, permanent, `email: balasan SMTP ${err.responseCode}${err.command !== undefined ? ` atas ${oneWord(err.command)}` : ''}`, 'smtp');
+    }
+    // nodemailer wraps the socket's error: its code is ESOCKET/EDNS/ETIMEDOUT, its text the cause.
+    const cause = describeFailure(e, timeout);
+    throw failed('email', cause, false);
   } finally {
     transport.close();
   }

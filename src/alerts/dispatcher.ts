@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContactRole } from '../domain/contact.js';
 import { isPerisaiError } from '../domain/errors.js';
 import type { OutboxMessage, Store, StoredAlertChannel } from '../store/index.js';
-import { DeliveryError, sendEmail, sendTelegram, sendWebhook, validateChannelConfig } from './channels.js';
+import { DeliveryError, describeFailure, sendEmail, sendTelegram, sendWebhook, validateChannelConfig } from './channels.js';
 import type { EmailConfig, OutgoingAlert, TelegramConfig, WebhookConfig } from './channels.js';
 import { renderAlert } from './render.js';
 import type { AlertContext } from './render.js';
@@ -185,7 +185,8 @@ export class Dispatcher {
     try {
       config = validateChannelConfig(ch.kind, ch.config);
     } catch (e) {
-      throw new DeliveryError(`channel ${ch.name} misconfigured: ${(e as Error).message}`, true);
+      const field = (e as { details?: { field?: unknown } }).details?.field;
+      throw new DeliveryError(`channel ${ch.name} misconfigured: ${(e as Error).message}`, true, `kanal ${ch.name} salah konfigurasi${typeof field === 'string' ? ` (kolom ${field})` : ''}`, 'config');
     }
     switch (ch.kind) {
       case 'email':
@@ -227,7 +228,10 @@ export class Dispatcher {
       try {
         response = await this.#send(ch, alert, m.agencyId);
       } catch (e) {
-        const de = e instanceof DeliveryError ? e : new DeliveryError(`${ch.kind}: ${(e as Error).name}`, false);
+        const de = e instanceof DeliveryError ? e : (() => {
+          const cause = describeFailure(e, 0);
+          return new DeliveryError(`${ch.kind}: ${cause.en}`, false, `${ch.kind}: ${cause.id}`, cause.kind);
+        })();
         await this.#finish(m.id, ch.id, { status: de.permanent ? 'dead' : 'failed', error: de.message });
         this.#log(`alert ${m.id} (${m.topic}) → ${ch.name}: ${de.permanent ? 'dead-lettered' : 'failed'}: ${de.message}`);
         if (de.permanent) r.deadLettered++;
@@ -316,7 +320,10 @@ export async function testChannel(store: Store, idOrName: string): Promise<strin
   switch (ch.kind) {
     case 'email': {
       const c = config as EmailConfig;
-      if ((c.to ?? []).length === 0) throw new DeliveryError('email: a test needs fixed "to" recipients (contacts by role depend on an agency)', true);
+      if ((c.to ?? []).length === 0) {
+        throw new DeliveryError('email: a test needs fixed "to" recipients (contacts by role depend on an agency)', true,
+          'email: uji kanal memerlukan penerima tetap "to" (narahubung menurut peran bergantung pada instansi)', 'config');
+      }
       return sendEmail(c, c.to ?? [], a, ch.id);
     }
     case 'webhook':

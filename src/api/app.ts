@@ -20,7 +20,7 @@ import type { TaskQueue } from '../queue/queue.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
-import { ApiError, body, STATUS, toApiError } from './errors.js';
+import { ApiError, body, nonFiniteError, nonFiniteField, STATUS, toApiError } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes, DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
 import { checkRoutes } from './routes/checks.js';
@@ -60,6 +60,11 @@ export interface AppDeps {
    * (the embedded LocalQueue, whose publish is a no-op).
    */
   readonly queue?: TaskQueue;
+  /**
+   * Where a failed request is written when no logger is given (default: one line on stderr, as `perisai
+   * serve` logs): the client's message promises that the request id finds it in the log.
+   */
+  readonly errorLog?: (line: string) => void;
   /** Live scan progress stream: poll interval and the longest a stream stays open (tests shorten them). */
   readonly scanEvents?: { readonly intervalMs?: number; readonly maxStreamMs?: number };
 }
@@ -92,8 +97,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
     ...(deps.https !== undefined ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
     // Ajv: reject unknown body properties instead of silently dropping them only where a schema says
-    // additionalProperties: false; coerce query strings; every error (not just the first) is not needed.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // additionalProperties: false; coerce query strings (text) to the declared scalar types, but never
+    // unwrap an array into a scalar (with 'array' coercion ["x"] passed a nullable string's union as an
+    // array and reached the store); every error, so a form can show each bad field at once.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: true } },
   });
 
   app.addSchema(ErrorBody);
@@ -102,9 +109,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // JSON syntax) and what the store throws (PerisaiError).
   app.setErrorHandler((err, request, reply) => {
     const { error, internal } = toApiError(err);
-    if (internal) request.log.error({ err }, 'request failed');
+    if (internal) {
+      if (typeof deps.logger === 'object' || deps.logger === true) request.log.error({ err }, 'request failed');
+      else (deps.errorLog ?? ((line: string) => void process.stderr.write(line)))(`perisai: request ${request.id} ${request.method} ${request.url.split('?')[0]} failed (${error.code}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
     for (const [k, v] of Object.entries(error.headers)) void reply.header(k, v);
     return reply.code(STATUS[error.code]).type('application/json; charset=utf-8').send(body(error));
+  });
+  // After validation: a number Ajv let through that no handler can use (1e309 → Infinity) is a 400.
+  app.addHook('preHandler', async (request) => {
+    const bad = nonFiniteField(request.query, 'querystring') ?? nonFiniteField(request.body, 'body');
+    if (bad !== undefined) throw nonFiniteError(bad);
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(body(new ApiError('E_NOT_FOUND', { en: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`, id: 'Alamat tidak ditemukan' }))),

@@ -71,27 +71,133 @@ function safeDetails(d: Readonly<Record<string, unknown>>): Record<string, unkno
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
+/** JSON Schema type names in Bahasa Indonesia (a field message names the type it expected). */
+const TYPE_ID: Readonly<Record<string, string>> = {
+  string: 'teks', integer: 'bilangan bulat', number: 'angka', boolean: 'benar/salah', array: 'daftar', object: 'objek', null: 'kosong',
+};
+
+interface AjvError { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> }
+
+/**
+ * The request fields' names as a user reads them in Bahasa Indonesia, so that an Indonesian message
+ * names "nama", not "body.name". A field not listed keeps its own name.
+ */
+const FIELD_LABEL_ID: Readonly<Record<string, string>> = {
+  name: 'nama', code: 'kode', kind: 'jenis', parentId: 'instansi induk', notes: 'catatan', cidr: 'blok CIDR', label: 'label', zone: 'zona',
+  authorisationRef: 'nomor surat izin', confirmReason: 'alasan konfirmasi', email: 'surel', phone: 'telepon', whatsapp: 'WhatsApp', role: 'peran',
+  isPrimary: 'narahubung utama', criticality: 'tingkat kepentingan', owner: 'pemilik', tags: 'label', username: 'nama pengguna',
+  displayName: 'nama tampilan', password: 'kata sandi', currentPassword: 'kata sandi saat ini', newPassword: 'kata sandi baru',
+  agencyId: 'instansi', networkId: 'jaringan', targets: 'target', ports: 'port', profile: 'profil', vantage: 'sudut pandang',
+  overrideWindow: 'abaikan jendela pemindaian', cron: 'pola cron', timeZone: 'zona waktu', enabled: 'aktif', disabled: 'nonaktif',
+  mustChangePassword: 'wajib ganti kata sandi', reason: 'alasan', expiresAt: 'berlaku sampai', assigneeId: 'penanggung jawab',
+  channelIds: 'kanal', preset: 'templat', filter: 'filter', config: 'konfigurasi', days: 'jumlah hari', limit: 'jumlah per halaman',
+  cursor: 'penanda halaman', after: 'penanda halaman', before: 'penanda halaman', status: 'status', minSeverity: 'keparahan minimal',
+  sort: 'urutan', search: 'pencarian', tag: 'label', riskRating: 'tingkat risiko', assetId: 'aset', ruleId: 'aturan', against: 'pembanding',
+  actorId: 'pelaku', action: 'tindakan', outcome: 'hasil', id: 'id', body: 'isi permintaan', querystring: 'parameter', params: 'alamat',
+};
+
+/** "body.targets.1" → "target ke-2"; "querystring.days" → "jumlah hari". */
+export function fieldLabelId(field: string): string {
+  const parts = field.split('.').filter((x) => x !== '');
+  const path = parts.length > 1 && ['body', 'querystring', 'params', 'headers'].includes(parts[0]!) ? parts.slice(1) : parts;
+  return path.map((p) => (/^\d+$/.test(p) ? `ke-${Number(p) + 1}` : (FIELD_LABEL_ID[p] ?? p))).join(' ');
+}
+
 /** Ajv's keyword messages in Bahasa Indonesia (the UI shows `messageId`; Ajv itself speaks English). */
-function indonesian(v: { keyword?: string; params?: Record<string, unknown> } | undefined): string {
+function indonesian(v: AjvError | undefined): string {
   const p = v?.params ?? {};
   switch (v?.keyword) {
     case 'required': return 'wajib diisi';
-    case 'type': return `tipe data salah (seharusnya ${String(p['type'])})`;
-    case 'minLength': return `terlalu pendek (minimal ${String(p['limit'])} karakter)`;
+    case 'type': return `tipe data salah (seharusnya ${String(p['type']).split(',').map((x) => TYPE_ID[x] ?? x).join(' atau ')})`;
+    case 'minLength': return Number(p['limit']) <= 1 ? 'wajib diisi' : `terlalu pendek (minimal ${String(p['limit'])} karakter)`;
     case 'maxLength': return `terlalu panjang (maksimal ${String(p['limit'])} karakter)`;
     case 'minimum': case 'exclusiveMinimum': return `terlalu kecil (minimal ${String(p['limit'])})`;
     case 'maximum': case 'exclusiveMaximum': return `terlalu besar (maksimal ${String(p['limit'])})`;
+    case 'minItems': return `terlalu sedikit (minimal ${String(p['limit'])} butir)`;
+    case 'maxItems': return `terlalu banyak (maksimal ${String(p['limit'])} butir)`;
+    case 'minProperties': return 'tidak ada yang diubah';
     case 'pattern': case 'format': return 'format tidak valid';
     case 'enum': case 'const': case 'anyOf': case 'oneOf': return 'nilai tidak diizinkan';
-    case 'additionalProperties': return `kolom tidak dikenal: ${String(p['additionalProperty'])}`;
     default: return 'tidak valid';
   }
+}
+
+/** One field's validation error, in both languages (the `fields` of a validation error's details). */
+export interface FieldError { readonly field: string; readonly message: string; readonly messageId: string }
+
+/**
+ * Ajv's errors (all of them: the app validates with allErrors) as one entry per field, each with its most
+ * telling reason. A value that fails a union reports every branch ("must be null", "must be string",
+ * "must match a schema in anyOf"); the branch that says what the value should have been is kept, and a
+ * union of literals is reported once, with the allowed values.
+ */
+export function fieldErrors(list: readonly AjvError[], where: string): FieldError[] {
+  const byField = new Map<string, AjvError[]>();
+  for (const v of list) {
+    const extra = v.params?.['missingProperty'];
+    const field = `${where}${v.instancePath ?? ''}${typeof extra === 'string' ? `/${extra}` : ''}`.replace(/\//g, '.');
+    byField.set(field, [...(byField.get(field) ?? []), v]);
+  }
+  // A union whose branch of the right type failed inside (ports: a string, or a list of port numbers)
+  // reports "must be string" for the whole value besides the real reason on an item: keep the item's.
+  for (const [field, errs] of byField) {
+    const deeper = [...byField.keys()].some((f) => f.startsWith(`${field}.`));
+    if (deeper && errs.every((e) => e.keyword === 'type' || e.keyword === 'anyOf' || e.keyword === 'oneOf')) byField.delete(field);
+  }
+  return [...byField].map(([field, errs]) => {
+    const branches = errs.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+    const literals = branches.filter((e) => e.keyword === 'const' || e.keyword === 'enum');
+    if (literals.length > 0 && literals.length === branches.filter((e) => !(e.keyword === 'type' && e.params?.['type'] === 'null')).length) {
+      const allowed = literals.flatMap((e) => (e.keyword === 'const' ? [e.params?.['allowedValue']] : ((e.params?.['allowedValues'] as unknown[] | undefined) ?? []))).map(String);
+      return { field, message: `must be one of: ${allowed.join(', ')}`, messageId: `nilai tidak diizinkan; pilih salah satu dari: ${allowed.join(', ')}` };
+    }
+    const unknown = branches.filter((e) => e.keyword === 'additionalProperties').map((e) => String(e.params?.['additionalProperty']));
+    if (unknown.length > 0) return { field, message: `unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, messageId: `kolom tidak dikenal: ${unknown.join(', ')}` };
+    const pick = branches.find((e) => !(e.keyword === 'type' && e.params?.['type'] === 'null')) ?? branches[0] ?? errs[0];
+    return { field, message: pick?.message ?? 'is invalid', messageId: indonesian(pick) };
+  });
+}
+
+/** The validation error of a request whose values failed its schema, every field named. */
+export function validationFailure(fields: readonly FieldError[]): ApiError {
+  return new ApiError('E_VALIDATION', {
+    en: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+    id: `Masukan tidak valid pada ${fields.map((f) => `${fieldLabelId(f.field)}: ${f.messageId}`).join('; ')}`,
+  }, { field: fields[0]?.field ?? 'body', fields: fields.map((f) => ({ ...f })) });
+}
+
+/**
+ * Numbers that JSON Schema calls valid but no handler can use: a query string or body value like `1e309`
+ * parses to Infinity, which passes Ajv's integer and range checks. Returns the request part's path to
+ * the first such value, if any.
+ */
+export function nonFiniteField(v: unknown, path: string): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : path;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = nonFiniteField(v[i], `${path}.${i}`);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+  if (typeof v === 'object' && v !== null) {
+    for (const [k, x] of Object.entries(v)) {
+      const hit = nonFiniteField(x, `${path}.${k}`);
+      if (hit !== undefined) return hit;
+    }
+  }
+  return undefined;
+}
+
+/** The 400 for a non-finite number (nonFiniteField). */
+export function nonFiniteError(field: string): ApiError {
+  return validationFailure([{ field, message: 'must be a finite number', messageId: 'angka terlalu besar atau tidak terhingga' }]);
 }
 
 interface FastifyLikeError {
   code?: string;
   statusCode?: number;
-  validation?: readonly { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> }[];
+  validation?: readonly AjvError[];
   validationContext?: string;
 }
 
@@ -104,12 +210,18 @@ export function toApiError(e: unknown): { error: ApiError; internal: boolean } {
   if (isPerisaiError(e)) {
     const d = safeDetails(e.details);
     switch (e.code) {
-      case 'E_VALIDATION':
-        return { error: new ApiError('E_VALIDATION', { en: e.message, id: `Masukan tidak valid: ${e.message}` }, d), internal: false };
+      case 'E_VALIDATION': {
+        // The domain speaks English; without a sentence of its own (routes give one through
+        // inIndonesian) the Indonesian text names the field rather than embedding the English one.
+        const field = typeof e.details['field'] === 'string' ? e.details['field'] : undefined;
+        return { error: new ApiError('E_VALIDATION', { en: e.message, id: field === undefined ? 'Masukan tidak valid' : `Masukan tidak valid pada ${fieldLabelId(field)}` }, d), internal: false };
+      }
       case 'E_NOT_FOUND':
         return { error: new ApiError('E_NOT_FOUND', { en: e.message, id: 'Data tidak ditemukan' }, d), internal: false };
-      case 'E_CONFLICT':
-        return { error: new ApiError('E_CONFLICT', { en: e.message, id: `Bertentangan dengan data yang sudah ada: ${e.message}` }, d), internal: false };
+      case 'E_CONFLICT': {
+        const field = typeof e.details['field'] === 'string' ? e.details['field'] : undefined;
+        return { error: new ApiError('E_CONFLICT', { en: e.message, id: field === undefined ? 'Bertentangan dengan data yang sudah ada' : `${fieldLabelId(field)} bertentangan dengan data yang sudah ada` }, d), internal: false };
+      }
       case 'E_STORAGE':
         // The store's message names files and servers: for the log, not for the client.
         return { error: new ApiError('E_STORAGE'), internal: true };
@@ -117,15 +229,8 @@ export function toApiError(e: unknown): { error: ApiError; internal: boolean } {
   }
   const f = (e ?? {}) as FastifyLikeError;
   if (Array.isArray(f.validation)) {
-    const first = f.validation[0];
-    const where = f.validationContext ?? 'body';
-    const missing = first?.params?.['missingProperty'];
-    const field = `${where}${first?.instancePath ?? ''}${typeof missing === 'string' ? `/${missing}` : ''}`.replace(/\//g, '.');
-    const msg = first?.message ?? 'is invalid';
-    return {
-      error: new ApiError('E_VALIDATION', { en: `${field}: ${msg}`, id: `Masukan tidak valid pada ${field}: ${indonesian(first)}` }, { field }),
-      internal: false,
-    };
+    const fields = fieldErrors(f.validation, f.validationContext ?? 'body');
+    return { error: validationFailure(fields.length > 0 ? fields : [{ field: f.validationContext ?? 'body', message: 'is invalid', messageId: 'tidak valid' }]), internal: false };
   }
   switch (f.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -52,7 +52,10 @@ export function visibleAgency<A extends { parentId: string | null }>(scope: 'all
 export const AgencyOut = Type.Object({ id: Str, parentId: NStr, kind: Str, code: Str, name: Str, notes: NStr, retiredAt: NStr, createdAt: Str, updatedAt: Str });
 
 export const NetworkOut = Type.Object({
-  id: Str, agencyId: Str, cidr: Str, family: Type.Integer(), label: NStr, zone: NStr, authorisedBy: Str, authorisedAt: Str, authorisationRef: NStr, createdAt: Str,
+  id: Str, agencyId: Str, cidr: Str, family: Type.Integer(), label: NStr, zone: NStr, authorisedBy: Str, authorisedAt: Str, authorisationRef: NStr,
+  /** A block with public space, wider than the configured size or with loopback was registered with this confirmation (domain/network.ts). */
+  confirmation: Nullable(Type.Object({ by: Str, at: Str, reason: Str, concerns: Type.Array(Str) })),
+  createdAt: Str,
 });
 
 export const ContactOut = Type.Object({ id: Str, agencyId: Str, name: Str, role: Str, email: NStr, phone: NStr, whatsapp: NStr, isPrimary: Type.Boolean(), createdAt: Str });
@@ -176,6 +179,12 @@ export const NetworkCreate = Type.Object({
   label: Type.Optional(Nullable(Text(200))),
   zone: Type.Optional(Nullable(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'scan-worker zone that can reach the block' }))),
   authorisationRef: Type.Optional(Nullable(Text(200))),
+  /**
+   * Why this block may be scanned although it has public space, is wider than the configured size or
+   * has loopback in it (administrators only; the answer of a 400 with details.reason
+   * "confirmation-required" names the concerns). Stored with the network and in the audit log.
+   */
+  confirmReason: Type.Optional(Nullable(Text(1000))),
 }, Closed);
 
 const ContactRoleIn = Type.Union(CONTACT_ROLES.map((r) => Type.Literal(r)));

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { NetworkIndex, addressKey, canonicalIp, cidrContains, cidrsOverlap, ipOfKey, keyOfIp, parseCidr } from './ip.js';
+import { NetworkIndex, NEVER_REGISTER, addressKey, canonicalIp, cidrContains, cidrsOverlap, hasPublicSpace, ipOfKey, keyOfIp, parseCidr } from './ip.js';
+import { NEVER_SCAN } from '../engine/targets/index.js';
 import { isPerisaiError } from './errors.js';
 
 describe('parseCidr', () => {
@@ -82,5 +83,39 @@ describe('NetworkIndex', () => {
         return idx.lookup(ip)?.agencyId === expected;
       }),
     );
+  });
+});
+
+describe('address space', () => {
+  it('the never-register list holds every block of the engine\'s never-scan list', () => {
+    for (const e of NEVER_SCAN) {
+      const c = parseCidr(e.spec);
+      assert.ok(NEVER_REGISTER.some((b) => cidrContains(b.cidr, c)), `${e.spec} is missing from NEVER_REGISTER`);
+    }
+  });
+
+  it('public space is whatever no special-purpose block covers', () => {
+    for (const c of ['10.0.0.0/8', '10.1.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '127.0.0.0/8', '2001:db8::/32', 'fc00::/7', 'fd00::/8', '::1/128', '169.254.0.0/16']) {
+      assert.equal(hasPublicSpace(parseCidr(c)), false, c);
+    }
+    for (const c of ['8.8.8.0/24', '0.0.0.0/0', '10.0.0.0/7', '172.0.0.0/8', '192.168.0.0/15', '2000::/3', '2001:db8::/31', '::/0', '198.16.0.0/14']) {
+      assert.equal(hasPublicSpace(parseCidr(c)), true, c);
+    }
+  });
+
+  it('public space agrees with a brute-force walk over random IPv4 blocks', () => {
+    const special = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4'].map((x) => parseCidr(x));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 8, max: 32 }), (addr, prefix) => {
+      const mask = prefix === 0 ? 0n : ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - prefix)) - 1n);
+      const first = BigInt(addr) & mask;
+      const c = parseCidr(`${Number(first >> 24n) & 255}.${Number(first >> 16n) & 255}.${Number(first >> 8n) & 255}.${Number(first) & 255}/${prefix}`);
+      // Walk the block in /24 steps (every special block is /24 or wider, so a /24 is all in or all out).
+      const step = c.prefix >= 24 ? 1n : 1n << BigInt(32 - 24);
+      let expected = false;
+      for (let a = c.first; a <= c.last; a += step) {
+        if (!special.some((s) => a >= s.first && a <= s.last)) expected = true;
+      }
+      assert.equal(hasPublicSpace(c), expected, c.text);
+    }), { numRuns: 300 });
   });
 });

@@ -183,3 +183,82 @@ export class NetworkIndex<N extends IndexedNetwork = IndexedNetwork> {
     return undefined;
   }
 }
+
+// ---- address space -------------------------------------------------------------------------------------
+//
+// What an address block is, for deciding whether registering it as an agency's scan scope needs a second
+// look (domain/network.ts). The tables follow the IANA IPv4 and IPv6 Special-Purpose Address Registries
+// (RFC 6890, updated by RFC 8190): blocks that are not globally reachable are the city's own kind of
+// space (RFC 1918 private, RFC 6598 shared, RFC 4193 unique local, and the documentation and
+// benchmarking blocks that tests and the project's lab use); everything else is "public".
+
+/** How a block of address space is used, as far as registering it is concerned. */
+export type SpaceKind = 'never' | 'loopback' | 'private' | 'public';
+
+export interface SpecialBlock {
+  readonly cidr: Cidr;
+  readonly kind: Exclude<SpaceKind, 'public'>;
+  /** What the block is, in English and Indonesian (shown when a registration is refused or questioned). */
+  readonly en: string;
+  readonly id: string;
+}
+
+const block = (text: string, kind: SpecialBlock['kind'], en: string, id: string): SpecialBlock => ({ cidr: parseCidr(text), kind, en, id });
+
+/**
+ * Never an agency's network: not hosts at all, or hosts no scanner should ever address. The engine's
+ * never-scan list (engine/targets/scope.ts NEVER_SCAN; a unit test keeps the two in step) plus the
+ * link-local blocks, whose addresses mean something different on every segment (RFC 3927, RFC 4291
+ * §2.5.6), so a central registration of them names no particular host.
+ */
+export const NEVER_REGISTER: readonly SpecialBlock[] = [
+  block('0.0.0.0/8', 'never', '"this network" (RFC 6890), not a host', '"jaringan ini" (RFC 6890), bukan host'),
+  block('169.254.0.0/16', 'never', 'IPv4 link-local (RFC 3927): means another host on every segment', 'link-local IPv4 (RFC 3927): berarti host lain di setiap segmen'),
+  block('224.0.0.0/4', 'never', 'IPv4 multicast (RFC 5771)', 'multicast IPv4 (RFC 5771)'),
+  block('240.0.0.0/4', 'never', 'reserved IPv4 space and the broadcast address 255.255.255.255 (RFC 1112, RFC 919)', 'ruang IPv4 cadangan dan alamat siaran 255.255.255.255 (RFC 1112, RFC 919)'),
+  block('::/128', 'never', 'the IPv6 unspecified address (RFC 4291 §2.5.2)', 'alamat IPv6 tak-tertentu (RFC 4291 §2.5.2)'),
+  block('100::/64', 'never', 'the IPv6 discard-only prefix (RFC 6666)', 'prefiks IPv6 khusus-buang (RFC 6666)'),
+  block('fe80::/10', 'never', 'IPv6 link-local (RFC 4291 §2.5.6): means another host on every segment', 'link-local IPv6 (RFC 4291 §2.5.6): berarti host lain di setiap segmen'),
+  block('ff00::/8', 'never', 'IPv6 multicast (RFC 4291 §2.7)', 'multicast IPv6 (RFC 4291 §2.7)'),
+];
+
+/** The other special-purpose blocks: loopback, and space that is not globally reachable. */
+export const SPECIAL_SPACE: readonly SpecialBlock[] = [
+  block('127.0.0.0/8', 'loopback', 'loopback (RFC 1122 §3.2.1.3): the Perisai server itself', 'loopback (RFC 1122 §3.2.1.3): server Perisai itu sendiri'),
+  block('::1/128', 'loopback', 'IPv6 loopback (RFC 4291 §2.5.3): the Perisai server itself', 'loopback IPv6 (RFC 4291 §2.5.3): server Perisai itu sendiri'),
+  block('10.0.0.0/8', 'private', 'private (RFC 1918)', 'privat (RFC 1918)'),
+  block('172.16.0.0/12', 'private', 'private (RFC 1918)', 'privat (RFC 1918)'),
+  block('192.168.0.0/16', 'private', 'private (RFC 1918)', 'privat (RFC 1918)'),
+  block('100.64.0.0/10', 'private', 'shared address space (RFC 6598)', 'ruang alamat bersama (RFC 6598)'),
+  block('192.0.0.0/24', 'private', 'IETF protocol assignments (RFC 6890)', 'penetapan protokol IETF (RFC 6890)'),
+  block('192.0.2.0/24', 'private', 'documentation (RFC 5737)', 'dokumentasi (RFC 5737)'),
+  block('198.51.100.0/24', 'private', 'documentation (RFC 5737)', 'dokumentasi (RFC 5737)'),
+  block('203.0.113.0/24', 'private', 'documentation (RFC 5737)', 'dokumentasi (RFC 5737)'),
+  block('198.18.0.0/15', 'private', 'benchmarking (RFC 2544)', 'uji kinerja (RFC 2544)'),
+  block('fc00::/7', 'private', 'unique local (RFC 4193)', 'unik lokal (RFC 4193)'),
+  block('2001:db8::/32', 'private', 'documentation (RFC 3849)', 'dokumentasi (RFC 3849)'),
+  block('64:ff9b:1::/48', 'private', 'local-use IPv4/IPv6 translation (RFC 8215)', 'translasi IPv4/IPv6 lokal (RFC 8215)'),
+];
+
+/** The special blocks `c` overlaps (contains, lies in, or equals), never-register blocks first. */
+export function specialBlocksOf(c: Cidr): SpecialBlock[] {
+  return [...NEVER_REGISTER, ...SPECIAL_SPACE].filter((b) => cidrsOverlap(b.cidr, c));
+}
+
+/**
+ * True when part of `c` is public: not covered by any special block. Blocks are aligned, so `c` is
+ * covered exactly when the special blocks inside it (plus one that contains it) tile it completely.
+ */
+export function hasPublicSpace(c: Cidr): boolean {
+  const inside = [...NEVER_REGISTER, ...SPECIAL_SPACE]
+    .filter((b) => cidrsOverlap(b.cidr, c))
+    .map((b) => ({ first: b.cidr.first > c.first ? b.cidr.first : c.first, last: b.cidr.last < c.last ? b.cidr.last : c.last }))
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  let next = c.first;
+  for (const r of inside) {
+    if (r.first > next) return true;
+    if (r.last + 1n > next) next = r.last + 1n;
+    if (next > c.last) return false;
+  }
+  return next <= c.last;
+}

@@ -164,7 +164,7 @@ export async function exportInventory(store: Store, o: ExportOptions): Promise<n
         break;
       case 'networks':
         for (const x of await store.networks.list(scope)) {
-          await put([code(x.agencyId), x.cidr, x.authorisedBy, x.authorisedAt, x.authorisationRef ?? '', x.label ?? '', x.zone ?? '']);
+          await put([code(x.agencyId), x.cidr, x.authorisedBy, x.authorisedAt, x.authorisationRef ?? '', x.label ?? '', x.zone ?? '', x.confirmation?.reason ?? '']);
         }
         break;
       case 'assets': {

@@ -20,7 +20,7 @@ import { AGENCY_KINDS, normalizeAgencyCode, validateAgencyInput } from '../domai
 import type { AgencyKind } from '../domain/agency.js';
 import { CONTACT_ROLES, validateContactInput } from '../domain/contact.js';
 import type { ContactRole } from '../domain/contact.js';
-import { validateNetworkInput } from '../domain/network.js';
+import { NetworkConfirmationError, validateNetworkInput } from '../domain/network.js';
 import type { Network } from '../domain/network.js';
 import { CRITICALITIES, checkOutsideControl, normalizeDnsName, normalizeMac, normalizeNetbiosName, validateAssetPatch } from '../domain/asset.js';
 import type { AssetPatch, Criticality } from '../domain/asset.js';
@@ -52,6 +52,11 @@ export interface ImportReport {
 export interface ImportOptions {
   readonly partial?: boolean;
   readonly dryRun?: boolean;
+  /**
+   * Who confirms the networks whose rows carry a `confirmation_reason` (the guard rails of
+   * domain/network.ts): the person running the import, never a cell of the file. Default "import".
+   */
+  readonly confirmedBy?: string;
 }
 
 /** "file:sheet:row: column: message" — the format of every line of the error report. */
@@ -63,7 +68,7 @@ export function formatIssue(i: RowIssue): string {
 const FIELD_COLUMN: Readonly<Record<string, string>> = {
   parentId: 'parent_code', agencyId: 'agency_code', authorisedBy: 'authorised_by', authorisedAt: 'authorised_at',
   authorisationRef: 'authorisation_ref', responsibleParty: 'responsible_party', outsideControl: 'outside_control',
-  netbiosName: 'netbios_name', dnsName: 'dns_name', isPrimary: 'primary',
+  netbiosName: 'netbios_name', dnsName: 'dns_name', isPrimary: 'primary', confirmReason: 'confirmation_reason',
 };
 
 class RowError extends Error {
@@ -102,6 +107,9 @@ function emptyCounts(): Record<RecordKind, Record<Outcome, number>> {
 /** A row error from a repository's PerisaiError; driver and storage errors are rethrown (they abort the import). */
 function asRowError(e: unknown, fallbackColumn: string | null): RowError {
   if (e instanceof RowError) return e;
+  if (e instanceof NetworkConfirmationError && e.details['reason'] === 'confirmation-required') {
+    return new RowError(`${e.message.replace(/^confirmReason: /, '')}: write why in the confirmation_reason column`, 'confirmation_reason');
+  }
   if (e instanceof NetworkOverlapError) return new RowError(e.message, 'cidr');
   if (isPerisaiError(e) && e.code !== 'E_STORAGE' && e.details.driverCode === undefined) {
     const field = typeof e.details.field === 'string' ? e.details.field : undefined;
@@ -124,7 +132,7 @@ export async function importInventory(store: Store, rows: readonly SheetRow[], o
   let committed = false;
   try {
     await store.transaction(async (tx) => {
-      await applyRows(tx, rows, counts, issue);
+      await applyRows(tx, rows, counts, issue, opts.confirmedBy ?? 'import');
       if (opts.dryRun || (errors.length > 0 && !opts.partial)) throw new Rollback();
     });
     committed = true;
@@ -135,7 +143,9 @@ export async function importInventory(store: Store, rows: readonly SheetRow[], o
   return { rows: rows.length, counts, errors, committed, dryRun: opts.dryRun ?? false };
 }
 
-async function applyRows(tx: Repositories, rows: readonly SheetRow[], counts: Record<RecordKind, Record<Outcome, number>>, issue: (r: SheetRow, column: string | null, message: string) => void): Promise<void> {
+async function applyRows(
+  tx: Repositories, rows: readonly SheetRow[], counts: Record<RecordKind, Record<Outcome, number>>, issue: (r: SheetRow, column: string | null, message: string) => void, confirmedBy: string,
+): Promise<void> {
   const scope = ALL_AGENCIES;
   const good: SheetRow[] = [];
   // Structural checks first: unknown `type`, missing required cells.
@@ -272,8 +282,9 @@ async function applyRows(tx: Repositories, rows: readonly SheetRow[], counts: Re
       const input = {
         agencyId: id, cidr: cell(r, 'cidr'), authorisedBy: cell(r, 'authorised_by'), authorisedAt: cell(r, 'authorised_at'),
         authorisationRef: cell(r, 'authorisation_ref') || null, label: cell(r, 'label') || null, zone: cell(r, 'zone') || null,
+        confirmation: cell(r, 'confirmation_reason') === '' ? null : { by: confirmedBy, reason: cell(r, 'confirmation_reason') },
       };
-      const v = validateNetworkInput(input);
+      const v = validateNetworkInput(input, tx.networks.policy);
       const dup = seenCidr.get(v.cidr.text);
       if (dup !== undefined) throw new RowError(`duplicate network ${v.cidr.text} (already on row ${dup})`, 'cidr');
       seenCidr.set(v.cidr.text, r.row);

@@ -40,7 +40,7 @@ export class InventoryFileError extends Error {
 export const COLUMNS: Readonly<Record<RecordKind, { readonly required: readonly string[]; readonly optional: readonly string[] }>> = {
   agencies: { required: ['code', 'name', 'kind'], optional: ['parent_code', 'notes'] },
   contacts: { required: ['agency_code', 'name', 'role'], optional: ['email', 'phone', 'whatsapp', 'primary'] },
-  networks: { required: ['agency_code', 'cidr', 'authorised_by', 'authorised_at'], optional: ['authorisation_ref', 'label', 'zone'] },
+  networks: { required: ['agency_code', 'cidr', 'authorised_by', 'authorised_at'], optional: ['authorisation_ref', 'label', 'zone', 'confirmation_reason'] },
   assets: {
     required: ['agency_code', 'ip'],
     optional: ['mac', 'netbios_name', 'dns_name', 'os', 'criticality', 'owner', 'tags', 'outside_control', 'responsible_party'],

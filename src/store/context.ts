@@ -4,6 +4,7 @@
 // mapped to PerisaiError codes once, here.
 
 import type { Kysely } from 'kysely';
+import type { NetworkPolicy } from '../domain/network.js';
 import type { StoreDialect } from './dialect.js';
 import type { Database } from './schema.js';
 
@@ -12,6 +13,8 @@ export interface Ctx {
   readonly db: Kysely<Database>;
   readonly inTransaction: boolean;
   readonly clock: () => Date;
+  /** Which network registrations need a confirmation (StoreOptions.networkPolicy). */
+  readonly networkPolicy: NetworkPolicy;
 }
 
 export function nowIso(ctx: Ctx): string {

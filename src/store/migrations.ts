@@ -23,6 +23,7 @@ import { migration0004 } from './migrations/0004_accounts.js';
 import { migration0005 } from './migrations/0005_exposure_daily.js';
 import { migration0006 } from './migrations/0006_findings_recent.js';
 import { migration0007 } from './migrations/0007_tri_state_facts.js';
+import { migration0008 } from './migrations/0008_network_confirmation.js';
 
 /** All migrations, by name. Append only. */
 export function migrations(d: StoreDialect): Record<string, Migration> {
@@ -34,6 +35,7 @@ export function migrations(d: StoreDialect): Record<string, Migration> {
     '0005_exposure_daily': migration0005(d),
     '0006_findings_recent': migration0006(),
     '0007_tri_state_facts': migration0007(d),
+    '0008_network_confirmation': migration0008(d),
   };
 }
 

@@ -51,6 +51,12 @@ export interface NetworkTable {
   authorised_at: Time;
   authorisation_ref: string | null;
   created_at: Time;
+  /** The confirmation a questioned block needed (migration 0008); null when none was needed. */
+  confirmed_by: string | null;
+  confirmed_at: Time | null;
+  confirmation_reason: string | null;
+  /** Comma-separated NetworkConcern values. */
+  confirmation_concerns: string | null;
 }
 
 export interface ScanWindowTable {

@@ -8,6 +8,8 @@
 
 import type { Kysely } from 'kysely';
 import { PerisaiError } from '../domain/errors.js';
+import { validateNetworkPolicy } from '../domain/network.js';
+import type { NetworkPolicy } from '../domain/network.js';
 import type { Ctx } from './context.js';
 import type { DialectKind, DialectOptions, StoreDialect } from './dialect.js';
 import { openDialect, parseStoreUrl } from './dialect.js';
@@ -38,6 +40,19 @@ export interface StoreOptions extends DialectOptions {
   readonly migrate?: boolean;
   /** The clock every repository uses for timestamps (tests pin it). */
   readonly clock?: () => Date;
+  /**
+   * Network registrations wider than these prefixes need a confirmation (domain/network.ts). Default:
+   * $PERISAI_NETWORK_CONFIRM_V4 / $PERISAI_NETWORK_CONFIRM_V6, else /16 and /48.
+   */
+  readonly networkPolicy?: Partial<NetworkPolicy>;
+}
+
+/** The network policy from the options, falling back to the environment, then to the defaults. */
+export function networkPolicyOf(opts: Pick<StoreOptions, 'networkPolicy'>, env: NodeJS.ProcessEnv = process.env): NetworkPolicy {
+  return validateNetworkPolicy({
+    confirmPrefixV4: opts.networkPolicy?.confirmPrefixV4 ?? env.PERISAI_NETWORK_CONFIRM_V4,
+    confirmPrefixV6: opts.networkPolicy?.confirmPrefixV6 ?? env.PERISAI_NETWORK_CONFIRM_V6,
+  });
 }
 
 export interface Repositories {
@@ -95,6 +110,7 @@ function repositories(ctx: Ctx): Repositories {
 }
 
 export async function createStore(opts: StoreOptions = {}): Promise<Store> {
+  const networkPolicy = networkPolicyOf(opts);
   const location = parseStoreUrl(opts.url, opts.dataDir);
   const d: StoreDialect = openDialect(location, opts);
   try {
@@ -104,7 +120,7 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
     throw e instanceof PerisaiError ? e : d.mapError(e, 'opening the store');
   }
   const clock = opts.clock ?? (() => new Date());
-  const root: Ctx = { d, db: d.db, inTransaction: false, clock };
+  const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy };
   let closed = false;
   return {
     ...repositories(root),
@@ -112,7 +128,7 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
     location: d.where,
     async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
       try {
-        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock })));
+        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock, networkPolicy })));
       } catch (e) {
         throw d.mapError(e, 'running a transaction');
       }

@@ -69,9 +69,9 @@ storeSuite('admin API: schedules', (env) => {
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, cron: '0 25 * * *' }), 400, 'E_VALIDATION', /Pola cron tidak valid/, 'hour 25');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, timeZone: 'Asia/Bandung' }), 400, 'E_VALIDATION', /Zona waktu tidak dikenal/, 'bad zone');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, ports: 'ransomwar' }), 400, 'E_VALIDATION', /Daftar port tidak valid/, 'bad port set');
-      assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, ports: [80, 70000] }), 400, 'E_VALIDATION', /Masukan tidak valid pada body\.ports/, 'port out of range');
+      assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, ports: [80, 70000] }), 400, 'E_VALIDATION', /^Masukan tidak valid pada port ke-2: terlalu besar \(maksimal 65535\)$/, 'port out of range');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, ports: '70000' }), 400, 'E_VALIDATION', /Daftar port tidak valid/, 'port out of range, as text');
-      assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, profile: 'semua' }), 400, 'E_VALIDATION', /body\.profile/, 'unknown profile');
+      assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, profile: 'semua' }), 400, 'E_VALIDATION', /^Masukan tidak valid pada profil: nilai tidak diizinkan; pilih salah satu dari: /, 'unknown profile');
       assertError(await admin.req('POST', '/api/v1/schedules', { agencyId: dinkes, ports: '445' }), 400, 'E_VALIDATION', /cron: wajib diisi/, 'missing cron');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, extra: 1 }), 400, 'E_VALIDATION', /kolom tidak dikenal: extra/, 'unknown field');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, agencyId: 'tidak-ada' }), 404, 'E_NOT_FOUND', /tidak ditemukan/, 'unknown agency');
@@ -110,7 +110,7 @@ storeSuite('admin API: schedules', (env) => {
       const on = (await analyst.req('PATCH', `/api/v1/schedules/${s.id}`, { enabled: true })).json() as { enabled: boolean; nextRunAt: string };
       assert.equal(on.enabled, true);
       assert.equal(on.nextRunAt, '2025-06-10T19:00:00.000Z');
-      assertError(await admin.req('PATCH', `/api/v1/schedules/${s.id}`, { enabled: 'ya' }), 400, 'E_VALIDATION', /body\.enabled/, 'enabled not a boolean');
+      assertError(await admin.req('PATCH', `/api/v1/schedules/${s.id}`, { enabled: 'ya' }), 400, 'E_VALIDATION', /^Masukan tidak valid pada aktif: tipe data salah \(seharusnya benar\/salah\)$/, 'enabled not a boolean');
       assertError(await admin.req('PATCH', '/api/v1/schedules/tidak-ada', { enabled: true }), 404, 'E_NOT_FOUND', /tidak ditemukan/, 'unknown schedule');
 
       const del = await admin.req('DELETE', `/api/v1/schedules/${s.id}`);
@@ -178,9 +178,9 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       assertError(await ch('email', { host: 'smtp.kota.go.id', from: 'a@kota.go.id' }), 400, 'E_VALIDATION', /Isi penerima/, 'email without recipients');
       assertError(await ch('email', { host: 'smtp.kota.go.id', from: 'a@kota.go.id', to: ['bukan-alamat'] }), 400, 'E_VALIDATION', /Isi penerima/, 'bad recipient');
       assertError(await ch('email', { host: 'smtp.kota.go.id', from: 'a@kota.go.id', to: ['a@kota.go.id'], port: 0 }), 400, 'E_VALIDATION', /Port SMTP/, 'bad smtp port');
-      assertError(await ch('sms', { to: '0812' }), 400, 'E_VALIDATION', /body\.kind/, 'unknown kind');
+      assertError(await ch('sms', { to: '0812' }), 400, 'E_VALIDATION', /^Masukan tidak valid pada jenis: nilai tidak diizinkan; pilih salah satu dari: email, webhook, telegram$/, 'unknown kind');
       assertError(await ch('webhook', { url: `${hook.url}/dup` }, 'soc-webhook'), 409, 'E_CONFLICT', /Kanal peringatan bernama "soc-webhook" sudah ada/, 'duplicate name');
-      assertError(await admin.req('POST', '/api/v1/alert-channels', { name: 'x', kind: 'webhook' }), 400, 'E_VALIDATION', /body\.config: wajib diisi/, 'no config');
+      assertError(await admin.req('POST', '/api/v1/alert-channels', { name: 'x', kind: 'webhook' }), 400, 'E_VALIDATION', /^Masukan tidak valid pada konfigurasi: wajib diisi$/, 'no config');
 
       // Enable/disable.
       const off = await admin.req('PATCH', `/api/v1/alert-channels/${wh.id}`, { enabled: false });
@@ -193,7 +193,7 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       // Send a test: the local receiver gets one signed POST; a refused send is an answer, not an error.
       const sent = await admin.req('POST', `/api/v1/alert-channels/${wh.id}/test`);
       assert.equal(sent.statusCode, 200, sent.body);
-      assert.deepEqual(sent.json(), { ok: true, detail: 'HTTP 200' });
+      assert.deepEqual(sent.json(), { ok: true, detail: 'HTTP 200', detailId: 'HTTP 200' });
       assert.equal(hook.requests.length, 1);
       const got = hook.requests[0]!;
       assert.equal(got.url, '/perisai?key=rahasia-query');
@@ -202,9 +202,9 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       assert.deepEqual((JSON.parse(got.body) as { payload: unknown }).payload, { test: true });
       const refused = await admin.req('POST', `/api/v1/alert-channels/${(noSecret.json() as { id: string }).id}/test`);
       assert.equal(refused.statusCode, 200, refused.body);
-      assert.deepEqual(refused.json(), { ok: false, detail: 'webhook: ECONNREFUSED' });
+      assert.deepEqual(refused.json(), { ok: false, detail: 'webhook: connection refused: nothing listens on that port (ECONNREFUSED)', detailId: 'webhook: koneksi ditolak: tidak ada layanan pada port itu (ECONNREFUSED)', cause: 'refused' });
       hook.respond = () => ({ status: 500 });
-      assert.deepEqual((await admin.req('POST', `/api/v1/alert-channels/${wh.id}/test`)).json(), { ok: false, detail: 'webhook: HTTP 500' });
+      assert.deepEqual((await admin.req('POST', `/api/v1/alert-channels/${wh.id}/test`)).json(), { ok: false, detail: 'webhook: HTTP status 500', detailId: 'webhook: status HTTP 500', cause: 'http' });
 
       // Administrators only.
       for (const c of [analyst, officer]) {
@@ -272,8 +272,8 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       assertError(await rule({ name: 'x', filter: { topics: ['finding.opened'], ports: [0] }, channelIds: [channel.id] }), 400, 'E_VALIDATION', /nomor port/, 'bad port');
       assertError(await rule({ name: 'x', filter: { topics: ['finding.opened'], agencyId: 'tidak-ada' }, channelIds: [channel.id] }), 400, 'E_VALIDATION', /Instansi pada filter/, 'unknown agency');
       assertError(await rule({ name: 'x', preset: 'critical-finding', channelIds: ['tidak-ada'] }), 400, 'E_VALIDATION', /Kanal peringatan tidak ditemukan/, 'unknown channel');
-      assertError(await rule({ name: 'x', preset: 'semua', channelIds: [channel.id] }), 400, 'E_VALIDATION', /body\.preset/, 'unknown preset');
-      assertError(await rule({ name: 'x', preset: 'critical-finding', channelIds: [] }), 400, 'E_VALIDATION', /body\.channelIds/, 'no channel');
+      assertError(await rule({ name: 'x', preset: 'semua', channelIds: [channel.id] }), 400, 'E_VALIDATION', /^Masukan tidak valid pada templat: nilai tidak diizinkan/, 'unknown preset');
+      assertError(await rule({ name: 'x', preset: 'critical-finding', channelIds: [] }), 400, 'E_VALIDATION', /^Masukan tidak valid pada kanal: terlalu sedikit \(minimal 1 butir\)$/, 'no channel');
       assertError(await rule({ name: 'kritis', preset: 'critical-finding', channelIds: [channel.id] }), 409, 'E_CONFLICT', /Aturan peringatan bernama "kritis" sudah ada/, 'duplicate');
       assertError(await officer.req('POST', '/api/v1/alert-rules', { name: 'x', preset: 'critical-finding', channelIds: [channel.id] }), 403, 'E_FORBIDDEN', /tidak berwenang/, 'officer adds a rule');
       assertError(await officer.req('GET', '/api/v1/alert-rules'), 403, 'E_FORBIDDEN', /tidak berwenang/, 'officer lists rules');
@@ -301,7 +301,7 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
         assert.ok(d.sentAt !== null);
       }
       assert.equal((await admin.req('GET', '/api/v1/alert-deliveries?status=dead')).json().items.length, 0);
-      assertError(await admin.req('GET', '/api/v1/alert-deliveries?status=hilang'), 400, 'E_VALIDATION', /querystring\.status/, 'bad status');
+      assertError(await admin.req('GET', '/api/v1/alert-deliveries?status=hilang'), 400, 'E_VALIDATION', /^Masukan tidak valid pada status: nilai tidak diizinkan; pilih salah satu dari: sending, sent, failed, dead$/, 'bad status');
       assert.ok(!(await admin.req('GET', '/api/v1/alert-deliveries')).body.includes('rahasia-aturan-123'));
 
       // Pause and resume: the dispatcher skips a paused rule (src/alerts/dispatcher.ts); audited.
@@ -311,7 +311,7 @@ storeSuite('admin API: alert channels, rules and deliveries', (env) => {
       assert.equal(paused.json().enabled, false);
       assert.equal((await w.store.alerts.listRules()).find((x) => x.id === id)?.enabled, false);
       assert.equal((await admin.req('PATCH', `/api/v1/alert-rules/${id}`, { enabled: true })).json().enabled, true);
-      assertError(await admin.req('PATCH', `/api/v1/alert-rules/${id}`, { enabled: 'ya' }), 400, 'E_VALIDATION', /enabled/, 'enabled not a boolean');
+      assertError(await admin.req('PATCH', `/api/v1/alert-rules/${id}`, { enabled: 'ya' }), 400, 'E_VALIDATION', /^Masukan tidak valid pada aktif: tipe data salah/, 'enabled not a boolean');
       assertError(await admin.req('PATCH', '/api/v1/alert-rules/tidak-ada', { enabled: true }), 404, 'E_NOT_FOUND', /tidak ditemukan/, 'no such rule');
       assert.ok((await w.store.audit.list({ action: 'alert-rule.update' })).some((e) => e.targetId === id && e.outcome === 'success'));
 

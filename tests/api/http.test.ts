@@ -26,7 +26,7 @@ storeSuite('API HTTP surface', (env) => {
       const missing = await c.req('POST', '/api/v1/users', { username: 'tanpa-sandi', role: 'viewer' });
       assert.equal(missing.statusCode, 400);
       assert.equal(missing.json().error.details.field, 'body.password');
-      assert.equal(missing.json().error.messageId, 'Masukan tidak valid pada body.password: wajib diisi');
+      assert.equal(missing.json().error.messageId, 'Masukan tidak valid pada kata sandi: wajib diisi');
       const role = await c.req('POST', '/api/v1/users', { username: 'peran', password: 'kata-sandi-panjang-1', role: 'root' });
       assert.equal(role.statusCode, 400);
       assert.match(role.json().error.messageId, /nilai tidak diizinkan/);

@@ -39,10 +39,10 @@ storeSuite('API inventory changes', (env) => {
       assert.equal(dup.json().error.message, 'Agency code DINSOS is already used by Dinas Sosial');
       const kind = await admin.req('POST', '/api/v1/agencies', { code: 'X1', name: 'X', kind: 'kerajaan', parentId: w.city.city.id });
       assert.equal(kind.statusCode, 400);
-      assert.match(kind.json().error.messageId, /body\.kind: nilai tidak diizinkan/);
+      assert.match(kind.json().error.messageId, /^Masukan tidak valid pada jenis: nilai tidak diizinkan; pilih salah satu dari: province, city, opd/);
       const code = await admin.req('POST', '/api/v1/agencies', { code: 'kode dengan spasi', name: 'X', kind: 'opd', parentId: w.city.city.id });
       assert.equal(code.statusCode, 400);
-      assert.match(code.json().error.messageId, /body\.code: format tidak valid/);
+      assert.match(code.json().error.messageId, /^Masukan tidak valid pada kode: format tidak valid$/);
       const nested = await admin.req('POST', '/api/v1/agencies', { code: 'KEC-X', name: 'Kecamatan X', kind: 'kecamatan', parentId: dinsos.id });
       assert.equal(nested.statusCode, 400);
       assert.equal(nested.json().error.messageId, 'Jenis instansi ini tidak dapat ditempatkan di bawah induk tersebut');
@@ -138,7 +138,7 @@ storeSuite('API inventory changes', (env) => {
       assert.equal(bits.json().error.messageId, 'CIDR 198.18.9.1/24 memuat bit host; maksud Anda 198.18.9.0/24?');
       const junk = await admin.req('POST', `/api/v1/agencies/${agency.id}/networks`, { cidr: 'bukan-jaringan' });
       assert.equal(junk.statusCode, 400);
-      assert.match(junk.json().error.messageId, /body\.cidr: format tidak valid/);
+      assert.match(junk.json().error.messageId, /^Masukan tidak valid pada blok CIDR: format tidak valid$/);
       const prefix = await admin.req('POST', `/api/v1/agencies/${agency.id}/networks`, { cidr: '198.18.9.0/33' });
       assert.equal(prefix.statusCode, 400);
       assert.match(prefix.json().error.messageId, /bukan blok CIDR yang valid|tidak valid/);
@@ -238,7 +238,7 @@ storeSuite('API inventory changes', (env) => {
 
       const crit = await officer.req('PATCH', `/api/v1/assets/${id}`, { criticality: 'sangat-penting' });
       assert.equal(crit.statusCode, 400);
-      assert.match(crit.json().error.messageId, /body\.criticality: nilai tidak diizinkan/);
+      assert.match(crit.json().error.messageId, /^Masukan tidak valid pada tingkat kepentingan: nilai tidak diizinkan/);
       const tag = await officer.req('PATCH', `/api/v1/assets/${id}`, { tags: ['<script>'] });
       assert.equal(tag.statusCode, 400);
       assert.match(tag.json().error.messageId, /^Label hanya boleh/);

@@ -104,7 +104,7 @@ storeSuite('API scans', (env) => {
       let r = await officer.req('POST', '/api/v1/scans', { agencyId: dinkes.agencyId, targets: ['198.18.3.10'] });
       assert.equal(r.statusCode, 400, r.body);
       assert.match(r.json().error.message, /198\.18\.3\.10.*outside the networks registered/);
-      assert.match(r.json().error.messageId, /tidak valid/);
+      assert.match(r.json().error.messageId, /^Target 198\.18\.3\.10\/32 berada di luar jaringan yang terdaftar untuk DINKES; /);
       r = await officer.req('POST', '/api/v1/scans', { agencyId: dinkes.agencyId, ports: '445,99999' });
       assert.equal(r.statusCode, 400, r.body);
       assert.equal(r.json().error.details.field, 'ports');

@@ -6,17 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInventoryCli } from '../../src/cli/commands/inventory.js';
+import { cli } from './run-cli.js';
 import { main } from '../../src/cli/main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'perisai-cli-inv-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(db: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runInventoryCli([...argv, '--db', `sqlite://${db}`], { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 describe('perisai inventory CLI', () => {
   it('agency add/list/show/update/retire, network add/list/remove, exit codes 0 and 2', async () => {

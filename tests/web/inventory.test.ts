@@ -4,8 +4,12 @@
 // add an agency, open it, register a network (a bad CIDR caught in the browser, an overlapping one
 // refused by the API with its Indonesian message), add/edit/remove a contact, withdraw the network; open
 // the scanned asset and read its ports, checks with evidence and history, and change its criticality and
-// tags. A viewer sees none of the forms. Screenshots: docs/screenshots/inventory-*.png. Chromium missing
-// is a failure, never a skip.
+// tags. A viewer sees none of the forms. How forms report problems: every field error at once next to its
+// field, a filled but invalid code said to be invalid, names past their limit refused with a counter (never
+// cut), stale banners cleared, the API's field errors (two bad scan targets) next to their field; the
+// network guard rails' confirmation (10.0.0.0/8 asks an administrator why; an analyst is told to ask one);
+// deep links with unknown filter values, and "not found" offering the way home. Screenshots:
+// docs/screenshots/inventory-*.png and forms-*.png. Chromium missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,11 +70,11 @@ test('admin: add an agency, open it, register a network (bad and overlapping one
   await page.getByRole('link', { name: 'Instansi/OPD' }).click();
   await page.getByRole('heading', { name: 'Instansi/OPD' }).waitFor();
 
-  // The browser checks the code before asking the API.
+  // The browser checks the code before asking the API: filled but invalid says so.
   await page.getByTestId('agency-code').fill('kode salah!');
   await page.getByTestId('agency-name').fill('Dinas Sosial');
   await page.getByTestId('agency-submit').click();
-  await page.getByTestId('form-problem').filter({ hasText: 'Kode wajib diisi' }).waitFor();
+  await page.getByTestId('error-code').filter({ hasText: 'Kode tidak valid' }).waitFor();
 
   await page.getByLabel('Kode').fill('dinsos');
   await page.getByLabel('Nama', { exact: true }).fill('Dinas Sosial');
@@ -91,13 +95,14 @@ test('admin: add an agency, open it, register a network (bad and overlapping one
   // Network: a malformed CIDR is caught in the browser; an overlapping one is refused by the API in Indonesian.
   await page.getByTestId('network-cidr').fill('198.18.0.0/33');
   await page.getByTestId('network-submit').click();
-  await page.getByTestId('form-problem').filter({ hasText: 'Rentang alamat harus berupa blok CIDR' }).waitFor();
+  await page.getByTestId('error-cidr').filter({ hasText: 'Rentang alamat harus berupa blok CIDR' }).waitFor();
   await page.getByTestId('network-cidr').fill('198.18.1.0/25');
   await page.getByTestId('network-submit').click();
-  const overlap = page.getByTestId('network-error').getByRole('alert');
+  // The API's refusal names the field: its message stands next to it.
+  const overlap = page.getByTestId('error-cidr').filter({ hasText: 'tumpang tindih' });
   await overlap.waitFor();
   assert.equal(
-    (await overlap.locator('span').first().textContent())?.trim(),
+    (await overlap.textContent())?.trim(),
     'Jaringan 198.18.1.0/25 tumpang tindih dengan 198.18.1.0/24 milik Dinas Kesehatan (DINKES); satu host tidak boleh diklaim dua instansi',
   );
   assert.equal((await store.networks.list('all', { agencyId: made.id })).length, 0, 'nothing registered on refusal');
@@ -113,7 +118,7 @@ test('admin: add an agency, open it, register a network (bad and overlapping one
   // Contact: the browser wants a way to reach the person; then add, edit, remove.
   await page.getByTestId('contact-new-name').fill('Rina Kartika');
   await page.getByTestId('contact-new-submit').click();
-  await page.getByTestId('form-problem').filter({ hasText: 'Isi minimal satu dari surel, telepon, atau WhatsApp.' }).waitFor();
+  await page.getByTestId('error-email').filter({ hasText: 'Isi minimal satu dari surel, telepon, atau WhatsApp.' }).waitFor();
   await page.getByTestId('contact-new-role').selectOption('technical');
   await page.getByTestId('contact-new-email').fill('rina@dinsos.kota.go.id');
   await page.getByTestId('contact-new-phone').fill('0812-1111-2222');
@@ -174,7 +179,7 @@ test('admin: the asset detail shows ports and services, checks with evidence and
   // What scans cannot know: criticality, owner, tags; a bad tag is caught in the browser first.
   await page.getByTestId('asset-tags').fill('lantai 1, <b>');
   await page.getByTestId('asset-submit').click();
-  await page.getByTestId('form-problem').filter({ hasText: 'Label hanya boleh berisi' }).waitFor();
+  await page.getByTestId('error-tags').filter({ hasText: 'Label hanya boleh berisi' }).waitFor();
   await page.getByLabel('Kekritisan').selectOption('vital');
   await page.getByLabel('Pemilik').fill('Bagian Umum');
   await page.getByTestId('asset-tags').fill('Lantai 1, pendaftaran');
@@ -200,3 +205,142 @@ test('viewer: reads the same pages without any form', () => asUser('pimpinan', a
   await page.getByTestId('asset-ports').getByTestId('port-row').first().waitFor();
   assert.equal(await page.getByTestId('asset-form').count(), 0);
 }));
+
+// ---- how forms report problems, and the network guard rails' confirmation (web/src/ui.tsx useSubmit) ----
+
+/** Watch 4xx answers too: the ones a scenario provokes on purpose are listed in `expected`. */
+const asWatchedUser = (username: string, body: (page: Page) => Promise<void>, expected: readonly RegExp[] = []): Promise<void> =>
+  inBrowserAs(context, base, username, PASSWORD, body, { console: true, responses: true, expected });
+
+test('a form shows every field error at once, next to its field; long names are refused, not cut; stale banners go', () => asWatchedUser('admin', async (page) => {
+  await page.goto(`${base}/agencies`);
+  await page.getByRole('heading', { name: 'Instansi/OPD' }).waitFor();
+  // Two problems in one submission: both shown, each by its field.
+  await page.getByTestId('agency-code').fill('kode salah!');
+  await page.getByTestId('agency-submit').click();
+  await page.getByTestId('error-code').waitFor();
+  assert.equal(await page.getByTestId('error-code').textContent(), 'Kode tidak valid: gunakan huruf, angka, titik, garis bawah, atau tanda hubung, diawali huruf atau angka (maks. 40 karakter).');
+  assert.equal(await page.getByTestId('error-name').textContent(), 'Nama wajib diisi.');
+  assert.equal(await page.getByTestId('agency-code').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByTestId('agency-name').getAttribute('aria-invalid'), 'true');
+  await page.getByTestId('form-problems').filter({ hasText: 'Periksa isian yang ditandai.' }).waitFor();
+  await shot(page, 'forms-two-errors');
+
+  // An empty code is "required"; fixing a field takes its error away, the other one stays.
+  await page.getByTestId('agency-code').fill('');
+  await page.getByTestId('agency-submit').click();
+  await page.getByTestId('error-code').filter({ hasText: 'Kode wajib diisi.' }).waitFor();
+  await page.getByTestId('agency-code').fill('DISPORA');
+  assert.equal(await page.getByTestId('error-code').count(), 0);
+  assert.equal(await page.getByTestId('error-name').count(), 1);
+
+  // A name past 200 characters: the input keeps all of it (no silent cut), the counter says so, the form refuses it.
+  const long = 'Dinas Kepemudaan, Olahraga dan Pariwisata Kota '.repeat(6).trim();
+  assert.ok(long.length > 200);
+  await page.getByTestId('agency-name').fill(long);
+  assert.equal((await page.getByTestId('agency-name').inputValue()).length, long.length, 'nothing cut');
+  await page.locator('.counter.over').filter({ hasText: `Terlalu panjang: ${long.length} karakter, maksimal 200.` }).waitFor();
+  await page.getByTestId('agency-submit').click();
+  await page.getByTestId('error-name').filter({ hasText: 'Terlalu panjang' }).waitFor();
+  assert.equal((await store.agencies.list('all')).some((a) => a.code === 'DISPORA'), false);
+
+  // Success, then a new edit: the old success banner goes; then an API refusal stands alone.
+  await page.getByTestId('agency-name').fill('Dinas Pemuda dan Olahraga');
+  await page.getByLabel('Induk').selectOption({ label: 'Pemerintah Kota Contoh' });
+  await page.getByTestId('agency-submit').click();
+  await page.getByTestId('agency-created').filter({ hasText: 'Instansi Dinas Pemuda dan Olahraga telah ditambahkan.' }).waitFor();
+  await page.getByTestId('agency-code').fill('DISPORA');
+  assert.equal(await page.getByTestId('agency-created').count(), 0, 'the success banner went with the edit');
+  await page.getByTestId('agency-name').fill('Dinas Pemuda Lagi');
+  await page.getByTestId('agency-submit').click();
+  await page.getByTestId('error-code').filter({ hasText: 'Kode instansi DISPORA sudah dipakai oleh Dinas Pemuda dan Olahraga' }).waitFor();
+  assert.equal(await page.getByTestId('agency-created').count(), 0, 'no success banner beside the refusal');
+}, [/POST 409 \/api\/v1\/agencies$/]));
+
+test('the API\'s field errors stand next to their field: two bad scan targets at once, in Indonesian', () => asWatchedUser('petugas.dinkes', async (page) => {
+  await page.goto(`${base}/scans?agencyId=${world.data.dinkes.agencyId}`);
+  const form = page.getByTestId('scan-form');
+  await form.waitFor();
+  await form.locator('[name=targets]').fill('localhost, 10.0.0.300');
+  await form.getByRole('button', { name: 'Mulai' }).click();
+  const err = page.getByTestId('error-targets');
+  await err.waitFor();
+  const text = (await err.textContent()) ?? '';
+  assert.match(text, /"localhost" adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP atau blok CIDR/);
+  assert.match(text, /"10\.0\.0\.300": setiap bagian alamat IPv4 bernilai 0–255/);
+  assert.doesNotMatch(text, /\b(is|not|the|must)\b/);
+  assert.equal(await form.locator('[name=targets]').getAttribute('aria-invalid'), 'true');
+  // Outside the agency's networks: refused in Indonesian, next to the same field.
+  await form.locator('[name=targets]').fill('198.18.3.10');
+  await form.getByRole('button', { name: 'Mulai' }).click();
+  await page.getByTestId('error-targets').filter({ hasText: 'Target 198.18.3.10/32 berada di luar jaringan yang terdaftar untuk DINKES' }).waitFor();
+  await shot(page, 'forms-scan-targets');
+}, [/POST 400 \/api\/v1\/scans$/]));
+
+test('registering 10.0.0.0/8 asks an administrator why; the confirmation is stored and audited; an analyst is told to ask one', async () => {
+  await asWatchedUser('analis', async (page) => {
+    await page.goto(`${base}/agencies/${world.city.capil.id}`);
+    await page.getByTestId('network-cidr').fill('10.0.0.0/8');
+    await page.getByTestId('network-submit').click();
+    const panel = page.getByTestId('network-confirm');
+    await panel.waitFor();
+    await panel.locator('[data-concern=large]').filter({ hasText: 'Blok ini lebih lebar dari /16 (16.777.216 alamat).' }).waitFor();
+    await page.getByTestId('network-admin-only').filter({ hasText: 'Hanya administrator yang dapat mendaftarkan jaringan ini' }).waitFor();
+    assert.equal(await page.getByTestId('network-confirm-reason').count(), 0, 'no reason asked of an analyst');
+    assert.equal(await page.getByTestId('network-submit').isDisabled(), true);
+  }, [/POST 403 \/api\/v1\/agencies\/[^/]+\/networks$/]);
+
+  await asWatchedUser('admin', async (page) => {
+    await page.goto(`${base}/agencies/${world.city.capil.id}`);
+    await page.getByTestId('network-cidr').fill('10.0.0.0/8');
+    await page.getByTestId('network-label').fill('LAN Disdukcapil');
+    await page.getByTestId('network-submit').click();
+    const panel = page.getByTestId('network-confirm');
+    await panel.getByRole('heading', { name: 'Jaringan ini perlu konfirmasi administrator' }).waitFor();
+    await panel.locator('[data-concern=large]').waitFor();
+    await page.getByTestId('network-confirm-reason').waitFor();
+    await shot(page, 'forms-network-confirm');
+    // Too short a reason is refused in the browser.
+    await page.getByTestId('network-confirm-reason').fill('ok');
+    await page.getByRole('button', { name: 'Konfirmasi dan daftarkan' }).click();
+    await page.getByTestId('error-confirmReason').filter({ hasText: 'Tulis alasan konfirmasi, minimal 10 karakter.' }).waitFor();
+    const reason = 'Seluruh LAN Disdukcapil, nota dinas 045/12/2025';
+    await page.getByTestId('network-confirm-reason').fill(reason);
+    await page.getByRole('button', { name: 'Konfirmasi dan daftarkan' }).click();
+    const row = page.getByTestId('network-row').filter({ hasText: '10.0.0.0/8' });
+    await row.waitFor();
+    await row.getByTestId('network-confirmation').filter({ hasText: `Dikonfirmasi oleh admin: ${reason}` }).waitFor();
+    await page.getByTestId('network-added').filter({ hasText: 'Jaringan 10.0.0.0/8 telah didaftarkan.' }).waitFor();
+    assert.equal(await page.getByTestId('network-confirm').count(), 0);
+  }, [/POST 400 \/api\/v1\/agencies\/[^/]+\/networks$/]);
+
+  const net = (await store.networks.list('all', { agencyId: world.city.capil.id })).find((n) => n.cidr === '10.0.0.0/8');
+  assert.deepEqual([net?.confirmation?.by, net?.confirmation?.concerns], ['admin', ['large']]);
+  const audit = (await store.audit.list({ action: 'network.confirm' }))[0];
+  assert.equal(audit?.targetId, net?.id);
+  assert.equal(audit?.actor, 'admin');
+});
+
+test('deep links: an unknown filter value shows no validation text; "not found" offers the way home, not a retry', () => asWatchedUser('admin', async (page) => {
+  await page.goto(`${base}/findings?status=all&minSeverity=semua`);
+  await page.getByRole('heading', { name: 'Temuan' }).waitFor();
+  await page.locator('li.finding').first().waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0, 'no error shown');
+  assert.equal(await page.locator('select[name=status]').inputValue(), 'open,resolved,accepted-risk,false-positive');
+  await page.goto(`${base}/findings?status=bukan-status`);
+  await page.locator('li.finding').first().waitFor();
+  assert.equal(await page.locator('select[name=status]').inputValue(), 'open');
+  assert.equal(await page.getByRole('alert').count(), 0);
+
+  await page.goto(`${base}/agencies/tidak-ada`);
+  const box = page.getByRole('alert').filter({ hasText: 'Data tidak ditemukan' });
+  await box.waitFor();
+  assert.equal(await box.getByRole('button', { name: 'Coba lagi' }).count(), 0, 'no retry for what does not exist');
+  await box.getByTestId('go-home').click();
+  await page.waitForURL(`${base}/`);
+
+  await page.goto(`${base}/halaman-yang-tidak-ada`);
+  await page.getByTestId('not-found').filter({ hasText: 'Halaman tidak ditemukan.' }).waitFor();
+  await page.getByTestId('not-found').getByRole('link', { name: 'Kembali ke dasbor' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Coba lagi' }).count(), 0);
+}, [/GET 404 \/api\/v1\/agencies\/tidak-ada$/]));

@@ -139,8 +139,8 @@ test('Change password from the user menu: the same one is refused beside its fie
     await page.getByRole('button', { name: 'Ganti kata sandi' }).click();
   };
   await form(PASSWORD, PASSWORD);
-  await page.getByTestId('pw-same').waitFor();
-  assert.equal(await page.getByTestId('pw-same').innerText(), 'Kata sandi baru harus berbeda dari kata sandi saat ini.');
+  await page.getByTestId('error-newPassword').waitFor();
+  assert.equal(await page.getByTestId('error-newPassword').innerText(), 'Kata sandi baru harus berbeda dari kata sandi saat ini.');
   await shot(page, 'account-password');
   // The API's own refusal (wrong current password) is shown translated.
   await form('bukan-sandi-yang-benar', 'sandi-kantor-baru-2026');

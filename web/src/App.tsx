@@ -6,7 +6,7 @@ import type { Me, Role } from './api';
 import { LANGS, useI18n } from './i18n';
 import type { Lang, MessageKey } from './i18n';
 import { Link, match, navigate, useLocation } from './router';
-import { Loading } from './ui';
+import { Loading, NotFound } from './ui';
 import { LoginPage, OwnPasswordPage, PasswordChangePage } from './pages/Login';
 import { DashboardPage } from './pages/Dashboard';
 import { AgenciesPage, AgencyPage } from './pages/Agencies';
@@ -139,5 +139,5 @@ function Routes({ me }: { me: Me }) {
   if (match('/schedules', path) !== null) return <SchedulesPage canEdit={me.user.role === 'admin' || me.user.role === 'analyst'} />;
   if (match('/alerts', path) !== null) return me.user.role === 'admin' ? <AlertsPage /> : <p className="error">{t('admin.forbidden')}</p>;
   if (match('/users', path) !== null) return me.user.role === 'admin' ? <UsersPage me={me.user} /> : <p className="error">{t('admin.forbidden')}</p>;
-  return <p className="error">{t('error.notFound')}</p>;
+  return <NotFound />;
 }

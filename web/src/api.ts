@@ -13,7 +13,11 @@ export interface User {
 export interface Me { user: User; csrfToken: string; scope: 'all' | string[] }
 
 export interface Agency { id: string; parentId: string | null; kind: string; code: string; name: string; notes: string | null; retiredAt: string | null }
-export interface Network { id: string; agencyId: string; cidr: string; label: string | null; zone: string | null; authorisedBy: string; authorisedAt: string }
+export interface Network {
+  id: string; agencyId: string; cidr: string; label: string | null; zone: string | null; authorisedBy: string; authorisedAt: string;
+  /** Set when the block needed an administrator's confirmation (public space, wider than the configured size, loopback). */
+  confirmation: { by: string; at: string; reason: string; concerns: string[] } | null;
+}
 export interface Contact { id: string; agencyId: string; name: string; role: string; email: string | null; phone: string | null; whatsapp: string | null; isPrimary: boolean }
 export interface Counts { byStatus: Record<string, number>; openBySeverity: Record<string, number> }
 export interface AgencyDetail {
@@ -101,8 +105,11 @@ export interface AlertDelivery { outboxId: number; channelId: string; channelNam
 export const ROLES: readonly Role[] = ['admin', 'analyst', 'officer', 'viewer'];
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, readonly messageEn: string, readonly messageId: string) {
+  /** The error body's details: `field` (the field it is about), `fields` (every bad field), `reason`, … */
+  readonly details: Readonly<Record<string, unknown>>;
+  constructor(readonly status: number, readonly code: string, readonly messageEn: string, readonly messageId: string, details: Readonly<Record<string, unknown>> = {}) {
     super(messageEn);
+    this.details = details;
   }
 }
 
@@ -140,8 +147,9 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   if (res.status === 204) return undefined as T;
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const e = (data as { error?: { code?: string; message?: string; messageId?: string } } | null)?.error;
-    const err = new ApiError(res.status, e?.code ?? 'E_INTERNAL', e?.message ?? '', e?.messageId ?? '');
+    const e = (data as { error?: { code?: string; message?: string; messageId?: string; details?: unknown } } | null)?.error;
+    const details = typeof e?.details === 'object' && e.details !== null && !Array.isArray(e.details) ? (e.details as Record<string, unknown>) : {};
+    const err = new ApiError(res.status, e?.code ?? 'E_INTERNAL', e?.message ?? '', e?.messageId ?? '', details);
     if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthenticated?.();
     throw err;
   }

@@ -1,9 +1,10 @@
 // Shared pieces: data loading, translated API errors, form submission, badges, the SVG bar chart.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, NETWORK_ERROR } from './api';
 import { useI18n } from './i18n';
 import type { MessageKey } from './i18n';
+import { Link } from './router';
 
 /** The API's message in the UI's language (the API sends `message` in English and `messageId` in Indonesian). */
 export function useErrorText(): (e: unknown) => string {
@@ -18,13 +19,32 @@ export function useErrorText(): (e: unknown) => string {
   }, [lang, t]);
 }
 
+/** "Not found" (an id that does not exist or is outside the caller's scope): retrying cannot help. */
+function isNotFound(e: unknown): boolean {
+  return e instanceof ApiError && (e.status === 404 || e.code === 'E_NOT_FOUND');
+}
+
+/** The API's refusal, translated; a retry button where retrying can help, a way home where it cannot. */
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
   const text = useErrorText();
   return (
     <div className="error" role="alert">
       <span>{text(error)}</span>
-      {onRetry !== undefined && <button type="button" className="link" onClick={onRetry}>{t('common.retry')}</button>}
+      {isNotFound(error)
+        ? <Link to="/" className="link" data-testid="go-home">{t('error.home')}</Link>
+        : onRetry !== undefined && <button type="button" className="link" onClick={onRetry}>{t('common.retry')}</button>}
+    </div>
+  );
+}
+
+/** The page for an address the application does not know: what happened and the way home. */
+export function NotFound() {
+  const { t } = useI18n();
+  return (
+    <div className="error" role="alert" data-testid="not-found">
+      <span>{t('error.notFound')}</span>
+      <Link to="/" className="link" data-testid="go-home">{t('error.home')}</Link>
     </div>
   );
 }
@@ -35,49 +55,183 @@ export function Problem({ keyName }: { keyName: MessageKey | null }) {
   return keyName === null ? null : <p className="error" role="alert" data-testid="form-problem">{t(keyName)}</p>;
 }
 
+/** A problem the browser found in one field, with the numbers its message names ({max}, {length}). */
+export type FieldProblem = MessageKey | { readonly key: MessageKey; readonly vars?: Readonly<Record<string, string | number>> };
+
+/** The problems of a form, by field name; '' holds one that belongs to no single field. */
+export type Problems = Readonly<Record<string, FieldProblem | null | undefined>>;
+
+/** One field error of an API refusal (src/api/errors.ts: details.fields), in both languages. */
+interface ApiFieldError { readonly en: string; readonly id: string }
+
+/**
+ * The fields an API refusal names, by the form's field names: "body.name" → "name", "body.targets.1" →
+ * "targets", "config.url" → "url" (the first of the path's own name, its first and its last segment that
+ * the form has). A refusal naming one field carries its whole text; one naming several (every bad field
+ * of a request: details.fields), each its own.
+ */
+function apiFieldErrors(e: unknown, fields: readonly string[]): Map<string, ApiFieldError> {
+  const out = new Map<string, ApiFieldError>();
+  if (!(e instanceof ApiError) || e.code === NETWORK_ERROR) return out;
+  const own = (path: string): string | undefined => {
+    const parts = path.replace(/^(body|querystring|params)\.?/, '').split('.').filter((x) => x !== '');
+    return [parts.join('.'), parts[0] ?? '', parts[parts.length - 1] ?? ''].find((c) => c !== '' && fields.includes(c));
+  };
+  const list = e.details['fields'];
+  if (Array.isArray(list) && list.length > 0) {
+    for (const f of list as { field?: unknown; message?: unknown; messageId?: unknown }[]) {
+      const name = typeof f.field === 'string' ? own(f.field) : undefined;
+      if (name === undefined) continue;
+      // Several errors on one field of the form (two bad scan targets): all of them, in order.
+      const prev = out.get(name);
+      const en = String(f.message ?? e.messageEn);
+      const id = String(f.messageId ?? e.messageId);
+      out.set(name, prev === undefined ? { en, id } : { en: `${prev.en}; ${en}`, id: `${prev.id}; ${id}` });
+    }
+    return out;
+  }
+  const name = typeof e.details['field'] === 'string' ? own(e.details['field']) : undefined;
+  if (name !== undefined) out.set(name, { en: e.messageEn, id: e.messageId });
+  return out;
+}
+
 export interface Submit {
   /** The request is running (disable the button). */
   readonly busy: boolean;
-  /** The problem found before sending, or null. */
-  readonly problem: MessageKey | null;
+  /** The problems found before sending, by field. */
+  readonly problems: Problems;
   /** The API's refusal (shown translated), or null. */
   readonly error: unknown;
-  /** Run `work` unless `problem` is set (then show it instead); a new submission clears the last messages. */
-  readonly submit: (problem: MessageKey | null, work: () => Promise<void>) => Promise<void>;
-  /** Whichever message applies: the problem (`form-problem`), then the API's error. */
+  /** The last submission succeeded and nothing was edited since: show its success message. */
+  readonly done: boolean;
+  /**
+   * Run `work` unless there are problems (then show every one of them, each next to its field). A new
+   * submission clears the last messages, success included.
+   */
+  readonly submit: (problems: Problems | MessageKey | null, work: () => Promise<void>) => Promise<void>;
+  /** The user changed `field`: its error and every banner (success or refusal) are stale now. */
+  readonly edited: (field?: string) => void;
+  /** Props for the input of `field`: aria-invalid, aria-describedby, and clearing stale messages on input. */
+  readonly field: (name: string) => { 'aria-invalid': boolean; 'aria-describedby'?: string; onInput: () => void };
+  /** The message to show next to `field` (a problem found before sending, or the API's word on it). */
+  readonly fieldError: (name: string) => ReactNode;
+  /** What belongs to no field: a problem of the whole form, the API's refusal (its text, or a pointer to the marked fields). */
   readonly feedback: ReactNode;
 }
 
-/** What every form shares: the check before sending, the API's answer when it refuses, the busy flag. */
-export function useSubmit(): Submit {
-  const [problem, setProblem] = useState<MessageKey | null>(null);
+/**
+ * What every form shares: the checks before sending, every problem at once next to its field, the API's
+ * refusal (bound to the fields it names), the busy flag, and a success state that a new edit or
+ * submission clears. `fields`: the names of the form's fields, for binding the API's field errors.
+ */
+export function useSubmit(fields: readonly string[] = []): Submit {
+  const { lang, t } = useI18n();
+  const [problems, setProblems] = useState<Problems>({});
   const [error, setError] = useState<unknown>(null);
+  const [cleared, setCleared] = useState<ReadonlySet<string>>(new Set());
+  const [bannerGone, setBannerGone] = useState(false);
   const [busy, setBusy] = useState(false);
-  const submit = async (p: MessageKey | null, work: () => Promise<void>) => {
+  const [done, setDone] = useState(false);
+  const id = useId();
+  const submit = async (p: Problems | MessageKey | null, work: () => Promise<void>) => {
+    const found: Problems = p === null ? {} : typeof p === 'string' ? { '': p } : p;
     setError(null);
-    setProblem(p);
-    if (p !== null) return;
+    setDone(false);
+    setCleared(new Set());
+    setBannerGone(false);
+    setProblems(found);
+    if (Object.values(found).some((x) => x !== null && x !== undefined)) return;
     setBusy(true);
     try {
       await work();
+      setDone(true);
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
   };
-  const feedback = <><Problem keyName={problem} />{error !== null && <ErrorBox error={error} />}</>;
-  return { busy, problem, error, submit, feedback };
+  const edited = (name?: string) => {
+    setDone(false);
+    setBannerGone(true);
+    if (name !== undefined) {
+      setCleared((c) => new Set([...c, name]));
+      setProblems((ps) => (ps[name] === undefined || ps[name] === null ? ps : { ...ps, [name]: null }));
+    }
+  };
+  const fromApi = apiFieldErrors(error, fields);
+  const messageOf = (name: string): string | null => {
+    const pr = problems[name];
+    if (pr !== null && pr !== undefined) return typeof pr === 'string' ? t(pr) : t(pr.key, pr.vars);
+    const a = cleared.has(name) ? undefined : fromApi.get(name);
+    return a === undefined ? null : lang === 'id' ? a.id : a.en;
+  };
+  const fieldError = (name: string): ReactNode => {
+    const m = messageOf(name);
+    return m === null ? null : <small className="field-error" id={`${id}-${name}-error`} data-testid={`error-${name}`} role="alert">{m}</small>;
+  };
+  const field = (name: string) => {
+    const invalid = messageOf(name) !== null;
+    return { 'aria-invalid': invalid, ...(invalid ? { 'aria-describedby': `${id}-${name}-error` } : {}), onInput: () => edited(name) };
+  };
+  const formProblem = problems[''];
+  const boundToFields = fromApi.size > 0;
+  const feedback = (
+    <>
+      {formProblem !== null && formProblem !== undefined && <Problem keyName={typeof formProblem === 'string' ? formProblem : formProblem.key} />}
+      {Object.entries(problems).some(([k, v]) => k !== '' && v !== null && v !== undefined) && <p className="error" role="alert" data-testid="form-problems">{t('form.checkFields')}</p>}
+      {error !== null && !bannerGone && (boundToFields
+        ? <p className="error" role="alert" data-testid="form-api-error">{t('form.checkFields')}</p>
+        : <div data-testid="form-api-error"><ErrorBox error={error} /></div>)}
+    </>
+  );
+  return { busy, problems, error, done, submit, edited, field, fieldError, feedback };
+}
+
+/**
+ * A form field: the label around its input (`children`), then outside the label — so that they are not
+ * part of the input's name — anything `extra` (a counter) and the field's error.
+ */
+export function Field({ label, error, extra, children }: { label: ReactNode; error?: ReactNode; extra?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label>{label}{children}</label>
+      {extra}
+      {error}
+    </div>
+  );
+}
+
+/** "12/200" under a text field with a limit; past the limit it says so (the input never cuts what is typed or pasted). */
+export function Counter({ value, max }: { value: string; max: number }) {
+  const { t, fmtNum } = useI18n();
+  const n = [...value].length;
+  return <small className={n > max ? 'counter over' : 'counter muted'} aria-live="polite">{n > max ? t('form.tooLong', { length: fmtNum(n), max: fmtNum(max) }) : `${fmtNum(n)}/${fmtNum(max)}`}</small>;
+}
+
+/** The problem of a text that must be filled and fit `max` characters: required, too long, or none. */
+export function textProblem(value: string, max: number, required: MessageKey | null): FieldProblem | null {
+  const v = value.trim();
+  if (v === '') return required;
+  const n = [...v].length;
+  return n > max ? { key: 'form.tooLong', vars: { length: n, max } } : null;
 }
 
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'ok'; data: T };
 
+/**
+ * Load data for a view. `retry()` loads again; after a change the view keeps showing what it has until the
+ * new data arrives (a form inside it stays, with its success message), while new `deps` start over.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loaded<T>, () => void] {
   const [v, setV] = useState<Loaded<T>>({ state: 'loading' });
   const [n, setN] = useState(0);
+  const last = useRef<readonly unknown[] | null>(null);
   useEffect(() => {
     let live = true;
-    setV({ state: 'loading' });
+    const same = last.current !== null && last.current.length === deps.length && last.current.every((d, i) => Object.is(d, deps[i]));
+    last.current = deps;
+    if (!same) setV({ state: 'loading' });
     load().then((data) => live && setV({ state: 'ok', data }), (error: unknown) => live && setV({ state: 'error', error }));
     return () => {
       live = false;

@@ -192,8 +192,9 @@ export function alertRoutes(app: FastifyInstance, deps: { store: Store }): void 
   r.post('/api/v1/alert-channels/:id/test', {
     config: access('alert-channel', 'alert-channel.test'),
     schema: {
-      tags: ['alerts'], summary: 'Send a sample alert (marked as a test) to the channel now; `ok` false with the reason when the channel refused it',
-      params: IdParams, response: responses({ 200: Type.Object({ ok: Type.Boolean(), detail: Type.String() }) }),
+      tags: ['alerts'], summary: 'Send a sample alert (marked as a test) to the channel now; `ok` false with the cause (connection refused, DNS, TLS, HTTP status …) when the send failed',
+      params: IdParams,
+      response: responses({ 200: Type.Object({ ok: Type.Boolean(), detail: Type.String(), detailId: Type.String({ description: 'the detail in Bahasa Indonesia' }), cause: Type.Optional(Type.String()) }) }),
     },
   }, async (request) => {
     const c = await store.alerts.getChannel(request.params.id);
@@ -201,13 +202,13 @@ export function alertRoutes(app: FastifyInstance, deps: { store: Store }): void 
     try {
       const detail = await inIndonesian(CHANNEL_TEXTS, () => testChannel(store, c.id));
       request.auditNote.details = { name: c.name, ok: true };
-      return { ok: true, detail };
+      return { ok: true, detail, detailId: detail };
     } catch (e) {
       // A refused send is the answer to "does this channel work?", not a failure of the request. Its
-      // text is built from status codes and error codes, never from the URL or a secret (channels.ts).
+      // text names the cause from status and error codes, never from the URL or a secret (channels.ts).
       if (!(e instanceof DeliveryError)) throw e;
-      request.auditNote.details = { name: c.name, ok: false, detail: e.message };
-      return { ok: false, detail: e.message };
+      request.auditNote.details = { name: c.name, ok: false, detail: e.message, cause: e.kind };
+      return { ok: false, detail: e.message, detailId: e.messageId, cause: e.kind };
     }
   });
 

@@ -8,7 +8,9 @@
 //    register a new unit, e.g. a new puskesmas under its Dinkes, and correct or retire such units, but
 //    not rename, move or retire the agency it belongs to — that is Diskominfo's record of who it is);
 //  - networks: admin and analyst only: registering a block is the authorisation to scan it, recorded
-//    with the user who registered it;
+//    with the user who registered it; a block the guard rails question (public space, wider than the
+//    configured size, loopback; domain/network.ts) only by an administrator, with a written reason that
+//    is stored with the network and audited; the never-register list by nobody;
 //  - contacts and the asset's criticality/owner/tags: admin, analyst and the agency's own officer.
 //
 // The store's errors are English sentences (for logs and the CLI); the messages users read are built
@@ -19,6 +21,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { isPerisaiError } from '../../domain/errors.js';
 import type { PerisaiError } from '../../domain/errors.js';
+import { cidrSize } from '../../domain/ip.js';
+import { MIN_CONFIRM_REASON, NetworkConfirmationError, NeverRegisterError } from '../../domain/network.js';
+import type { NetworkAssessment, NetworkConcern, NetworkPolicy } from '../../domain/network.js';
 import { inScope, NetworkOverlapError } from '../../store/index.js';
 import type { AgencyScope, Store } from '../../store/index.js';
 import type { Role, User } from '../../store/repos/users.js';
@@ -38,7 +43,9 @@ const FIELD_ID: Readonly<Record<string, string>> = {
  * A store validation error's Indonesian sentence: the store's sentence stays the English text; the
  * Indonesian one names the field and, for the cases a form can hit, says what to do.
  */
-function fieldText(field: string, e: PerisaiError): string {
+function fieldText(field: string, e: PerisaiError): string | undefined {
+  // The guard rails' refusals carry structured details of their own (translate, below).
+  if (e instanceof NeverRegisterError || e instanceof NetworkConfirmationError) return undefined;
   const d = e.details;
   const where = FIELD_ID[field] ?? field;
   if (field === 'cidr') return typeof d['suggestion'] === 'string' ? `CIDR ${String(d['value'])} memuat bit host; maksud Anda ${d['suggestion']}?` : `${String(d['value'] ?? '')} bukan blok CIDR yang valid (alamat/prefiks, mis. 198.18.0.0/24)`.trim();
@@ -50,11 +57,63 @@ function fieldText(field: string, e: PerisaiError): string {
   return `Isian ${where} tidak valid`;
 }
 
+/** What a questioned block raises, as part of a sentence "Network X …", in both languages. */
+function concernText(cidr: string, concerns: readonly NetworkConcern[], policy: NetworkPolicy, size: bigint): { en: string; id: string } {
+  const limit = cidr.includes(':') ? policy.confirmPrefixV6 : policy.confirmPrefixV4;
+  const count = size.toLocaleString('en-US');
+  const en = concerns.map((c) => (c === 'public' ? 'contains public address space (reachable from the Internet, not the city\'s own network)'
+    : c === 'large' ? `is wider than /${limit} (${count} addresses)` : 'contains loopback (the Perisai server itself; for testing only)'));
+  const id = concerns.map((c) => (c === 'public' ? 'memuat ruang alamat publik (terjangkau dari Internet, bukan jaringan milik kota)'
+    : c === 'large' ? `lebih lebar dari /${limit} (${count.replace(/,/g, '.')} alamat)` : 'memuat loopback (server Perisai itu sendiri; hanya untuk pengujian)'));
+  return { en: en.join(' and '), id: id.join(' dan ') };
+}
+
+/** The details a form needs to ask for a confirmation: why (concerns) and the configured size. */
+function confirmDetails(a: NetworkAssessment, policy: NetworkPolicy, reason: 'confirmation-required' | 'confirmation-admin' | 'reason-too-short', field: string) {
+  return { field, reason, cidr: a.cidr.text, concerns: [...a.concerns], limit: a.cidr.family === 4 ? policy.confirmPrefixV4 : policy.confirmPrefixV6, addresses: cidrSize(a.cidr).toString() };
+}
+
+/** A refusal of the guard rails (domain/network.ts) in both languages. */
+function guardRailError(store: Store, a: NetworkAssessment, why: 'confirmation-required' | 'confirmation-admin' | 'reason-too-short'): ApiError {
+  const policy = store.networks.policy;
+  const c = concernText(a.cidr.text, a.concerns, policy, cidrSize(a.cidr));
+  const cidr = a.cidr.text;
+  if (why === 'confirmation-admin') {
+    return new ApiError('E_FORBIDDEN', {
+      en: `Network ${cidr} ${c.en}; only an administrator can register it, with a written reason`,
+      id: `Jaringan ${cidr} ${c.id}; hanya administrator yang dapat mendaftarkannya, dengan alasan tertulis`,
+    }, confirmDetails(a, policy, why, 'cidr'));
+  }
+  if (why === 'reason-too-short') {
+    return new ApiError('E_VALIDATION', {
+      en: `The reason for confirming ${cidr} must be at least ${MIN_CONFIRM_REASON} characters`,
+      id: `Alasan konfirmasi untuk ${cidr} minimal ${MIN_CONFIRM_REASON} karakter`,
+    }, confirmDetails(a, policy, why, 'confirmReason'));
+  }
+  return new ApiError('E_VALIDATION', {
+    en: `Network ${cidr} ${c.en}; confirm with a written reason (at least ${MIN_CONFIRM_REASON} characters) why it may be scanned`,
+    id: `Jaringan ${cidr} ${c.id}; konfirmasi dengan alasan tertulis (minimal ${MIN_CONFIRM_REASON} karakter) mengapa jaringan ini boleh dipindai`,
+  }, confirmDetails(a, policy, why, 'confirmReason'));
+}
+
 /**
  * Any other store error → the user's message in both languages. Conflicts name the other agency only
  * when it is in the caller's scope (a scoped caller must not learn who holds a block or a code outside it).
  */
 async function translate(e: unknown, store: Store, scope: AgencyScope, parent: boolean): Promise<unknown> {
+  if (e instanceof NeverRegisterError) {
+    const b = e.block;
+    const cidr = String(e.details['value']);
+    const how = { is: 'adalah', contains: 'memuat', inside: 'berada di dalam' }[e.relation];
+    return new ApiError('E_VALIDATION', {
+      en: `Network ${cidr} ${e.relation === 'inside' ? 'is inside' : e.relation} ${b.cidr.text}, ${b.en}; Perisai never registers or scans that block`,
+      id: `Jaringan ${cidr} ${how} ${b.cidr.text}, ${b.id}; Perisai tidak pernah mendaftarkan atau memindai blok itu`,
+    }, { field: 'cidr', reason: 'never-scan', block: b.cidr.text });
+  }
+  if (e instanceof NetworkConfirmationError) {
+    const a = store.networks.assess(String(e.details['value']));
+    return guardRailError(store, a, e.details['reason'] === 'reason-too-short' ? 'reason-too-short' : 'confirmation-required');
+  }
   if (e instanceof NetworkOverlapError) {
     const c = e.conflict;
     const cidr = String(e.details['cidr']);
@@ -167,11 +226,27 @@ export function inventoryWriteRoutes(app: FastifyInstance, deps: { store: Store;
     const user = request.user!;
     const agency = await store.agencies.get(request.scope, request.params.id);
     const b = request.body;
+    const cidr = b.cidr.trim();
+    request.auditNote = { agencyId: agency.id, details: { cidr } };
+    // The guard rails before anything else: the never-register list is refused for everyone; a
+    // questioned block needs an administrator and a written reason. Refusals are audited like every
+    // mutation (access plugin), with what was asked for.
+    const assessment = await attempt(store, request.scope, async () => store.networks.assess(cidr));
+    const reason = b.confirmReason?.trim() ?? '';
+    if (assessment.concerns.length > 0) {
+      request.auditNote.details = { cidr: assessment.cidr.text, concerns: [...assessment.concerns], ...(reason !== '' ? { confirmReason: reason } : {}) };
+      if (user.role !== 'admin') throw guardRailError(store, assessment, 'confirmation-admin');
+      if (reason === '') throw guardRailError(store, assessment, 'confirmation-required');
+    }
     const n = await attempt(store, request.scope, () => store.networks.add(request.scope, {
-      agencyId: agency.id, cidr: b.cidr.trim(), label: b.label ?? null, zone: b.zone ?? null, authorisationRef: b.authorisationRef ?? null,
+      agencyId: agency.id, cidr, label: b.label ?? null, zone: b.zone ?? null, authorisationRef: b.authorisationRef ?? null,
       authorisedBy: user.username, authorisedAt: clock().toISOString(),
-    }));
-    request.auditNote = { targetId: n.id, agencyId: agency.id, details: { cidr: n.cidr, label: n.label, zone: n.zone, authorisedBy: n.authorisedBy, authorisationRef: n.authorisationRef } };
+      confirmation: assessment.concerns.length > 0 ? { by: user.username, reason } : null,
+    }, { actorId: user.id, requestId: request.id, ip: request.ip }));
+    request.auditNote = {
+      targetId: n.id, agencyId: agency.id,
+      details: { cidr: n.cidr, label: n.label, zone: n.zone, authorisedBy: n.authorisedBy, authorisationRef: n.authorisationRef, ...(n.confirmation !== null ? { confirmation: { ...n.confirmation } } : {}) },
+    };
     return reply.code(201).send(n);
   });
 
@@ -182,7 +257,7 @@ export function inventoryWriteRoutes(app: FastifyInstance, deps: { store: Store;
     const n = await store.networks.get(request.scope, request.params.id);
     await store.networks.remove(request.scope, n.id);
     // The network row goes; the audit row keeps what was authorised, by whom and since when.
-    request.auditNote = { agencyId: n.agencyId, details: { cidr: n.cidr, label: n.label, authorisedBy: n.authorisedBy, authorisedAt: n.authorisedAt } };
+    request.auditNote = { agencyId: n.agencyId, details: { cidr: n.cidr, label: n.label, authorisedBy: n.authorisedBy, authorisedAt: n.authorisedAt, ...(n.confirmation !== null ? { confirmation: { ...n.confirmation } } : {}) } };
     return reply.code(204).send();
   });
 

@@ -16,13 +16,14 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PerisaiError, validationError } from '../../domain/errors.js';
+import { isPerisaiError, PerisaiError } from '../../domain/errors.js';
+import { parseCidr, tryParseAddress } from '../../domain/ip.js';
 import { JOB_STATUSES, jobIsFinal } from '../../domain/scan-job.js';
 import type { ScanJob } from '../../domain/scan-job.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
 import { isInScanWindow } from '../../domain/scan-window.js';
-import { parsePorts, PortSpecError } from '../../engine/targets/index.js';
+import { parsePorts, PortSpecError, TargetSpecError } from '../../engine/targets/index.js';
 import { exportScan, hostFromObservations } from '../../io/scan-export.js';
 import type { TaskQueue } from '../../queue/queue.js';
 import { createScanJob, registeredTargets } from '../../scheduler/jobs.js';
@@ -30,7 +31,8 @@ import { firstAllowed } from '../../scheduler/schedule.js';
 import type { AgencyScope, Store } from '../../store/index.js';
 import { PROFILES } from '../../worker/profiles.js';
 import { READ, TRIAGE } from '../access.js';
-import { ApiError } from '../errors.js';
+import { ApiError, inIndonesian } from '../errors.js';
+import type { FieldError } from '../errors.js';
 import { IdParams, Nullable, responses } from '../schemas.js';
 
 const Str = Type.String();
@@ -77,7 +79,7 @@ const StartBody = Type.Object({
   /** One registered network of the agency; absent = every network of the agency and its units. */
   networkId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   /** Addresses or CIDR blocks inside the agency's registered networks; absent = the whole network(s). */
-  targets: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 256 })),
+  targets: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 256 })),
   /** A port spec as `perisai scan -p` takes it: "ransomware", "smb", "139,445,3389", "1-1024", "top:100". */
   ports: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
   profile: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
@@ -85,6 +87,61 @@ const StartBody = Type.Object({
   /** Start even inside a forbidden scan window (admin and analyst only; recorded in the audit log). */
   overrideWindow: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
+
+/**
+ * Why `raw` is not a target a scan started here can take, in both languages, or null when it is one. A
+ * job names literal addresses and CIDR blocks (written out in full, as the inventory stores them): no
+ * host names (a name's answer can change after the scan was authorised), no shortened or numeric IPv4
+ * forms such as 127.1, 0x7f.1 or 2130706433 (inet_aton accepts them, the inventory does not, so the two
+ * would disagree about which host is meant), no host bits in a block.
+ */
+export function targetProblem(raw: string): { en: string; id: string; suggestion?: string } | null {
+  const t = raw.trim();
+  if (t === '') return { en: 'is empty', id: 'kosong' };
+  try {
+    parseCidr(t);
+    return null;
+  } catch (e) {
+    if (!isPerisaiError(e, 'E_VALIDATION')) throw e;
+    const suggestion = e.details['suggestion'];
+    if (typeof suggestion === 'string') return { en: `${t} has host bits set; did you mean ${suggestion}?`, id: `${t} memuat bit host; maksud Anda ${suggestion}?`, suggestion };
+  }
+  const [addr = '', prefix, ...more] = t.split('/');
+  if (more.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return { en: `${JSON.stringify(t)}: write a block as address/prefix, e.g. 198.18.0.0/24`, id: `${JSON.stringify(t)}: tulis blok sebagai alamat/prefiks, mis. 198.18.0.0/24` };
+  const a = tryParseAddress(addr);
+  if (a !== undefined) {
+    const max = a.family === 4 ? 32 : 128;
+    return { en: `${JSON.stringify(t)}: the prefix length must be 0–${max}`, id: `${JSON.stringify(t)}: panjang prefiks harus 0–${max}` };
+  }
+  if (/^\d+(\.\d+){3}$/.test(addr)) {
+    const parts = addr.split('.');
+    if (parts.some((p) => Number(p) > 255)) return { en: `${JSON.stringify(t)}: each part of an IPv4 address is 0–255`, id: `${JSON.stringify(t)}: setiap bagian alamat IPv4 bernilai 0–255` };
+    return { en: `${JSON.stringify(t)}: leading zeros are ambiguous (octal in some tools); write e.g. 10.0.0.1`, id: `${JSON.stringify(t)}: angka nol di depan bermakna ganda (oktal di sebagian alat); tulis mis. 10.0.0.1` };
+  }
+  if (/^(0x[0-9a-f]+|\d+)(\.(0x[0-9a-f]+|\d+)){0,3}$/i.test(addr)) {
+    return { en: `${JSON.stringify(t)} is a shortened or numeric IPv4 form; write all four decimal parts, e.g. 127.0.0.1`, id: `${JSON.stringify(t)} adalah bentuk singkat atau numerik alamat IPv4; tulis keempat bagian desimalnya, mis. 127.0.0.1` };
+  }
+  if (/^[a-z0-9.-]+$/i.test(addr) && /[a-z]/i.test(addr) && !addr.includes(':')) {
+    return { en: `${JSON.stringify(t)} is a host name; a scan started here takes IP addresses and CIDR blocks only (e.g. 198.18.0.10 or 198.18.0.0/24)`, id: `${JSON.stringify(t)} adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP atau blok CIDR (mis. 198.18.0.10 atau 198.18.0.0/24)` };
+  }
+  return { en: `${JSON.stringify(t)} is not an IP address or CIDR block (e.g. 198.18.0.10 or 198.18.0.0/24)`, id: `${JSON.stringify(t)} bukan alamat IP atau blok CIDR (mis. 198.18.0.10 atau 198.18.0.0/24)` };
+}
+
+/** Every bad target of a request at once (field `targets`, each entry naming its index). */
+function checkTargets(targets: readonly string[]): string[] {
+  const fields: FieldError[] = [];
+  const texts: { en: string; id: string }[] = [];
+  targets.forEach((raw, i) => {
+    const p = targetProblem(raw);
+    if (p === null) return;
+    fields.push({ field: `body.targets.${i}`, message: p.en, messageId: p.id });
+    texts.push({ en: `targets[${i}]: ${p.en}`, id: `Target ke-${i + 1} tidak valid: ${p.id}` });
+  });
+  if (fields.length > 0) {
+    throw new ApiError('E_VALIDATION', { en: texts.map((x) => x.en).join('; '), id: texts.map((x) => x.id).join('; ') }, { field: 'targets', fields: fields.map((f) => ({ ...f })) });
+  }
+  return targets.map((t) => parseCidr(t).text);
+}
 
 function jobOut(j: ScanJob) {
   return { ...j, summary: typeof j.summary === 'object' && j.summary !== null && !Array.isArray(j.summary) ? (j.summary as Record<string, unknown>) : null };
@@ -141,20 +198,25 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
     const agency = await store.agencies.get(scope, b.agencyId); // 404 outside the caller's scope
     request.auditNote = { targetType: 'agency', targetId: agency.id, agencyId: agency.id };
     const profile = b.profile ?? 'ransomware';
-    if (PROFILES[profile] === undefined) throw validationError(`profile: one of ${Object.keys(PROFILES).join(', ')}`, { field: 'profile' });
+    if (PROFILES[profile] === undefined) {
+      const names = Object.keys(PROFILES).join(', ');
+      throw new ApiError('E_VALIDATION', { en: `profile: one of ${names}`, id: `Profil pemindaian tidak dikenal; pilih salah satu dari: ${names}` }, { field: 'profile' });
+    }
     let ports: number[];
     try {
       ports = parsePorts(b.ports ?? 'ransomware');
     } catch (e) {
-      if (e instanceof PortSpecError) throw validationError(`ports: ${e.message}`, { field: 'ports' });
+      if (e instanceof PortSpecError) throw new ApiError('E_VALIDATION', { en: `ports: ${e.message}`, id: 'Daftar port tidak valid; contoh: ransomware, 445,3389, 1-1024 atau top:100' }, { field: 'ports' });
       throw e;
     }
+    // Every bad target at once, before anything is looked up for them (targetProblem).
+    const named = b.targets === undefined ? undefined : checkTargets(b.targets);
     // The targets: what the caller named, else the registered blocks themselves (as a schedule takes them).
     const plan = await registeredTargets(store, scope, agency.id, b.networkId ?? null);
     if (b.networkId !== undefined && !(await store.agencies.scopeOf(agency.id)).has(plan.networks[0]!.agencyId)) {
       throw new ApiError('E_NOT_FOUND', { en: `network ${b.networkId} does not belong to ${agency.code}`, id: `Jaringan ${b.networkId} bukan milik ${agency.code}` });
     }
-    const targets = b.targets ?? plan.targets;
+    const targets = named ?? plan.targets;
     if (targets.length === 0) {
       throw new ApiError('E_VALIDATION', { en: `${agency.code} has no registered network to scan; add one first`, id: `${agency.code} belum memiliki jaringan terdaftar untuk dipindai; tambahkan dulu` }, { field: 'networks' });
     }
@@ -177,9 +239,24 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
     if (live !== undefined) {
       throw new ApiError('E_CONFLICT', { en: `a scan of this ${b.networkId !== undefined ? 'network' : 'agency'} is already ${live.status} (${live.id})`, id: `Pemindaian ${b.networkId !== undefined ? 'jaringan' : 'instansi'} ini sedang berjalan (${live.id})` }, { jobId: live.id });
     }
-    const job = await createScanJob(store, scope, {
+    const job = await inIndonesian((field, e) => {
+      // The store refuses a target outside the agency's registered networks (ScanRepo.createJob).
+      if (field === 'targets' && typeof e.details['target'] === 'string') return `Target ${e.details['target']} berada di luar jaringan yang terdaftar untuk ${agency.code}; daftarkan dan izinkan jaringan itu terlebih dahulu`;
+      if (field === 'targets' && /too large/.test(e.message)) return 'Pemindaian ini terlalu besar (terlalu banyak alamat × port); bagi menjadi beberapa pemindaian';
+      if (field === 'targets') return 'Tidak ada yang dapat dipindai: tidak ada target atau tidak ada port';
+      return undefined;
+    }, () => createScanJob(store, scope, {
       agencyId: agency.id, networkId: b.networkId ?? null, targets, ports, profile, vantage: (b.vantage ?? 'internal') as Vantage, zone: plan.zone,
       requestedBy: user.username,
+    }), (e) => {
+      // The engine enumerates what a job names: an IPv6 block wider than a /112 cannot be swept.
+      if (e instanceof TargetSpecError) {
+        return new ApiError('E_VALIDATION', {
+          en: e.message,
+          id: 'Sebuah blok IPv6 terlalu besar untuk dipindai alamat demi alamat (maksimal /112, 65.536 alamat); sebutkan alamat atau blok yang lebih kecil sebagai target',
+        }, { field: 'targets' });
+      }
+      return e;
     });
     request.auditNote = { ...request.auditNote, targetType: 'scan', targetId: job.id, details: { ...request.auditNote.details, targets, ports: b.ports ?? 'ransomware', profile } };
     await deps.queue?.publish((await store.scans.tasks(scope, job.id)).map((t) => ({ id: t.id, zone: t.zone })));

@@ -4,6 +4,7 @@
 // closes it. Store errors map to exit codes once, here: bad input / unknown / conflicting → 2,
 // storage failures → 4 (src/cli/errors.ts).
 
+import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { AGENCY_KINDS } from '../../domain/agency.js';
 import type { Agency, AgencyKind } from '../../domain/agency.js';
@@ -13,6 +14,7 @@ import { isPerisaiError } from '../../domain/errors.js';
 import { FINDING_STATUSES, SEVERITIES } from '../../domain/finding.js';
 import type { FindingStatus, Severity } from '../../domain/finding.js';
 import { tryParseAddress } from '../../domain/ip.js';
+import { NetworkConfirmationError } from '../../domain/network.js';
 import { ALL_AGENCIES, createStore, parseStoreUrl } from '../../store/index.js';
 import type { AgencyScope, FindingView, Store } from '../../store/index.js';
 import { backupSqlite, restoreSqlite } from '../../io/backup.js';
@@ -215,14 +217,21 @@ function networkCommand(io: CliIo): Command {
     .option('--ref <reference>', 'authorisation letter number (surat/nota dinas)')
     .option('--label <text>')
     .option('--zone <zone>', 'scan-worker zone that reaches this network')
-    .action(async (cidr: string, o: StoreOpts & { agency: string; authorisedBy: string; authorisedAt?: string; ref?: string; label?: string; zone?: string }) =>
+    .option('--confirm-reason <text>', 'why a block with public space, wider than the configured size (PERISAI_NETWORK_CONFIRM_V4/_V6, default /16 and /48) or with loopback may be scanned')
+    .option('--confirmed-by <who>', 'who confirms (default: the operating-system user running the command)')
+    .action(async (cidr: string, o: StoreOpts & { agency: string; authorisedBy: string; authorisedAt?: string; ref?: string; label?: string; zone?: string; confirmReason?: string; confirmedBy?: string }) =>
       withStore(o, async (store) => {
         const a = await store.agencies.getByCode(ALL_AGENCIES, o.agency);
+        const confirmation = o.confirmReason === undefined ? null : { by: o.confirmedBy ?? `${userInfo().username} (cli)`, reason: o.confirmReason };
         const n = await store.networks.add(ALL_AGENCIES, {
           agencyId: a.id, cidr, authorisedBy: o.authorisedBy, authorisedAt: o.authorisedAt ?? new Date().toISOString(),
-          authorisationRef: o.ref ?? null, label: o.label ?? null, zone: o.zone ?? null,
+          authorisationRef: o.ref ?? null, label: o.label ?? null, zone: o.zone ?? null, confirmation,
+        }).catch((e: unknown) => {
+          // The store names the API's field; here the answer is a flag.
+          if (e instanceof NetworkConfirmationError && e.details['reason'] === 'confirmation-required') throw usageError(`${e.message.replace(/^confirmReason: /, '')}: give it with --confirm-reason "…"`);
+          throw e;
         });
-        io.out(`network ${n.cidr} registered to ${a.code}\n`);
+        io.out(`network ${n.cidr} registered to ${a.code}${n.confirmation !== null ? ` (confirmed by ${n.confirmation.by}: ${n.confirmation.concerns.join(', ')})` : ''}\n`);
       })));
 
   cmd.addCommand(withStoreOptions(new Command('list'))
@@ -234,8 +243,8 @@ function networkCommand(io: CliIo): Command {
         const scope: AgencyScope = o.agency === undefined ? ALL_AGENCIES : await store.agencies.scopeOf((await store.agencies.getByCode(ALL_AGENCIES, o.agency)).id);
         const codes = new Map((await store.agencies.list(ALL_AGENCIES, { includeRetired: true })).map((a) => [a.id, a.code]));
         const list = await store.networks.list(scope);
-        emit(io, o.format, ['cidr', 'agency', 'authorised_by', 'authorised_at', 'ref', 'zone', 'label'],
-          list.map((n) => [n.cidr, codes.get(n.agencyId) ?? '', n.authorisedBy, n.authorisedAt, n.authorisationRef ?? '', n.zone ?? '', n.label ?? '']),
+        emit(io, o.format, ['cidr', 'agency', 'authorised_by', 'authorised_at', 'ref', 'zone', 'label', 'confirmed_by', 'confirmation_reason'],
+          list.map((n) => [n.cidr, codes.get(n.agencyId) ?? '', n.authorisedBy, n.authorisedAt, n.authorisationRef ?? '', n.zone ?? '', n.label ?? '', n.confirmation?.by ?? '', n.confirmation?.reason ?? '']),
           list.map((n) => ({ ...n, agencyCode: codes.get(n.agencyId) ?? null })));
       })));
 
@@ -427,7 +436,7 @@ function importCommand(io: CliIo): Command {
       } catch (e) {
         throw toCliError(e);
       }
-      const report = await withStore(o, (store) => importInventory(store, rows, { partial: o.partial, dryRun: o.dryRun }));
+      const report = await withStore(o, (store) => importInventory(store, rows, { partial: o.partial, dryRun: o.dryRun, confirmedBy: `${userInfo().username} (import)` }));
       if (o.format === 'json') io.out(JSON.stringify(report, null, 2) + '\n');
       else {
         for (const i of report.errors) io.err(`${formatIssue(i)}\n`);

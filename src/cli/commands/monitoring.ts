@@ -8,6 +8,7 @@
 import { networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
 import { PerisaiError } from '../../domain/errors.js';
+import { validateNetworkPolicy } from '../../domain/network.js';
 import type { Change } from '../../domain/diff.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
@@ -32,6 +33,9 @@ import { CliError, EXIT, usageError } from '../errors.js';
 interface StoreFlags {
   db?: string;
   dataDir?: string;
+  /** serve: network registrations wider than these prefixes need a confirmation (domain/network.ts). */
+  networkConfirmV4?: string;
+  networkConfirmV6?: string;
 }
 
 const log = (line: string): void => void process.stderr.write(`perisai: ${line}\n`);
@@ -45,7 +49,8 @@ function toCliError(e: unknown): unknown {
 async function withStore<T>(o: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
   let store: Store | undefined;
   try {
-    store = await createStore({ ...(o.db !== undefined ? { url: o.db } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) });
+    const policy = validateNetworkPolicy({ confirmPrefixV4: o.networkConfirmV4 ?? process.env.PERISAI_NETWORK_CONFIRM_V4, confirmPrefixV6: o.networkConfirmV6 ?? process.env.PERISAI_NETWORK_CONFIRM_V6 });
+    store = await createStore({ ...(o.db !== undefined ? { url: o.db } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), networkPolicy: policy });
     return await fn(store);
   } catch (e) {
     throw toCliError(e);
@@ -164,7 +169,9 @@ export function serveCommand(): Command {
     .option('--tls-key <file>', 'the unencrypted PEM private key of --tls-cert (env PERISAI_TLS_KEY)', process.env.PERISAI_TLS_KEY || undefined)
     .option('--trust-proxy <list>', 'behind a TLS reverse proxy: its addresses/CIDRs, comma-separated, or "loopback"; their X-Forwarded-Proto/For are believed (env PERISAI_TRUST_PROXY)', process.env.PERISAI_TRUST_PROXY || undefined)
     .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
-    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string }) => {
+    .option('--network-confirm-v4 <prefix>', 'registering an IPv4 network wider than this prefix needs an administrator\'s confirmation (env PERISAI_NETWORK_CONFIRM_V4; default 16)')
+    .option('--network-confirm-v6 <prefix>', 'the same for IPv6 (env PERISAI_NETWORK_CONFIRM_V6; default 48)')
+    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string; networkConfirmV4?: string; networkConfirmV6?: string }) => {
       // Checked before the store opens: a wrong path or a key of another certificate is one clear line now
       // rather than a handshake failure in every browser later (docs/deploy.md).
       const transport = o.http ? httpTransport(o) : {};

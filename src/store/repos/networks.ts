@@ -1,13 +1,16 @@
 // Registered networks (an agency's scan scope) with the overlap policy of domain/network.ts, enforced in
 // the same transaction as the insert and serialised across processes (dialect.lock), so two concurrent
-// registrations cannot both pass the check.
+// registrations cannot both pass the check. The guard rails of the same file (never-register list;
+// public, wide or loopback blocks only with a confirmation) are checked here too, so every front door —
+// API, CLI, import — gets them; a confirmation is stored with the network and written to the audit log
+// in the same transaction as the insert.
 
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { notFound } from '../../domain/errors.js';
 import { NetworkIndex, addressKey, keyOfIp } from '../../domain/ip.js';
-import { checkNetworkOverlap, validateNetworkInput } from '../../domain/network.js';
-import type { Network, NetworkInput } from '../../domain/network.js';
+import { assessNetwork, checkNetworkOverlap, NETWORK_CONCERNS, validateNetworkInput } from '../../domain/network.js';
+import type { Network, NetworkAssessment, NetworkConcern, NetworkInput, NetworkPolicy } from '../../domain/network.js';
 import type { Ctx } from '../context.js';
 import { nowIso, run, tx } from '../context.js';
 import { NetworkOverlapError } from '../errors.js';
@@ -15,11 +18,24 @@ import type { AgencyScope } from '../scope.js';
 import { assertInScope, scopeFilter } from '../scope.js';
 import type { NetworkTable } from '../schema.js';
 import { AgencyRepo, ancestorIds } from './agencies.js';
+import { AuditRepo } from './audit.js';
+
+/** Who registers, for the audit row of a confirmation (the API passes its request's; the CLI its operator). */
+export interface RegistrationContext {
+  readonly actorId?: string | null;
+  readonly requestId?: string | null;
+  readonly ip?: string | null;
+}
 
 function toNetwork(r: Selectable<NetworkTable>): Network {
   return {
     id: r.id, agencyId: r.agency_id, cidr: r.cidr, family: r.family === 6 ? 6 : 4, label: r.label, zone: r.zone,
-    authorisedBy: r.authorised_by, authorisedAt: r.authorised_at, authorisationRef: r.authorisation_ref, createdAt: r.created_at,
+    authorisedBy: r.authorised_by, authorisedAt: r.authorised_at, authorisationRef: r.authorisation_ref,
+    confirmation: r.confirmed_by === null || r.confirmed_by === undefined ? null : {
+      by: r.confirmed_by, at: r.confirmed_at ?? r.created_at, reason: r.confirmation_reason ?? '',
+      concerns: (r.confirmation_concerns ?? '').split(',').filter((c): c is NetworkConcern => (NETWORK_CONCERNS as readonly string[]).includes(c)),
+    },
+    createdAt: r.created_at,
   };
 }
 
@@ -29,13 +45,24 @@ export class NetworkRepo {
     this.#ctx = ctx;
   }
 
+  /** The sizes above which a registration needs a confirmation (StoreOptions.networkPolicy). */
+  get policy(): NetworkPolicy {
+    return this.#ctx.networkPolicy;
+  }
+
+  /** What registering `cidr` would need (domain/network.ts assessNetwork under this store's policy). */
+  assess(cidr: string): NetworkAssessment {
+    return assessNetwork(cidr, this.#ctx.networkPolicy);
+  }
+
   /**
-   * Register a network for an agency. Refused with NetworkOverlapError (E_CONFLICT) naming the other
-   * agency when the block duplicates or overlaps another agency's block, except delegation down the
-   * hierarchy (domain/network.ts).
+   * Register a network for an agency. Refused with NeverRegisterError / NetworkConfirmationError
+   * (E_VALIDATION) by the guard rails, and with NetworkOverlapError (E_CONFLICT) naming the other agency
+   * when the block duplicates or overlaps another agency's block, except delegation down the hierarchy
+   * (domain/network.ts).
    */
-  async add(scope: AgencyScope, input: NetworkInput): Promise<Network> {
-    const v = validateNetworkInput(input);
+  async add(scope: AgencyScope, input: NetworkInput, who: RegistrationContext = {}): Promise<Network> {
+    const v = validateNetworkInput(input, this.#ctx.networkPolicy, this.#ctx.clock());
     return tx(this.#ctx, `registering network ${v.cidr.text}`, async (ctx) => {
       await ctx.d.lock(ctx.db, 'networks');
       await new AgencyRepo(ctx).get(scope, input.agencyId);
@@ -69,8 +96,19 @@ export class NetworkRepo {
         id: randomUUID(), agency_id: input.agencyId, cidr: v.cidr.text, family: v.cidr.family, start_key: start, end_key: end,
         label: input.label ?? null, zone: input.zone ?? null, authorised_by: v.authorisedBy, authorised_at: v.authorisedAt,
         authorisation_ref: input.authorisationRef ?? null, created_at: nowIso(ctx),
+        confirmed_by: v.confirmation?.by ?? null, confirmed_at: v.confirmation?.at ?? null, confirmation_reason: v.confirmation?.reason ?? null,
+        confirmation_concerns: v.confirmation === null ? null : v.confirmation.concerns.join(','),
       };
       await ctx.db.insertInto('networks').values(row).execute();
+      if (v.confirmation !== null) {
+        // Its own audit row, atomic with the registration: whoever registered it (API, CLI, import),
+        // the confirmation of a questioned block is never stored without a trace of who gave it.
+        await new AuditRepo(ctx).record({
+          actorId: who.actorId ?? null, actor: v.confirmation.by, action: 'network.confirm', targetType: 'network', targetId: row.id, agencyId: input.agencyId,
+          outcome: 'success', requestId: who.requestId ?? null, ip: who.ip ?? null,
+          details: { cidr: row.cidr, reason: v.confirmation.reason, concerns: [...v.confirmation.concerns], authorisedBy: v.authorisedBy },
+        });
+      }
       return toNetwork(row);
     });
   }

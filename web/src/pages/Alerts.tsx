@@ -8,12 +8,15 @@ import type { Agency, AlertChannel, AlertDelivery, AlertRule, ChannelKind, Sever
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { checkName, TOPICS, topicName } from '../labels';
-import { ErrorBox, Show, useLoad, useSubmit } from '../ui';
+import { Counter, ErrorBox, Field, Show, textProblem, useLoad, useSubmit } from '../ui';
+import type { Problems } from '../ui';
 
 const MASK = '••••';
 const HTTP_URL = /^https?:\/\/\S+$/i;
 const BOT_TOKEN = /^[0-9]+:[A-Za-z0-9_-]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** Channel and rule names: the API's limit (src/api/routes/alerts.ts Text(100)). */
+const CHANNEL_NAME_MAX = 100;
 
 /** "a, b ,c" → ["a", "b", "c"] */
 function list(s: string): string[] {
@@ -23,67 +26,71 @@ function list(s: string): string[] {
 interface ChannelDraft { name: string; kind: ChannelKind; url: string; secret: string; host: string; port: string; security: string; user: string; pass: string; from: string; to: string; chatId: string; botToken: string }
 const EMPTY: ChannelDraft = { name: '', kind: 'webhook', url: '', secret: '', host: '', port: '587', security: 'starttls', user: '', pass: '', from: '', to: '', chatId: '', botToken: '' };
 
-function channelBody(d: ChannelDraft): { problem: MessageKey | null; config: Record<string, unknown> } {
-  if (d.name.trim() === '') return { problem: 'alerts.needName', config: {} };
+/** The channel's config as the API takes it, and every problem found in the draft, by field. */
+function channelBody(d: ChannelDraft): { problems: Problems; config: Record<string, unknown> } {
+  const name = textProblem(d.name, CHANNEL_NAME_MAX, 'alerts.needName');
   switch (d.kind) {
     case 'webhook':
-      if (!HTTP_URL.test(d.url.trim())) return { problem: 'alerts.badUrl', config: {} };
-      return { problem: null, config: { url: d.url.trim(), ...(d.secret !== '' ? { secret: d.secret } : {}) } };
+      return { problems: { name, url: !HTTP_URL.test(d.url.trim()) ? 'alerts.badUrl' : null }, config: { url: d.url.trim(), ...(d.secret !== '' ? { secret: d.secret } : {}) } };
     case 'email': {
       const to = list(d.to);
-      if (d.host.trim() === '' || d.from.trim() === '') return { problem: 'alerts.needSmtp', config: {} };
-      if (to.length === 0 || !to.every((a) => EMAIL.test(a))) return { problem: 'alerts.badTo', config: {} };
       const port = Number(d.port);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) return { problem: 'alerts.badPort', config: {} };
-      return { problem: null, config: { host: d.host.trim(), port, security: d.security, from: d.from.trim(), to, ...(d.user.trim() !== '' ? { auth: { user: d.user.trim(), pass: d.pass } } : {}) } };
+      return {
+        problems: {
+          name,
+          host: d.host.trim() === '' ? 'alerts.needSmtp' : null,
+          from: d.from.trim() === '' ? 'alerts.needSmtp' : null,
+          to: to.length === 0 || !to.every((a) => EMAIL.test(a)) ? 'alerts.badTo' : null,
+          port: !Number.isInteger(port) || port < 1 || port > 65535 ? 'alerts.badPort' : null,
+        },
+        config: { host: d.host.trim(), port, security: d.security, from: d.from.trim(), to, ...(d.user.trim() !== '' ? { auth: { user: d.user.trim(), pass: d.pass } } : {}) },
+      };
     }
     case 'telegram':
-      if (!BOT_TOKEN.test(d.botToken.trim())) return { problem: 'alerts.badToken', config: {} };
-      if (d.chatId.trim() === '') return { problem: 'alerts.needChat', config: {} };
-      return { problem: null, config: { botToken: d.botToken.trim(), chatId: d.chatId.trim() } };
+      return {
+        problems: { name, botToken: !BOT_TOKEN.test(d.botToken.trim()) ? 'alerts.badToken' : null, chatId: d.chatId.trim() === '' ? 'alerts.needChat' : null },
+        config: { botToken: d.botToken.trim(), chatId: d.chatId.trim() },
+      };
   }
 }
 
 function ChannelForm({ onCreated }: { onCreated: (c: AlertChannel) => void }) {
   const { t } = useI18n();
   const [d, setD] = useState<ChannelDraft>(EMPTY);
-  const { busy, submit: send, feedback } = useSubmit();
+  const s = useSubmit(['name', 'kind', 'url', 'secret', 'host', 'port', 'security', 'user', 'pass', 'from', 'to', 'toRoles', 'botToken', 'chatId', 'baseUrl', 'timeoutMs', 'config']);
   const set = (k: keyof ChannelDraft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const { problem, config } = channelBody(d);
-    return send(problem, async () => {
+    const { problems, config } = channelBody(d);
+    return s.submit(problems, async () => {
       onCreated(await api<AlertChannel>('POST', '/alert-channels', { name: d.name.trim(), kind: d.kind, config }));
       setD(EMPTY); // the secrets leave the page's memory with the form
     });
   };
   const field = (k: keyof ChannelDraft, label: MessageKey, type = 'text') => (
-    <label>
-      {t(label)}
-      <input name={k} type={type} value={d[k]} onChange={set(k)} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false} />
-    </label>
+    <Field label={t(label)} error={s.fieldError(k)} extra={k === 'name' && <Counter value={d.name.trim()} max={CHANNEL_NAME_MAX} />}>
+      <input name={k} type={type} value={d[k]} onChange={set(k)} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false} {...s.field(k)} />
+    </Field>
   );
   return (
     <form className="card admin-form" onSubmit={(e) => void submit(e)} noValidate data-testid="channel-form">
       <h2>{t('alerts.addChannel')}</h2>
       {field('name', 'alerts.name')}
-      <label>
-        {t('alerts.kind')}
-        <select name="kind" value={d.kind} onChange={(e) => setD((x) => ({ ...x, kind: e.target.value as ChannelKind }))}>
+      <Field label={t('alerts.kind')} error={s.fieldError('kind')}>
+        <select name="kind" value={d.kind} onChange={(e) => setD((x) => ({ ...x, kind: e.target.value as ChannelKind }))} {...s.field('kind')}>
           {CHANNEL_KINDS.map((k) => <option key={k} value={k}>{t(`alerts.kind.${k}`)}</option>)}
         </select>
-      </label>
+      </Field>
       {d.kind === 'webhook' && <>{field('url', 'alerts.url', 'url')}{field('secret', 'alerts.hmacSecret', 'password')}</>}
       {d.kind === 'email' && (
         <>
           {field('host', 'alerts.smtpHost')}
           {field('port', 'alerts.smtpPort', 'number')}
-          <label>
-            {t('alerts.security')}
-            <select name="security" value={d.security} onChange={set('security')}>
-              {(['starttls', 'tls', 'none'] as const).map((s) => <option key={s} value={s}>{t(`alerts.security.${s}`)}</option>)}
+          <Field label={t('alerts.security')} error={s.fieldError('security')}>
+            <select name="security" value={d.security} onChange={set('security')} {...s.field('security')}>
+              {(['starttls', 'tls', 'none'] as const).map((x) => <option key={x} value={x}>{t(`alerts.security.${x}`)}</option>)}
             </select>
-          </label>
+          </Field>
           {field('user', 'alerts.smtpUser')}
           {field('pass', 'alerts.smtpPass', 'password')}
           {field('from', 'alerts.from', 'email')}
@@ -92,16 +99,16 @@ function ChannelForm({ onCreated }: { onCreated: (c: AlertChannel) => void }) {
       )}
       {d.kind === 'telegram' && <>{field('botToken', 'alerts.botToken', 'password')}{field('chatId', 'alerts.chatId')}</>}
       <p className="muted small">{t('alerts.secretNote')}</p>
-      {feedback}
-      <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('alerts.createChannel')}</button></div>
+      {s.feedback}
+      <div className="actions"><button type="submit" className="primary" disabled={s.busy}>{t('alerts.createChannel')}</button></div>
     </form>
   );
 }
 
 function ChannelRow({ c, onChange, onRemove }: { c: AlertChannel; onChange: (c: AlertChannel) => void; onRemove: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<{ ok: boolean; detail: string } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; detail: string; detailId?: string } | null>(null);
   const act = async (work: () => Promise<void>) => {
     setError(null);
     setResult(null);
@@ -123,14 +130,18 @@ function ChannelRow({ c, onChange, onRemove }: { c: AlertChannel; onChange: (c: 
       <td data-label={t('finding.actions')}>
         <div className="actions tight">
           <button type="button" data-action="toggle" onClick={() => void act(async () => onChange(await api<AlertChannel>('PATCH', path, { enabled: !c.enabled })))}>{c.enabled ? t('sched.disable') : t('sched.enable')}</button>
-          <button type="button" data-action="test" onClick={() => void act(async () => setResult(await api<{ ok: boolean; detail: string }>('POST', `${path}/test`)))}>{t('alerts.test')}</button>
+          <button type="button" data-action="test" onClick={() => void act(async () => setResult(await api<{ ok: boolean; detail: string; detailId?: string }>('POST', `${path}/test`)))}>{t('alerts.test')}</button>
           <button type="button" data-action="delete" className="danger" onClick={() => void act(async () => {
             if (!window.confirm(t('alerts.confirmDeleteChannel'))) return;
             await api('DELETE', path);
             onRemove();
           })}>{t('sched.delete')}</button>
         </div>
-        {result !== null && <p className={result.ok ? 'notice' : 'error'} role="status">{result.ok ? t('alerts.testOk', { detail: result.detail }) : t('alerts.testFailed', { detail: result.detail })}</p>}
+        {result !== null && (
+          <p className={result.ok ? 'notice' : 'error'} role="status" data-testid="channel-test-result">
+            {t(result.ok ? 'alerts.testOk' : 'alerts.testFailed', { detail: lang === 'id' ? (result.detailId ?? result.detail) : result.detail })}
+          </p>
+        )}
         {error !== null && <ErrorBox error={error} />}
       </td>
     </tr>
@@ -160,20 +171,21 @@ function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertC
   const [agencyId, setAgencyId] = useState('');
   const [ports, setPorts] = useState('');
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
-  const { busy, submit: send, feedback } = useSubmit();
+  const s = useSubmit(['name', 'preset', 'topics', 'minSeverity', 'agencyId', 'ports', 'channelIds', 'filter']);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const topicList = TOPICS.filter((x) => topics.has(x));
     const portList = list(ports).map(Number);
-    const problem: MessageKey | null = name.trim() === '' ? 'alerts.needName'
-      : preset === '' && topicList.length === 0 ? 'alerts.needTopics'
-      : !portList.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535) ? 'alerts.badPort'
-      : chosen.size === 0 ? 'alerts.needChannel' : null;
     const filter = {
       ...(topicList.length > 0 ? { topics: topicList } : {}), ...(minSeverity !== '' ? { minSeverity } : {}),
       ...(agencyId !== '' ? { agencyId } : {}), ...(portList.length > 0 ? { ports: portList } : {}),
     };
-    return send(problem, async () => {
+    return s.submit({
+      name: textProblem(name, CHANNEL_NAME_MAX, 'alerts.needName'),
+      topics: preset === '' && topicList.length === 0 ? 'alerts.needTopics' : null,
+      ports: !portList.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535) ? 'alerts.badPort' : null,
+      channelIds: chosen.size === 0 ? 'alerts.needChannel' : null,
+    }, async () => {
       onCreated(await api<AlertRule>('POST', '/alert-rules', { name: name.trim(), ...(preset !== '' ? { preset } : {}), filter, channelIds: [...chosen] }));
       setName('');
     });
@@ -181,51 +193,52 @@ function RuleForm({ channels, agencies, onCreated }: { channels: readonly AlertC
   return (
     <form className="card admin-form" onSubmit={(e) => void submit(e)} noValidate data-testid="rule-form">
       <h2>{t('alerts.addRule')}</h2>
-      <label>{t('alerts.name')}<input name="ruleName" value={name} onChange={(e) => setName(e.target.value)} /></label>
-      <label>
-        {t('alerts.preset')}
-        <select name="preset" value={preset} onChange={(e) => setPreset(e.target.value)}>
+      <Field label={t('alerts.name')} error={s.fieldError('name')} extra={<Counter value={name.trim()} max={CHANNEL_NAME_MAX} />}>
+        <input name="ruleName" value={name} onChange={(e) => setName(e.target.value)} {...s.field('name')} />
+      </Field>
+      <Field label={t('alerts.preset')} error={s.fieldError('preset')}>
+        <select name="preset" value={preset} onChange={(e) => setPreset(e.target.value)} {...s.field('preset')}>
           <option value="">{t('alerts.noPreset')}</option>
           {RULE_PRESETS.map((p) => <option key={p} value={p}>{t(`alerts.preset.${p}`)}</option>)}
         </select>
-      </label>
-      <fieldset className="checks" aria-describedby="rule-topics-hint">
+      </Field>
+      <fieldset className="checks" aria-describedby="rule-topics-hint" aria-invalid={s.field('topics')['aria-invalid']}>
         <legend>{t('alerts.topics')}</legend>
         <span id="rule-topics-hint" className="muted small">{t('alerts.topicsHint')}</span>
         {TOPICS.map((x) => (
           <label key={x} className="check">
-            <input type="checkbox" name="topic" value={x} checked={topics.has(x)} onChange={(e) => setTopics((s) => toggled(s, x, e.target.checked))} />
+            <input type="checkbox" name="topic" value={x} checked={topics.has(x)} onInput={() => s.edited('topics')} onChange={(e) => setTopics((v) => toggled(v, x, e.target.checked))} />
             {topicName(t, x)}
           </label>
         ))}
+        {s.fieldError('topics')}
       </fieldset>
-      <label>
-        {t('finding.minSeverity')}
-        <select name="minSeverity" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')}>
+      <Field label={t('finding.minSeverity')} error={s.fieldError('minSeverity')}>
+        <select name="minSeverity" value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')} {...s.field('minSeverity')}>
           <option value="">{t('common.all')}</option>
-          {SEVERITIES.map((s) => <option key={s} value={s}>{t(`severity.${s}`)}</option>)}
+          {SEVERITIES.map((x) => <option key={x} value={x}>{t(`severity.${x}`)}</option>)}
         </select>
-      </label>
-      <label>
-        {t('asset.agency')}
-        <select name="ruleAgency" value={agencyId} onChange={(e) => setAgencyId(e.target.value)}>
+      </Field>
+      <Field label={t('asset.agency')} error={s.fieldError('agencyId')}>
+        <select name="ruleAgency" value={agencyId} onChange={(e) => setAgencyId(e.target.value)} {...s.field('agencyId')}>
           <option value="">{t('common.all')}</option>
           {agencies.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
         </select>
-      </label>
-      <label>{t('alerts.rulePorts')}<input name="rulePorts" value={ports} onChange={(e) => setPorts(e.target.value)} spellCheck={false} /></label>
-      <fieldset className="checks">
+      </Field>
+      <Field label={t('alerts.rulePorts')} error={s.fieldError('ports')}><input name="rulePorts" value={ports} onChange={(e) => setPorts(e.target.value)} spellCheck={false} {...s.field('ports')} /></Field>
+      <fieldset className="checks" aria-invalid={s.field('channelIds')['aria-invalid']}>
         <legend>{t('alerts.channels')}</legend>
         {channels.length === 0 && <span className="muted">{t('alerts.noChannels')}</span>}
         {channels.map((c) => (
           <label key={c.id} className="check">
-            <input type="checkbox" name="channel" value={c.id} checked={chosen.has(c.id)} onChange={(e) => setChosen((s) => toggled(s, c.id, e.target.checked))} />
+            <input type="checkbox" name="channel" value={c.id} checked={chosen.has(c.id)} onInput={() => s.edited('channelIds')} onChange={(e) => setChosen((v) => toggled(v, c.id, e.target.checked))} />
             {c.name}
           </label>
         ))}
+        {s.fieldError('channelIds')}
       </fieldset>
-      {feedback}
-      <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('alerts.createRule')}</button></div>
+      {s.feedback}
+      <div className="actions"><button type="submit" className="primary" disabled={s.busy}>{t('alerts.createRule')}</button></div>
     </form>
   );
 }

@@ -11,7 +11,7 @@ import type { MessageKey } from '../i18n';
 import { findingTitle, profileName } from '../labels';
 import { Link, navigate } from '../router';
 import { DialectsFact, OsFact, SigningFact, Smbv1Fact } from '../facts';
-import { ErrorBox, Loading, RatingBadge, Show, StatusText, useLoad, usePaged, useSubmit } from '../ui';
+import { Counter, ErrorBox, Field, Loading, RatingBadge, Show, StatusText, textProblem, useLoad, usePaged, useSubmit } from '../ui';
 import { FindingList } from './Findings';
 import { Banner, BannerLegend, bannerHasEscapes, CheckCards, checkCatalogue, groupChecks, riskRuleCatalogue, VerdictCounts } from '../checks';
 import type { Catalogue } from '../checks';
@@ -91,43 +91,42 @@ export function AssetsPage({ params }: { params: URLSearchParams }) {
   );
 }
 
+/** The owner field's limit (src/api/schemas.ts AssetPatchIn: Text(200)). */
+const OWNER_MAX = 200;
+
 function AssetEditForm({ a, onSaved }: { a: Asset; onSaved: (a: Asset) => void }) {
   const { t } = useI18n();
   const [criticality, setCriticality] = useState<Criticality>(a.criticality as Criticality);
   const [owner, setOwner] = useState(a.owner ?? '');
   const [tags, setTags] = useState(a.tags.join(', '));
-  const [saved, setSaved] = useState(false);
-  const { busy, submit: send, feedback } = useSubmit();
+  const s = useSubmit(['criticality', 'owner', 'tags']);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const list = tags.split(',').map((x) => x.trim()).filter((x) => x !== '');
-    const p: MessageKey | null = list.some((x) => !TAG.test(x)) ? 'inv.err.tags' : owner.length > 200 ? 'inv.err.owner' : null;
-    setSaved(false);
-    void send(p, async () => {
+    void s.submit({ owner: textProblem(owner, OWNER_MAX, null), tags: list.some((x) => !TAG.test(x)) ? 'inv.err.tags' : null }, async () => {
       onSaved(await api<Asset>('PATCH', `/assets/${encodeURIComponent(a.id)}`, { criticality, owner: owner.trim() === '' ? null : owner.trim(), tags: list }));
-      setSaved(true);
     });
   };
   return (
     <form className="card inv-form" onSubmit={submit} noValidate data-testid="asset-form">
       <h2>{t('inv.asset.edit')}</h2>
       <div className="filters">
-        <label>
-          {t('asset.criticality')}
-          <select name="criticality" data-testid="asset-criticality" value={criticality} onChange={(e) => setCriticality(e.target.value as Criticality)}>
+        <Field label={t('asset.criticality')} error={s.fieldError('criticality')}>
+          <select name="criticality" data-testid="asset-criticality" value={criticality} onChange={(e) => setCriticality(e.target.value as Criticality)} {...s.field('criticality')}>
             {CRITICALITIES.map((c) => <option key={c} value={c}>{t(`criticality.${c}` as MessageKey)}</option>)}
           </select>
-        </label>
-        <label>{t('asset.owner')}<input name="owner" data-testid="asset-owner" maxLength={200} value={owner} onChange={(e) => setOwner(e.target.value)} /></label>
-        <label>
-          {t('asset.tags')}
-          <input name="tags" data-testid="asset-tags" value={tags} onChange={(e) => setTags(e.target.value)} aria-describedby="asset-tags-hint" />
+        </Field>
+        <Field label={t('asset.owner')} error={s.fieldError('owner')} extra={<Counter value={owner.trim()} max={OWNER_MAX} />}>
+          <input name="owner" data-testid="asset-owner" value={owner} onChange={(e) => setOwner(e.target.value)} {...s.field('owner')} />
+        </Field>
+        <Field label={t('asset.tags')} error={s.fieldError('tags')}>
+          <input name="tags" data-testid="asset-tags" value={tags} onChange={(e) => setTags(e.target.value)} {...s.field('tags')} aria-describedby={s.field('tags')['aria-describedby'] ?? 'asset-tags-hint'} />
           <small id="asset-tags-hint" className="muted">{t('inv.asset.tagsHint')}</small>
-        </label>
+        </Field>
       </div>
-      {feedback}
-      {saved && <p className="notice" role="status">{t('inv.saved')}</p>}
-      <div className="actions"><button type="submit" className="primary" disabled={busy} data-testid="asset-submit">{t('common.save')}</button></div>
+      {s.feedback}
+      {s.done && <p className="notice" role="status" data-testid="asset-saved">{t('inv.saved')}</p>}
+      <div className="actions"><button type="submit" className="primary" disabled={s.busy} data-testid="asset-submit">{t('common.save')}</button></div>
     </form>
   );
 }

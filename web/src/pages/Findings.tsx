@@ -4,12 +4,12 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, query, SEVERITIES, STATUSES } from '../api';
-import type { Agency, Finding, Page } from '../api';
+import type { Agency, Finding, FindingStatus, Page } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { findingTitle } from '../labels';
 import { Link, navigate } from '../router';
-import { ErrorBox, SeverityBadge, Show, StatusText, useLoad, usePaged } from '../ui';
+import { Counter, ErrorBox, Field, SeverityBadge, Show, StatusText, textProblem, useLoad, usePaged, useSubmit } from '../ui';
 import { Evidence, Prose, Reason, useCatalogue } from '../checks';
 import type { Catalogue } from '../checks';
 
@@ -20,29 +20,33 @@ function inDays(n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The reason's limit (src/api/routes/findings.ts Exception: Text(1000)). */
+const REASON_MAX = 1000;
+
 function ExceptionForm({ kind, onSubmit, onCancel }: { kind: ExceptionKind; onSubmit: (reason: string, expiresAt: string) => Promise<void>; onCancel: () => void }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState(inDays(30));
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const s = useSubmit(['reason', 'expiresAt']);
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    // End of the chosen day in UTC+7 (WIB) is not needed: the API takes any instant ≤ 365 days ahead.
-    await onSubmit(reason.trim(), new Date(`${until}T23:59:59Z`).toISOString()).finally(() => setBusy(false));
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(until) ? until : '';
+    void s.submit({
+      reason: textProblem(reason, REASON_MAX, 'finding.needReason'),
+      expiresAt: day === '' || day < inDays(1) || day > inDays(365) ? 'finding.badExpiry' : null,
+    }, () => onSubmit(reason.trim(), new Date(`${day}T23:59:59Z`).toISOString()));
   };
   return (
-    <form className="exception-form" onSubmit={(e) => void submit(e)}>
-      <label>
-        {t('finding.reason')}
-        <textarea name="reason" required maxLength={1000} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <label>
-        {t('finding.expiresAt')}
-        <input name="expiresAt" type="date" required min={inDays(1)} max={inDays(365)} value={until} onChange={(e) => setUntil(e.target.value)} />
-      </label>
+    <form className="exception-form" onSubmit={submit} noValidate>
+      <Field label={t('finding.reason')} error={s.fieldError('reason')} extra={<Counter value={reason.trim()} max={REASON_MAX} />}>
+        <textarea name="reason" required rows={2} value={reason} onChange={(e) => setReason(e.target.value)} {...s.field('reason')} />
+      </Field>
+      <Field label={t('finding.expiresAt')} error={s.fieldError('expiresAt')}>
+        <input name="expiresAt" type="date" required min={inDays(1)} max={inDays(365)} value={until} onChange={(e) => setUntil(e.target.value)} {...s.field('expiresAt')} />
+      </Field>
+      {s.feedback}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>{kind === 'accept-risk' ? t('finding.acceptRisk') : t('finding.falsePositive')}</button>
+        <button type="submit" className="primary" disabled={s.busy}>{kind === 'accept-risk' ? t('finding.acceptRisk') : t('finding.falsePositive')}</button>
         <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
       </div>
     </form>
@@ -102,15 +106,13 @@ function FindingRow({ f, canTriage, onChange, agencyName, cat, compact }: { f: F
   const [error, setError] = useState<unknown>(null);
   const meta = cat.get(f.ruleId);
   const ev = splitEvidence(f.evidence, meta !== undefined);
-  const act = async (path: string, body?: unknown) => {
+  /** One action; a form shows its own refusal (it rethrows), a button the row's. */
+  const send = async (path: string, body?: unknown) => {
     setError(null);
-    try {
-      onChange(await api<Finding>('POST', `/findings/${encodeURIComponent(f.id)}/${path}`, body ?? {}));
-      setForm(null);
-    } catch (e) {
-      setError(e);
-    }
+    onChange(await api<Finding>('POST', `/findings/${encodeURIComponent(f.id)}/${path}`, body ?? {}));
+    setForm(null);
   };
+  const act = (path: string, body?: unknown) => send(path, body).catch((e: unknown) => setError(e));
   const open = f.status === 'open';
   return (
     <li className="finding card" data-finding={f.id} data-rule={f.ruleId}>
@@ -151,7 +153,7 @@ function FindingRow({ f, canTriage, onChange, agencyName, cat, compact }: { f: F
         </div>
       )}
       {form === 'assign' && <AssignForm f={f} onCancel={() => setForm(null)} onSubmit={(assigneeId) => act('assign', { assigneeId })} />}
-      {form !== null && form !== 'assign' && <ExceptionForm kind={form} onCancel={() => setForm(null)} onSubmit={(reason, expiresAt) => act(form, { reason, expiresAt })} />}
+      {form !== null && form !== 'assign' && <ExceptionForm kind={form} onCancel={() => setForm(null)} onSubmit={(reason, expiresAt) => send(form, { reason, expiresAt })} />}
     </li>
   );
 }
@@ -195,10 +197,20 @@ export function FindingList({ filter, canTriage, agencies, compact = false }: { 
   );
 }
 
+/** The status filter of a deep link: known statuses (comma-separated) kept, "all" = every one, else "open". */
+export function findingStatusParam(v: string | null): string {
+  if (v === null) return 'open';
+  if (v.trim().toLowerCase() === 'all') return STATUSES.join(',');
+  const known = v.split(',').map((x) => x.trim()).filter((x): x is FindingStatus => (STATUSES as readonly string[]).includes(x));
+  return known.length === 0 ? 'open' : [...new Set(known)].join(',');
+}
+
 export function FindingsPage({ params, canTriage }: { params: URLSearchParams; canTriage: boolean }) {
   const { t } = useI18n();
-  const status = params.get('status') ?? 'open';
-  const minSeverity = params.get('minSeverity') ?? '';
+  // A deep link may carry anything: known values are used, "all" means every status, the rest falls
+  // back to the default (the API would refuse it with a validation message meant for programs).
+  const status = findingStatusParam(params.get('status'));
+  const minSeverity = (SEVERITIES as readonly string[]).includes(params.get('minSeverity') ?? '') ? params.get('minSeverity')! : '';
   const agencyId = params.get('agencyId') ?? '';
   const sort = params.get('sort') === 'recent' ? 'recent' : '';
   const [agencies] = useLoad(() => api<{ items: Agency[] }>('GET', '/agencies'), []);

@@ -7,7 +7,7 @@ import { api } from '../api';
 import type { Me } from '../api';
 import { LANGS, useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
-import { ErrorBox } from '../ui';
+import { Field, useSubmit } from '../ui';
 
 function LangSwitch() {
   const { t, lang, setLang } = useI18n();
@@ -24,39 +24,30 @@ export function LoginPage({ notice, onLogin }: { notice: MessageKey | undefined;
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const s = useSubmit(['username', 'password']);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const me = await api<Me>('POST', '/auth/login', { username, password });
-      onLogin(me);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void s.submit({ username: username.trim() === '' ? 'login.needUsername' : null, password: password === '' ? 'login.needPassword' : null }, async () => {
+      onLogin(await api<Me>('POST', '/auth/login', { username, password }));
+    });
   };
 
   return (
     <main className="center">
-      <form className="card login" onSubmit={(e) => void submit(e)}>
+      <form className="card login" onSubmit={submit} noValidate>
         <h1>{t('app.name')}</h1>
         <p className="muted">{t('app.tagline')}</p>
         <h2>{t('login.title')}</h2>
-        {notice !== undefined && error === null && <p className="notice" role="status">{t(notice)}</p>}
-        {error !== null && <ErrorBox error={error} />}
-        <label>
-          {t('login.username')}
-          <input name="username" autoComplete="username" required maxLength={64} value={username} onChange={(e) => setUsername(e.target.value)} />
-        </label>
-        <label>
-          {t('login.password')}
-          <input name="password" type="password" autoComplete="current-password" required maxLength={1024} value={password} onChange={(e) => setPassword(e.target.value)} />
-        </label>
-        <button type="submit" className="primary" disabled={busy}>{busy ? t('login.busy') : t('login.submit')}</button>
+        {notice !== undefined && s.error === null && <p className="notice" role="status">{t(notice)}</p>}
+        {s.feedback}
+        <Field label={t('login.username')} error={s.fieldError('username')}>
+          <input name="username" autoComplete="username" required maxLength={64} value={username} onChange={(e) => setUsername(e.target.value)} {...s.field('username')} />
+        </Field>
+        <Field label={t('login.password')} error={s.fieldError('password')}>
+          <input name="password" type="password" autoComplete="current-password" required maxLength={1024} value={password} onChange={(e) => setPassword(e.target.value)} {...s.field('password')} />
+        </Field>
+        <button type="submit" className="primary" disabled={s.busy}>{s.busy ? t('login.busy') : t('login.submit')}</button>
         <LangSwitch />
       </form>
     </main>
@@ -73,46 +64,35 @@ function PasswordForm({ onDone }: { onDone: () => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [same, setSame] = useState(false);
-  const [mismatch, setMismatch] = useState(false);
+  const s = useSubmit(['currentPassword', 'newPassword', 'confirmPassword']);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setSame(next === current);
-    setMismatch(next !== confirm);
-    if (next === current || next !== confirm) return;
-    setBusy(true);
-    try {
+    const n = [...next].length;
+    void s.submit({
+      currentPassword: current === '' ? 'login.needPassword' : null,
+      newPassword: n < 12 || n > 128 ? 'users.badPassword' : next === current ? 'pw.same' : null,
+      confirmPassword: next !== confirm ? 'pw.mismatch' : null,
+    }, async () => {
       await api('POST', '/me/password', { currentPassword: current, newPassword: next });
       onDone();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form className="password-form" onSubmit={(e) => void submit(e)}>
-      {error !== null && <ErrorBox error={error} />}
-      <label>
-        {t('pw.current')}
-        <input name="currentPassword" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
-      </label>
-      <label>
-        {t('pw.new')}
-        <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} maxLength={128} aria-invalid={same} aria-describedby="pw-hint" value={next} onChange={(e) => setNext(e.target.value)} />
-      </label>
-      {same && <p className="error" role="alert" data-testid="pw-same">{t('pw.same')}</p>}
-      <label>
-        {t('pw.confirm')}
-        <input name="confirmPassword" type="password" autoComplete="new-password" required aria-invalid={mismatch} value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-      </label>
-      {mismatch && <p className="error" role="alert" data-testid="pw-mismatch">{t('pw.mismatch')}</p>}
-      <p className="muted small" id="pw-hint">{t('pw.hint')}</p>
-      <button type="submit" className="primary" disabled={busy}>{t('pw.submit')}</button>
+    <form className="password-form" onSubmit={(e) => submit(e)} noValidate>
+      {s.feedback}
+      <Field label={t('pw.current')} error={s.fieldError('currentPassword')}>
+        <input name="currentPassword" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} {...s.field('currentPassword')} />
+      </Field>
+      <Field label={t('pw.new')} error={s.fieldError('newPassword')}>
+        <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} maxLength={128} value={next} onChange={(e) => setNext(e.target.value)} {...s.field('newPassword')} />
+      </Field>
+      <Field label={t('pw.confirm')} error={s.fieldError('confirmPassword')}>
+        <input name="confirmPassword" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} {...s.field('confirmPassword')} />
+      </Field>
+      <p className="muted small">{t('pw.hint')}</p>
+      <button type="submit" className="primary" disabled={s.busy}>{t('pw.submit')}</button>
     </form>
   );
 }

@@ -11,7 +11,7 @@ import { useI18n } from '../i18n';
 import type { MessageKey, Translate } from '../i18n';
 import { checkName, profileName } from '../labels';
 import { Link, navigate } from '../router';
-import { ErrorBox, Show, useLoad } from '../ui';
+import { ErrorBox, Field, Show, useLoad, useSubmit } from '../ui';
 import { Banner, BannerLegend, bannerHasEscapes, CheckCards, checkCatalogue, groupChecks, VerdictCounts } from '../checks';
 import type { Catalogue } from '../checks';
 
@@ -103,68 +103,61 @@ function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
   const [networkId, setNetworkId] = useState('');
   const [targets, setTargets] = useState('');
   const [ports, setPorts] = useState<string>('ransomware');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const s = useSubmit(['agencyId', 'networkId', 'targets', 'ports', 'profile', 'networks']);
   useEffect(() => {
     setNetworks([]);
     setNetworkId('');
+    setLoadError(null);
     if (agencyId === '') return;
     let live = true;
-    api<{ items: Network[] }>('GET', `/networks${query({ agencyId })}`).then((r) => live && setNetworks(r.items), (e: unknown) => live && setError(e));
+    api<{ items: Network[] }>('GET', `/networks${query({ agencyId })}`).then((r) => live && setNetworks(r.items), (e: unknown) => live && setLoadError(e));
     return () => {
       live = false;
     };
   }, [agencyId]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const list = targets.split(/[\s,]+/).filter((x) => x !== '');
+    const list = targets.split(/[\s,]+/).filter((x) => x !== '');
+    // The API names every bad target (src/api/routes/scans.ts targetProblem), next to the field.
+    void s.submit({ agencyId: agencyId === '' ? 'scan.needAgency' : null }, async () => {
       const job = await api<ScanJob>('POST', '/scans', {
         agencyId, ...(networkId !== '' ? { networkId } : {}), ...(list.length > 0 ? { targets: list } : {}), ports,
       });
       navigate(`/scans/${encodeURIComponent(job.id)}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const items = agencies.state === 'ok' ? agencies.data.items.filter((a) => a.retiredAt === null) : [];
   return (
-    <form className="card scan-form" onSubmit={(e) => void submit(e)} data-testid="scan-form">
+    <form className="card scan-form" onSubmit={submit} noValidate data-testid="scan-form">
       <h2>{t('scan.start')}</h2>
-      <label>
-        {t('scan.agency')}
-        <select name="agencyId" required value={agencyId} onChange={(e) => setAgencyId(e.target.value)}>
+      <Field label={t('scan.agency')} error={s.fieldError('agencyId')}>
+        <select name="agencyId" required value={agencyId} onChange={(e) => setAgencyId(e.target.value)} {...s.field('agencyId')}>
           <option value="">{t('scan.chooseAgency')}</option>
           {items.map((a) => <option key={a.id} value={a.id}>{`${a.code} · ${a.name}`}</option>)}
         </select>
-      </label>
-      <label>
-        {t('scan.network')}
-        <select name="networkId" value={networkId} onChange={(e) => setNetworkId(e.target.value)} disabled={agencyId === ''}>
+      </Field>
+      <Field label={t('scan.network')} error={s.fieldError('networkId') ?? s.fieldError('networks')}>
+        <select name="networkId" value={networkId} onChange={(e) => setNetworkId(e.target.value)} disabled={agencyId === ''} {...s.field('networkId')}>
           <option value="">{t('scan.allNetworks')}</option>
           {networks.map((n) => <option key={n.id} value={n.id}>{n.label !== null ? `${n.cidr} · ${n.label}` : n.cidr}</option>)}
         </select>
-      </label>
-      <label>
-        {t('scan.targetsOptional')}
-        <input name="targets" type="text" maxLength={2000} placeholder={t('scan.targetsHint')} value={targets} onChange={(e) => setTargets(e.target.value)} />
-      </label>
-      <label>
-        {t('scan.ports')}
-        <select name="ports" value={ports} onChange={(e) => setPorts(e.target.value)}>
+      </Field>
+      <Field label={t('scan.targetsOptional')} error={s.fieldError('targets')}>
+        <input name="targets" type="text" maxLength={2000} placeholder={t('scan.targetsHint')} value={targets} onChange={(e) => setTargets(e.target.value)} {...s.field('targets')} />
+      </Field>
+      <Field label={t('scan.ports')} error={s.fieldError('ports')}>
+        <select name="ports" value={ports} onChange={(e) => setPorts(e.target.value)} {...s.field('ports')}>
           {PORT_PRESETS.map((p) => <option key={p} value={p}>{t(`scan.ports.${p}` as MessageKey)}</option>)}
         </select>
-      </label>
+      </Field>
       {agencyId !== '' && networks.length === 0 && <p className="muted">{t('scan.noNetworks')}</p>}
-      {error !== null && <ErrorBox error={error} />}
+      {loadError !== null && <ErrorBox error={loadError} />}
+      {s.feedback}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy || agencyId === ''}>{busy ? t('scan.starting') : t('scan.startButton')}</button>
+        <button type="submit" className="primary" disabled={s.busy || agencyId === ''}>{s.busy ? t('scan.starting') : t('scan.startButton')}</button>
       </div>
     </form>
   );

@@ -6,8 +6,7 @@ import type { FormEvent } from 'react';
 import { api, query } from '../api';
 import type { Agency, Network, Schedule } from '../api';
 import { useI18n } from '../i18n';
-import type { MessageKey } from '../i18n';
-import { ErrorBox, Show, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Show, useLoad, useSubmit } from '../ui';
 
 /** Five fields (minute hour day month weekday), or six with seconds first, as croner accepts. */
 const CRON_SHAPE = /^\S+(\s+\S+){4,5}$/;
@@ -25,14 +24,17 @@ function ScheduleForm({ agencies, onCreated }: { agencies: readonly Agency[]; on
   const [timeZone, setTimeZone] = useState('Asia/Jakarta');
   const [ports, setPorts] = useState('ransomware');
   const [profile, setProfile] = useState<(typeof PROFILES)[number]>('ransomware');
-  const { busy, submit: send, feedback } = useSubmit();
+  const s = useSubmit(['agencyId', 'networkId', 'cron', 'timeZone', 'ports', 'profile', 'scanWindows']);
   const [networks] = useLoad(() => (agencyId === '' ? Promise.resolve({ items: [] as Network[] }) : api<{ items: Network[] }>('GET', `/networks${query({ agencyId })}`)), [agencyId]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     // Checked here for a quick answer; the API checks again and its message is shown if it disagrees.
-    const problem: MessageKey | null = agencyId === '' ? 'sched.needAgency' : !CRON_SHAPE.test(cron.trim()) ? 'sched.badCron' : !PORTS_SHAPE.test(ports) || ports.trim() === '' ? 'sched.badPorts' : null;
-    return send(problem, async () => {
+    return s.submit({
+      agencyId: agencyId === '' ? 'sched.needAgency' : null,
+      cron: !CRON_SHAPE.test(cron.trim()) ? 'sched.badCron' : null,
+      ports: !PORTS_SHAPE.test(ports) || ports.trim() === '' ? 'sched.badPorts' : null,
+    }, async () => {
       onCreated(await api<Schedule>('POST', '/schedules', { agencyId, networkId: networkId === '' ? null : networkId, cron: cron.trim(), timeZone: timeZone.trim(), ports: ports.trim(), profile }));
       setNetworkId('');
     });
@@ -41,42 +43,37 @@ function ScheduleForm({ agencies, onCreated }: { agencies: readonly Agency[]; on
   return (
     <form className="card admin-form" onSubmit={(e) => void submit(e)} noValidate data-testid="schedule-form">
       <h2>{t('sched.add')}</h2>
-      <label>
-        {t('asset.agency')}
-        <select name="agencyId" value={agencyId} onChange={(e) => { setAgencyId(e.target.value); setNetworkId(''); }}>
+      <Field label={t('asset.agency')} error={s.fieldError('agencyId')}>
+        <select name="agencyId" value={agencyId} onChange={(e) => { setAgencyId(e.target.value); setNetworkId(''); }} {...s.field('agencyId')}>
           <option value="">{t('sched.chooseAgency')}</option>
           {agencies.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
         </select>
-      </label>
-      <label>
-        {t('sched.network')}
-        <select name="networkId" value={networkId} onChange={(e) => setNetworkId(e.target.value)}>
+      </Field>
+      <Field label={t('sched.network')} error={s.fieldError('networkId')}>
+        <select name="networkId" value={networkId} onChange={(e) => setNetworkId(e.target.value)} {...s.field('networkId')}>
           <option value="">{t('sched.allNetworks')}</option>
           {networks.state === 'ok' && networks.data.items.map((n) => <option key={n.id} value={n.id}>{n.cidr}{n.label !== null ? ` · ${n.label}` : ''}</option>)}
         </select>
-      </label>
-      <label>
-        {t('sched.cron')}
-        <input name="cron" value={cron} onChange={(e) => setCron(e.target.value)} required maxLength={100} spellCheck={false} />
+      </Field>
+      <Field label={t('sched.cron')} error={s.fieldError('cron')}>
+        <input name="cron" value={cron} onChange={(e) => setCron(e.target.value)} required maxLength={100} spellCheck={false} {...s.field('cron')} />
         <span className="muted small">{t('sched.cronHint')}</span>
-      </label>
-      <label>
-        {t('sched.timeZone')}
-        <input name="timeZone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required maxLength={64} spellCheck={false} />
-      </label>
-      <label>
-        {t('sched.ports')}
-        <input name="ports" value={ports} onChange={(e) => setPorts(e.target.value)} required maxLength={500} spellCheck={false} />
+      </Field>
+      <Field label={t('sched.timeZone')} error={s.fieldError('timeZone')}>
+        <input name="timeZone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required maxLength={64} spellCheck={false} {...s.field('timeZone')} />
+      </Field>
+      <Field label={t('sched.ports')} error={s.fieldError('ports')}>
+        <input name="ports" value={ports} onChange={(e) => setPorts(e.target.value)} required maxLength={500} spellCheck={false} {...s.field('ports')} />
         <span className="muted small">{t('sched.portsHint')}</span>
-      </label>
-      <label>
-        {t('sched.profile')}
-        <select name="profile" value={profile} onChange={(e) => setProfile(e.target.value as (typeof PROFILES)[number])}>
+      </Field>
+      <Field label={t('sched.profile')} error={s.fieldError('profile')}>
+        <select name="profile" value={profile} onChange={(e) => setProfile(e.target.value as (typeof PROFILES)[number])} {...s.field('profile')}>
           {PROFILES.map((p) => <option key={p} value={p}>{t(`sched.profile.${p}`)}</option>)}
         </select>
-      </label>
-      {feedback}
-      <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('sched.create')}</button></div>
+      </Field>
+      {s.fieldError('scanWindows')}
+      {s.feedback}
+      <div className="actions"><button type="submit" className="primary" disabled={s.busy}>{t('sched.create')}</button></div>
     </form>
   );
 }

@@ -7,9 +7,11 @@ import { api, ROLES } from '../api';
 import type { Agency, Role, User } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
-import { ErrorBox, Show, useLoad, useSubmit } from '../ui';
+import { Counter, Field, Show, textProblem, useLoad, useSubmit } from '../ui';
 
 const USERNAME = /^\S{3,64}$/;
+/** Display names: the API's limit (src/api/routes/users.ts Text(200)). */
+const NAME_MAX = 200;
 
 /** The API's password policy, checked early: 12–128 characters, not containing the username. */
 function passwordProblem(password: string, username: string): MessageKey | null {
@@ -26,13 +28,15 @@ function UserForm({ agencies, onCreated }: { agencies: readonly Agency[]; onCrea
   const [role, setRole] = useState<Role>('officer');
   const [agencyId, setAgencyId] = useState('');
   const [password, setPassword] = useState('');
-  const { busy, submit: send, feedback } = useSubmit();
+  const s = useSubmit(['username', 'displayName', 'role', 'agencyId', 'password']);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const problem: MessageKey | null = !USERNAME.test(username.trim()) ? 'users.badUsername'
-      : role === 'officer' && agencyId === '' ? 'users.officerNeedsAgency'
-      : passwordProblem(password, username.trim());
-    return send(problem, async () => {
+    return s.submit({
+      username: !USERNAME.test(username.trim()) ? 'users.badUsername' : null,
+      displayName: textProblem(displayName, NAME_MAX, null),
+      agencyId: role === 'officer' && agencyId === '' ? 'users.officerNeedsAgency' : null,
+      password: passwordProblem(password, username.trim()),
+    }, async () => {
       onCreated(await api<User>('POST', '/users', {
         username: username.trim(), password, role, agencyId: agencyId === '' ? null : agencyId, mustChangePassword: true,
         ...(displayName.trim() !== '' ? { displayName: displayName.trim() } : {}),
@@ -45,28 +49,27 @@ function UserForm({ agencies, onCreated }: { agencies: readonly Agency[]; onCrea
   return (
     <form className="card admin-form" onSubmit={(e) => void submit(e)} noValidate data-testid="user-form">
       <h2>{t('users.add')}</h2>
-      <label>{t('login.username')}<input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" spellCheck={false} /></label>
-      <label>{t('users.displayName')}<input name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={200} /></label>
-      <label>
-        {t('users.role')}
-        <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+      <Field label={t('login.username')} error={s.fieldError('username')}><input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" spellCheck={false} {...s.field('username')} /></Field>
+      <Field label={t('users.displayName')} error={s.fieldError('displayName')} extra={<Counter value={displayName.trim()} max={NAME_MAX} />}>
+        <input name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} {...s.field('displayName')} />
+      </Field>
+      <Field label={t('users.role')} error={s.fieldError('role')}>
+        <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} {...s.field('role')}>
           {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
         </select>
-      </label>
-      <label>
-        {t('asset.agency')}
-        <select name="agencyId" value={agencyId} onChange={(e) => setAgencyId(e.target.value)}>
+      </Field>
+      <Field label={t('asset.agency')} error={s.fieldError('agencyId')}>
+        <select name="agencyId" value={agencyId} onChange={(e) => setAgencyId(e.target.value)} {...s.field('agencyId')}>
           <option value="">{t('users.cityWide')}</option>
           {agencies.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
         </select>
-      </label>
-      <label>
-        {t('users.initialPassword')}
-        <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+      </Field>
+      <Field label={t('users.initialPassword')} error={s.fieldError('password')}>
+        <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" {...s.field('password')} />
         <span className="muted small">{t('users.passwordHint')}</span>
-      </label>
-      {feedback}
-      <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('users.create')}</button></div>
+      </Field>
+      {s.feedback}
+      <div className="actions"><button type="submit" className="primary" disabled={s.busy}>{t('users.create')}</button></div>
     </form>
   );
 }
@@ -75,30 +78,19 @@ function UserRow({ u, self, agency, onChange }: { u: User; self: boolean; agency
   const { t, fmtDate } = useI18n();
   const [resetting, setResetting] = useState(false);
   const [password, setPassword] = useState('');
-  const [invalid, setInvalid] = useState<MessageKey | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
-  const patch = async (body: Record<string, unknown>) => {
-    setError(null);
-    setDone(false);
-    try {
-      onChange(await api<User>('PATCH', `/users/${encodeURIComponent(u.id)}`, body));
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
-  };
-  const reset = async (e: FormEvent) => {
+  // Enable/disable and the password reset: each a submission whose messages replace the last ones.
+  const toggle = useSubmit();
+  const reset = useSubmit(['password']);
+  const [resetDone, setResetDone] = useState(false);
+  const submitReset = (e: FormEvent) => {
     e.preventDefault();
-    const problem = passwordProblem(password, u.username);
-    setInvalid(problem);
-    if (problem !== null) return;
-    if (await patch({ password, mustChangePassword: true })) {
+    setResetDone(false);
+    void reset.submit({ password: passwordProblem(password, u.username) }, async () => {
+      onChange(await api<User>('PATCH', `/users/${encodeURIComponent(u.id)}`, { password, mustChangePassword: true }));
       setPassword('');
       setResetting(false);
-      setDone(true);
-    }
+      setResetDone(true);
+    });
   };
   return (
     <tr data-user={u.username}>
@@ -114,22 +106,24 @@ function UserRow({ u, self, agency, onChange }: { u: User; self: boolean; agency
       <td data-label={t('finding.actions')}>
         {!self && (
           <div className="actions tight">
-            <button type="button" data-action="toggle" onClick={() => void patch({ disabled: !u.disabled })}>{u.disabled ? t('users.enable') : t('users.disable')}</button>
-            <button type="button" data-action="reset" onClick={() => { setResetting((x) => !x); setInvalid(null); }}>{t('users.resetPassword')}</button>
+            <button type="button" data-action="toggle" disabled={toggle.busy} onClick={() => { setResetDone(false); void toggle.submit(null, async () => onChange(await api<User>('PATCH', `/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled }))); }}>{u.disabled ? t('users.enable') : t('users.disable')}</button>
+            <button type="button" data-action="reset" onClick={() => { setResetting((x) => !x); setResetDone(false); reset.edited('password'); }}>{t('users.resetPassword')}</button>
           </div>
         )}
         {resetting && (
-          <form className="exception-form" onSubmit={(e) => void reset(e)} noValidate>
-            <label>{t('users.newPassword')}<input name="newPassword" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" /></label>
+          <form className="exception-form" onSubmit={submitReset} noValidate>
+            <Field label={t('users.newPassword')} error={reset.fieldError('password')}>
+              <input name="newPassword" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" {...reset.field('password')} />
+            </Field>
             <div className="actions">
-              <button type="submit" className="primary">{t('users.resetPassword')}</button>
+              <button type="submit" className="primary" disabled={reset.busy}>{t('users.resetPassword')}</button>
               <button type="button" onClick={() => setResetting(false)}>{t('common.cancel')}</button>
             </div>
           </form>
         )}
-        {invalid !== null && <p className="error" role="alert">{t(invalid)}</p>}
-        {done && <p className="notice" role="status">{t('users.passwordReset')}</p>}
-        {error !== null && <ErrorBox error={error} />}
+        {reset.feedback}
+        {toggle.feedback}
+        {resetDone && reset.done && <p className="notice" role="status">{t('users.passwordReset')}</p>}
       </td>
     </tr>
   );
