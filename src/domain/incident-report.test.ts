@@ -11,7 +11,7 @@ function dossier(over: Partial<IncidentDossier['incident']> = {}): IncidentDossi
     id: 'i1', number: 'INS-2025-0001', agency: { id: 'rsud', code: 'RSUD', name: 'RSUD Kota', kind: 'hospital' }, title: 'Ransomware di loket pendaftaran', description: 'Dua PC terkunci',
     classification: 'malicious-code:ransomware', severity: 'critical', riskLevel: 'high' as const, vital: true, sector: 'health' as const, personalData: true, phase: 'containment' as const,
     detectedBy: 'user-report', foundAt: found, reportedAt: '2025-06-02T01:10:00.000Z', acknowledgedAt: '2025-06-02T01:15:00.000Z', containedAt: null, restoredAt: null, closedAt: null,
-    closure: null, owner: 'analis', ...over,
+    closure: null, owner: 'analis', agencyId: 'rsud', firstResponseAt: null, createdBy: 'analis', createdAt: found, updatedAt: found, version: 1, ...over,
   };
   return {
     incident,

@@ -17,7 +17,7 @@ import { DEFAULT_CLOCK_POLICY } from './incident-clocks.js';
 import {
   ACTION_LABELS, CLASSIFICATION_LABELS, mustReportUpward, PHASE_LABELS, PUBLIC_SERVICE_LABELS, RISK_LEVEL_LABELS, SECTOR_LABELS, SECTORS, SYMPTOM_LABELS,
 } from './incident.js';
-import type { Closure, Phase, RiskLevel, Sector, Text, TimelineSource } from './incident.js';
+import type { IncidentRecord, Sector, Text, TimelineSource } from './incident.js';
 
 // ---- settings the documents need ------------------------------------------------------------------------
 
@@ -78,29 +78,7 @@ export interface DossierAsset {
 }
 
 export interface IncidentDossier {
-  readonly incident: {
-    readonly id: string;
-    readonly number: string;
-    readonly agency: { readonly id: string; readonly code: string; readonly name: string; readonly kind: string };
-    readonly title: string;
-    readonly description: string | null;
-    readonly classification: string | null;
-    readonly severity: string | null;
-    readonly riskLevel: RiskLevel | null;
-    readonly vital: boolean;
-    readonly sector: Sector | null;
-    readonly personalData: boolean;
-    readonly phase: Phase;
-    readonly detectedBy: string;
-    readonly foundAt: string;
-    readonly reportedAt: string;
-    readonly acknowledgedAt: string | null;
-    readonly containedAt: string | null;
-    readonly restoredAt: string | null;
-    readonly closedAt: string | null;
-    readonly closure: Closure | null;
-    readonly owner: string | null;
-  };
+  readonly incident: IncidentRecord & { readonly agency: { readonly id: string; readonly code: string; readonly name: string; readonly kind: string } };
   readonly reports: readonly {
     readonly reference: string;
     readonly createdAt: string;

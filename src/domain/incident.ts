@@ -251,6 +251,41 @@ export const PHASE_LABELS: Readonly<Record<Phase, Text>> = {
   closed: { id: 'Selesai', en: 'Closed' },
 };
 
+/** An incident as the store keeps it (docs/incidents.md "Incidents"). */
+export interface IncidentRecord {
+  readonly id: string;
+  /** INS-<year>-<n>, sequential per year. */
+  readonly number: string;
+  readonly agencyId: string;
+  readonly title: string;
+  readonly description: string | null;
+  readonly classification: string | null;
+  readonly severity: string | null;
+  readonly riskLevel: RiskLevel | null;
+  /** Touches vital information infrastructure (IIV): starts the 1×24 h BSSN clock. */
+  readonly vital: boolean;
+  readonly sector: Sector | null;
+  /** Personal data may be exposed: starts the 3×24 h PDP clock. */
+  readonly personalData: boolean;
+  readonly phase: Phase;
+  /** user-report | scan | antivirus | bssn-warning | other */
+  readonly detectedBy: string;
+  readonly foundAt: string;
+  readonly reportedAt: string;
+  readonly acknowledgedAt: string | null;
+  readonly firstResponseAt: string | null;
+  readonly containedAt: string | null;
+  readonly restoredAt: string | null;
+  readonly closedAt: string | null;
+  readonly closure: Closure | null;
+  /** Username of the responder handling it. */
+  readonly owner: string | null;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
 export function canMovePhase(from: Phase, to: Phase): boolean {
   return PHASE_TRANSITIONS[from].includes(to);
 }
