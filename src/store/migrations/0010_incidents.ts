@@ -271,8 +271,11 @@ export function migration0010(d: StoreDialect): Migration {
         .addColumn('expires_at', t.time, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('pow_spent_expires').on('pow_spent').columns(['expires_at']).execute();
+      // The scan hook looks up the findings a job opened (IncidentRepo.autoLinkJobFindings).
+      await db.schema.createIndex('finding_events_job').on('finding_events').columns(['job_id']).execute();
     },
     async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('finding_events_job').execute();
       for (const table of [
         'pow_spent', 'incident_settings', 'incident_scans', 'incident_regulatory', 'incident_service_impacts', 'incident_requests', 'incident_countermeasures',
         'incident_step_ticks', 'incident_playbook_runs', 'playbooks', 'incident_clock_events', 'incident_timeline', 'incident_findings', 'incident_assets',

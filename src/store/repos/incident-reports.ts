@@ -181,6 +181,14 @@ export class IncidentReportRepo {
     return { items, next: rows.length > limit && last !== undefined ? encodeCursor(last.createdAt, last.id) : null };
   }
 
+  /** The reports of an incident (linked, and merged into one of them), oldest first. */
+  async ofIncident(scope: AgencyScope, incidentId: string): Promise<IncidentReport[]> {
+    const rows = await run(this.#ctx, 'reading the reports of an incident', (db) =>
+      db.selectFrom('incident_reports').selectAll().where('incident_id', '=', incidentId).where(scopeFilter('agency_id', scope)).orderBy('created_at').orderBy('id').execute(),
+    );
+    return rows.map((r) => toReport(this.#ctx, r));
+  }
+
   /** Reports of the same unit within the window that look like the same event (domain suggestDuplicates). */
   async duplicates(scope: AgencyScope, id: string, windowMs = DUPLICATE_WINDOW_MS): Promise<(DuplicateSuggestion & { reference: string; status: ReportStatus; createdAt: string; incidentId: string | null })[]> {
     const report = await this.get(scope, id);

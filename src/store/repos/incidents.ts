@@ -354,6 +354,8 @@ export class IncidentRepo {
    */
   async autoLinkJobFindings(jobId: string): Promise<{ incidentId: string; findingId: string }[]> {
     return tx(this.#ctx, `linking the findings of scan ${jobId} to open incidents`, async (ctx) => {
+      // Most scans happen with no incident open: one indexed probe and done.
+      if ((await ctx.db.selectFrom('incidents').select('id').where('closed_at', 'is', null).limit(1).executeTakeFirst()) === undefined) return [];
       const found = await ctx.db.selectFrom('finding_events').innerJoin('findings', 'findings.id', 'finding_events.finding_id')
         .innerJoin('assets', 'assets.id', 'findings.asset_id')
         .select(['findings.id as finding_id', 'findings.asset_id', 'findings.agency_id', 'findings.rule_id', 'assets.ip', 'assets.netbios_name'])
