@@ -87,12 +87,12 @@ export function playbookRoutes(app: FastifyInstance, deps: { store: Store }): vo
   r.get('/api/v1/playbooks/:id/card', {
     config: { access: { roles: READ } },
     schema: {
-      tags: ['playbooks'], summary: 'The step card of one role (the data of the printable card); symptoms mark the branches that apply',
+      tags: ['playbooks'], summary: 'The step card of one role (default: the reporter) — the data of the printable card; symptoms mark the branches that apply',
       params: IdParams,
-      querystring: Type.Object({ role: Type.Union(PLAYBOOK_ROLES.map((x) => Type.Literal(x))), symptoms: Type.Optional(Type.Array(Type.Union(SYMPTOMS.map((x) => Type.Literal(x))), { maxItems: SYMPTOMS.length })) }),
+      querystring: Type.Object({ role: Type.Optional(Type.Union(PLAYBOOK_ROLES.map((x) => Type.Literal(x)))), symptoms: Type.Optional(Type.Array(Type.Union(SYMPTOMS.map((x) => Type.Literal(x))), { maxItems: SYMPTOMS.length })) }),
       response: responses({ 200: RoleCardOut }),
     },
-  }, async (request) => roleCard((await store.playbooks.get(request.params.id)).definition, request.query.role, request.query.symptoms ?? []));
+  }, async (request) => roleCard((await store.playbooks.get(request.params.id)).definition, request.query.role ?? 'reporter', request.query.symptoms ?? []));
 
   r.get('/api/v1/incident-settings', {
     config: { access: { roles: READ } },
