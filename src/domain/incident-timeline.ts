@@ -59,9 +59,10 @@ export const TL = {
     const s = label(PUBLIC_SERVICE_LABELS, service);
     return { id: `Layanan pulih: ${s.id}`, en: `Service restored: ${s.en}` };
   },
+  // The due time first: alert subjects are cut at a fixed length, and the time is what a reader needs.
   clock: (event: 'warning' | 'breached', title: Text, dueLocal: string): Text => event === 'warning'
-    ? { id: `Peringatan tenggat: ${title.id} — jatuh tempo ${dueLocal}`, en: `Deadline warning: ${title.en} — due ${dueLocal}` }
-    : { id: `Tenggat terlewati: ${title.id} — jatuh tempo ${dueLocal}`, en: `Deadline missed: ${title.en} — was due ${dueLocal}` },
+    ? { id: `Peringatan tenggat ${dueLocal}: ${title.id}`, en: `Deadline warning, due ${dueLocal}: ${title.en}` }
+    : { id: `Tenggat terlewati ${dueLocal}: ${title.id}`, en: `Deadline missed, was due ${dueLocal}: ${title.en}` },
   regulatory: (kind: string, to: string): Text => ({ id: `Laporan ${kind} dikirim ke ${to}`, en: `${kind} report sent to ${to}` }),
   closed: (by: string): Text => ({ id: `Insiden dinyatakan selesai oleh ${by}`, en: `Incident declared over by ${by}` }),
 };

@@ -6,7 +6,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cleanPhoto, storeFile } from '../../src/api/photos.js';
 import { reportReference, validateReportInput } from '../../src/domain/incident.js';
 import { RANSOMWARE_WANNACRY } from '../../src/domain/playbooks/ransomware-wannacry.js';
+import type { Store } from '../../src/store/index.js';
 import type { World } from '../api/fixture.js';
+import type { City } from '../store/fixtures.js';
 import { tinyJpeg } from './helpers.js';
 
 export interface IncidentData {
@@ -45,4 +47,18 @@ export async function seedIncidents(w: World, dataDir: string): Promise<Incident
   }
   const playbookId = (await store.playbooks.list())[0]!.id;
   return { byAgency, playbookId };
+}
+
+/** A report stored straight through the repository (no form, no challenge), for store-level tests. */
+export async function storeReport(store: Store, city: City, over: Partial<Parameters<typeof validateReportInput>[0]> = {}, agencyId = city.rsud.id) {
+  const v = validateReportInput({
+    unitCode: 'RSUD', symptoms: ['ransom-screen'], computers: '2-5', services: ['registration'], manualFallback: 'yes', actionsTaken: ['unplugged-cable'],
+    location: 'PC loket 2', reporterName: 'Sri', reporterWhatsapp: '081234567890', ...over,
+  }, new Date(Date.now() + 86_400_000));
+  const token = randomBytes(32).toString('base64url');
+  const report = await store.incidentReports.create({
+    ...v, agencyId, reference: reportReference('2025-06-02', randomBytes(5)), tokenHash: createHash('sha256').update(token).digest('hex'),
+    tokenExpiresAt: '2025-08-31T01:00:00.000Z', channel: 'web',
+  });
+  return { report, token };
 }

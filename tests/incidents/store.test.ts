@@ -3,27 +3,13 @@
 // proof-of-work spending — through the repositories, each act with its timeline entry.
 
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { validateClosure, validateReportInput, CLOSURE_CRITERIA, reportReference } from '../../src/domain/incident.js';
+import { validateClosure, CLOSURE_CRITERIA } from '../../src/domain/incident.js';
 import { RANSOMWARE_WANNACRY } from '../../src/domain/playbooks/ransomware-wannacry.js';
-import type { Store } from '../../src/store/index.js';
 import { storeSuite, testClock } from '../store/harness.js';
 import { seedCity } from '../store/fixtures.js';
-import type { City } from '../store/fixtures.js';
-
-export async function storeReport(store: Store, city: City, over: Partial<Parameters<typeof validateReportInput>[0]> = {}, agencyId = city.rsud.id) {
-  const v = validateReportInput({
-    unitCode: 'RSUD', symptoms: ['ransom-screen'], computers: '2-5', services: ['registration'], manualFallback: 'yes', actionsTaken: ['unplugged-cable'],
-    location: 'PC loket 2', reporterName: 'Sri', reporterWhatsapp: '081234567890', ...over,
-  }, new Date(Date.now() + 86_400_000));
-  const token = randomBytes(32).toString('base64url');
-  const report = await store.incidentReports.create({
-    ...v, agencyId, reference: reportReference('2025-06-02', randomBytes(5)), tokenHash: createHash('sha256').update(token).digest('hex'),
-    tokenExpiresAt: '2025-08-31T01:00:00.000Z', channel: 'web',
-  });
-  return { report, token };
-}
+import { storeReport } from './fixture.js';
 
 storeSuite('incident store', (env) => {
   test('reports: queue newest first and paged, duplicates, link, merge, reject; status link by token hash only', async () => {
