@@ -201,6 +201,13 @@ export class IncidentRepo {
     });
   }
 
+  /** By its number (INS-2025-0007), as people and the CLI name it. */
+  async byNumber(scope: AgencyScope, number: string): Promise<Incident> {
+    const r = await run(this.#ctx, 'reading an incident', (db) => db.selectFrom('incidents').selectAll().where('number', '=', number.trim().toUpperCase()).where(scopeFilter('agency_id', scope)).executeTakeFirst());
+    if (r === undefined) throw notFound('incident', number);
+    return toIncident(this.#ctx, r);
+  }
+
   async get(scope: AgencyScope, id: string): Promise<Incident> {
     return run(this.#ctx, 'reading an incident', () => this.#inScope(this.#ctx, scope, id));
   }
