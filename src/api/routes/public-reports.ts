@@ -25,7 +25,7 @@ import { ACTIONS_TAKEN, COMPUTER_COUNTS, FALLBACK_ANSWERS, PHASE_LABELS, PUBLIC_
 import type { Phase, ValidReport } from '../../domain/incident.js';
 import { RANSOMWARE_WANNACRY } from '../../domain/playbooks/ransomware-wannacry.js';
 import { roleCard } from '../../domain/playbook.js';
-import type { RoleCard } from '../../domain/playbook.js';
+import type { PlaybookDefinition, RoleCard } from '../../domain/playbook.js';
 import { dayKey } from '../../store/repos/dashboard.js';
 import type { IncidentReport, Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
@@ -105,10 +105,31 @@ function tooMany(ms: number, what: { en: string; id: string }): ApiError {
 
 const statusGone = (): ApiError => new ApiError('E_NOT_FOUND', { en: 'This status link is unknown or has expired.', id: 'Tautan status ini tidak dikenal atau sudah kedaluwarsa.' });
 
+/**
+ * What every submission reads but rarely changes — the reporter's playbook and the incident settings —
+ * kept for a few seconds per process: a burst of reports (an outbreak across a hospital) then costs one
+ * read of each, and an edit is seen within `ttlMs`.
+ */
+class Recent<T> {
+  #value: Promise<T> | undefined;
+  #at = 0;
+  constructor(private readonly load: () => Promise<T>, private readonly ttlMs = 10_000) {}
+  get(): Promise<T> {
+    const now = Date.now();
+    if (this.#value === undefined || now - this.#at > this.ttlMs) {
+      this.#at = now;
+      this.#value = this.load().catch((e: unknown) => {
+        this.#value = undefined;
+        throw e;
+      });
+    }
+    return this.#value;
+  }
+}
+
 /** The step card the reporter gets: the stored (possibly edited) version of the shipped playbook. */
-async function reporterCard(store: Store, role: ValidReport['reporterRole'], symptoms: readonly string[]): Promise<RoleCard> {
-  const pb = (await store.playbooks.list()).find((p) => p.key === RANSOMWARE_WANNACRY.key)?.definition ?? RANSOMWARE_WANNACRY;
-  return roleCard(pb, role === 'agency-it' ? 'agency-it' : 'reporter', symptoms);
+function reporterCard(def: PlaybookDefinition, role: ValidReport['reporterRole'], symptoms: readonly string[]): RoleCard {
+  return roleCard(def, role === 'agency-it' ? 'agency-it' : 'reporter', symptoms);
 }
 
 const ReportIn = Type.Object({
@@ -178,6 +199,8 @@ export function publicReportRoutes(app: FastifyInstance, deps: { store: Store; c
   const uploads = new SlidingWindowLimiter(o.uploadsPerAddress, clock);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const access = { roles: 'public' as const };
+  const playbook = new Recent(async () => (await store.playbooks.list()).find((p) => p.key === RANSOMWARE_WANNACRY.key)?.definition ?? RANSOMWARE_WANNACRY);
+  const settingsNow = new Recent(() => store.incidents.settings());
 
   /** The report the request's status token opens, or the same 404 for anything else. */
   const reportOf = async (request: FastifyRequest): Promise<IncidentReport> => {
@@ -226,11 +249,10 @@ export function publicReportRoutes(app: FastifyInstance, deps: { store: Store; c
     } catch (e) {
       throw asReporterError(e);
     }
-    const unit = await store.agencies.getByCode('all', v.unitCode).catch(() => undefined);
+    const [unit, settings, pb] = await Promise.all([store.agencies.getByCode('all', v.unitCode).catch(() => undefined), settingsNow.get(), playbook.get()]);
     if (unit === undefined || unit.retiredAt !== null) throw new ApiError('E_VALIDATION', FIELD_TEXTS['unitCode']!, { field: 'unitCode' });
     const unitWait = byUnit.hit(`unit:${unit.id}`);
     if (unitWait > 0) throw tooMany(unitWait, { en: `Many reports came from ${unit.name} just now; the team already knows.`, id: `Banyak laporan dari ${unit.name} baru saja masuk; tim sudah mengetahuinya.` });
-    const settings = await store.incidents.settings();
     const token = randomBytes(32).toString('base64url');
     const expires = new Date(now.getTime() + settings.statusLinkDays * 86_400_000).toISOString();
     let report: IncidentReport | undefined;
@@ -245,7 +267,7 @@ export function publicReportRoutes(app: FastifyInstance, deps: { store: Store; c
     request.auditNote = { targetType: 'incident-report', targetId: report.id, agencyId: unit.id };
     return reply.code(201).header('cache-control', 'no-store').send({
       reference: report.reference, statusToken: token, statusPath: `${STATUS_PATH}#${token}`, statusExpiresAt: expires, submittedAt: report.createdAt,
-      unit: { code: unit.code, name: unit.name }, card: await reporterCard(store, v.reporterRole, v.symptoms),
+      unit: { code: unit.code, name: unit.name }, card: reporterCard(pb, v.reporterRole, v.symptoms),
       photos: { path: '/api/v1/public/report-status/photos', maxBytes: o.photoMaxBytes, maxPhotos: o.maxPhotosPerReport, types: ['image/jpeg', 'image/png', 'image/webp'] },
     });
   });
@@ -266,7 +288,7 @@ export function publicReportRoutes(app: FastifyInstance, deps: { store: Store; c
     return {
       reference: report.reference, status: report.status, statusLabel: STATUS_LABELS[report.status]!, reason: report.status === 'rejected' ? report.statusReason : null,
       unit: { code: unit.code, name: unit.name }, submittedAt: report.createdAt, expiresAt: report.tokenExpiresAt, phase, phaseLabel: phase === null ? null : PHASE_LABELS[phase],
-      messages, photos: await store.incidentReports.photoCount(report.id), card: await reporterCard(store, report.reporterRole, report.symptoms),
+      messages, photos: await store.incidentReports.photoCount(report.id), card: reporterCard(await playbook.get(), report.reporterRole, report.symptoms),
     };
   });
 
