@@ -6,7 +6,7 @@ import type { TSchema } from 'typebox';
 import { CLOCK_STATES } from '../../domain/incident-clocks.js';
 import { PHASES, REPORT_STATUSES, TIMELINE_KINDS, TIMELINE_SOURCES } from '../../domain/incident.js';
 import { PLAYBOOK_ROLES } from '../../domain/playbook.js';
-import { Nullable } from '../schemas.js';
+import { AssetOsOut, AssetSmbOut, Nullable } from '../schemas.js';
 
 const Str = Type.String();
 const NStr = Nullable(Str);
@@ -54,8 +54,8 @@ export const TimelineOut = Type.Object({
 
 export const LinkedAssetOut = Type.Object({
   assetId: Str, agencyId: Str, ip: Str, netbiosName: NStr, dnsName: NStr,
-  os: Nullable(Type.Object({ name: Type.Optional(Str), build: Type.Optional(NStr), eol: Type.Optional(Bool), wannacryRisk: Type.Optional(Bool) })),
-  smb: Nullable(Type.Object({ smbv1: Type.Optional(Bool), signing: Type.Optional(Str), dialects: Type.Optional(Type.Array(Str)) })),
+  os: Nullable(AssetOsOut),
+  smb: Nullable(AssetSmbOut),
   criticality: Str, riskRating: NStr, lastSeen: Str, lastJobId: NStr, how: Str, linkedBy: Str, linkedAt: Str,
   openFindings: Type.Array(Type.Object({ id: Str, ruleId: Str, port: Int, severity: Str, title: TextOut, firstSeen: Str, lastSeen: Str, linked: Bool })),
 });

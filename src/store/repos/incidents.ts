@@ -11,6 +11,8 @@ import {
 } from '../../domain/incident.js';
 import type { Closure, IncidentRecord, Phase, RiskLevel, Sector, Text, TimelineKind, TimelineSource } from '../../domain/incident.js';
 import { clocksOf } from '../../domain/incident-clocks.js';
+import { osSummary, smbSummary } from '../../domain/observation.js';
+import type { OsSummary, SmbSummary } from '../../domain/observation.js';
 import type { Clock, ClockInput } from '../../domain/incident-clocks.js';
 import type { IncidentDossier, IncidentSettings, StatsIncident } from '../../domain/incident-report.js';
 import { DETECTION_SOURCES } from '../../domain/incident-report.js';
@@ -86,8 +88,9 @@ export interface LinkedAsset {
   readonly ip: string;
   readonly netbiosName: string | null;
   readonly dnsName: string | null;
-  readonly os: { name?: string; eol?: boolean; wannacryRisk?: boolean } | null;
-  readonly smb: { smbv1?: boolean; signing?: string; dialects?: string[] } | null;
+  /** The inventory's view of the scan facts (null where the scans could not tell; never false for unknown). */
+  readonly os: OsSummary | null;
+  readonly smb: SmbSummary | null;
   readonly criticality: string;
   readonly riskRating: string | null;
   readonly lastSeen: string;
@@ -345,7 +348,7 @@ export class IncidentRepo {
         .where('asset_id', 'in', rows.map((r) => r.id)).where('status', '=', 'open').where('rule_id', 'in', [...INCIDENT_FINDING_RULES]).orderBy('severity_rank', 'desc').execute();
       const linked = new Set((await ctx.db.selectFrom('incident_findings').select('finding_id').where('incident_id', '=', id).execute()).map((r) => r.finding_id));
       return rows.map((r) => ({
-        assetId: r.id, agencyId: r.agency_id, ip: r.ip, netbiosName: r.netbios_name, dnsName: r.dns_name, os: ctx.d.fromJson(r.os), smb: ctx.d.fromJson(r.smb),
+        assetId: r.id, agencyId: r.agency_id, ip: r.ip, netbiosName: r.netbios_name, dnsName: r.dns_name, os: osSummary(ctx.d.fromJson<unknown>(r.os)) ?? null, smb: smbSummary(ctx.d.fromJson<unknown>(r.smb)) ?? null,
         criticality: r.criticality, riskRating: r.risk_rating, lastSeen: r.last_seen, lastJobId: r.last_job_id, how: r.how, linkedBy: r.linked_by, linkedAt: r.linked_at,
         openFindings: findings.filter((f) => f.asset_id === r.id).map((f) => ({
           id: f.id, ruleId: f.rule_id, port: f.port, severity: f.severity, title: ctx.d.fromJson<Text>(f.title) ?? { id: f.rule_id, en: f.rule_id }, firstSeen: f.first_seen, lastSeen: f.last_seen, linked: linked.has(f.id),
