@@ -6,6 +6,8 @@
 //   change.host-new | change.host-gone | change.port-opened | change.port-closed | change.service-changed |
 //   change.check-changed (src/worker/finalize.ts; payload {kind, ip, port?, service?, check?, from?, to?,
 //     agencyId, jobId, severity: high|critical|info})
+//   incident.report-new | incident.clock-warning | incident.clock-breached | incident.phase-changed
+//     (store/repos/incident-reports.ts, incidents.ts; payload {…, severity, title: {id, en}})
 // A rule matches when every condition it states holds (absent = any).
 
 import { validationError } from '../domain/errors.js';
@@ -42,6 +44,8 @@ export const RULE_PRESETS: Readonly<Record<string, RuleFilter>> = {
   'smb-rdp-reachable': { topics: ['change.port-opened'], ports: [139, 445, 3389] },
   doublepulsar: { topics: ['finding.opened', 'finding.reopened'], findingRules: ['doublepulsar'] },
   'finding-reopened': { topics: ['finding.reopened'] },
+  // Incidents (docs/incidents.md): new reports, clock warnings and breaches, phase changes.
+  incidents: { topics: ['incident.*'] },
 };
 
 const SMB_RDP_PORTS = new Set([139, 445, 3389]);

@@ -32,6 +32,8 @@ import { scanRoutes } from './routes/scans.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
+import { registerIncidentApi } from './incident-api.js';
+import type { IncidentApiDeps } from './incident-api.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -67,6 +69,8 @@ export interface AppDeps {
   readonly errorLog?: (line: string) => void;
   /** Live scan progress stream: poll interval and the longest a stream stays open (tests shorten them). */
   readonly scanEvents?: { readonly intervalMs?: number; readonly maxStreamMs?: number };
+  /** Incident reports (docs/incidents.md): where photos are stored, and the public form's limits. */
+  readonly incidents?: Omit<IncidentApiDeps, 'store' | 'clock' | 'queue'>;
 }
 
 declare module 'fastify' {
@@ -196,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   scheduleRoutes(app, { store: deps.store, clock });
   checkRoutes(app); // the check catalogue (titles, remediation) the result pages translate with
   alertRoutes(app, { store: deps.store });
+  await registerIncidentApi(app, { store: deps.store, clock, ...deps.incidents, ...(deps.queue !== undefined ? { queue: deps.queue } : {}) });
   await (await import('./static.js')).registerWebUi(app); // the web UI at / (web/dist), when built
 
   await app.ready();

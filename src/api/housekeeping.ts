@@ -13,6 +13,7 @@ import type { Store } from '../store/index.js';
 import { dayKey } from '../store/repos/dashboard.js';
 import { DEFAULT_SESSION_POLICY } from './access.js';
 import { DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
+import { startPeriodic, stepper } from './periodic.js';
 
 export interface HousekeepingOptions {
   /** Between runs (default one hour). */
@@ -45,17 +46,7 @@ export function startHousekeeping(store: Store, opts: HousekeepingOptions = {}):
   const idleMs = opts.sessionIdleMs ?? DEFAULT_SESSION_POLICY.idleMs;
   const keepMs = opts.throttleKeepMs ?? Math.max(...Object.values(DEFAULT_LOGIN_THROTTLE).flatMap((p) => [p.windowMs, p.lockMs]));
   const log = opts.log ?? (() => {});
-  let running: Promise<HousekeepingRun> | undefined;
-  let stopped = false;
-
-  const step = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await fn();
-    } catch (e) {
-      log(`housekeeping: ${what} failed: ${(e as Error).message}`);
-      return null;
-    }
-  };
+  const step = stepper('housekeeping', log);
   const once = async (): Promise<HousekeepingRun> => {
     const now = clock();
     const sessions = await step('purging sessions', () => store.sessions.purge(new Date(now.getTime() - idleMs).toISOString()));
@@ -64,25 +55,5 @@ export function startHousekeeping(store: Store, opts: HousekeepingOptions = {}):
     const agencies = await step(`recording the dashboard of ${day}`, () => store.dashboard.recordDay(day));
     return { sessions, throttle, snapshot: agencies === null ? null : { day, agencies } };
   };
-  const runOnce = (): Promise<HousekeepingRun> => {
-    // One run at a time: a slow run is joined, not doubled.
-    running ??= once().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-
-  void runOnce();
-  const timer = setInterval(() => {
-    if (!stopped) void runOnce();
-  }, opts.intervalMs ?? 3600_000);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic(once, opts.intervalMs ?? 3600_000);
 }

@@ -7,6 +7,7 @@ import { CliError, EXIT } from './errors.js';
 import { addAlertCommands } from './commands/alerts.js';
 import { addMonitoringCommands } from './commands/monitoring.js';
 import { addInventoryCommands } from './commands/inventory.js';
+import { addIncidentCommands } from './commands/incidents.js';
 import { isInputError, loadVersion, runScanCommand, scanCommand, VERSION } from './scan-command.js';
 
 /** nmap users type -iL; commander only knows single-letter short flags, so translate it up front. */
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addAlertCommands(program);
   addMonitoringCommands(program);
   addInventoryCommands(program);
+  addIncidentCommands(program);
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;

@@ -16,3 +16,6 @@ export type { OutboxInput, OutboxMessage } from './repos/outbox.js';
 export type { AlertChannelKind, AlertDelivery, DeliveryStatus, StoredAlertChannel, StoredAlertRule } from './repos/alerts.js';
 export type { JobProgress } from './repos/scans.js';
 export type { Schedule, ScheduleInput } from './repos/schedules.js';
+export type { IncidentReport, Photo, ReportMessage, ReportListFilter } from './repos/incident-reports.js';
+export type { Countermeasure, ExternalRequest, Incident, IncidentListFilter, IncidentPatch, IncidentScan, LinkedAsset, NewIncident, RegulatorySend, ServiceImpact, TimelineEntry } from './repos/incidents.js';
+export type { PlaybookRun, StoredPlaybook } from './repos/playbooks.js';

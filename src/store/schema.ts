@@ -7,6 +7,7 @@
 //   int8 columns come back as JS numbers on both (PostgreSQL's parser refuses values beyond 2^53).
 
 import type { Generated, SqlBool } from 'kysely';
+import type { IncidentDatabase } from './schema-incidents.js';
 
 export type { SqlBool };
 
@@ -363,7 +364,8 @@ export interface ExposureDailyTable {
   recorded_at: Time;
 }
 
-export interface Database {
+/** Incident tables (migration 0010) are declared in schema-incidents.ts. */
+export interface Database extends IncidentDatabase {
   agencies: AgencyTable;
   contacts: ContactTable;
   networks: NetworkTable;

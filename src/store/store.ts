@@ -30,6 +30,9 @@ import { DashboardRepo } from './repos/dashboard.js';
 import { LoginThrottleRepo, SessionRepo } from './repos/sessions.js';
 import { TriageRepo } from './repos/triage.js';
 import { UserRepo } from './repos/users.js';
+import { IncidentReportRepo } from './repos/incident-reports.js';
+import { IncidentRepo } from './repos/incidents.js';
+import { PlaybookRepo } from './repos/playbooks.js';
 
 export interface StoreOptions extends DialectOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
@@ -73,6 +76,10 @@ export interface Repositories {
   readonly audit: AuditRepo;
   readonly triage: TriageRepo;
   readonly dashboard: DashboardRepo;
+  // Incident reports, incidents and playbooks (docs/incidents.md).
+  readonly incidentReports: IncidentReportRepo;
+  readonly incidents: IncidentRepo;
+  readonly playbooks: PlaybookRepo;
 }
 
 export interface Store extends Repositories {
@@ -106,6 +113,9 @@ function repositories(ctx: Ctx): Repositories {
     audit: new AuditRepo(ctx),
     triage: new TriageRepo(ctx),
     dashboard: new DashboardRepo(ctx),
+    incidentReports: new IncidentReportRepo(ctx),
+    incidents: new IncidentRepo(ctx),
+    playbooks: new PlaybookRepo(ctx),
   };
 }
 

@@ -14,7 +14,11 @@ import { apiRoutes, bodyFor, fill, MUTATING, query } from './routes.js';
 function foreignMarkers(w: World, admin: AdminData): string[] {
   const out: string[] = [w.city.city.id, w.city.disdik.id, w.city.smp.id, w.city.capil.id, 'DISDIK', 'SMPN-3', w.users.officerDisdik.id];
   out.push(admin.schedules[w.data.disdik.agencyId]!, admin.schedules[w.data.smp.agencyId]!, admin.channelId, admin.channelSecret, admin.ruleId);
-  for (const d of [w.data.disdik, w.data.smp]) out.push(d.agencyId, d.networkId, d.contactId, d.contactName, ...d.assetIds, ...d.ips, ...d.findingIds, d.scanJobId);
+  for (const d of [w.data.disdik, w.data.smp]) {
+    out.push(d.agencyId, d.networkId, d.contactId, d.contactName, ...d.assetIds, ...d.ips, ...d.findingIds, d.scanJobId);
+    const i = admin.incidents.byAgency[d.agencyId]!;
+    out.push(i.incidentId, i.number, i.reportId, i.reference, i.photoId, i.runId);
+  }
   return out;
 }
 
@@ -34,7 +38,15 @@ async function foreignState(w: World): Promise<string> {
   };
   const schedules = await w.store.schedules.list(scope);
   const alerts = [...(await w.store.alerts.listChannels()).map((c) => [c.id, c.enabled]), ...(await w.store.alerts.listRules()).map((r) => [r.id, r.enabled])];
-  return JSON.stringify({ f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]), s: schedules.map((x) => [x.id, x.enabled, x.nextRunAt]), al: alerts });
+  // Incidents: their state, timeline, records and reports; the city-wide settings and playbooks.
+  const incidents = [];
+  for (const i of (await w.store.incidents.list(scope, { limit: 500 })).items) {
+    incidents.push([i.id, i.phase, i.version, i.title, (await w.store.incidents.timeline(scope, i.id)).length, (await w.store.incidents.assets(scope, i.id)).length,
+      (await w.store.playbooks.runs(scope, i.id)).map((r) => r.ticks.length), (await w.store.incidents.scans(scope, i.id)).length]);
+  }
+  const reports = (await w.store.incidentReports.list(scope, { limit: 500 })).items.map((r) => [r.id, r.status, r.incidentId, r.updatedAt]);
+  const playbooks = (await w.store.playbooks.list({ allVersions: true })).map((p) => p.id);
+  return JSON.stringify({ incidents, reports, settings: await w.store.incidents.settings(), playbooks, f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]), s: schedules.map((x) => [x.id, x.enabled, x.nextRunAt]), al: alerts });
 }
 
 storeSuite('API authorisation matrix', (env) => {
@@ -61,7 +73,11 @@ storeSuite('API authorisation matrix', (env) => {
           const sent = url + JSON.stringify(payload ?? null);
           for (const m of markers) if (!sent.includes(m)) assert.ok(!res.body.includes(m), `${where} leaked foreign data ${JSON.stringify(m)}: ${res.body.slice(0, 300)}`);
           const addressed = r.url.includes(':id');
-          if (addressed || (MUTATING.has(r.method) && r.access?.selfService !== true)) {
+          // Playbooks are city-wide data every role reads: no agency to keep apart there.
+          const cityWide = r.method === 'GET' && r.url.startsWith('/api/v1/playbooks/');
+          if (cityWide) {
+            assert.ok(res.statusCode < 500, `${where}: ${res.body.slice(0, 200)}`);
+          } else if (addressed || (MUTATING.has(r.method) && r.access?.selfService !== true)) {
             assert.ok([403, 404].includes(res.statusCode), `${where}: expected 403/404, got ${res.body.slice(0, 200)}`);
             assert.ok(res.json().error?.code === 'E_FORBIDDEN' || res.json().error?.code === 'E_NOT_FOUND', where);
           } else {

@@ -3,6 +3,9 @@
 // Dinkes, RSUD, Disdik and SMPN 3, and one account per role. The officer is bound to Dinkes, so its
 // scope is Dinkes + RSUD + Puskesmas; "foreign" data is everything of Disdik/SMPN 3 (and the city root).
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app.js';
@@ -15,6 +18,8 @@ import type { Store } from '../../src/store/index.js';
 import type { Role, User } from '../../src/store/repos/users.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { AUTH, seedCity } from '../store/fixtures.js';
+import { seedIncidents } from '../incidents/fixture.js';
+import type { IncidentWorld } from '../incidents/fixture.js';
 import type { City } from '../store/fixtures.js';
 
 export const PASSWORD = 'kata-sandi-uji-panjang';
@@ -32,6 +37,8 @@ export interface AgencyData {
 }
 
 export interface World {
+  /** The app's data directory (report photos; a temporary one unless the test gave one). */
+  readonly dataDir: string;
   readonly store: Store;
   readonly app: FastifyInstance;
   readonly city: City;
@@ -83,6 +90,16 @@ export async function makeUser(store: Store, username: string, role: Role, agenc
   return store.users.create({ username, role, agencyId, passwordHash: await hashPassword(PASSWORD) });
 }
 
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+function tempDataDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'perisai-api-data-'));
+  tempDirs.push(d);
+  return d;
+}
+
 export async function seedWorld(store: Store, deps: Omit<AppDeps, 'store'> = {}): Promise<World> {
   const city = await seedCity(store);
   const data = {
@@ -98,8 +115,9 @@ export async function seedWorld(store: Store, deps: Omit<AppDeps, 'store'> = {})
     viewer: await makeUser(store, 'pimpinan', 'viewer'),
     officerDisdik: await makeUser(store, 'petugas.disdik', 'officer', city.disdik.id),
   };
-  const app = await buildApp({ store, ...deps });
-  return { store, app, city, users, data };
+  const dataDir = deps.incidents?.dataDir ?? tempDataDir();
+  const app = await buildApp({ store, ...deps, incidents: { ...deps.incidents, dataDir } });
+  return { store, app, city, users, data, dataDir };
 }
 
 export interface Client {
@@ -150,6 +168,8 @@ export interface AdminData {
   readonly channelId: string;
   readonly channelSecret: string;
   readonly ruleId: string;
+  /** Per agency: a report with a photo, opened as an incident with the WannaCry playbook (tests/incidents/fixture.ts). */
+  readonly incidents: IncidentWorld;
 }
 
 export async function seedAdmin(w: World): Promise<AdminData> {
@@ -159,5 +179,5 @@ export async function seedAdmin(w: World): Promise<AdminData> {
   const channelSecret = 'rahasia-hmac-fixture-0123456789';
   const channel = await w.store.alerts.addChannel({ name: 'fixture-webhook', kind: 'webhook', config: { url: 'http://127.0.0.1:9/hook', secret: channelSecret } });
   const rule = await w.store.alerts.addRule({ name: 'fixture-rule', filter: { topics: ['finding.opened'] }, channelIds: [channel.id] });
-  return { schedules, channelId: channel.id, channelSecret, ruleId: rule.id };
+  return { schedules, channelId: channel.id, channelSecret, ruleId: rule.id, incidents: await seedIncidents(w, w.dataDir) };
 }

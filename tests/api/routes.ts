@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import type { RouteEntry } from '../../src/api/access.js';
 import type { AdminData, AgencyData, World } from './fixture.js';
+import { CLOSURE_CRITERIA } from '../../src/domain/incident.js';
+import { RANSOMWARE_WANNACRY } from '../../src/domain/playbooks/ransomware-wannacry.js';
 
 export const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -28,6 +30,10 @@ export function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string 
     if (r.url.startsWith('/api/v1/findings/')) return d.findingIds[0]!;
     if (r.url.startsWith('/api/v1/scans/')) return d.scanJobId;
     if (r.url.startsWith('/api/v1/contacts/')) return d.contactId;
+    if (r.url.startsWith('/api/v1/incident-reports/')) return admin.incidents.byAgency[d.agencyId]!.reportId;
+    if (r.url.startsWith('/api/v1/incidents/')) return admin.incidents.byAgency[d.agencyId]!.incidentId;
+    if (r.url.startsWith('/api/v1/incident-photos/')) return admin.incidents.byAgency[d.agencyId]!.photoId;
+    if (r.url.startsWith('/api/v1/playbooks/')) return admin.incidents.playbookId;
     assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/routes.ts which id it takes`);
   });
 }
@@ -59,6 +65,38 @@ export function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes):
   if (r.url === '/api/v1/agencies/:id/contacts') return { name: 'Penyusup', role: 'pic', email: 'penyusup@contoh.id' };
   if (r.url === '/api/v1/contacts/:id') return { name: 'Diubah penyusup' };
   if (r.url === '/api/v1/assets/:id' && r.method === 'PATCH') return { criticality: 'low', owner: 'penyusup', tags: ['penyusup'] };
+  // Incidents (docs/incidents.md): ids inside bodies name nothing the caller may touch anyway.
+  const incidentBodies: Record<string, unknown> = {
+    'POST /api/v1/incidents': { agencyId: d.agencyId, title: 'penyusup' },
+    'PATCH /api/v1/incidents/:id': { title: 'penyusup' },
+    'POST /api/v1/incident-reports/:id/open-incident': {},
+    'POST /api/v1/incident-reports/:id/link': { incidentId: 'x' },
+    'POST /api/v1/incident-reports/:id/merge': { intoReportId: 'x' },
+    'POST /api/v1/incident-reports/:id/reject': { reason: 'penyusup' },
+    'POST /api/v1/incident-reports/:id/messages': { text: 'penyusup' },
+    'POST /api/v1/incidents/:id/messages': { text: 'penyusup' },
+    'POST /api/v1/incidents/:id/phase': { to: 'containment' },
+    'POST /api/v1/incidents/:id/close': { declaredBy: 'penyusup', lessons: 'penyusup menutup insiden orang lain', criteria: CLOSURE_CRITERIA.map((id) => ({ id, answer: 'met' })) },
+    'POST /api/v1/incidents/:id/timeline': { text: 'penyusup' },
+    'POST /api/v1/incidents/:id/timeline/include': { entryId: 1, includeInReport: false },
+    'POST /api/v1/incidents/:id/assets': { ip: d.ips[0] },
+    'POST /api/v1/incidents/:id/assets/unlink': { assetId: d.assetIds[0] },
+    'POST /api/v1/incidents/:id/playbooks': { playbookId: 'x' },
+    'POST /api/v1/incidents/:id/steps': { runId: 'x', stepId: 'it-acknowledge' },
+    'POST /api/v1/incidents/:id/scan': { overrideWindow: true },
+    'POST /api/v1/incidents/:id/reconnect': { decision: 'approved' },
+    'POST /api/v1/incidents/:id/countermeasures': { kind: 'block-port', target: '445/tcp' },
+    'POST /api/v1/incidents/:id/countermeasures/remove': { countermeasureId: 'x' },
+    'POST /api/v1/incidents/:id/requests': { party: 'bssn', subject: 'penyusup' },
+    'POST /api/v1/incidents/:id/requests/answer': { requestId: 'x', answer: 'penyusup' },
+    'POST /api/v1/incidents/:id/impacts': { service: 'registration', downFrom: '2025-06-02T01:00:00.000Z' },
+    'POST /api/v1/incidents/:id/impacts/end': { impactId: 'x' },
+    'POST /api/v1/incidents/:id/regulatory': { kind: 'bssn-initial', to: 'penyusup' },
+    'POST /api/v1/playbooks': { definition: RANSOMWARE_WANNACRY },
+    'PUT /api/v1/incident-settings': { timeZone: 'UTC' },
+  };
+  const incident = incidentBodies[`${r.method} ${r.url}`];
+  if (incident !== undefined) return incident;
   return MUTATING.has(r.method) ? {} : undefined;
 }
 

@@ -26,20 +26,22 @@ import { createStore } from '../../store/index.js';
 import type { AlertChannelKind, DeliveryStatus, Store } from '../../store/index.js';
 import { CliError, EXIT } from '../errors.js';
 
-interface StoreOpts {
+export interface StoreOpts {
   db?: string;
   dataDir?: string;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-function storeOptions(c: Command): Command {
+/** --db and --data-dir, as every store command takes them (also used by commands/incidents.ts). */
+export function storeOptions(c: Command): Command {
   return c
     .option('--db <url>', 'store URL: sqlite:///path.db or postgres://… (env PERISAI_DB; default: embedded SQLite under the data dir)')
     .option('--data-dir <dir>', 'data directory of the embedded SQLite database (env PERISAI_DATA_DIR)');
 }
 
-async function withStore<T>(o: StoreOpts, fn: (store: Store) => Promise<T>): Promise<T> {
+/** Open the store for one command; store errors become the documented exit codes. */
+export async function withStore<T>(o: StoreOpts, fn: (store: Store) => Promise<T>): Promise<T> {
   let store: Store | undefined;
   const url = o.db ?? process.env.PERISAI_DB;
   try {

@@ -27,6 +27,7 @@ import { loadTls, parseTrustProxy } from '../../api/transport.js';
 import { ApiError } from '../../api/errors.js';
 import { ensureFirstAdmin } from '../../api/passwords.js';
 import { startHousekeeping } from '../../api/housekeeping.js';
+import { startIncidentSweep } from '../../api/incident-sweep.js';
 import { startDispatcher } from '../../alerts/dispatcher.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 
@@ -195,13 +196,15 @@ export function serveCommand(): Command {
         const dispatcher = startDispatcher(store, { log });
         // Hourly (and now): purge ended sessions and stale login throttling, record today's dashboard for the trend.
         const housekeeping = startHousekeeping(store, { log });
+        // Every minute: incident clocks (warnings, breaches) through the alert channels (docs/incidents.md).
+        const incidentSweep = startIncidentSweep(store, { log });
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
-          app = await buildApp({ store, queue, ...transport });
+          app = await buildApp({ store, queue, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {} });
           try {
             await app.listen({ port: o.port, host: o.host });
           } catch (e) {
-            await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop(), housekeeping.stop()]);
+            await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop(), housekeeping.stop(), incidentSweep.stop()]);
             const code = (e as NodeJS.ErrnoException).code;
             const why = code === 'EADDRINUSE' ? 'port sudah dipakai / port already in use'
               : code === 'EACCES' ? 'port di bawah 1024 butuh CAP_NET_BIND_SERVICE (deploy/perisai.service) / ports below 1024 need CAP_NET_BIND_SERVICE'
@@ -229,6 +232,7 @@ export function serveCommand(): Command {
         await worker.stop();
         await dispatcher.stop();
         await housekeeping.stop();
+        await incidentSweep.stop();
       });
     });
 }

@@ -1,0 +1,45 @@
+// A job `perisai serve` runs now and then every interval (housekeeping.ts, incident-sweep.ts): one run at
+// a time (a slow run is joined, not doubled); each step's failure is logged and the other steps still run;
+// `stop()` clears the timer and waits for a run in progress, so the store can be closed right after it.
+
+export interface Periodic<R> {
+  /** One run now (also what the timer does). */
+  runOnce(): Promise<R>;
+  stop(): Promise<void>;
+}
+
+/** Run `fn`, logging a failure as "<what> failed: …" and answering null instead. */
+export function stepper(prefix: string, log: (line: string) => void) {
+  return async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (e) {
+      log(`${prefix}: ${what} failed: ${(e as Error).message}`);
+      return null;
+    }
+  };
+}
+
+export function startPeriodic<R>(once: () => Promise<R>, intervalMs: number): Periodic<R> {
+  let running: Promise<R> | undefined;
+  let stopped = false;
+  const runOnce = (): Promise<R> => {
+    running ??= once().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  void runOnce();
+  const timer = setInterval(() => {
+    if (!stopped) void runOnce();
+  }, intervalMs);
+  timer.unref();
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

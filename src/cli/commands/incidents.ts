@@ -1,0 +1,120 @@
+// `perisai incident …` (docs/incidents.md "CLI"): the incident queue, one incident with its clocks and
+// timeline, and the BSSN report or the personal-data notice as JSON (the data the PDFs are rendered from).
+//
+//   perisai incident list [--agency CODE] [--phase P] [--open] [--format table|json]
+//   perisai incident show NUMBER|ID [--format text|json]
+//   perisai incident export NUMBER|ID [--type initial|update|final|pdp] [--assistance none|remote|on-site] [-o FILE]
+//
+// All take --db URL / --data-dir DIR (env PERISAI_DB). Errors map to the documented exit codes
+// (src/cli/errors.ts): bad input or unknown incident → 2, storage → 4.
+
+import { writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { PHASES } from '../../domain/incident.js';
+import type { Phase } from '../../domain/incident.js';
+import { ASSISTANCE, BSSN_REPORT_TYPES, buildBssnReport, buildPdpNotice, localTime } from '../../domain/incident-report.js';
+import type { Assistance, BssnReportType } from '../../domain/incident-report.js';
+import type { Incident, Store } from '../../store/index.js';
+import { storeOptions, withStore } from './alerts.js';
+import type { StoreOpts } from './alerts.js';
+
+/** An incident by number (INS-2025-0007) or id; the CLI runs with the city-wide view. */
+async function find(store: Store, ref: string): Promise<Incident> {
+  return /^INS-\d{4}-\d+$/i.test(ref.trim()) ? store.incidents.byNumber('all', ref) : store.incidents.get('all', ref);
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+export function incidentCommand(): Command {
+  const cmd = new Command('incident').description('incidents: the queue, one incident, and the BSSN report / personal-data notice as JSON');
+  cmd.addCommand(
+    storeOptions(new Command('list'))
+      .description('list incidents, newest first')
+      .option('--agency <code>', 'only this agency')
+      .addOption(new Option('--phase <phase>', 'only this phase').choices([...PHASES]))
+      .option('--open', 'only incidents not closed')
+      .addOption(new Option('--format <f>', 'output').choices(['table', 'json']).default('table'))
+      .action(async (o: StoreOpts & { agency?: string; phase?: Phase; open?: boolean; format: string }) => {
+        await withStore(o, async (store) => {
+          const agencyId = o.agency !== undefined ? (await store.agencies.getByCode('all', o.agency)).id : undefined;
+          const items: Incident[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await store.incidents.list('all', { ...(agencyId !== undefined ? { agencyId } : {}), ...(o.phase !== undefined ? { phase: o.phase } : {}), ...(o.open === true ? { open: true } : {}), limit: 500, ...(cursor !== undefined ? { cursor } : {}) });
+            items.push(...page.items);
+            cursor = page.next ?? undefined;
+          } while (cursor !== undefined);
+          if (o.format === 'json') {
+            process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+            return;
+          }
+          const codes = new Map((await store.agencies.list('all', { includeRetired: true })).map((a) => [a.id, a.code]));
+          const rows = items.map((i) => [i.number, codes.get(i.agencyId) ?? '?', i.phase, i.classification ?? '-', i.severity ?? '-', `${i.vital ? 'IIV ' : ''}${i.personalData ? 'PDP' : ''}`.trim() || '-', i.foundAt, i.title]);
+          process.stdout.write(items.length === 0 ? 'no incidents\n' : table([['NUMBER', 'AGENCY', 'PHASE', 'CLASS', 'SEVERITY', 'FLAGS', 'FOUND', 'TITLE'], ...rows]));
+        });
+      }),
+  );
+  cmd.addCommand(
+    storeOptions(new Command('show'))
+      .description('one incident: its fields, clocks and timeline')
+      .argument('<incident>', 'number (INS-2025-0007) or id')
+      .addOption(new Option('--format <f>', 'output').choices(['text', 'json']).default('text'))
+      .action(async (ref: string, o: StoreOpts & { format: string }) => {
+        await withStore(o, async (store) => {
+          const i = await find(store, ref);
+          const [clocks, timeline, assets, settings] = [await store.incidents.clocks('all', i.id), await store.incidents.timeline('all', i.id), await store.incidents.assets('all', i.id), await store.incidents.settings()];
+          if (o.format === 'json') {
+            process.stdout.write(`${JSON.stringify({ incident: i, clocks, assets, timeline }, null, 2)}\n`);
+            return;
+          }
+          const tz = settings.timeZone;
+          const agency = await store.agencies.get('all', i.agencyId);
+          const lines = [
+            `${i.number}  ${i.title}`,
+            `agency ${agency.code} (${agency.name}); phase ${i.phase}; class ${i.classification ?? '-'}; severity ${i.severity ?? '-'}; risk ${i.riskLevel ?? '-'}; IIV ${i.vital ? `yes (${i.sector ?? 'sector not set'})` : 'no'}; personal data ${i.personalData ? 'yes' : 'no'}`,
+            `found ${localTime(i.foundAt, tz)}; reported ${localTime(i.reportedAt, tz)}${i.closedAt !== null ? `; closed ${localTime(i.closedAt, tz)} by ${i.closure?.declaredBy ?? '?'}` : ''}`,
+            '', 'clocks:',
+            ...clocks.map((c) => `  ${c.id.padEnd(15)} ${c.state.padEnd(9)} due ${localTime(c.dueAt, tz)}${c.metAt !== null ? `, met ${localTime(c.metAt, tz)}` : ''}`),
+            '', `assets (${assets.length}):`,
+            ...assets.map((a) => `  ${a.ip.padEnd(16)} ${(a.netbiosName ?? a.dnsName ?? '').padEnd(16)} ${a.openFindings.map((f) => f.ruleId).join(', ') || 'no open findings'}`),
+            '', 'timeline:',
+            ...timeline.map((e) => `  ${localTime(e.at, e.tz)}  ${e.source.padEnd(8)} ${e.includeInReport ? '*' : ' '} ${e.text.id}`),
+          ];
+          process.stdout.write(`${lines.join('\n')}\n`);
+        });
+      }),
+  );
+  cmd.addCommand(
+    storeOptions(new Command('export'))
+      .description('the BSSN "Laporan Insiden Siber" (initial/update/final) or the personal-data notice draft, as JSON')
+      .argument('<incident>', 'number (INS-2025-0007) or id')
+      .addOption(new Option('--type <t>', 'which document (default: initial before a BSSN send, update after, final once closed)').choices([...BSSN_REPORT_TYPES, 'pdp']))
+      .addOption(new Option('--assistance <a>', 'help asked of BSSN').choices([...ASSISTANCE]).default('none'))
+      .option('-o, --output <file>', 'write to a file instead of standard output')
+      .action(async (ref: string, o: StoreOpts & { type?: BssnReportType | 'pdp'; assistance: Assistance; output?: string }) => {
+        await withStore(o, async (store) => {
+          const i = await find(store, ref);
+          const [dossier, settings] = [await store.incidents.dossier('all', i.id), await store.incidents.settings()];
+          const at = new Date().toISOString();
+          const sent = dossier.regulatory.filter((x) => x.kind.startsWith('bssn-')).length;
+          const doc = o.type === 'pdp'
+            ? buildPdpNotice(dossier, settings, at)
+            : buildBssnReport(dossier, settings, { type: o.type ?? (i.phase === 'closed' ? 'final' : sent === 0 ? 'initial' : 'update'), at, sequence: sent, assistance: o.assistance });
+          const text = `${JSON.stringify(doc, null, 2)}\n`;
+          if (o.output !== undefined) await writeFile(o.output, text);
+          else process.stdout.write(text);
+        });
+      }),
+  );
+  return cmd;
+}
+
+/** Register `perisai incident` on the root program (src/cli/main.ts). */
+export function addIncidentCommands(program: Command): void {
+  const c = incidentCommand();
+  for (const sub of c.commands) sub.exitOverride();
+  program.addCommand(c.exitOverride());
+}
