@@ -16,6 +16,11 @@ import { ScanPage, ScansPage } from './pages/Scans';
 import { SchedulesPage } from './pages/Schedules';
 import { AlertsPage } from './pages/Alerts';
 import { UsersPage } from './pages/Users';
+import { CircularPage, CircularsPage } from './pages/Circulars';
+import { CircularAgencyPage } from './pages/CircularAgency';
+import { CircularBoardPage } from './pages/CircularBoard';
+import { ComposePage } from './pages/CircularCompose';
+import { ReportCardsPage } from './pages/ReportCards';
 
 type Session = { state: 'checking' } | { state: 'out'; notice?: MessageKey } | { state: 'in'; me: Me };
 
@@ -51,6 +56,8 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/findings', key: 'nav.findings' },
   { to: '/scans', key: 'nav.scans' },
   { to: '/schedules', key: 'nav.schedules' },
+  { to: '/circulars', key: 'nav.circulars' },
+  { to: '/report-cards', key: 'nav.reportCards', roles: ['admin', 'analyst', 'viewer'] },
   { to: '/alerts', key: 'nav.alerts', roles: ['admin'] },
   { to: '/users', key: 'nav.users', roles: ['admin'] },
 ];
@@ -127,6 +134,7 @@ function Routes({ me }: { me: Me }) {
   const { t } = useI18n();
   const { path, params } = useLocation();
   const canTriage = me.user.role !== 'viewer';
+  const canCompose = me.user.role === 'admin' || me.user.role === 'analyst';
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return <DashboardPage me={me} />;
   if (match('/agencies', path) !== null) return <AgenciesPage role={me.user.role} />;
@@ -137,6 +145,13 @@ function Routes({ me }: { me: Me }) {
   if (match('/scans', path) !== null) return <ScansPage canStart={canTriage} params={params} />;
   if ((m = match('/scans/:id', path)) !== null) return <ScanPage id={m.id!} canStart={canTriage} />;
   if (match('/schedules', path) !== null) return <SchedulesPage canEdit={me.user.role === 'admin' || me.user.role === 'analyst'} />;
+  if (match('/circulars', path) !== null) return <CircularsPage me={me} />;
+  if (match('/circulars/new', path) !== null) return canCompose ? <ComposePage templateId={params.get('template')} /> : <p className="error">{t('admin.forbidden')}</p>;
+  if ((m = match('/circulars/:id/edit', path)) !== null) return canCompose ? <ComposePage circularId={m.id!} /> : <p className="error">{t('admin.forbidden')}</p>;
+  if ((m = match('/circulars/:id/board', path)) !== null) return <CircularBoardPage id={m.id!} me={me} />;
+  if ((m = match('/circulars/:id/agencies/:agencyId', path)) !== null) return <CircularAgencyPage id={m.id!} agencyId={m.agencyId!} me={me} />;
+  if ((m = match('/circulars/:id', path)) !== null) return <CircularPage key={m.id!} id={m.id!} me={me} />;
+  if (match('/report-cards', path) !== null) return <ReportCardsPage params={params} />;
   if (match('/alerts', path) !== null) return me.user.role === 'admin' ? <AlertsPage /> : <p className="error">{t('admin.forbidden')}</p>;
   if (match('/users', path) !== null) return me.user.role === 'admin' ? <UsersPage me={me.user} /> : <p className="error">{t('admin.forbidden')}</p>;
   return <NotFound />;

@@ -1,7 +1,9 @@
 // English. Typed against the Indonesian dictionary: a missing or extra key is a compile error.
+import { circularsEn } from './circulars.en';
 import type { MessageKey } from './keys';
 
 export const en: Record<MessageKey, string> = {
+  ...circularsEn,
   'app.name': 'Perisai',
   'app.tagline': 'Tracking WannaCry-style ransomware exposure',
   'app.loading': 'Loading…',
