@@ -14,8 +14,13 @@ export function webSrc(): string {
   throw new Error('web/src not found');
 }
 
-/** The dictionary's entries (`'key': 'message',` one a line), messages unescaped. */
+/**
+ * The dictionary's entries (`'key': 'message',` one a line), messages unescaped, with those of the part
+ * files it spreads in (`import { circularsId } from './circulars.id'` … `...circularsId,`).
+ */
 export function dict(name: 'id' | 'en'): Map<string, string> {
-  const src = readFileSync(join(webSrc(), 'i18n', `${name}.ts`), 'utf8');
-  return new Map([...src.matchAll(/^\s*'([\w.-]+)': '((?:[^'\\]|\\.)*)',$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\(.)/g, '$1')]));
+  const dir = join(webSrc(), 'i18n');
+  const src = readFileSync(join(dir, `${name}.ts`), 'utf8');
+  const parts = [...src.matchAll(/^import \{ \w+ \} from '\.\/([\w-]+\.(?:id|en))';$/gm)].map((m) => readFileSync(join(dir, `${m[1]!}.ts`), 'utf8'));
+  return new Map([src, ...parts].flatMap((text) => [...text.matchAll(/^\s*'([\w.-]+)': '((?:[^'\\]|\\.)*)',$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\(.)/g, '$1')] as const)));
 }

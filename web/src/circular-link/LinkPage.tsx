@@ -71,7 +71,7 @@ function Linked({ token }: { token: string }) {
               <p className="muted small">{v.circular.number ?? t('circ.noNumber')} · {t('circ.link.expiresAt', { at: fmtDate(v.expiresAt) })}</p>
               <p data-testid="open-items">{open === 0 ? t('circ.link.allAnswered') : t('circ.link.openItems', { n: open, m: v.content.items.length })}</p>
             </div>
-            <AckBox recipient={v.recipient} onAck={async (a) => { await send<Recipient>('POST', `${BASE}/ack`, json(a), header); retry(); }} />
+            <AckBox recipient={v.recipient} onAck={async (a) => { await send<Recipient>('POST', `${BASE}/acknowledge`, json(a), header); retry(); }} />
             <details className="card letter-fold">
               <summary>{t('circ.link.readLetter')}</summary>
               <LetterView c={circular} />

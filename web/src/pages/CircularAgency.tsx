@@ -14,16 +14,15 @@ import { Link } from '../router';
 import { Field, Show, useLoad, useSubmit } from '../ui';
 import { AnswerForm } from './answer-form';
 import { AckBox } from './Circulars';
-import { AnswerStatusText, key, useBi, VerificationBadge } from './circular-parts';
+import { AnswerStatusText, key, useActor, useBi, VerificationBadge } from './circular-parts';
 
 export function CircularAgencyPage({ id, agencyId, me }: { id: string; agencyId: string; me: Me }) {
   const { t, fmtDate } = useI18n();
   const bi = useBi();
   const [value, retry] = useLoad(async () => {
-    const [c, answers, recipients, kb] = await Promise.all([
-      circulars.get(id), circulars.answers(id, agencyId), circulars.recipients(id), circulars.kbMap().catch(() => null),
-    ]);
-    return { c, answers: answers.items, evidence: answers.evidence, recipient: recipients.items.find((r) => r.agencyId === agencyId) ?? null, kbMap: kb?.items ?? null };
+    const [c, answers, evidence, recipients] = await Promise.all([circulars.get(id), circulars.answers(id, agencyId), circulars.evidence(id, agencyId), circulars.recipients(id)]);
+    // The KB map comes with the link page's view only (GET /public/circular); signed-in officers get the API's word on save.
+    return { c, answers: answers.items, evidence: evidence.items, recipient: recipients.items.find((r) => r.agencyId === agencyId) ?? null, kbMap: null };
   }, [id, agencyId]);
   const ownAgency = me.user.role === 'officer' && me.user.agencyId === agencyId;
   const office = me.user.role === 'admin' || me.user.role === 'analyst';
@@ -88,13 +87,14 @@ export function ItemHead({ item }: { item: ChecklistItem }) {
 /** An answer as the office and viewers read it. */
 function AnswerSummary({ answer, evidence, circularId }: { answer: Answer | null; evidence: readonly Evidence[]; circularId: string }) {
   const { t, fmtDate } = useI18n();
+  const actor = useActor();
   if (answer === null) return <p><AnswerStatusText status={null} /></p>;
   return (
     <dl className="facts">
       <div><dt>{t('circ.ans.status')}</dt><dd><AnswerStatusText status={answer.status} /></dd></div>
       <div><dt>{t('circ.verification')}</dt><dd><VerificationBadge state={answer.verification.state} why={answer.verification.why} />{answer.verification.why !== null && <span className="muted small"> {t(key('circ.why', answer.verification.why))}</span>}</dd></div>
       {answer.verification.hosts.length > 0 && <div><dt>{t('circ.hosts')}</dt><dd data-testid="hosts">{[...new Set(answer.verification.hosts.map((h) => h.ip))].join(', ')}</dd></div>}
-      <div><dt>{t('circ.answeredByLabel')}</dt><dd>{answer.answeredBy} · {fmtDate(answer.answeredAt)}{answer.answeredVia === 'link' && <span className="muted small"> · {t('circ.viaLink')}</span>}</dd></div>
+      <div><dt>{t('circ.answeredByLabel')}</dt><dd>{actor(answer.answeredBy)} · {fmtDate(answer.answeredAt)}</dd></div>
       {answer.reason !== null && <div><dt>{t('circ.ans.reason')}</dt><dd>{answer.reason}</dd></div>}
       {answer.targetDate !== null && <div><dt>{t('circ.ans.targetDate')}</dt><dd>{answer.targetDate}</dd></div>}
       {answer.machinesTotal !== null && <div><dt>{t('circ.ans.machines')}</dt><dd>{t('circ.nOfM', { n: answer.machinesDone ?? 0, m: answer.machinesTotal })}</dd></div>}
@@ -150,6 +150,7 @@ function History({ circularId, agencyId, code }: { circularId: string; agencyId:
 
 function HistoryList({ circularId, agencyId, code }: { circularId: string; agencyId: string; code: string }) {
   const { t, fmtDate } = useI18n();
+  const actor = useActor();
   const [value, retry] = useLoad(() => circulars.history(circularId, agencyId, code), [circularId, agencyId, code]);
   const describe = (e: AnswerEvent): string => {
     const d = e.data;
@@ -161,7 +162,7 @@ function HistoryList({ circularId, agencyId, code }: { circularId: string; agenc
   return (
     <Show value={value} retry={retry}>
       {(d) => d.items.length === 0 ? <p className="muted">{t('common.empty')}</p> : (
-        <ul className="history small">{d.items.map((e) => <li key={e.id}><span className="muted">{fmtDate(e.at)} · {e.actor}</span> {describe(e)}</li>)}</ul>
+        <ul className="history small">{d.items.map((e) => <li key={e.id}><span className="muted">{fmtDate(e.at)} · {actor(e.actor)}</span> {describe(e)}</li>)}</ul>
       )}
     </Show>
   );

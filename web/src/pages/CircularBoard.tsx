@@ -11,7 +11,7 @@ import type { Board, BoardRow, ChecklistItem, GateDetail, Sitrep } from '../circ
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { ErrorBox, Field, Show, useLoad, useSubmit } from '../ui';
-import { AnswerStatusText, GateText, key, RagDot, useBi, VerificationBadge } from './circular-parts';
+import { AnswerStatusText, GateText, key, RagDot, useActor, useBi, VerificationBadge } from './circular-parts';
 
 export function CircularBoardPage({ id, me }: { id: string; me: Me }) {
   const { t, fmtDate } = useI18n();
@@ -111,7 +111,8 @@ export function BoardTable({ board, items, circularId, canDecide, onDecided }: {
   const { t } = useI18n();
   const bi = useBi();
   const codes = board.rows[0]?.items.map((i) => i.code) ?? items.map((i) => i.code);
-  const title = (code: string) => bi(items.find((i) => i.code === code)?.title) || code;
+  // An item the circular no longer has (a frozen situation report) is named by its place.
+  const title = (code: string, n: number) => bi(items.find((i) => i.code === code)?.title) || t('circ.itemN', { n: n + 1 });
   return (
     <div className="table-wrap board-wrap">
       <table className="board" data-testid="board">
@@ -119,7 +120,7 @@ export function BoardTable({ board, items, circularId, canDecide, onDecided }: {
           <tr>
             <th>{t('asset.agency')}</th>
             <th>{t('circ.rag.exposure')}</th><th>{t('circ.rag.acknowledgement')}</th><th>{t('circ.rag.checklist')}</th><th>{t('circ.rag.verification')}</th>
-            {codes.map((c) => <th key={c} className="item-col" title={title(c)}>{title(c)}</th>)}
+            {codes.map((c, n) => <th key={c} className="item-col" data-item={c}>{title(c, n)}</th>)}
             <th>{t('circ.gate')}</th>
           </tr>
         </thead>
@@ -131,7 +132,7 @@ export function BoardTable({ board, items, circularId, canDecide, onDecided }: {
   );
 }
 
-function Row({ r, codes, title, circularId, canDecide, onDecided }: { r: BoardRow; codes: readonly string[]; title: (c: string) => string; circularId: string; canDecide: boolean; onDecided: () => void }) {
+function Row({ r, codes, title, circularId, canDecide, onDecided }: { r: BoardRow; codes: readonly string[]; title: (c: string, n: number) => string; circularId: string; canDecide: boolean; onDecided: () => void }) {
   const { t } = useI18n();
   return (
     <tr data-agency={r.agencyCode}>
@@ -140,10 +141,10 @@ function Row({ r, codes, title, circularId, canDecide, onDecided }: { r: BoardRo
       <td data-label={t('circ.rag.acknowledgement')} data-cell="acknowledgement"><RagDot rag={r.rag.acknowledgement} label={t('circ.rag.acknowledgement')} /></td>
       <td data-label={t('circ.rag.checklist')} data-cell="checklist"><RagDot rag={r.rag.checklist} label={t('circ.rag.checklist')} /></td>
       <td data-label={t('circ.rag.verification')} data-cell="verification"><RagDot rag={r.rag.verification} label={t('circ.rag.verification')} /></td>
-      {codes.map((c) => {
+      {codes.map((c, n) => {
         const i = r.items.find((x) => x.code === c);
         return (
-          <td key={c} data-label={title(c)} data-item={c} className="item-cell">
+          <td key={c} data-label={title(c, n)} data-item={c} className="item-cell">
             {i === undefined ? t('common.none') : (
               <>
                 <AnswerStatusText status={i.status} />
@@ -156,26 +157,27 @@ function Row({ r, codes, title, circularId, canDecide, onDecided }: { r: BoardRo
       })}
       <td data-label={t('circ.gate')} data-cell="gate">
         <GateText state={r.gate} />
-        {canDecide && r.gate !== null && <GateDecision circularId={circularId} agencyId={r.agencyId} state={r.gate} onDecided={onDecided} />}
+        {canDecide && r.gate !== null && <GateDecision circularId={circularId} agencyId={r.agencyId} state={r.gate} onDecided={onDecided} name={(c) => title(c, codes.indexOf(c))} />}
       </td>
     </tr>
   );
 }
 
 /** The reconnect gate: what blocks it, its history, and the decision (clear; override needs a reason). */
-function GateDecision({ circularId, agencyId, state, onDecided }: { circularId: string; agencyId: string; state: 'disconnected' | 'cleared'; onDecided: () => void }) {
+function GateDecision({ circularId, agencyId, state, onDecided, name }: { circularId: string; agencyId: string; state: 'disconnected' | 'cleared'; onDecided: () => void; name: (code: string) => string }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   return (
     <details className="gate-box" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
       <summary data-action="gate">{state === 'disconnected' ? t('circ.gate.decide') : t('circ.gate.history')}</summary>
-      {open && <GateForm circularId={circularId} agencyId={agencyId} state={state} onDecided={onDecided} />}
+      {open && <GateForm circularId={circularId} agencyId={agencyId} state={state} onDecided={onDecided} name={name} />}
     </details>
   );
 }
 
-function GateForm({ circularId, agencyId, state, onDecided }: { circularId: string; agencyId: string; state: 'disconnected' | 'cleared'; onDecided: () => void }) {
+function GateForm({ circularId, agencyId, state, onDecided, name }: { circularId: string; agencyId: string; state: 'disconnected' | 'cleared'; onDecided: () => void; name: (code: string) => string }) {
   const { t, fmtDate } = useI18n();
+  const actor = useActor();
   const [value, retry] = useLoad(() => circulars.gate(circularId, agencyId), [circularId, agencyId]);
   const [reason, setReason] = useState('');
   const s = useSubmit(['reason', 'state']);
@@ -187,7 +189,7 @@ function GateForm({ circularId, agencyId, state, onDecided }: { circularId: stri
     retry();
     onDecided();
   });
-  const blocker = (b: GateDetail['blockers'][number]) => (b.code !== null ? t('circ.blocker.item', { item: b.code }) : t(key('circ.blocker', b.kind)));
+  const blocker = (b: GateDetail['blockers'][number]) => (b.code !== null ? t('circ.blocker.item', { item: name(b.code) }) : t(key('circ.blocker', b.kind)));
   return (
     <Show value={value} retry={retry}>
       {(d) => (
@@ -206,7 +208,7 @@ function GateForm({ circularId, agencyId, state, onDecided }: { circularId: stri
           </div>
           {d.events.length > 0 && (
             <ul className="small history">
-              {d.events.map((e) => <li key={e.id}>{fmtDate(e.at)} · {e.by} · {t(`circ.gate.${e.state}`)}{e.override && ` · ${t('circ.gate.overridden')}`}{e.reason !== null && ` · ${e.reason}`}</li>)}
+              {d.events.map((e) => <li key={e.id}>{fmtDate(e.at)} · {actor(e.by)} · {t(`circ.gate.${e.state}`)}{e.override && ` · ${t('circ.gate.overridden')}`}{e.reason !== null && ` · ${e.reason}`}</li>)}
             </ul>
           )}
         </div>
@@ -217,6 +219,7 @@ function GateForm({ circularId, agencyId, state, onDecided }: { circularId: stri
 
 function Sitreps({ id, sitreps, canCreate, onCreated, items }: { id: string; sitreps: readonly Sitrep[]; canCreate: boolean; onCreated: () => void; items: readonly ChecklistItem[] }) {
   const { t, fmtDate } = useI18n();
+  const actor = useActor();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const create = async () => {
@@ -242,7 +245,7 @@ function Sitreps({ id, sitreps, canCreate, onCreated, items }: { id: string; sit
           {sitreps.map((s) => (
             <li key={s.id}>
               <details>
-                <summary>{t('circ.sitrep.n', { v: s.version, at: fmtDate(s.createdAt), by: s.createdBy })}</summary>
+                <summary>{t('circ.sitrep.n', { v: s.version, at: fmtDate(s.createdAt), by: actor(s.createdBy) })}</summary>
                 <BoardTable board={s.snapshot} items={items} circularId={id} canDecide={false} onDecided={() => undefined} />
               </details>
             </li>

@@ -325,7 +325,7 @@ function ItemEditor({ item, index, count, onChange, onMove, onRemove }: {
   const setRules = (r: ScanRule[]) => onChange({ ...item, verification: { mode: 'scan', rules: r } });
   return (
     <details open={bi(item.title) === ''}>
-      <summary><strong>{item.code}</strong> {bi(item.title)} {item.verification.mode === 'scan' && <span className="badge verif-chip">{t('circ.mode.scan')}</span>}</summary>
+      <summary>{bi(item.title) || t('circ.itemN', { n: index + 1 })} {item.verification.mode === 'scan' && <span className="badge verif-chip">{t('circ.mode.scan')}</span>}</summary>
       <div className="grid2">
         <Field label={t('circ.f.code')}>
           <input name={`${p}.code`} value={item.code} maxLength={40} spellCheck={false} onChange={(e) => onChange({ ...item, code: e.target.value })} />

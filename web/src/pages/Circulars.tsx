@@ -265,7 +265,7 @@ function Recipients({ c, canWrite: write }: { c: Circular; canWrite: boolean }) 
       {fresh !== null && (
         <div className="notice" data-testid="new-link">
           <p>{t('circ.link.once')}</p>
-          <input readOnly className="link-url" value={new URL(`${fresh.path}#${fresh.token}`, location.origin).href} onFocus={(e) => e.target.select()} data-testid="link-url" />
+          <input readOnly className="link-url" value={new URL(fresh.path, location.origin).href} onFocus={(e) => e.target.select()} data-testid="link-url" />
           <p className="muted small">{t('circ.link.expires', { at: fmtDate(fresh.link.expiresAt) })}</p>
         </div>
       )}

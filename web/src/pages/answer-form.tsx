@@ -11,7 +11,7 @@ import type { Answer, AnswerInput, AnswerStatus, ChecklistItem, Evidence, KbFami
 import { useI18n } from '../i18n';
 import { Field, useSubmit } from '../ui';
 import type { Problems } from '../ui';
-import { AnswerStatusText, VerificationBadge } from './circular-parts';
+import { AnswerStatusText, useActor, VerificationBadge } from './circular-parts';
 
 /** What the server accepts (src/api: evidence checked by content); the browser says it first. */
 export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024;
@@ -26,6 +26,7 @@ export function AnswerForm({ item, answer, evidence, kbMap, closed, onSave, onUp
   onSave: (a: AnswerInput) => Promise<unknown>; onUpload: ((f: File) => Promise<unknown>) | null; evidenceHref: ((e: Evidence) => string) | null;
 }) {
   const { t, fmtDate, fmtNum } = useI18n();
+  const actor = useActor();
   const [status, setStatus] = useState<AnswerStatus>(answer?.status ?? 'todo');
   const [reason, setReason] = useState(answer?.reason ?? '');
   const [targetDate, setTargetDate] = useState(answer?.targetDate ?? '');
@@ -73,7 +74,7 @@ export function AnswerForm({ item, answer, evidence, kbMap, closed, onSave, onUp
     <form className="answer-form" onSubmit={(e) => void submit(e)} noValidate data-testid={`answer-${item.code}`}>
       {answer !== null && (
         <p className="small answer-now">
-          <AnswerStatusText status={answer.status} /> · {t('circ.answeredBy', { who: answer.answeredBy, at: fmtDate(answer.answeredAt) })}
+          <AnswerStatusText status={answer.status} /> · {t('circ.answeredBy', { who: actor(answer.answeredBy), at: fmtDate(answer.answeredAt) })}
           {' · '}<VerificationBadge state={answer.verification.state} why={answer.verification.why} />
         </p>
       )}

@@ -71,6 +71,20 @@ export function GateText({ state }: { state: GateState | null }) {
   return <span className={`gate gate-${state ?? 'none'}`} data-gate={state ?? 'none'}>{state === null ? t('common.none') : t(`circ.gate.${state}`)}</span>;
 }
 
+/**
+ * Who did something, as people read it: the API names a link's use `link:` and its id, its own work
+ * `perisai`, or `circular:` / `campaign:` and the user; an account by its name.
+ */
+export function useActor(): (actor: string) => string {
+  const { t } = useI18n();
+  return (actor) => {
+    if (actor.startsWith('link:')) return t('circ.byLink');
+    if (actor === 'perisai') return t('circ.bySystem');
+    const m = /^(?:circular|campaign):(.+)$/.exec(actor);
+    return m === null ? actor : m[1]!.startsWith('link:') ? t('circ.byLink') : m[1]!;
+  };
+}
+
 /** A key built from an id the API sends; the caller knows the id is one of the listed ones. */
 export function key(prefix: string, id: string): MessageKey {
   return `${prefix}.${id}` as MessageKey;
