@@ -471,6 +471,14 @@ export const TIMELINE_KINDS = [
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
+/**
+ * The alert outbox topics incidents write (src/store/repos/incident-reports.ts, incidents.ts; docs/alerts.md):
+ * a new public report, a regulatory clock's warning and breach, a phase change. Alert rules and the UI's
+ * topic names (web/src/labels.ts) follow this list.
+ */
+export const INCIDENT_TOPICS = ['incident.report-new', 'incident.clock-warning', 'incident.clock-breached', 'incident.phase-changed'] as const;
+export type IncidentTopic = (typeof INCIDENT_TOPICS)[number];
+
 /** IANA time zone names the city uses (WIB, WITA, WIT) and UTC; entries carry theirs. */
 export const TIME_ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'] as const;
 

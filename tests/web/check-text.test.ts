@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FIXED_REASON_CODES, parseReasonCode, REASON_PREFIXES } from '../../src/engine/checks/reasons.js';
 import { listCheckMeta } from '../../src/engine/checks/registry.js';
-import { evidenceLabelKey, reasonMessage } from '../../web/src/format.js';
+import { evidenceLabelKey, evidenceValueKey, isReasonField, reasonMessage, sourceVia } from '../../web/src/format.js';
 import { dict } from './dictionaries.js';
 import { allEngineReports } from './engine-samples.js';
 
@@ -64,6 +64,26 @@ test('every evidence field the engine writes, and those findings add, has a labe
   const unlabelled = [...fields].filter((f) => !id.has(evidenceLabelKey(f)) || !en.has(evidenceLabelKey(f))).sort();
   assert.deepEqual(unlabelled, [], 'evidence fields without a label');
   for (const c of codes) assert.ok(reasonMessage(c, (k) => id.get(k)) !== undefined, `reason ${c} translated`);
+});
+
+test('every enumerated evidence value and reason code in the evidence the engine writes has a message in both dictionaries', async () => {
+  const needed = new Set<string>();
+  let reasons = 0;
+  const walk = (v: unknown, field: string | undefined): void => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, field));
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k);
+    else if (typeof v === 'string' && field !== undefined) {
+      const via = sourceVia(v);
+      if (via !== undefined && evidenceValueKey(field, via.source) !== undefined) {
+        needed.add(evidenceValueKey(field, via.source)!).add(`evidence.value.via.${via.via}`);
+      } else if (evidenceValueKey(field, v) !== undefined) needed.add(evidenceValueKey(field, v)!);
+      else if (isReasonField(field) && reasonMessage(v, (k) => id.get(k)) !== undefined) reasons++;
+    }
+  };
+  for (const r of await allEngineReports()) for (const c of r.checks) walk(c.evidence, undefined);
+  assert.ok(needed.size > 20, `the samples reach many enumerated values (${[...needed].join(', ')})`);
+  assert.ok(reasons > 0, 'and reason codes inside the evidence');
+  assert.deepEqual([...needed].filter((k) => !id.has(k) || !en.has(k)).sort(), [], 'enumerated evidence values without a message');
 });
 
 test('every check carries its title, description and remediation in Indonesian and English', () => {

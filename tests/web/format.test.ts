@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { sanitizeBanner, unescapeBanner } from '../../src/engine/banner/service-rules.js';
-import { bannerParts, binaryShare, codeSpans, isHexKey, notApplicable, reasonMessage, worstState } from '../../web/src/format.js';
+import { bannerParts, binaryShare, codeSpans, evidenceValueKey, isEngineTextField, isHexKey, isReasonField, notApplicable, reasonMessage, sourceVia, worstState } from '../../web/src/format.js';
 import type { BannerPart } from '../../web/src/format.js';
 import { banner, MYSQL_GREETING } from './engine-samples.js';
 
@@ -96,4 +96,18 @@ test('remediation code spans, hex keys, the worst verdict, not-applicable result
   assert.equal(worstState(['not-vulnerable']), 'not-vulnerable');
   assert.equal(worstState([]), 'unknown', 'nothing known is unknown, never safe');
   assert.ok(notApplicable('not-applicable:no-open-port') && !notApplicable('smb1-disabled') && !notApplicable(null));
+});
+
+test('evidence values: enumerations by their dictionary key, OS sources split from their protocol, reason and engine-note fields', () => {
+  assert.equal(evidenceValueKey('signing', 'disabled'), 'evidence.value.signing.disabled');
+  assert.equal(evidenceValueKey('smb1Signing', 'required'), 'evidence.value.signing.required');
+  assert.equal(evidenceValueKey('stepReached', 'netbios-session'), 'evidence.value.step.netbios-session');
+  assert.equal(evidenceValueKey('kind', 'nt-lm-0.12'), 'evidence.value.kind.nt-lm-0.12');
+  assert.equal(evidenceValueKey('role', 'workgroup/domain'), 'evidence.value.role.workgroup-domain');
+  assert.equal(evidenceValueKey('serverName', 'LABSMB1'), undefined, 'a name is data, never looked up');
+  assert.deepEqual(sourceVia('ntlmssp (smb1-extended-security)'), { source: 'ntlmssp', via: 'smb1-extended-security' });
+  assert.equal(sourceVia('smb1-native-os'), undefined);
+  assert.equal(sourceVia('Windows 7 (build 7601)'), undefined);
+  assert.ok(isReasonField('reason') && isReasonField('status') && !isReasonField('dialect'));
+  assert.ok(isEngineTextField('sambaTells') && isEngineTextField('error') && !isEngineTextField('nativeOs'));
 });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { RULE_PRESETS } from '../../src/alerts/rules.js';
 import { FINDING_DEFINITIONS } from '../../src/domain/finding-signals.js';
 import { FINDING_STATUSES } from '../../src/domain/finding.js';
+import { INCIDENT_TOPICS } from '../../src/domain/incident.js';
 import type { Cause } from '../../src/domain/finding.js';
 import { CHECK_IDS } from '../../src/engine/checks/registry.js';
 import { topicOf } from '../../src/store/repos/findings.js';
@@ -58,11 +59,14 @@ test('every identifier the API sends to a page has a name in both dictionaries (
   for (const from of [null, ...FINDING_STATUSES]) for (const to of FINDING_STATUSES) for (const cause of causes) topics.add(topicOf({ at: '', from, to, cause }));
   for (const k of id.keys()) if (k.startsWith('change.') && k !== 'change.port-closed-unconfirmed') topics.add(`change.${k.slice('change.'.length)}`);
   for (const p of Object.values(RULE_PRESETS)) for (const x of p.topics) topics.add(x);
-  assert.ok(topics.size >= 11, [...topics].join(', '));
+  for (const x of INCIDENT_TOPICS) topics.add(x);
+  assert.ok(topics.size >= 15, [...topics].join(', '));
   const needed = [
     ...[...CHECK_IDS, ...FINDING_DEFINITIONS.map((d) => d.id)].map((x) => `check.name.${x}`),
     ...Object.keys(PROFILES).map((p) => `sched.profile.${p}`),
-    ...[...topics].map((x) => `topic.${x}`),
+    ...Object.keys(RULE_PRESETS).map((p) => `alerts.preset.${p}`),
+    // A prefix pattern (`incident.*`) is named `topic.<prefix>.any`, as topicName in web/src/labels.ts looks it up.
+    ...[...topics].map((x) => (x.endsWith('.*') ? `topic.${x.slice(0, -2)}.any` : `topic.${x}`)),
   ];
   assert.deepEqual(needed.filter((k) => !id.has(k) || !en.has(k)), []);
 });

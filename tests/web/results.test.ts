@@ -178,7 +178,7 @@ for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]] as const) 
       assert.equal(await page.locator('main [lang="en"]').count(), 0, 'every reason was translated');
       await readable(page, `scan result (${size})`);
 
-      await evidenceOpens(page, ms, size === 'phone' ? 'click' : 'keyboard', { label: 'Langkah terakhir yang dijawab', value: 'ping', nested: 'transaction' });
+      await evidenceOpens(page, ms, size === 'phone' ? 'click' : 'keyboard', { label: 'Langkah terakhir yang dijawab', value: 'Ping DoublePulsar', nested: 'transaction' });
       await readable(page, `scan result with evidence open (${size})`);
       if (size === 'phone') await shot(page, 'phone-scan-result', true);
     }, { console: true, responses: true }));
@@ -232,7 +232,7 @@ for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]] as const) 
       assert.equal(await f.locator('.finding-reason .reason').innerText(), 'PeekNamedPipe dijawab STATUS_INSUFF_SERVER_RESOURCES: pembaruan MS17-010 belum terpasang.');
       assert.equal(await f.locator('details.remedy').getAttribute('open'), null);
       await readable(page, `findings (${size})`);
-      await evidenceOpens(page, f, 'click', { label: 'Langkah terakhir yang dijawab', value: 'ping', nested: 'session' });
+      await evidenceOpens(page, f, 'click', { label: 'Langkah terakhir yang dijawab', value: 'Ping DoublePulsar', nested: 'session' });
       await readable(page, `findings with evidence open (${size})`);
       if (size === 'phone') {
         await f.evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -254,6 +254,8 @@ test('in English the same page speaks English: reasons, titles and evidence labe
       assert.equal(await ms.locator('.reason').first().innerText(), 'PeekNamedPipe was answered with STATUS_INSUFF_SERVER_RESOURCES: the MS17-010 update is missing.');
       await ms.locator('details.evidence summary').first().click();
       await ms.locator('.kv dt', { hasText: 'Last step answered' }).first().waitFor();
+      // Enumerated values are named in the reader's language too, the raw value kept as data-value.
+      await ms.locator('.kv dd [data-value="ping"]', { hasText: 'DoublePulsar ping' }).first().waitFor();
     } finally {
       await page.evaluate(`localStorage.removeItem('perisai.lang')`);
     }

@@ -441,12 +441,12 @@ function adminVisits(): Visit[] {
     ...ids.scans.map((s, i) => ({ name: `scan result ${i + 1}`, path: `/scans/${s}` })),
     { name: 'schedules', path: '/schedules', acts: [async (page) => {
       await page.getByTestId('schedule-form').getByRole('button', { name: 'Simpan jadwal' }).click();
-      await page.getByTestId('schedule-form').getByRole('alert').waitFor();
+      await page.getByTestId('schedule-form').getByTestId('form-problems').waitFor();
     }] },
     { name: 'alerts', path: '/alerts', acts: [
       async (page) => {
         await page.getByTestId('channel-form').getByRole('button', { name: 'Simpan kanal' }).click();
-        await page.getByTestId('channel-form').getByRole('alert').waitFor();
+        await page.getByTestId('channel-form').getByTestId('form-problems').waitFor();
       },
       async (page) => {
         await page.getByTestId('channel-form').locator('[name=kind]').selectOption('email');
@@ -458,7 +458,7 @@ function adminVisits(): Visit[] {
       },
       async (page) => {
         await page.getByTestId('rule-form').getByRole('button', { name: 'Simpan aturan' }).click();
-        await page.getByTestId('rule-form').getByRole('alert').waitFor();
+        await page.getByTestId('rule-form').getByTestId('form-problems').waitFor();
       },
       async (page) => {
         await page.locator('select[name=deliveryStatus]').selectOption('failed');

@@ -100,7 +100,7 @@ export interface AlertChannel {
 }
 export interface RuleFilter { topics: string[]; agencyId?: string; includeDescendants?: boolean; minSeverity?: Severity; ports?: number[]; findingRules?: string[] }
 export interface AlertRule { id: string; name: string; filter: RuleFilter; channelIds: string[]; channels: string[]; enabled: boolean; createdAt: string }
-export const RULE_PRESETS = ['critical-finding', 'smb-rdp-reachable', 'doublepulsar', 'finding-reopened'] as const;
+export const RULE_PRESETS = ['critical-finding', 'smb-rdp-reachable', 'doublepulsar', 'finding-reopened', 'incidents'] as const;
 export interface AlertDelivery { outboxId: number; channelId: string; channelName: string | null; topic: string; status: string; attempts: number; lastError: string | null; sentAt: string | null; updatedAt: string }
 export const ROLES: readonly Role[] = ['admin', 'analyst', 'officer', 'viewer'];
 

@@ -6,7 +6,7 @@ import { Fragment, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api } from './api';
 import type { CheckMeta, RiskRuleMeta } from './api';
-import { BINARY_SHARE, bannerParts, binaryShare, codeSpans, evidenceLabelKey, isHexKey, notApplicable, reasonMessage, worstState } from './format';
+import { BINARY_SHARE, bannerParts, binaryShare, codeSpans, evidenceLabelKey, evidenceValueKey, isEngineTextField, isHexKey, isReasonField, notApplicable, reasonMessage, sourceVia, worstState } from './format';
 import { isMessageKey, translate, useI18n } from './i18n';
 import type { MessageKey } from './i18n';
 import { useLoad } from './ui';
@@ -70,17 +70,45 @@ function Label({ name }: { name: string }) {
   return isMessageKey(key) ? <>{t(key)}</> : <code>{name}</code>;
 }
 
+/** The message of an enumerated value (evidenceValueKey), undefined when the dictionary has none. */
+function valueMessage(t: ReturnType<typeof useI18n>['t'], field: string, value: string): string | undefined {
+  const key = evidenceValueKey(field, value);
+  return key !== undefined && isMessageKey(key) ? t(key) : undefined;
+}
+
+/**
+ * A string of the evidence: an enumerated value or a reason code by its message in the reader's language
+ * (the raw value kept in data-value), the engine's English notes verbatim and marked as its raw output,
+ * anything else (names, versions, dialects, status codes, hex) verbatim as data.
+ */
+function EvidenceText({ name, value }: { name: string; value: string }) {
+  const { t } = useI18n();
+  if (isHexKey(name)) return <code className="hex">{value}</code>;
+  if (name === 'state' && isMessageKey(`verdict.${value}`)) return <Verdict state={value} />;
+  const named = valueMessage(t, name, value);
+  if (named !== undefined) return <span data-value={value}>{named}</span>;
+  const via = sourceVia(value);
+  if (via !== undefined) {
+    const source = valueMessage(t, name, via.source);
+    const overKey = `evidence.value.via.${via.via}`;
+    const over = isMessageKey(overKey) ? t(overKey) : undefined;
+    if (source !== undefined && over !== undefined) return <span data-value={value}>{t('evidence.value.sourceVia', { source, via: over })}</span>;
+  }
+  if (isReasonField(name)) {
+    const m = reasonMessage(value, (k) => (isMessageKey(k) ? translate('id', k) : undefined));
+    if (m !== undefined) return <span data-value={value}>{t(m.key as MessageKey, m.detail !== undefined ? { detail: m.detail } : undefined)}</span>;
+  }
+  if (isEngineTextField(name)) return <code className="raw raw-text" lang="en" data-raw="engine" title={t('evidence.engineText')}>{value}</code>;
+  return <code className="raw" data-raw="">{value}</code>;
+}
+
 /** One evidence value: scalars as text (hex in monospace), lists as lists, objects as indented key/value pairs. */
 export function EvidenceValue({ value, name }: { value: unknown; name?: string }): ReactNode {
   const { t } = useI18n();
   if (value === null || value === undefined || value === '') return <span className="muted">{t('common.none')}</span>;
   if (typeof value === 'boolean') return <>{value ? t('common.yes') : t('common.no')}</>;
   if (typeof value === 'number') return <>{String(value)}</>;
-  if (typeof value === 'string') {
-    if (name !== undefined && isHexKey(name)) return <code className="hex">{value}</code>;
-    if (name === 'state' && isMessageKey(`verdict.${value}`)) return <Verdict state={value} />;
-    return <>{value}</>;
-  }
+  if (typeof value === 'string') return name === undefined ? <code className="raw" data-raw="">{value}</code> : <EvidenceText name={name} value={value} />;
   if (Array.isArray(value)) {
     if (value.length === 0) return <span className="muted">{t('common.none')}</span>;
     if (!value.some((x) => typeof x === 'object' && x !== null)) {
@@ -95,7 +123,7 @@ export function EvidenceValue({ value, name }: { value: unknown; name?: string }
     <dl className="kv">
       {entries.map(([k, v]) => (
         <div key={k} className={nested(v) ? 'kv-nest' : undefined} data-key={k}>
-          <dt title={k}><Label name={k} /></dt>
+          <dt><Label name={k} /></dt>
           <dd><EvidenceValue value={v} name={k} /></dd>
         </div>
       ))}

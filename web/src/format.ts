@@ -123,3 +123,45 @@ export function codeSpans(text: string): { readonly code: boolean; readonly text
 export function notApplicable(reasonCode: string | null | undefined): boolean {
   return reasonCode?.startsWith('not-applicable:') === true;
 }
+
+/**
+ * Evidence fields whose value is one of the engine's enumerations, by the enumeration's name: the value is
+ * shown by its dictionary message `evidence.value.<enumeration>.<value>` (evidenceValueKey). The lists are
+ * the engine's own: SMB signing states (src/engine/checks/host-facts.ts Signing), SMBv1 per port
+ * (smb1PortState), SMB2 presence, transports and conversation steps (src/engine/checks/smb-common.ts
+ * stepReached), SMB1 negotiate kinds (src/engine/probes/smb1-chain.ts), X.224 answers
+ * (src/engine/probes/rdp-codec.ts), OS sources, families and editions (host-facts.ts deriveOsFacts,
+ * os-catalog.ts), NetBIOS name roles (src/engine/probes/nbns.ts) and session attempts
+ * (src/engine/probes/smb-transport.ts), NTSTATUS forms (smb1-chain.ts).
+ */
+const VALUE_ENUMS: Readonly<Record<string, string>> = {
+  signing: 'signing', smb1Signing: 'signing', smb2Signing: 'signing', smbv1: 'smbv1', smb2: 'presence',
+  transport: 'transport', stepReached: 'step', step: 'step', kind: 'kind', answer: 'answer',
+  source: 'source', sources: 'source', family: 'family', edition: 'edition', role: 'role', result: 'result', form: 'form',
+};
+
+/** The dictionary key of an enumerated evidence value (`signing`: `disabled` → `evidence.value.signing.disabled`); undefined for other fields. */
+export function evidenceValueKey(field: string, value: string): string | undefined {
+  const e = VALUE_ENUMS[field];
+  return e === undefined ? undefined : `evidence.value.${e}.${value.replace(/[^\w.-]/g, '-')}`;
+}
+
+/** Evidence fields that may hold a reason code (src/engine/checks/reasons.ts): `reason` of a port, a probe's failure `status`. */
+export function isReasonField(field: string): boolean {
+  return field === 'reason' || field === 'reasonCode' || field === 'status';
+}
+
+/**
+ * Evidence fields whose values are the engine's own English notes (how it concluded: Samba tells, OS notes,
+ * a transport error, the SMB2 detail, a reason sentence): shown verbatim as the engine's raw output, marked
+ * English, beside the translated verdict and reason that say the same for people.
+ */
+export function isEngineTextField(field: string): boolean {
+  return field === 'sambaTells' || field === 'notes' || field === 'error' || field === 'smb2Detail' || field === 'reason';
+}
+
+/** An OS source with the protocol it came over (`ntlmssp (smb2)`, host-facts.ts deriveOsFacts), split; undefined for a plain source. */
+export function sourceVia(value: string): { readonly source: string; readonly via: string } | undefined {
+  const m = /^([\w-]+) \(([\w-]+)\)$/.exec(value);
+  return m === null ? undefined : { source: m[1]!, via: m[2]! };
+}

@@ -38,4 +38,5 @@ export function topicName(t: Translate, topic: string): string | null {
 export const TOPICS = [
   'finding.opened', 'finding.reopened', 'finding.resolved', 'finding.exception', 'finding.exception-ended', 'finding.*',
   'change.host-new', 'change.host-gone', 'change.port-opened', 'change.port-closed', 'change.service-changed', 'change.check-changed', 'change.*',
+  'incident.report-new', 'incident.clock-warning', 'incident.clock-breached', 'incident.phase-changed', 'incident.*',
 ] as const;

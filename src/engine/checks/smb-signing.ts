@@ -14,7 +14,7 @@ import type { Check, CheckMeta } from './types.js';
 
 export const SMB_SIGNING_META: CheckMeta = {
   id: 'smb-signing',
-  title: { en: 'SMB signing not required', id: 'Penandatanganan SMB (SMB signing) tidak diwajibkan' },
+  title: { en: 'SMB signing not required', id: 'Penandatanganan SMB tidak diwajibkan' },
   description: {
     en: 'The SMB server does not require message signing, so an attacker on the network can relay NTLM authentication to it (NTLM relay) and act with the victim’s rights.',
     id: 'Server SMB tidak mewajibkan penandatanganan pesan, sehingga penyerang di jaringan dapat meneruskan autentikasi NTLM ke server ini (NTLM relay) dan bertindak dengan hak akses korban.',

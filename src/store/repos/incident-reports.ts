@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { notFound, validationError } from '../../domain/errors.js';
 import { locationKey, suggestDuplicates, DUPLICATE_WINDOW_MS } from '../../domain/incident.js';
-import type { ComputerCount, DuplicateSuggestion, FallbackAnswer, ReportStatus, ReporterRole, ValidReport } from '../../domain/incident.js';
+import type { ComputerCount, DuplicateSuggestion, FallbackAnswer, IncidentTopic, ReportStatus, ReporterRole, ValidReport } from '../../domain/incident.js';
 import { TL } from '../../domain/incident-timeline.js';
 import type { Ctx } from '../context.js';
 import { nowIso, run, tx } from '../context.js';
@@ -136,7 +136,7 @@ export class IncidentReportRepo {
       await ctx.db.insertInto('incident_reports').values(row).execute();
       const agency = await ctx.db.selectFrom('agencies').select(['code', 'name']).where('id', '=', input.agencyId).executeTakeFirstOrThrow();
       await enqueueOutbox(ctx, [{
-        topic: 'incident.report-new', dedup_key: `incident-report:${row.id}`, agency_id: input.agencyId,
+        topic: 'incident.report-new' satisfies IncidentTopic, dedup_key: `incident-report:${row.id}`, agency_id: input.agencyId,
         payload: d.json({
           reportId: row.id, reference: row.reference, agencyId: input.agencyId, severity: input.symptoms.some((s) => s === 'ransom-screen' || s === 'disk-repair-screen') ? 'critical' : 'high',
           symptoms: input.symptoms, services: input.services, location: input.location, title: TL.reportReceived(row.reference, `${agency.name} (${agency.code})`),

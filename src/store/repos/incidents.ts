@@ -9,7 +9,7 @@ import { notFound, validationError } from '../../domain/errors.js';
 import {
   assertPhaseMove, CLASSIFICATIONS, incidentNumber, phaseIndex, RISK_LEVELS, SECTORS, SEVERITIES,
 } from '../../domain/incident.js';
-import type { Closure, IncidentRecord, Phase, RiskLevel, Sector, Text, TimelineKind, TimelineSource } from '../../domain/incident.js';
+import type { Closure, IncidentRecord, IncidentTopic, Phase, RiskLevel, Sector, Text, TimelineKind, TimelineSource } from '../../domain/incident.js';
 import { clocksOf } from '../../domain/incident-clocks.js';
 import { osSummary, smbSummary } from '../../domain/observation.js';
 import type { OsSummary, SmbSummary } from '../../domain/observation.js';
@@ -275,7 +275,7 @@ export class IncidentRepo {
     await ctx.db.updateTable('incidents').set(set).where('id', '=', i.id).execute();
     await addTimeline(ctx, i.id, { source: 'system', kind: 'phase-changed', text: TL.phase(i.phase, to, note), actor: by, includeInReport: true, ref: { from: i.phase, to } });
     await ctx.db.insertInto('outbox').values({
-      topic: 'incident.phase-changed', dedup_key: `incident-phase:${i.id}:${i.phase}:${to}:${now}`, agency_id: i.agencyId,
+      topic: 'incident.phase-changed' satisfies IncidentTopic, dedup_key: `incident-phase:${i.id}:${i.phase}:${to}:${now}`, agency_id: i.agencyId,
       payload: ctx.d.json({ incidentId: i.id, number: i.number, agencyId: i.agencyId, from: i.phase, to, severity: i.severity ?? 'high', title: { id: `${i.number}: ${TL.phase(i.phase, to, null).id}`, en: `${i.number}: ${TL.phase(i.phase, to, null).en}` } }),
       created_at: now, available_at: now, attempts: 0, locked_until: null, delivered_at: null, last_error: null,
     }).onConflict((oc) => oc.column('dedup_key').doNothing()).execute();
@@ -625,7 +625,7 @@ export class IncidentRepo {
       if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
       await addTimeline(ctx, i.id, { source: 'system', kind: event === 'warning' ? 'clock-warning' : 'clock-breached', text, actor: null, includeInReport: event === 'breached', ref: { clockId: clock.id, dueAt: clock.dueAt } });
       await ctx.db.insertInto('outbox').values({
-        topic: event === 'warning' ? 'incident.clock-warning' : 'incident.clock-breached', dedup_key: `incident-clock:${i.id}:${clock.id}:${event}`, agency_id: i.agencyId,
+        topic: event === 'warning' ? 'incident.clock-warning' satisfies IncidentTopic : 'incident.clock-breached' satisfies IncidentTopic, dedup_key: `incident-clock:${i.id}:${clock.id}:${event}`, agency_id: i.agencyId,
         payload: ctx.d.json({ incidentId: i.id, number: i.number, agencyId: i.agencyId, clockId: clock.id, kind: clock.kind, dueAt: clock.dueAt, severity: clock.kind === 'regulatory' || event === 'breached' ? 'critical' : 'high', title: { id: `${i.number}: ${text.id}`, en: `${i.number}: ${text.en}` } }),
         created_at: now, available_at: now, attempts: 0, locked_until: null, delivered_at: null, last_error: null,
       }).onConflict((oc) => oc.column('dedup_key').doNothing()).execute();
