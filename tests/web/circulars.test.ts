@@ -95,6 +95,7 @@ test('the office composes the WannaCry circular from its template and sends it t
   await form.locator('label.check', { hasText: 'RSUD Kota' }).locator('input').check();
   assert.equal(await page.getByTestId('audience-count').textContent(), '2 instansi akan menerima surat ini.');
   assert.equal(await form.locator('textarea').filter({ hasText: '{' }).count(), 0, 'no raw JSON box');
+  await page.evaluate('window.scrollTo(0, 0)');
   await shot(page, 'circular-compose');
 
   await form.locator('[data-action="save"]').click();
@@ -124,6 +125,7 @@ test('the agency head acknowledges and attests on a phone through the link; the 
   assert.ok(linkUrl !== '', 'the first test issued the link');
   const d = world.data.dinkes;
   await asUser(desktop, base, 'admin', PASSWORD, async (office) => {
+    office.on('dialog', (x) => void x.accept());
     await office.goto(`${base}/circulars/${circularId}/board`);
     const row = office.locator('tr[data-agency="DINKES"]');
     await row.waitFor();
@@ -144,6 +146,8 @@ test('the agency head acknowledges and attests on a phone through the link; the 
       await p.getByTestId('acknowledged').waitFor();
       assert.match((await p.getByTestId('acknowledged').textContent())!, /^Diterima oleh drg\. Ahmad Fauzi \(Kepala Dinas Kesehatan\)/);
 
+      // Items come folded, each with where it stands; the MS17-010 item opens to its form.
+      await p.locator('li[data-item="ms17-010"] summary').click();
       const item = p.getByTestId('answer-ms17-010');
       await item.locator('select[name="status"]').selectOption('done');
       await item.locator('select[name="os"]').selectOption('7-2008r2');
@@ -160,8 +164,9 @@ test('the agency head acknowledges and attests on a phone through the link; the 
       await item.getByTestId('kb-hint').waitFor();
       const o = await overflow(p);
       assert.ok(o.scrollWidth <= o.innerWidth + 1, `the link page scrolls sideways at 375 px: ${o.culprits.join(', ')}`);
+      await p.locator('li[data-item="ms17-010"] summary [data-status="done"]').waitFor();
       await p.evaluate('window.scrollTo(0, 0)');
-      await shot(p, 'circular-link-phone');
+      await shot(p, 'circular-link-phone', true);
       assert.deepEqual(problems, []);
     });
 
@@ -184,7 +189,30 @@ test('the agency head acknowledges and attests on a phone through the link; the 
     await cell.locator('[data-verification="contradicted"]').waitFor({ timeout: 15_000 });
     assert.match((await cell.getByTestId('hosts').textContent())!, new RegExp(d.ips[0]!.replaceAll('.', '\\.')));
     await office.locator('[data-total="contradicted"] .tile-value', { hasText: '1' }).waitFor();
-    await shot(office, 'circular-board');
+
+    // The emergency campaign (scan windows overridden by the administrator, with a reason): every agency
+    // disconnected. RSUD's gate cannot clear (nothing answered, no re-scan): an override needs a reason.
+    const campaign = office.getByTestId('campaign-form');
+    await campaign.locator('input[name="overrideWindow"]').check();
+    await campaign.locator('[data-action="start-campaign"]').click();
+    await campaign.getByText('Pengecualian wajib disertai alasan.').waitFor();
+    await campaign.locator('textarea[name="reason"]').fill('Serangan aktif di kota tetangga');
+    await campaign.locator('[data-action="start-campaign"]').click();
+    const rsud = office.locator('tr[data-agency="RSUD"]');
+    await rsud.locator('[data-gate="disconnected"]').waitFor();
+    await rsud.locator('[data-action="gate"]').click();
+    const gate = office.locator('[data-testid="gate-panel"][data-agency="RSUD"]');
+    await gate.getByText('belum ada pemindaian ulang sejak kampanye dimulai').waitFor();
+    await gate.locator('[data-action="clear"]').click();
+    await gate.getByText('Pengecualian wajib disertai alasan.').waitFor();
+    await gate.locator('textarea[name="reason"]').fill('Jaringan RSUD diperiksa langsung oleh tim kota');
+    await gate.locator('[data-action="clear"]').click();
+    await rsud.locator('[data-gate="cleared"]').waitFor();
+    await office.locator('[data-total="cleared"] .tile-value', { hasText: '1' }).waitFor();
+    await office.locator('[data-action="sitrep"]').click();
+    await office.getByTestId('sitreps').locator('li').first().waitFor();
+    await office.evaluate(`(() => { window.scrollTo(0, 0); document.querySelector('.board-wrap').scrollLeft = 0; })()`);
+    await shot(office, 'circular-board', true);
   }, { console: true, responses: true });
 });
 
@@ -203,6 +231,8 @@ test('the agency officer reads its answers and the contradiction; the office ret
     await backup.locator('textarea[name="note"]').fill('Pencadangan ke cakram eksternal sedang berjalan.');
     await backup.locator('[data-action="save-answer"]').click();
     await backup.getByTestId('answer-saved').waitFor();
+    await item.scrollIntoViewIfNeeded();
+    await page.evaluate('window.scrollBy(0, -140)');
     await shot(page, 'circular-answer');
   }, { console: true, responses: true });
 

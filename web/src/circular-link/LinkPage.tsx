@@ -11,7 +11,7 @@ import type { Lang } from '../i18n';
 import { AnswerForm } from '../pages/answer-form';
 import { ItemHead } from '../pages/CircularAgency';
 import { AckBox, LetterView } from '../pages/Circulars';
-import { useBi } from '../pages/circular-parts';
+import { AnswerStatusText, useBi } from '../pages/circular-parts';
 import { Show, useLoad } from '../ui';
 
 /** Where the API serves the link's routes and the header its token travels in (src/api/circular-service.ts). */
@@ -81,7 +81,13 @@ function Linked({ token }: { token: string }) {
             <ol className="answer-items">
               {v.content.items.map((item) => (
                 <li key={item.code} className="card" data-item={item.code}>
-                  <ItemHead item={item} />
+                  {/* Folded: on a phone eight open forms are a long scroll; the summary says where each item stands. */}
+                  <details className="item-fold">
+                    <summary>
+                      <strong className="item-title">{bi(item.title)}</strong>
+                      <AnswerStatusText status={answers.find((a) => a.itemCode === item.code)?.status ?? null} />
+                    </summary>
+                  <ItemHead item={item} titled={false} />
                   {v.dueAt[item.code] != null && <p className="small">{t('circ.dueAt', { at: fmtDate(v.dueAt[item.code]) })}</p>}
                   <AnswerForm
                     item={item} answer={answers.find((a) => a.itemCode === item.code) ?? null} evidence={v.evidence.filter((e) => e.itemCode === item.code)}
@@ -92,6 +98,7 @@ function Linked({ token }: { token: string }) {
                     }}
                     onUpload={(f) => send(`POST`, `${BASE}/items/${encodeURIComponent(item.code)}/evidence?name=${encodeURIComponent(f.name)}`, { type: 'application/octet-stream', data: f }, header)}
                   />
+                  </details>
                 </li>
               ))}
             </ol>

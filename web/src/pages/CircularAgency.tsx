@@ -69,12 +69,13 @@ export function CircularAgencyPage({ id, agencyId, me }: { id: string; agencyId:
   );
 }
 
-export function ItemHead({ item }: { item: ChecklistItem }) {
+/** An item's title (unless `titled` is false: a folded item shows it in its summary) and how it is checked. */
+export function ItemHead({ item, titled = true }: { item: ChecklistItem; titled?: boolean }) {
   const { t } = useI18n();
   const bi = useBi();
   return (
     <>
-      <h2 className="item-title">{bi(item.title)}</h2>
+      {titled && <h2 className="item-title">{bi(item.title)}</h2>}
       <p className="muted small">
         {item.required && <span className="badge req">{t('circ.required')}</span>}
         {item.verification.mode === 'scan' ? t('circ.verifiedBy', { rules: item.verification.rules.map((r) => checkName(t, r)).join(', ') }) : t('circ.mode.attest')}

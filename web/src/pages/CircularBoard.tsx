@@ -17,8 +17,10 @@ export function CircularBoardPage({ id, me }: { id: string; me: Me }) {
   const { t, fmtDate } = useI18n();
   const bi = useBi();
   const [value, retry] = useLoad(async () => {
-    const [c, board, sitreps] = await Promise.all([circulars.get(id), circulars.board(id), circulars.sitreps(id).catch(() => ({ items: [] as Sitrep[] }))]);
-    return { c, board, sitreps: sitreps.items };
+    const [c, board] = await Promise.all([circulars.get(id), circulars.board(id)]);
+    // Situation reports exist only once a campaign started (the route answers 404 before).
+    const sitreps = board.campaignId === null ? [] : (await circulars.sitreps(id)).items;
+    return { c, board, sitreps };
   }, [id]);
   const [live, setLive] = useState<Board | null>(null);
   const [link, setLink] = useState<'open' | 'lost'>('open');
@@ -39,6 +41,7 @@ export function CircularBoardPage({ id, me }: { id: string; me: Me }) {
     return () => es.close();
   }, [id]);
   const write = me.user.role === 'admin' || me.user.role === 'analyst';
+  const [gateOf, setGateOf] = useState<string | null>(null);
   return (
     <section>
       <Show value={value} retry={retry}>
@@ -55,7 +58,10 @@ export function CircularBoardPage({ id, me }: { id: string; me: Me }) {
               </div>
               <Totals board={board} />
               {write && board.campaignId === null && d.c.status === 'sent' && <StartCampaign id={id} onStarted={retry} />}
-              <BoardTable board={board} items={d.c.content.items} circularId={id} canDecide={write && board.campaignId !== null} onDecided={retry} />
+              <BoardTable board={board} items={d.c.content.items} circularId={id} onGate={board.campaignId === null ? null : setGateOf} />
+              {gateOf !== null && board.rows.some((r) => r.agencyId === gateOf && r.gate !== null) && (
+                <GatePanel key={gateOf} circularId={id} row={board.rows.find((r) => r.agencyId === gateOf)!} items={d.c.content.items} canDecide={write} onDecided={retry} onClose={() => setGateOf(null)} />
+              )}
               {board.campaignId !== null && <Sitreps id={id} sitreps={d.sitreps} canCreate={write} onCreated={retry} items={d.c.content.items} />}
             </>
           );
@@ -105,8 +111,9 @@ function StartCampaign({ id, onStarted }: { id: string; onStarted: () => void })
   );
 }
 
-export function BoardTable({ board, items, circularId, canDecide, onDecided }: {
-  board: Board; items: readonly ChecklistItem[]; circularId: string; canDecide: boolean; onDecided: () => void;
+/** `onGate`: open an agency's reconnect gate below the table (null: a frozen report, or no campaign yet). */
+export function BoardTable({ board, items, circularId, onGate }: {
+  board: Board; items: readonly ChecklistItem[]; circularId: string; onGate: ((agencyId: string) => void) | null;
 }) {
   const { t } = useI18n();
   const bi = useBi();
@@ -125,14 +132,14 @@ export function BoardTable({ board, items, circularId, canDecide, onDecided }: {
           </tr>
         </thead>
         <tbody>
-          {board.rows.map((r) => <Row key={r.agencyId} r={r} codes={codes} title={title} circularId={circularId} canDecide={canDecide} onDecided={onDecided} />)}
+          {board.rows.map((r) => <Row key={r.agencyId} r={r} codes={codes} title={title} circularId={circularId} onGate={onGate} />)}
         </tbody>
       </table>
     </div>
   );
 }
 
-function Row({ r, codes, title, circularId, canDecide, onDecided }: { r: BoardRow; codes: readonly string[]; title: (c: string, n: number) => string; circularId: string; canDecide: boolean; onDecided: () => void }) {
+function Row({ r, codes, title, circularId, onGate }: { r: BoardRow; codes: readonly string[]; title: (c: string, n: number) => string; circularId: string; onGate: ((agencyId: string) => void) | null }) {
   const { t } = useI18n();
   return (
     <tr data-agency={r.agencyCode}>
@@ -148,7 +155,8 @@ function Row({ r, codes, title, circularId, canDecide, onDecided }: { r: BoardRo
             {i === undefined ? t('common.none') : (
               <>
                 <AnswerStatusText status={i.status} />
-                <br /><VerificationBadge state={i.verification} why={i.why} />
+                {/* "pending" says no more than the status beside it: shown only once the agency attested. */}
+                {i.verification !== 'pending' && <><br /><VerificationBadge state={i.verification} why={i.why} /></>}
                 {i.hosts.length > 0 && <span className="hosts small" data-testid="hosts">{i.hosts.join(', ')}</span>}
               </>
             )}
@@ -157,25 +165,29 @@ function Row({ r, codes, title, circularId, canDecide, onDecided }: { r: BoardRo
       })}
       <td data-label={t('circ.gate')} data-cell="gate">
         <GateText state={r.gate} />
-        {canDecide && r.gate !== null && <GateDecision circularId={circularId} agencyId={r.agencyId} state={r.gate} onDecided={onDecided} name={(c) => title(c, codes.indexOf(c))} />}
+        {onGate !== null && r.gate !== null && <><br /><button type="button" className="link" data-action="gate" onClick={() => onGate(r.agencyId)}>{t('circ.gate.open')}</button></>}
       </td>
     </tr>
   );
 }
 
-/** The reconnect gate: what blocks it, its history, and the decision (clear; override needs a reason). */
-function GateDecision({ circularId, agencyId, state, onDecided, name }: { circularId: string; agencyId: string; state: 'disconnected' | 'cleared'; onDecided: () => void; name: (code: string) => string }) {
+/** An agency's reconnect gate: what blocks it, every decision, and (for the office) the decision itself — clear, or override with a reason. */
+function GatePanel({ circularId, row, items, canDecide, onDecided, onClose }: {
+  circularId: string; row: BoardRow; items: readonly ChecklistItem[]; canDecide: boolean; onDecided: () => void; onClose: () => void;
+}) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
+  const bi = useBi();
+  const name = (code: string) => bi(items.find((i) => i.code === code)?.title) || t('circ.itemN', { n: items.findIndex((i) => i.code === code) + 1 });
   return (
-    <details className="gate-box" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary data-action="gate">{state === 'disconnected' ? t('circ.gate.decide') : t('circ.gate.history')}</summary>
-      {open && <GateForm circularId={circularId} agencyId={agencyId} state={state} onDecided={onDecided} name={name} />}
-    </details>
+    <section className="card gate-panel" data-testid="gate-panel" data-agency={row.agencyCode}>
+      <h2>{t('circ.gate.of', { agency: row.agencyName })} · <GateText state={row.gate} /></h2>
+      <GateForm circularId={circularId} agencyId={row.agencyId} state={row.gate ?? 'disconnected'} canDecide={canDecide} onDecided={onDecided} name={name} />
+      <button type="button" className="link" onClick={onClose}>{t('circ.gate.closePanel')}</button>
+    </section>
   );
 }
 
-function GateForm({ circularId, agencyId, state, onDecided, name }: { circularId: string; agencyId: string; state: 'disconnected' | 'cleared'; onDecided: () => void; name: (code: string) => string }) {
+function GateForm({ circularId, agencyId, state, canDecide, onDecided, name }: { circularId: string; agencyId: string; state: 'disconnected' | 'cleared'; canDecide: boolean; onDecided: () => void; name: (code: string) => string }) {
   const { t, fmtDate } = useI18n();
   const actor = useActor();
   const [value, retry] = useLoad(() => circulars.gate(circularId, agencyId), [circularId, agencyId]);
@@ -189,14 +201,19 @@ function GateForm({ circularId, agencyId, state, onDecided, name }: { circularId
     retry();
     onDecided();
   });
-  const blocker = (b: GateDetail['blockers'][number]) => (b.code !== null ? t('circ.blocker.item', { item: name(b.code) }) : t(key('circ.blocker', b.kind)));
+  // Items are listed together, one line: a board row may have every item still open.
+  const blockerLines = (bs: GateDetail['blockers']): string[] => {
+    const codes = bs.filter((b) => b.code !== null).map((b) => name(b.code!));
+    return [...(codes.length > 0 ? [t('circ.blocker.items', { items: codes.join('; ') })] : []), ...bs.filter((b) => b.code === null).map((b) => t(key('circ.blocker', b.kind)))];
+  };
   return (
     <Show value={value} retry={retry}>
       {(d) => (
         <div className="gate-form" data-testid="gate-form">
           {d.blockers.length === 0 ? <p className="small">{t('circ.gate.ready')}</p> : (
-            <ul className="small blockers">{d.blockers.map((b, i) => <li key={i}>{blocker(b)}</li>)}</ul>
+            <ul className="small blockers">{blockerLines(d.blockers).map((x) => <li key={x}>{x}</li>)}</ul>
           )}
+          {canDecide && <>
           <Field label={d.blockers.length > 0 && state === 'disconnected' ? t('circ.gate.overrideReason') : t('circ.gate.reason')} error={s.fieldError('reason')}>
             <textarea name="reason" rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} {...s.field('reason')} />
           </Field>
@@ -206,6 +223,7 @@ function GateForm({ circularId, agencyId, state, onDecided, name }: { circularId
               ? <button type="button" className={d.blockers.length > 0 ? 'danger' : 'primary'} disabled={s.busy} data-action="clear" onClick={() => void decide(d, 'cleared')}>{d.blockers.length > 0 ? t('circ.gate.override') : t('circ.gate.clear')}</button>
               : <button type="button" disabled={s.busy} data-action="disconnect" onClick={() => void decide(d, 'disconnected')}>{t('circ.gate.disconnect')}</button>}
           </div>
+          </>}
           {d.events.length > 0 && (
             <ul className="small history">
               {d.events.map((e) => <li key={e.id}>{fmtDate(e.at)} · {actor(e.by)} · {t(`circ.gate.${e.state}`)}{e.override && ` · ${t('circ.gate.overridden')}`}{e.reason !== null && ` · ${e.reason}`}</li>)}
@@ -246,7 +264,7 @@ function Sitreps({ id, sitreps, canCreate, onCreated, items }: { id: string; sit
             <li key={s.id}>
               <details>
                 <summary>{t('circ.sitrep.n', { v: s.version, at: fmtDate(s.createdAt), by: actor(s.createdBy) })}</summary>
-                <BoardTable board={s.snapshot} items={items} circularId={id} canDecide={false} onDecided={() => undefined} />
+                <BoardTable board={s.snapshot} items={items} circularId={id} onGate={null} />
               </details>
             </li>
           ))}
