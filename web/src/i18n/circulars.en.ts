@@ -5,6 +5,13 @@ import type { circularsId } from './circulars.id';
 export const circularsEn: Record<keyof typeof circularsId, string> = {
   'nav.circulars': 'Circulars',
   'nav.reportCards': 'Report cards',
+  'alerts.preset.circulars': 'Circular events',
+  'topic.circular.sent': 'Circular sent',
+  'topic.circular.reminder': 'Circular deadline reminder',
+  'topic.circular.escalation': 'Escalation of an overdue circular',
+  'topic.circular.contradicted': 'Agency answer contradicted by a scan',
+  'topic.circular.sitrep': 'Campaign situation report',
+  'topic.circular.any': 'Every circular event',
   'circ.inId': 'Indonesian',
   'circ.inEn': 'English',
   'circ.list.title': 'Circulars',

@@ -4,6 +4,13 @@
 export const circularsId = {
   'nav.circulars': 'Surat edaran',
   'nav.reportCards': 'Rapor',
+  'alerts.preset.circulars': 'Peristiwa surat edaran',
+  'topic.circular.sent': 'Surat edaran dikirim',
+  'topic.circular.reminder': 'Pengingat tenggat surat edaran',
+  'topic.circular.escalation': 'Eskalasi surat edaran yang lewat tenggat',
+  'topic.circular.contradicted': 'Jawaban instansi dibantah pemindaian',
+  'topic.circular.sitrep': 'Laporan situasi kampanye',
+  'topic.circular.any': 'Semua peristiwa surat edaran',
   'circ.inId': 'Bahasa Indonesia',
   'circ.inEn': 'Bahasa Inggris',
   'circ.list.title': 'Surat edaran',
