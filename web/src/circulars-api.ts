@@ -172,28 +172,34 @@ export const boardEventsPath = (id: string) => `/api/v1${circularPath(id)}/board
 export const evidencePath = (id: string, agencyId: string, code: string) => `/api/v1${itemPath(id, agencyId, code)}/evidence`;
 export const evidenceFileHref = (id: string, evidenceId: string) => `/api/v1${circularPath(id)}/evidence/${e(evidenceId)}`;
 
-// ---- report cards (rapor: advisories-incidents §4 compliance metrics; PDF/XLSX rendered by src/io/pdf) ----
+// ---- report cards (rapor; figures computed by src/domain/report-card.ts, PDF/XLSX by src/io) ---------------
 
-export const AGE_BUCKETS = ['lt7', 'd7to15', 'd15to30', 'd30to90', 'gt90'] as const;
+export interface SeverityCounts { total: number; critical: number; high: number; medium: number; low: number }
+export interface Spread { n: number; median: number | null; p90: number | null; max: number | null }
+export const AGE_BUCKETS = ['lt7', '7-15', '15-30', '30-90', 'gt90'] as const;
 export type AgeBucket = (typeof AGE_BUCKETS)[number];
+/** One card (src/domain/report-card.ts computeReportCard): an agency's, or the city's when `agency` is null. */
 export interface ReportCard {
-  scope: { kind: 'agency' | 'city'; agencyId: string | null; name: string };
-  generatedAt: string; circularId: string | null;
-  /** Open exposure findings now and when the circular started; the share closed since. */
-  exposure: { atStart: number | null; now: number; closedPct: number | null };
-  /** Open findings by age (CyHy buckets), and those past 15 days (critical) / 30 days (high). */
-  openByAge: Record<AgeBucket, number>;
-  overdue: { critical: number; high: number };
-  checklist: { items: number; complete: number; verified: number; contradicted: number };
-  timeToAcknowledgeHours: { median: number | null; p90: number | null };
-  timeToRemediateDays: { median: number | null; p90: number | null };
-  coverage: { networks: number; scannedLast14Days: number };
-  previous: { generatedAt: string; exposureNow: number; complete: number } | null;
+  agency: { id: string; code: string; name: string } | null; title: Bi | null; asOf: string; since: string;
+  exposure: { atStart: SeverityCounts; now: SeverityCounts; closedSinceStart: number; closedShare: number | null; criticalAtStart: number; criticalAtStartClosed: number; newSinceStart: number };
+  age: { buckets: ({ key: AgeBucket; label: Bi } & SeverityCounts)[]; overdue: { critical: number; high: number; total: number; criticalDays: number; highDays: number }; criticalOver90: number };
+  remediationDays: Spread;
+  acknowledgement: { sent: number; acknowledged: number; pending: number; hours: Spread };
+  checklist: {
+    items: number; complete: number; completeShare: number | null; requiredOpen: number; checkable: number; attestedCheckable: number; verified: number;
+    verifiedShare: number | null; unverifiable: number; discrepancies: number; contradicted: { agencyId: string; code: string; title: Bi; hosts: string[] }[];
+  } | null;
+  coverage: { windowDays: number; networks: number; scanned: number; share: number | null; stale: string[] };
+  trend: { previousAsOf: string; open: number | null; critical: number | null; high: number | null; overdue: number | null; coverageShare: number | null; closedShare: number | null } | null;
 }
-const reportCardPath = (agencyId: string | null) => (agencyId === null ? '/report-cards/city' : `/report-cards/agencies/${e(agencyId)}`);
+/** The city roll-up: the city's card and every agency's, worst first. */
+export interface ReportRollup { city: ReportCard; agencies: ReportCard[] }
+
+const reportPath = (circularId: string, agencyId: string | null) => `${circularPath(circularId)}/report-card${agencyId === null ? '' : `/${e(agencyId)}`}`;
 export const reportCards = {
-  get: (agencyId: string | null, circularId: string | null) => api<ReportCard>('GET', `${reportCardPath(agencyId)}${query({ circularId })}`),
+  city: (circularId: string) => api<ReportRollup>('GET', reportPath(circularId, null)),
+  agency: (circularId: string, agencyId: string) => api<ReportCard>('GET', reportPath(circularId, agencyId)),
 };
-export function reportCardHref(agencyId: string | null, format: 'pdf' | 'xlsx', lang: 'id' | 'en', circularId: string | null): string {
-  return `/api/v1${reportCardPath(agencyId)}.${format}${query({ lang, circularId })}`;
+export function reportCardHref(circularId: string, agencyId: string | null, format: 'pdf' | 'xlsx', lang: 'id' | 'en'): string {
+  return `/api/v1${reportPath(circularId, agencyId)}.${format}${query({ lang })}`;
 }

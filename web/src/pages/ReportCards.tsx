@@ -1,99 +1,149 @@
-// Report cards (rapor; /report-cards, docs/circulars.md "Report cards"): for the city or one agency, the
-// figures the API computes — exposure now versus at the circular's start, open findings by age (CyHy
-// buckets) and overdue, checklist completion and verified share, time to acknowledge and to remediate,
-// coverage, and the change since the previous card — with the PDF and XLSX downloads.
-import { useState } from 'react';
-import { api } from '../api';
-import type { Agency } from '../api';
-import { AGE_BUCKETS, circulars, reportCardHref, reportCards } from '../circulars-api';
-import type { ReportCard } from '../circulars-api';
+// Report cards (rapor; /report-cards?circularId=&agencyId=, docs/circulars.md "Report cards"): for a sent
+// circular, the city's roll-up (its card and every agency's, worst first) or one agency's card — the
+// figures src/domain/report-card.ts computes: exposure now versus at the circular's start (share closed),
+// open findings by age (CyHy buckets) and overdue at 15/30 days, checklist completion, verified share and
+// discrepancies, time to acknowledge and to remediate (median, P90), 14-day coverage, and the change since
+// the previous card — with the PDF and XLSX downloads.
+import { circulars, reportCardHref, reportCards } from '../circulars-api';
+import type { ReportCard, Spread } from '../circulars-api';
 import { useI18n } from '../i18n';
+import { Link, navigate } from '../router';
 import { Show, useLoad } from '../ui';
 import { useBi } from './circular-parts';
 
 export function ReportCardsPage({ params }: { params: URLSearchParams }) {
   const { t } = useI18n();
   const bi = useBi();
-  const [agencyId, setAgencyId] = useState<string>(params.get('agencyId') ?? '');
-  const [circularId, setCircularId] = useState<string>(params.get('circularId') ?? '');
-  const [lists, retryLists] = useLoad(async () => {
-    const [a, c] = await Promise.all([api<{ items: Agency[] }>('GET', '/agencies'), circulars.list()]);
-    return { agencies: a.items.filter((x) => x.retiredAt === null), circulars: c.items.filter((x) => x.status !== 'draft') };
-  }, []);
+  const agencyId = params.get('agencyId');
+  const [list, retryList] = useLoad(async () => (await circulars.list()).items.filter((c) => c.status !== 'draft'), []);
+  const go = (circularId: string, agency: string | null) => navigate(`/report-cards?circularId=${encodeURIComponent(circularId)}${agency === null ? '' : `&agencyId=${encodeURIComponent(agency)}`}`, true);
   return (
     <section>
       <div className="page-head">
         <h1>{t('rc.title')}</h1>
         <p className="muted">{t('rc.intro')}</p>
       </div>
-      <Show value={lists} retry={retryLists}>
-        {(d) => (
-          <div className="card filters">
-            <label className="field">
-              <span>{t('rc.scope')}</span>
-              <select name="agencyId" value={agencyId} onChange={(e) => setAgencyId(e.target.value)}>
-                <option value="">{t('rc.city')}</option>
-                {d.agencies.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-              </select>
-            </label>
-            <label className="field">
-              <span>{t('rc.circular')}</span>
-              <select name="circularId" value={circularId} onChange={(e) => setCircularId(e.target.value)}>
-                <option value="">{t('rc.latestCircular')}</option>
-                {d.circulars.map((c) => <option key={c.id} value={c.id}>{c.number ?? t('circ.noNumber')} · {bi(c.subject)}</option>)}
-              </select>
-            </label>
-          </div>
-        )}
+      <Show value={list} retry={retryList}>
+        {(sent) => {
+          const circularId = params.get('circularId') ?? sent[0]?.id ?? null;
+          if (circularId === null) return <p className="muted" data-testid="rc-none">{t('rc.noCircular')}</p>;
+          return (
+            <>
+              <div className="card filters">
+                <label className="field">
+                  <span>{t('rc.circular')}</span>
+                  <select name="circularId" value={circularId} onChange={(e) => go(e.target.value, null)}>
+                    {sent.map((c) => <option key={c.id} value={c.id}>{c.number ?? t('circ.noNumber')} · {bi(c.subject)}</option>)}
+                  </select>
+                </label>
+                {agencyId !== null && <p><Link to={`/report-cards?circularId=${encodeURIComponent(circularId)}`}>{t('rc.backToCity')}</Link></p>}
+              </div>
+              {agencyId === null ? <City circularId={circularId} onAgency={(a) => go(circularId, a)} /> : <Agency circularId={circularId} agencyId={agencyId} />}
+            </>
+          );
+        }}
       </Show>
-      <Card agencyId={agencyId === '' ? null : agencyId} circularId={circularId === '' ? null : circularId} />
     </section>
   );
 }
 
-function Card({ agencyId, circularId }: { agencyId: string | null; circularId: string | null }) {
-  const { t, lang, fmtDate, fmtNum } = useI18n();
-  const [value, retry] = useLoad(() => reportCards.get(agencyId, circularId), [agencyId, circularId]);
-  const num = (n: number | null, unit: 'hours' | 'days' | 'pct' | 'plain' = 'plain') => (n === null ? t('common.none') : unit === 'plain' ? fmtNum(n) : t(`rc.unit.${unit}`, { n: fmtNum(Math.round(n * 10) / 10) }));
+function City({ circularId, onAgency }: { circularId: string; onAgency: (agencyId: string) => void }) {
+  const { t, fmtNum } = useI18n();
+  const [value, retry] = useLoad(() => reportCards.city(circularId), [circularId]);
+  const pct = usePct();
   return (
     <Show value={value} retry={retry}>
-      {(r: ReportCard) => {
-        const verifiedShare = r.checklist.items === 0 ? null : (100 * r.checklist.verified) / r.checklist.items;
-        const completeShare = r.checklist.items === 0 ? null : (100 * r.checklist.complete) / r.checklist.items;
-        return (
-          <article className="card report-card" data-testid="report-card">
-            <h2>{r.scope.kind === 'city' ? t('rc.cityCard') : r.scope.name}</h2>
-            <p className="muted small">{t('rc.generated', { at: fmtDate(r.generatedAt) })}</p>
-            <div className="actions">
-              <a className="button" href={reportCardHref(agencyId, 'pdf', lang, circularId)} data-action="pdf">{t('rc.pdf')}</a>
-              <a className="button" href={reportCardHref(agencyId, 'xlsx', lang, circularId)} data-action="xlsx">{t('rc.xlsx')}</a>
-            </div>
-            <dl className="facts">
-              <div><dt>{t('rc.exposureNow')}</dt><dd data-figure="exposure-now">{num(r.exposure.now)}</dd></div>
-              <div><dt>{t('rc.exposureStart')}</dt><dd>{num(r.exposure.atStart)}</dd></div>
-              <div><dt>{t('rc.closed')}</dt><dd data-figure="closed-pct">{num(r.exposure.closedPct, 'pct')}</dd></div>
-              <div><dt>{t('rc.complete')}</dt><dd>{t('circ.nOfM', { n: r.checklist.complete, m: r.checklist.items })} ({num(completeShare, 'pct')})</dd></div>
-              <div><dt>{t('rc.verified')}</dt><dd>{num(verifiedShare, 'pct')}</dd></div>
-              <div><dt>{t('rc.discrepancies')}</dt><dd data-figure="contradicted">{num(r.checklist.contradicted)}</dd></div>
-              <div><dt>{t('rc.tta')}</dt><dd>{t('rc.medianP90', { median: num(r.timeToAcknowledgeHours.median, 'hours'), p90: num(r.timeToAcknowledgeHours.p90, 'hours') })}</dd></div>
-              <div><dt>{t('rc.ttr')}</dt><dd>{t('rc.medianP90', { median: num(r.timeToRemediateDays.median, 'days'), p90: num(r.timeToRemediateDays.p90, 'days') })}</dd></div>
-              <div><dt>{t('rc.coverage')}</dt><dd>{t('circ.nOfM', { n: r.coverage.scannedLast14Days, m: r.coverage.networks })}</dd></div>
-              <div><dt>{t('rc.overdue')}</dt><dd>{t('rc.overdueText', { critical: fmtNum(r.overdue.critical), high: fmtNum(r.overdue.high) })}</dd></div>
-            </dl>
-            <h3>{t('rc.byAge')}</h3>
+      {(r) => (
+        <>
+          <Card card={r.city} circularId={circularId} agencyId={null} />
+          <section className="card">
+            <h2>{t('rc.agencies')}</h2>
             <div className="table-wrap">
-              <table className="age-table">
-                <thead><tr>{AGE_BUCKETS.map((b) => <th key={b}>{t(`rc.age.${b}`)}</th>)}</tr></thead>
-                <tbody><tr>{AGE_BUCKETS.map((b) => <td key={b} data-label={t(`rc.age.${b}`)}>{fmtNum(r.openByAge[b])}</td>)}</tr></tbody>
+              <table className="stack" data-testid="rc-agencies">
+                <thead><tr><th>{t('asset.agency')}</th><th>{t('rc.overdue')}</th><th>{t('rc.exposureNow')}</th><th>{t('rc.closed')}</th><th>{t('rc.complete')}</th><th>{t('rc.coverage')}</th></tr></thead>
+                <tbody>
+                  {r.agencies.map((c) => (
+                    <tr key={c.agency!.id} data-agency={c.agency!.code}>
+                      <th scope="row" data-label={t('asset.agency')}><button type="button" className="link" onClick={() => onAgency(c.agency!.id)}>{c.agency!.name}</button></th>
+                      <td data-label={t('rc.overdue')}>{fmtNum(c.age.overdue.total)}</td>
+                      <td data-label={t('rc.exposureNow')}>{fmtNum(c.exposure.now.total)}</td>
+                      <td data-label={t('rc.closed')}>{pct(c.exposure.closedShare)}</td>
+                      <td data-label={t('rc.complete')}>{c.checklist === null ? t('common.none') : t('circ.nOfM', { n: c.checklist.complete, m: c.checklist.items })}</td>
+                      <td data-label={t('rc.coverage')}>{t('circ.nOfM', { n: c.coverage.scanned, m: c.coverage.networks })}</td>
+                    </tr>
+                  ))}
+                </tbody>
               </table>
             </div>
-            <h3>{t('rc.trend')}</h3>
-            {r.previous === null ? <p className="muted">{t('rc.noPrevious')}</p> : (
-              <p>{t('rc.trendText', { at: fmtDate(r.previous.generatedAt), before: fmtNum(r.previous.exposureNow), now: fmtNum(r.exposure.now), completeBefore: fmtNum(r.previous.complete), complete: fmtNum(r.checklist.complete) })}</p>
-            )}
-          </article>
-        );
-      }}
+          </section>
+        </>
+      )}
     </Show>
+  );
+}
+
+function Agency({ circularId, agencyId }: { circularId: string; agencyId: string }) {
+  const [value, retry] = useLoad(() => reportCards.agency(circularId, agencyId), [circularId, agencyId]);
+  return <Show value={value} retry={retry}>{(c) => <Card card={c} circularId={circularId} agencyId={agencyId} />}</Show>;
+}
+
+/** A share (0…1) as a percentage, or "—". */
+function usePct(): (share: number | null) => string {
+  const { t, fmtNum } = useI18n();
+  return (share) => (share === null ? t('common.none') : t('rc.unit.pct', { n: fmtNum(Math.round(share * 1000) / 10) }));
+}
+
+function Card({ card: r, circularId, agencyId }: { card: ReportCard; circularId: string; agencyId: string | null }) {
+  const { t, lang, fmtDate, fmtNum } = useI18n();
+  const bi = useBi();
+  const pct = usePct();
+  const spread = (s: Spread, unit: 'hours' | 'days') => (s.n === 0 ? t('common.none') : t('rc.medianP90', {
+    median: t(`rc.unit.${unit}`, { n: fmtNum(s.median ?? 0) }), p90: t(`rc.unit.${unit}`, { n: fmtNum(s.p90 ?? 0) }),
+  }));
+  const signed = (n: number | null) => (n === null ? t('common.none') : `${n > 0 ? '+' : ''}${fmtNum(n)}`);
+  return (
+    <article className="card report-card" data-testid="report-card">
+      <h2>{r.agency === null ? t('rc.cityCard') : r.agency.name}</h2>
+      <p className="muted small">{t('rc.period', { since: fmtDate(r.since), asOf: fmtDate(r.asOf) })}</p>
+      <div className="actions">
+        <a className="button" href={reportCardHref(circularId, agencyId, 'pdf', lang)} data-action="pdf">{t('rc.pdf')}</a>
+        <a className="button" href={reportCardHref(circularId, agencyId, 'xlsx', lang)} data-action="xlsx">{t('rc.xlsx')}</a>
+      </div>
+      <dl className="facts">
+        <div><dt>{t('rc.exposureStart')}</dt><dd>{t('rc.openCounts', { total: fmtNum(r.exposure.atStart.total), critical: fmtNum(r.exposure.atStart.critical) })}</dd></div>
+        <div><dt>{t('rc.exposureNow')}</dt><dd data-figure="exposure-now">{t('rc.openCounts', { total: fmtNum(r.exposure.now.total), critical: fmtNum(r.exposure.now.critical) })}</dd></div>
+        <div><dt>{t('rc.closed')}</dt><dd data-figure="closed-share">{pct(r.exposure.closedShare)} · {t('rc.closedCount', { n: fmtNum(r.exposure.closedSinceStart), new: fmtNum(r.exposure.newSinceStart) })}</dd></div>
+        <div><dt>{t('rc.overdue')}</dt><dd>{t('rc.overdueText', { critical: fmtNum(r.age.overdue.critical), high: fmtNum(r.age.overdue.high), cd: r.age.overdue.criticalDays, hd: r.age.overdue.highDays })}</dd></div>
+        {r.checklist !== null && <>
+          <div><dt>{t('rc.complete')}</dt><dd>{t('circ.nOfM', { n: r.checklist.complete, m: r.checklist.items })} ({pct(r.checklist.completeShare)})</dd></div>
+          <div><dt>{t('rc.verified')}</dt><dd>{pct(r.checklist.verifiedShare)}</dd></div>
+          <div><dt>{t('rc.discrepancies')}</dt><dd data-figure="discrepancies">{fmtNum(r.checklist.discrepancies)}</dd></div>
+        </>}
+        <div><dt>{t('rc.tta')}</dt><dd>{spread(r.acknowledgement.hours, 'hours')} · {t('circ.nOfM', { n: r.acknowledgement.acknowledged, m: r.acknowledgement.sent })}</dd></div>
+        <div><dt>{t('rc.ttr')}</dt><dd>{spread(r.remediationDays, 'days')}</dd></div>
+        <div><dt>{t('rc.coverage')}</dt><dd>{t('circ.nOfM', { n: r.coverage.scanned, m: r.coverage.networks })} ({pct(r.coverage.share)}){r.coverage.stale.length > 0 && <span className="muted small"> · {t('rc.stale', { list: r.coverage.stale.join(', ') })}</span>}</dd></div>
+      </dl>
+      <h3>{t('rc.byAge')}</h3>
+      <div className="table-wrap">
+        <table className="age-table">
+          <thead><tr><th>{t('rc.age')}</th><th>{t('rc.open')}</th><th>{t('severity.critical')}</th><th>{t('severity.high')}</th></tr></thead>
+          <tbody>
+            {r.age.buckets.map((b) => (
+              <tr key={b.key}><th scope="row" data-label={t('rc.age')}>{bi(b.label)}</th><td data-label={t('rc.open')}>{fmtNum(b.total)}</td><td data-label={t('severity.critical')}>{fmtNum(b.critical)}</td><td data-label={t('severity.high')}>{fmtNum(b.high)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {r.checklist !== null && r.checklist.contradicted.length > 0 && (
+        <>
+          <h3>{t('rc.contradicted')}</h3>
+          <ul>{r.checklist.contradicted.map((c) => <li key={`${c.agencyId}:${c.code}`}>{bi(c.title)}: <span className="hosts">{c.hosts.join(', ')}</span></li>)}</ul>
+        </>
+      )}
+      <h3>{t('rc.trend')}</h3>
+      {r.trend === null ? <p className="muted">{t('rc.noPrevious')}</p> : (
+        <p data-testid="rc-trend">{t('rc.trendText', { at: fmtDate(r.trend.previousAsOf), open: signed(r.trend.open), critical: signed(r.trend.critical), overdue: signed(r.trend.overdue) })}</p>
+      )}
+    </article>
   );
 }
