@@ -67,6 +67,9 @@ async function fillPlaceholders(page: Page): Promise<number> {
   return n;
 }
 
+/** A 1×1 PNG (what a phone camera's photo is to the content check: a real image, not a name). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
 let circularId = '';
 let linkUrl = '';
 
@@ -97,6 +100,23 @@ test('the office composes the WannaCry circular from its template and sends it t
   assert.equal(await form.locator('textarea').filter({ hasText: '{' }).count(), 0, 'no raw JSON box');
   await page.evaluate('window.scrollTo(0, 0)');
   await shot(page, 'circular-compose');
+
+  // The edited letter kept as the city's own template: a new key is a copy (version 1).
+  const keep = page.getByTestId('save-template');
+  await keep.locator('summary').click();
+  await keep.locator('input[name="templateKey"]').fill('Edaran Kota');
+  await keep.locator('[data-action="save-template"]').click();
+  await keep.getByText('Kode templat: huruf kecil, angka dan tanda hubung (2–63).').waitFor();
+  await keep.locator('input[name="templateKey"]').fill('wannacry-kota-contoh');
+  for (const [field, value] of [['name.id', 'Edaran WannaCry Kota Contoh'], ['name.en', 'WannaCry circular of Kota Contoh'], ['description.id', 'Salinan templat 2017 dengan kop kota'], ['description.en', 'The 2017 template with the city letterhead']]) {
+    await keep.locator(`[name="${field}"]`).fill(value);
+  }
+  await keep.locator('[data-action="save-template"]').click();
+  await keep.getByTestId('template-saved').waitFor();
+  const copy = (await store.circulars.listTemplates()).find((x) => x.key === 'wannacry-kota-contoh')!;
+  assert.equal(copy.version, 1);
+  assert.equal(copy.content.issuer.address, 'Jalan Merdeka No. 1, Kota Contoh');
+  assert.equal(copy.content.items[0]!.dueAfterHours, 48);
 
   await form.locator('[data-action="save"]').click();
   await page.waitForURL(/\/circulars\/[0-9a-f-]{36}$/);
@@ -225,12 +245,17 @@ test('the agency officer reads its answers and the contradiction; the office ret
     const item = page.getByTestId('answer-ms17-010');
     await item.getByTestId('contradicted').waitFor();
     assert.match((await item.getByTestId('contradicted').textContent())!, new RegExp(world.data.dinkes.ips[0]!.replaceAll('.', '\\.')));
-    // The officer's own answer to another item, as a form.
-    const backup = page.locator('form[data-testid^="answer-"]').nth(1);
+    // The officer's own answer to another item, with a photo as evidence (checked by its content).
+    const backup = page.getByTestId('answer-backup-offline');
     await backup.locator('select[name="status"]').selectOption('in-progress');
     await backup.locator('textarea[name="note"]').fill('Pencadangan ke cakram eksternal sedang berjalan.');
+    await backup.locator('input[name="file"]').setInputFiles({ name: 'cakram-cadangan.png', mimeType: 'image/png', buffer: PNG });
     await backup.locator('[data-action="save-answer"]').click();
     await backup.getByTestId('answer-saved').waitFor();
+    const ev = await store.circulars.evidence(circularId, 'all', world.data.dinkes.agencyId);
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0]!.contentType, 'image/png');
+    assert.equal(ev[0]!.originalName, 'cakram-cadangan.png');
     await item.scrollIntoViewIfNeeded();
     await page.evaluate('window.scrollBy(0, -140)');
     await shot(page, 'circular-answer');
@@ -251,3 +276,16 @@ test('the agency officer reads its answers and the contradiction; the office ret
     assert.equal(a.answeredVia, 'link');
   }, { console: true, responses: true });
 });
+
+test('phone (375×812): the circular pages never scroll sideways', () => asUser(phone, base, 'admin', PASSWORD, async (page) => {
+  for (const path of ['/circulars', '/circulars/new', `/circulars/${circularId}`, `/circulars/${circularId}/board`, `/circulars/${circularId}/agencies/${world.data.dinkes.agencyId}`]) {
+    await page.goto(`${base}${path}`);
+    await page.locator('main h1').first().waitFor();
+    await page.waitForSelector('[aria-busy="true"]', { state: 'detached' });
+    // Every fold open (gate panel, history, item editors): the widest the page gets.
+    await page.evaluate('(() => { for (const d of document.querySelectorAll("details")) d.open = true; })()');
+    await page.waitForTimeout(200);
+    const o = await overflow(page);
+    assert.ok(o.scrollWidth <= o.innerWidth + 1, `${path} scrolls sideways at 375 px (${o.scrollWidth}): ${o.culprits.join(', ')}`);
+  }
+}, { console: true, responses: true }));

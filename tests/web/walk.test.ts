@@ -418,6 +418,10 @@ test('circulars: the WannaCry circular sent to two agencies, a link, answers, an
     // The office fills the template's bracketed parts (docs/circulars.md "Templates") before sending.
     const filled = JSON.parse(JSON.stringify(tpl.content).replaceAll('[NAMA KOTA]', entered('Uji')).replaceAll('[ALAMAT KANTOR]', entered('Jalan Merdeka No. 1'))
       .replaceAll('[NAMA KEPALA DINAS]', entered('Dr. Sari Wulandari'))) as Record<string, unknown>;
+    // The letter and its checklist are the office's own words (in both languages, edited in the form): data, shown as written.
+    const words = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(words) : typeof v === 'object' && v !== null ? Object.values(v).flatMap(words) : []);
+    // Line by line too: the walk reads text with its line breaks folded into spaces.
+    for (const w of [...words(tpl.content), ...words(filled)].flatMap((x) => [x, ...x.split('\n')])) if (w.trim().length > 12) entered(w.trim());
     const c = await call<{ id: string }>(page, 'POST', '/circulars', { templateId: tpl.id, content: { ...filled, audience: { kind: 'list', agencyIds: [ids.rsud, ids.disdik] } } });
     ids.circular = c.id;
     await call(page, 'POST', `/circulars/${c.id}/send`);

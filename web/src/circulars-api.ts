@@ -139,6 +139,8 @@ export function letterPdfHref(id: string, lang: 'id' | 'en', agencyId?: string):
 
 export const circulars = {
   templates: () => api<{ items: Template[] }>('GET', '/circular-templates'),
+  /** A template from the compose form: the next version of `key`, or version 1 of a new key (a copy). */
+  saveTemplate: (t: { key: string; name: Bi; description: Bi; content: CircularContent }) => api<Template>('POST', '/circular-templates', t),
   list: () => api<{ items: CircularSummary[] }>('GET', '/circulars'),
   get: (id: string) => api<Circular>('GET', circularPath(id)),
   create: (content: CircularContent, templateId: string | null) => api<Circular>('POST', '/circulars', templateId === null ? { content } : { templateId, content }),
@@ -168,8 +170,8 @@ export const circulars = {
 
 /** The board's live updates (the scans' SSE pattern, src/api/routes/scans.ts). */
 export const boardEventsPath = (id: string) => `/api/v1${circularPath(id)}/board/events`;
-/** Upload evidence (multipart, one file). */
-export const evidencePath = (id: string, agencyId: string, code: string) => `/api/v1${itemPath(id, agencyId, code)}/evidence`;
+/** Upload evidence: the request body is the file (the API checks its content, not its name). */
+export const evidencePath = (id: string, agencyId: string, code: string) => `${itemPath(id, agencyId, code)}/evidence`;
 export const evidenceFileHref = (id: string, evidenceId: string) => `/api/v1${circularPath(id)}/evidence/${e(evidenceId)}`;
 
 // ---- report cards (rapor; figures computed by src/domain/report-card.ts, PDF/XLSX by src/io) ---------------

@@ -96,7 +96,7 @@ function Linked({ token }: { token: string }) {
                       const saved = await send<AnswerSaved>('PUT', `${BASE}/items/${encodeURIComponent(item.code)}`, json(a), header);
                       setAnswers((xs) => [...xs.filter((x) => x.itemCode !== item.code), saved.answer]);
                     }}
-                    onUpload={(f) => send(`POST`, `${BASE}/items/${encodeURIComponent(item.code)}/evidence?name=${encodeURIComponent(f.name)}`, { type: 'application/octet-stream', data: f }, header)}
+                    onUpload={(f) => send(`POST`, `${BASE}/items/${encodeURIComponent(item.code)}/evidence?name=${encodeURIComponent(f.name)}`, { type: 'application/octet-stream', data: f }, header).then(retry)}
                   />
                   </details>
                 </li>

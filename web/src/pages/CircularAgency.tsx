@@ -51,8 +51,8 @@ export function CircularAgencyPage({ id, agencyId, me }: { id: string; agencyId:
                       <ItemHead item={item} />
                       {ownAgency
                         ? <AnswerForm item={item} answer={a} evidence={ev} kbMap={d.kbMap} closed={closed}
-                            onSave={(x) => circulars.answer(id, agencyId, item.code, x)}
-                            onUpload={(f) => apiUpload(`${evidencePath(id, agencyId, item.code).slice('/api/v1'.length)}?name=${encodeURIComponent(f.name)}`, f)}
+                            onSave={(x) => circulars.answer(id, agencyId, item.code, x).then(retry)}
+                            onUpload={(f) => apiUpload(`${evidencePath(id, agencyId, item.code)}?name=${encodeURIComponent(f.name)}`, f).then(retry)}
                             evidenceHref={(e: Evidence) => evidenceFileHref(id, e.id)} />
                         : <AnswerSummary answer={a} evidence={ev} circularId={id} />}
                       {office && a !== null && !closed && <ReviewForm answer={a} onReview={(dec, comment) => circulars.review(id, agencyId, item.code, dec, comment).then(retry)} />}
@@ -149,6 +149,9 @@ function History({ circularId, agencyId, code }: { circularId: string; agencyId:
   );
 }
 
+/** Who recomputes a verification on its own (src/store/repos/circulars.ts: on an answer, after a scan). */
+const SYSTEM_ACTORS: readonly string[] = ['answer', 'perisai'];
+
 function HistoryList({ circularId, agencyId, code }: { circularId: string; agencyId: string; code: string }) {
   const { t, fmtDate } = useI18n();
   const actor = useActor();
@@ -163,7 +166,7 @@ function HistoryList({ circularId, agencyId, code }: { circularId: string; agenc
   return (
     <Show value={value} retry={retry}>
       {(d) => d.items.length === 0 ? <p className="muted">{t('common.empty')}</p> : (
-        <ul className="history small">{d.items.map((e) => <li key={e.id}><span className="muted">{fmtDate(e.at)} · {actor(e.actor)}</span> {describe(e)}</li>)}</ul>
+        <ul className="history small">{d.items.map((e) => <li key={e.id}><span className="muted">{fmtDate(e.at)} · {e.kind === 'verification' && SYSTEM_ACTORS.includes(e.actor) ? t('circ.bySystem') : actor(e.actor)}</span> {describe(e)}</li>)}</ul>
       )}
     </Show>
   );

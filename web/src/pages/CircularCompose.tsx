@@ -51,7 +51,7 @@ export function ComposePage({ circularId, templateId }: { circularId?: string; t
       circularId === undefined ? Promise.resolve(null) : circulars.get(circularId),
     ]);
     return { agencies: agencies.items.filter((a) => a.retiredAt === null), templates: templates.items, circular };
-  }, [circularId]);
+  }, [circularId, templateId]);
   return (
     <section>
       <div className="page-head">
@@ -235,11 +235,47 @@ function Composer({ start, circular, templateId, agencies }: { start: CircularCo
           </Field>
         </div>
       )}
+      <SaveAsTemplate content={c} />
       {s.feedback}
       <div className="actions sticky-actions">
         <button type="submit" className="primary" disabled={s.busy} data-action="save">{circular === null ? t('circ.compose.saveDraft') : t('common.save')}</button>
       </div>
     </form>
+  );
+}
+
+/** Keep what the form holds as a template: a new key is a copy, an existing key gets its next version. */
+function SaveAsTemplate({ content }: { content: CircularContent }) {
+  const { t } = useI18n();
+  const [key, setKey] = useState('');
+  const [name, setName] = useState<Bi>({ ...EMPTY });
+  const [description, setDescription] = useState<Bi>({ ...EMPTY });
+  const [saved, setSaved] = useState<Template | null>(null);
+  const s = useSubmit(['key', 'name', 'description']);
+  const save = () => s.submit({
+    key: !/^[a-z0-9][a-z0-9-]{1,62}$/.test(key.trim()) ? 'circ.bad.templateKey' : null,
+    name: name.id.trim() === '' || name.en.trim() === '' ? 'circ.need.templateName' : null,
+    description: description.id.trim() === '' || description.en.trim() === '' ? 'circ.need.templateDescription' : null,
+  }, async () => {
+    setSaved(await circulars.saveTemplate({ key: key.trim(), name, description, content }));
+  });
+  return (
+    <details className="card" data-testid="save-template">
+      <summary>{t('circ.tpl.title')}</summary>
+      <p className="muted small">{t('circ.tpl.intro')}</p>
+      <Field label={t('circ.tpl.key')} error={s.fieldError('key')}>
+        <input name="templateKey" value={key} maxLength={63} spellCheck={false} onChange={(e) => setKey(e.target.value)} {...s.field('key')} />
+      </Field>
+      <BiField label={t('circ.tpl.name')} value={name} onChange={setName} name="name" error={s.fieldError('name')} field={s.field} />
+      <BiField label={t('circ.tpl.description')} value={description} onChange={setDescription} multiline rows={2} name="description" error={s.fieldError('description')} field={s.field} />
+      {s.feedback}
+      {s.done && saved !== null && (
+        <p className="notice" role="status" data-testid="template-saved">
+          {t('circ.tpl.saved', { v: saved.version })} <Link to={`/circulars/new?template=${encodeURIComponent(saved.id)}`}>{t('circ.tpl.open')}</Link>
+        </p>
+      )}
+      <div className="actions"><button type="button" disabled={s.busy} onClick={() => void save()} data-action="save-template">{t('circ.tpl.save')}</button></div>
+    </details>
   );
 }
 
