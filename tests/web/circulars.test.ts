@@ -108,7 +108,7 @@ test('the office composes the WannaCry circular from its template and sends it t
   await keep.locator('[data-action="save-template"]').click();
   await keep.getByText('Kode templat: huruf kecil, angka dan tanda hubung (2–63).').waitFor();
   await keep.locator('input[name="templateKey"]').fill('wannacry-kota-contoh');
-  for (const [field, value] of [['name.id', 'Edaran WannaCry Kota Contoh'], ['name.en', 'WannaCry circular of Kota Contoh'], ['description.id', 'Salinan templat 2017 dengan kop kota'], ['description.en', 'The 2017 template with the city letterhead']]) {
+  for (const [field, value] of [['name.id', 'Edaran WannaCry Kota Contoh'], ['name.en', 'WannaCry circular of Kota Contoh'], ['description.id', 'Salinan templat 2017 dengan kop kota'], ['description.en', 'The 2017 template with the city letterhead']] as const) {
     await keep.locator(`[name="${field}"]`).fill(value);
   }
   await keep.locator('[data-action="save-template"]').click();
