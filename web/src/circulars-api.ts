@@ -197,11 +197,16 @@ export interface ReportCard {
 /** The city roll-up: the city's card and every agency's, worst first. */
 export interface ReportRollup { city: ReportCard; agencies: ReportCard[] }
 
-const reportPath = (circularId: string, agencyId: string | null) => `${circularPath(circularId)}/report-card${agencyId === null ? '' : `/${e(agencyId)}`}`;
+/**
+ * The report-card routes (src/api/routes/report-cards.ts): the city roll-up at /report-card, an agency's
+ * card at /agencies/:id/report-card; `.pdf` and `.xlsx` download them, the bare path answers the figures
+ * as JSON. `since`: the circular's sending, the card's point of comparison.
+ */
+const reportPath = (agencyId: string | null) => (agencyId === null ? '/report-card' : `/agencies/${e(agencyId)}/report-card`);
 export const reportCards = {
-  city: (circularId: string) => api<ReportRollup>('GET', reportPath(circularId, null)),
-  agency: (circularId: string, agencyId: string) => api<ReportCard>('GET', reportPath(circularId, agencyId)),
+  city: (since: string | null) => api<ReportRollup>('GET', `${reportPath(null)}${query({ since })}`),
+  agency: (agencyId: string, since: string | null) => api<ReportCard>('GET', `${reportPath(agencyId)}${query({ since })}`),
 };
-export function reportCardHref(circularId: string, agencyId: string | null, format: 'pdf' | 'xlsx', lang: 'id' | 'en'): string {
-  return `/api/v1${reportPath(circularId, agencyId)}.${format}${query({ lang })}`;
+export function reportCardHref(agencyId: string | null, since: string | null, format: 'pdf' | 'xlsx', lang: 'id' | 'en'): string {
+  return `/api/v1${reportPath(agencyId)}.${format}${query({ since, lang })}`;
 }

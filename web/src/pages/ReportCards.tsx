@@ -1,5 +1,5 @@
-// Report cards (rapor; /report-cards?circularId=&agencyId=, docs/circulars.md "Report cards"): for a sent
-// circular, the city's roll-up (its card and every agency's, worst first) or one agency's card — the
+// Report cards (rapor; /report-cards?circularId=&agencyId=, docs/circulars.md "Report cards"): since a sent
+// circular went out, the city's roll-up (its card and every agency's, worst first) or one agency's card — the
 // figures src/domain/report-card.ts computes: exposure now versus at the circular's start (share closed),
 // open findings by age (CyHy buckets) and overdue at 15/30 days, checklist completion, verified share and
 // discrepancies, time to acknowledge and to remediate (median, P90), 14-day coverage, and the change since
@@ -25,8 +25,11 @@ export function ReportCardsPage({ params }: { params: URLSearchParams }) {
       </div>
       <Show value={list} retry={retryList}>
         {(sent) => {
-          const circularId = params.get('circularId') ?? sent[0]?.id ?? null;
-          if (circularId === null) return <p className="muted" data-testid="rc-none">{t('rc.noCircular')}</p>;
+          const circular = sent.find((c) => c.id === params.get('circularId')) ?? sent[0] ?? null;
+          if (circular === null) return <p className="muted" data-testid="rc-none">{t('rc.noCircular')}</p>;
+          const circularId = circular.id;
+          // The card compares now with the day the circular went out.
+          const since = circular.sentAt;
           return (
             <>
               <div className="card filters">
@@ -38,7 +41,7 @@ export function ReportCardsPage({ params }: { params: URLSearchParams }) {
                 </label>
                 {agencyId !== null && <p><Link to={`/report-cards?circularId=${encodeURIComponent(circularId)}`}>{t('rc.backToCity')}</Link></p>}
               </div>
-              {agencyId === null ? <City circularId={circularId} onAgency={(a) => go(circularId, a)} /> : <Agency circularId={circularId} agencyId={agencyId} />}
+              {agencyId === null ? <City since={since} onAgency={(a) => go(circularId, a)} /> : <Agency since={since} agencyId={agencyId} />}
             </>
           );
         }}
@@ -47,15 +50,15 @@ export function ReportCardsPage({ params }: { params: URLSearchParams }) {
   );
 }
 
-function City({ circularId, onAgency }: { circularId: string; onAgency: (agencyId: string) => void }) {
+function City({ since, onAgency }: { since: string | null; onAgency: (agencyId: string) => void }) {
   const { t, fmtNum } = useI18n();
-  const [value, retry] = useLoad(() => reportCards.city(circularId), [circularId]);
+  const [value, retry] = useLoad(() => reportCards.city(since), [since]);
   const pct = usePct();
   return (
     <Show value={value} retry={retry}>
       {(r) => (
         <>
-          <Card card={r.city} circularId={circularId} agencyId={null} />
+          <Card card={r.city} since={since} agencyId={null} />
           <section className="card">
             <h2>{t('rc.agencies')}</h2>
             <div className="table-wrap">
@@ -82,9 +85,9 @@ function City({ circularId, onAgency }: { circularId: string; onAgency: (agencyI
   );
 }
 
-function Agency({ circularId, agencyId }: { circularId: string; agencyId: string }) {
-  const [value, retry] = useLoad(() => reportCards.agency(circularId, agencyId), [circularId, agencyId]);
-  return <Show value={value} retry={retry}>{(c) => <Card card={c} circularId={circularId} agencyId={agencyId} />}</Show>;
+function Agency({ since, agencyId }: { since: string | null; agencyId: string }) {
+  const [value, retry] = useLoad(() => reportCards.agency(agencyId, since), [agencyId, since]);
+  return <Show value={value} retry={retry}>{(c) => <Card card={c} since={since} agencyId={agencyId} />}</Show>;
 }
 
 /** A share (0…1) as a percentage, or "—". */
@@ -93,7 +96,7 @@ function usePct(): (share: number | null) => string {
   return (share) => (share === null ? t('common.none') : t('rc.unit.pct', { n: fmtNum(Math.round(share * 1000) / 10) }));
 }
 
-function Card({ card: r, circularId, agencyId }: { card: ReportCard; circularId: string; agencyId: string | null }) {
+function Card({ card: r, since, agencyId }: { card: ReportCard; since: string | null; agencyId: string | null }) {
   const { t, lang, fmtDate, fmtNum } = useI18n();
   const bi = useBi();
   const pct = usePct();
@@ -106,8 +109,8 @@ function Card({ card: r, circularId, agencyId }: { card: ReportCard; circularId:
       <h2>{r.agency === null ? t('rc.cityCard') : r.agency.name}</h2>
       <p className="muted small">{t('rc.period', { since: fmtDate(r.since), asOf: fmtDate(r.asOf) })}</p>
       <div className="actions">
-        <a className="button" href={reportCardHref(circularId, agencyId, 'pdf', lang)} data-action="pdf">{t('rc.pdf')}</a>
-        <a className="button" href={reportCardHref(circularId, agencyId, 'xlsx', lang)} data-action="xlsx">{t('rc.xlsx')}</a>
+        <a className="button" href={reportCardHref(agencyId, since, 'pdf', lang)} data-action="pdf">{t('rc.pdf')}</a>
+        <a className="button" href={reportCardHref(agencyId, since, 'xlsx', lang)} data-action="xlsx">{t('rc.xlsx')}</a>
       </div>
       <dl className="facts">
         <div><dt>{t('rc.exposureStart')}</dt><dd>{t('rc.openCounts', { total: fmtNum(r.exposure.atStart.total), critical: fmtNum(r.exposure.atStart.critical) })}</dd></div>
