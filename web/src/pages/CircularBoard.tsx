@@ -11,7 +11,7 @@ import type { Board, BoardRow, ChecklistItem, GateDetail, Sitrep } from '../circ
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { ErrorBox, Field, Show, useLoad, useSubmit } from '../ui';
-import { AnswerStatusText, GateText, key, RagDot, useActor, useBi, VerificationBadge } from './circular-parts';
+import { AnswerStatusText, GateText, key, RagDot, useAction, useActor, useBi, VerificationBadge } from './circular-parts';
 
 export function CircularBoardPage({ id, me }: { id: string; me: Me }) {
   const { t, fmtDate } = useI18n();
@@ -238,20 +238,8 @@ function GateForm({ circularId, agencyId, state, canDecide, onDecided, name }: {
 function Sitreps({ id, sitreps, canCreate, onCreated, items }: { id: string; sitreps: readonly Sitrep[]; canCreate: boolean; onCreated: () => void; items: readonly ChecklistItem[] }) {
   const { t, fmtDate } = useI18n();
   const actor = useActor();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const create = async () => {
-    setError(null);
-    setBusy(true);
-    try {
-      await circulars.createSitrep(id);
-      onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction(onCreated);
+  const create = () => run(() => circulars.createSitrep(id));
   return (
     <section className="card" data-testid="sitreps">
       <h2>{t('circ.sitrep.title')}</h2>

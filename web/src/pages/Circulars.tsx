@@ -11,7 +11,7 @@ import { useI18n } from '../i18n';
 import { checkName } from '../labels';
 import { Link } from '../router';
 import { ErrorBox, Field, Show, textProblem, useLoad, useSubmit } from '../ui';
-import { CircularStatusText, useBi } from './circular-parts';
+import { CircularStatusText, useAction, useBi } from './circular-parts';
 
 const canWrite = (me: Me) => me.user.role === 'admin' || me.user.role === 'analyst';
 
@@ -120,20 +120,7 @@ export function CircularPage({ id, me }: { id: string; me: Me }) {
   const { t, lang } = useI18n();
   const bi = useBi();
   const [value, retry] = useLoad(() => circulars.get(id), [id]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const act = async (work: () => Promise<unknown>) => {
-    setError(null);
-    setBusy(true);
-    try {
-      await work();
-      retry();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: act } = useAction(retry);
   const office = me.user.role !== 'officer';
   return (
     <section>
@@ -249,16 +236,7 @@ function Recipients({ c, canWrite: write }: { c: Circular; canWrite: boolean }) 
     return { recipients: r.items, links: l.items };
   }, [c.id, c.version]);
   const [fresh, setFresh] = useState<NewLink | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const act = async (work: () => Promise<void>) => {
-    setError(null);
-    try {
-      await work();
-      retry();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const { error, run: act } = useAction(retry);
   return (
     <section className="card">
       <h2>{t('circ.recipients')}</h2>

@@ -1,5 +1,6 @@
 // What the circular pages share (docs/circulars.md): a field in both languages, the names of the states
 // the API sends (answer status, verification, gate, red/amber/green), and the item's texts.
+import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { AnswerStatus, Bi, CircularStatus, GateState, Rag, UnverifiableWhy, VerificationState } from '../circulars-api';
 import { useI18n } from '../i18n';
@@ -83,6 +84,28 @@ export function useActor(): (actor: string) => string {
     const m = /^(?:circular|campaign):(.+)$/.exec(actor);
     return m === null ? actor : m[1]!.startsWith('link:') ? t('circ.byLink') : m[1]!;
   };
+}
+
+/**
+ * A button's action: busy while it runs, its refusal kept to show, `then` after it succeeded (reload).
+ * `run` never throws: the refusal is in `error`.
+ */
+export function useAction(then: () => void): { busy: boolean; error: unknown; run: (work: () => Promise<unknown>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (work: () => Promise<unknown>) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await work();
+      then();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
 }
 
 /** A key built from an id the API sends; the caller knows the id is one of the listed ones. */
