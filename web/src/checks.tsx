@@ -107,7 +107,7 @@ function EvidenceText({ name, value }: { name: string; value: string }) {
  * in the reader's language, the English sentences folded under them as the engine's raw output. Undefined
  * when some note has no message here (a code newer than the UI): the caller shows the sentences as they are.
  */
-function translatedNotes({ t, lang }: ReturnType<typeof useI18n>, sentences: unknown, coded: unknown): ReactNode {
+function translatedNotes({ lang }: ReturnType<typeof useI18n>, sentences: unknown, coded: unknown): ReactNode {
   const list = Array.isArray(sentences) ? sentences : [sentences];
   const codes = Array.isArray(coded) ? coded : [coded];
   if (list.length !== codes.length || !list.every((x) => typeof x === 'string')) return undefined;
@@ -116,11 +116,19 @@ function translatedNotes({ t, lang }: ReturnType<typeof useI18n>, sentences: unk
   return (
     <div className="notes" data-notes="translated">
       {texts.length === 1 ? <span>{texts[0]}</span> : <ul className="ev-items">{texts.map((x, i) => <li key={i}>{x}</li>)}</ul>}
-      <details className="raw-note">
-        <summary>{t('evidence.engineText')}</summary>
-        {list.map((x, i) => <code key={i} className="raw raw-text" lang="en" data-raw="engine">{x as string}</code>)}
-      </details>
+      <RawNote sentences={list as string[]} />
     </div>
+  );
+}
+
+/** The engine's English sentence folded under what says the same in the reader's language, marked as its raw output. */
+function RawNote({ sentences }: { sentences: readonly string[] }) {
+  const { t } = useI18n();
+  return (
+    <details className="raw-note">
+      <summary>{t('evidence.engineText')}</summary>
+      {sentences.map((x, i) => <code key={i} className="raw raw-text" lang="en" data-raw="engine">{x}</code>)}
+    </details>
   );
 }
 
@@ -148,7 +156,13 @@ export function EvidenceValue({ value, name }: { value: unknown; name?: string }
     <dl className="kv">
       {entries.map(([k, v]) => {
         const coded = siblings[k] !== undefined ? value[siblings[k]] : undefined;
-        const translated = coded !== undefined ? translatedNotes(i18n, v, coded) : undefined;
+        let translated = coded !== undefined ? translatedNotes(i18n, v, coded) : undefined;
+        // A verdict's English sentence beside its reason code (a finding's evidence): the code's row says it
+        // in the reader's language, so the sentence is the engine's raw output, folded.
+        const code = value.reasonCode;
+        if (k === 'reason' && typeof v === 'string' && typeof code === 'string' && v !== code && reasonMessage(code, (x) => (isMessageKey(x) ? translate('id', x) : undefined)) !== undefined) {
+          translated = <RawNote sentences={[v]} />;
+        }
         return (
           <div key={k} className={nested(v) ? 'kv-nest' : undefined} data-key={k}>
             <dt><Label name={k} /></dt>
