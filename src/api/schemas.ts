@@ -84,11 +84,25 @@ const NBool = Nullable(Type.Boolean());
  * could not tell, with the engine's reason when it gave one; the whole object is null when no scan
  * examined SMB on the asset.
  */
+/**
+ * Why a fact is unknown in machine form (src/domain/observation.ts FactReason): a reason code
+ * (src/engine/checks/reasons.ts) or an engine note with its parameters (src/engine/checks/notes.ts), and
+ * the protocol and port where it was seen. The UI translates these; the English reason stays beside them.
+ */
+export const FactReasonOut = Type.Object({
+  protocol: Type.Optional(Type.Union([Type.Literal('smb1'), Type.Literal('smb2')])),
+  port: Type.Optional(Type.Integer()),
+  code: Type.Optional(Str),
+  note: Type.Optional(Type.Object({ code: Str, params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))) })),
+});
+
 export const AssetSmbOut = Type.Object({
   smbv1: NBool,
   smbv1Reason: Type.Optional(Str),
+  smbv1ReasonCodes: Type.Optional(Type.Array(FactReasonOut)),
   signing: Nullable(Type.Union(SIGNING_STATES.map((s) => Type.Literal(s)))),
   signingReason: Type.Optional(Str),
+  signingReasonCodes: Type.Optional(Type.Array(FactReasonOut)),
   dialects: Nullable(Type.Array(Str)),
   dialectsComplete: Type.Boolean(),
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { observationKey, osSummary, parseJsonlRecord, smbSummary } from './observation.js';
+import { observationKey, osSummary, parseJsonlRecord, parseSmbFact, smbSummary } from './observation.js';
 import type { SmbFact } from './observation.js';
 import { isPerisaiError } from './errors.js';
 
@@ -83,6 +83,23 @@ describe('three-valued SMB and OS facts', () => {
     // The checks' reasons fill in where the fact has none (signing), and never override the fact's own.
     assert.equal(smbSummary(smb, { smbv1: 'other', signing: 'could not decide every protocol' })?.signingReason, 'could not decide every protocol');
     assert.match(smbSummary(smb, { smbv1: 'other' })?.smbv1Reason ?? '', /^445: SMB1 probe failed/);
+  });
+
+  it('why a fact is unknown in machine form: the engine\'s codes kept, derived from its per-port codes, else the checks\'; garbage dropped', () => {
+    const ports = [{ port: 445, transport: 'direct-tcp', smbv1: 'unknown', reason: 'SMB1 probe failed: io-timeout at negotiate (x)', reasonCode: 'timeout' }];
+    const engine = {
+      dialects: [], dialectsExact: false, smbv1: null, signing: 'unknown', ports,
+      signingReasonCodes: [{ protocol: 'smb1', port: 445, code: 'timeout' }, { protocol: 'smb2', note: { code: 'smb2-refused', params: { status: '0xC0000001', bogus: {} } } }, 'junk', { port: 1 }],
+    };
+    const s = smbSummary(parseSmbFact(engine), { smbv1Codes: [{ code: 'other' }], signingCodes: [{ code: 'other' }] });
+    assert.deepEqual(s?.smbv1ReasonCodes, [{ protocol: 'smb1', port: 445, code: 'timeout' }], 'from the per-port codes, before the checks\'');
+    assert.deepEqual(s?.signingReasonCodes, [{ protocol: 'smb1', port: 445, code: 'timeout' }, { protocol: 'smb2', note: { code: 'smb2-refused', params: { status: '0xC0000001' } } }]);
+    assert.deepEqual(smbSummary(JSON.parse(JSON.stringify(s))), s, 'a stored summary reads back the same');
+    // An engine without codes: the checks' codes stand in; none at all: no codes (the UI says "not recorded").
+    const old = smbSummary(parseSmbFact({ ...engine, ports: [{ ...ports[0], reasonCode: undefined }], signingReasonCodes: undefined }), { smbv1Codes: [{ protocol: 'smb1', port: 445, code: 'timeout' }] });
+    assert.deepEqual([old?.smbv1ReasonCodes, old?.signingReasonCodes], [[{ protocol: 'smb1', port: 445, code: 'timeout' }], undefined]);
+    // A decided fact carries no reasons.
+    assert.equal(smbSummary({ dialects: ['2.1'], dialectsExact: true, smbv1: false, signing: 'required', smbv1ReasonCodes: [{ code: 'timeout' }] })?.smbv1ReasonCodes, undefined);
   });
 
   it('SMB1 timed out while SMB2 answered: the SMB2 dialects do not make SMBv1 "no"', () => {

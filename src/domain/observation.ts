@@ -57,7 +57,24 @@ export interface SmbFact {
   readonly smbv1Reason?: string;
   /** Why `signing` is unknown, when known (the smb-signing check's reason). */
   readonly signingReason?: string;
+  /** `smbv1Reason` in machine form (src/engine/checks/notes.ts FactReason), when the engine gave it. */
+  readonly smbv1ReasonCodes?: readonly FactReason[];
+  /** `signingReason` in machine form. */
+  readonly signingReasonCodes?: readonly FactReason[];
   readonly [engineField: string]: unknown;
+}
+
+/**
+ * Why a fact is unknown, in machine form, as stored and served: the engine's FactReason
+ * (src/engine/checks/notes.ts) read without trusting its vocabulary — a code newer than the reader is
+ * kept, and the reader falls back to the English sentence beside it. `code` is a reason code
+ * (src/engine/checks/reasons.ts), `note` an engine note; `protocol`/`port` say where it was seen.
+ */
+export interface FactReason {
+  readonly protocol?: 'smb1' | 'smb2';
+  readonly port?: number;
+  readonly code?: string;
+  readonly note?: { readonly code: string; readonly params?: Readonly<Record<string, string | number>> };
 }
 
 /**
@@ -66,9 +83,13 @@ export interface SmbFact {
  */
 export interface SmbSummary {
   readonly smbv1: boolean | null;
+  /** The engine's English reason (kept for the API and exports as it was). */
   readonly smbv1Reason?: string;
+  /** The same reason in machine form, which the UI translates; absent on rows stored before it existed. */
+  readonly smbv1ReasonCodes?: readonly FactReason[];
   readonly signing: SigningState | null;
   readonly signingReason?: string;
+  readonly signingReasonCodes?: readonly FactReason[];
   /** Dialects seen; null = none could be learned. */
   readonly dialects: readonly string[] | null;
   /** The list is every dialect the host accepts (false: some could not be decided). */
@@ -158,6 +179,34 @@ export function parseOsFact(v: unknown): OsFact | undefined {
   };
 }
 
+function noteOf(v: unknown): FactReason['note'] | undefined {
+  const o = obj(v);
+  if (o === undefined || typeof o.code !== 'string' || o.code === '') return undefined;
+  const p = obj(o.params);
+  const params = p === undefined ? undefined : Object.fromEntries(Object.entries(p).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
+  return { code: o.code, ...(params !== undefined ? { params } : {}) };
+}
+
+/** A list of FactReasons as received or stored: entries that say nothing usable are dropped; undefined when none is left. */
+export function factReasons(v: unknown): FactReason[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: FactReason[] = [];
+  for (const x of v) {
+    const o = obj(x);
+    if (o === undefined) continue;
+    const code = typeof o.code === 'string' && o.code !== '' ? o.code : undefined;
+    const n = noteOf(o.note);
+    if (code === undefined && n === undefined) continue;
+    out.push({
+      ...(o.protocol === 'smb1' || o.protocol === 'smb2' ? { protocol: o.protocol } : {}),
+      ...(typeof o.port === 'number' && Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535 ? { port: o.port } : {}),
+      ...(code !== undefined ? { code } : {}),
+      ...(n !== undefined ? { note: n } : {}),
+    });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 const SMB1_DIALECT = /^(NT LM 0\.12|1\b|smb1)/i;
 
 function signingOf(v: unknown): SigningState | 'unknown' {
@@ -177,11 +226,15 @@ export function parseSmbFact(v: unknown): SmbFact | undefined {
   const dialects = Array.isArray(o.dialects) ? o.dialects.filter((d): d is string => typeof d === 'string') : [];
   const dialectsExact = o.dialectsExact === true;
   const smbv1 = typeof o.smbv1 === 'boolean' ? o.smbv1 : dialects.some((d) => SMB1_DIALECT.test(d)) ? true : dialectsExact && dialects.length > 0 ? false : null;
-  const { smbv1Reason, signingReason, ...rest } = o;
+  const { smbv1Reason, signingReason, smbv1ReasonCodes: c1, signingReasonCodes: c2, ...rest } = o;
+  const smbv1ReasonCodes = smbv1 === null ? factReasons(c1) : undefined;
+  const signingReasonCodes = factReasons(c2);
   return {
     ...rest, dialects, dialectsExact, smbv1, signing: signingOf(o.signing),
     ...(smbv1 === null && typeof smbv1Reason === 'string' ? { smbv1Reason } : {}),
+    ...(smbv1ReasonCodes !== undefined ? { smbv1ReasonCodes } : {}),
     ...(typeof signingReason === 'string' ? { signingReason } : {}),
+    ...(signingReasonCodes !== undefined ? { signingReasonCodes } : {}),
   };
 }
 
@@ -192,12 +245,27 @@ function smbv1ReasonOf(f: Readonly<Record<string, unknown>>): string | undefined
   return ports.length === 0 ? undefined : ports.map((p) => `${typeof p!.port === 'number' ? `${p!.port}: ` : ''}${String(p!.reason)}`).join('; ');
 }
 
+/** The same from the engine's per-port states, where they carry a reason code. */
+function smbv1ReasonCodesOf(f: Readonly<Record<string, unknown>>): FactReason[] | undefined {
+  if (f.smbv1ReasonCodes !== undefined) return factReasons(f.smbv1ReasonCodes);
+  const ports = Array.isArray(f.ports) ? f.ports.map(obj).filter((p) => p !== undefined && p.smbv1 === 'unknown') : [];
+  return factReasons(ports.map((p) => ({ protocol: 'smb1', port: p!.port, code: p!.reasonCode })));
+}
+
+/** Reasons the checks gave for an unknown fact: the English sentence and its machine form. */
+export interface FactReasons {
+  readonly smbv1?: string | undefined;
+  readonly signing?: string | undefined;
+  readonly smbv1Codes?: readonly FactReason[] | undefined;
+  readonly signingCodes?: readonly FactReason[] | undefined;
+}
+
 /**
  * The inventory's view of SMB facts: from an engine fact (with reasons from the checks, when the fact has
  * none of its own) or from what assets.smb already holds (a summary; also the pre-0007 `{dialects,
  * smbv1, signing}`, read with the same rule as parseSmbFact). undefined when `v` is not an object.
  */
-export function smbSummary(v: unknown, reasons: { readonly smbv1?: string; readonly signing?: string } = {}): SmbSummary | undefined {
+export function smbSummary(v: unknown, reasons: FactReasons = {}): SmbSummary | undefined {
   const o = obj(v);
   if (o === undefined) return undefined;
   if (typeof o.dialectsComplete === 'boolean') {
@@ -205,19 +273,25 @@ export function smbSummary(v: unknown, reasons: { readonly smbv1?: string; reado
     const dialects = Array.isArray(o.dialects) ? o.dialects.filter((d): d is string => typeof d === 'string') : null;
     const smbv1 = typeof o.smbv1 === 'boolean' ? o.smbv1 : null;
     const signing = signingOf(o.signing);
+    const c1 = smbv1 === null ? factReasons(o.smbv1ReasonCodes) : undefined;
+    const c2 = signing === 'unknown' ? factReasons(o.signingReasonCodes) : undefined;
     return {
-      smbv1, ...(smbv1 === null && typeof o.smbv1Reason === 'string' ? { smbv1Reason: o.smbv1Reason } : {}),
+      smbv1, ...(smbv1 === null && typeof o.smbv1Reason === 'string' ? { smbv1Reason: o.smbv1Reason } : {}), ...(c1 !== undefined ? { smbv1ReasonCodes: c1 } : {}),
       signing: signing === 'unknown' ? null : signing, ...(signing === 'unknown' && typeof o.signingReason === 'string' ? { signingReason: o.signingReason } : {}),
+      ...(c2 !== undefined ? { signingReasonCodes: c2 } : {}),
       dialects, dialectsComplete: dialects !== null && o.dialectsComplete,
     };
   }
   const f = parseSmbFact(o)!;
   const smbv1Reason = f.smbv1 === null ? (smbv1ReasonOf(f) ?? reasons.smbv1) : undefined;
+  const smbv1ReasonCodes = f.smbv1 === null ? (smbv1ReasonCodesOf(f) ?? factReasons(reasons.smbv1Codes)) : undefined;
   const signingReason = f.signing === 'unknown' ? (f.signingReason ?? reasons.signing) : undefined;
+  const signingReasonCodes = f.signing === 'unknown' ? (f.signingReasonCodes ?? factReasons(reasons.signingCodes)) : undefined;
   const dialects = f.dialects.length === 0 && !f.dialectsExact ? null : [...f.dialects];
   return {
-    smbv1: f.smbv1, ...(smbv1Reason !== undefined ? { smbv1Reason } : {}),
+    smbv1: f.smbv1, ...(smbv1Reason !== undefined ? { smbv1Reason } : {}), ...(smbv1ReasonCodes !== undefined ? { smbv1ReasonCodes } : {}),
     signing: f.signing === 'unknown' ? null : f.signing, ...(signingReason !== undefined ? { signingReason } : {}),
+    ...(signingReasonCodes !== undefined ? { signingReasonCodes } : {}),
     dialects, dialectsComplete: dialects !== null && f.dialectsExact,
   };
 }

@@ -11,7 +11,7 @@ import { DEFAULT_TIME_ZONE } from '../scheduler/schedule.js';
 import { dayKey } from '../store/repos/dashboard.js';
 import type { Change, NotCompared } from '../domain/diff.js';
 import { smbSummary } from '../domain/observation.js';
-import type { Observation } from '../domain/observation.js';
+import type { FactReason, Observation } from '../domain/observation.js';
 import { findingSignals } from '../domain/finding-signals.js';
 import type { AssetScanSignals } from '../domain/finding-signals.js';
 import { NetworkIndex } from '../domain/ip.js';
@@ -53,6 +53,16 @@ function unknownReason(observations: readonly Observation[], check: string): str
   return undefined;
 }
 
+/** The same as reason codes: one per port the check could not decide on (port 0: about the whole host). */
+function unknownReasonCodes(observations: readonly Observation[], check: string): FactReason[] {
+  const out: FactReason[] = [];
+  for (const o of observations) {
+    if (o.type !== 'check' || o.check !== check || o.state !== 'unknown' || o.reasonCode === undefined) continue;
+    out.push(o.port === 0 ? { code: o.reasonCode } : { protocol: 'smb1', port: o.port, code: o.reasonCode });
+  }
+  return out;
+}
+
 function changeKey(jobId: string, c: Change): string {
   const port = 'port' in c ? c.port : '';
   const check = c.kind === 'check-changed' ? c.check : '';
@@ -77,7 +87,13 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
     const facts = factsFromObservations(h.observations, job.vantage);
     const agencyId = agencyOf(h.ip);
     // SMB facts with the checks' reasons where they are unknown; "SMB open" only when this job asked.
-    const smb = facts.smb ? (smbSummary(facts.smb, { smbv1: unknownReason(h.observations, 'smbv1'), signing: unknownReason(h.observations, 'smb-signing') }) ?? null) : null;
+    const smb = facts.smb
+      ? (smbSummary(facts.smb, {
+        smbv1: unknownReason(h.observations, 'smbv1'), smbv1Codes: unknownReasonCodes(h.observations, 'smbv1'),
+        // The signing check's verdict is about the host: its port is where it looked, not what failed.
+        signing: unknownReason(h.observations, 'smb-signing'), signingCodes: unknownReasonCodes(h.observations, 'smb-signing').map((r) => ({ ...(r.code !== undefined ? { code: r.code } : {}) })),
+      }) ?? null)
+      : null;
     const smbOpen = probesSmb ? SMB_PORTS.some((p) => facts.openPorts.includes(p)) : null;
     const [u] = await tx.assets.upsertObserved('all', {
       agencyId, jobId,

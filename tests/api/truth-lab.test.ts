@@ -22,7 +22,7 @@ import { storeSuite } from '../store/harness.js';
 import { AUTH } from '../store/fixtures.js';
 import { login, seedWorld } from './fixture.js';
 
-interface ApiAsset { id: string; ip: string; smb: { smbv1: boolean | null; smbv1Reason?: string; signing: string | null; dialects: string[] | null } | null; smbOpen: boolean | null }
+interface ApiAsset { id: string; ip: string; smb: { smbv1: boolean | null; smbv1Reason?: string; smbv1ReasonCodes?: { protocol?: string; port?: number; code?: string }[]; signing: string | null; signingReasonCodes?: unknown[]; dialects: string[] | null } | null; smbOpen: boolean | null }
 interface Change { kind: string; ip: string; port?: number }
 
 const RANSOMWARE = parsePorts('ransomware');
@@ -64,7 +64,11 @@ storeSuite('API against the lab: what a scan could not learn stays unknown; scan
         assert.ok(a !== undefined, `asset for ${ip}`);
         assert.equal(a.smb?.smbv1, null, `${ip}: ${JSON.stringify(a.smb)}`);
         assert.match(a.smb?.smbv1Reason ?? '', /445: SMB1 probe failed: (io-timeout|connection-closed)/, ip);
+        // The same reason in machine form, for the UI to translate (src/engine/checks/notes.ts FactReason).
+        const on445 = a.smb?.smbv1ReasonCodes?.find((r) => r.protocol === 'smb1' && r.port === 445);
+        assert.ok(['timeout', 'smb1-refused'].includes(on445?.code ?? ''), `${ip}: ${JSON.stringify(a.smb?.smbv1ReasonCodes)}`);
         assert.equal(a.smb?.signing, null, ip);
+        assert.ok((a.smb?.signingReasonCodes?.length ?? 0) > 0, `${ip}: why signing is unknown, in machine form`);
         assert.equal(a.smbOpen, true, ip);
       }
       assert.deepEqual(list.items.filter((a) => a.smb?.smbv1 === false).map((a) => a.ip), [], 'no stored "no" in the bulk segment');

@@ -46,6 +46,8 @@ describe('release assessment on 2026-11-25', () => {
     const a = assessWindows({ major: 10, minor: 0, build: 14393 }, undefined, NOW);
     assert.equal(a.eol, undefined);
     assert.match(a.notes.join(' '), /differ in end of support/);
+    // The same note in machine form (src/engine/checks/notes.ts), for readers in another language.
+    assert.deepEqual(a.noteCodes, [{ code: 'os-eol-differs', params: { build: 14393, releases: 'Windows 10 1607 2018-04-10, Windows Server 2016 2027-01-12' } }]);
     assert.equal(assessWindows({ major: 10, minor: 0, build: 14393 }, 'server', NOW).eol, false);
   });
   test('Server 2022 supported; Windows 10 22H2 past end of support; unknown build undecided', () => {
@@ -53,6 +55,9 @@ describe('release assessment on 2026-11-25', () => {
     assert.equal(assessWindows({ major: 10, minor: 0, build: 19045 }, undefined, NOW).eol, true);
     const u = assessWindows({ major: 10, minor: 0, build: 30000 }, undefined, NOW);
     assert.deepEqual([u.eol, u.product, u.wannacryRisk], [undefined, undefined, false]);
+    assert.deepEqual([u.notes, u.noteCodes], [['build 30000 is not in the release table'], [{ code: 'os-build-not-listed', params: { build: 30000 } }]]);
+    const m = assessWindows({ major: 6, minor: 0, build: 6000 }, 'server', NOW);
+    assert.deepEqual(m.noteCodes, [{ code: 'os-edition-mismatch', params: { edition: 'server', build: 6000, using: 'client' } }]);
   });
 });
 
@@ -109,6 +114,8 @@ describe('smb-os-eol from NTLM only (SMBv1 off)', () => {
     const e = evidence({ smb2Ntlm: ntlm('6.1.0', { nbComputerName: 'FILESERVER' }), smb2Guid: guid });
     const f = deriveHostFacts(e);
     assert.equal(f.os?.family, 'samba');
+    assert.deepEqual(f.os?.sambaTells, ['NTLM version 6.1.0 (build 0 is not Windows)', 'SMB2 ServerGuid is the NetBIOS name "fileserver"']);
+    assert.deepEqual(f.os?.sambaTellCodes, [{ code: 'samba-ntlm-build-0', params: { version: '6.1.0' } }, { code: 'samba-guid-is-name', params: { name: 'fileserver' } }]);
     const [r] = smbOsEolCheck.evaluate(e, f);
     assert.deepEqual([r?.state, r?.reasonCode], ['not-vulnerable', 'not-windows:samba']);
   });
@@ -116,7 +123,24 @@ describe('smb-os-eol from NTLM only (SMBv1 off)', () => {
     const e = evidence({ smb2Ntlm: { ...ntlm('255.255.65535'), versionTrusted: false } });
     const f = deriveHostFacts(e);
     assert.equal(f.os?.build, undefined);
+    assert.deepEqual([f.os?.notes, f.os?.noteCodes], [['NTLM version 255.255.65535 ignored (not flagged as trustworthy)'], [{ code: 'os-ntlm-version-ignored', params: { version: '255.255.65535' } }]]);
     const [r] = smbOsEolCheck.evaluate(e, f);
     assert.equal(r?.state, 'unknown');
+  });
+});
+
+describe('SMB facts a failed conversation leaves unknown, with why in machine form', () => {
+  test('SMB1 timed out at NEGOTIATE, SMB2 refused: smbv1 and signing unknown, with reason codes and the SMB2 note', () => {
+    const e: HostEvidence = {
+      ip: '192.0.2.1', openPorts: new Set([445]), closedPorts: new Set(), now: NOW,
+      smb1: new Map([[445, { status: 'io-timeout', step: 'negotiate', error: 'no complete answer before the deadline', elapsedMs: 1 }]]),
+      smb2: { status: 'success', data: { port: 445, transport: 'direct-tcp', offered: ['2.0.2'], negotiateError: { status: '0xC0000001' } } as unknown as Smb2ProbeData, elapsedMs: 1 },
+    };
+    const f = deriveHostFacts(e).smb;
+    assert.equal(f?.smbv1, null);
+    assert.equal(f?.signing, 'unknown');
+    assert.deepEqual(f?.ports.map((p) => [p.reason, p.reasonCode]), [['SMB1 probe failed: io-timeout at negotiate (no complete answer before the deadline)', 'timeout']]);
+    assert.deepEqual(f?.smbv1ReasonCodes, [{ protocol: 'smb1', port: 445, code: 'timeout' }]);
+    assert.deepEqual(f?.signingReasonCodes, [{ protocol: 'smb1', port: 445, code: 'timeout' }, { protocol: 'smb2', note: { code: 'smb2-refused', params: { status: '0xC0000001' } } }]);
   });
 });

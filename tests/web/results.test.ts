@@ -261,3 +261,23 @@ test('in English the same page speaks English: reasons, titles and evidence labe
     }
   }, { console: true, responses: true });
 });
+
+test('the engine\'s notes in the evidence read in Indonesian, the English sentences folded under them as raw data', async () => {
+  const context = contexts[0]!;
+  await asUser(context, base, 'admin', PASSWORD, async (page) => {
+    await settled(page, `/scans/${jobId}`);
+    const samba = page.locator(`[data-testid="scan-host"][data-ip="${SAMBA}"]`);
+    await samba.locator('details.more-checks > summary').click();
+    const eol = samba.locator('.check-card[data-check="smb-os-eol"]');
+    await eol.locator('details.evidence > summary').first().click();
+    // The Samba tells (src/engine/checks/host-facts.ts deriveOsFacts) by their note codes.
+    const tells = eol.locator('[data-key="sambaTells"] [data-notes="translated"]');
+    await tells.waitFor();
+    assert.deepEqual((await tells.locator('li').allInnerTexts()).map((x) => x.trim()), [
+      'Versi NTLM 6.1.0: build 0 bukan Windows.',
+      'ServerGuid SMB2 berisi nama NetBIOS "labsmb2", seperti yang dilakukan Samba.',
+    ]);
+    assert.match(await tells.locator('details.raw-note code[lang="en"][data-raw="engine"]').first().textContent() ?? '', /build 0 is not Windows/);
+    assert.equal(await eol.locator('[data-key="sambaTellCodes"]').count(), 0, 'the machine form is not shown as a field of its own');
+  }, { console: true, responses: true });
+});

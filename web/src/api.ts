@@ -52,8 +52,14 @@ export interface Asset {
 }
 
 export type SmbSigning = 'required' | 'enabled' | 'disabled';
+/** Why a fact is unknown in machine form (src/api/schemas.ts FactReasonOut): a reason code or an engine note, where it was seen. */
+export interface FactReason {
+  protocol?: 'smb1' | 'smb2'; port?: number; code?: string; note?: { code: string; params?: Record<string, string | number> };
+}
 export interface AssetSmb {
-  smbv1: boolean | null; smbv1Reason?: string; signing: SmbSigning | null; signingReason?: string; dialects: string[] | null; dialectsComplete: boolean;
+  smbv1: boolean | null; smbv1Reason?: string; smbv1ReasonCodes?: FactReason[];
+  signing: SmbSigning | null; signingReason?: string; signingReasonCodes?: FactReason[];
+  dialects: string[] | null; dialectsComplete: boolean;
 }
 
 export interface Finding {

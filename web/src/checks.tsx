@@ -6,7 +6,7 @@ import { Fragment, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api } from './api';
 import type { CheckMeta, RiskRuleMeta } from './api';
-import { BINARY_SHARE, bannerParts, binaryShare, codeSpans, evidenceLabelKey, evidenceValueKey, isEngineTextField, isHexKey, isReasonField, notApplicable, reasonMessage, sourceVia, worstState } from './format';
+import { BINARY_SHARE, NOTE_SIBLINGS, bannerParts, binaryShare, codeSpans, evidenceLabelKey, evidenceValueKey, isEngineTextField, isHexKey, isNoteCodeField, isReasonField, noteText, notApplicable, reasonMessage, sourceVia, worstState } from './format';
 import { isMessageKey, translate, useI18n } from './i18n';
 import type { MessageKey } from './i18n';
 import { useLoad } from './ui';
@@ -102,9 +102,40 @@ function EvidenceText({ name, value }: { name: string; value: string }) {
   return <code className="raw" data-raw="">{value}</code>;
 }
 
+/**
+ * The engine's notes (`sentences`, one or a list) by their machine form (`coded`, the same shape): each note
+ * in the reader's language, the English sentences folded under them as the engine's raw output. Undefined
+ * when some note has no message here (a code newer than the UI): the caller shows the sentences as they are.
+ */
+function translatedNotes({ lang }: ReturnType<typeof useI18n>, sentences: unknown, coded: unknown): ReactNode {
+  const list = Array.isArray(sentences) ? sentences : [sentences];
+  const codes = Array.isArray(coded) ? coded : [coded];
+  if (list.length !== codes.length || !list.every((x) => typeof x === 'string')) return undefined;
+  const texts = codes.map((c) => noteText(c, (k) => (isMessageKey(k) ? translate(lang, k) : undefined)));
+  if (!texts.every((x) => x !== undefined)) return undefined;
+  return (
+    <div className="notes" data-notes="translated">
+      {texts.length === 1 ? <span>{texts[0]}</span> : <ul className="ev-items">{texts.map((x, i) => <li key={i}>{x}</li>)}</ul>}
+      <RawNote sentences={list as string[]} />
+    </div>
+  );
+}
+
+/** The engine's English sentence folded under what says the same in the reader's language, marked as its raw output. */
+function RawNote({ sentences }: { sentences: readonly string[] }) {
+  const { t } = useI18n();
+  return (
+    <details className="raw-note">
+      <summary>{t('evidence.engineText')}</summary>
+      {sentences.map((x, i) => <code key={i} className="raw raw-text" lang="en" data-raw="engine">{x}</code>)}
+    </details>
+  );
+}
+
 /** One evidence value: scalars as text (hex in monospace), lists as lists, objects as indented key/value pairs. */
 export function EvidenceValue({ value, name }: { value: unknown; name?: string }): ReactNode {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   if (value === null || value === undefined || value === '') return <span className="muted">{t('common.none')}</span>;
   if (typeof value === 'boolean') return <>{value ? t('common.yes') : t('common.no')}</>;
   if (typeof value === 'number') return <>{String(value)}</>;
@@ -117,16 +148,28 @@ export function EvidenceValue({ value, name }: { value: unknown; name?: string }
     return <ol className="ev-list">{value.map((x, i) => <li key={i}><EvidenceValue value={x} /></li>)}</ol>;
   }
   if (!isObject(value)) return <>{String(value)}</>;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  // A note's machine form is shown through its English field, not as a field of its own.
+  const siblings: Readonly<Record<string, string>> = NOTE_SIBLINGS;
+  const entries = Object.entries(value).filter(([k, v]) => v !== undefined && !(isNoteCodeField(k) && Object.keys(siblings).some((f) => siblings[f] === k && value[f] !== undefined)));
   if (entries.length === 0) return <span className="muted">{t('common.none')}</span>;
   return (
     <dl className="kv">
-      {entries.map(([k, v]) => (
-        <div key={k} className={nested(v) ? 'kv-nest' : undefined} data-key={k}>
-          <dt><Label name={k} /></dt>
-          <dd><EvidenceValue value={v} name={k} /></dd>
-        </div>
-      ))}
+      {entries.map(([k, v]) => {
+        const coded = siblings[k] !== undefined ? value[siblings[k]] : undefined;
+        let translated = coded !== undefined ? translatedNotes(i18n, v, coded) : undefined;
+        // A verdict's English sentence beside its reason code (a finding's evidence): the code's row says it
+        // in the reader's language, so the sentence is the engine's raw output, folded.
+        const code = value.reasonCode;
+        if (k === 'reason' && typeof v === 'string' && typeof code === 'string' && v !== code && reasonMessage(code, (x) => (isMessageKey(x) ? translate('id', x) : undefined)) !== undefined) {
+          translated = <RawNote sentences={[v]} />;
+        }
+        return (
+          <div key={k} className={nested(v) ? 'kv-nest' : undefined} data-key={k}>
+            <dt><Label name={k} /></dt>
+            <dd>{translated ?? <EvidenceValue value={v} name={k} />}</dd>
+          </div>
+        );
+      })}
     </dl>
   );
 }

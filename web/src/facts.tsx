@@ -1,24 +1,42 @@
 // Facts a scan may not have learned (SMBv1, SMB signing, dialects, OS): a yes/no badge when the scans know,
 // a neutral "Tidak diketahui"/"Unknown" badge when they do not — never a "no" for a question nobody
-// answered (the API sends null; docs/api.md "Three-valued facts"). The reason the engine gave is the
-// badge's title (hover) and shows as text when the badge is tapped (phones have no hover).
+// answered (the API sends null; docs/api.md "Three-valued facts"). The reason the engine gave, from its
+// machine form (reason codes and notes, src/engine/checks/notes.ts FactReason) in the reader's language,
+// is the badge's title (hover) and shows as text when the badge is tapped (phones have no hover), with the
+// engine's English sentence folded under it as raw data. A reason stored before the machine form existed
+// says so, with the English sentence marked as the engine's raw note.
 // Also what a scan comparison could not tell: the ports, checks and hosts only one of two scans looked at.
 import { useState } from 'react';
-import type { AssetSmb, NotCompared } from './api';
-import { useI18n } from './i18n';
+import type { AssetSmb, FactReason, NotCompared } from './api';
+import { factReasonsText } from './format';
+import { isMessageKey, translate, useI18n } from './i18n';
 import type { MessageKey } from './i18n';
 
-/** The neutral badge for an unknown fact; tapping it shows (or hides) why (`fallback` when the engine gave no reason). */
-export function UnknownFact({ reason, fallback = 'fact.noReason' }: { reason?: string | undefined; fallback?: MessageKey }) {
-  const { t } = useI18n();
+/**
+ * The neutral badge for an unknown fact; tapping it shows (or hides) why: `codes` translated, else "reason
+ * not recorded" when only the English `reason` is there, else `fallback` (the engine gave no reason).
+ */
+export function UnknownFact({ reason, codes, fallback = 'fact.noReason' }: { reason?: string | undefined; codes?: readonly FactReason[] | undefined; fallback?: MessageKey }) {
+  const { t, lang } = useI18n();
   const [open, setOpen] = useState(false);
-  const why = reason ?? t(fallback);
+  const translated = factReasonsText(codes, (k) => (isMessageKey(k) ? translate(lang, k) : undefined));
+  const why = translated ?? t(reason !== undefined ? 'fact.reasonNotRecorded' : fallback);
   return (
     <span className="fact-unknown">
-      <button type="button" className="badge sev-unknown" title={why} aria-expanded={open} data-fact="unknown" onClick={() => setOpen(!open)}>
+      <button type="button" className="badge sev-unknown" title={why} aria-expanded={open} data-fact="unknown" data-reason-codes={translated !== undefined ? 'yes' : 'no'} onClick={() => setOpen(!open)}>
         {t('fact.unknown')}
       </button>
-      {open && <span className="fact-reason muted" role="note">{why}</span>}
+      {open && (
+        <span className="fact-reason muted" role="note">
+          <span className="fact-why">{why}</span>
+          {reason !== undefined && (
+            <details className="raw-note">
+              <summary>{t('fact.engineText')}</summary>
+              <code className="raw raw-text" lang="en" data-raw="engine">{reason}</code>
+            </details>
+          )}
+        </span>
+      )}
     </span>
   );
 }
@@ -27,7 +45,7 @@ export function UnknownFact({ reason, fallback = 'fact.noReason' }: { reason?: s
 export function Smbv1Fact({ smb }: { smb: AssetSmb | null }) {
   const { t } = useI18n();
   if (smb === null) return <UnknownFact fallback="fact.smbNotExamined" />;
-  if (smb.smbv1 === null) return <UnknownFact reason={smb.smbv1Reason} />;
+  if (smb.smbv1 === null) return <UnknownFact reason={smb.smbv1Reason} codes={smb.smbv1ReasonCodes} />;
   return smb.smbv1
     ? <span className="badge sev-critical" data-fact="yes">{t('common.yes')}</span>
     : <span className="badge sev-low" data-fact="no">{t('common.no')}</span>;
@@ -44,7 +62,7 @@ export function SigningFact({ smb }: { smb: AssetSmb | null }) {
   const { t } = useI18n();
   if (smb === null) return <UnknownFact fallback="fact.smbNotExamined" />;
   const s = smb.signing === null ? undefined : SIGNING[smb.signing];
-  if (s === undefined) return <UnknownFact reason={smb.signingReason} />;
+  if (s === undefined) return <UnknownFact reason={smb.signingReason} codes={smb.signingReasonCodes} />;
   return <span className={`badge ${s.cls}`} data-fact={smb.signing}>{t(s.key)}</span>;
 }
 

@@ -165,3 +165,96 @@ export function sourceVia(value: string): { readonly source: string; readonly vi
   const m = /^([\w-]+) \(([\w-]+)\)$/.exec(value);
   return m === null ? undefined : { source: m[1]!, via: m[2]! };
 }
+
+/**
+ * Evidence fields holding the engine's fixed English notes, and the sibling field holding the same notes
+ * in machine form: a code and the values the sentence names (src/engine/checks/notes.ts NOTE_SIBLINGS,
+ * copied because this file imports nothing; tests/web/check-text.test.ts compares the two). The sibling
+ * is shown translated, the sentence kept as the engine's raw output.
+ */
+export const NOTE_SIBLINGS: Readonly<Record<string, string>> = { sambaTells: 'sambaTellCodes', notes: 'noteCodes', smb2Detail: 'smb2DetailCode' };
+
+/** Is `field` the machine form of a note field (shown through that field, not on its own)? */
+export function isNoteCodeField(field: string): boolean {
+  return Object.values(NOTE_SIBLINGS).includes(field);
+}
+
+/** An engine note in machine form (src/engine/checks/notes.ts EngineNote), read without trusting its shape. */
+export interface NoteLike {
+  readonly code: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+export function asNote(v: unknown): NoteLike | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o.code !== 'string') return undefined;
+  const p = o.params;
+  if (p === undefined) return { code: o.code };
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return undefined;
+  const params: Record<string, string | number> = {};
+  for (const [k, x] of Object.entries(p)) if (typeof x === 'string' || typeof x === 'number') params[k] = x;
+  return { code: o.code, params };
+}
+
+/** `{name}` placeholders of a message filled (as web/src/i18n translate does). */
+function fill(text: string, vars: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** A note parameter in the reader's language: conversation steps, editions and probe failures by their messages, other values as data. */
+function noteParam(param: string, value: string, message: (key: string) => string | undefined): string {
+  if (param === 'step' || param === 'edition') {
+    const key = evidenceValueKey(param, value);
+    return (key !== undefined ? message(key) : undefined) ?? value;
+  }
+  if (param === 'using') return value.split('/').map((x) => noteParam('edition', x, message)).join(' / ');
+  if (param === 'status') {
+    const m = reasonMessage(value, message);
+    const text = m === undefined ? undefined : message(m.key);
+    if (text !== undefined) return m?.detail !== undefined ? fill(text, { detail: m.detail }) : text;
+  }
+  return value;
+}
+
+/**
+ * An engine note as text in the reader's language: `message(key)` answers the reader's dictionary.
+ * Undefined when the value is no note or the dictionary has no message for its code (a code newer than the UI).
+ */
+export function noteText(value: unknown, message: (key: string) => string | undefined): string | undefined {
+  const n = asNote(value);
+  const text = n === undefined ? undefined : message(`note.${n.code}`);
+  if (n === undefined || text === undefined) return undefined;
+  const vars: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(n.params ?? {})) vars[k] = typeof v === 'string' ? noteParam(k, v, message) : v;
+  return fill(text, vars);
+}
+
+/** Why a fact is unknown, in machine form (src/api/schemas.ts FactReasonOut). */
+export interface FactReasonLike {
+  readonly protocol?: string;
+  readonly port?: number;
+  readonly code?: string;
+  readonly note?: NoteLike;
+}
+
+/** One reason of an unknown fact as text in the reader's language ("SMBv1 on port 445: …"); undefined when the dictionary lacks it. */
+export function factReasonText(r: FactReasonLike, message: (key: string) => string | undefined): string | undefined {
+  let text: string | undefined;
+  if (r.note !== undefined) text = noteText(r.note, message);
+  else if (r.code !== undefined) {
+    const m = reasonMessage(r.code, message);
+    const s = m === undefined ? undefined : message(m.key);
+    text = s === undefined ? undefined : m?.detail !== undefined ? fill(s, { detail: noteParam('step', m.detail, message) }) : s;
+  }
+  if (text === undefined) return undefined;
+  const where = r.protocol === 'smb1' && r.port !== undefined ? message('fact.reason.smb1') : r.protocol === 'smb2' ? message('fact.reason.smb2') : undefined;
+  return where === undefined ? text : fill(where, { port: r.port ?? '', reason: text });
+}
+
+/** Every reason of an unknown fact as text, joined; undefined when there is none or one is not translatable (then the reader falls back). */
+export function factReasonsText(rs: readonly FactReasonLike[] | undefined, message: (key: string) => string | undefined): string | undefined {
+  if (rs === undefined || rs.length === 0) return undefined;
+  const texts = rs.map((r) => factReasonText(r, message));
+  return texts.every((x): x is string => x !== undefined) ? texts.join(' ') : undefined;
+}

@@ -9,6 +9,7 @@ import { toHex } from '../protocols/bytes/hex.js';
 import { encodeLatin1 } from '../protocols/bytes/utf16le.js';
 import type { SigningState } from '../protocols/smb1/negotiate.js';
 import { assessWindows, parseNativeOs, type Edition } from './os-catalog.js';
+import { note, type EngineNote, type FactReason } from './notes.js';
 import type { ReasonCode } from './reasons.js';
 import type { HostEvidence } from './types.js';
 
@@ -30,25 +31,35 @@ export function dataOf<T>(o: ProbeOutcome<T> | undefined): T | undefined {
 export interface Smb2Presence {
   readonly state: 'present' | 'absent' | 'unknown';
   readonly detail: string;
+  /** `detail` in machine form (notes.ts). */
+  readonly note: EngineNote;
 }
 
 /** Does the host speak SMB2? `absent` only from an exact answer (multi-protocol negotiate answered in SMB1). */
 export function smb2Presence(e: HostEvidence): Smb2Presence {
   const s2 = e.smb2;
-  if (s2?.status === 'success' && s2.data.negotiate) return { state: 'present', detail: `SMB2 NEGOTIATE answered ${s2.data.negotiate.dialect}` };
+  if (s2?.status === 'success' && s2.data.negotiate) {
+    return { state: 'present', detail: `SMB2 NEGOTIATE answered ${s2.data.negotiate.dialect}`, note: note('smb2-answered', { dialect: s2.data.negotiate.dialect }) };
+  }
   const mp = e.smb1Ntlm;
   const ans = dataOf(mp)?.answer;
-  if (ans?.protocol === 'smb2') return { state: 'present', detail: `multi-protocol NEGOTIATE answered SMB2 ${ans.smb2Dialect ?? ans.kind}` };
+  if (ans?.protocol === 'smb2') {
+    return { state: 'present', detail: `multi-protocol NEGOTIATE answered SMB2 ${ans.smb2Dialect ?? ans.kind}`, note: note('smb2-multi-protocol-answered', { dialect: ans.smb2Dialect ?? ans.kind }) };
+  }
   if (ans?.protocol === 'smb1' && ans.kind === 'nt-lm-0.12') {
     return {
       state: 'absent',
       detail: 'the SMB2 NEGOTIATE was closed without an answer and a NEGOTIATE offering "SMB 2.002"/"SMB 2.???" was answered in SMB1 (NT LM 0.12): no SMB2',
+      note: note('smb2-absent'),
     };
   }
-  if (s2 === undefined) return { state: 'unknown', detail: 'SMB2 was not probed' };
-  if (s2.status === 'success' && s2.data.negotiateError) return { state: 'unknown', detail: `SMB2 NEGOTIATE refused with ${s2.data.negotiateError.status}` };
-  if (s2.status === 'success') return { state: 'unknown', detail: 'SMB2 NEGOTIATE not sent (NetBIOS session refused)' };
-  return { state: 'unknown', detail: `SMB2 NEGOTIATE failed: ${s2.status} at ${s2.step} (${s2.error})` };
+  if (s2 === undefined) return { state: 'unknown', detail: 'SMB2 was not probed', note: note('smb2-not-probed') };
+  if (s2.status === 'success' && s2.data.negotiateError) {
+    const status = s2.data.negotiateError.status;
+    return { state: 'unknown', detail: `SMB2 NEGOTIATE refused with ${status}`, note: note('smb2-refused', { status }) };
+  }
+  if (s2.status === 'success') return { state: 'unknown', detail: 'SMB2 NEGOTIATE not sent (NetBIOS session refused)', note: note('smb2-not-sent') };
+  return { state: 'unknown', detail: `SMB2 NEGOTIATE failed: ${s2.status} at ${s2.step} (${s2.error})`, note: note('smb2-failed', { status: s2.status, step: s2.step }) };
 }
 
 // ---------------------------------------------------------------- SMB1 per port
@@ -128,12 +139,28 @@ export function failureCode(status: ProbeFailureStatus, step: string): ReasonCod
 
 // ---------------------------------------------------------------- Samba
 
+/** A Samba tell: the engine's English sentence and the same in machine form. */
+export interface SambaTell {
+  readonly text: string;
+  readonly note: EngineNote;
+}
+
+const nativeLanManTell = (value: string): SambaTell => ({ text: `NativeLanMan "${value}"`, note: note('samba-native-lanman', { value }) });
+
 /** Positive non-Windows identification from SMB1 (docs/smb-detection.md §4.7): NativeLanMan "Samba…" or CAP_UNIX. */
-export function sambaTellsSmb1(d: Smb1ChainData | undefined): string[] {
-  const tells: string[] = [];
-  if (d?.session?.nativeLanMan?.startsWith('Samba')) tells.push(`NativeLanMan "${d.session.nativeLanMan}"`);
-  if (d?.negotiate?.capUnix) tells.push(`SMB1 CAP_UNIX set (capabilities ${d.negotiate.capabilitiesHex ?? '?'})`);
+export function sambaTellNotesSmb1(d: Smb1ChainData | undefined): SambaTell[] {
+  const tells: SambaTell[] = [];
+  if (d?.session?.nativeLanMan?.startsWith('Samba')) tells.push(nativeLanManTell(d.session.nativeLanMan));
+  if (d?.negotiate?.capUnix) {
+    const capabilities = d.negotiate.capabilitiesHex ?? '?';
+    tells.push({ text: `SMB1 CAP_UNIX set (capabilities ${capabilities})`, note: note('samba-cap-unix', { capabilities }) });
+  }
   return tells;
+}
+
+/** The sentences of sambaTellNotesSmb1. */
+export function sambaTellsSmb1(d: Smb1ChainData | undefined): string[] {
+  return sambaTellNotesSmb1(d).map((t) => t.text);
 }
 
 // ---------------------------------------------------------------- facts
@@ -143,6 +170,8 @@ export interface SmbPortFacts {
   readonly transport: string;
   readonly smbv1: Tri;
   readonly reason: string;
+  /** `reason` as a reason code (reasons.ts). */
+  readonly reasonCode: ReasonCode;
   readonly calledName?: string;
 }
 
@@ -153,10 +182,14 @@ export interface SmbFacts {
   readonly dialectsExact: boolean;
   /** SMBv1 on any port; null = could not be determined. */
   readonly smbv1: boolean | null;
+  /** Why `smbv1` is null: the reason code of every SMB port that did not decide. */
+  readonly smbv1ReasonCodes?: readonly FactReason[];
   readonly smb2: boolean | null;
   readonly maxDialect?: string;
   /** Weakest signing over the protocols the host accepts. */
   readonly signing: Signing | 'unknown';
+  /** Why `signing` is unknown: each protocol that could not be decided, with its reason code or note. */
+  readonly signingReasonCodes?: readonly FactReason[];
   readonly smb1Signing?: Signing;
   readonly smb2Signing?: Signing;
   readonly ports: readonly SmbPortFacts[];
@@ -198,7 +231,11 @@ export interface OsFacts {
   readonly wannacryRisk?: boolean;
   readonly ms17010AffectedRelease?: boolean;
   readonly sambaTells?: readonly string[];
+  /** `sambaTells` in machine form, in the same order (notes.ts). */
+  readonly sambaTellCodes?: readonly EngineNote[];
   readonly notes?: readonly string[];
+  /** `notes` in machine form, in the same order. */
+  readonly noteCodes?: readonly EngineNote[];
 }
 
 export interface RdpFacts {
@@ -288,6 +325,14 @@ export function deriveSmbFacts(e: HostEvidence): SmbFacts | undefined {
   let signing: Signing | 'unknown' = 'unknown';
   if (w === 'disabled' || w === 'enabled') signing = w;
   else if (w === 'required' && smbv1 !== null && smb2 !== null) signing = 'required';
+  const smb1Undecided: FactReason[] = states.filter((s) => s.state === 'unknown').map((s) => ({ protocol: 'smb1', port: s.port, code: s.reasonCode }));
+  const signingReasonCodes: FactReason[] = [];
+  if (signing === 'unknown') {
+    if (smbv1 === null) signingReasonCodes.push(...smb1Undecided);
+    if (smb2 === null) signingReasonCodes.push({ protocol: 'smb2', note: s2.note });
+    // Both protocols decided but neither says how it signs (no NEGOTIATE answer kept its SecurityMode).
+    if (signingReasonCodes.length === 0) signingReasonCodes.push({ code: 'incomplete' });
+  }
 
   const firstNeg = ports.map((p) => dataOf(e.smb1.get(p))?.negotiate).find((n) => n?.domainName !== undefined || n?.serverName !== undefined);
   const portFacts: SmbPortFacts[] = states.map((s) => {
@@ -297,6 +342,7 @@ export function deriveSmbFacts(e: HostEvidence): SmbFacts | undefined {
       transport: d?.transport ?? (s.port === 139 ? 'netbios' : 'direct-tcp'),
       smbv1: s.state,
       reason: s.reason,
+      reasonCode: s.reasonCode,
       ...(d?.netbios?.calledName ? { calledName: d.netbios.calledName } : {}),
     };
   });
@@ -305,8 +351,10 @@ export function deriveSmbFacts(e: HostEvidence): SmbFacts | undefined {
     dialects: sorted,
     dialectsExact: exact,
     smbv1,
+    ...(smbv1 === null && smb1Undecided.length > 0 ? { smbv1ReasonCodes: smb1Undecided } : {}),
     smb2,
     signing,
+    ...(signingReasonCodes.length > 0 ? { signingReasonCodes } : {}),
     ports: portFacts,
     ...(maxDialect ? { maxDialect } : {}),
     ...(smb1Signing ? { smb1Signing } : {}),
@@ -330,14 +378,26 @@ export function deriveOsFacts(e: HostEvidence): OsFacts | undefined {
   const neg = chains.map((c) => c.negotiate).find((n) => n?.kind === 'nt-lm-0.12');
   const nb = dataOf(e.nbns);
 
-  const sambaTells: string[] = [...new Set(chains.flatMap((c) => sambaTellsSmb1(c)))];
-  if (nativeLanMan?.startsWith('Samba') && !sambaTells.some((t) => t.startsWith('NativeLanMan'))) sambaTells.push(`NativeLanMan "${nativeLanMan}"`);
+  const tells = new Map<string, SambaTell>();
+  for (const t of chains.flatMap((c) => sambaTellNotesSmb1(c))) tells.set(t.text, t);
+  if (nativeLanMan?.startsWith('Samba') && ![...tells.keys()].some((t) => t.startsWith('NativeLanMan'))) {
+    const t = nativeLanManTell(nativeLanMan);
+    tells.set(t.text, t);
+  }
   const v = ntlm?.info;
   const ntlmBuild0 = v?.build === 0 && v.major !== undefined && v.major > 0;
-  if (ntlmBuild0) sambaTells.push(`NTLM version ${v.version ?? '?'} (build 0 is not Windows)`);
+  if (ntlmBuild0) {
+    const version = v.version ?? '?';
+    tells.set('ntlm', { text: `NTLM version ${version} (build 0 is not Windows)`, note: note('samba-ntlm-build-0', { version }) });
+  }
   const guid = dataOf(e.smb2)?.negotiate?.serverGuidHex;
   const nbName = v?.nbComputerName ?? neg?.serverName;
-  if (guid && nbName && guidIsName(guid, nbName)) sambaTells.push(`SMB2 ServerGuid is the NetBIOS name "${nbName.toLowerCase()}"`);
+  if (guid && nbName && guidIsName(guid, nbName)) {
+    const name = nbName.toLowerCase();
+    tells.set('guid', { text: `SMB2 ServerGuid is the NetBIOS name "${name}"`, note: note('samba-guid-is-name', { name }) });
+  }
+  const sambaTells = [...tells.values()].map((t) => t.text);
+  const sambaTellCodes = [...tells.values()].map((t) => t.note);
 
   // A workgroup host puts its own computer name in MsvAvNbDomainName (§4.6): that is no domain name.
   const ntlmDomain = v?.nbDomainName && v.nbDomainName.toUpperCase() !== v.nbComputerName?.toUpperCase() ? v.nbDomainName : undefined;
@@ -372,12 +432,13 @@ export function deriveOsFacts(e: HostEvidence): OsFacts | undefined {
       source: nativeLanMan?.startsWith('Samba') ? 'smb1-native-os' : 'samba-tells',
       product: 'Samba',
       sambaTells,
+      sambaTellCodes,
       wannacryRisk: false,
       ms17010AffectedRelease: false,
     };
   }
   if (ntlmBuild0) {
-    return { ...common, name: `non-Windows SMB server (NTLM ${v?.version ?? '?'})`, family: 'non-windows', source: 'ntlmssp', sambaTells, wannacryRisk: false, ms17010AffectedRelease: false };
+    return { ...common, name: `non-Windows SMB server (NTLM ${v?.version ?? '?'})`, family: 'non-windows', source: 'ntlmssp', sambaTells, sambaTellCodes, wannacryRisk: false, ms17010AffectedRelease: false };
   }
 
   // Windows (or something that says so).
@@ -387,18 +448,25 @@ export function deriveOsFacts(e: HostEvidence): OsFacts | undefined {
   let version = parsed.version ?? (trusted ? `${trusted.major}.${trusted.minor}` : undefined);
   if (trusted && parsed.build === undefined) version = `${trusted.major}.${trusted.minor}`;
   const notes: string[] = [];
+  const noteCodes: EngineNote[] = [];
   if (trusted && parsed.build !== undefined && parsed.build !== trusted.build) {
-    notes.push(`NativeOS says build ${parsed.build}, NTLM says ${trusted.version ?? '?'}`);
+    const ntlmVersion = trusted.version ?? '?';
+    notes.push(`NativeOS says build ${parsed.build}, NTLM says ${ntlmVersion}`);
+    noteCodes.push(note('os-build-mismatch', { nativeBuild: parsed.build, ntlmVersion }));
   }
-  if (v && !v.versionTrusted && v.version) notes.push(`NTLM version ${v.version} ignored (not flagged as trustworthy)`);
+  if (v && !v.versionTrusted && v.version) {
+    notes.push(`NTLM version ${v.version} ignored (not flagged as trustworthy)`);
+    noteCodes.push(note('os-ntlm-version-ignored', { version: v.version }));
+  }
   const source: OsFacts['source'] = nativeOs !== undefined ? 'smb1-native-os' : 'ntlmssp';
   if (build === undefined || version === undefined) {
     const name = nativeOs ?? (v?.version ? `unknown (NTLM ${v.version})` : 'unknown');
-    return { ...common, name, family: 'windows', source, ...(parsed.servicePack ? { servicePack: parsed.servicePack } : {}), ...(notes.length ? { notes } : {}) };
+    return { ...common, name, family: 'windows', source, ...(parsed.servicePack ? { servicePack: parsed.servicePack } : {}), ...(notes.length ? { notes, noteCodes } : {}) };
   }
   const [maj, min] = version.split('.').map(Number);
   const a = assessWindows({ major: maj ?? 0, minor: min ?? 0, build }, parsed.edition, e.now);
   notes.push(...a.notes);
+  noteCodes.push(...a.noteCodes);
   const name = nativeOs ?? (a.product ? `${a.product} (build ${build})` : `Windows ${version} build ${build}`);
   return {
     ...common,
@@ -414,7 +482,7 @@ export function deriveOsFacts(e: HostEvidence): OsFacts | undefined {
     ...(parsed.servicePack ? { servicePack: parsed.servicePack } : {}),
     ...(a.eol !== undefined ? { eol: a.eol } : {}),
     ...(a.eolDate ? { eolDate: a.eolDate } : {}),
-    ...(notes.length ? { notes } : {}),
+    ...(notes.length ? { notes, noteCodes } : {}),
   };
 }
 

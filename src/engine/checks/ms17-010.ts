@@ -12,7 +12,7 @@
 //                 exploit path, yet the patch state stays unknown, §5.4), smb1-refused,
 //                 auth-refused:<status>, server-busy, ipc-refused:<status>, port-closed, timeout…
 
-import { dataOf, sambaTellsSmb1 } from './host-facts.js';
+import { dataOf, sambaTellNotesSmb1 } from './host-facts.js';
 import { notApplicable, openPortsOf, result } from './result.js';
 import { chainStop, smb1Evidence } from './smb-common.js';
 import type { Check, CheckMeta } from './types.js';
@@ -66,8 +66,11 @@ export const ms17010Check: Check = {
       const d = dataOf(o);
       const ev = smb1Evidence(o);
       if (facts.os) ev.os = { name: facts.os.name, family: facts.os.family, ...(facts.os.build !== undefined ? { build: facts.os.build } : {}) };
-      const samba = sambaTellsSmb1(d);
-      if (samba.length > 0) ev.sambaTells = samba;
+      const samba = sambaTellNotesSmb1(d);
+      if (samba.length > 0) {
+        ev.sambaTells = samba.map((t) => t.text);
+        ev.sambaTellCodes = samba.map((t) => t.note);
+      }
       const pk = d?.peek;
       if (pk) {
         ev.transaction = {

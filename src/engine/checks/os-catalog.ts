@@ -15,6 +15,8 @@
 // §4.7: every release up to 10.0.14393 shipped with the srv.sys bug (patchable); 15063 and later
 // were fixed at release. Neither flag is ever a substitute for the network MS17-010 check.
 
+import { note, type EngineNote } from './notes.js';
+
 export type Edition = 'client' | 'server';
 
 interface Variant {
@@ -98,11 +100,14 @@ export interface WindowsAssessment {
   readonly wannacryRisk: boolean;
   readonly ms17010AffectedRelease: boolean;
   readonly notes: readonly string[];
+  /** `notes` in machine form, in the same order (notes.ts). */
+  readonly noteCodes: readonly EngineNote[];
 }
 
 /** Judges a Windows build at `now`. `edition` comes from NativeOS when SMBv1 told us. */
 export function assessWindows(version: { major: number; minor: number; build: number }, edition: Edition | undefined, now: Date): WindowsAssessment {
   const notes: string[] = [];
+  const noteCodes: EngineNote[] = [];
   const v = `${version.major}.${version.minor}`;
   const rel = findRelease(version.build);
   const day = now.toISOString().slice(0, 10);
@@ -114,14 +119,19 @@ export function assessWindows(version: { major: number; minor: number; build: nu
   };
   if (!rel) {
     notes.push(`build ${version.build} is not in the release table`);
-    return { ...base, ...(edition ? { edition } : {}), notes };
+    noteCodes.push(note('os-build-not-listed', { build: version.build }));
+    return { ...base, ...(edition ? { edition } : {}), notes, noteCodes };
   }
   const variants: { ed: Edition; v: Variant }[] = [];
   if (rel.client) variants.push({ ed: 'client', v: rel.client });
   if (rel.server) variants.push({ ed: 'server', v: rel.server });
   const pick = edition ? variants.filter((x) => x.ed === edition) : variants;
   const chosen = pick.length > 0 ? pick : variants;
-  if (edition && pick.length === 0) notes.push(`NativeOS says ${edition}, but build ${version.build} has no ${edition} release; using ${chosen.map((c) => c.ed).join('/')}`);
+  if (edition && pick.length === 0) {
+    const using = chosen.map((c) => c.ed).join('/');
+    notes.push(`NativeOS says ${edition}, but build ${version.build} has no ${edition} release; using ${using}`);
+    noteCodes.push(note('os-edition-mismatch', { edition, build: version.build, using }));
+  }
   const product = chosen.map((c) => c.v.name).join(' / ');
   const ended = chosen.map((c) => c.v.eol <= day);
   let eol: boolean | undefined;
@@ -133,10 +143,12 @@ export function assessWindows(version: { major: number; minor: number; build: nu
     eol = false;
     eolDate = chosen.map((c) => c.v.eol).sort()[0];
   } else {
-    notes.push(`client and server releases of build ${version.build} differ in end of support (${chosen.map((c) => `${c.v.name} ${c.v.eol}`).join(', ')}); the edition is not visible`);
+    const releases = chosen.map((c) => `${c.v.name} ${c.v.eol}`).join(', ');
+    notes.push(`client and server releases of build ${version.build} differ in end of support (${releases}); the edition is not visible`);
+    noteCodes.push(note('os-eol-differs', { build: version.build, releases }));
   }
   const ed = edition ?? (chosen.length === 1 ? chosen[0]?.ed : undefined);
-  return { ...base, product, ...(ed ? { edition: ed } : {}), ...(eol !== undefined ? { eol } : {}), ...(eolDate ? { eolDate } : {}), notes };
+  return { ...base, product, ...(ed ? { edition: ed } : {}), ...(eol !== undefined ? { eol } : {}), ...(eolDate ? { eolDate } : {}), notes, noteCodes };
 }
 
 export interface NativeOsParse {

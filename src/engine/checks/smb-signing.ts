@@ -55,7 +55,7 @@ export const smbSigningCheck: Check = {
       ...(f?.smb1Signing ? { smb1Signing: f.smb1Signing } : {}),
       ...(s2d?.negotiate
         ? { smb2: { port: s2d.port, dialect: s2d.negotiate.dialect, securityMode: `0x${s2d.negotiate.securityMode.toString(16).padStart(4, '0')}`, signing: f?.smb2Signing } }
-        : { smb2: s2.state, smb2Detail: s2.detail }),
+        : { smb2: s2.state, smb2Detail: s2.detail, smb2DetailCode: s2.note }),
     };
     const weak: string[] = [];
     if (f?.smbv1 && f.smb1Signing && f.smb1Signing !== 'required') weak.push(`SMB1 signing ${f.smb1Signing}`);
