@@ -117,7 +117,7 @@ describe('computeReportCard', () => {
 });
 
 describe('computeRollup', () => {
-  it('sums the city and ranks agencies worst first (overdue, then critical, then open)', () => {
+  it('sums the city and ranks agencies worst first (overdue critical, overdue high, open critical, open)', () => {
     const r = computeRollup({
       agencies: [{ id: 'a1', code: 'RSUD', name: 'RSUD' }, { id: 'a2', code: 'DISDIK', name: 'Dinas Pendidikan' }, { id: 'a3', code: 'BAPPEDA', name: 'Bappeda' }],
       asOf: day(0), since: day(-20), previousAsOf: null, checklist: null, networks: [],

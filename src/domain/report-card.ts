@@ -290,8 +290,10 @@ export function computeRollup(input: Omit<ReportCardInput, 'agency'> & { readonl
     ...input, agency: a, findings: by(input.findings, a.id), networks: by(input.networks, a.id),
     checklist: input.checklist === null ? null : by(input.checklist, a.id), acknowledgements: by(input.acknowledgements, a.id),
   }));
-  // Worst first: overdue, then open critical, then open total; the code breaks ties so the order is stable.
-  agencies.sort((x, y) => y.age.overdue.total - x.age.overdue.total || y.exposure.now.critical - x.exposure.now.critical || y.exposure.now.total - x.exposure.now.total || x.agency!.code.localeCompare(y.agency!.code));
+  // Worst first: overdue criticals (what BOD 19-02 escalates first), overdue highs, open criticals, open
+  // findings; the code breaks ties so the order is stable.
+  agencies.sort((x, y) => y.age.overdue.critical - x.age.overdue.critical || y.age.overdue.high - x.age.overdue.high
+    || y.exposure.now.critical - x.exposure.now.critical || y.exposure.now.total - x.exposure.now.total || x.agency!.code.localeCompare(y.agency!.code));
   return { city, agencies };
 }
 

@@ -330,6 +330,36 @@ export class FindingRepo {
     });
   }
 
+  /**
+   * Every finding of the agencies (default: the whole scope) with its status history, oldest event first:
+   * the report card's input (src/domain/report-card.ts reads "open at an instant" from the history). Two
+   * reads whatever the number of findings; agencies in chunks so a long list stays a short statement.
+   */
+  async withHistory(scope: AgencyScope, agencyIds?: readonly string[]): Promise<(Finding & { readonly history: readonly { readonly at: string; readonly to: FindingStatus }[] })[]> {
+    const groups = agencyIds === undefined ? [undefined] : chunks([...new Set(agencyIds)], 200);
+    const out: (Finding & { history: { at: string; to: FindingStatus }[] })[] = [];
+    for (const ids of groups) {
+      if (ids !== undefined && ids.length === 0) continue;
+      const [rows, events] = await run(this.#ctx, 'reading findings with their history', async (db) => {
+        let f = db.selectFrom('findings').selectAll().where(scopeFilter('agency_id', scope));
+        let e = db.selectFrom('finding_events').select(['finding_id', 'at', 'to_status']).where(scopeFilter('agency_id', scope));
+        if (ids !== undefined) {
+          f = f.where('agency_id', 'in', ids);
+          e = e.where('agency_id', 'in', ids);
+        }
+        return Promise.all([f.orderBy('id').execute(), e.orderBy('finding_id').orderBy('at').orderBy('id').execute()]);
+      });
+      const byFinding = new Map<string, { at: string; to: FindingStatus }[]>();
+      for (const ev of events) {
+        let list = byFinding.get(ev.finding_id);
+        if (list === undefined) byFinding.set(ev.finding_id, (list = []));
+        list.push({ at: ev.at, to: ev.to_status as FindingStatus });
+      }
+      for (const r of rows) out.push({ ...toFinding(this.#ctx, r), history: byFinding.get(r.id) ?? [] });
+    }
+    return out;
+  }
+
   async events(scope: AgencyScope, findingId: string): Promise<StoredFindingEvent[]> {
     await this.get(scope, findingId);
     const rows = await run(this.#ctx, 'reading finding events', (db) =>
