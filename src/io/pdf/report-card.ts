@@ -213,7 +213,7 @@ function render(content: Content[], title: string, c: ReportCard, o: CardPdfOpti
     pageSize: 'A4',
     pageMargins: [40, 36, 40, 46],
     content,
-    footer: footer(`${title} · ${c.agency?.code ?? (lang === 'id' ? 'KOTA' : 'CITY')} · ${c.asOf.slice(0, 10)}`, lang),
+    footer: footer(`${title} · ${c.agency?.code ?? (lang === 'id' ? 'KOTA' : 'CITY')} · ${when(c.asOf, o.timeZone ?? 'Asia/Jakarta').slice(0, 10)}`, lang),
     styles: STYLES,
     defaultStyle: { font: 'Sans', fontSize: 9, lineHeight: 1.15 },
     language: lang,
