@@ -1,4 +1,4 @@
-// Report cards from the store (docs/circulars.md "Report cards"): the findings of an agency and its units
+// Report cards from the store (docs/pdf.md "Report cards"): the findings of an agency and its units
 // with their status history (store.findings.withHistory), its registered networks, and the completed scans
 // that covered each network (store.scans.completedSince, matched by network or by a target containing the
 // network's block) — on SQLite and PostgreSQL alike, through the repositories. The figures themselves are

@@ -1,4 +1,4 @@
-// Report cards (rapor) on demand (docs/circulars.md "Report cards"): an agency's card (the agency and its
+// Report cards (rapor) on demand (docs/pdf.md "Report cards"): an agency's card (the agency and its
 // units) and the city roll-up, as PDF or XLSX, from the findings' history and the scans in the caller's
 // scope (src/io/report-card.ts; the figures: src/domain/report-card.ts). These cards carry no checklist:
 // a circular's card — with its checklist rows and acknowledgements — is produced by the circular's routes
