@@ -14,6 +14,11 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   plugins: [react(), precompressPlugin()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, assetsDir: 'assets' },
+  // Two pages: the office UI (index.html) and the light public report pages (lapor.html, served at
+  // /lapor/*), which load none of the office UI's code or dictionaries (docs/incidents.md "Public pages").
+  build: {
+    outDir: 'dist', emptyOutDir: true, sourcemap: false, assetsDir: 'assets',
+    rollupOptions: { input: { index: fileURLToPath(new URL('index.html', import.meta.url)), lapor: fileURLToPath(new URL('lapor.html', import.meta.url)) } },
+  },
   server: { host: '127.0.0.1', proxy: { '/api': 'http://127.0.0.1:8080' } },
 });
