@@ -3,8 +3,8 @@
 // same localStorage entry as the office UI's (web/src/i18n/index.tsx).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { publicEn } from '../i18n/incidents.en';
-import { publicId } from '../i18n/incidents.id';
+import { publicEn } from '../i18n/lapor.en';
+import { publicId } from '../i18n/lapor.id';
 import { LANG_STORAGE_KEY } from '../i18n/storage';
 
 export type PubKey = keyof typeof publicId;
