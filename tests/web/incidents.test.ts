@@ -15,9 +15,9 @@ import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
-import { seedWorld } from '../api/fixture.js';
+import { PASSWORD, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
-import { launch, listen, overflow, prepareBrowser, scenario, shot, watchProblems } from './browser.js';
+import { asUser, launch, listen, overflow, prepareBrowser, scenario, shot, watchProblems } from './browser.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-web-incidents-'));
 let store: Store;
@@ -111,4 +111,151 @@ test('public form at 375×812 in Indonesian: a clerk reports with a photo and ge
   assert.ok(mine, 'the report is stored');
   assert.equal(await store.incidentReports.photoCount(mine.id), 1, 'the photo is stored with the report');
   assert.deepEqual(problems, []);
+}));
+
+/** The office: logged in at 1366×768; page errors, console errors and failed requests fail the scenario. */
+function asOffice(username: string, body: (page: Page) => Promise<void>, expected: RegExp[] = []): Promise<void> {
+  return asUser(office, base, username, PASSWORD, body, { console: true, responses: true, expected });
+}
+
+let incidentPath = '';
+
+test('office at 1366×768: the CSIRT triages the report into an incident, classifies it, links the asset, ticks steps, starts the scan step, writes to the reporter, moves the phases', () => asOffice('analis', async (page) => {
+  assert.ok(reference !== '', 'the public form test ran first');
+  await page.locator('nav').getByRole('link', { name: 'Insiden' }).click();
+  await page.getByRole('heading', { name: 'Insiden', level: 1 }).waitFor();
+  await page.getByRole('link', { name: 'Antrean laporan' }).click();
+  const queue = page.getByTestId('report-queue');
+  await queue.getByRole('link', { name: reference }).click();
+  await page.getByRole('heading', { name: `Laporan ${reference}` }).waitFor();
+  await page.getByTestId('photos').locator('img').first().waitFor();
+  assert.ok(await page.getByTestId('photos').locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth) === 64, 'the stored photo is served and decodes');
+  // An empty rejection is refused by the form itself, in Indonesian.
+  await page.getByTestId('triage-reject').getByRole('button', { name: 'Tolak' }).click();
+  await page.getByTestId('triage-reject').getByText('Tuliskan alasannya.').waitFor();
+  await shot(page, 'incident-triage', true);
+
+  await page.getByTestId('triage-open').locator('input[name=title]').fill('Ransomware di loket pendaftaran RSUD');
+  await page.getByRole('button', { name: 'Buka insiden dari laporan ini' }).click();
+  await page.getByTestId('incident-page').waitFor();
+  incidentPath = new URL(page.url()).pathname;
+  assert.match(incidentPath, /^\/incidents\/[\w-]+$/);
+  await page.getByTestId('incident-phase').waitFor();
+
+  // Classify: ransomware, critical, vital (health): the BSSN 1×24 h clock starts and the WannaCry playbook attaches.
+  const cls = page.getByTestId('classify-form');
+  await cls.locator('select[name=classification]').selectOption({ label: 'Kode berbahaya: ransomware' });
+  await cls.locator('select[name=severity]').selectOption({ label: 'Kritis' });
+  await cls.locator('select[name=riskLevel]').selectOption({ label: 'Tinggi' });
+  await cls.locator('input[name=vital]').check();
+  await cls.locator('select[name=sector]').selectOption({ label: 'Kesehatan' });
+  await cls.getByRole('button', { name: 'Simpan' }).click();
+  await page.getByTestId('incident-phase').filter({ hasText: 'Sudah dipilah' }).waitFor();
+  await page.getByTestId('incident-clocks').locator('[data-clock=bssn-report]').waitFor();
+  const run = page.locator('[data-run=ransomware-wannacry]');
+  await run.waitFor();
+
+  // Link the RSUD computer by its address: its SMB facts and open findings show.
+  const assets = page.getByTestId('incident-assets');
+  await assets.locator('input[name=asset]').fill('198.18.2.10');
+  await assets.getByRole('button', { name: 'Tautkan aset' }).click();
+  await assets.locator('tr[data-ip="198.18.2.10"]').waitFor();
+
+  // Steps: the CSIRT's triage step with a note, then the scan step starts a ransomware-profile scan job.
+  const triageStep = run.locator('[data-step=csirt-triage]');
+  await triageStep.locator('input').fill('Laporan diverifikasi lewat telepon ke IT RSUD');
+  await triageStep.getByTestId('step-tick').click();
+  await run.locator('[data-step=csirt-triage][data-status=done]').waitFor();
+  await run.locator('[data-step=csirt-scan][data-status=ready]').getByTestId('step-scan-start').click();
+  await run.locator('[data-step=csirt-scan][data-status=done]').getByTestId('step-scan').waitFor();
+  await run.locator('[data-step=csirt-contain]').getByTestId('step-tick').click();
+  await run.locator('[data-step=csirt-contain][data-status=done]').waitFor();
+
+  // A message to the reporter, shown on the status link.
+  const msg = page.getByTestId('message-form');
+  await msg.locator('textarea[name=text]').fill('Terima kasih, Bu Siti. Tim CSIRT sedang menuju RSUD. Jangan nyalakan komputer itu.');
+  await msg.getByRole('button', { name: 'Kirim pesan' }).click();
+  await msg.getByText('Pesan terkirim ke halaman status pelapor.').waitFor();
+
+  // Phases by the table: containment → eradication → recovery.
+  for (const [to, label] of [['containment', 'Penahanan'], ['eradication', 'Pemberantasan'], ['recovery', 'Pemulihan']] as const) {
+    await page.getByTestId('phase-form').locator(`button[data-to=${to}]`).click();
+    await page.getByTestId('incident-phase').filter({ hasText: label }).waitFor();
+  }
+  await page.getByTestId('incident-timeline').locator('[data-kind=phase-changed]').first().waitFor();
+  const o = await overflow(page);
+  assert.ok(o.scrollWidth <= o.innerWidth, `no sideways scroll: ${JSON.stringify(o)}`);
+  await shot(page, 'incident-page', true);
+}));
+
+test('the reporter\'s status page at 375×812 shows the responder\'s message and the stage, and takes a message back', () => scenario(phone, async (page) => {
+  assert.ok(statusPath !== '', 'the public form test ran first');
+  const problems = watchProblems(page, { console: true, responses: true });
+  await page.goto(`${base}${statusPath}`);
+  await page.getByTestId('status-page').waitFor();
+  await page.getByTestId('status-reference').filter({ hasText: reference }).waitFor();
+  await page.getByTestId('status-state').filter({ hasText: 'Sedang ditangani' }).waitFor();
+  await page.getByTestId('status-phase').filter({ hasText: 'Pemulihan' }).waitFor();
+  await page.getByTestId('status-messages').getByText('Tim CSIRT sedang menuju RSUD').waitFor();
+  const form = page.getByTestId('status-message-form');
+  await form.locator('textarea[name=text]').fill('Baik, komputer sudah dicabut kabelnya dan tidak dinyalakan.');
+  await form.getByRole('button', { name: 'Kirim pesan' }).click();
+  await page.getByTestId('status-messages').getByText('komputer sudah dicabut kabelnya').waitFor();
+  const o = await overflow(page);
+  assert.ok(o.scrollWidth <= o.innerWidth, `no sideways scroll on the phone: ${JSON.stringify(o)}`);
+  await shot(page, 'lapor-status-phone', true);
+  // A guessed link shows nothing about any report.
+  await page.goto(`${base}/lapor/status#${'A'.repeat(43)}`);
+  await page.getByTestId('status-error').filter({ hasText: 'Tautan status ini tidak dikenal atau sudah kedaluwarsa.' }).waitFor();
+  assert.deepEqual(problems.filter((p) => !/GET 404 \/api\/v1\/public\/report-status$/.test(p)), []);
+}));
+
+test('office: the incident is declared over against the criteria; the status page says so', async () => {
+  await asOffice('analis', async (page) => {
+    await page.goto(`${base}${incidentPath}`);
+    await page.getByTestId('incident-page').waitFor();
+    await page.getByTestId('close-open').click();
+    const form = page.getByTestId('close-form');
+    // Without answers the form says what is missing.
+    await form.getByRole('button', { name: 'Nyatakan selesai' }).click();
+    await form.getByText('Jawab setiap kriteria.').waitFor();
+    await form.locator('input[name=declaredBy]').fill('Rina Kusuma');
+    await form.locator('input[name=position]').fill('Kepala Bidang Persandian Diskominfo');
+    for (const c of ['rescan-clean', 'hosts-rebuilt', 'credentials-reset', 'data-restored', 'services-restored', 'reports-filed']) {
+      await form.locator(`select[name=criterion-${c}]`).selectOption({ label: 'Terpenuhi' });
+    }
+    await form.locator('textarea[name=lessons]').fill('Port 445 antar-OPD harus diblokir sejak awal; cadangan luring di RSUD menyelamatkan data.');
+    await form.getByRole('button', { name: 'Nyatakan selesai' }).click();
+    await page.getByTestId('incident-phase').filter({ hasText: 'Selesai' }).waitFor();
+    await page.getByTestId('closure').getByText('Rina Kusuma').waitFor();
+  });
+  await scenario(phone, async (page) => {
+    await page.goto(`${base}${statusPath}`);
+    await page.getByTestId('status-phase').filter({ hasText: 'Selesai' }).waitFor();
+  });
+});
+
+test('playbook editor at 1366×768: the WannaCry playbook as form fields, a bad step refused by the form, saved as version 2', () => asOffice('analis', async (page) => {
+  await page.goto(`${base}/playbooks`);
+  await page.getByTestId('playbook-list').getByRole('link').first().click();
+  const editor = page.getByTestId('playbook-editor');
+  await editor.waitFor();
+  assert.equal(await editor.locator('textarea').filter({ hasText: '{' }).count(), 0, 'no raw JSON text box');
+  assert.ok(await editor.locator('.edit-step').count() >= 20, 'every step is a set of fields');
+  await page.getByTestId('add-step').click();
+  const last = editor.locator('.edit-step').last();
+  await last.locator('input[name$=".id"]').first().fill('Langkah Baru!');
+  await page.getByTestId('playbook-save').click();
+  await last.getByText('Kode langkah: huruf kecil, angka dan tanda hubung.').waitFor();
+  await last.locator('input[name$=".id"]').first().fill('csirt-lessons-briefing');
+  await last.locator('select[name$=".role"]').selectOption({ label: 'CSIRT kota (Diskominfo)' });
+  await last.locator('input[name$=".title.id"]').fill('Paparkan pelajaran ke semua OPD');
+  await last.locator('input[name$=".title.en"]').fill('Brief every agency on the lessons');
+  await page.getByTestId('playbook-save').click();
+  await page.getByTestId('playbook-saved').filter({ hasText: 'versi 2' }).waitFor();
+  const saved = (await store.playbooks.list()).find((p) => p.key === 'ransomware-wannacry');
+  assert.equal(saved?.version, 2);
+  assert.ok(saved.definition.steps.some((s) => s.id === 'csirt-lessons-briefing' && s.role === 'city-csirt'));
+  await editor.locator('.edit-step').first().scrollIntoViewIfNeeded();
+  await shot(page, 'playbook-editor');
 }));

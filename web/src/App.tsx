@@ -149,8 +149,8 @@ function Routes({ me }: { me: Me }) {
   if (match('/incidents/settings', path) !== null) return <IncidentSettingsPage canEdit={me.user.role === 'admin'} />;
   if ((m = match('/incidents/:id', path)) !== null) return <IncidentPage id={m.id!} csirt={csirt} triage={canTriage} />;
   if (match('/playbooks', path) !== null) return <PlaybooksPage canEdit={csirt} />;
-  if (match('/playbooks/new', path) !== null) return <PlaybookEditorPage id={null} canEdit={csirt} />;
-  if ((m = match('/playbooks/:id', path)) !== null) return <PlaybookEditorPage id={m.id!} canEdit={csirt} />;
+  if (match('/playbooks/new', path) !== null) return <PlaybookEditorPage id={null} canEdit={csirt} justSaved={false} />;
+  if ((m = match('/playbooks/:id', path)) !== null) return <PlaybookEditorPage id={m.id!} canEdit={csirt} justSaved={params.get('saved') === '1'} />;
   if (match('/alerts', path) !== null) return me.user.role === 'admin' ? <AlertsPage /> : <p className="error">{t('admin.forbidden')}</p>;
   if (match('/users', path) !== null) return me.user.role === 'admin' ? <UsersPage me={me.user} /> : <p className="error">{t('admin.forbidden')}</p>;
   return <NotFound />;

@@ -11,7 +11,13 @@ import { PhotoInput, usePhotoPicker } from './photos';
 
 export function StatusPage() {
   const { t, bi, fmtDate } = usePub();
-  const token = location.hash.replace(/^#/, '');
+  const [token, setToken] = useState(() => location.hash.replace(/^#/, ''));
+  useEffect(() => {
+    // Another link pasted into the same tab changes only the fragment: follow it.
+    const follow = () => setToken(location.hash.replace(/^#/, ''));
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
   const [status, setStatus] = useState<ReportStatus | null>(null);
   const [error, setError] = useState<PubError | null>(null);
   const [text, setText] = useState('');
@@ -29,7 +35,11 @@ export function StatusPage() {
       setError(null);
     }, (e: unknown) => setError(e instanceof PubError ? e : new PubError(0, null, null)));
   }, [token]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    setStatus(null);
+    setError(null);
+    load();
+  }, [load]);
 
   const errText = (e: PubError) => (e.status === 0 ? t('lapor.error.network') : e.text !== null ? bi(e.text) : t('lapor.error.generic'));
 

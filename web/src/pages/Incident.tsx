@@ -245,7 +245,7 @@ function Clocks({ d }: { d: IncidentDetail }) {
             <thead><tr><th>{t('inc.clocks.clock')}</th><th>{t('inc.clocks.due')}</th><th>{t('inc.clocks.warn')}</th><th>{t('inc.clocks.state')}</th></tr></thead>
             <tbody>
               {d.clocks.map((c) => (
-                <tr key={c.id} className={`clock cl-${c.state}`} data-clock={c.kind} data-state={c.state}>
+                <tr key={c.id} className={`clock cl-${c.state}`} data-clock={c.id} data-kind={c.kind} data-state={c.state}>
                   <td>{c.title[lang]}</td>
                   <td>{fmtDate(c.dueAt)}</td>
                   <td>{fmtDate(c.warnAt)}</td>

@@ -60,11 +60,12 @@ const EMPTY: PlaybookDefinition = {
   steps: [{ id: 'langkah-1', role: 'city-csirt', title: { id: '', en: '' }, detail: { id: '', en: '' }, required: true, after: [], evidence: null, action: null, branches: [], sources: [] }], sources: [],
 };
 
-export function PlaybookEditorPage({ id, canEdit }: { id: string | null; canEdit: boolean }) {
+/** `justSaved`: the page was reached by saving (the new version's id is in the address). */
+export function PlaybookEditorPage({ id, canEdit, justSaved }: { id: string | null; canEdit: boolean; justSaved: boolean }) {
   const [value, retry] = useLoad(() => (id === null ? Promise.resolve(null) : api<Playbook>('GET', `/playbooks/${id}`)), [id]);
   return (
     <Show value={value} retry={retry}>
-      {(p) => <Editor key={p?.id ?? 'new'} saved={p} canEdit={canEdit} />}
+      {(p) => <Editor key={p?.id ?? 'new'} saved={p} canEdit={canEdit} justSaved={justSaved} />}
     </Show>
   );
 }
@@ -123,12 +124,12 @@ function BiField({ label, value, onChange, rows, name, disabled }: { label: stri
   );
 }
 
-function Editor({ saved, canEdit }: { saved: Playbook | null; canEdit: boolean }) {
+function Editor({ saved, canEdit, justSaved }: { saved: Playbook | null; canEdit: boolean; justSaved: boolean }) {
   const { t, lang, fmtDate } = useI18n();
   const [def, setDef] = useState<PlaybookDefinition>(saved?.definition ?? EMPTY);
   const [classes, setClasses] = useState(def.conditions.classifications.join(', '));
   const s = useSubmit(['key', 'title', 'steps', 'sources', 'conditions']);
-  const [result, setResult] = useState<Playbook | null>(null);
+  const [result, setResult] = useState<Playbook | null>(justSaved ? saved : null);
   const ro = !canEdit;
   const set = (f: (d: PlaybookDefinition) => PlaybookDefinition) => {
     s.edited();
@@ -154,8 +155,8 @@ function Editor({ saved, canEdit }: { saved: Playbook | null; canEdit: boolean }
   const problems = check(withClasses(clean(def)));
   const save = () => s.submit(Object.values(problems).some((x) => x !== null) ? { ...problems, '': 'pb.bad.fix' } : null, async () => {
     const r = await api<Playbook>('POST', '/playbooks', { definition: withClasses(clean(def)) });
-    setResult(r);
-    navigate(`${PLAYBOOKS}/${r.id}`, true);
+    // The new version has its own id: its page, saying it was just saved.
+    navigate(`${PLAYBOOKS}/${r.id}?saved=1`, true);
   });
   const problem = (name: string) => {
     const k = problems[name];
