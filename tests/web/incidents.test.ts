@@ -259,3 +259,38 @@ test('playbook editor at 1366×768: the WannaCry playbook as form fields, a bad 
   await editor.locator('.edit-step').first().scrollIntoViewIfNeeded();
   await shot(page, 'playbook-editor');
 }));
+
+/**
+ * The public form's first load on a cold cache: the bytes Chromium actually fetched (every response,
+ * encoded, headers included, as the DevTools protocol counts them) and, on an emulated Slow 3G link
+ * (400 kbit/s both ways, 400 ms round trip: the DevTools preset), the time until the form can be used
+ * (units listed) and until the proof of work is solved (the send button enabled). Recorded in
+ * docs/incidents.md "Public pages: weight and speed".
+ */
+test('public form first load: < 150 kB fetched; usable within 3 s on Slow 3G', async () => {
+  const cold = await launch(join(tmp, 'cold'), { width: 375, height: 812 });
+  try {
+    const page = await cold.newPage();
+    const cdp = await cold.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: (400 * 1000) / 8, uploadThroughput: (400 * 1000) / 8 });
+    const bytes = new Map<string, number>();
+    const urls = new Map<string, string>();
+    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
+    cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => bytes.set(e.requestId, e.encodedDataLength));
+    const t0 = Date.now();
+    await page.goto(`${base}/lapor`, { waitUntil: 'commit' });
+    await page.locator('select[name=unitCode] option').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
+    const usable = Date.now() - t0;
+    await page.getByTestId('pow-done').waitFor({ timeout: 60_000 });
+    const solved = Date.now() - t0;
+    const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+    const list = [...bytes.entries()].map(([id, n]) => `${new URL(urls.get(id) ?? 'http://x/?').pathname} ${n}`);
+    console.log(`[lapor first load] ${total} B fetched in ${bytes.size} responses (${list.join(', ')}); Slow 3G: usable after ${usable} ms, proof of work solved after ${solved} ms`);
+    assert.ok(total < 150_000, `first load ${total} B: ${list.join(', ')}`);
+    assert.ok(!list.some((x) => /\/assets\/index-/.test(x)), `the office UI's bundle is not loaded: ${list.join(', ')}`);
+    assert.ok(usable < 3000, `usable after ${usable} ms on Slow 3G`);
+  } finally {
+    await cold.close();
+  }
+});

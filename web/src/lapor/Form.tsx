@@ -102,7 +102,8 @@ export function ReportForm() {
   };
   const invalid = (f: string) => ({ 'aria-invalid': problems[f] !== undefined || error?.field === f });
 
-  // A field the person changed drops its message (and a refusal's banner is stale).
+  // A field the person changed drops its message as they type (input) or pick (change), not on leaving
+  // it: a message vanishing on blur would move the send button away from under the finger.
   const edited = (e: FormEvent<HTMLFormElement>) => {
     const f = (e.target as HTMLInputElement).name;
     setProblems((ps) => {
@@ -191,7 +192,7 @@ export function ReportForm() {
 
   const unitName = units?.find((u) => u.code.toUpperCase() === unitCode)?.name;
   return (
-    <form className="pub-form" onSubmit={(e) => void submit(e)} onChange={edited} noValidate data-testid="report-form">
+    <form className="pub-form" onSubmit={(e) => void submit(e)} onInput={edited} onChange={edited} noValidate data-testid="report-form">
       <h1>{t('lapor.title')}</h1>
       <p className="pub-muted">{t('lapor.intro')}</p>
 

@@ -1,4 +1,4 @@
-// The public routes (docs/incidents.md "The public form"): no session, no CSRF token; the status link's
+// The public routes (docs/incidents.md "The public form"): no session needed, no CSRF token; the status link's
 // token travels in the x-report-token header (the page keeps it in the URL fragment). Shapes mirror
 // src/api/routes/public-reports.ts (SubmitOut, StatusOut) and incident-schemas.ts (RoleCardOut).
 import type { Bi } from './i18n';
@@ -38,7 +38,8 @@ export async function pub<T>(method: 'GET' | 'POST', path: string, opts: { json?
   if (opts.token !== undefined) headers[TOKEN_HEADER] = opts.token;
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'omit', ...(opts.json !== undefined ? { body: JSON.stringify(opts.json) } : opts.body !== undefined ? { body: opts.body } : {}) });
+    // credentials: the default (same-origin), so that the preloads of lapor.html are used.
+    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', ...(opts.json !== undefined ? { body: JSON.stringify(opts.json) } : opts.body !== undefined ? { body: opts.body } : {}) });
   } catch {
     throw new PubError(0, null, null);
   }
