@@ -467,6 +467,10 @@ test('incidents: reports through the public form on a phone, triaged into an inc
     const detail = await call<{ playbooks: { id: string; playbookId: string; title: { id: string } }[] }>(page, 'GET', `/incidents/${ids.incident}`);
     const run = detail.playbooks[0]!;
     ids.playbook = run.playbookId;
+    // A playbook is data the CSIRT edits: its editor shows the English texts in their own fields as they are.
+    type Bi = { id: string; en: string } | null;
+    const pb = (await call<{ definition: { title: Bi; description: Bi; steps: { title: Bi; detail: Bi; evidence: Bi; branches: { when: Bi; do: Bi }[] }[] } }>(page, 'GET', `/playbooks/${ids.playbook}`)).definition;
+    for (const x of [pb.title, pb.description, ...pb.steps.flatMap((st) => [st.title, st.detail, st.evidence, ...st.branches.flatMap((b) => [b.when, b.do])])]) if (x !== null && x.en !== '') data.add(x.en);
     await call(page, 'POST', `/incidents/${ids.incident}/steps`, { runId: run.id, stepId: 'csirt-triage', note: entered('Diverifikasi lewat telepon ke IT RSUD') });
     await call(page, 'POST', `/incidents/${ids.incident}/messages`, { text: entered('Tim CSIRT sedang menuju RSUD. Jangan nyalakan komputer itu.') });
     await call(page, 'POST', `/incidents/${ids.incident}/countermeasures`, { kind: 'block-port', target: entered('port 445'), device: entered('firewall inti Diskominfo') });

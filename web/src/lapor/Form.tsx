@@ -11,7 +11,8 @@ import type { Submitted, Unit } from './api';
 import { CardView } from './Card';
 import { usePub } from './i18n';
 import type { PubKey } from './i18n';
-import { PhotoInput, usePhotoPicker } from './photos';
+import { PhotoInput, UploadStatus, usePhotoPicker } from './photos';
+import type { Upload } from './photos';
 import { solve } from './pow';
 import type { Challenge, Solved } from './pow';
 
@@ -87,7 +88,7 @@ export function ReportForm() {
   const [error, setError] = useState<PubError | null>(null);
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<Submitted | null>(null);
-  const [upload, setUpload] = useState<{ n: number; total: number; done: boolean; failed: { name: string; error: PubError }[] } | null>(null);
+  const [upload, setUpload] = useState<Upload | null>(null);
   const [copied, setCopied] = useState(false);
   const top = useRef<HTMLDivElement>(null);
 
@@ -178,12 +179,7 @@ export function ReportForm() {
             <a className="pub-button" href={sent.statusPath}>{t('lapor.openStatus')}</a>
           </div>
           {copied && <p className="pub-muted" role="status">{t('lapor.copied')}</p>}
-          {upload !== null && (
-            <div role="status" data-testid="photo-upload">
-              {upload.done ? <p>{t('lapor.photosDone', { n: upload.n })}</p> : <p>{t('lapor.photosUploading', { n: upload.n, total: upload.total })}</p>}
-              {upload.failed.map((f) => <p key={f.name} className="pub-error">{t('lapor.photoFailed', { name: f.name, reason: errText(f.error) })}</p>)}
-            </div>
-          )}
+<UploadStatus upload={upload} errText={errText} />
         </section>
         <CardView card={sent.card} />
       </div>
@@ -321,14 +317,33 @@ function PowStatus({ pow, onRetry }: { pow: Pow; onRetry: () => void }) {
 
 /** Small pictures of what the screen looks like, so a frightened reader finds theirs without reading. */
 function SymptomPicture({ symptom }: { symptom: string }) {
-  const body: Record<string, ReactNode> = {
-    'ransom-screen': <><rect x="2" y="3" width="28" height="19" rx="2" fill="#b3261e" /><rect x="13" y="9" width="6" height="6" rx="1" fill="#fff" /><path d="M14 9v-2a2 2 0 0 1 4 0v2" stroke="#fff" fill="none" strokeWidth="1.5" /></>,
-    'disk-repair-screen': <><rect x="2" y="3" width="28" height="19" rx="2" fill="#111" /><path d="M5 8h14M5 11h18M5 14h10" stroke="#ddd" strokeWidth="1.5" /></>,
-    'files-wont-open': <><path d="M8 3h11l5 5v16H8z" fill="#fff" stroke="#555" /><path d="M12 12l8 8M20 12l-8 8" stroke="#b3261e" strokeWidth="2" /></>,
-    'strange-file-names': <><path d="M8 3h11l5 5v16H8z" fill="#fff" stroke="#555" /><path d="M11 17h10" stroke="#d9480f" strokeWidth="2" strokeDasharray="2 1" /></>,
-    'very-slow': <><circle cx="16" cy="13" r="9" fill="#fff" stroke="#555" /><path d="M16 7v6l4 3" stroke="#555" strokeWidth="2" fill="none" /></>,
-    'network-down': <><path d="M4 12a17 17 0 0 1 24 0M8 16a11 11 0 0 1 16 0M12 20a5 5 0 0 1 8 0" stroke="#555" strokeWidth="2" fill="none" /><path d="M5 4l22 20" stroke="#b3261e" strokeWidth="2" /></>,
-    other: <><circle cx="16" cy="13" r="9" fill="#fff" stroke="#555" /><circle cx="12" cy="13" r="1.5" fill="#555" /><circle cx="16" cy="13" r="1.5" fill="#555" /><circle cx="20" cy="13" r="1.5" fill="#555" /></>,
-  };
-  return <svg className="pub-pic" viewBox="0 0 32 26" width="48" height="39" aria-hidden="true">{body[symptom]}</svg>;
+  const Body = PICTURES[symptom] ?? OtherPicture;
+  return <svg className="pub-pic" viewBox="0 0 32 26" width="48" height="39" aria-hidden="true"><Body /></svg>;
 }
+
+function RansomPicture() {
+  return <><rect x="2" y="3" width="28" height="19" rx="2" fill="#b3261e" /><rect x="13" y="9" width="6" height="6" rx="1" fill="#fff" /><path d="M14 9v-2a2 2 0 0 1 4 0v2" stroke="#fff" fill="none" strokeWidth="1.5" /></>;
+}
+function DiskRepairPicture() {
+  return <><rect x="2" y="3" width="28" height="19" rx="2" fill="#111" /><path d="M5 8h14M5 11h18M5 14h10" stroke="#ddd" strokeWidth="1.5" /></>;
+}
+function FilesPicture() {
+  return <><path d="M8 3h11l5 5v16H8z" fill="#fff" stroke="#555" /><path d="M12 12l8 8M20 12l-8 8" stroke="#b3261e" strokeWidth="2" /></>;
+}
+function NamesPicture() {
+  return <><path d="M8 3h11l5 5v16H8z" fill="#fff" stroke="#555" /><path d="M11 17h10" stroke="#d9480f" strokeWidth="2" strokeDasharray="2 1" /></>;
+}
+function SlowPicture() {
+  return <><circle cx="16" cy="13" r="9" fill="#fff" stroke="#555" /><path d="M16 7v6l4 3" stroke="#555" strokeWidth="2" fill="none" /></>;
+}
+function NetworkPicture() {
+  return <><path d="M4 12a17 17 0 0 1 24 0M8 16a11 11 0 0 1 16 0M12 20a5 5 0 0 1 8 0" stroke="#555" strokeWidth="2" fill="none" /><path d="M5 4l22 20" stroke="#b3261e" strokeWidth="2" /></>;
+}
+function OtherPicture() {
+  return <><circle cx="16" cy="13" r="9" fill="#fff" stroke="#555" /><circle cx="12" cy="13" r="1.5" fill="#555" /><circle cx="16" cy="13" r="1.5" fill="#555" /><circle cx="20" cy="13" r="1.5" fill="#555" /></>;
+}
+
+const PICTURES: Readonly<Record<string, () => ReactNode>> = {
+  'ransom-screen': RansomPicture, 'disk-repair-screen': DiskRepairPicture, 'files-wont-open': FilesPicture, 'strange-file-names': NamesPicture,
+  'very-slow': SlowPicture, 'network-down': NetworkPicture, other: OtherPicture,
+};

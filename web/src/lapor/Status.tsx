@@ -7,7 +7,8 @@ import { pub, PubError, uploadPhotos } from './api';
 import type { ReportStatus } from './api';
 import { CardView } from './Card';
 import { usePub } from './i18n';
-import { PhotoInput, usePhotoPicker } from './photos';
+import { PhotoInput, UploadStatus, usePhotoPicker } from './photos';
+import type { Upload } from './photos';
 
 export function StatusPage() {
   const { t, bi, fmtDate } = usePub();
@@ -26,7 +27,7 @@ export function StatusPage() {
   const [sendError, setSendError] = useState<PubError | null>(null);
   const [sentNote, setSentNote] = useState(false);
   const photos = usePhotoPicker();
-  const [upload, setUpload] = useState<{ n: number; total: number; done: boolean; failed: { name: string; error: PubError }[] } | null>(null);
+  const [upload, setUpload] = useState<Upload | null>(null);
 
   const load = useCallback(() => {
     if (token === '') return;
@@ -120,12 +121,7 @@ export function StatusPage() {
         </form>
         <PhotoInput name="photos" label={t('lapor.status.addPhoto')} hint={t('lapor.photosHint')} picker={photos} />
         {photos.files.length > 0 && <button type="button" onClick={() => void sendPhotos()}>{t('lapor.status.sendPhotos')}</button>}
-        {upload !== null && (
-          <div role="status">
-            {upload.done ? <p>{t('lapor.photosDone', { n: upload.n })}</p> : <p>{t('lapor.photosUploading', { n: upload.n, total: upload.total })}</p>}
-            {upload.failed.map((f) => <p key={f.name} className="pub-error">{t('lapor.photoFailed', { name: f.name, reason: errText(f.error) })}</p>)}
-          </div>
-        )}
+<UploadStatus upload={upload} errText={errText} />
       </section>
       <CardView card={status.card} />
     </div>

@@ -2,6 +2,7 @@
 // quick answer; the server judges again by content (src/api/photos.ts).
 import { useState } from 'react';
 import { MAX_PHOTOS, PHOTO_MAX_BYTES, PHOTO_TYPES } from './api';
+import type { PubError } from './api';
 import { usePub } from './i18n';
 
 export function usePhotoPicker() {
@@ -29,6 +30,20 @@ export function PhotoInput({ label, hint, picker, name }: { label: string; hint?
       </label>
       {hint !== undefined && <small className="pub-muted">{hint}</small>}
       {picker.problem !== null && <small className="pub-error" role="alert">{picker.problem}</small>}
+    </div>
+  );
+}
+
+/** Where the photo uploads are: photo n of total, then how many arrived and why any did not. */
+export interface Upload { readonly n: number; readonly total: number; readonly done: boolean; readonly failed: readonly { name: string; error: PubError }[] }
+
+export function UploadStatus({ upload, errText }: { upload: Upload | null; errText: (e: PubError) => string }) {
+  const { t } = usePub();
+  if (upload === null) return null;
+  return (
+    <div role="status" data-testid="photo-upload">
+      {upload.done ? <p>{t('lapor.photosDone', { n: upload.n })}</p> : <p>{t('lapor.photosUploading', { n: upload.n, total: upload.total })}</p>}
+      {upload.failed.map((f) => <p key={f.name} className="pub-error">{t('lapor.photoFailed', { name: f.name, reason: errText(f.error) })}</p>)}
     </div>
   );
 }

@@ -452,7 +452,7 @@ function TimelineCard({ id, items, perms, onDone }: { id: string; items: Timelin
             <p>{e.text[lang]}</p>
             {perms.triage
               ? <label className="check small"><input type="checkbox" checked={e.includeInReport} onChange={() => void toggle(e)} />{t('inc.timeline.include')}</label>
-              : e.includeInReport && <span className="muted small">{t('inc.timeline.included')}</span>}
+              : (e.includeInReport ? <span className="muted small">{t('inc.timeline.included')}</span> : null)}
           </li>
         ))}
       </ol>

@@ -49,7 +49,7 @@ function SettingsForm({ settings, canEdit, onSaved }: { settings: IncidentSettin
     const d = Number(days);
     return s.submit({
       acknowledgeMs: minutes(ack, 'inc.settings.badMinutes'), firstResponseMs: minutes(first, 'inc.settings.badMinutes'), containmentMs: minutes(contain, 'inc.settings.badMinutes'),
-      warnFraction: Number.isFinite(w) && w > 0 && w < 100 ? null : 'inc.settings.badPercent',
+      warnFraction: Number.isFinite(w) && w >= 1 && w <= 99 ? null : 'inc.settings.badPercent',
       name: textProblem(org.name, 200, 'inc.settings.needName'), ttisName: textProblem(org.ttisName, 200, 'inc.settings.needName'),
       statusLinkDays: Number.isInteger(d) && d >= 1 && d <= 730 ? null : 'inc.settings.badDays',
     }, async () => {

@@ -3,7 +3,7 @@
 // an incident, link to an existing one, merge into a duplicate, reject with a reason, write to the
 // reporter), and the incident list (/incidents). A report is not yet an incident.
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { api, query } from '../api';
 import type { Agency, Page } from '../api';
 import { useI18n } from '../i18n';
@@ -27,6 +27,22 @@ export function IncidentTabs({ active }: { active: 'incidents' | 'reports' | 'pl
     <nav className="tabs" aria-label={t('inc.tabs')}>
       {tabs.map((x) => <Link key={x.id} to={x.to} className={x.id === active ? 'tab active' : 'tab'} aria-current={x.id === active ? 'page' : undefined}>{x.label}</Link>)}
     </nav>
+  );
+}
+
+/** A keyset-paged list (usePaged) as a table: its empty message, the rows, "load more" and its error. */
+function PagedTable<T>({ list, empty, emptyTestId, children }: { list: ReturnType<typeof usePaged<T>>; empty: string; emptyTestId: string; children: (items: T[]) => ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <Show value={list.value} retry={list.retry}>
+      {() => list.items.length === 0 ? <p className="muted" data-testid={emptyTestId}>{empty}</p> : (
+        <div className="table-wrap card">
+          {children(list.items)}
+          {list.next !== null && <button type="button" onClick={() => void list.loadMore()}>{t('common.loadMore')}</button>}
+          {list.more !== null && <ErrorBox error={list.more} />}
+        </div>
+      )}
+    </Show>
   );
 }
 
@@ -60,13 +76,12 @@ export function IncidentsPage({ params }: { params: URLSearchParams }) {
         </Field>
         <label className="check"><input type="checkbox" name="open" checked={open === 'true'} disabled={phase !== ''} onChange={(e) => setFilter('open', e.target.checked ? '' : 'false')} />{t('inc.openOnly')}</label>
       </div>
-      <Show value={list.value} retry={list.retry}>
-        {() => list.items.length === 0 ? <p className="muted" data-testid="incidents-empty">{t('inc.none')}</p> : (
-          <div className="table-wrap card">
+      <PagedTable list={list} empty={t('inc.none')} emptyTestId="incidents-empty">
+        {(items) => (
             <table data-testid="incident-list">
               <thead><tr><th>{t('inc.number')}</th><th>{t('inc.titleField')}</th><th>{t('inc.agency')}</th><th>{t('inc.phase')}</th><th>{t('inc.severity')}</th><th>{t('inc.classification')}</th><th>{t('inc.found')}</th></tr></thead>
               <tbody>
-                {list.items.map((i) => (
+                {items.map((i) => (
                   <tr key={i.id}>
                     <td><Link to={`${INCIDENTS}/${i.id}`}>{i.number}</Link></td>
                     <td>{i.title}</td>
@@ -79,11 +94,8 @@ export function IncidentsPage({ params }: { params: URLSearchParams }) {
                 ))}
               </tbody>
             </table>
-            {list.next !== null && <button type="button" onClick={() => void list.loadMore()}>{t('common.loadMore')}</button>}
-            {list.more !== null && <ErrorBox error={list.more} />}
-          </div>
         )}
-      </Show>
+      </PagedTable>
     </>
   );
 }
@@ -106,13 +118,12 @@ export function ReportsPage({ params, canTriage }: { params: URLSearchParams; ca
           </select>
         </Field>
       </div>
-      <Show value={list.value} retry={list.retry}>
-        {() => list.items.length === 0 ? <p className="muted" data-testid="reports-empty">{t('inc.reports.none')}</p> : (
-          <div className="table-wrap card">
+      <PagedTable list={list} empty={t('inc.reports.none')} emptyTestId="reports-empty">
+        {(items) => (
             <table data-testid="report-queue">
               <thead><tr><th>{t('inc.reports.reference')}</th><th>{t('inc.reports.received')}</th><th>{t('inc.agency')}</th><th>{t('inc.reports.symptoms')}</th><th>{t('inc.reports.location')}</th><th>{t('inc.reports.reporter')}</th><th>{t('inc.reports.status')}</th></tr></thead>
               <tbody>
-                {list.items.map((r) => (
+                {items.map((r) => (
                   <tr key={r.id}>
                     <td><Link to={`${REPORTS}/${r.id}`}>{r.reference}</Link></td>
                     <td>{fmtDate(r.createdAt)}</td>
@@ -125,11 +136,8 @@ export function ReportsPage({ params, canTriage }: { params: URLSearchParams; ca
                 ))}
               </tbody>
             </table>
-            {list.next !== null && <button type="button" onClick={() => void list.loadMore()}>{t('common.loadMore')}</button>}
-            {list.more !== null && <ErrorBox error={list.more} />}
-          </div>
         )}
-      </Show>
+      </PagedTable>
       {canTriage && <UnitLink agencies={[...names.values()]} />}
     </>
   );

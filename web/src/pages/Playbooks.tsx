@@ -112,9 +112,10 @@ function clean(def: PlaybookDefinition): PlaybookDefinition {
 
 function BiField({ label, value, onChange, rows, name, disabled }: { label: string; value: Bi; onChange: (v: Bi) => void; rows?: number; name: string; disabled: boolean }) {
   const { t } = useI18n();
+  // Each field in its language (spelling checks, screen readers).
   const input = (lang: 'id' | 'en') => rows === undefined
-    ? <input name={`${name}.${lang}`} value={value[lang]} disabled={disabled} onChange={(e) => onChange({ ...value, [lang]: e.target.value })} />
-    : <textarea name={`${name}.${lang}`} rows={rows} value={value[lang]} disabled={disabled} onChange={(e) => onChange({ ...value, [lang]: e.target.value })} />;
+    ? <input name={`${name}.${lang}`} lang={lang} value={value[lang]} disabled={disabled} onChange={(e) => onChange({ ...value, [lang]: e.target.value })} />
+    : <textarea name={`${name}.${lang}`} lang={lang} rows={rows} value={value[lang]} disabled={disabled} onChange={(e) => onChange({ ...value, [lang]: e.target.value })} />;
   return (
     <fieldset className="bi">
       <legend>{label}</legend>
