@@ -16,6 +16,10 @@ import { ScanPage, ScansPage } from './pages/Scans';
 import { SchedulesPage } from './pages/Schedules';
 import { AlertsPage } from './pages/Alerts';
 import { UsersPage } from './pages/Users';
+import { IncidentsPage, ReportPage, ReportsPage } from './pages/Incidents';
+import { IncidentPage } from './pages/Incident';
+import { IncidentSettingsPage } from './pages/IncidentSettings';
+import { PlaybookEditorPage, PlaybooksPage } from './pages/Playbooks';
 
 type Session = { state: 'checking' } | { state: 'out'; notice?: MessageKey } | { state: 'in'; me: Me };
 
@@ -51,6 +55,7 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/findings', key: 'nav.findings' },
   { to: '/scans', key: 'nav.scans' },
   { to: '/schedules', key: 'nav.schedules' },
+  { to: '/incidents', key: 'nav.incidents' },
   { to: '/alerts', key: 'nav.alerts', roles: ['admin'] },
   { to: '/users', key: 'nav.users', roles: ['admin'] },
 ];
@@ -137,6 +142,15 @@ function Routes({ me }: { me: Me }) {
   if (match('/scans', path) !== null) return <ScansPage canStart={canTriage} params={params} />;
   if ((m = match('/scans/:id', path)) !== null) return <ScanPage id={m.id!} canStart={canTriage} />;
   if (match('/schedules', path) !== null) return <SchedulesPage canEdit={me.user.role === 'admin' || me.user.role === 'analyst'} />;
+  const csirt = me.user.role === 'admin' || me.user.role === 'analyst';
+  if (match('/incidents', path) !== null) return <IncidentsPage params={params} />;
+  if (match('/incidents/reports', path) !== null) return <ReportsPage params={params} canTriage={canTriage} />;
+  if ((m = match('/incidents/reports/:id', path)) !== null) return <ReportPage id={m.id!} canTriage={canTriage} csirt={csirt} />;
+  if (match('/incidents/settings', path) !== null) return <IncidentSettingsPage canEdit={me.user.role === 'admin'} />;
+  if ((m = match('/incidents/:id', path)) !== null) return <IncidentPage id={m.id!} csirt={csirt} triage={canTriage} />;
+  if (match('/playbooks', path) !== null) return <PlaybooksPage canEdit={csirt} />;
+  if (match('/playbooks/new', path) !== null) return <PlaybookEditorPage id={null} canEdit={csirt} justSaved={false} />;
+  if ((m = match('/playbooks/:id', path)) !== null) return <PlaybookEditorPage id={m.id!} canEdit={csirt} justSaved={params.get('saved') === '1'} />;
   if (match('/alerts', path) !== null) return me.user.role === 'admin' ? <AlertsPage /> : <p className="error">{t('admin.forbidden')}</p>;
   if (match('/users', path) !== null) return me.user.role === 'admin' ? <UsersPage me={me.user} /> : <p className="error">{t('admin.forbidden')}</p>;
   return <NotFound />;

@@ -1,7 +1,10 @@
 // English. Typed against the Indonesian dictionary: a missing or extra key is a compile error.
 import type { MessageKey } from './keys';
 
+import { incidentsEn } from './incidents.en';
+
 export const en: Record<MessageKey, string> = {
+  ...incidentsEn,
   'app.name': 'Perisai',
   'app.tagline': 'Tracking WannaCry-style ransomware exposure',
   'app.loading': 'Loading…',
