@@ -12,8 +12,9 @@ bash scripts/install.sh
 # nftables/iproute2 (lab), python3 (lab listeners), postgresql (the store tests start their own server),
 # chromium (browser tests drive Debian's Chromium through playwright-core), nginx-light and openssl (the
 # deployment tests put deploy/nginx.conf.example in front of `perisai serve` with a certificate made at test
-# time; policy-rc.d below keeps the package from starting a system-wide nginx).
-pkgs=(nmap ndiff samba smbclient python3 python3-impacket nftables iproute2 procps util-linux iputils-ping postgresql chromium nginx-light openssl)
+# time; policy-rc.d below keeps the package from starting a system-wide nginx), poppler-utils (the PDF tests read
+# every document back with pdftotext, check embedded fonts with pdffonts and draw a page with pdftoppm).
+pkgs=(nmap ndiff samba smbclient python3 python3-impacket nftables iproute2 procps util-linux iputils-ping postgresql chromium nginx-light openssl poppler-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")

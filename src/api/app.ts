@@ -29,6 +29,7 @@ import type { LoginThrottle } from './routes/auth.js';
 import { findingRoutes } from './routes/findings.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { reportRoutes } from './routes/reports.js';
+import { reportCardRoutes } from './routes/report-cards.js';
 import { scanRoutes } from './routes/scans.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
@@ -197,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms (issue 5)
   findingRoutes(app, { store: deps.store });
   reportRoutes(app, { store: deps.store, clock });
+  reportCardRoutes(app, { store: deps.store, clock });
   scanRoutes(app, {
     store: deps.store, clock, ...(deps.queue !== undefined ? { queue: deps.queue } : {}),
     ...(deps.scanEvents?.intervalMs !== undefined ? { sseIntervalMs: deps.scanEvents.intervalMs } : {}),

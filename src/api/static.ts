@@ -40,9 +40,17 @@ export function findWebRoot(start = dirname(fileURLToPath(import.meta.url))): st
 export function cacheControlFor(root: string, file: string): string {
   const rel = resolve(file).slice(resolve(root).length + 1).replace(/\.(?:br|gz)$/, '');
   if (rel.startsWith(`assets${sep}`)) return CACHE_IMMUTABLE;
-  if (rel === 'index.html') return CACHE_REVALIDATE;
+  if (rel === 'index.html' || rel === PUBLIC_PAGE) return CACHE_REVALIDATE;
   return CACHE_SHORT;
 }
+
+/**
+ * The public report pages (/lapor, /lapor/status: docs/incidents.md "The public form") are a page of their
+ * own, lapor.html, built as a second, light entry (web/vite.config.ts): a phone on a slow link loads
+ * none of the office UI.
+ */
+export const PUBLIC_PAGE = 'lapor.html';
+const PUBLIC_PATHS = /^\/lapor(?:\/.*)?$/;
 
 export async function registerWebUi(app: FastifyInstance, root: string | undefined = findWebRoot()): Promise<void> {
   if (root === undefined) return;
@@ -56,6 +64,6 @@ export async function registerWebUi(app: FastifyInstance, root: string | undefin
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (path === '/api' || path.startsWith('/api/') || /\.[A-Za-z0-9]+$/.test(path)) return reply.callNotFound();
-    return reply.sendFile('index.html');
+    return reply.sendFile(PUBLIC_PATHS.test(path) && existsSync(join(root, PUBLIC_PAGE)) ? PUBLIC_PAGE : 'index.html');
   });
 }

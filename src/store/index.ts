@@ -10,7 +10,7 @@ export { NetworkOverlapError } from './errors.js';
 export type { NetworkConflict } from './errors.js';
 export type { AgencyListFilter, AgencyPatch } from './repos/agencies.js';
 export type { AssetListFilter, ObservedHost, UpsertedAsset } from './repos/assets.js';
-export type { ApplyScanInput, ApplyScanResult, Finding, FindingFilter, FindingView, StoredFindingEvent } from './repos/findings.js';
+export type { ApplyScanInput, ApplyScanResult, Finding, FindingFilter, FindingHistory, FindingView, StoredFindingEvent } from './repos/findings.js';
 export type { BatchInput, IngestCounts, IngestItem, ProgressMark } from './repos/observations.js';
 export type { OutboxInput, OutboxMessage } from './repos/outbox.js';
 export type { AlertChannelKind, AlertDelivery, DeliveryStatus, StoredAlertChannel, StoredAlertRule } from './repos/alerts.js';

@@ -3,7 +3,8 @@
 // unit and show their scan facts and open findings; steps are ticked by role; the playbook's scan step
 // starts a ransomware-profile scan whose finalize links a new DoublePulsar finding and puts the result on
 // the timeline; phases move by the table; closing needs its criteria; the status link follows; the BSSN
-// report and the personal-data notice come out as data. An officer of another agency gets 404.
+// report (as data and as a PDF read back) and the personal-data notice come out. An officer of another
+// agency gets 404.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CLOSURE_CRITERIA } from '../../src/domain/incident.js';
+import { pdfText } from '../../src/io/pdf/fixtures.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { login, seedWorld } from '../api/fixture.js';
 import { storeSuite } from '../store/harness.js';
@@ -149,6 +151,12 @@ storeSuite('incident triage API', (env) => {
       assert.match(bssn.header.to, /Kesehatan/);
       assert.deepEqual(bssn.completeness, { reporterContact: true, description: true, chronology: true, impact: true, complete: true });
       assert.ok(bssn.technicalAnnex.vulnerabilities.some((v) => v.ruleId === 'doublepulsar'));
+      // The same final report as PDF, read back: the four mandatory parts, present, and the lab's implant.
+      const pdfRes = await officer.req('GET', `/api/v1/incidents/${incId}/bssn-report.pdf`);
+      assert.equal(pdfRes.headers['content-type'], 'application/pdf');
+      const pdfTextOut = pdfText(pdfRes.rawPayload);
+      for (const part of ['Laporan akhir', 'A. Informasi kontak pelapor', 'B. Deskripsi insiden siber', 'C. Kronologi insiden siber', 'D. Dampak serangan', 'doublepulsar']) assert.ok(pdfTextOut.includes(part), `PDF: missing ${part}`);
+      assert.equal((pdfTextOut.match(/✓ ada/g) ?? []).length, 4);
       const pdp = await officer.req('GET', `/api/v1/incidents/${incId}/pdp-notice`);
       assert.equal(pdp.statusCode, 200);
       assert.equal((await foreign.req('GET', `/api/v1/incidents/${incId}/bssn-report`)).statusCode, 404);

@@ -1,4 +1,5 @@
-// `perisai incident list|show|export` as a user runs it: a child process on the store, both dialects.
+// `perisai incident list|show|export` as a user runs it: a child process on the store, both dialects; the
+// PDFs read back with pdftotext.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { storeSuite } from '../store/harness.js';
 import { seedCity } from '../store/fixtures.js';
 import { storeReport } from './fixture.js';
+import { RANSOMWARE_WANNACRY } from '../../src/domain/playbooks/ransomware-wannacry.js';
+import { pdfPages, pdfText } from '../../src/io/pdf/fixtures.js';
 
 const FROM_TS = import.meta.url.endsWith('.ts');
 const MAIN = fileURLToPath(new URL(`../../src/cli/main.${FROM_TS ? 'ts' : 'js'}`, import.meta.url));
@@ -29,6 +32,7 @@ storeSuite('perisai incident CLI', (env) => {
     const url = await env.freshUrl();
     const s = await env.reopen(url);
     const city = await seedCity(s);
+    await s.playbooks.ensureBuiltIns([RANSOMWARE_WANNACRY]);
     const { report } = await storeReport(s, city);
     const inc = await s.incidents.create('all', { agencyId: city.rsud.id, title: 'Ransomware di loket', createdBy: 'analis', fromReportId: report.id, classification: 'malicious-code:ransomware', vital: true, sector: 'health', personalData: true });
     await s.incidents.create('all', { agencyId: city.disdik.id, title: 'Phishing guru', createdBy: 'analis', classification: 'fraud:phishing' });
@@ -57,6 +61,21 @@ storeSuite('perisai incident CLI', (env) => {
     const pdp = await perisai(['incident', 'export', inc.id, '--type', 'pdp', ...db]);
     assert.equal(pdp.code, 0, pdp.stderr);
     assert.match(pdp.stdout, /Pasal 46/);
+
+    // The same documents as PDF, read back; the step cards of the attached playbook, one page per role.
+    const pdfOut = join(dir, `${env.dialect}-bssn.pdf`);
+    const expPdf = await perisai(['incident', 'export', inc.number, '--type', 'initial', '--format', 'pdf', '-o', pdfOut, ...db]);
+    assert.equal(expPdf.code, 0, expPdf.stderr);
+    const text = pdfText(readFileSync(pdfOut));
+    for (const s of [`${inc.number}/AWAL/1`, 'LAPORAN INSIDEN SIBER', 'Sri', 'TTIS Sektor Kesehatan', 'D. Dampak serangan']) assert.ok(text.includes(s), `missing ${s}`);
+    const pdpPdf = join(dir, `${env.dialect}-pdp.pdf`);
+    assert.equal((await perisai(['incident', 'export', inc.number, '--type', 'pdp', '--format', 'pdf', '--lang', 'en', '-o', pdpPdf, ...db])).code, 0);
+    assert.ok(pdfText(readFileSync(pdpPdf)).includes('NOTICE OF A PERSONAL-DATA PROTECTION FAILURE'));
+    const cardsPdf = join(dir, `${env.dialect}-cards.pdf`);
+    const cards = await perisai(['incident', 'export', inc.number, '--type', 'cards', '--format', 'pdf', '-o', cardsPdf, ...db]);
+    assert.equal(cards.code, 0, cards.stderr);
+    assert.equal(pdfPages(readFileSync(cardsPdf)).length, 3);
+    assert.equal((await perisai(['incident', 'export', inc.number, '--type', 'cards', ...db])).code, 2, 'the cards are a PDF only');
 
     const missing = await perisai(['incident', 'show', 'INS-2099-0042', ...db]);
     assert.equal(missing.code, 2);

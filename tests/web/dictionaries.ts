@@ -1,7 +1,7 @@
 // The web UI's sources and dictionaries as the tests read them: web/ is compiled by its own tsconfig (DOM,
 // bundler resolution), not by the one the tests compile with, so the dictionaries are read as text.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,12 +15,12 @@ export function webSrc(): string {
 }
 
 /**
- * The dictionary's entries (`'key': 'message',` one a line), messages unescaped, with those of the part
- * files it spreads in (`import { circularsId } from './circulars.id'` … `...circularsId,`).
+ * The dictionary's entries (`'key': 'message',` one a line), messages unescaped: `<name>.ts` and the
+ * parts spread into it (`<part>.<name>.ts`, e.g. incidents.id.ts).
  */
 export function dict(name: 'id' | 'en'): Map<string, string> {
   const dir = join(webSrc(), 'i18n');
-  const src = readFileSync(join(dir, `${name}.ts`), 'utf8');
-  const parts = [...src.matchAll(/^import \{ \w+ \} from '\.\/([\w-]+\.(?:id|en))';$/gm)].map((m) => readFileSync(join(dir, `${m[1]!}.ts`), 'utf8'));
-  return new Map([src, ...parts].flatMap((text) => [...text.matchAll(/^\s*'([\w.-]+)': '((?:[^'\\]|\\.)*)',$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\(.)/g, '$1')] as const)));
+  const files = [`${name}.ts`, ...readdirSync(dir).filter((f) => f.endsWith(`.${name}.ts`)).sort()];
+  const src = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  return new Map([...src.matchAll(/^\s*'([\w.:/-]+)': '((?:[^'\\]|\\.)*)',$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\(.)/g, '$1')]));
 }

@@ -10,7 +10,9 @@
 //    SMTP mailbox, a webhook that fails) and rules, accounts of every role, triage of findings.
 // 3. The walk, at 1366×768 as every role and at 375×812 as the administrator: every route of
 //    web/src/App.tsx (agency, asset and scan detail pages included), the forms' hidden parts opened,
-//    every <details> open. Every offending string is reported with its page.
+//    every <details> open. Every offending string is reported with its page. Incidents: two reports
+//    through the public form on the phone (its pages and the status page judged too), one triaged into
+//    an incident worked through the API, one rejected.
 // 4. The dashboard: the officer's title is its agency, tiles named by what they count, the trend axis
 //    follows the data, no pile of "0" labels on the bars.
 // The lab or Chromium missing is a failure, never a skip.
@@ -29,6 +31,9 @@ import { FINDING_DEFINITIONS } from '../../src/domain/finding-signals.js';
 import { FINDING_STATUSES, SEVERITIES } from '../../src/domain/finding.js';
 import { CHECK_STATES } from '../../src/domain/observation.js';
 import { DEFAULT_RISK_RULES, RATINGS, VANTAGES } from '../../src/domain/risk.js';
+import { CLOCK_STATES } from '../../src/domain/incident-clocks.js';
+import { CLASSIFICATIONS, COUNTERMEASURE_KINDS, EXTERNAL_PARTIES, PHASES, PUBLIC_SERVICES, REGULATORY_KINDS, REPORT_STATUSES, SECTORS, SYMPTOMS, TIMELINE_KINDS } from '../../src/domain/incident.js';
+import { PLAYBOOK_ROLES } from '../../src/domain/playbook.js';
 import { JOB_STATUSES } from '../../src/domain/scan-job.js';
 import { CHECK_IDS } from '../../src/engine/checks/registry.js';
 import { ROLES } from '../../src/store/repos/users.js';
@@ -65,6 +70,8 @@ const ids = {} as {
   city: string; rsud: string; disdik: string; unit: string; network: string; contact: string;
   scans: string[]; assets: { id: string; ip: string }[]; finding: string;
   circular: string; link: string;
+  /** Incidents (docs/incidents.md): a report triaged into an incident, a rejected one, the status link, the playbook. */
+  report: string; rejected: string; incident: string; statusPath: string; playbook: string;
 };
 
 const identifiers = new Map<string, string>();
@@ -75,6 +82,9 @@ for (const [kind, list] of [
   ['vantage', VANTAGES], ['agency kind', AGENCY_KINDS], ['contact role', CONTACT_ROLES], ['criticality', CRITICALITIES], ['role', ROLES],
   ['alert channel kind', ['webhook', 'email', 'telegram']], ['alert delivery status', ['sending', 'sent', 'failed', 'dead']],
   ['SMB signing value', ['required', 'enabled', 'disabled', 'unknown']],
+  ['incident phase', PHASES], ['report status', REPORT_STATUSES], ['incident classification', CLASSIFICATIONS], ['sector', SECTORS], ['clock state', CLOCK_STATES],
+  ['timeline kind', TIMELINE_KINDS], ['symptom', SYMPTOMS], ['public service', PUBLIC_SERVICES], ['countermeasure kind', COUNTERMEASURE_KINDS],
+  ['outside party', EXTERNAL_PARTIES], ['regulatory kind', REGULATORY_KINDS], ['playbook role', PLAYBOOK_ROLES],
 ] as const) {
   for (const x of list) if (!identifiers.has(x)) identifiers.set(x, kind);
 }
@@ -445,6 +455,77 @@ test('circulars: the WannaCry circular sent to two agencies, a link, answers, an
   });
 });
 
+/** Report through the public form on the phone (the per-unit link prefills the unit), judging each page; the reference and the status link. */
+async function reportOnPhone(name: string, location: string): Promise<{ offences: string[]; reference: string; statusPath: string }> {
+  await phone.clearCookies();
+  const page = await phone.newPage();
+  const problems = watchProblems(page, { console: true, responses: true });
+  return on(page, async () => {
+    await page.goto(`${base()}/lapor?unit=RSUD-UJI`);
+    await page.getByTestId('unit-preset').waitFor();
+    const offences = await judgePage(page, 'reporter (375×812)', 'public report form');
+    await page.getByTestId('pow-done').waitFor({ timeout: 60_000 });
+    await page.getByTestId('report-submit').click();
+    offences.push(...await judgePage(page, 'reporter (375×812)', 'public report form, empty submit'));
+    const form = page.getByTestId('report-form');
+    await form.getByLabel('Layar berisi pesan tebusan').check();
+    await form.getByLabel('Pendaftaran/loket').check();
+    await form.locator('input[name=location]').fill(entered(location));
+    await form.locator('input[name=reporterName]').fill(entered(name));
+    await form.locator('input[name=reporterWhatsapp]').fill(entered('0812-3456-7890'));
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-sent').waitFor();
+    const reference = entered((await page.getByTestId('report-reference').innerText()).trim());
+    const statusPath = (await page.getByTestId('status-link').getAttribute('href'))!;
+    data.add(`${base()}${statusPath}`);
+    offences.push(...await judgePage(page, 'reporter (375×812)', 'report sent, the card'));
+    assert.deepEqual(problems, []);
+    return { offences, reference, statusPath };
+  });
+}
+
+test('incidents: reports through the public form on a phone, triaged into an incident worked through the API; the status page', async () => {
+  const first = await reportOnPhone('Siti Rahayu', 'PC loket 2, ruang pendaftaran');
+  const second = await reportOnPhone('Budi Santoso', 'PC farmasi');
+  const offences = [...first.offences, ...second.offences];
+  ids.statusPath = first.statusPath;
+  const page = await logIn(desktop, 'admin', NEW_PASSWORD);
+  await on(page, async () => {
+    await page.getByTestId('dash-title').waitFor();
+    const queue = (await call<{ items: { id: string; reference: string }[] }>(page, 'GET', '/incident-reports?status=new')).items;
+    ids.report = queue.find((r) => r.reference === first.reference)!.id;
+    ids.rejected = queue.find((r) => r.reference === second.reference)!.id;
+    await call(page, 'POST', `/incident-reports/${ids.rejected}/reject`, { reason: entered('Komputer farmasi hanya kehabisan kertas printer') });
+    ids.incident = (await call<{ id: string; number: string }>(page, 'POST', `/incident-reports/${ids.report}/open-incident`, { title: entered('Ransomware di loket pendaftaran RSUD') })).id;
+    data.add((await call<{ incident: { number: string } }>(page, 'GET', `/incidents/${ids.incident}`)).incident.number);
+    await call(page, 'PATCH', `/incidents/${ids.incident}`, { classification: 'malicious-code:ransomware', severity: 'critical', riskLevel: 'high', vital: true, sector: 'health', personalData: true });
+    await call(page, 'POST', `/incidents/${ids.incident}/assets`, { ip: ids.assets[0]!.ip });
+    const detail = await call<{ playbooks: { id: string; playbookId: string; title: { id: string } }[] }>(page, 'GET', `/incidents/${ids.incident}`);
+    const run = detail.playbooks[0]!;
+    ids.playbook = run.playbookId;
+    // A playbook is data the CSIRT edits: its editor shows the English texts in their own fields as they are.
+    type Bi = { id: string; en: string } | null;
+    const pb = (await call<{ definition: { title: Bi; description: Bi; steps: { title: Bi; detail: Bi; evidence: Bi; branches: { when: Bi; do: Bi }[] }[] } }>(page, 'GET', `/playbooks/${ids.playbook}`)).definition;
+    for (const x of [pb.title, pb.description, ...pb.steps.flatMap((st) => [st.title, st.detail, st.evidence, ...st.branches.flatMap((b) => [b.when, b.do])])]) if (x !== null && x.en !== '') data.add(x.en);
+    await call(page, 'POST', `/incidents/${ids.incident}/steps`, { runId: run.id, stepId: 'csirt-triage', note: entered('Diverifikasi lewat telepon ke IT RSUD') });
+    await call(page, 'POST', `/incidents/${ids.incident}/messages`, { text: entered('Tim CSIRT sedang menuju RSUD. Jangan nyalakan komputer itu.') });
+    await call(page, 'POST', `/incidents/${ids.incident}/countermeasures`, { kind: 'block-port', target: entered('port 445'), device: entered('firewall inti Diskominfo') });
+    await call(page, 'POST', `/incidents/${ids.incident}/regulatory`, { kind: 'bssn-initial', to: entered('CSIRT Kementerian Kesehatan') });
+    await call(page, 'POST', `/incidents/${ids.incident}/phase`, { to: 'containment', note: entered('Segmen RSUD diputus dari jaringan kota') });
+  });
+  // The reporter's status page shows the message and the stage; the rejected one its reason.
+  for (const [who, path] of [['Siti', first.statusPath], ['Budi', second.statusPath]] as const) {
+    await phone.clearCookies();
+    const p = await phone.newPage();
+    await on(p, async () => {
+      await p.goto(`${base()}${path}`);
+      await p.getByTestId('status-page').waitFor();
+      offences.push(...await judgePage(p, `reporter ${who} (375×812)`, 'status page'));
+    });
+  }
+  assertClean(offences, 'incident pages of the reporter');
+});
+
 /** The pages of the application (every route of web/src/App.tsx) as the administrator. */
 function adminVisits(): Visit[] {
   const openFirst = (selector: string, then: string) => async (page: Page) => {
@@ -524,6 +605,26 @@ function adminVisits(): Visit[] {
     { name: 'an agency\'s answers', path: `/circulars/${ids.circular}/agencies/${ids.rsud}` },
     { name: 'an agency without answers', path: `/circulars/${ids.circular}/agencies/${ids.disdik}` },
     { name: 'report cards', path: '/report-cards' },
+    { name: 'incidents', path: '/incidents' },
+    { name: 'incidents, every phase', path: '/incidents?open=false' },
+    { name: 'report queue', path: '/incidents/reports', acts: [async (page) => {
+      await page.getByTestId('unit-link').locator('select').selectOption({ index: 1 });
+      await page.getByTestId('unit-link-url').waitFor();
+    }] },
+    { name: 'report queue, every status', path: '/incidents/reports?status=all' },
+    { name: 'report (linked)', path: `/incidents/reports/${ids.report}` },
+    { name: 'report (rejected)', path: `/incidents/reports/${ids.rejected}` },
+    { name: 'incident', path: `/incidents/${ids.incident}`, acts: [openFirst('[data-testid="close-open"]', '[data-testid="close-form"]'), async (page) => {
+      await page.getByTestId('close-form').getByRole('button', { name: 'Nyatakan selesai' }).click();
+      await page.getByTestId('close-form').getByRole('alert').first().waitFor();
+    }] },
+    { name: 'incident settings', path: '/incidents/settings' },
+    { name: 'playbooks', path: '/playbooks' },
+    { name: 'playbook editor', path: `/playbooks/${ids.playbook}` },
+    { name: 'new playbook', path: '/playbooks/new', acts: [async (page) => {
+      await page.getByTestId('playbook-save').click();
+      await page.getByTestId('form-problem').waitFor();
+    }] },
     { name: 'page not found', path: '/halaman-yang-tidak-ada' },
   ];
 }
@@ -567,9 +668,11 @@ test('walk at 1366×768: every page as admin, analyst, officers and viewer, in I
       { name: 'alerts (admin only)', path: '/alerts' }, { name: 'users (admin only)', path: '/users' },
       { name: 'circular inbox', path: '/circulars' }, { name: 'circular', path: `/circulars/${ids.circular}` },
       { name: 'answer form', path: `/circulars/${ids.circular}/agencies/${ids.rsud}` },
+      { name: 'incidents', path: '/incidents' }, { name: 'report queue', path: '/incidents/reports' }, { name: 'incident', path: `/incidents/${ids.incident}` },
+      { name: 'report', path: `/incidents/reports/${ids.report}` }, { name: 'playbook (read only)', path: `/playbooks/${ids.playbook}` }, { name: 'incident settings (read only)', path: '/incidents/settings' },
     ]],
     ['petugas.disdik', [{ name: 'dashboard (nothing scanned)', path: '/' }, { name: 'assets (none)', path: '/assets' }, { name: 'findings (none)', path: '/findings' }, { name: 'scans (none)', path: '/scans' }, { name: 'schedules (none)', path: '/schedules' }]],
-    ['pimpinan.kota', [{ name: 'dashboard', path: '/' }, { name: 'findings', path: '/findings' }, { name: 'agency', path: `/agencies/${ids.rsud}` }, { name: 'scans', path: '/scans' }]],
+    ['pimpinan.kota', [{ name: 'dashboard', path: '/' }, { name: 'findings', path: '/findings' }, { name: 'agency', path: `/agencies/${ids.rsud}` }, { name: 'scans', path: '/scans' }, { name: 'incident', path: `/incidents/${ids.incident}` }]],
   ] as const satisfies readonly (readonly [string, readonly Visit[]])[]) {
     const p = await logIn(desktop, username, USER_PASSWORD);
     const seen = watchProblems(p, { console: true, responses: true });

@@ -21,6 +21,10 @@ import { CircularAgencyPage } from './pages/CircularAgency';
 import { CircularBoardPage } from './pages/CircularBoard';
 import { ComposePage } from './pages/CircularCompose';
 import { ReportCardsPage } from './pages/ReportCards';
+import { IncidentsPage, ReportPage, ReportsPage } from './pages/Incidents';
+import { IncidentPage } from './pages/Incident';
+import { IncidentSettingsPage } from './pages/IncidentSettings';
+import { PlaybookEditorPage, PlaybooksPage } from './pages/Playbooks';
 
 type Session = { state: 'checking' } | { state: 'out'; notice?: MessageKey } | { state: 'in'; me: Me };
 
@@ -58,6 +62,7 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/schedules', key: 'nav.schedules' },
   { to: '/circulars', key: 'nav.circulars' },
   { to: '/report-cards', key: 'nav.reportCards', roles: ['admin', 'analyst', 'viewer'] },
+  { to: '/incidents', key: 'nav.incidents' },
   { to: '/alerts', key: 'nav.alerts', roles: ['admin'] },
   { to: '/users', key: 'nav.users', roles: ['admin'] },
 ];
@@ -152,6 +157,15 @@ function Routes({ me }: { me: Me }) {
   if ((m = match('/circulars/:id/agencies/:agencyId', path)) !== null) return <CircularAgencyPage id={m.id!} agencyId={m.agencyId!} me={me} />;
   if ((m = match('/circulars/:id', path)) !== null) return <CircularPage key={m.id!} id={m.id!} me={me} />;
   if (match('/report-cards', path) !== null) return <ReportCardsPage params={params} />;
+  const csirt = me.user.role === 'admin' || me.user.role === 'analyst';
+  if (match('/incidents', path) !== null) return <IncidentsPage params={params} />;
+  if (match('/incidents/reports', path) !== null) return <ReportsPage params={params} canTriage={canTriage} />;
+  if ((m = match('/incidents/reports/:id', path)) !== null) return <ReportPage id={m.id!} canTriage={canTriage} csirt={csirt} />;
+  if (match('/incidents/settings', path) !== null) return <IncidentSettingsPage canEdit={me.user.role === 'admin'} />;
+  if ((m = match('/incidents/:id', path)) !== null) return <IncidentPage id={m.id!} csirt={csirt} triage={canTriage} />;
+  if (match('/playbooks', path) !== null) return <PlaybooksPage canEdit={csirt} />;
+  if (match('/playbooks/new', path) !== null) return <PlaybookEditorPage id={null} canEdit={csirt} justSaved={false} />;
+  if ((m = match('/playbooks/:id', path)) !== null) return <PlaybookEditorPage id={m.id!} canEdit={csirt} justSaved={params.get('saved') === '1'} />;
   if (match('/alerts', path) !== null) return me.user.role === 'admin' ? <AlertsPage /> : <p className="error">{t('admin.forbidden')}</p>;
   if (match('/users', path) !== null) return me.user.role === 'admin' ? <UsersPage me={me.user} /> : <p className="error">{t('admin.forbidden')}</p>;
   return <NotFound />;

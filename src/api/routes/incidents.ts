@@ -11,12 +11,13 @@ import { validationError } from '../../domain/errors.js';
 import {
   checkPeriod, cleanText, COUNTERMEASURE_KINDS, EXTERNAL_PARTIES, PHASE_TRANSITIONS, PHASES, PUBLIC_SERVICES, REGULATORY_KINDS, validateClosure, validTimeZone,
 } from '../../domain/incident.js';
-import { BSSN_REPORT_TYPES, ASSISTANCE, buildBssnReport, buildPdpNotice, monthlyStats } from '../../domain/incident-report.js';
+import { BSSN_REPORT_TYPES, ASSISTANCE, monthlyStats } from '../../domain/incident-report.js';
 import { TL } from '../../domain/incident-timeline.js';
 import { isInScanWindow } from '../../domain/scan-window.js';
 import { jobIsFinal } from '../../domain/scan-job.js';
 import { requiredDone, stepStatuses } from '../../domain/playbook.js';
 import { parsePorts } from '../../engine/targets/index.js';
+import { bssnReportFile, bssnReportOf, pdpNoticeFile, pdpNoticeOf } from '../../io/pdf/incident-documents.js';
 import type { TaskQueue } from '../../queue/queue.js';
 import { createScanJob, registeredTargets } from '../../scheduler/jobs.js';
 import { firstAllowed } from '../../scheduler/schedule.js';
@@ -24,6 +25,7 @@ import type { AgencyScope, PlaybookRun, Store } from '../../store/index.js';
 import { READ, TRIAGE } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import { IdParams, responses } from '../schemas.js';
+import { LangQ, PDF, sendPdf } from '../pdf.js';
 import { CSIRT } from './incident-reports.js';
 import {
   AnswerIn, AssetsIn, AttachIn, CloseIn, CountermeasureEndIn, CountermeasureIn, ImpactEndIn, ImpactIn, IncidentCreateIn, IncidentDetailOut, IncidentOut, IncidentPatchIn,
@@ -399,20 +401,37 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
       querystring: Type.Object({ type: Type.Optional(Type.Union(BSSN_REPORT_TYPES.map((t) => Type.Literal(t)))), assistance: Type.Optional(Type.Union(ASSISTANCE.map((t) => Type.Literal(t)))) }),
       response: responses({ 200: Type.Record(Type.String(), Type.Unknown()) }),
     },
-  }, async (request) => {
-    const [dossier, settings] = await Promise.all([store.incidents.dossier(request.scope, request.params.id), store.incidents.settings()]);
-    const sent = dossier.regulatory.filter((x) => x.kind.startsWith('bssn-')).length;
-    const type = request.query.type ?? (dossier.incident.phase === 'closed' ? 'final' : sent === 0 ? 'initial' : 'update');
-    return tr(async () => buildBssnReport(dossier, settings, { type, at: now(), sequence: sent, assistance: request.query.assistance ?? 'none' }));
+  }, async (request) => tr(async () => (await bssnReportOf(store, request.scope, request.params.id, { ...request.query, at: now() })).report));
+
+  // The same documents as PDF (src/io/pdf): the same data, access and refusals as the JSON routes above.
+  r.get('/api/v1/incidents/:id/bssn-report.pdf', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['incidents'], summary: 'The BSSN "Laporan Insiden Siber" as PDF (A4, fonts embedded): the JSON route\'s content, in Indonesian or English (`lang`)',
+      params: IdParams,
+      querystring: Type.Object({ type: Type.Optional(Type.Union(BSSN_REPORT_TYPES.map((t) => Type.Literal(t)))), assistance: Type.Optional(Type.Union(ASSISTANCE.map((t) => Type.Literal(t)))), lang: LangQ }),
+      produces: [PDF], response: responses({ 200: Type.String({ description: 'application/pdf' }) }),
+    },
+  }, async (request, reply) => {
+    const { pdf, report } = await tr(() => bssnReportFile(store, request.scope, request.params.id, { ...request.query, at: now() }));
+    return sendPdf(reply, pdf, `laporan-insiden-${report.header.reportNumber}`);
+  });
+
+  r.get('/api/v1/incidents/:id/pdp-notice.pdf', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['incidents'], summary: 'The personal-data breach notice draft (UU 27/2022 Pasal 46) as PDF, marked DRAF', params: IdParams,
+      querystring: Type.Object({ lang: LangQ }), produces: [PDF], response: responses({ 200: Type.String({ description: 'application/pdf' }) }),
+    },
+  }, async (request, reply) => {
+    const { pdf, notice } = await tr(() => pdpNoticeFile(store, request.scope, request.params.id, { at: now(), lang: request.query.lang }));
+    return sendPdf(reply, pdf, `pemberitahuan-data-pribadi-${notice.incidentNumber}`);
   });
 
   r.get('/api/v1/incidents/:id/pdp-notice', {
     config: { access: { roles: READ } },
     schema: { tags: ['incidents'], summary: 'A draft of the personal-data breach notice (UU 27/2022 Pasal 46) as data', params: IdParams, response: responses({ 200: Type.Record(Type.String(), Type.Unknown()) }) },
-  }, async (request) => {
-    const [dossier, settings] = await Promise.all([store.incidents.dossier(request.scope, request.params.id), store.incidents.settings()]);
-    return tr(async () => buildPdpNotice(dossier, settings, now()));
-  });
+  }, async (request) => tr(async () => (await pdpNoticeOf(store, request.scope, request.params.id, now())).notice));
 
   r.get('/api/v1/incident-stats', {
     config: { access: { roles: READ } },

@@ -15,6 +15,8 @@ import type { PlaybookDefinition } from '../../domain/playbook.js';
 import type { Store } from '../../store/index.js';
 import { ADMIN, READ } from '../access.js';
 import { inIndonesian } from '../errors.js';
+import { LangQ, PDF, sendPdf } from '../pdf.js';
+import { playbookCardsFile } from '../../io/pdf/incident-documents.js';
 import { IdParams, responses } from '../schemas.js';
 import { CSIRT } from './incident-reports.js';
 import { PlaybookOut, RoleCardOut } from './incident-schemas.js';
@@ -56,6 +58,12 @@ const TEXTS: Readonly<Record<string, string>> = {
   warnFraction: 'Porsi peringatan: antara 0 dan 1',
 };
 
+/** `?x=a` or `?x=a&x=b`: one value or several (the query parser gives a string for one). */
+function oneOrMany<T extends string>(values: readonly T[]) {
+  const one = Type.Union(values.map((x) => Type.Literal(x)));
+  return Type.Union([one, Type.Array(one, { maxItems: values.length })]);
+}
+
 const texts = (field: string): string | undefined => TEXTS[field] ?? TEXTS[field.split(/[.[]/)[0]!];
 
 export function playbookRoutes(app: FastifyInstance, deps: { store: Store }): void {
@@ -93,6 +101,25 @@ export function playbookRoutes(app: FastifyInstance, deps: { store: Store }): vo
       response: responses({ 200: RoleCardOut }),
     },
   }, async (request) => roleCard((await store.playbooks.get(request.params.id)).definition, request.query.role ?? 'reporter', request.query.symptoms ?? []));
+
+  r.get('/api/v1/playbooks/:id/card.pdf', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['playbooks'], summary: 'The printable step cards as PDF: one A4 page per role (`role` repeated; default every role), symptoms mark the branches that apply',
+      params: IdParams,
+      querystring: Type.Object({
+        role: Type.Optional(oneOrMany(PLAYBOOK_ROLES)),
+        symptoms: Type.Optional(oneOrMany(SYMPTOMS)),
+        lang: LangQ,
+      }),
+      produces: [PDF], response: responses({ 200: Type.String({ description: 'application/pdf' }) }),
+    },
+  }, async (request, reply) => {
+    const p = await store.playbooks.get(request.params.id);
+    const { role, symptoms } = request.query;
+    const pdf = await playbookCardsFile(p.definition, p.version, { roles: role === undefined ? undefined : [role].flat(), symptoms: symptoms === undefined ? undefined : [symptoms].flat(), lang: request.query.lang, at: new Date().toISOString() });
+    return sendPdf(reply, pdf, `kartu-langkah-${p.key}-v${p.version}`);
+  });
 
   r.get('/api/v1/incident-settings', {
     config: { access: { roles: READ } },

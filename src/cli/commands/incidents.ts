@@ -1,9 +1,11 @@
 // `perisai incident …` (docs/incidents.md "CLI"): the incident queue, one incident with its clocks and
-// timeline, and the BSSN report or the personal-data notice as JSON (the data the PDFs are rendered from).
+// timeline, and the BSSN report or the personal-data notice as JSON (the data the PDFs are rendered from)
+// or as PDF (src/io/pdf), and the step cards of the incident's playbooks as PDF.
 //
 //   perisai incident list [--agency CODE] [--phase P] [--open] [--format table|json]
 //   perisai incident show NUMBER|ID [--format text|json]
-//   perisai incident export NUMBER|ID [--type initial|update|final|pdp] [--assistance none|remote|on-site] [-o FILE]
+//   perisai incident export NUMBER|ID [--type initial|update|final|pdp|cards] [--assistance none|remote|on-site]
+//                                     [--format json|pdf] [--lang id|en] [-o FILE]
 //
 // All take --db URL / --data-dir DIR (env PERISAI_DB). Errors map to the documented exit codes
 // (src/cli/errors.ts): bad input or unknown incident → 2, storage → 4.
@@ -12,8 +14,12 @@ import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { PHASES } from '../../domain/incident.js';
 import type { Phase } from '../../domain/incident.js';
-import { ASSISTANCE, BSSN_REPORT_TYPES, buildBssnReport, buildPdpNotice, localTime } from '../../domain/incident-report.js';
+import { validationError } from '../../domain/errors.js';
+import { ASSISTANCE, BSSN_REPORT_TYPES, localTime } from '../../domain/incident-report.js';
 import type { Assistance, BssnReportType } from '../../domain/incident-report.js';
+import { LANGS } from '../../io/pdf/common.js';
+import type { Lang } from '../../io/pdf/common.js';
+import { bssnReportFile, bssnReportOf, incidentCardsFile, pdpNoticeFile, pdpNoticeOf } from '../../io/pdf/incident-documents.js';
 import type { Incident, Store } from '../../store/index.js';
 import { storeOptions, withStore } from './alerts.js';
 import type { StoreOpts } from './alerts.js';
@@ -89,23 +95,29 @@ export function incidentCommand(): Command {
   );
   cmd.addCommand(
     storeOptions(new Command('export'))
-      .description('the BSSN "Laporan Insiden Siber" (initial/update/final) or the personal-data notice draft, as JSON')
+      .description('the BSSN "Laporan Insiden Siber" (initial/update/final), the personal-data notice draft, or the step cards of its playbooks, as JSON or PDF')
       .argument('<incident>', 'number (INS-2025-0007) or id')
-      .addOption(new Option('--type <t>', 'which document (default: initial before a BSSN send, update after, final once closed)').choices([...BSSN_REPORT_TYPES, 'pdp']))
+      .addOption(new Option('--type <t>', 'which document (default: initial before a BSSN send, update after, final once closed); cards: PDF only').choices([...BSSN_REPORT_TYPES, 'pdp', 'cards']))
       .addOption(new Option('--assistance <a>', 'help asked of BSSN').choices([...ASSISTANCE]).default('none'))
+      .addOption(new Option('--format <f>', 'output').choices(['json', 'pdf']).default('json'))
+      .addOption(new Option('--lang <l>', 'language of the PDF').choices([...LANGS]).default('id'))
       .option('-o, --output <file>', 'write to a file instead of standard output')
-      .action(async (ref: string, o: StoreOpts & { type?: BssnReportType | 'pdp'; assistance: Assistance; output?: string }) => {
+      .action(async (ref: string, o: StoreOpts & { type?: BssnReportType | 'pdp' | 'cards'; assistance: Assistance; format: 'json' | 'pdf'; lang: Lang; output?: string }) => {
         await withStore(o, async (store) => {
           const i = await find(store, ref);
-          const [dossier, settings] = [await store.incidents.dossier('all', i.id), await store.incidents.settings()];
           const at = new Date().toISOString();
-          const sent = dossier.regulatory.filter((x) => x.kind.startsWith('bssn-')).length;
-          const doc = o.type === 'pdp'
-            ? buildPdpNotice(dossier, settings, at)
-            : buildBssnReport(dossier, settings, { type: o.type ?? (i.phase === 'closed' ? 'final' : sent === 0 ? 'initial' : 'update'), at, sequence: sent, assistance: o.assistance });
-          const text = `${JSON.stringify(doc, null, 2)}\n`;
-          if (o.output !== undefined) await writeFile(o.output, text);
-          else process.stdout.write(text);
+          if (o.type === 'cards' && o.format !== 'pdf') throw validationError('--type cards: the step cards are a PDF (add --format pdf)', { field: 'format' });
+          let out: Buffer;
+          if (o.format === 'pdf') {
+            out = o.type === 'pdp' ? (await pdpNoticeFile(store, 'all', i.id, { at, lang: o.lang })).pdf
+              : o.type === 'cards' ? await incidentCardsFile(store, 'all', i.id, { at, lang: o.lang })
+              : (await bssnReportFile(store, 'all', i.id, { type: o.type, assistance: o.assistance, at, lang: o.lang })).pdf;
+          } else {
+            const doc = o.type === 'pdp' ? (await pdpNoticeOf(store, 'all', i.id, at)).notice : (await bssnReportOf(store, 'all', i.id, { type: o.type as BssnReportType | undefined, assistance: o.assistance, at })).report;
+            out = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
+          }
+          if (o.output !== undefined) await writeFile(o.output, out);
+          else process.stdout.write(out);
         });
       }),
   );

@@ -42,6 +42,20 @@ export interface StoredFindingEvent extends FindingEvent {
   readonly findingId: string;
 }
 
+/** A finding with its status changes, oldest first (report cards: src/domain/report-card.ts). */
+export interface FindingHistory {
+  readonly id: string;
+  readonly agencyId: string;
+  readonly assetId: string;
+  readonly ruleId: string;
+  readonly port: number;
+  readonly severity: Severity;
+  readonly status: FindingStatus;
+  readonly firstSeen: string;
+  readonly resolvedAt: string | null;
+  readonly history: readonly { readonly at: string; readonly to: FindingStatus }[];
+}
+
 export interface FindingFilter {
   readonly agencyId?: string;
   /** Default: open. */
@@ -328,6 +342,42 @@ export class FindingRepo {
       for (const part of chunks(rows.map((r) => ({ ...r, n: Number(r.n) })), 1000)) await ctx.db.insertInto('finding_tallies').values(part).execute();
       return rows.length;
     });
+  }
+
+  /**
+   * Every finding of the agencies (default: the whole scope) with its status history, oldest event first:
+   * the report card's input (src/domain/report-card.ts reads "open at an instant" from the history). Two
+   * reads whatever the number of findings; agencies in chunks so a long list stays a short statement.
+   */
+  async withHistory(scope: AgencyScope, agencyIds?: readonly string[]): Promise<FindingHistory[]> {
+    const groups = agencyIds === undefined ? [undefined] : chunks([...new Set(agencyIds)], 200);
+    const out: FindingHistory[] = [];
+    for (const ids of groups) {
+      if (ids !== undefined && ids.length === 0) continue;
+      const [rows, events] = await run(this.#ctx, 'reading findings with their history', async (db) => {
+        // Only the columns a card uses: evidence and titles (JSON) are the bulk of a finding row.
+        let f = db.selectFrom('findings').select(['id', 'agency_id', 'asset_id', 'rule_id', 'port', 'severity', 'status', 'first_seen', 'resolved_at']).where(scopeFilter('agency_id', scope));
+        let e = db.selectFrom('finding_events').select(['finding_id', 'at', 'to_status']).where(scopeFilter('agency_id', scope));
+        if (ids !== undefined) {
+          f = f.where('agency_id', 'in', ids);
+          e = e.where('agency_id', 'in', ids);
+        }
+        return Promise.all([f.orderBy('id').execute(), e.orderBy('finding_id').orderBy('at').orderBy('id').execute()]);
+      });
+      const byFinding = new Map<string, { at: string; to: FindingStatus }[]>();
+      for (const ev of events) {
+        let list = byFinding.get(ev.finding_id);
+        if (list === undefined) byFinding.set(ev.finding_id, (list = []));
+        list.push({ at: ev.at, to: ev.to_status as FindingStatus });
+      }
+      for (const r of rows) {
+        out.push({
+          id: r.id, agencyId: r.agency_id, assetId: r.asset_id, ruleId: r.rule_id, port: r.port, severity: r.severity as Severity, status: r.status as FindingStatus,
+          firstSeen: r.first_seen, resolvedAt: r.resolved_at, history: byFinding.get(r.id) ?? [],
+        });
+      }
+    }
+    return out;
   }
 
   async events(scope: AgencyScope, findingId: string): Promise<StoredFindingEvent[]> {

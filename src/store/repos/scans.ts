@@ -288,6 +288,15 @@ export class ScanRepo {
     return r === undefined ? undefined : toJob(d, r);
   }
 
+  /** Completed jobs in scope that finished at or after `since`, oldest first (report-card coverage). */
+  async completedSince(scope: AgencyScope, since: string): Promise<ScanJob[]> {
+    const rows = await run(this.#ctx, 'reading completed scans', (db) =>
+      db.selectFrom('scan_jobs').selectAll().where(scopeFilter('agency_id', scope)).where('status', '=', 'completed').where('finished_at', '>=', since)
+        .orderBy('finished_at').orderBy('id').execute(),
+    );
+    return rows.map((r) => toJob(this.#ctx.d, r));
+  }
+
   /** Delete a job and everything it recorded (observations, tasks). Findings keep their history. */
   async deleteJob(scope: AgencyScope, jobId: string): Promise<void> {
     await tx(this.#ctx, `deleting scan job ${jobId}`, async (ctx) => {

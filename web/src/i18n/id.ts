@@ -1,8 +1,10 @@
 // Bahasa Indonesia: the default language of the UI (issue 5 item 3). Every key here must exist in
 // en.ts (a missing or extra key is a compile error there). Terms follow product-context §4.7.
 import { circularsId } from './circulars.id';
+import { incidentsId } from './incidents.id';
 
 export const id = {
+  ...incidentsId,
   ...circularsId,
   'app.name': 'Perisai',
   'app.tagline': 'Pemantauan paparan ransomware WannaCry',

@@ -5,13 +5,14 @@ import type { ReactNode } from 'react';
 import { en } from './en';
 import { id } from './id';
 import { LANGS } from './keys';
+import { LANG_STORAGE_KEY } from './storage';
 import type { Lang, MessageKey } from './keys';
 
 export type { Lang, MessageKey };
 export { LANGS };
 
 const DICTS: Record<Lang, Record<MessageKey, string>> = { id, en };
-export const LANG_STORAGE_KEY = 'perisai.lang';
+export { LANG_STORAGE_KEY };
 
 function storedLang(): Lang {
   try {
