@@ -6,8 +6,7 @@ import { Cron } from 'croner';
 import { validationError } from '../domain/errors.js';
 import { isInScanWindow } from '../domain/scan-window.js';
 import type { ScanWindow } from '../domain/scan-window.js';
-
-export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
+import { DEFAULT_TIME_ZONE } from '../domain/calendar.js';
 
 /** How far ahead we look for a permitted minute: windows repeat weekly, so 8 days is always enough. */
 const WINDOW_HORIZON_MIN = 8 * 24 * 60;

@@ -11,9 +11,10 @@ import { PerisaiError } from '../domain/errors.js';
 import { isInScanWindow } from '../domain/scan-window.js';
 import type { TaskQueue } from '../queue/queue.js';
 import type { Schedule, Store } from '../store/index.js';
-import { PROFILES } from '../worker/profiles.js';
+import { PROFILES } from '../domain/scan-profile.js';
+import { DEFAULT_TIME_ZONE } from '../domain/calendar.js';
 import { createScanJob, registeredTargets } from './jobs.js';
-import { DEFAULT_TIME_ZONE, firstAllowed, nextRunAt, parseCron } from './schedule.js';
+import { firstAllowed, nextRunAt, parseCron } from './schedule.js';
 
 export interface AddSchedule {
   readonly agencyId: string;

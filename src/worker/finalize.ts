@@ -7,8 +7,7 @@
 // announced exactly once (docs/store.md "outbox").
 
 import { PerisaiError } from '../domain/errors.js';
-import { DEFAULT_TIME_ZONE } from '../scheduler/schedule.js';
-import { dayKey } from '../store/repos/dashboard.js';
+import { DEFAULT_TIME_ZONE, dayKey } from '../domain/calendar.js';
 import type { Change, NotCompared } from '../domain/diff.js';
 import { smbSummary } from '../domain/observation.js';
 import type { FactReason, Observation } from '../domain/observation.js';

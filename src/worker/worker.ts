@@ -14,10 +14,10 @@ import type { Observation } from '../domain/observation.js';
 import { runScan } from '../engine/runner/scan.js';
 import { Permutation, Scope } from '../engine/targets/index.js';
 import type { Store } from '../store/index.js';
-import { jobTargetSet } from '../scheduler/jobs.js';
+import { jobTargetSet } from '../domain/job-targets.js';
 import { finalizeJob } from './finalize.js';
 import type { FinalizeResult } from './finalize.js';
-import { profileBanners, profileChecks } from './profiles.js';
+import { profileBanners, profileChecks } from '../domain/scan-profile.js';
 import { DEFAULT_BANNER_OPTIONS } from '../engine/banner/grab.js';
 
 export interface WorkerOptions {

@@ -13,9 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../src/api/app.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
-import { DEFAULT_TIME_ZONE } from '../../src/scheduler/schedule.js';
 import { createStore } from '../../src/store/index.js';
-import { addDays, dayKey } from '../../src/store/repos/dashboard.js';
+import { addDays, dayKey, DEFAULT_TIME_ZONE } from '../../src/domain/calendar.js';
 import { startPostgres } from '../store/pg-server.js';
 import { makeUser, login } from './fixture.js';
 

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { startHousekeeping } from '../../src/api/housekeeping.js';
 import { cellText } from '../../src/io/sheets.js';
 import { parseCsv } from '../../src/io/csv.js';
-import { addDays, dayKey } from '../../src/store/repos/dashboard.js';
+import { addDays, dayKey } from '../../src/domain/calendar.js';
 import { storeSuite, testClock } from '../store/harness.js';
 import { login, seedWorld } from './fixture.js';
 import type { World } from './fixture.js';

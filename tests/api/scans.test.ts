@@ -15,7 +15,7 @@ import type { Observation } from '../../src/domain/observation.js';
 import { CHECK_IDS, listCheckMeta } from '../../src/engine/checks/registry.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
 import type { Store } from '../../src/store/index.js';
-import { dayKey } from '../../src/store/repos/dashboard.js';
+import { dayKey } from '../../src/domain/calendar.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { storeSuite } from '../store/harness.js';
 import { login, seedWorld } from './fixture.js';

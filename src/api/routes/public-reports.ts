@@ -26,7 +26,7 @@ import type { Phase, ValidReport } from '../../domain/incident.js';
 import { RANSOMWARE_WANNACRY } from '../../domain/playbooks/ransomware-wannacry.js';
 import { roleCard } from '../../domain/playbook.js';
 import type { PlaybookDefinition, RoleCard } from '../../domain/playbook.js';
-import { dayKey } from '../../store/repos/dashboard.js';
+import { dayKey } from '../../domain/calendar.js';
 import type { IncidentReport, Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
 import { cleanPhoto, DEFAULT_PHOTO_MAX_BYTES, photoTooLarge, storeFile } from '../photos.js';

@@ -29,7 +29,7 @@ import type { TaskQueue } from '../../queue/queue.js';
 import { createScanJob, registeredTargets } from '../../scheduler/jobs.js';
 import { firstAllowed } from '../../scheduler/schedule.js';
 import type { AgencyScope, Store } from '../../store/index.js';
-import { PROFILES } from '../../worker/profiles.js';
+import { PROFILES } from '../../domain/scan-profile.js';
 import { READ, TRIAGE } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import type { FieldError } from '../errors.js';

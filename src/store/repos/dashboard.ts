@@ -51,18 +51,6 @@ export function sumExposure(rows: readonly ExposureCounts[]): ExposureCounts {
   return t;
 }
 
-/** The calendar day (YYYY-MM-DD) of `at` in `timeZone` (IANA), e.g. the city's Asia/Jakarta. */
-export function dayKey(at: Date, timeZone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
-/** `day` (YYYY-MM-DD) moved by `n` calendar days. */
-export function addDays(day: string, n: number): string {
-  const t = Date.parse(`${day}T00:00:00.000Z`) + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
-
 /** One day of the trend: the dashboard's numbers at the end of that day (the last snapshot written). */
 export interface TrendRow extends Omit<ExposureCounts, 'smbOpen'> {
   readonly day: string;
