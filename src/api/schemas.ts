@@ -1,5 +1,5 @@
 // Response and request schemas (TypeBox → JSON Schema). The response schemas are the output allow-list
-// (architecture P12): fastify's serializer writes only the declared properties, so a field added to a
+// (the second fence after the agency scope): fastify's serializer writes only the declared properties, so a field added to a
 // store type (a password hash, raw evidence) does not reach a client until someone declares it here.
 
 import { Type } from 'typebox';
@@ -165,7 +165,7 @@ export const AuditOut = Type.Object({
 /** Free text a user types (reasons, names): bounded, no control characters except none at all. */
 export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
 
-// Inventory mutations and the asset detail (issue 5: forms for agencies, networks, contacts, assets).
+// Inventory mutations and the asset detail (the forms for agencies, networks, contacts, assets).
 // Bodies are closed (additionalProperties: false): a misspelt field is an error, not silently ignored.
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });

@@ -1,4 +1,4 @@
-// Turning "scan these networks of this agency" into a stored job (issue 4 item 5): the job records
+// Turning "scan these networks of this agency" into a stored job: the job records
 // targets, ports, profile and the permutation seed; its index space (targets × ports, permuted by the
 // seed) is cut into tasks of N slots. A worker rebuilds the same TargetSet and Permutation from the job
 // row, so every task of the job — on any machine — scans its own slice of the same order.

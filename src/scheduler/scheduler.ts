@@ -1,4 +1,4 @@
-// The scheduler loop (issue 4 item 5): every `tickMs` it reads the schedules that are due, and for each
+// The scheduler loop: every `tickMs` it reads the schedules that are due, and for each
 // one either starts a job (targets = the agency's or network's registered blocks) or, when the agency's
 // scan windows forbid scanning right now, moves next_run_at to the end of the forbidden window. Starting
 // a job and moving next_run_at happen in ONE transaction with a compare-and-set on next_run_at, so two

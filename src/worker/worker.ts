@@ -1,4 +1,4 @@
-// A scan worker runs one claimed task (issue 4 items 5 and 7): it rebuilds the job's target set and
+// A scan worker runs one claimed task: it rebuilds the job's target set and
 // seeded permutation, scans the task's remaining index ranges slice by slice with runScan(indexRange),
 // and stores each slice's observations together with the slice's done range in one transaction
 // (observations.ingestBatch). A crash therefore loses at most the slice in flight, which the next

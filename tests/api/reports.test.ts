@@ -1,4 +1,4 @@
-// Reports of the web application (issue 5): the dashboard trend against a seeded history with known
+// Reports of the web application: the dashboard trend against a seeded history with known
 // answers (snapshots on some days, a gap, today live; scope and agency filter), and the per-agency XLSX
 // exports read back with exceljs and compared cell by cell with the CSV of the same data (formula guard
 // included). SQLite and PostgreSQL (tests/store/harness.ts).

@@ -1,4 +1,4 @@
-// Scan endpoints (issue 5 items 3–4): start within scope, refuse what is outside it, cancel, live
+// Scan endpoints: start within scope, refuse what is outside it, cancel, live
 // progress over Server-Sent Events on a real HTTP connection, results host by host, the diff against
 // the previous scan, and the exports (nmap XML read back by nmap's own ndiff; JSONL parsed line by
 // line). The scanning itself is a worker's job and is covered by tests/monitoring and the browser test

@@ -1,4 +1,4 @@
-// Schedules → jobs → LocalQueue worker → finalize with change detection and outbox (issue 4 item 5),
+// Schedules → jobs → LocalQueue worker → finalize with change detection and outbox,
 // on SQLite and PostgreSQL (tests/store/harness.ts). Targets are loopback listeners only.
 
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The public side of incident reporting (docs/incidents.md "Public routes"): the ONLY routes of the
+// The public side of incident reporting (docs/incidents.md "The public form"): the ONLY routes of the
 // incident feature that need no login.
 //
 //   GET  /api/v1/public/units                   the units the form offers (code, name, kind, parent)

@@ -1,4 +1,4 @@
-// Monitoring schedules over HTTP (issue 5, the web application's schedules page): list in scope, create,
+// Monitoring schedules over HTTP (the web application's schedules page): list in scope, create,
 // enable/disable, delete. Creation goes through the scheduler's own `addSchedule` (cron, time zone,
 // profile and the first run past the agency's scan windows) and the engine's `parsePorts` (named sets
 // such as `ransomware`), exactly as `perisai schedule add` does, so the two front doors cannot disagree.

@@ -1,4 +1,4 @@
-// Continuous monitoring commands (issue 4 items 5, 7 and 8):
+// Continuous monitoring commands:
 //   perisai serve   [--data-dir DIR] [--db URL]       embedded: store + scheduler + worker loop, one process
 //   perisai worker  [--zone Z] --db URL               scan worker (pg-boss on PostgreSQL, the table on SQLite)
 //   perisai schedule add|list|remove …                cron schedules per agency or network
@@ -145,13 +145,13 @@ export function serveCommand(): Command {
       const transport = o.http ? httpTransport(o) : {};
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
-        // in agency segments receive the scheduled tasks too (issue 4 item 7).
+        // in agency segments receive the scheduled tasks too.
         const queue = queueFor(store, storeUrl(o));
         const scheduler = new Scheduler(store, queue, { log });
         const worker = startWorker(store, queue, o);
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
-        // First run: an administrator account (issue 5 item 2). The password comes from PERISAI_ADMIN_PASSWORD
+        // First run: an administrator account. The password comes from PERISAI_ADMIN_PASSWORD
         // or is generated once and printed here; either way the UI asks for a new one at first login.
         const envPassword = process.env.PERISAI_ADMIN_PASSWORD;
         const admin = await ensureFirstAdmin(store, { password: envPassword }).catch((e: unknown) => {

@@ -1,4 +1,4 @@
-// The city dashboard's numbers per agency (issue 5 item 3): hosts known, hosts with SMB (139/445) open at
+// The city dashboard's numbers per agency: hosts known, hosts with SMB (139/445) open at
 // their last scan, hosts with an open finding of each WannaCry-relevant rule, and hosts whose rating is
 // "unknown" (checks could not run). Each number is named by what it counts: `smbOpen` is SMB open from
 // wherever the scanner stood; `smbReachableOutside` (formerly only `exposedSmb`, kept as its alias) counts
