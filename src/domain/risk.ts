@@ -22,9 +22,6 @@ export type Vantage = (typeof VANTAGES)[number];
 export const RATINGS = ['critical', 'high', 'unknown', 'medium', 'low', 'none'] as const;
 export type Rating = (typeof RATINGS)[number];
 const RANK: Record<Rating, number> = { critical: 5, high: 4, unknown: 3, medium: 2, low: 1, none: 0 };
-export function ratingRank(r: Rating): number {
-  return RANK[r];
-}
 
 /** A check's state, or `not-run` when the scan produced no verdict for it at all. */
 export type CheckFact = CheckState | 'not-run';
