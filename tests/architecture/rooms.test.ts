@@ -18,6 +18,7 @@ interface Rooms {
   readonly narrow: Readonly<Record<string, readonly string[] | string>>;
   readonly packages: Readonly<Record<string, PackageRule | string>>;
   readonly onlyIn: Readonly<Record<string, readonly string[] | string>>;
+  readonly web: { readonly dir: string; readonly values: readonly string[]; readonly typesOnly: readonly string[] };
 }
 
 const rulesFile = join(root, 'tests', 'architecture', 'rooms.json');
@@ -126,6 +127,28 @@ test('every room of src/ imports only what tests/architecture/rooms.json allows'
   assert.deepEqual(rooms.filter((r) => !ROOMS.includes(r)), [], 'a folder of src/ that rooms.json does not name');
   const { files, bad } = violations();
   assert.ok(files > 200, `found only ${files} files under src/`);
+  assert.deepEqual(bad, []);
+});
+
+test('web/src imports from src/ only the domain, and the API\'s schemas as types (tests/architecture/rooms.json "web")', () => {
+  const bad: string[] = [];
+  let files = 0;
+  let contract = 0;
+  for (const file of tsFiles(join(root, rules.web.dir))) {
+    files++;
+    const rel = relative(root, file).split(sep).join('/');
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*((?:import|export)\b[^'"]*?from\s*)['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+      const spec = (m[2] ?? m[3])!;
+      const target = targetOf(file, spec);
+      if (!target.startsWith('src/')) continue;
+      const typeOnly = m[1] !== undefined && /^(?:import|export)\s+type\b/.test(m[1].trim());
+      const allowed = typeOnly ? rules.web.typesOnly : rules.web.values;
+      if (allowed.some((a) => target.startsWith(a))) contract++;
+      else bad.push(`${rel} -> ${spec}${typeOnly ? ' (types)' : ''}`);
+    }
+  }
+  assert.ok(files > 10, `found only ${files} files under ${rules.web.dir}`);
+  assert.ok(contract > 0, 'the UI takes its types from the API (web/src/api.ts)');
   assert.deepEqual(bad, []);
 });
 

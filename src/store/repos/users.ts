@@ -10,8 +10,9 @@ import type { Ctx } from '../context.js';
 import { nowIso, run, tx } from '../context.js';
 import type { UserTable } from '../schema.js';
 
-export const ROLES = ['admin', 'analyst', 'officer', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../domain/roles.js';
+export { ROLES } from '../../domain/roles.js';
+export type { Role } from '../../domain/roles.js';
 
 export interface User {
   readonly id: string;
