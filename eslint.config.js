@@ -1,7 +1,31 @@
-// Lint: typescript-eslint recommended, plus the one architectural rule that matters most:
+// Lint: typescript-eslint recommended, plus the architecture: each room of src/ may import only the rooms
+// that tests/architecture/rooms.json allows (the same data tests/architecture/rooms.test.ts checks, which
+// also resolves deep relative paths and package rules; this rule reports the common cases in the editor).
 // src/engine is a library of its own and may import nothing from the rest of the app.
+import { readFileSync } from 'node:fs';
+import { URL } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const { rooms } = JSON.parse(readFileSync(new URL('./tests/architecture/rooms.json', import.meta.url), 'utf8'));
+
+/** One no-restricted-imports block per room: every room it does not list is off limits. */
+const roomRules = Object.entries(rooms).map(([room, allowed]) => {
+  const forbidden = Object.keys(rooms).filter((r) => r !== room && !allowed.includes(r));
+  return {
+    files: [`src/${room}/**/*.ts`],
+    rules: forbidden.length === 0 ? {} : {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: [...forbidden.map((r) => `**/${r}/**`), ...(room === 'engine' ? ['**/web/**'] : [])],
+          message: room === 'engine'
+            ? 'src/engine must not import from the rest of the app (it is publishable on its own).'
+            : `src/${room} may import only ${allowed.join(', ') || 'its own files'} (tests/architecture/rooms.json).`,
+        }],
+      }],
+    },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'lab/**/*.py'] },
@@ -12,15 +36,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          group: ['**/cli/**', '**/store/**', '**/api/**', '**/domain/**', '**/web/**', '**/worker/**', '**/queue/**', '**/scheduler/**'],
-          message: 'src/engine must not import from the rest of the app (it is publishable on its own).',
-        }],
-      }],
-    },
-  },
+  ...roomRules,
 );

@@ -41,6 +41,7 @@ lab/perisai-lab up
 [ "${PERISAI_LAB_KEEP:-0}" = 1 ] || trap 'lab/perisai-lab down >/dev/null 2>&1 || true' EXIT
 
 npm run lint
+npm run typecheck   # src/ and web/ (the UI's types come from the API's schemas)
 # A test that leaves a handle open would keep its file's process alive and the run waiting; a hard ceiling
 # turns that into a failure with a clear exit code (124) instead of a CI run that never ends.
 timeout --signal=TERM --kill-after=30s 45m npm test

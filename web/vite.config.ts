@@ -1,4 +1,4 @@
-// The web UI (issue 5 item 3): a React SPA built into web/dist and served by the API process at `/`.
+// The web UI: a React SPA built into web/dist and served by the API process at `/`.
 // `npm run build:web` (part of `npm run build`); `npx vite web` for development (proxying /api to
 // a running `perisai serve` on 127.0.0.1:8080).
 //

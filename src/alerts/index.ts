@@ -1,4 +1,4 @@
-// Alerts (issue 4 item 6): rules as data route outbox messages to email, webhook and Telegram channels.
+// Alerts: rules as data route outbox messages to email, webhook and Telegram channels.
 export { Dispatcher, backoffMs, startDispatcher, testChannel } from './dispatcher.js';
 export type { DispatcherOptions, RoundResult, RunningDispatcher } from './dispatcher.js';
 export { DeliveryError, redactConfig, signBody, validateChannelConfig, webhookBody } from './channels.js';

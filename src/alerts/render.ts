@@ -1,4 +1,4 @@
-// Alert text: Bahasa Indonesia first, then English (product-context §4.7 terms: KRITIS/TINGGI/SEDANG/RENDAH,
+// Alert text: Bahasa Indonesia first, then English (the terms Indonesian government IT staff use: KRITIS/TINGGI/SEDANG/RENDAH,
 // instansi, terdeteksi). One rendering per message, shaped per channel:
 //   subject — one line, control characters removed (no header injection: RFC 5322 §2.2 unfolded header
 //             fields cannot carry CR/LF; nodemailer also RFC 2047-encodes non-ASCII);

@@ -40,7 +40,7 @@ export interface MessageFacts {
   readonly findingRule: string | null;
 }
 
-/** The rules issue 4 names, ready to be stored with `perisai alert rule add --preset …`. */
+/** Ready-made rules (a critical finding, SMB/RDP newly reachable, DoublePulsar, a reopened finding, incidents), stored with `perisai alert rule add --preset …`. */
 export const RULE_PRESETS: Readonly<Record<string, RuleFilter>> = {
   'critical-finding': { topics: ['finding.opened', 'finding.reopened'], minSeverity: 'critical' },
   'smb-rdp-reachable': { topics: ['change.port-opened'], ports: [139, 445, 3389] },

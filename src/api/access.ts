@@ -1,4 +1,4 @@
-// Authority in ONE place (architecture P12; issue 5 items 2–3). This plugin, registered on the root
+// Authority in ONE place (a rule written twice drifts; docs/api.md describes the roles). This plugin, registered on the root
 // before any route:
 //
 //  1. refuses to start when a route under /api/v1 does not declare `config.access` — so a route without

@@ -1,4 +1,4 @@
-// buildApp: the HTTP API of Perisai's web application (issue 5 items 1–2 and the API of 3–4), as a
+// buildApp: the HTTP API of Perisai's web application, as a
 // Fastify instance that tests drive with `app.inject()` and `perisai serve` binds to a port.
 //
 //   const app = await buildApp({ store });
@@ -195,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   authRoutes(app, { store: deps.store, policy, throttle, clock });
   userRoutes(app, { store: deps.store });
   inventoryRoutes(app, { store: deps.store });
-  (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms (issue 5)
+  (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms
   findingRoutes(app, { store: deps.store });
   reportRoutes(app, { store: deps.store, clock });
   reportCardRoutes(app, { store: deps.store, clock });

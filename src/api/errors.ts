@@ -1,5 +1,5 @@
-// The API's error codes and their one translation to HTTP (architecture P11: errors carry codes; each
-// boundary translates once). Every error body is
+// The API's error codes and their one translation to HTTP (errors carry codes; each
+// boundary translates once, so the same failure never gets two statuses). Every error body is
 //   { error: { code, message, messageId, details? } }
 // with `message` in English and `messageId` in Bahasa Indonesia (the UI shows Indonesian first). No stack
 // trace, driver message or SQL ever goes into a body: unknown errors become E_INTERNAL with a generic

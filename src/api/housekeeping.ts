@@ -8,9 +8,8 @@
 // A failing step is logged and the others still run; the next tick tries again. `stop()` clears the
 // timer and waits for a run in progress, so the store can be closed right after it.
 
-import { DEFAULT_TIME_ZONE } from '../scheduler/schedule.js';
+import { DEFAULT_TIME_ZONE, dayKey } from '../domain/calendar.js';
 import type { Store } from '../store/index.js';
-import { dayKey } from '../store/repos/dashboard.js';
 import { DEFAULT_SESSION_POLICY } from './access.js';
 import { DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
 import { startPeriodic, stepper } from './periodic.js';

@@ -1,4 +1,4 @@
-// Password storage and first-run admin (issue 5 item 2).
+// Password storage and first-run admin.
 //
 // argon2id with the OWASP Password Storage Cheat Sheet's baseline (m = 19 MiB, t = 2, p = 1); the PHC
 // string keeps the parameters, so they can be raised later and old hashes still verify (`needsRehash`).

@@ -1,5 +1,5 @@
 // Response and request schemas (TypeBox → JSON Schema). The response schemas are the output allow-list
-// (architecture P12): fastify's serializer writes only the declared properties, so a field added to a
+// (the second fence after the agency scope): fastify's serializer writes only the declared properties, so a field added to a
 // store type (a password hash, raw evidence) does not reach a client until someone declares it here.
 
 import { Type } from 'typebox';
@@ -7,12 +7,20 @@ import type { TSchema } from 'typebox';
 import { AGENCY_KINDS } from '../domain/agency.js';
 import { CRITICALITIES } from '../domain/asset.js';
 import { CONTACT_ROLES } from '../domain/contact.js';
+import type { FindingStatus, Severity } from '../domain/finding.js';
 import { CHECK_STATES, SIGNING_STATES } from '../domain/observation.js';
+import { ROLES } from '../domain/roles.js';
 import { API_ERROR_CODES } from './errors.js';
 
 // Null first: with Ajv's type coercion a JSON null must match the null branch before it is coerced to "".
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 const Str = Type.String();
+
+/**
+ * A union of the string literals of one of the domain's lists. Its static type is the list's element type
+ * (TypeBox infers `never` for a union built from a mapped array), so the UI's types (web/src/api.ts) are exact.
+ */
+export const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v))));
 const NStr = Nullable(Str);
 
 export const ErrorBody = Type.Object({
@@ -32,7 +40,7 @@ export function responses(ok: Record<number, TSchema>): Record<number, TSchema> 
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export const Role = Type.Union([Type.Literal('admin'), Type.Literal('analyst'), Type.Literal('officer'), Type.Literal('viewer')]);
+export const Role = OneOf(ROLES);
 
 export const UserOut = Type.Object({
   id: Str, username: Str, displayName: Str, role: Role, agencyId: NStr, disabled: Type.Boolean(), mustChangePassword: Type.Boolean(),
@@ -100,7 +108,7 @@ export const AssetSmbOut = Type.Object({
   smbv1: NBool,
   smbv1Reason: Type.Optional(Str),
   smbv1ReasonCodes: Type.Optional(Type.Array(FactReasonOut)),
-  signing: Nullable(Type.Union(SIGNING_STATES.map((s) => Type.Literal(s)))),
+  signing: Nullable(OneOf(SIGNING_STATES)),
   signingReason: Type.Optional(Str),
   signingReasonCodes: Type.Optional(Type.Array(FactReasonOut)),
   dialects: Nullable(Type.Array(Str)),
@@ -124,7 +132,8 @@ export const TriageOut = Type.Object({ acknowledgedAt: NStr, acknowledgedBy: NSt
 
 export const FindingOut = Type.Object({
   id: Str, agencyId: Str, assetId: Str, ruleId: Str, port: Type.Integer(), title: Type.Object({ id: Str, en: Str }),
-  status: Str, severity: Str, firstSeen: Str, lastSeen: Str, timesSeen: Type.Integer(), resolvedAt: NStr, reopenCount: Type.Integer(),
+  // Typed for the UI (web/src/api.ts reads these types); serialised as plain strings.
+  status: Type.Unsafe<FindingStatus>(Str), severity: Type.Unsafe<Severity>(Str), firstSeen: Str, lastSeen: Str, timesSeen: Type.Integer(), resolvedAt: NStr, reopenCount: Type.Integer(),
   exception: Nullable(Type.Object({ kind: Str, reason: Str, by: Str, at: Str, expiresAt: Str })),
   evidence: Type.Unknown(),
   version: Type.Integer(), createdAt: Str, updatedAt: Str,
@@ -165,7 +174,7 @@ export const AuditOut = Type.Object({
 /** Free text a user types (reasons, names): bounded, no control characters except none at all. */
 export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
 
-// Inventory mutations and the asset detail (issue 5: forms for agencies, networks, contacts, assets).
+// Inventory mutations and the asset detail (the forms for agencies, networks, contacts, assets).
 // Bodies are closed (additionalProperties: false): a misspelt field is an error, not silently ignored.
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -212,7 +221,7 @@ export const AssetPatchIn = Type.Object({
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 })),
 }, Patch);
 
-const CheckState = Type.Union(CHECK_STATES.map((s) => Type.Literal(s)));
+export const CheckState = OneOf(CHECK_STATES);
 
 export const AssetServicesOut = Type.Object({
   /** The latest completed scan in which the asset answered; null when none did (never scanned, or only seen offline). */
@@ -275,7 +284,7 @@ export const AlertChannelOut = Type.Object({
 });
 
 export const AlertRuleFilterOut = Type.Object({
-  topics: Type.Array(Str), agencyId: Type.Optional(Str), includeDescendants: Type.Optional(Type.Boolean()), minSeverity: Type.Optional(Str),
+  topics: Type.Array(Str), agencyId: Type.Optional(Str), includeDescendants: Type.Optional(Type.Boolean()), minSeverity: Type.Optional(Type.Unsafe<Severity>(Str)),
   ports: Type.Optional(Type.Array(Type.Integer())), findingRules: Type.Optional(Type.Array(Str)),
 });
 

@@ -1,4 +1,4 @@
-// Agencies and their hierarchy, shaped like Indonesian local government (product-context §4.7):
+// Agencies and their hierarchy, shaped like Indonesian local government:
 // Pemerintah Kota/Kabupaten → Perangkat Daerah (OPD: dinas, badan, sekretariat, kecamatan) → units
 // (UPT/UPTD, RSUD, puskesmas, schools, kelurahan offices). A province can sit on top when a provincial
 // Diskominfo runs the platform for its cities. The hierarchy mirrors CISA CyHy's RequestDoc `children`

@@ -23,7 +23,7 @@ import type { OsSummary, SmbSummary } from './observation.js';
 
 /**
  * Criticality of the service an asset supports, for prioritising (CyHy has none; BSSN rules single out
- * vital information infrastructure, IIV, with a 1×24 h reporting clock — product-context §4.6).
+ * vital information infrastructure, IIV, with a 1×24 h reporting clock; see src/domain/incident-clocks.ts).
  */
 export const CRITICALITIES = [
   'vital', // layanan publik vital / IIV: RSUD registration and medical records, Disdukcapil (e-KTP, KK)
@@ -59,8 +59,8 @@ export interface Asset {
   readonly owner: string | null;
   readonly tags: readonly string[];
   /**
-   * Not managed by the agency or Diskominfo (e.g. the SIAK server linked to Kemendagri — product-context
-   * §4.3): tracked and escalated to `responsibleParty` instead of being silently dropped.
+   * Not managed by the agency or Diskominfo (e.g. the SIAK population-registry server linked to
+   * Kemendagri): tracked and escalated to `responsibleParty` instead of being silently dropped.
    */
   readonly outsideControl: boolean;
   readonly responsibleParty: string | null;

@@ -1,5 +1,5 @@
 // Agency contacts: the people Diskominfo reaches when a finding opens (CyHy RequestDoc keeps typed
-// contacts per organisation; product-context §4.5 item 11: a named PIC reachable by phone/WhatsApp
+// contacts per organisation; what matters here is a named PIC reachable by phone/WhatsApp
 // during an emergency — in May 2017 the response ran over WhatsApp groups).
 
 import { validationError } from './errors.js';

@@ -5,7 +5,7 @@
 // check verdict. The engine reports only open ports unless run with --all-states, so "a port that was
 // open is not reported now on a host that is up" is a closing too, but an unconfirmed one
 // (`confirmed: false`); only an RST (`closed`) confirms it. A host that is not up now yields `host-gone`
-// and no port events — an offline host says nothing about its ports (architecture P6).
+// and no port events — an offline host says nothing about its ports (silence is not evidence).
 //
 // Like with like: two scans are compared only where both looked. With each scan's coverage (the ports it
 // probed, the checks it ran, the targets it covered):

@@ -1,4 +1,4 @@
-// Coded errors shared by the domain and the store (architecture P11: errors carry codes, each
+// Coded errors shared by the domain and the store (errors carry codes, each
 // boundary — CLI exit code, HTTP status — translates the code once). The union is closed on purpose:
 // a caller can switch over it exhaustively.
 //

@@ -7,7 +7,7 @@
 //  - exposures: a port that must not be reachable from the scan's vantage (SMB/RDP from another
 //    agency's segment or the Internet) → detected when open; a filtered answer is inconclusive.
 // Separately, a port that answered RST (conn-refused, the engine's `closed`) is positive evidence for
-// EVERY finding on that port of that asset (architecture P6: "or the port is confirmed closed"), and is
+// EVERY finding on that port of that asset (nothing listens there any more), and is
 // reported as `closedPorts`. A port that is filtered, or a host that did not answer, resolves nothing.
 
 import type { Severity } from './finding.js';

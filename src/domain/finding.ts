@@ -1,8 +1,7 @@
 // The findings lifecycle as a pure state machine.
 //
 // Modelled on CISA CyHy's ticket manager (cyhy-core ticket_manager.py: OPENED, VERIFIED, REOPENED,
-// CLOSED "not detected", false positives with an expiry that reverts itself) with one rule made strict
-// (architecture P6): a finding is resolved ONLY on positive evidence — the check now says
+// CLOSED "not detected", false positives with an expiry that reverts itself) with one rule made strict: a finding is resolved ONLY on positive evidence — the check now says
 // `not-vulnerable`, or the finding's port answered RST (confirmed closed). A host that is offline, a
 // filtered port or an `unknown` verdict proves nothing and changes nothing; otherwise findings would
 // flap every time a hospital PC is switched off for the night.

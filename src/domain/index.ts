@@ -14,3 +14,5 @@ export * from './finding.js';
 export * from './finding-signals.js';
 export * from './diff.js';
 export * from './scan-job.js';
+export * from './calendar.js';
+export * from './scan-profile.js';

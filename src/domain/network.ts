@@ -1,5 +1,5 @@
 // Registered networks: an agency's scan scope. A block is registered with who authorised scanning it and
-// when (CyHy enrols an organisation's networks with a signed acceptance letter; product-context §5 item 5),
+// when (CyHy enrols an organisation's networks with a signed acceptance letter),
 // so every scan can be traced to an authorisation.
 //
 // Overlap policy (the store enforces it in the same transaction as the insert):

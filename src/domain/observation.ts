@@ -18,7 +18,7 @@ import type { HostResult, PortResult, ScanSummary } from '../engine/types.js';
 import { validationError } from './errors.js';
 import { tryParseAddress } from './ip.js';
 
-/** nmap `vulns` library vocabulary (architecture P6); `likely-vulnerable` is reserved for version-only evidence. */
+/** nmap `vulns` library vocabulary (nselib/vulns.lua states); `likely-vulnerable` is reserved for version-only evidence. */
 export const CHECK_STATES = ['vulnerable', 'likely-vulnerable', 'not-vulnerable', 'unknown'] as const;
 export type CheckState = (typeof CHECK_STATES)[number];
 

@@ -1,5 +1,5 @@
 // Half-open index ranges [start, end) over a scan task's slice of the permuted target×port index space
-// (architecture P7: a task is a range of permuted indices; progress is "which indices are done").
+// (a task is a range of permuted indices; progress is "which indices are done").
 //
 // A task's probes complete out of order (many in flight at once), so progress is not one counter but a
 // set of completed ranges, kept merged. A worker that restarts after a crash asks for the remaining

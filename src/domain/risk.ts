@@ -1,4 +1,4 @@
-// Ransomware-exposure rating per asset, with the rules as DATA (architecture P5: simple exposure rules are
+// Ransomware-exposure rating per asset, with the rules as DATA (a city changes them without a release: simple exposure rules are
 // data evaluated over observations, nuclei-matcher style). A rule is
 //   { id, rating, when: <condition>, reason: { id: <Bahasa Indonesia>, en: <English> } }
 // and the conditions form a small JSON-serialisable language over an asset's facts, so that rules can
@@ -22,9 +22,6 @@ export type Vantage = (typeof VANTAGES)[number];
 export const RATINGS = ['critical', 'high', 'unknown', 'medium', 'low', 'none'] as const;
 export type Rating = (typeof RATINGS)[number];
 const RANK: Record<Rating, number> = { critical: 5, high: 4, unknown: 3, medium: 2, low: 1, none: 0 };
-export function ratingRank(r: Rating): number {
-  return RANK[r];
-}
 
 /** A check's state, or `not-run` when the scan produced no verdict for it at all. */
 export type CheckFact = CheckState | 'not-run';
@@ -78,7 +75,7 @@ const AT_RISK_WINDOWS = '^(microsoft )?windows (xp|vista|7|8(\\.0)?( |$)|server 
  * The default rules (ids are stable: findings, reports and advisories refer to them).
  * References: MS17-010 (Microsoft Security Bulletin, 14 March 2017, KB4013389); MSRC customer guidance
  * for WannaCrypt (12 May 2017); Kominfo/ID-SIRTII guidance of 14 May 2017 (block 139/445/3389, disable
- * SMBv1) — product-context §4.2–4.4; CISA CyHy notification of risky services (SMB, NetBIOS, RDP).
+ * SMBv1); CISA CyHy notification of risky services (SMB, NetBIOS, RDP).
  */
 export const DEFAULT_RISK_RULES: readonly RiskRule[] = [
   {

@@ -1,4 +1,4 @@
-// Scan jobs and tasks (architecture §3.3–3.4, P7): a job is what someone asked for (targets of one
+// Scan jobs and tasks (docs/monitoring.md): a job is what someone asked for (targets of one
 // agency, ports, a vantage); it is cut into tasks, each a half-open range of the job's permuted
 // target×port index space, claimable by one worker at a time under a lease. Progress is the set of
 // index ranges whose observations are stored (domain/ranges.ts), written in the same transaction as

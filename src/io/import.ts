@@ -1,6 +1,6 @@
 // Import agencies, contacts, networks and assets from inventory files (sheets.ts reads them).
 //
-// Rules (issue 4, "Bad input"):
+// Rules for bad input:
 //  - every row is validated and applied; a bad row becomes a RowIssue naming file:sheet:row, the column
 //    and why — all bad rows are reported, not just the first;
 //  - the whole import runs in ONE store transaction: without `partial`, any bad row rolls everything back

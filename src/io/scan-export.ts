@@ -1,5 +1,4 @@
-// A stored scan job written back out in the engine's own formats (issue 5 item 4: "a scan as
-// nmap-compatible XML and JSONL"): the observations the workers stored are the engine's JSONL records
+// A stored scan job written back out in the engine's own formats (nmap-compatible XML and JSONL): the observations the workers stored are the engine's JSONL records
 // (src/domain/observation.ts), so the export replays them host by host through the engine's sinks —
 // the same XmlSink that `perisai scan -oX` uses (ndiff-checked) and the same JsonlSink as `-oJ`.
 //

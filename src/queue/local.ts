@@ -1,4 +1,4 @@
-// The embedded queue (architecture §3.5): the store's scan_tasks table IS the queue. Each of
+// The embedded queue: the store's scan_tasks table IS the queue. Each of
 // `concurrency` loops claims the next pending (or lease-expired) task of its zone, runs it, and polls
 // again after `idleMs` when there is nothing to do. Works on SQLite (one process) and on PostgreSQL.
 

@@ -1,4 +1,4 @@
-// Scale-out queue on PostgreSQL (issue 4 item 7, architecture §1.10): every scan task is a pg-boss job
+// Scale-out queue on PostgreSQL (docs/monitoring.md): every scan task is a pg-boss job
 // carrying only the task id, on the queue of its zone ("perisai-scan" or "perisai-scan-zone-<zone>"), so a
 // worker started with --zone inside an agency's segment only gets that segment's tasks. pg-boss
 // decides who tries a task; the store decides who holds it: the handler claims that very task with

@@ -1,4 +1,4 @@
-// The task queue between the scheduler and the scan workers (architecture §3.4–3.5, issue 4 item 7).
+// The task queue between the scheduler and the scan workers (docs/monitoring.md).
 // The store's scan_tasks rows stay authoritative for leases and progress in every implementation; a
 // queue only decides which worker gets to try which task next:
 //  - LocalQueue (embedded default, SQLite): workers claim straight from scan_tasks in an in-process loop;

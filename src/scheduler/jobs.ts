@@ -1,4 +1,4 @@
-// Turning "scan these networks of this agency" into a stored job (issue 4 item 5): the job records
+// Turning "scan these networks of this agency" into a stored job: the job records
 // targets, ports, profile and the permutation seed; its index space (targets × ports, permuted by the
 // seed) is cut into tasks of N slots. A worker rebuilds the same TargetSet and Permutation from the job
 // row, so every task of the job — on any machine — scans its own slice of the same order.
@@ -6,12 +6,13 @@
 import type { ScanJob } from '../domain/scan-job.js';
 import type { Vantage } from '../domain/risk.js';
 import { validationError } from '../domain/errors.js';
-import { buildTargetSet, MAX_PERMUTATION_SIZE, NEVER_SCAN, randomSeed } from '../engine/targets/index.js';
-import type { TargetSet } from '../engine/targets/index.js';
+import { jobTargetSet } from '../domain/job-targets.js';
+import { profileChecks } from '../domain/scan-profile.js';
+import { selectChecks } from '../engine/checks/registry.js';
+import { MAX_PERMUTATION_SIZE, NEVER_SCAN, randomSeed } from '../engine/targets/index.js';
 import type { Repositories } from '../store/index.js';
 import type { AgencyScope } from '../store/index.js';
 import type { Network } from '../domain/network.js';
-import { profileCheckIds } from '../worker/profiles.js';
 import { planTasks } from './schedule.js';
 
 /** Default task size: 4,096 index slots (a /24 × 16 ports) — small enough to move between workers. */
@@ -32,9 +33,10 @@ export interface NewScanJob {
   readonly requestedBy: string;
 }
 
-/** The job's targets as the engine's TargetSet: literal addresses and CIDR blocks only (no DNS). */
-export async function jobTargetSet(targets: readonly string[]): Promise<TargetSet> {
-  return buildTargetSet([...targets], { resolve: () => Promise.reject(new Error('a scan job names addresses, not host names')) });
+/** The check ids a profile runs (recorded on each job: scans are compared only where both looked). */
+export function profileCheckIds(profile: string): string[] {
+  const selectors = profileChecks(profile);
+  return selectors.length === 0 ? [] : selectChecks(selectors).map((c) => c.meta.id);
 }
 
 export async function createScanJob(repos: Repositories, scope: AgencyScope, input: NewScanJob): Promise<ScanJob> {

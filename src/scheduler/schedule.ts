@@ -1,4 +1,4 @@
-// When a monitoring schedule runs next (issue 4 item 5): the cron's next fire time in the schedule's time
+// When a monitoring schedule runs next: the cron's next fire time in the schedule's time
 // zone (croner), moved forward to the end of any forbidden scan window of the agency (own + ancestors',
 // docs/store.md "Scan windows") — a due run inside a forbidden window waits for the window to end.
 
@@ -6,8 +6,7 @@ import { Cron } from 'croner';
 import { validationError } from '../domain/errors.js';
 import { isInScanWindow } from '../domain/scan-window.js';
 import type { ScanWindow } from '../domain/scan-window.js';
-
-export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
+import { DEFAULT_TIME_ZONE } from '../domain/calendar.js';
 
 /** How far ahead we look for a permitted minute: windows repeat weekly, so 8 days is always enough. */
 const WINDOW_HORIZON_MIN = 8 * 24 * 60;
@@ -52,7 +51,7 @@ export function nextRunAt(pattern: string, timeZone: string, after: Date, window
 /**
  * Cut a job's index space [0, planned) into tasks of `slots` index slots each (the last one shorter),
  * all in `zone`. Index slots are positions in the seeded permutation of target×port, so every task
- * spreads over many hosts instead of hammering one (architecture §3.4).
+ * spreads over many hosts instead of hammering one.
  */
 export function planTasks(planned: number, slots: number, zone: string | null): { start: number; end: number; zone: string | null }[] {
   if (!Number.isInteger(slots) || slots < 1) throw validationError('slots per task: a positive integer', { field: 'slotsPerTask' });

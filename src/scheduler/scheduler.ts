@@ -1,4 +1,4 @@
-// The scheduler loop (issue 4 item 5): every `tickMs` it reads the schedules that are due, and for each
+// The scheduler loop: every `tickMs` it reads the schedules that are due, and for each
 // one either starts a job (targets = the agency's or network's registered blocks) or, when the agency's
 // scan windows forbid scanning right now, moves next_run_at to the end of the forbidden window. Starting
 // a job and moving next_run_at happen in ONE transaction with a compare-and-set on next_run_at, so two
@@ -11,9 +11,10 @@ import { PerisaiError } from '../domain/errors.js';
 import { isInScanWindow } from '../domain/scan-window.js';
 import type { TaskQueue } from '../queue/queue.js';
 import type { Schedule, Store } from '../store/index.js';
-import { PROFILES } from '../worker/profiles.js';
+import { PROFILES } from '../domain/scan-profile.js';
+import { DEFAULT_TIME_ZONE } from '../domain/calendar.js';
 import { createScanJob, registeredTargets } from './jobs.js';
-import { DEFAULT_TIME_ZONE, firstAllowed, nextRunAt, parseCron } from './schedule.js';
+import { firstAllowed, nextRunAt, parseCron } from './schedule.js';
 
 export interface AddSchedule {
   readonly agencyId: string;

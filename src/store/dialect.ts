@@ -1,4 +1,4 @@
-// THE place that knows which database is underneath (architecture P9, after Kysely's own Dialect /
+// THE place that knows which database is underneath (after Kysely's own Dialect /
 // DialectAdapter split). Repositories never branch on the dialect; everything that differs goes through
 // the StoreDialect below:
 //

@@ -223,7 +223,7 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
-/** Monitoring schedules (migration 0002_monitoring; issue 4 item 5). */
+/** Monitoring schedules (migration 0002_monitoring). */
 export interface ScheduleTable {
   id: string;
   agency_id: string;
@@ -244,7 +244,7 @@ export interface ScheduleTable {
   created_at: Time;
 }
 
-/** Alert channels (migration 0003_alerts; issue 4 item 6). `config` holds secrets (SMTP password, bot token, HMAC key). */
+/** Alert channels (migration 0003_alerts). `config` holds secrets (SMTP password, bot token, HMAC key). */
 export interface AlertChannelTable {
   id: string;
   name: string;

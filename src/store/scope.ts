@@ -1,4 +1,4 @@
-// Agency scope (architecture P12): every read of agency data takes the set of agencies the caller may
+// Agency scope: every read of agency data takes the set of agencies the caller may
 // see, or 'all' for Diskominfo administrators. It is a required parameter, so forgetting the filter is
 // a type error rather than a data leak. A scope for an agency user is normally its agency plus all
 // descendants (AgencyRepo.scopeOf).

@@ -70,7 +70,7 @@ export interface Repositories {
   readonly outbox: OutboxRepo;
   readonly alerts: AlertRepo;
   readonly schedules: ScheduleRepo;
-  // Accounts and the web application (issue 5): not agency data, so unscoped; the API restricts them.
+  // Accounts and the web application: not agency data, so unscoped; the API restricts them.
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
   readonly loginThrottle: LoginThrottleRepo;

@@ -1,4 +1,4 @@
-// After a job's last task (issue 4 item 5): change detection against the previous completed scan of the
+// After a job's last task: change detection against the previous completed scan of the
 // same network/agency, assets and risk, the findings lifecycle, and outbox rows for every change — all in
 // ONE transaction together with the job's move running → finalizing → completed. The status move is a
 // compare-and-set, so when two workers finish the last tasks at once only one finalizes (the other gets
@@ -7,8 +7,7 @@
 // announced exactly once (docs/store.md "outbox").
 
 import { PerisaiError } from '../domain/errors.js';
-import { DEFAULT_TIME_ZONE } from '../scheduler/schedule.js';
-import { dayKey } from '../store/repos/dashboard.js';
+import { DEFAULT_TIME_ZONE, dayKey } from '../domain/calendar.js';
 import type { Change, NotCompared } from '../domain/diff.js';
 import { smbSummary } from '../domain/observation.js';
 import type { FactReason, Observation } from '../domain/observation.js';
@@ -21,7 +20,7 @@ import type { ApplyScanResult, OutboxInput, Repositories, Store } from '../store
 import { afterScanFinalized } from './incident-hook.js';
 import { afterScanForCirculars } from './circular-hook.js';
 
-/** Ports whose new reachability matters for WannaCry-style spread (issue 4 item 6: 445/139/3389). */
+/** Ports whose new reachability matters for WannaCry-style spread (445/139/3389: SMB and RDP). */
 const RANSOMWARE_PORTS = new Set([139, 445, 3389]);
 const SMB_PORTS = [139, 445];
 
@@ -82,7 +81,7 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
   const probesSmb = SMB_PORTS.some((p) => job.ports.includes(p));
   for await (const h of tx.observations.byHost('all', jobId)) {
     const up = h.observations.some((o) => (o.type === 'host' && o.state === 'up') || (o.type === 'port' && o.state !== 'filtered'));
-    if (!up) continue; // an offline host says nothing (architecture P6)
+    if (!up) continue; // an offline host says nothing: silence is not evidence
     const host = h.observations.find((o) => o.type === 'host');
     const facts = factsFromObservations(h.observations, job.vantage);
     const agencyId = agencyOf(h.ip);

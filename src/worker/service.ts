@@ -1,7 +1,7 @@
 // A worker process's main loop (`perisai worker`, and the worker half of `perisai serve`): recover what a
 // previous crash left (recoverJobs), then take tasks from the queue and run them; every `sweepMs` sweep
 // again so a task whose worker died mid-way (SIGKILL, power loss) is handed to a live worker once its
-// lease expires — the crash-resume guarantee of issue 4 item 5.
+// lease expires — the crash-resume guarantee (docs/monitoring.md).
 
 import { hostname } from 'node:os';
 import type { ScanTask } from '../domain/scan-job.js';

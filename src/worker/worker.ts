@@ -1,4 +1,4 @@
-// A scan worker runs one claimed task (issue 4 items 5 and 7): it rebuilds the job's target set and
+// A scan worker runs one claimed task: it rebuilds the job's target set and
 // seeded permutation, scans the task's remaining index ranges slice by slice with runScan(indexRange),
 // and stores each slice's observations together with the slice's done range in one transaction
 // (observations.ingestBatch). A crash therefore loses at most the slice in flight, which the next
@@ -14,10 +14,10 @@ import type { Observation } from '../domain/observation.js';
 import { runScan } from '../engine/runner/scan.js';
 import { Permutation, Scope } from '../engine/targets/index.js';
 import type { Store } from '../store/index.js';
-import { jobTargetSet } from '../scheduler/jobs.js';
+import { jobTargetSet } from '../domain/job-targets.js';
 import { finalizeJob } from './finalize.js';
 import type { FinalizeResult } from './finalize.js';
-import { profileBanners, profileChecks } from './profiles.js';
+import { profileBanners, profileChecks } from '../domain/scan-profile.js';
 import { DEFAULT_BANNER_OPTIONS } from '../engine/banner/grab.js';
 
 export interface WorkerOptions {

@@ -1,4 +1,4 @@
-// The admin routes of the web application (issue 5): monitoring schedules, alert channels and rules, the
+// The admin routes of the web application: monitoring schedules, alert channels and rules, the
 // delivery log. Success, validation errors in both languages, role denials, audit rows, and the
 // promise about secrets: what goes into a channel's config never comes back in any response body.
 // Channel tests only talk to receivers this file starts on 127.0.0.1. Both dialects (tests/store/harness.ts).

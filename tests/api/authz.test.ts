@@ -1,4 +1,4 @@
-// The authorisation matrix (issue 5, Tests): an agency officer can neither read nor change another
+// The authorisation matrix: an agency officer can neither read nor change another
 // agency's data through ANY endpoint. The routes come from the app's own route table, so a route added
 // later is tested without anyone remembering to: a route whose parameters this file cannot fill fails
 // the test instead of being skipped. Runs on SQLite and PostgreSQL (tests/store/harness.ts).

@@ -1,5 +1,5 @@
 // A performance check (not a timed test) of the dashboard (and its 90-day trend) and findings endpoints with 100,000 findings
-// in the store (issue 5: p99 < 100 ms on SQLite). Seeds a city of 20 agencies, 34,000 assets and
+// in the store (target p99 < 100 ms on SQLite, docs/performance.md). Seeds a city of 20 agencies, 34,000 assets and
 // 102,000 open findings, then times requests through the whole HTTP stack (app.inject: routing, the
 // access plugin's session lookup, validation, store, serialisation).
 //
@@ -13,9 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../src/api/app.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
-import { DEFAULT_TIME_ZONE } from '../../src/scheduler/schedule.js';
 import { createStore } from '../../src/store/index.js';
-import { addDays, dayKey } from '../../src/store/repos/dashboard.js';
+import { addDays, dayKey, DEFAULT_TIME_ZONE } from '../../src/domain/calendar.js';
 import { startPostgres } from '../store/pg-server.js';
 import { makeUser, login } from './fixture.js';
 

@@ -1,4 +1,4 @@
-// Findings list order and assignment (issue 5: "findings: filter/sort, acknowledge, assign …"), on both
+// Findings list order and assignment (filter/sort, acknowledge, assign …), on both
 // dialects: the recency order pages without gaps or repeats and refuses the other order's cursor; the
 // assignees offered are exactly the people the assign route accepts; the assignee's name comes back with
 // the finding.

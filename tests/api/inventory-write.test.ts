@@ -1,4 +1,4 @@
-// Inventory changes through the API (issue 5: the web application's forms) and the asset detail data:
+// Inventory changes through the API (the web application's forms) and the asset detail data:
 // agencies (create, update, retire; an officer only below its own agency), networks (register with the
 // user as the authoriser, overlap refused with a translated conflict, withdraw), contacts, the asset's
 // criticality/owner/tags, and the asset's services and history from stored scans. Every success writes

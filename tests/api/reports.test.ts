@@ -1,4 +1,4 @@
-// Reports of the web application (issue 5): the dashboard trend against a seeded history with known
+// Reports of the web application: the dashboard trend against a seeded history with known
 // answers (snapshots on some days, a gap, today live; scope and agency filter), and the per-agency XLSX
 // exports read back with exceljs and compared cell by cell with the CSV of the same data (formula guard
 // included). SQLite and PostgreSQL (tests/store/harness.ts).
@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { startHousekeeping } from '../../src/api/housekeeping.js';
 import { cellText } from '../../src/io/sheets.js';
 import { parseCsv } from '../../src/io/csv.js';
-import { addDays, dayKey } from '../../src/store/repos/dashboard.js';
+import { addDays, dayKey } from '../../src/domain/calendar.js';
 import { storeSuite, testClock } from '../store/harness.js';
 import { login, seedWorld } from './fixture.js';
 import type { World } from './fixture.js';

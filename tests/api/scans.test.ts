@@ -1,4 +1,4 @@
-// Scan endpoints (issue 5 items 3–4): start within scope, refuse what is outside it, cancel, live
+// Scan endpoints: start within scope, refuse what is outside it, cancel, live
 // progress over Server-Sent Events on a real HTTP connection, results host by host, the diff against
 // the previous scan, and the exports (nmap XML read back by nmap's own ndiff; JSONL parsed line by
 // line). The scanning itself is a worker's job and is covered by tests/monitoring and the browser test
@@ -15,7 +15,7 @@ import type { Observation } from '../../src/domain/observation.js';
 import { CHECK_IDS, listCheckMeta } from '../../src/engine/checks/registry.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
 import type { Store } from '../../src/store/index.js';
-import { dayKey } from '../../src/store/repos/dashboard.js';
+import { dayKey } from '../../src/domain/calendar.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { storeSuite } from '../store/harness.js';
 import { login, seedWorld } from './fixture.js';

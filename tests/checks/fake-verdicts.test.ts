@@ -8,7 +8,8 @@ import { loadProbeFixture } from '../../src/engine/probes/fixtures/load.js';
 import { encodeX224ConnectionConfirm, decodeX224, decodeTpkt } from '../../src/engine/probes/rdp-codec.js';
 import { selectChecks, CheckSelectionError, CHECK_IDS } from '../../src/engine/checks/registry.js';
 import { Scope } from '../../src/engine/targets/scope.js';
-import { ev, expectVerdict, runAgainstFakes, verdict } from '../fakes/harness.js';
+import { ev, expectVerdict, runAgainstFakes, runOnVirtualClock, verdict } from '../fakes/harness.js';
+import { onVirtualClock } from '../fakes/virtual-clock.js';
 import {
   framed,
   FX,
@@ -243,45 +244,49 @@ describe('hostile and broken servers: resets, garbage, oversized lengths, stalls
     const { report } = await runAgainstFakes({ smb445: s, checks: ['smbv1'], timeoutMs: 1500 });
     const e = expectVerdict(report, 'smbv1', 445, 'unknown', 'protocol-error');
     assert.match(String(ev(e, 'failure', 'error')), /exceeds cap 65536/);
+    // Refused on the header, not at the deadline: the fake stalls after it, so waiting would end io-timeout.
     const rec = report.probes.find((p) => p.probe === 'smb1');
-    assert.ok(rec && rec.elapsedMs < 500, `refused quickly (${rec?.elapsedMs} ms)`);
+    assert.equal(rec?.status, 'protocol-error');
   });
 
   test('slow loris: a server that accepts and never answers ends at the deadline with unknown', async () => {
     const stall: SmbScript = { smb1Negotiate: () => ({ kind: 'stall' }), smb2Negotiate: () => ({ kind: 'stall' }) };
-    const { report, wallMs } = await runAgainstFakes({ smb445: stall, smb139: stall, checks: SMB_ONLY, timeoutMs: 600 });
+    const { report, virtualMs } = await runOnVirtualClock({ smb445: stall, smb139: stall, checks: SMB_ONLY, timeoutMs: 600 });
     for (const c of ['smbv1', 'ms17-010', 'doublepulsar']) {
       expectVerdict(report, c, 445, 'unknown', 'timeout');
       expectVerdict(report, c, 139, 'unknown', 'timeout');
     }
     expectVerdict(report, 'smb-signing', 445, 'unknown', 'incomplete');
     assert.ok(report.checks.every((c) => c.state === 'unknown'));
-    assert.ok(wallMs < 600 * 2 + 400, `ended by the deadline (${Math.round(wallMs)} ms)`);
+    assert.ok(virtualMs <= 600 * 2 + 400, `ended by the deadline (${virtualMs} virtual ms)`);
     assert.ok(report.probes.filter((p) => p.probe === 'smb1').every((p) => p.status === 'io-timeout'));
   });
 
   test('a reply trickled at 1 byte per second ends at the deadline (io-timeout), not when the last byte arrives', async () => {
     const s: SmbScript = { ...win7Script(), smb1Negotiate: ({ message }) => ({ kind: 'trickle', message: smb1Reply(FX.win7Negotiate, message, { dialectIndex: 0 }), intervalMs: 1000 }) };
-    const { report, wallMs } = await runAgainstFakes({ smb445: s, checks: ['smbv1', 'ms17-010'], timeoutMs: 1500 });
+    const { report, virtualMs, smb445 } = await runOnVirtualClock({ smb445: s, checks: ['smbv1', 'ms17-010'], timeoutMs: 1500 });
     expectVerdict(report, 'smbv1', 445, 'unknown', 'timeout');
     expectVerdict(report, 'ms17-010', 445, 'unknown', 'timeout');
-    assert.ok(wallMs < 1500 + 700, `ended by the deadline (${Math.round(wallMs)} ms)`);
+    assert.ok(virtualMs <= 1500 + 700, `ended by the deadline (${virtualMs} virtual ms)`);
+    assert.ok(smb445 !== undefined && smb445.connections.length > 0);
   });
 
   test('stall at the transaction → timeout-at-probe; the host deadline caps everything', async () => {
-    const { report, wallMs } = await runAgainstFakes({ smb445: { ...win7Script(), peek: () => ({ kind: 'stall' }) }, checks: ['ms17-010'], timeoutMs: 5000, hostTimeoutMs: 700 });
+    const { report, virtualMs } = await runOnVirtualClock({ smb445: { ...win7Script(), peek: () => ({ kind: 'stall' }) }, checks: ['ms17-010'], timeoutMs: 5000, hostTimeoutMs: 700 });
     const v = verdict(report, 'ms17-010', 445);
     assert.equal(v.state, 'unknown');
     assert.match(v.reasonCode, /^(aborted|timeout-at-probe)$/);
-    assert.ok(wallMs < 700 + 400, `host deadline respected (${Math.round(wallMs)} ms)`);
+    assert.ok(virtualMs <= 700 + 400, `host deadline respected (${virtualMs} virtual ms)`);
   });
 
   test('abort signal from the caller stops every probe', async () => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 150);
     const stall: SmbScript = { smb1Negotiate: () => ({ kind: 'stall' }), smb2Negotiate: () => ({ kind: 'stall' }) };
-    const { report, wallMs } = await runAgainstFakes({ smb445: stall, checks: SMB_ONLY, timeoutMs: 5000, signal: ac.signal });
-    assert.ok(wallMs < 1000, `${Math.round(wallMs)} ms`);
+    const { value: { report }, virtualMs } = await onVirtualClock(() => {
+      setTimeout(() => ac.abort(), 150); // on the virtual clock too
+      return runAgainstFakes({ smb445: stall, checks: SMB_ONLY, timeoutMs: 5000, signal: ac.signal });
+    });
+    assert.ok(virtualMs < 1000, `${virtualMs} virtual ms`);
     expectVerdict(report, 'ms17-010', 445, 'unknown', 'aborted');
   });
 });
@@ -393,9 +398,9 @@ describe('RDP exposure', () => {
   });
 
   test('open but silent (like the lab firewall host) → unknown no-rdp-answer by the deadline', async () => {
-    const { report, wallMs } = await rdpHost((c) => c.untilClosed(), { timeoutMs: 500 });
+    const { report, virtualMs } = await runOnVirtualClock({ rdp: (c) => c.untilClosed(), checks: ['rdp'], timeoutMs: 500 });
     expectVerdict(report, 'rdp-exposed', 3389, 'unknown', 'no-rdp-answer');
-    assert.ok(wallMs < 1200);
+    assert.ok(virtualMs < 1200, `${virtualMs} virtual ms`);
   });
 
   test('a non-RDP answer → unknown not-rdp; a reset → unknown', async () => {
@@ -436,7 +441,8 @@ describe('scope, selection and applicability', () => {
       const udp = new ScopedUdp(Scope.fromSpecs(['198.18.0.0/15']));
       const r = await udp.request({ ip: LOOPBACK, port: fake.port, payload: Uint8Array.of(1, 2, 3), timeoutMs: 200 });
       assert.equal(r.status, 'blocked-by-scope');
-      await new Promise((res) => setTimeout(res, 50));
+      // A datagram sent on loopback is readable at once: three turns of the event loop would deliver it.
+      for (let i = 0; i < 3; i++) await new Promise((res) => setImmediate(res));
       assert.equal(fake.received.length, 0);
     } finally {
       await fake.close();

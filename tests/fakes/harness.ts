@@ -8,6 +8,7 @@ import { LOOPBACK, LOOPBACK_SCOPE, PortMapDialer, PortMapUdp } from './port-map-
 import { startSmbFake, type SmbFake, type SmbScript } from './smb-fake.js';
 import { startTcpFake, type FakeConn, type FakeServer } from './tcp-fake.js';
 import { startUdpFake, type UdpFake } from './udp-fake.js';
+import { onVirtualClock } from './virtual-clock.js';
 
 export interface HostSetup {
   readonly smb445?: SmbScript;
@@ -85,6 +86,15 @@ export async function runAgainstFakes(setup: HostSetup): Promise<HostRun> {
   } finally {
     await Promise.all([smb445?.close(), smb139?.close(), rdp?.close(), nbns?.close()]);
   }
+}
+
+/**
+ * runAgainstFakes on a virtual clock (tests/fakes/virtual-clock.ts): deadlines, host timeouts and the
+ * fakes' trickles run on virtual time; `virtualMs` is how much of it passed before the report was ready.
+ */
+export async function runOnVirtualClock(setup: HostSetup): Promise<HostRun & { virtualMs: number }> {
+  const { value, virtualMs } = await onVirtualClock(() => runAgainstFakes(setup));
+  return { ...value, virtualMs };
 }
 
 /** The one result of `check` (on `port` when given); fails the test when absent or ambiguous. */

@@ -1,4 +1,4 @@
-// The monitoring CLI (issue 4 item 8) as an operator runs it: `perisai schedule add|list|remove`,
+// The monitoring CLI as an operator runs it: `perisai schedule add|list|remove`,
 // `perisai serve` (runs a queued job, stops cleanly on SIGTERM), `perisai diff`, and exit codes
 // (src/cli/errors.ts). Both dialects; loopback targets only.
 

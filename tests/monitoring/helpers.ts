@@ -1,5 +1,5 @@
 // Shared pieces of the monitoring tests: loopback listeners (the only targets besides the lab range —
-// network safety rule of issue 4), a city agency whose registered networks cover them, worker child
+// the project's network safety rule), a city agency whose registered networks cover them, worker child
 // processes (the real `perisai worker` CLI), and observation sets to compare scans by.
 
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Crash-resume and scale-out (issue 4 items 5 and 7, "Done when"): real `perisai worker` processes are
+// Crash-resume and scale-out: real `perisai worker` processes are
 // SIGKILLed mid-task; their tasks' leases expire, another worker continues from the stored done ranges,
 // and the job ends with exactly the observations of a single-process scan of the same job (same seed,
 // same permutation) — nothing lost, nothing stored twice. Runs on SQLite (workers share the file,

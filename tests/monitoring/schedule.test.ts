@@ -1,4 +1,4 @@
-// Schedules → jobs → LocalQueue worker → finalize with change detection and outbox (issue 4 item 5),
+// Schedules → jobs → LocalQueue worker → finalize with change detection and outbox,
 // on SQLite and PostgreSQL (tests/store/harness.ts). Targets are loopback listeners only.
 
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { createScanJob } from '../../src/scheduler/jobs.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { LocalQueue } from '../../src/queue/local.js';
 import { parseScanWindow } from '../../src/domain/scan-window.js';
-import { freePort, listen, loopbackAgency, queueFor, runInProcess } from './helpers.js';
+import { freePort, listen, loopbackAgency, queueFor, runInProcess, waitJob } from './helpers.js';
 import { WorkerService } from '../../src/worker/service.js';
 
 test('cron next run honours the time zone and forbidden scan windows', () => {
@@ -102,10 +102,16 @@ storeSuite('monitoring: schedules, jobs, finalize', (env) => {
     const a = await listen();
     const agency = await loopbackAgency(store, ['127.0.0.1/32']);
     const job = await createScanJob(store, 'all', { agencyId: agency.id, targets: ['127.0.0.1/32'], ports: [a.port], profile: 'ports', vantage: 'internal', zone: 'rsud', requestedBy: 't' });
-    const other = new WorkerService(store, queueFor(store, url), { zone: null, leaseMs: 1500, owner: 'default-zone' });
+    // A default-zone job queued after it: the default-zone worker runs that one to the end (an event, not a
+    // pause), so it has taken work from its queue while the rsud task was there to be taken.
+    const canary = await createScanJob(store, 'all', { agencyId: agency.id, targets: ['127.0.0.1/32'], ports: [a.port], profile: 'ports', vantage: 'internal', requestedBy: 't' });
+    const other = new WorkerService(store, queueFor(store, url), { zone: null, leaseMs: 1500, timeoutMs: 500, owner: 'default-zone' });
     await other.start();
-    await new Promise((r) => setTimeout(r, 1500));
-    await other.stop();
+    try {
+      assert.equal((await waitJob(store, canary.id)).status, 'completed');
+    } finally {
+      await other.stop();
+    }
     assert.equal((await store.scans.getJob('all', job.id)).status, 'queued');
     const done = await runInProcess(store, url, job.id, { zone: 'rsud' });
     assert.equal(done.status, 'completed');

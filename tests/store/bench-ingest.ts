@@ -3,7 +3,7 @@
 //
 //   npx tsx tests/store/bench-ingest.ts [--only sqlite|postgres] [--write-docs]
 //
-// Targets (issue 4): ≥ 50,000 observations/s into SQLite; findings query for one agency with 100,000
+// Targets: ≥ 50,000 observations/s into SQLite; findings query for one agency with 100,000
 // findings: p99 < 50 ms; memory bounded while a /16 streams in (batches of 2,000).
 // PostgreSQL runs on a private server started here from Debian's packages with DURABLE settings
 // (fsync on, synchronous_commit on — unlike the test server). --write-docs replaces the figures between

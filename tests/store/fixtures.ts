@@ -35,7 +35,7 @@ import type { AssetScanSignals } from '../../src/domain/finding-signals.js';
 import type { ApplyScanResult } from '../../src/store/index.js';
 
 /**
- * What the scheduler's finalize step will do after a job (issue 4 item 5, a later task), composed from
+ * What the worker's finalize step does after a job (src/worker/finalize.ts), composed from
  * the store and the domain: hosts that answered become/refresh assets, get a risk rating, and their
  * scan signals drive the findings lifecycle. Hosts that did not answer are left alone.
  */

@@ -1,4 +1,4 @@
-// Browser test of the admin pages (issue 5, web application): Debian's Chromium driven by playwright-core
+// Browser test of the admin pages of the web application: Debian's Chromium driven by playwright-core
 // against the real app on 127.0.0.1 (ephemeral port, its own temporary SQLite store). As an
 // administrator: create a user (after a client-side and an API refusal), create a schedule (a
 // malformed cron refused by the form, an impossible one by the API, both in Indonesian), disable and

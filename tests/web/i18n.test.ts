@@ -13,7 +13,7 @@ import { INCIDENT_TOPICS } from '../../src/domain/incident.js';
 import type { Cause } from '../../src/domain/finding.js';
 import { CHECK_IDS } from '../../src/engine/checks/registry.js';
 import { topicOf } from '../../src/store/repos/findings.js';
-import { PROFILES } from '../../src/worker/profiles.js';
+import { PROFILES } from '../../src/domain/scan-profile.js';
 import { dict, webSrc } from './dictionaries.js';
 
 function files(dir: string): string[] {

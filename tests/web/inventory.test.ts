@@ -1,4 +1,4 @@
-// Browser test of the inventory forms and the asset detail (issue 5): Debian's Chromium driven by
+// Browser test of the inventory forms and the asset detail: Debian's Chromium driven by
 // playwright-core against the real app (API + built SPA) on 127.0.0.1 (ephemeral port, temporary SQLite
 // store with the API fixture's city and two stored scans of one Dinkes host). As admin, in Indonesian:
 // add an agency, open it, register a network (a bad CIDR caught in the browser, an overlapping one

@@ -1,4 +1,4 @@
-// "Usable on a phone" (issue 5): Debian's Chromium at 375×812 against the real app (API + built SPA) on
+// "Usable on a phone": Debian's Chromium at 375×812 against the real app (API + built SPA) on
 // 127.0.0.1 with the API fixture's seeded city (and its admin objects). Logged in as admin, every page of the navigation and the
 // detail pages (an agency, an asset, a scan) are visited: the page itself never scrolls sideways (a wide
 // table may scroll inside its own .table-wrap), the heading is visible, and the menu button opens the

@@ -1,4 +1,4 @@
-// The newcomer's path end to end (issue 5 "Done when" and its browser test): the real `perisai serve`
+// The newcomer's path end to end: the real `perisai serve`
 // (compiled CLI, SQLite in a fresh data directory, in-process worker) prints its URL and a one-time admin
 // password; Debian's Chromium logs in with it, is made to change it, adds an agency with a network in the
 // project's lab (lab/perisai-lab, 198.18.0.0/24), starts a scan of it, watches the live progress until

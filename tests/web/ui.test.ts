@@ -1,4 +1,4 @@
-// Browser test of the web UI (issue 5 item 3): Debian's Chromium driven by playwright-core against the
+// Browser test of the web UI: Debian's Chromium driven by playwright-core against the
 // real app (API + built SPA) on 127.0.0.1 with an ephemeral port and a seeded SQLite store. Logs in (in
 // Indonesian), reads the dashboard numbers, opens the findings, acknowledges one and accepts the risk
 // of another (both recorded by the API), opens an agency, switches to English and back (remembered

@@ -37,7 +37,7 @@ import { PLAYBOOK_ROLES } from '../../src/domain/playbook.js';
 import { JOB_STATUSES } from '../../src/domain/scan-job.js';
 import { CHECK_IDS } from '../../src/engine/checks/registry.js';
 import { ROLES } from '../../src/store/repos/users.js';
-import { PROFILES } from '../../src/worker/profiles.js';
+import { PROFILES } from '../../src/domain/scan-profile.js';
 import { SMTP_PASS, SMTP_USER, startHttp, startSmtp } from '../alerts/receivers.js';
 import type { HttpReceiver, SmtpReceiver } from '../alerts/receivers.js';
 import { launch, requireChromium, ROOT, shot, watchProblems } from './browser.js';

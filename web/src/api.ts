@@ -1,29 +1,29 @@
 // The API client: same-origin fetch with the session cookie, the CSRF token on every mutation, and
 // the API's error bodies ({ error: { code, message, messageId } }) turned into ApiError.
 
-export type Role = 'admin' | 'analyst' | 'officer' | 'viewer';
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export type FindingStatus = 'open' | 'resolved' | 'accepted-risk' | 'false-positive';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
-export const STATUSES: readonly FindingStatus[] = ['open', 'resolved', 'accepted-risk', 'false-positive'];
+// The API's vocabulary and response shapes come from the API itself (one contract): the types are the TypeBox
+// schemas of src/api/schemas.ts (Static<>, imported as types only, so no server code reaches the bundle), the
+// lists the forms offer are the domain's own (src/domain, pure and small). A renamed or retyped field there
+// fails `npm run typecheck` here.
+import type { Static } from 'typebox';
+import type * as S from '../../src/api/schemas.js';
+import { AGENCY_KINDS, type AgencyKind } from '../../src/domain/agency.js';
+import { CRITICALITIES, type Criticality } from '../../src/domain/asset.js';
+import { CONTACT_ROLES, type ContactRole } from '../../src/domain/contact.js';
+import { FINDING_STATUSES, SEVERITIES, type FindingStatus, type Severity } from '../../src/domain/finding.js';
+import { ROLES, type Role } from '../../src/domain/roles.js';
 
-export interface User {
-  id: string; username: string; displayName: string; role: Role; agencyId: string | null; disabled: boolean; mustChangePassword: boolean; lastLoginAt: string | null;
-}
-export interface Me { user: User; csrfToken: string; scope: 'all' | string[] }
+export { AGENCY_KINDS, CONTACT_ROLES, CRITICALITIES, ROLES, SEVERITIES };
+export type { AgencyKind, ContactRole, Criticality, FindingStatus, Role, Severity };
+export const STATUSES: readonly FindingStatus[] = FINDING_STATUSES;
 
-export interface Agency { id: string; parentId: string | null; kind: string; code: string; name: string; notes: string | null; retiredAt: string | null }
-export interface Network {
-  id: string; agencyId: string; cidr: string; label: string | null; zone: string | null; authorisedBy: string; authorisedAt: string;
-  /** Set when the block needed an administrator's confirmation (public space, wider than the configured size, loopback). */
-  confirmation: { by: string; at: string; reason: string; concerns: string[] } | null;
-}
-export interface Contact { id: string; agencyId: string; name: string; role: string; email: string | null; phone: string | null; whatsapp: string | null; isPrimary: boolean }
-export interface Counts { byStatus: Record<string, number>; openBySeverity: Record<string, number> }
-export interface AgencyDetail {
-  agency: Agency; children: Agency[]; networks: Network[]; contacts: Contact[]; findings: Counts; assets: number;
-  lastScan: { id: string; status: string; createdAt: string; finishedAt: string | null; targets: string[] } | null;
-}
+export type User = Static<typeof S.UserOut>;
+export type Me = Static<typeof S.MeOut>;
+export type Agency = Static<typeof S.AgencyOut>;
+export type Network = Static<typeof S.NetworkOut>;
+export type Contact = Static<typeof S.ContactOut>;
+export type Counts = Static<typeof S.Counts>;
+export type AgencyDetail = Static<typeof S.AgencyDetailOut>;
 
 /**
  * The dashboard's counts (src/store/repos/dashboard.ts, docs/api.md "Dashboard"): `smbOpen` = hosts with 139
@@ -31,7 +31,7 @@ export interface AgencyDetail {
  * reachable from OUTSIDE the agency's segment (only a scan from another vantage raises it). The API's
  * deprecated `exposedSmb` (same value as `smbReachableOutside`) is not used here.
  */
-export interface Exposure { hostsKnown: number; hostsScanned: number; smbOpen: number; smbReachableOutside: number; smbv1: number; ms17010: number; doublePulsar: number; unknown: number }
+export type Exposure = Omit<Static<typeof S.ExposureOut>, 'agencyId' | 'exposedSmb'>;
 export type Metric = keyof Exposure;
 export const METRICS: readonly Metric[] = ['hostsKnown', 'hostsScanned', 'smbOpen', 'smbReachableOutside', 'smbv1', 'ms17010', 'doublePulsar', 'unknown'];
 /** GET /dashboard/trend: one entry per day, oldest first; metrics null where no snapshot was recorded (today is live). */
@@ -39,76 +39,30 @@ export interface TrendDay extends Record<Metric, number | null> { day: string; r
 export interface Trend { timeZone: string; from: string; to: string; days: TrendDay[] }
 export interface Dashboard { generatedAt: string; totals: Exposure; agencies: (Exposure & { agencyId: string; code: string; name: string; parentId: string | null })[]; findings: Counts }
 
-export interface Asset {
-  id: string; agencyId: string; networkId: string | null; ip: string; mac: string | null; netbiosName: string | null; dnsName: string | null;
-  /** null: no scan identified the OS; eol / wannacryRisk null: the version could not be placed. */
-  os: { name: string; build: string | null; source: string; eol: boolean | null; wannacryRisk: boolean | null } | null;
-  /** null: no scan examined SMB; inside, null = the scan could not tell (reason when the engine gave one). */
-  smb: AssetSmb | null;
-  /** 139 or 445 open at the last scan that probed them; null = never probed. */
-  smbOpen: boolean | null;
-  criticality: string; owner: string | null; tags: string[]; outsideControl: boolean; responsibleParty: string | null; riskRating: string | null;
-  riskReasons: { ruleId: string; rating: string }[]; firstSeen: string; lastSeen: string; retiredAt: string | null;
-}
-
-export type SmbSigning = 'required' | 'enabled' | 'disabled';
-/** Why a fact is unknown in machine form (src/api/schemas.ts FactReasonOut): a reason code or an engine note, where it was seen. */
-export interface FactReason {
-  protocol?: 'smb1' | 'smb2'; port?: number; code?: string; note?: { code: string; params?: Record<string, string | number> };
-}
-export interface AssetSmb {
-  smbv1: boolean | null; smbv1Reason?: string; smbv1ReasonCodes?: FactReason[];
-  signing: SmbSigning | null; signingReason?: string; signingReasonCodes?: FactReason[];
-  dialects: string[] | null; dialectsComplete: boolean;
-}
-
-export interface Finding {
-  id: string; agencyId: string; assetId: string; ruleId: string; port: number; title: { id: string; en: string };
-  status: FindingStatus; severity: Severity; firstSeen: string; lastSeen: string; timesSeen: number; resolvedAt: string | null;
-  exception: { kind: string; reason: string; by: string; at: string; expiresAt: string } | null;
-  evidence: unknown;
-  asset: { ip: string; netbiosName: string | null; dnsName: string | null; criticality: string };
-  triage: { acknowledgedAt: string | null; acknowledgedBy: string | null; assigneeId: string | null; assigneeName: string | null };
-}
+export type Asset = Static<typeof S.AssetOut>;
+export type SmbSigning = NonNullable<AssetSmb['signing']>;
+/** Why a fact is unknown in machine form (FactReasonOut): a reason code or an engine note, where it was seen. */
+export type FactReason = Static<typeof S.FactReasonOut>;
+export type AssetSmb = Static<typeof S.AssetSmbOut>;
+export type Finding = Static<typeof S.FindingOut>;
 export interface Page<T> { items: T[]; next: string | null }
 
-// Inventory forms and the asset detail (mirrors src/api/schemas.ts; the API validates again).
-export const AGENCY_KINDS = ['province', 'city', 'opd', 'kecamatan', 'kelurahan', 'hospital', 'puskesmas', 'school', 'upt', 'other'] as const;
-export type AgencyKind = (typeof AGENCY_KINDS)[number];
-export const CONTACT_ROLES = ['pic', 'technical', 'head', 'security', 'distribution'] as const;
-export type ContactRole = (typeof CONTACT_ROLES)[number];
-export const CRITICALITIES = ['vital', 'public-service', 'internal', 'low'] as const;
-export type Criticality = (typeof CRITICALITIES)[number];
-export type CheckState = 'vulnerable' | 'likely-vulnerable' | 'not-vulnerable' | 'unknown';
-export interface AssetServices {
-  scan: { jobId: string; profile: string; finishedAt: string } | null;
-  ports: { port: number; state: string; reason: string; service: string | null; banner: string | null; rttMs: number | null }[];
-  checks: { check: string; port: number; state: CheckState; reason: string | null; reasonCode: string | null; evidence: Record<string, unknown> | null; jobId: string; observedAt: string }[];
-  scansRead: number;
-}
-export interface HistoryItem {
-  at: string; source: 'scan' | 'finding'; kind: string; jobId: string | null; previousJobId: string | null; port: number | null; check: string | null;
-  from: string | null; to: string | null; confirmed: boolean | null; actor: string | null; reason: string | null;
-  finding: { id: string; ruleId: string; severity: string; title: { id: string; en: string } } | null;
-}
-export interface AssetHistory { items: HistoryItem[]; truncated: boolean }
+// The asset detail.
+export type CheckState = Static<typeof S.CheckState>;
+export type AssetServices = Static<typeof S.AssetServicesOut>;
+export type AssetHistory = Static<typeof S.AssetHistoryOut>;
+export type HistoryItem = AssetHistory['items'][number];
+
 // schedules, alerts, users (admin)
-export interface Schedule {
-  id: string; agencyId: string; networkId: string | null; cron: string; timeZone: string; ports: number[]; profile: string; enabled: boolean;
-  nextRunAt: string; lastRunAt: string | null; lastJobId: string | null; lastRunStatus: string | null; createdBy: string; createdAt: string;
-}
-export type ChannelKind = 'email' | 'webhook' | 'telegram';
+export type Schedule = Static<typeof S.ScheduleOut>;
+export type ChannelKind = Static<typeof S.AlertChannelKind>;
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['webhook', 'email', 'telegram'];
 /** Secrets never come back from the API: `hasSecret` says one is stored, the config shows a mask. */
-export interface AlertChannel {
-  id: string; name: string; kind: ChannelKind; enabled: boolean; hasSecret: boolean; createdAt: string;
-  config: { host?: string; port?: number; security?: string; user?: string; from?: string; to?: string[]; toRoles?: string[]; url?: string; headerNames?: string[]; chatId?: string; baseUrl?: string };
-}
-export interface RuleFilter { topics: string[]; agencyId?: string; includeDescendants?: boolean; minSeverity?: Severity; ports?: number[]; findingRules?: string[] }
-export interface AlertRule { id: string; name: string; filter: RuleFilter; channelIds: string[]; channels: string[]; enabled: boolean; createdAt: string }
+export type AlertChannel = Static<typeof S.AlertChannelOut>;
+export type RuleFilter = Static<typeof S.AlertRuleFilterOut>;
+export type AlertRule = Static<typeof S.AlertRuleOut>;
 export const RULE_PRESETS = ['critical-finding', 'smb-rdp-reachable', 'doublepulsar', 'finding-reopened', 'incidents'] as const;
-export interface AlertDelivery { outboxId: number; channelId: string; channelName: string | null; topic: string; status: string; attempts: number; lastError: string | null; sentAt: string | null; updatedAt: string }
-export const ROLES: readonly Role[] = ['admin', 'analyst', 'officer', 'viewer'];
+export type AlertDelivery = Static<typeof S.AlertDeliveryOut>;
 
 export class ApiError extends Error {
   /** The error body's details: `field` (the field it is about), `fields` (every bad field), `reason`, … */

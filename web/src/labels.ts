@@ -1,6 +1,6 @@
 // Names for the identifiers the API sends (check ids, scan profiles, alert topics), in
 // the UI's language. The ids stay the API's contract (README "JSONL contract", src/domain/risk.ts,
-// src/worker/profiles.ts, docs/alerts.md); people read these names instead. An id without a message
+// src/domain/scan-profile.ts, docs/alerts.md); people read these names instead. An id without a message
 // is shown as it is, so a new check still appears (tests/web/i18n.test.ts keeps the lists complete).
 import { isMessageKey } from './i18n';
 import type { Lang, Translate } from './i18n';
@@ -19,7 +19,7 @@ export function findingTitle(t: Translate, lang: Lang, f: { readonly ruleId: str
   return f.title.id === f.ruleId ? checkName(t, f.ruleId) : f.title[lang];
 }
 
-/** A scan profile (`sched.profile.<id>`, profiles of src/worker/profiles.ts). */
+/** A scan profile (`sched.profile.<id>`, profiles of src/domain/scan-profile.ts). */
 export function profileName(t: Translate, profile: string): string {
   const key = `sched.profile.${profile}`;
   return isMessageKey(key) ? t(key) : profile;

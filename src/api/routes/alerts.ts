@@ -1,4 +1,4 @@
-// Alert channels, rules and the delivery log over HTTP (issue 5, the web application's alerts page),
+// Alert channels, rules and the delivery log over HTTP (the web application's alerts page),
 // administrators only: these are Diskominfo's objects, city-wide, not agency data.
 //
 // Channel configs and rule filters are checked by the same functions `perisai alert …` uses

@@ -1,4 +1,4 @@
-// Inventory mutations (issue 5: the web application's forms): agencies, their networks and contacts,
+// Inventory mutations (the web application's forms): agencies, their networks and contacts,
 // and the fields of an asset that people (not scans) own. Every route is an audited mutation (access
 // plugin) that passes `request.scope` to the store, so an id outside the caller's scope answers 404
 // exactly like a missing one.

@@ -1,4 +1,4 @@
-// The public side of incident reporting (docs/incidents.md "Public routes"): the ONLY routes of the
+// The public side of incident reporting (docs/incidents.md "The public form"): the ONLY routes of the
 // incident feature that need no login.
 //
 //   GET  /api/v1/public/units                   the units the form offers (code, name, kind, parent)
@@ -26,7 +26,7 @@ import type { Phase, ValidReport } from '../../domain/incident.js';
 import { RANSOMWARE_WANNACRY } from '../../domain/playbooks/ransomware-wannacry.js';
 import { roleCard } from '../../domain/playbook.js';
 import type { PlaybookDefinition, RoleCard } from '../../domain/playbook.js';
-import { dayKey } from '../../store/repos/dashboard.js';
+import { dayKey } from '../../domain/calendar.js';
 import type { IncidentReport, Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
 import { cleanPhoto, DEFAULT_PHOTO_MAX_BYTES, photoTooLarge, rawUploadParser, storeFile } from '../photos.js';

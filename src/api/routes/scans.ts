@@ -1,5 +1,5 @@
-// Scans (issue 5 item 3 "scans: start one within the user's scope, watch live progress (SSE …), see
-// results and the diff against the previous scan", item 4 "a scan as nmap-compatible XML and JSONL").
+// Scans: start one within the user's scope, watch live progress (SSE …), see the results and the diff
+// against the previous scan, and download a scan as nmap-compatible XML and JSONL.
 //
 // Starting a scan is the same act as a schedule firing (src/scheduler/scheduler.ts): a job is stored
 // with its tasks and announced on the task queue; the workers (in-process with `perisai serve`, or
@@ -29,7 +29,7 @@ import type { TaskQueue } from '../../queue/queue.js';
 import { createScanJob, registeredTargets } from '../../scheduler/jobs.js';
 import { firstAllowed } from '../../scheduler/schedule.js';
 import type { AgencyScope, Store } from '../../store/index.js';
-import { PROFILES } from '../../worker/profiles.js';
+import { PROFILES } from '../../domain/scan-profile.js';
 import { READ, TRIAGE } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import type { FieldError } from '../errors.js';

@@ -1,4 +1,4 @@
-// Monitoring schedules over HTTP (issue 5, the web application's schedules page): list in scope, create,
+// Monitoring schedules over HTTP (the web application's schedules page): list in scope, create,
 // enable/disable, delete. Creation goes through the scheduler's own `addSchedule` (cron, time zone,
 // profile and the first run past the agency's scan windows) and the engine's `parsePorts` (named sets
 // such as `ransomware`), exactly as `perisai schedule add` does, so the two front doors cannot disagree.
@@ -8,10 +8,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { parsePorts } from '../../engine/targets/index.js';
 import { addSchedule } from '../../scheduler/scheduler.js';
-import { DEFAULT_TIME_ZONE, nextRunAt } from '../../scheduler/schedule.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
+import { nextRunAt } from '../../scheduler/schedule.js';
 import type { AgencyScope, Schedule, Store } from '../../store/index.js';
 import type { Role } from '../../store/repos/users.js';
-import { PROFILES } from '../../worker/profiles.js';
+import { PROFILES } from '../../domain/scan-profile.js';
 import { READ } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import { IdParams, Nullable, ScheduleOut, responses } from '../schemas.js';

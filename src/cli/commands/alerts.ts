@@ -22,50 +22,18 @@ import { Dispatcher, RULE_PRESETS, redactConfig, startDispatcher, testChannel, v
 import type { RuleFilter } from '../../alerts/index.js';
 import { isPerisaiError } from '../../domain/errors.js';
 import { SEVERITIES } from '../../domain/finding.js';
-import { createStore } from '../../store/index.js';
-import type { AlertChannelKind, DeliveryStatus, Store } from '../../store/index.js';
+import type { AlertChannelKind, DeliveryStatus } from '../../store/index.js';
 import { CliError, EXIT } from '../errors.js';
-
-export interface StoreOpts {
-  db?: string;
-  dataDir?: string;
-}
+import { renderTable, storeOptions, withStore } from '../shared.js';
+import type { StoreOpts } from '../shared.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
-/** --db and --data-dir, as every store command takes them (also used by commands/incidents.ts). */
-export function storeOptions(c: Command): Command {
-  return c
-    .option('--db <url>', 'store URL: sqlite:///path.db or postgres://… (env PERISAI_DB; default: embedded SQLite under the data dir)')
-    .option('--data-dir <dir>', 'data directory of the embedded SQLite database (env PERISAI_DATA_DIR)');
-}
-
-/** Open the store for one command; store errors become the documented exit codes. */
-export async function withStore<T>(o: StoreOpts, fn: (store: Store) => Promise<T>): Promise<T> {
-  let store: Store | undefined;
-  const url = o.db ?? process.env.PERISAI_DB;
-  try {
-    store = await createStore({ ...(url !== undefined ? { url } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) });
-    return await fn(store);
-  } catch (e) {
-    if (isPerisaiError(e)) throw new CliError(e.message, e.code === 'E_STORAGE' ? EXIT.OUTPUT : EXIT.USAGE);
-    throw e;
-  } finally {
-    await store?.close();
-  }
-}
 
 function secretFromEnv(name: string | undefined, what: string): string | undefined {
   if (name === undefined) return undefined;
   const v = process.env[name];
   if (v === undefined || v === '') throw new CliError(`${what}: environment variable ${name} is not set`, EXIT.USAGE);
   return v;
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
-  return line(header) + rows.map(line).join('');
 }
 
 interface ChannelAddOpts extends StoreOpts {
@@ -142,7 +110,7 @@ function channelCommands(): Command {
       await withStore(o, async (s) => {
         const list = (await s.alerts.listChannels()).map((c) => ({ ...c, config: redactConfig(c.kind, c.config) }));
         if (o.format === 'json') process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-        else process.stdout.write(table(['NAME', 'KIND', 'ENABLED', 'CONFIG'], list.map((c) => [c.name, c.kind, c.enabled ? 'yes' : 'no', JSON.stringify(c.config)])));
+        else process.stdout.write(renderTable(['NAME', 'KIND', 'ENABLED', 'CONFIG'], list.map((c) => [c.name, c.kind, c.enabled ? 'yes' : 'no', JSON.stringify(c.config)])));
       });
     });
   storeOptions(channel.command('remove <name>').description('remove a channel (refused while a rule uses it)')).action(async (name: string, o: StoreOpts) => {
@@ -220,7 +188,7 @@ function ruleCommands(): Command {
         const names = new Map((await s.alerts.listChannels()).map((c) => [c.id, c.name]));
         const list = (await s.alerts.listRules()).map((r) => ({ ...r, channels: r.channelIds.map((id) => names.get(id) ?? id) }));
         if (o.format === 'json') process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-        else process.stdout.write(table(['NAME', 'ENABLED', 'CHANNELS', 'FILTER'], list.map((r) => [r.name, r.enabled ? 'yes' : 'no', r.channels.join(','), JSON.stringify(r.filter)])));
+        else process.stdout.write(renderTable(['NAME', 'ENABLED', 'CHANNELS', 'FILTER'], list.map((r) => [r.name, r.enabled ? 'yes' : 'no', r.channels.join(','), JSON.stringify(r.filter)])));
       });
     });
   storeOptions(rule.command('remove <name>').description('remove a rule')).action(async (name: string, o: StoreOpts) => {
@@ -245,7 +213,7 @@ export function alertCommand(): Command {
         const names = new Map((await s.alerts.listChannels()).map((c) => [c.id, c.name]));
         const list = await s.alerts.listDeliveries({ ...(o.status !== undefined ? { status: o.status } : {}), limit: Number(o.limit) || 100 });
         if (o.format === 'json') process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-        else process.stdout.write(table(['OUTBOX', 'TOPIC', 'CHANNEL', 'STATUS', 'ATTEMPTS', 'UPDATED', 'ERROR'], list.map((d) => [String(d.outboxId), d.topic, names.get(d.channelId) ?? d.channelId, d.status, String(d.attempts), d.updatedAt, d.lastError ?? ''])));
+        else process.stdout.write(renderTable(['OUTBOX', 'TOPIC', 'CHANNEL', 'STATUS', 'ATTEMPTS', 'UPDATED', 'ERROR'], list.map((d) => [String(d.outboxId), d.topic, names.get(d.channelId) ?? d.channelId, d.status, String(d.attempts), d.updatedAt, d.lastError ?? ''])));
       });
     });
   storeOptions(alert.command('retry <outboxId>').description('requeue a dead-lettered alert (channels that got it are not sent to again)')).action(async (id: string, o: StoreOpts) => {

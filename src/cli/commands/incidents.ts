@@ -21,17 +21,12 @@ import { LANGS } from '../../io/pdf/common.js';
 import type { Lang } from '../../io/pdf/common.js';
 import { bssnReportFile, bssnReportOf, incidentCardsFile, pdpNoticeFile, pdpNoticeOf } from '../../io/pdf/incident-documents.js';
 import type { Incident, Store } from '../../store/index.js';
-import { storeOptions, withStore } from './alerts.js';
-import type { StoreOpts } from './alerts.js';
+import { renderTable, storeOptions, withStore } from '../shared.js';
+import type { StoreOpts } from '../shared.js';
 
 /** An incident by number (INS-2025-0007) or id; the CLI runs with the city-wide view. */
 async function find(store: Store, ref: string): Promise<Incident> {
   return /^INS-\d{4}-\d+$/i.test(ref.trim()) ? store.incidents.byNumber('all', ref) : store.incidents.get('all', ref);
-}
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 export function incidentCommand(): Command {
@@ -59,7 +54,7 @@ export function incidentCommand(): Command {
           }
           const codes = new Map((await store.agencies.list('all', { includeRetired: true })).map((a) => [a.id, a.code]));
           const rows = items.map((i) => [i.number, codes.get(i.agencyId) ?? '?', i.phase, i.classification ?? '-', i.severity ?? '-', `${i.vital ? 'IIV ' : ''}${i.personalData ? 'PDP' : ''}`.trim() || '-', i.foundAt, i.title]);
-          process.stdout.write(items.length === 0 ? 'no incidents\n' : table([['NUMBER', 'AGENCY', 'PHASE', 'CLASS', 'SEVERITY', 'FLAGS', 'FOUND', 'TITLE'], ...rows]));
+          process.stdout.write(items.length === 0 ? 'no incidents\n' : renderTable(['NUMBER', 'AGENCY', 'PHASE', 'CLASS', 'SEVERITY', 'FLAGS', 'FOUND', 'TITLE'], rows));
         });
       }),
   );

@@ -1,8 +1,7 @@
 // `perisai agency|network|asset|findings|import|export|backup|restore`: the inventory from the command
 // line. Every command opens the store named by --db (or the embedded SQLite under --data-dir, see
-// docs/store.md), runs with the administrator scope (the CLI is Diskominfo's tool on the server), and
-// closes it. Store errors map to exit codes once, here: bad input / unknown / conflicting → 2,
-// storage failures → 4 (src/cli/errors.ts).
+// docs/store.md) through the CLI core (src/cli/shared.ts), which also maps errors to exit codes once:
+// bad input / unknown / conflicting → 2, storage failures → 4 (src/cli/errors.ts).
 
 import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
@@ -10,12 +9,11 @@ import { AGENCY_KINDS } from '../../domain/agency.js';
 import type { Agency, AgencyKind } from '../../domain/agency.js';
 import { CRITICALITIES } from '../../domain/asset.js';
 import type { Asset, AssetPatch, Criticality } from '../../domain/asset.js';
-import { isPerisaiError } from '../../domain/errors.js';
 import { FINDING_STATUSES, SEVERITIES } from '../../domain/finding.js';
 import type { FindingStatus, Severity } from '../../domain/finding.js';
 import { tryParseAddress } from '../../domain/ip.js';
 import { NetworkConfirmationError } from '../../domain/network.js';
-import { ALL_AGENCIES, createStore, parseStoreUrl } from '../../store/index.js';
+import { ALL_AGENCIES, parseStoreUrl } from '../../store/index.js';
 import type { AgencyScope, FindingView, Store } from '../../store/index.js';
 import { backupSqlite, restoreSqlite } from '../../io/backup.js';
 import { csvLine } from '../../io/csv.js';
@@ -25,67 +23,14 @@ import { EXPORT_KINDS, exportInventory } from '../../io/export.js';
 import type { ExportKind } from '../../io/export.js';
 import { formatIssue, importInventory, splitTags } from '../../io/import.js';
 import type { Outcome } from '../../io/import.js';
-import { InventoryFileError, readInventoryFile } from '../../io/sheets.js';
+import { readInventoryFile } from '../../io/sheets.js';
 import { writeTemplate } from '../../io/template.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-
-export interface CliIo {
-  out(s: string): void;
-  err(s: string): void;
-}
-
-export const processIo: CliIo = {
-  out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
-};
-
-interface StoreOpts {
-  db?: string;
-  dataDir?: string;
-}
-
-type OutFormat = 'table' | 'json' | 'csv';
-
-/** A PerisaiError becomes a CliError with the documented exit code; anything else passes through. */
-export function toCliError(e: unknown): unknown {
-  if (e instanceof InventoryFileError) return new CliError(e.message, EXIT.USAGE);
-  if (!isPerisaiError(e)) return e;
-  return new CliError(e.message, e.code === 'E_STORAGE' ? EXIT.OUTPUT : EXIT.USAGE);
-}
-
-function withStoreOptions(c: Command): Command {
-  return c
-    .option('--db <url>', 'store URL: sqlite:///path.db or postgres://… (default: embedded SQLite under the data dir; env PERISAI_DB)')
-    .option('--data-dir <dir>', 'data directory of the embedded SQLite database (env PERISAI_DATA_DIR)');
-}
+import { emit, processIo, renderTable, storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
+import type { CliIo, OutFormat, StoreOpts } from '../shared.js';
 
 function formatOption(choices: readonly string[] = ['table', 'json', 'csv']): Option {
   return new Option('--format <format>', 'output format').choices(choices).default('table');
-}
-
-async function withStore<T>(o: StoreOpts, fn: (store: Store) => Promise<T>): Promise<T> {
-  let store: Store | undefined;
-  try {
-    store = await createStore({ ...(o.db ?? process.env.PERISAI_DB ? { url: o.db ?? process.env.PERISAI_DB } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) });
-    return await fn(store);
-  } catch (e) {
-    throw toCliError(e);
-  } finally {
-    await store?.close();
-  }
-}
-
-/** Plain-text table: columns padded to the widest cell, two spaces apart. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
-  return line(header) + rows.map(line).join('');
-}
-
-function emit(io: CliIo, format: OutFormat, header: readonly string[], rows: readonly (readonly string[])[], json: unknown): void {
-  if (format === 'json') io.out(JSON.stringify(json, null, 2) + '\n');
-  else if (format === 'csv') io.out(csvLine(header) + rows.map((r) => csvLine(r)).join(''));
-  else io.out(rows.length === 0 ? '(none)\n' : renderTable(header, rows));
 }
 
 function choice<T extends string>(name: string, list: readonly T[], v: string): T {
@@ -117,7 +62,7 @@ function agencyCommand(io: CliIo): Command {
   const row = (a: Agency, codes: Map<string, string>): string[] => [a.code, a.kind, a.name, a.parentId === null ? '' : codes.get(a.parentId) ?? '', a.retiredAt ?? ''];
   const HEADER = ['code', 'kind', 'name', 'parent', 'retired'];
 
-  cmd.addCommand(withStoreOptions(new Command('add'))
+  cmd.addCommand(storeOptions(new Command('add'))
     .description('register an agency')
     .argument('<code>', 'short unique code, e.g. DINKES, RSUD-KOTA, SMPN-3')
     .requiredOption('--name <name>', 'full name, e.g. "Dinas Kesehatan"')
@@ -131,7 +76,7 @@ function agencyCommand(io: CliIo): Command {
         io.out(`agency ${a.code} (${a.name}) added\n`);
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('list'))
+  cmd.addCommand(storeOptions(new Command('list'))
     .description('list agencies')
     .addOption(new Option('--kind <kind>', 'only this kind').choices(AGENCY_KINDS))
     .option('--parent <code>', 'only the children of this agency')
@@ -147,7 +92,7 @@ function agencyCommand(io: CliIo): Command {
         emit(io, o.format, HEADER, list.map((a) => row(a, codes)), list.map((a) => ({ ...a, parentCode: a.parentId === null ? null : codes.get(a.parentId) ?? null })));
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('show'))
+  cmd.addCommand(storeOptions(new Command('show'))
     .description('one agency with its parent, children, contacts, networks and open findings')
     .argument('<code>')
     .addOption(formatOption(['table', 'json']))
@@ -172,7 +117,7 @@ function agencyCommand(io: CliIo): Command {
         io.out(s);
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('update'))
+  cmd.addCommand(storeOptions(new Command('update'))
     .description('rename, change kind, or move an agency')
     .argument('<code>')
     .option('--name <name>')
@@ -192,7 +137,7 @@ function agencyCommand(io: CliIo): Command {
         io.out(`agency ${u.code} updated\n`);
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('retire'))
+  cmd.addCommand(storeOptions(new Command('retire'))
     .description('retire an agency (kept for history, hidden from lists); refused while it has active children')
     .argument('<code>')
     .action(async (code: string, o: StoreOpts) =>
@@ -208,7 +153,7 @@ function agencyCommand(io: CliIo): Command {
 
 function networkCommand(io: CliIo): Command {
   const cmd = new Command('network').description("agencies' registered networks: their scan scope");
-  cmd.addCommand(withStoreOptions(new Command('add'))
+  cmd.addCommand(storeOptions(new Command('add'))
     .description('register a network for an agency (refused if it overlaps another agency\'s)')
     .argument('<cidr>', 'e.g. 10.20.5.0/24')
     .requiredOption('--agency <code>')
@@ -234,7 +179,7 @@ function networkCommand(io: CliIo): Command {
         io.out(`network ${n.cidr} registered to ${a.code}${n.confirmation !== null ? ` (confirmed by ${n.confirmation.by}: ${n.confirmation.concerns.join(', ')})` : ''}\n`);
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('list'))
+  cmd.addCommand(storeOptions(new Command('list'))
     .description('list registered networks')
     .option('--agency <code>', 'this agency and its descendants')
     .addOption(formatOption())
@@ -248,7 +193,7 @@ function networkCommand(io: CliIo): Command {
           list.map((n) => ({ ...n, agencyCode: codes.get(n.agencyId) ?? null })));
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('remove'))
+  cmd.addCommand(storeOptions(new Command('remove'))
     .description('remove a registered network (by CIDR or id)')
     .argument('<cidr-or-id>')
     .action(async (key: string, o: StoreOpts) =>
@@ -277,7 +222,7 @@ async function findAsset(store: Store, key: string, agency?: string): Promise<As
 function assetCommand(io: CliIo): Command {
   const cmd = new Command('asset').description('assets (hosts) with identity kept across scans');
   const HEADER = ['id', 'agency', 'ip', 'name', 'os', 'criticality', 'risk', 'owner', 'tags', 'last_seen'];
-  cmd.addCommand(withStoreOptions(new Command('list'))
+  cmd.addCommand(storeOptions(new Command('list'))
     .description('list assets, by address')
     .option('--agency <code>', 'this agency and its descendants')
     .option('--search <text>', 'address, NetBIOS/DNS name or owner contains')
@@ -300,7 +245,7 @@ function assetCommand(io: CliIo): Command {
           list.map((a) => ({ ...a, agencyCode: codes.get(a.agencyId) ?? null })));
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('show'))
+  cmd.addCommand(storeOptions(new Command('show'))
     .description('one asset (by id, or by address with --agency when ambiguous) and its findings')
     .argument('<id-or-ip>')
     .option('--agency <code>')
@@ -335,7 +280,7 @@ function assetCommand(io: CliIo): Command {
         io.out(s);
       })));
 
-  cmd.addCommand(withStoreOptions(new Command('update'))
+  cmd.addCommand(storeOptions(new Command('update'))
     .description("set an asset's criticality, owner, tags or outside-control status")
     .argument('<id-or-ip>')
     .option('--agency <code>')
@@ -364,7 +309,7 @@ function assetCommand(io: CliIo): Command {
 // ---- findings ----------------------------------------------------------------------------------------
 
 function findingsCommand(io: CliIo): Command {
-  return withStoreOptions(new Command('findings'))
+  return storeOptions(new Command('findings'))
     .description('findings, worst first (open by default)')
     .option('--agency <code>', 'this agency and its descendants')
     .option('--status <list>', `comma-separated: ${FINDING_STATUSES.join(', ')}, or all`, 'open')
@@ -410,7 +355,7 @@ function findingsCommand(io: CliIo): Command {
 // ---- import / export -------------------------------------------------------------------------------
 
 function importCommand(io: CliIo): Command {
-  return withStoreOptions(new Command('import'))
+  return storeOptions(new Command('import'))
     .description('import agencies, contacts, networks and assets from a CSV or XLSX file (all or nothing unless --partial)')
     .argument('[file]', '.csv (comma or semicolon, UTF-8) or .xlsx')
     .option('--partial', 'import the good rows even if some rows are bad', false)
@@ -453,7 +398,7 @@ function importCommand(io: CliIo): Command {
 }
 
 function exportCommand(io: CliIo): Command {
-  return withStoreOptions(new Command('export'))
+  return storeOptions(new Command('export'))
     .description('export agencies, contacts, networks, assets or findings as CSV or XLSX')
     .addArgument(new Command().createArgument('<what>', EXPORT_KINDS.join('|')).choices(EXPORT_KINDS))
     .option('--agency <code>', 'this agency and its descendants only')
@@ -486,7 +431,7 @@ function exportCommand(io: CliIo): Command {
 function sqlitePath(o: StoreOpts, verb: string): string {
   let loc;
   try {
-    loc = parseStoreUrl(o.db ?? process.env.PERISAI_DB, o.dataDir);
+    loc = parseStoreUrl(storeUrl(o), o.dataDir);
   } catch (e) {
     throw toCliError(e);
   }
@@ -496,7 +441,7 @@ function sqlitePath(o: StoreOpts, verb: string): string {
 }
 
 function backupCommands(io: CliIo): Command[] {
-  const backup = withStoreOptions(new Command('backup'))
+  const backup = storeOptions(new Command('backup'))
     .description('consistent copy of the embedded SQLite database, safe while perisai is running')
     .argument('<file>', 'where to write the copy')
     .option('--force', 'replace FILE if it exists', false)
@@ -509,7 +454,7 @@ function backupCommands(io: CliIo): Command[] {
         throw toCliError(e);
       }
     });
-  const restore = withStoreOptions(new Command('restore'))
+  const restore = storeOptions(new Command('restore'))
     .description('replace the embedded SQLite database with a backup (checked first)')
     .argument('<file>', 'a backup written by perisai backup')
     .option('--force', 'restore even though another process has the database open', false)

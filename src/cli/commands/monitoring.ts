@@ -1,14 +1,13 @@
-// Continuous monitoring commands (issue 4 items 5, 7 and 8):
+// Continuous monitoring commands:
 //   perisai serve   [--data-dir DIR] [--db URL]       embedded: store + scheduler + worker loop, one process
 //   perisai worker  [--zone Z] --db URL               scan worker (pg-boss on PostgreSQL, the table on SQLite)
 //   perisai schedule add|list|remove …                cron schedules per agency or network
 //   perisai diff SCAN_A SCAN_B                        what changed between two scans
-// Errors map to the documented exit codes (src/cli/errors.ts): bad input / unknown id → 2, storage → 4.
+// The store opens and errors map to the documented exit codes through src/cli/shared.ts: bad input /
+// unknown id → 2, storage → 4 (src/cli/errors.ts).
 
 import { networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
-import { PerisaiError } from '../../domain/errors.js';
-import { validateNetworkPolicy } from '../../domain/network.js';
 import type { Change } from '../../domain/diff.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
@@ -17,10 +16,9 @@ import { LocalQueue } from '../../queue/local.js';
 import { PgBossQueue } from '../../queue/pgboss.js';
 import type { TaskQueue } from '../../queue/queue.js';
 import { addSchedule, Scheduler } from '../../scheduler/scheduler.js';
-import { DEFAULT_TIME_ZONE } from '../../scheduler/schedule.js';
-import { createStore } from '../../store/index.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import type { Store } from '../../store/index.js';
-import { PROFILES } from '../../worker/profiles.js';
+import { PROFILES } from '../../domain/scan-profile.js';
 import { WorkerService } from '../../worker/service.js';
 import { buildApp } from '../../api/app.js';
 import { loadTls, parseTrustProxy } from '../../api/transport.js';
@@ -31,35 +29,10 @@ import { startIncidentSweep } from '../../api/incident-sweep.js';
 import { startCircularSweep } from '../../api/circular-sweep.js';
 import { startDispatcher } from '../../alerts/dispatcher.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-
-interface StoreFlags {
-  db?: string;
-  dataDir?: string;
-  /** serve: network registrations wider than these prefixes need a confirmation (domain/network.ts). */
-  networkConfirmV4?: string;
-  networkConfirmV6?: string;
-}
+import { storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
+import type { StoreOpts } from '../shared.js';
 
 const log = (line: string): void => void process.stderr.write(`perisai: ${line}\n`);
-
-function toCliError(e: unknown): unknown {
-  if (!(e instanceof PerisaiError)) return e;
-  if (e.code === 'E_STORAGE') return new CliError(e.message, EXIT.OUTPUT);
-  return new CliError(e.message, EXIT.USAGE);
-}
-
-async function withStore<T>(o: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
-  let store: Store | undefined;
-  try {
-    const policy = validateNetworkPolicy({ confirmPrefixV4: o.networkConfirmV4 ?? process.env.PERISAI_NETWORK_CONFIRM_V4, confirmPrefixV6: o.networkConfirmV6 ?? process.env.PERISAI_NETWORK_CONFIRM_V6 });
-    store = await createStore({ ...(o.db !== undefined ? { url: o.db } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), networkPolicy: policy });
-    return await fn(store);
-  } catch (e) {
-    throw toCliError(e);
-  } finally {
-    await store?.close();
-  }
-}
 
 const portArg = (v: string): number => {
   const n = Number(v);
@@ -72,12 +45,6 @@ const int = (name: string) => (v: string): number => {
   if (!Number.isInteger(n) || n < 1) throw usageError(`${name}: a positive integer, got ${JSON.stringify(v)}`);
   return n;
 };
-
-function storeOptions(c: Command): Command {
-  return c
-    .option('--db <url>', 'database: sqlite:///path.db or postgres://… (env PERISAI_DB; default SQLite in the data directory)', process.env.PERISAI_DB)
-    .option('--data-dir <dir>', 'data directory for the default SQLite file (env PERISAI_DATA_DIR)');
-}
 
 /** Resolve on the first SIGINT/SIGTERM. */
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -92,7 +59,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-interface RunFlags extends StoreFlags {
+interface RunFlags extends StoreOpts {
   zone?: string;
   leaseMs: number;
   maxRate?: number;
@@ -179,13 +146,13 @@ export function serveCommand(): Command {
       const transport = o.http ? httpTransport(o) : {};
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
-        // in agency segments receive the scheduled tasks too (issue 4 item 7).
-        const queue = queueFor(store, o.db);
+        // in agency segments receive the scheduled tasks too.
+        const queue = queueFor(store, storeUrl(o));
         const scheduler = new Scheduler(store, queue, { log });
         const worker = startWorker(store, queue, o);
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
-        // First run: an administrator account (issue 5 item 2). The password comes from PERISAI_ADMIN_PASSWORD
+        // First run: an administrator account. The password comes from PERISAI_ADMIN_PASSWORD
         // or is generated once and printed here; either way the UI asks for a new one at first login.
         const envPassword = process.env.PERISAI_ADMIN_PASSWORD;
         const admin = await ensureFirstAdmin(store, { password: envPassword }).catch((e: unknown) => {
@@ -247,7 +214,7 @@ export function workerCommand(): Command {
     .option('--zone <zone>', 'take only tasks of this network zone (a worker inside that agency segment)')
     .action(async (o: RunFlags) => {
       await withStore(o, async (store) => {
-        const queue = queueFor(store, o.db);
+        const queue = queueFor(store, storeUrl(o));
         const worker = startWorker(store, queue, o);
         log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal();
@@ -274,7 +241,7 @@ function scheduleCommand(): Command {
       .option('--zone <zone>', 'worker zone for its tasks (default: the network\'s zone)')
       .option('--slots <n>', 'index slots per task', int('--slots'), 4096)
       .option('--by <name>', 'who set it up', process.env.USER ?? 'operator')
-      .action(async (o: StoreFlags & { agency: string; network?: string; cron: string; tz: string; ports: string; profile: string; vantage: Vantage; zone?: string; slots: number; by: string }) => {
+      .action(async (o: StoreOpts & { agency: string; network?: string; cron: string; tz: string; ports: string; profile: string; vantage: Vantage; zone?: string; slots: number; by: string }) => {
         await withStore(o, async (store) => {
           const agency = await store.agencies.getByCode('all', o.agency);
           let networkId: string | null = null;
@@ -302,7 +269,7 @@ function scheduleCommand(): Command {
       .description('list schedules')
       .option('--agency <code>', 'only this agency')
       .option('--json', 'JSON lines')
-      .action(async (o: StoreFlags & { agency?: string; json?: boolean }) => {
+      .action(async (o: StoreOpts & { agency?: string; json?: boolean }) => {
         await withStore(o, async (store) => {
           const agencyId = o.agency !== undefined ? (await store.agencies.getByCode('all', o.agency)).id : undefined;
           for (const s of await store.schedules.list('all', agencyId !== undefined ? { agencyId } : {})) {
@@ -316,7 +283,7 @@ function scheduleCommand(): Command {
     storeOptions(new Command('remove'))
       .description('remove a schedule (its past scans stay)')
       .argument('<id>')
-      .action(async (id: string, o: StoreFlags) => {
+      .action(async (id: string, o: StoreOpts) => {
         await withStore(o, (store) => store.schedules.remove('all', id));
       }),
   );
@@ -340,7 +307,7 @@ function diffCommand(): Command {
     .argument('<scanA>', 'the earlier scan job id')
     .argument('<scanB>', 'the later scan job id')
     .addOption(new Option('--format <f>', 'output').choices(['text', 'jsonl']).default('text'))
-    .action(async (a: string, b: string, o: StoreFlags & { format: string }) => {
+    .action(async (a: string, b: string, o: StoreOpts & { format: string }) => {
       await withStore(o, async (store) => {
         // Both must exist (E_NOT_FOUND → exit 2 naming the id) before anything is printed.
         const jobA = await store.scans.getJob('all', a);

@@ -10,7 +10,7 @@
 // releases end later; we cannot see the edition over the network, so those hosts may be flagged
 // early — the evidence says which date was used.
 //
-// WannaCry risk: "Windows 8 / Server 2012 and older" (product-context.md §4.3, the 2017 Indonesian
+// WannaCry risk: "Windows 8 / Server 2012 and older" (the 2017 Indonesian
 // circulars: build ≤ 9200). Separately, `ms17010AffectedRelease` follows docs/smb-detection.md
 // §4.7: every release up to 10.0.14393 shipped with the srv.sys bug (patchable); 15063 and later
 // were fixed at release. Neither flag is ever a substitute for the network MS17-010 check.

@@ -33,12 +33,6 @@ export class CheckSelectionError extends Error {
   }
 }
 
-export function getCheck(id: CheckId): Check {
-  const c = ALL_CHECKS.find((x) => x.meta.id === id);
-  if (!c) throw new CheckSelectionError(id);
-  return c;
-}
-
 /** Checks matching any selector, in registry order, without duplicates. Throws CheckSelectionError. */
 export function selectChecks(selectors: readonly string[]): Check[] {
   const chosen = new Set<Check>();

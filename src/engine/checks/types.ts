@@ -1,4 +1,4 @@
-// Check plug-ins: metadata as data (nuclei/nmap style, docs/architecture.md §1.3, §1.4, §3.3) and
+// Check plug-ins: metadata as data (as nuclei templates and nmap NSE scripts declare theirs) and
 // a pure evaluate() over the probe outcomes of one host. Verdicts follow docs/smb-detection.md §8:
 // `vulnerable`, `not-vulnerable` or `unknown`, always with a reason and evidence; a probe failure
 // is never `not-vulnerable`.
@@ -14,7 +14,7 @@ import type { ReasonCode } from './reasons.js';
 
 export type CheckId = 'smbv1' | 'smb-signing' | 'ms17-010' | 'doublepulsar' | 'smb-os-eol' | 'rdp-exposed' | 'netbios-ns';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
-/** nmap's closed vocabulary (docs/architecture.md §1.4); every check here is `safe` (no exploit, no write). */
+/** nmap's NSE script categories, a closed vocabulary; every check here is `safe` (no exploit, no write). */
 export type Category = 'safe' | 'vuln' | 'malware' | 'discovery' | 'default' | 'intrusive';
 /** Selection groups: `ransomware` = every check in this module. */
 export type CheckTag = 'smb' | 'rdp' | 'netbios' | 'ransomware';

@@ -1,13 +1,15 @@
 // The port stage's socket layer: start a TCP connect, learn how it ended, close it with RST.
 //
 // Two implementations behind one interface:
-// - `tcp_wrap`: drives libuv TCP handles directly (the same objects net.Socket wraps). Measured here at
-//   2.2x the throughput and a third of the memory per probe of net.Socket (shared/docs/performance.md §5.1).
+// - `tcp_wrap`: drives libuv TCP handles directly (the same objects net.Socket wraps). Measured 1.6–1.7x
+//   faster than net.Socket on the all-answering beds, with half the memory (docs/performance.md, "Design
+//   choices and their measured effect").
 //   It is Node-internal API, so it is only used after a capability check at start-up and a live self-test.
 // - `net`: the public net.Socket API, the portable fallback. Both paths run in CI.
 //
 // Open ports are closed with RST (SO_LINGER 0: handle.reset() / socket.resetAndDestroy()) so the scanner
-// leaves no TIME_WAIT behind (performance.md §5.5: +300 TIME_WAIT per run with FIN close, 3 with RST).
+// leaves no TIME_WAIT behind (docs/performance.md, "Design choices and their measured effect"); a FIN close
+// would leave one per open port.
 import net from 'node:net';
 import { E, SELF_CONNECT, statusFromError } from './errno.js';
 import type { IpFamily } from '../types.js';
@@ -60,7 +62,7 @@ function afterConnect(this: ConnectReq, status: number, handle: TcpHandle): void
   if (this.aborted) return; // abort() closed the handle; libuv reports ECANCELED, which we ignore
   if (status === 0) {
     // A loopback connect can pick a source port equal to the destination port and "connect to itself"
-    // through TCP simultaneous open (performance.md §2): a false open port. Compare local and remote.
+    // through TCP simultaneous open: a false open port. Compare local and remote.
     const local: { address?: string; port?: number } = {};
     handle.getsockname(local);
     handle.reset(noop);

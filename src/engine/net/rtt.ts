@@ -22,7 +22,7 @@ export class RttEstimator {
     this.samples++;
   }
 
-  /** srtt + 4·rttvar, never below twice the smoothed RTT (performance.md §5.4: a timeout under the RTT loses open ports). */
+  /** srtt + 4·rttvar, never below twice the smoothed RTT (a timeout under the RTT loses open ports; docs/performance.md, "Adaptive timeout"). */
   rto(): number {
     return Math.max(this.srtt + 4 * this.rttvar, 2 * this.srtt);
   }

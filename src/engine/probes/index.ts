@@ -1,4 +1,4 @@
-// Probes: short, bounded conversations with one host (docs/architecture.md §3.2). Each returns a
+// Probes: short, bounded conversations with one host (protocols/ encodes, probes/ talk, checks/ decide). Each returns a
 // ProbeOutcome and never throws; sockets come from the scope-enforcing Dialer (TCP) or ScopedUdp.
 export * from './outcome.js';
 export * from './conversation.js';

@@ -1,5 +1,5 @@
-// Probe outcomes: what one short conversation with a host produced (docs/architecture.md §3.3,
-// zgrab2's status vocabulary, §1.1). A probe never throws across its boundary: it resolves to
+// Probe outcomes: what one short conversation with a host produced (after
+// zgrab2's status vocabulary). A probe never throws across its boundary: it resolves to
 // `success` with typed data, or to a failure kind with a message, the step it was at and whatever
 // it had learned before (`partial`). Checks turn failures into `unknown`, never `not-vulnerable`
 // (docs/smb-detection.md §0 result vocabulary, §5.4).

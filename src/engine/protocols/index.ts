@@ -1,5 +1,5 @@
 // Wire formats for the SMB exposure checks: pure encoders/decoders, no sockets
-// (docs/architecture.md §3.2). Decoders throw only DecodeError on malformed input; the
+// (so every byte layout is tested against captures without a network). Decoders throw only DecodeError on malformed input; the
 // conversations that use them live in src/engine/probes, the verdicts in src/engine/checks.
 export * from './bytes/index.js';
 export * from './netbios/index.js';

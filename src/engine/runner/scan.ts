@@ -59,7 +59,7 @@ export interface ScanHandlers {
   warning?(message: string): void;
 }
 
-/** Facts about the scanning machine that limit a connect scan (performance.md §7.10). */
+/** Facts about the scanning machine that limit a connect scan: the open-file limit caps the window, conntrack the rate into silent space. */
 export function hostWarnings(window: number, planned: number): string[] {
   const out: string[] = [];
   const fd = readFdLimit();

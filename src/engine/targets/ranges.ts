@@ -35,8 +35,6 @@ export interface RangeSet {
   readonly v6: readonly Ipv6Range[];
 }
 
-export const EMPTY_RANGE_SET: RangeSet = Object.freeze({ v4: [], v6: [] });
-
 export function v4Range(start: number, end: number): Ipv4Range {
   return { family: 4, start, end };
 }
@@ -61,11 +59,6 @@ export function cidrToV6Range(value: bigint, prefix: number): Ipv6Range {
 /** Number of addresses in a range; a number because callers cap IPv6 ranges before counting. */
 export function rangeSize(r: IpRange): number {
   return r.family === 4 ? r.end - r.start + 1 : Number(r.end - r.start + 1n);
-}
-
-/** Number of addresses in an IPv6 range, exact. */
-export function v6RangeSize(r: Ipv6Range): bigint {
-  return r.end - r.start + 1n;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 
-// Continuous monitoring (issue 4 item 5): cron schedules per agency or network; the scheduler loop reads
+// Continuous monitoring: cron schedules per agency or network; the scheduler loop reads
 // `(enabled, next_run_at)` to find what is due.
 export function migration0002(d: StoreDialect): Migration {
   const t = d.types;

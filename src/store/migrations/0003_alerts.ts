@@ -3,7 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { inList } from './sql.js';
 
-// Alerts (issue 4 item 6): channels and rules as data, and one row per (outbox message, channel) so a
+// Alerts: channels and rules as data, and one row per (outbox message, channel) so a
 // retry after a partial failure never re-sends to a channel that already got the message.
 export function migration0003(d: StoreDialect): Migration {
   const t = d.types;

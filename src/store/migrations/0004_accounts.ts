@@ -3,7 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { inList } from './sql.js';
 
-// Accounts (issue 5 item 2): local users, server-side sessions, login throttling and the audit log; plus
+// Accounts: local users, server-side sessions, login throttling and the audit log; plus
 // the per-finding triage state the web application edits (acknowledged, assignee), and two covering
 // indexes for the city dashboard (counts per agency × rule and per agency × risk rating without touching
 // the table rows).

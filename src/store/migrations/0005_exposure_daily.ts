@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 
-// The dashboard's trend (issue 5 item 3): one row per day and agency with the dashboard's numbers as they
+// The dashboard's trend: one row per day and agency with the dashboard's numbers as they
 // stood that day (written by `perisai serve`'s housekeeping every hour, the day's last write wins). The
 // history cannot be rebuilt from the other tables: an asset's risk rating (the "unknown" column) keeps
 // only its current value, and hosts known/scanned have no history at all (docs/store.md "Trends").

@@ -3,7 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 /**
  * The findings list sorted by recency ("what changed lately") instead of by severity: the same keyset
  * pagination as the default order needs its own index, city-wide and per agency, or a 100k-finding store
- * sorts every page (issue 5: findings "filter/sort"; p99 < 100 ms).
+ * sorts every page (the findings list filters and sorts with p99 < 100 ms, docs/performance.md "Performance of the API").
  */
 export function migration0006(): Migration {
   return {

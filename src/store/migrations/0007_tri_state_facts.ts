@@ -26,7 +26,7 @@ import { chunks } from '../context.js';
 //
 // The data corrections are not undone by `down` (they repair wrong values; there is nothing to restore).
 
-/** The check ids the `ransomware` profile ran up to this migration (src/worker/profiles.ts, src/engine/checks/registry.ts), sorted as ScanRepo.createJob stores them. */
+/** The check ids the `ransomware` profile ran up to this migration (src/domain/scan-profile.ts, src/engine/checks/registry.ts), sorted as ScanRepo.createJob stores them. */
 const RANSOMWARE_CHECKS = ['doublepulsar', 'ms17-010', 'netbios-ns', 'rdp-exposed', 'smb-os-eol', 'smb-signing', 'smbv1'];
 const PROFILE_CHECKS: Readonly<Record<string, readonly string[]>> = { ransomware: RANSOMWARE_CHECKS, ports: [] };
 const SMB_PORTS = [139, 445];

@@ -1,4 +1,4 @@
-// The audit log (issue 5 item 2): who did what, when, to what, with which outcome. Append-only: the
+// The audit log: who did what, when, to what, with which outcome. Append-only: the
 // repository has no update or delete. Written for every mutating API request and every login attempt
 // (OWASP Logging Cheat Sheet: authentication events, authorisation failures, administrative changes).
 

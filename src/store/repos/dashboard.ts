@@ -1,4 +1,4 @@
-// The city dashboard's numbers per agency (issue 5 item 3): hosts known, hosts with SMB (139/445) open at
+// The city dashboard's numbers per agency: hosts known, hosts with SMB (139/445) open at
 // their last scan, hosts with an open finding of each WannaCry-relevant rule, and hosts whose rating is
 // "unknown" (checks could not run). Each number is named by what it counts: `smbOpen` is SMB open from
 // wherever the scanner stood; `smbReachableOutside` (formerly only `exposedSmb`, kept as its alias) counts
@@ -49,18 +49,6 @@ export function sumExposure(rows: readonly ExposureCounts[]): ExposureCounts {
   const t = zeroExposure();
   for (const r of rows) for (const k of EXPOSURE_KEYS) t[k] += r[k];
   return t;
-}
-
-/** The calendar day (YYYY-MM-DD) of `at` in `timeZone` (IANA), e.g. the city's Asia/Jakarta. */
-export function dayKey(at: Date, timeZone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
-/** `day` (YYYY-MM-DD) moved by `n` calendar days. */
-export function addDays(day: string, n: number): string {
-  const t = Date.parse(`${day}T00:00:00.000Z`) + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
 }
 
 /** One day of the trend: the dashboard's numbers at the end of that day (the last snapshot written). */

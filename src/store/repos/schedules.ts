@@ -1,4 +1,4 @@
-// Monitoring schedules (issue 4 item 5): "scan this agency (or this network) on this cron, in this time
+// Monitoring schedules: "scan this agency (or this network) on this cron, in this time
 // zone". The scheduler (src/scheduler/) computes next_run_at — cron and the agency's scan windows — and
 // claims a due run with a compare-and-set on next_run_at, so two scheduler processes never start it twice.
 

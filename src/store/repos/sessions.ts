@@ -1,4 +1,4 @@
-// Server-side sessions and login throttling (issue 5 item 2).
+// Server-side sessions and login throttling.
 //
 // Sessions (OWASP Session Management Cheat Sheet; ASVS 4.0 V3): the cookie carries a 256-bit random
 // token; the table keys the session by the token's SHA-256, so a copy of the database cannot be replayed

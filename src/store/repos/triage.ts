@@ -1,4 +1,4 @@
-// Triage state of findings, edited from the web application (issue 5 item 3): acknowledged (by whom,
+// Triage state of findings, edited from the web application: acknowledged (by whom,
 // when) and assigned (to which user). Kept beside `findings` rather than in it, so the scan path
 // (applyScan) never touches it and a triage edit never races a scan on the finding's `version`.
 // Every method takes the agency scope and checks the finding against it first (E_NOT_FOUND outside).

@@ -1,6 +1,6 @@
-// Local accounts (issue 5 item 2). The repository stores and returns the argon2id hash only through
+// Local accounts. The repository stores and returns the argon2id hash only through
 // `credentials()`, which the login path alone calls; every other read returns a `User` without it, so
-// the hash cannot reach an API response by accident (architecture P12: the response schema is the
+// the hash cannot reach an API response by accident (the API's response schema, src/api/schemas.ts, is the
 // second fence).
 
 import { randomUUID } from 'node:crypto';
@@ -10,8 +10,9 @@ import type { Ctx } from '../context.js';
 import { nowIso, run, tx } from '../context.js';
 import type { UserTable } from '../schema.js';
 
-export const ROLES = ['admin', 'analyst', 'officer', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../domain/roles.js';
+export { ROLES } from '../../domain/roles.js';
+export type { Role } from '../../domain/roles.js';
 
 export interface User {
   readonly id: string;

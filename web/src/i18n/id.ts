@@ -1,5 +1,5 @@
-// Bahasa Indonesia: the default language of the UI (issue 5 item 3). Every key here must exist in
-// en.ts (a missing or extra key is a compile error there). Terms follow product-context §4.7.
+// Bahasa Indonesia: the default language of the UI. Every key here must exist in
+// en.ts (a missing or extra key is a compile error there). Terms are the ones Indonesian government IT staff use (KRITIS, instansi, OPD …).
 import { circularsId } from './circulars.id';
 import { incidentsId } from './incidents.id';
 

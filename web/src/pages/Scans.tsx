@@ -1,4 +1,4 @@
-// Scans (issue 5 item 3): the list, a form that starts a scan of one of the caller's agencies (the API
+// Scans: the list, a form that starts a scan of one of the caller's agencies (the API
 // refuses anything outside its registered networks), and a scan's page: live progress from the
 // Server-Sent Events stream, then what it found host by host, the changes since the previous scan, and
 // the nmap XML / JSONL exports.

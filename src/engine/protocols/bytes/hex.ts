@@ -1,5 +1,5 @@
-// Hex helpers: probes keep raw request/response bytes as hex evidence (docs/architecture.md
-// result vocabulary: "raw bytes in hex"), and fixtures are stored as hex.
+// Hex helpers: probes keep raw request/response bytes as hex evidence (a verdict shows
+// the raw bytes it rests on), and fixtures are stored as hex.
 
 export function toHex(bytes: Uint8Array): string {
   let s = '';

@@ -23,7 +23,6 @@ import {
   dataReader,
   encodeSmb1Message,
   Smb1Command,
-  Smb1Flags,
   wordsReader,
   type Smb1Header,
   type Smb1HeaderInput,
@@ -276,11 +275,6 @@ export function encodeSmb1NegotiateResponse(input: Smb1NegotiateResponseInput): 
       d.bytes(security.challenge).utf16le(security.domainName, true).utf16le(security.serverName, true);
     }
   });
-}
-
-/** True when the header says this is a reply (Flags 0x80); informational only. */
-export function isReply(header: Smb1Header): boolean {
-  return (header.flags & Smb1Flags.REPLY) !== 0;
 }
 
 /** Reads a DialectIndex back into the dialect string we offered (§3.1: "map it back to your list"). */

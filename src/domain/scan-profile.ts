@@ -1,9 +1,10 @@
 // Scan profiles a job can name (scan_jobs.profile): which checks the worker runs after the port stage.
-// Kept as data so a schedule says "ransomware" rather than a list of check ids (issue 4 item 5).
-
-import { selectChecks } from '../engine/checks/registry.js';
+// Kept as data so a schedule says "ransomware" rather than a list of check ids. The scheduler, the worker,
+// the API and the CLI all read this one table; the check ids a profile resolves to are recorded on each job
+// when it is created (src/scheduler/jobs.ts), so the checks registry stays out of the domain.
 
 export interface Profile {
+  /** Check selectors (ids or tags) for the engine's check registry. */
   readonly checks: readonly string[];
   /** Grab banners on open ports (service names for change detection's service-changed). */
   readonly banners: boolean;
@@ -21,10 +22,4 @@ export function profileBanners(profile: string): boolean {
 
 export function profileChecks(profile: string): readonly string[] {
   return PROFILES[profile]?.checks ?? [];
-}
-
-/** The check ids a profile runs (recorded on each job: scans are compared only where both looked). */
-export function profileCheckIds(profile: string): string[] {
-  const selectors = profileChecks(profile);
-  return selectors.length === 0 ? [] : selectChecks(selectors).map((c) => c.meta.id);
 }
