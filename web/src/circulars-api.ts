@@ -1,32 +1,25 @@
-// The circulars' shapes as the API sends them (src/store/repos/circulars.ts, src/domain/circular.ts;
-// docs/circulars.md) and the paths of their routes, in one place. The API validates everything again.
+// The circulars' shapes as the API sends them (src/api/routes/circular-schemas.ts, src/store/repos/circulars.ts;
+// docs/circulars.md) and the paths of their routes, in one place. The lists the forms offer are the domain's
+// own (src/domain/circular.ts), as web/src/api.ts does for the rest of the API. The shapes are written out
+// here rather than taken as Static<> of the schemas: their enumerations (`lit` in circular-schemas.ts) are
+// unions over arrays, which Static<> turns into `never`. The API validates everything again.
+import {
+  ANSWER_STATUSES, EVIDENCE_KINDS, GUIDANCE_ROLES, LETTER_CLASSIFICATIONS as CLASSIFICATIONS, LETTER_URGENCIES as URGENCIES,
+  REMEDIATION_CATEGORIES as REMEDIATIONS, SCAN_RULES, WINDOWS_VERSIONS,
+} from '../../src/domain/circular.js';
+import type {
+  AnswerStatus, EvidenceKind, GuidanceRole, KbRefusal, LetterClassification as Classification, LetterUrgency as Urgency, RemediationCategory as Remediation,
+  ScanRule, UnverifiableWhy, VerificationState, WindowsVersion,
+} from '../../src/domain/circular.js';
+import type { ReportCard, ReportRollup } from '../../src/domain/report-card.js';
 import { api, query } from './api';
+
+export { ANSWER_STATUSES, CLASSIFICATIONS, EVIDENCE_KINDS, GUIDANCE_ROLES, REMEDIATIONS, SCAN_RULES, URGENCIES, WINDOWS_VERSIONS };
+export type { AnswerStatus, Classification, EvidenceKind, GuidanceRole, KbRefusal, Remediation, ReportCard, ReportRollup, ScanRule, UnverifiableWhy, VerificationState, WindowsVersion };
 
 /** A text the API keeps in both languages. */
 export interface Bi { id: string; en: string }
 
-export const CLASSIFICATIONS = ['biasa', 'terbatas', 'rahasia'] as const;
-export type Classification = (typeof CLASSIFICATIONS)[number];
-export const URGENCIES = ['biasa', 'penting', 'segera', 'sangat-segera'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export const GUIDANCE_ROLES = ['agency-head', 'agency-it', 'staff'] as const;
-export type GuidanceRole = (typeof GUIDANCE_ROLES)[number];
-export const REMEDIATIONS = ['vendor-fix', 'mitigation', 'workaround', 'none-available'] as const;
-export type Remediation = (typeof REMEDIATIONS)[number];
-export const EVIDENCE_KINDS = ['none', 'photo', 'file', 'kb-list', 'machine-count'] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
-export const SCAN_RULES = ['ms17-010', 'doublepulsar', 'smbv1', 'smb-signing', 'rdp-exposed', 'exposure-smb', 'exposure-rdp'] as const;
-export type ScanRule = (typeof SCAN_RULES)[number];
-export const ANSWER_STATUSES = ['todo', 'in-progress', 'done', 'partially', 'not-applicable', 'cannot'] as const;
-export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
-export const VERIFICATIONS = ['verified', 'contradicted', 'unverifiable', 'pending'] as const;
-export type VerificationState = (typeof VERIFICATIONS)[number];
-export const UNVERIFIABLE_WHY = ['not-checkable', 'no-networks', 'no-scan-since', 'unknown-verdict', 'not-rechecked'] as const;
-export type UnverifiableWhy = (typeof UNVERIFIABLE_WHY)[number];
-export const WINDOWS_VERSIONS = ['xp-2003', 'windows-8', 'vista-2008', '7-2008r2', '8.1-2012r2', '2012', '10-1507', '10-1511', '10-1607-2016', '10-1703-later'] as const;
-export type WindowsVersion = (typeof WINDOWS_VERSIONS)[number];
-export const KB_REFUSALS = ['april-2017-security-only', 'pre-march-2017', 'other-os'] as const;
-export type KbRefusal = (typeof KB_REFUSALS)[number];
 export type CircularStatus = 'draft' | 'sent' | 'closed';
 export type ReviewState = 'none' | 'approved' | 'returned';
 export type GateState = 'disconnected' | 'cleared';
@@ -174,28 +167,7 @@ export const boardEventsPath = (id: string) => `/api/v1${circularPath(id)}/board
 export const evidencePath = (id: string, agencyId: string, code: string) => `${itemPath(id, agencyId, code)}/evidence`;
 export const evidenceFileHref = (id: string, evidenceId: string) => `/api/v1${circularPath(id)}/evidence/${e(evidenceId)}`;
 
-// ---- report cards (rapor; figures computed by src/domain/report-card.ts, PDF/XLSX by src/io) ---------------
-
-export interface SeverityCounts { total: number; critical: number; high: number; medium: number; low: number }
-export interface Spread { n: number; median: number | null; p90: number | null; max: number | null }
-export const AGE_BUCKETS = ['lt7', '7-15', '15-30', '30-90', 'gt90'] as const;
-export type AgeBucket = (typeof AGE_BUCKETS)[number];
-/** One card (src/domain/report-card.ts computeReportCard): an agency's, or the city's when `agency` is null. */
-export interface ReportCard {
-  agency: { id: string; code: string; name: string } | null; title: Bi | null; asOf: string; since: string;
-  exposure: { atStart: SeverityCounts; now: SeverityCounts; closedSinceStart: number; closedShare: number | null; criticalAtStart: number; criticalAtStartClosed: number; newSinceStart: number };
-  age: { buckets: ({ key: AgeBucket; label: Bi } & SeverityCounts)[]; overdue: { critical: number; high: number; total: number; criticalDays: number; highDays: number }; criticalOver90: number };
-  remediationDays: Spread;
-  acknowledgement: { sent: number; acknowledged: number; pending: number; hours: Spread };
-  checklist: {
-    items: number; complete: number; completeShare: number | null; requiredOpen: number; checkable: number; attestedCheckable: number; verified: number;
-    verifiedShare: number | null; unverifiable: number; discrepancies: number; contradicted: { agencyId: string; code: string; title: Bi; hosts: string[] }[];
-  } | null;
-  coverage: { windowDays: number; networks: number; scanned: number; share: number | null; stale: string[] };
-  trend: { previousAsOf: string; open: number | null; critical: number | null; high: number | null; overdue: number | null; coverageShare: number | null; closedShare: number | null } | null;
-}
-/** The city roll-up: the city's card and every agency's, worst first. */
-export interface ReportRollup { city: ReportCard; agencies: ReportCard[] }
+// ---- report cards (rapor; the figures of src/domain/report-card.ts, PDF/XLSX by src/io) ------------------
 
 /**
  * The report-card routes (src/api/routes/report-cards.ts): the city roll-up at /report-card, an agency's

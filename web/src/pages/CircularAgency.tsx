@@ -91,7 +91,7 @@ function AnswerSummary({ answer, evidence, circularId }: { answer: Answer | null
   const actor = useActor();
   if (answer === null) return <p><AnswerStatusText status={null} /></p>;
   return (
-    <dl className="facts">
+    <dl className="facts circ-facts">
       <div><dt>{t('circ.ans.status')}</dt><dd><AnswerStatusText status={answer.status} /></dd></div>
       <div><dt>{t('circ.verification')}</dt><dd><VerificationBadge state={answer.verification.state} why={answer.verification.why} />{answer.verification.why !== null && <span className="muted small"> {t(key('circ.why', answer.verification.why))}</span>}</dd></div>
       {answer.verification.hosts.length > 0 && <div><dt>{t('circ.hosts')}</dt><dd data-testid="hosts">{[...new Set(answer.verification.hosts.map((h) => h.ip))].join(', ')}</dd></div>}

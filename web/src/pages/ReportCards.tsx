@@ -5,7 +5,8 @@
 // discrepancies, time to acknowledge and to remediate (median, P90), 14-day coverage, and the change since
 // the previous card — with the PDF and XLSX downloads.
 import { circulars, reportCardHref, reportCards } from '../circulars-api';
-import type { ReportCard, Spread } from '../circulars-api';
+import type { ReportCard } from '../circulars-api';
+import type { Spread } from '../../../src/domain/report-card.js';
 import { useI18n } from '../i18n';
 import { Link, navigate } from '../router';
 import { Show, useLoad } from '../ui';
@@ -112,7 +113,7 @@ function Card({ card: r, since, agencyId }: { card: ReportCard; since: string | 
         <a className="button" href={reportCardHref(agencyId, since, 'pdf', lang)} data-action="pdf">{t('rc.pdf')}</a>
         <a className="button" href={reportCardHref(agencyId, since, 'xlsx', lang)} data-action="xlsx">{t('rc.xlsx')}</a>
       </div>
-      <dl className="facts">
+      <dl className="facts circ-facts">
         <div><dt>{t('rc.exposureStart')}</dt><dd>{t('rc.openCounts', { total: fmtNum(r.exposure.atStart.total), critical: fmtNum(r.exposure.atStart.critical) })}</dd></div>
         <div><dt>{t('rc.exposureNow')}</dt><dd data-figure="exposure-now">{t('rc.openCounts', { total: fmtNum(r.exposure.now.total), critical: fmtNum(r.exposure.now.critical) })}</dd></div>
         <div><dt>{t('rc.closed')}</dt><dd data-figure="closed-share">{pct(r.exposure.closedShare)} · {t('rc.closedCount', { n: fmtNum(r.exposure.closedSinceStart), new: fmtNum(r.exposure.newSinceStart) })}</dd></div>
