@@ -277,8 +277,27 @@ test('the agency officer reads its answers and the contradiction; the office ret
   }, { console: true, responses: true });
 });
 
+test('report cards: the city roll-up since the circular went out, an agency\'s card, and their PDF/XLSX', () => asUser(desktop, base, 'admin', PASSWORD, async (page) => {
+  await page.goto(`${base}/report-cards`);
+  const card = page.getByTestId('report-card');
+  await card.getByRole('heading', { name: 'Rekap kota' }).waitFor();
+  const sentAt = (await store.circulars.get(circularId)).sentAt!;
+  const city = await fetch(`${base}/api/v1/report-card?since=${encodeURIComponent(sentAt)}`, { headers: { cookie: (await desktop.cookies(base)).map((c) => `${c.name}=${c.value}`).join('; ') } }).then((r) => r.json()) as { city: { exposure: { now: { total: number; critical: number } } }; agencies: { agency: { code: string } }[] };
+  // The figures shown are the API's, and the agencies come worst first.
+  assert.equal(await card.locator('[data-figure="exposure-now"]').textContent(), `${city.city.exposure.now.total} (${city.city.exposure.now.critical} kritis)`);
+  assert.deepEqual(await page.getByTestId('rc-agencies').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-agency'))), city.agencies.map((a) => a.agency.code));
+  assert.equal(await card.locator('[data-action="pdf"]').getAttribute('href'), `/api/v1/report-card.pdf?since=${encodeURIComponent(sentAt)}&lang=id`);
+  await page.getByTestId('rc-agencies').locator('tr[data-agency="DINKES"] button').click();
+  await card.getByRole('heading', { name: 'Dinas Kesehatan' }).waitFor();
+  const pdf = await card.locator('[data-action="pdf"]').getAttribute('href');
+  assert.equal(pdf, `/api/v1/agencies/${world.data.dinkes.agencyId}/report-card.pdf?since=${encodeURIComponent(sentAt)}&lang=id`);
+  const got = await page.evaluate(`fetch(${JSON.stringify(pdf)}).then(async (r) => [r.status, r.headers.get('content-type'), (await r.text()).slice(0, 5)])`);
+  assert.deepEqual(got, [200, 'application/pdf', '%PDF-']);
+  await shot(page, 'circular-report-card');
+}, { console: true, responses: true }));
+
 test('phone (375×812): the circular pages never scroll sideways', () => asUser(phone, base, 'admin', PASSWORD, async (page) => {
-  for (const path of ['/circulars', '/circulars/new', `/circulars/${circularId}`, `/circulars/${circularId}/board`, `/circulars/${circularId}/agencies/${world.data.dinkes.agencyId}`]) {
+  for (const path of ['/circulars', '/circulars/new', `/circulars/${circularId}`, `/circulars/${circularId}/board`, `/circulars/${circularId}/agencies/${world.data.dinkes.agencyId}`, '/report-cards']) {
     await page.goto(`${base}${path}`);
     await page.locator('main h1').first().waitFor();
     await page.waitForSelector('[aria-busy="true"]', { state: 'detached' });
