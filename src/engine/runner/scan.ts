@@ -1,7 +1,6 @@
 // One scan, end to end: the port stage (connect scanner), banners for open ports in a small pool of their own,
 // and per-host results. The engine's public entry for the CLI, the API server and the workers; it knows
 // nothing about output formats or storage (results go to the handlers as they are decided).
-import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { grabBanner, type BannerOptions } from '../banner/grab.js';
 import { guessService, sanitizeBanner } from '../banner/service-rules.js';
@@ -18,6 +17,7 @@ import {
 } from '../portscan/connect-scan.js';
 import type { CheckLine, HostResult, PortResult, ScanSummary } from '../types.js';
 import { runHostChecks, selectChecks, type HostCheckReport } from '../checks/index.js';
+import { AbortFanout } from './abort-fanout.js';
 
 export interface ScanRequest {
   readonly targets: IndexedTargets;
@@ -134,6 +134,7 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
     list.push(r);
   };
   const pool = new Pool(req.bannerConcurrency ?? 128);
+  const fanout = new AbortFanout(req.signal);
   const bannerOpts = req.banners;
 
   const onPort = (o: PortObservation): void => {
@@ -166,7 +167,7 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
       return;
     }
     pool.submit(async () => {
-      const b = await grabBanner(dialer, o.target.ip, o.port, req.signal ? { ...bannerOpts, signal: req.signal } : bannerOpts);
+      const b = await fanout.run((signal) => grabBanner(dialer, o.target.ip, o.port, { ...bannerOpts, signal }));
       const guess = guessService(o.port, b.bytes);
       const r: PortResult = {
         ...base,
@@ -209,14 +210,12 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
     }
     h.stage?.('checks', candidates.length);
     const concurrency = req.checks?.concurrency ?? 64;
-    // Every checked host listens for the caller's abort: that is by design, not a leak (Node warns above 10).
-    if (req.signal) setMaxListeners(concurrency * 2 + 16, req.signal);
     const checkPool = new Pool(concurrency);
     for (const hostIndex of candidates) {
       checkPool.submit(async () => {
         const target = req.targets.at(hostIndex);
         const open = (perHost.get(hostIndex) ?? []).filter((p) => p.state === 'open').map((p) => p.port);
-        const report = await runHostChecks({
+        const report = await fanout.run((signal) => runHostChecks({
           ip: target.ip,
           openPorts: open,
           closedPorts: closedCheckPorts.get(hostIndex) ?? [],
@@ -224,13 +223,14 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
           scope,
           checks: req.checks!.selectors,
           ...(req.checks?.timeoutMs !== undefined ? { timeoutMs: req.checks.timeoutMs } : {}),
-          ...(req.signal ? { signal: req.signal } : {}),
-        });
+          signal,
+        }));
         reports.set(hostIndex, report);
       });
     }
     await checkPool.drain();
   }
+  fanout.close();
   const checkCounts = { run: 0, vulnerable: 0, notVulnerable: 0, unknown: 0 };
 
   let hostsUp = 0;
