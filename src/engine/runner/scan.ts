@@ -160,14 +160,15 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
       h.port(r);
       return;
     }
-    if (!bannerOpts) {
+    // No banner where a selected check will speak the port's protocol anyway (SMB, RDP never greet).
+    if (!bannerOpts || checkPorts.has(o.port)) {
       const r: PortResult = { ...base, service: guessService(o.port, null).service };
       keep(o, r);
       h.port(r);
       return;
     }
     pool.submit(async () => {
-      const b = await fanout.run((signal) => grabBanner(dialer, o.target.ip, o.port, { ...bannerOpts, signal }));
+      const b = await fanout.run((signal) => grabBanner(dialer, o.target.ip, o.port, { ...bannerOpts, signal, ...(o.rttMs !== undefined ? { rttMs: o.rttMs } : {}) }));
       const guess = guessService(o.port, b.bytes);
       const r: PortResult = {
         ...base,
