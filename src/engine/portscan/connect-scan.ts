@@ -83,6 +83,18 @@ export interface ConnectScanOptions {
   readonly report?: 'all' | 'open';
   readonly onProgress?: (p: ScanProgress) => void;
   readonly progressIntervalMs?: number;
+  /**
+   * Streams the overlapping L7 stages hold open (banners, checks: net/inflight.ts). Probes are launched only
+   * while probes + these stay under the window, so the stages share one in-flight budget.
+   */
+  readonly shared?: SharedWindow;
+}
+
+/** The part of net/inflight.ts's InflightGauge the port stage uses. */
+export interface SharedWindow {
+  readonly used: number;
+  markBlocked(): void;
+  setWaker(fn: (() => void) | null): void;
 }
 
 export interface ConnectScanResult {
@@ -272,6 +284,10 @@ class ConnectScan {
     this.lastSweep = performance.now();
     this.lastRefill = this.lastSweep;
     this.tokens = this.o.maxRate ? Math.min(this.o.maxRate, 1) : 0;
+    this.o.shared?.setWaker(() => {
+      this.fill();
+      this.maybeFinish();
+    });
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     if (this.o.onProgress) {
       this.progressTimer = setInterval(() => this.o.onProgress?.(this.progress()), this.o.progressIntervalMs ?? 200);
@@ -334,7 +350,7 @@ class ConnectScan {
       }
       // 1. due retries and probes deferred by the per-host cap (bounded scan so a long queue cannot stall us)
       let budget = Math.min(this.pending.length - this.pendingHead, 256);
-      while (budget-- > 0 && this.inFlight < this.window && this.hasToken()) {
+      while (budget-- > 0 && this.hasRoom() && this.hasToken()) {
         const p = this.pending[this.pendingHead]!;
         if (p.notBefore > now || !this.hostHasRoom(p.host)) {
           // rotate to the back; it keeps its place in line relative to newer work
@@ -348,7 +364,7 @@ class ConnectScan {
       this.compactPending();
       // 2. new work from the permutation
       const pendingMax = Math.max(1024, this.windowMax * 2);
-      while (this.inFlight < this.window && this.cursor < this.end && this.hasToken() && this.pending.length - this.pendingHead < pendingMax) {
+      while (this.cursor < this.end && this.hasRoom() && this.hasToken() && this.pending.length - this.pendingHead < pendingMax) {
         const x = this.o.order ? this.o.order.at(this.cursor) : this.cursor;
         this.cursor++;
         // host-major interleaving: consecutive x values are different hosts
@@ -370,6 +386,17 @@ class ConnectScan {
     } finally {
       this.filling = false;
     }
+  }
+
+  /** Below the window, and below windowMax counting the L7 stages' streams too. */
+  hasRoom(): boolean {
+    if (this.inFlight >= this.window) return false;
+    const s = this.o.shared;
+    if (s !== undefined && this.inFlight + s.used >= this.windowMax) {
+      s.markBlocked();
+      return false;
+    }
+    return true;
   }
 
   hasToken(): boolean {
@@ -619,6 +646,7 @@ class ConnectScan {
     if (this.progressTimer) clearInterval(this.progressTimer);
     if (this.rateTimer) clearTimeout(this.rateTimer);
     this.o.signal?.removeEventListener('abort', this.onAbort);
+    this.o.shared?.setWaker(null);
     this.o.onProgress?.(this.progress());
     this.resolve({
       planned: this.planned,
