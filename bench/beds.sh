@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Perisai benchmark beds A-E, each in network namespaces of its own (root required).
+# Perisai benchmark beds A-F, each in network namespaces of its own (root required).
 #
 #   bench/beds.sh up       build all beds (idempotent: a healthy set of beds is left as it is)
 #   bench/beds.sh down     remove them (kills only the processes `up` started, by pid file; safe twice)
 #   bench/beds.sh status   print the state; exit 0 when every bed is healthy
 #
-# Namespaces: pb-lo (bed A), pb-scan (scanner side of B-E), pb-tgt (targets of B, C, D), pb-esmb1, pb-esmb2,
-# pb-eimp, pb-edp (the four SMB personas of bed E).
+# Namespaces: pb-lo (bed A), pb-scan (scanner side of B-F), pb-tgt (targets of B, C, D), pb-esmb1, pb-esmb2,
+# pb-eimp, pb-edp (the four SMB personas of bed E), pb-fbr (bed F's bridge) and pb-f00..pb-f63 (bed F's hosts).
 # Addresses: 127.0.0.1 inside pb-lo, otherwise only 198.18.0.0/15, and only inside these namespaces.
 # Nothing is configured in the root namespace. Env: BENCH_STATE (default /run/perisai-bench),
 # BENCH_SEED (default 20170512).
@@ -26,6 +26,10 @@
 #        pb-eimp  198.19.66.64/26  lab/lib/smbimp.py, impacket as unpatched Windows 7 (lab host impacket), 445
 #        pb-edp   198.19.67.64/26  lab/lib/dpserver.py, DoublePulsar-infected Windows 7 (lab host doublepulsar), 139 + 445
 #      256 SMB targets; Samba's state under $BENCH_STATE/e-*; Samba is never started system-wide.
+#   F  64 hosts behind a bridge: pb-scan's pb-sf 198.19.96.1/24 and 64 namespaces pb-f00..pb-f63 (198.19.96.64-127,
+#      eth0 each) are ports of the bridge pb-fbr0 in namespace pb-fbr; ports 1-3000 of every host answer (RST, or
+#      one of 4-12+ seeded listeners: greeting, HTTP, accept+close, accept+silence), all served by one process
+#      (beds/listen_ns.py) that creates its sockets inside each host's namespace
 # Ground truth: $BENCH_STATE/truth.json.
 set -euo pipefail
 
@@ -39,9 +43,11 @@ NS_LO=pb-lo NS_SCAN=pb-scan NS_TGT=pb-tgt
 # bed E: persona (lab name), namespace, scanner-side veth, TTL; addresses come from truth.json
 E_PERSONAS="smb1:pb-esmb1:pb-se1:64 smb2only:pb-esmb2:pb-se2:64 impacket:pb-eimp:pb-se3:128 doublepulsar:pb-edp:pb-se4:128"
 E_NS="pb-esmb1 pb-esmb2 pb-eimp pb-edp"
-ALL_NS="$NS_LO $NS_SCAN $NS_TGT $E_NS"
+F_BR=pb-fbr F_N=64
+F_NS="$F_BR $(for i in $(seq 0 $((F_N - 1))); do printf 'pb-f%02d ' "$i"; done)"
+ALL_NS="$NS_LO $NS_SCAN $NS_TGT $E_NS $F_NS"
 # name -> namespace the process runs in, script it runs
-PROCS="listen-a listen-t relay"
+PROCS="listen-a listen-t relay listen-f"
 E_PROCS="e-smb1 e-smb2only e-impacket e-doublepulsar"
 # what bed E's daemons look like inside its namespaces (smbd also starts samba-dcerpcd and rpcd_* helpers)
 E_COMMS='^(smbd.*|cleanupd|smbd-notifyd|samba-dcerpcd|rpcd_.*)$'
@@ -189,6 +195,30 @@ kill_e() {  # bed E daemons (pid files) with their children, then Samba helpers 
   kill -KILL "${alive[@]}" 2>/dev/null || true
 }
 
+build_f() {  # bed F: a bridge in pb-fbr, the scanner and 64 host namespaces as its ports
+  local i ns ip
+  ip netns add $F_BR
+  ip -n $F_BR link set lo up
+  ip -n $F_BR link add pb-fbr0 type bridge
+  ip -n $F_BR link set pb-fbr0 up
+  ip -n $NS_SCAN link add pb-sf type veth peer name pb-fs0 netns $F_BR
+  ip -n $NS_SCAN addr add 198.19.96.1/24 dev pb-sf
+  ip -n $NS_SCAN link set pb-sf up
+  ip -n $F_BR link set pb-fs0 master pb-fbr0 up
+  for i in $(seq 0 $((F_N - 1))); do
+    ns=$(printf 'pb-f%02d' "$i") ip="198.19.96.$((64 + i))"
+    ip netns add "$ns"
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+      net.ipv4.ip_forward=0 net.core.somaxconn=8192 net.ipv4.tcp_max_syn_backlog=8192
+    ip -n "$ns" link set lo up
+    ip -n $F_BR link add "$(printf 'pb-fh%02d' "$i")" type veth peer name eth0 netns "$ns"
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n $F_BR link set "$(printf 'pb-fh%02d' "$i")" master pb-fbr0 up
+  done
+  start_proc listen-f $F_BR listen_ns.py "$STATE/listen-f.json"
+}
+
 status() {  # status [quiet]
   local ok=0 q=${1:-} ns p n
   say() { [ -n "$q" ] || printf '%s\n' "$*"; }
@@ -214,6 +244,10 @@ status() {  # status [quiet]
     ip -n $NS_TGT link show pb-tunT >/dev/null 2>&1 || { say "pb-tunT: MISSING"; ok=1; }
     ip -n $NS_SCAN link show pb-tunS >/dev/null 2>&1 || { say "pb-tunS: MISSING"; ok=1; }
     ip netns exec $NS_TGT nft list table inet pb_bench >/dev/null 2>&1 || { say "nft table pb_bench: MISSING"; ok=1; }
+    local lf
+    lf=$(ip netns exec pb-f00 ss -Hltn 2>/dev/null | wc -l)
+    [ "$lf" -gt 0 ] || { say "bed F: nothing listens in pb-f00"; ok=1; }
+    ip -n $NS_SCAN link show pb-sf >/dev/null 2>&1 || { say "pb-sf: MISSING"; ok=1; }
     local spec name ns sif ttl port
     for spec in $E_PERSONAS; do
       IFS=: read -r name ns sif ttl <<<"$spec"
@@ -309,6 +343,9 @@ build() {
 
   # E: four SMB personas behind a /26 each
   build_e
+
+  # F: 64 hosts on a bridge
+  build_f
 }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (network namespaces)"

@@ -2,7 +2,7 @@
 //
 //   npm run bench            (as root; builds first, then runs dist/bench/run.js)
 //
-// Env: BENCH_BEDS=A,B,C,D,E  BENCH_RUNS (all beds; default 5 for A/B, 3 for C/D/E)  BENCH_WARMUP (A/B/E; default 1)
+// Env: BENCH_BEDS=A,B,C,D,E,F  BENCH_RUNS (all beds; default 5 for A/B/F, 3 for C/D/E)  BENCH_WARMUP (A/B/E/F; default 1)
 //      BENCH_NMAP_SLOW_RUNS (nmap's default-timing rows on C/D; default 1)  BENCH_KEEP=1 (leave the beds up)
 //      BENCH_NMAP_SMB_RUNS (nmap's SMB scripts on E; default 1)  BENCH_NMAP_SMB_SUBSET (E: nmap on the first N
 //      addresses of each persona, 0 = all; default 0)  BENCH_SMB_PER_PERSONA (E: also each /26 alone; default 1)
@@ -17,8 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type BedName = 'A' | 'B' | 'C' | 'D' | 'E';
-const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D', 'E'];
+type BedName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
+const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D', 'E', 'F'];
 
 /** Bed E: one of the lab's SMB personas behind a /26 (bench/beds/plan.py). */
 interface SmbPersona {
@@ -55,6 +55,8 @@ interface BedTruth {
   blocks?: string[];
   personas?: SmbPersona[];
   samba?: string;
+  /** bed F: the scanner's own link into the bridge */
+  scanIf?: string;
 }
 
 interface Truth {
@@ -346,7 +348,8 @@ function assertScanRoutes(t: BedTruth, link: Truth['link']): void {
   const first = t.open[0]?.[0];
   if (!first) return;
   const r = sh('ip', ['-n', 'pb-scan', 'route', 'get', first]);
-  if (!r.ok || !(r.out.includes(`dev ${link.scanIf}`) || r.out.includes(`dev ${link.tunScan}`)))
+  const links = t.scanIf ? [t.scanIf] : [link.scanIf, link.tunScan];
+  if (!r.ok || !links.some((l) => new RegExp(`\\bdev ${l}\\b`).test(r.out)))
     throw new Error(`pb-scan routes ${first} unexpectedly (${r.out}); refusing`);
 }
 
@@ -367,6 +370,8 @@ function layoutText(bed: BedName, t: BedTruth): string {
       return `pb-lo, 127.0.0.1 × ${t.probes} ports, ${t.open.length} listening (accept + close), rest RST`;
     case 'B':
       return `pb-scan → veth → pb-tgt, ${t.targets} × ${t.ports}: every address answers, ${t.open.length} listen, rest RST`;
+    case 'F':
+      return `pb-scan → veth → bridge (pb-fbr) → 64 host namespaces, ${t.targets} × ${t.ports}: every host answers, ${t.open.length} listen (greeting, HTTP, accept+close, accept+silence), rest RST`;
     case 'E':
       return `pb-scan → 4 veths → one namespace per SMB persona (AnyIP /26 each): ${(t.personas ?? [])
         .map((p) => `${p.name} ${p.cidr} (${p.ns})`).join(', ')}; ${t.alive} SMB hosts × ${t.ports}, ${t.open.length} open`;
@@ -392,14 +397,16 @@ function perisaiCommands(bed: BedName, t: BedTruth, work: string, runs: number, 
     default: { extra: [], label: 'perisai (defaults)' },
     w4096: { extra: ['--window', '4096'], label: 'perisai --window 4096', need: '--window' },
     net: { extra: ['--socket-layer', 'net'], label: 'perisai --socket-layer net', need: '--socket-layer' },
+    banners: { extra: [], label: 'perisai (defaults, with banners)' },
   };
   const out: Command[] = [];
-  for (const v of variants) {
+  // bed F also measures the default command with its banner stage (the other beds have no service to greet)
+  for (const v of bed === 'F' && !variants.includes('banners') ? [...variants, 'banners'] : variants) {
     const d = defs[v];
     if (!d) throw new Error(`BENCH_PERISAI_VARIANTS: unknown variant ${v} (default, w4096, net)`);
     const outFile = path.join(work, `${bed}-perisai-${v}.jsonl`);
     const argv = [process.execPath, ...launcherNodeFlags(), PERISAI_BIN, 'scan', t.targets, '-p', t.ports, '--format', 'jsonl', '-o', outFile,
-      '--no-banners', '--yes', '--quiet', ...d.extra];
+      ...(v === 'banners' ? [] : ['--no-banners']), '--yes', '--quiet', ...d.extra];
     const cmd: Command = { id: `perisai-${v}`, label: d.label, tool: 'perisai', argv, outFile, parser: 'jsonl', runs, warmup };
     if (!existsSync(PERISAI_BIN)) cmd.na = `CLI not built (${path.relative(ROOT, PERISAI_BIN)} missing)`;
     else if (d.need) {
@@ -439,6 +446,9 @@ function commandsFor(bed: BedName, truth: Truth, work: string): Command[] {
       break;
     case 'B':
       cmds.push(nmap('nmap-sT', ['-sT'], runs), nmap('nmap-sS-T4', ['-sS', '-T4'], runs), zmap());
+      break;
+    case 'F':
+      cmds.push(nmap('nmap-sT', ['-sT'], runs), nmap('nmap-sS-T4', ['-sS', '-T4'], runs));
       break;
     case 'C':
     case 'D': {
@@ -1126,6 +1136,11 @@ function checksFor(bed: BedName, rs: CommandResult[]): TargetCheck[] {
       ratio(P, 'nmap-sS-T4', 0.6, '0.6', 'issue');
       ratio(P, 'zmap', 1.5, '1.5', 'performance.md §6');
       ratio('perisai-net', 'nmap-sS-T4', 1.1, '1.1', 'performance.md §6');
+      break;
+    case 'F':
+      ratio(P, 'nmap-sT', 0.9, '0.9', 'issue');
+      ratio('perisai-banners', 'nmap-sT', 1.0, '1.0 (informative: banners on, nmap without -sV)', 'performance.md §6');
+      ratio(P, 'nmap-sS-T4', 1.0, '1.0 (informative)', 'performance.md §6');
       break;
     case 'C':
     case 'D':

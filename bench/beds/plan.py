@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Seeded layout of the benchmark beds A-E and their ground truth (standard library only).
+"""Seeded layout of the benchmark beds A-F and their ground truth (standard library only).
 
   plan.py STATE_DIR SEED             write the layout, configs and truth.json
   plan.py probe STATE_DIR [TIMEOUT]  bed E: read-only SMB check (lab/lib/smbprobe.py) of the first, middle and
@@ -13,6 +13,7 @@ Writes into STATE_DIR:
   beds.nft          nftables ruleset for pb-tgt (beds C and D: drop all but the alive hosts)
   zmap-empty-blacklist   an empty file (ZMap's default blacklist contains 198.18.0.0/15)
   e-smb1/smb.conf, e-smb2/smb.conf, e-imp/smb.conf, e-dp.json, e-*/hosts   bed E daemon configs
+  listen-f.json     [[netns, ip, port, mode, text], ...] for bed F's listener (beds/listen_ns.py)
 Every address is in 198.18.0.0/15 or 127.0.0.1.
 
 Bed E reuses the project lab's SMB personas (lab/lib/plan.py: facts and expected verdicts, lab/lib/smbimp.py,
@@ -52,6 +53,48 @@ E_DAEMONS = {"smb1": "Samba %s, SMBv1 on (NT1), guest, signing off/optional",
              "smb2only": "Samba %s, SMB2+ only, signing required, no guest",
              "impacket": "lab/lib/smbimp.py: impacket posing as unpatched Windows 7 SP1",
              "doublepulsar": "lab/lib/dpserver.py: Windows 7 SP1 imposter infected with DoublePulsar"}
+
+
+# F: 64 hosts, one namespace each (pb-f00..pb-f63), on one bridge (pb-fbr0 in namespace pb-fbr) with the
+# scanner (pb-scan's pb-sf, 198.19.96.1/24); hosts are .64-.127; every host answers on ports 1-3000 (RST or a
+# listener). Its own random stream (seed ^ F_SALT), so beds A-E keep their layouts.
+F_NET, F_SCAN_IP, F_SCAN_IF, F_BR_NS, F_HOSTS, F_PORTS, F_SALT = "198.19.96.0/24", "198.19.96.1", "pb-sf", "pb-fbr", 64, 3000, 0xF0F0
+F_GREET = {21: ("ftp", "220 (vsFTPd 3.0.3)"), 22: ("ssh", "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"),
+           25: ("smtp", "220 mail.perisai-bench.invalid ESMTP Postfix (Debian/GNU)"), 110: ("pop3", "+OK Dovecot (Debian) ready."),
+           143: ("imap", "* OK [CAPABILITY IMAP4rev1] Dovecot (Debian) ready.")}
+F_HTTP = {80: "nginx/1.22.1", 1080: "Apache/2.4.57 (Debian)", 2000: "WSGIServer/0.2 CPython/3.11.2"}
+
+
+def bridged_bed(seed):
+    """Bed F: -> (truth, listener spec)."""
+    rng = random.Random(seed ^ F_SALT)
+    net = ipaddress.ip_network(F_NET)
+    hosts, spec, open_pairs, services = [], [], [], {}
+    for i in range(F_HOSTS):
+        ip, ns = str(net.network_address + 64 + i), "pb-f%02d" % i
+        ports = set(rng.sample(range(1, F_PORTS + 1), rng.randint(4, 12)))
+        for p, share in ((22, 0.6), (80, 0.5), (21, 0.2), (25, 0.2), (110, 0.1), (143, 0.1), (443, 0.3), (445, 0.2), (139, 0.1), (135, 0.1)):
+            if rng.random() < share:
+                ports.add(p)
+        for p in sorted(ports):
+            if p in F_GREET:
+                mode, text, name = "greet", F_GREET[p][1], F_GREET[p][0]
+            elif p in F_HTTP:
+                mode, text, name = "http", F_HTTP[p], "http"
+            else:
+                mode, text, name = ("hold" if rng.random() < 0.5 else "close"), "", None
+            spec.append([ns, ip, p, mode, text])
+            open_pairs.append([ip, p])
+            if name:
+                services["%s:%d" % (ip, p)] = {"name": name, ("banner" if mode == "greet" else "server_header"): text}
+        hosts.append({"ip": ip, "ns": ns, "veth": "pb-fh%02d" % i})
+    truth = {
+        "ns": NS_SCAN, "targets": "%s/26" % (net.network_address + 64), "ports": "1-%d" % F_PORTS,
+        "probes": F_HOSTS * F_PORTS, "alive": F_HOSTS, "silent": 0, "rtt": "bridge (~0.1 ms)",
+        "scanIf": F_SCAN_IF, "scanIp": F_SCAN_IP, "bridgeNs": F_BR_NS, "hosts": hosts, "services": services,
+        "open": open_pairs,
+    }
+    return truth, spec
 
 
 def usable(addr, net):
@@ -243,6 +286,7 @@ def main():
         }
 
     e_truth, e_files = smb_bed(state, seed)
+    f_truth, f_spec = bridged_bed(seed)
     truth = {
         "seed": seed,
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -257,6 +301,7 @@ def main():
             "C": sparse_truth(c_net, c_rst, c_listen, "veth (~0.1 ms)"),
             "D": sparse_truth(d_net, d_rst, d_listen, "TUN relay, 25 ms +- 5 ms each way (~50 ms)"),
             "E": e_truth,
+            "F": f_truth,
         },
     }
     # the safety rule, checked once more on the data every tool will be pointed at
@@ -278,6 +323,7 @@ def main():
     write("listen-a.json", json.dumps([["127.0.0.1", p] for p in a_ports]))
     write("listen-t.json", json.dumps([[str(a), 445] for a in b_open + c_listen + d_listen]))
     write("zmap-empty-blacklist", "")
+    write("listen-f.json", json.dumps(f_spec))
     for name, text in e_files.items():
         os.makedirs(os.path.dirname(os.path.join(state, name)), exist_ok=True)
         write(name, text)

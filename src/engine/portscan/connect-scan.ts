@@ -20,6 +20,7 @@ import type { Connector, ConnHandle, ConnectDone } from '../net/connector.js';
 import { classify, E, errnoName } from '../net/errno.js';
 import { RttEstimator, clampTimeout, type TimeoutPolicy } from '../net/rtt.js';
 import { HostTable } from './host-table.js';
+import { HostInflight } from './host-inflight.js';
 export type { HostTally } from './host-table.js';
 import type { PortReason, PortState, Target } from '../types.js';
 
@@ -200,7 +201,9 @@ class ConnectScan {
   readonly end: number;
   pending: Pending[] = [];
   pendingHead = 0;
-  readonly hostInflight = new Map<number, number>();
+  readonly hostInflight: HostInflight;
+  /** The Target of each host, made once (targets.at() builds an object and an address string per call). */
+  readonly targetCache: (Target | undefined)[] | null;
   distinctHostCap = Infinity;
 
   readonly global = new RttEstimator();
@@ -251,6 +254,8 @@ class ConnectScan {
     };
     this.retries = Math.max(0, Math.min(10, o.retries ?? 1));
     this.hostCap = o.hostInflight && o.hostInflight > 0 ? o.hostInflight : Infinity;
+    this.hostInflight = new HostInflight(this.nHosts);
+    this.targetCache = this.nHosts <= 65_536 ? new Array<Target | undefined>(this.nHosts) : null;
     const fdLimit = o.fdLimit ?? readFdLimit();
     // Keep fds for stdio, the output file, the banner pool and libuv's own (§7.1: reserve >= 64).
     const fdCap = Math.max(MIN_WINDOW, fdLimit - Math.max(64, Math.floor(fdLimit * 0.05)) - 256);
@@ -409,7 +414,7 @@ class ConnectScan {
 
   hostHasRoom(host: number): boolean {
     const n = this.hostInflight.get(host);
-    if (n === undefined) return this.hostInflight.size < this.distinctHostCap;
+    if (n === 0) return this.hostInflight.distinct < this.distinctHostCap;
     return n < this.hostCap;
   }
 
@@ -421,7 +426,12 @@ class ConnectScan {
   }
 
   launch(host: number, port: number, attempt: number, unreach: number): void {
-    const t = this.o.targets.at(host);
+    const cache = this.targetCache;
+    let t = cache ? cache[host] : undefined;
+    if (t === undefined) {
+      t = this.o.targets.at(host);
+      if (cache) cache[host] = t;
+    }
     const slot = this.free[--this.freeTop]!;
     this.sTarget[slot] = t;
     this.sHost[slot] = host;
@@ -434,7 +444,7 @@ class ConnectScan {
     if (this.o.maxRate) this.tokens -= 1;
     // link before opening: a synchronous failure releases through the same path
     this.link(slot);
-    this.hostInflight.set(host, (this.hostInflight.get(host) ?? 0) + 1);
+    this.hostInflight.inc(host);
     const r = this.connector.open(t.ip, t.family, port, slot);
     if (typeof r === 'number') {
       this.handle[slot] = null;
@@ -467,9 +477,7 @@ class ConnectScan {
     this.free[this.freeTop++] = s;
     this.inFlight--;
     const host = this.sHost[s]!;
-    const c = (this.hostInflight.get(host) ?? 1) - 1;
-    if (c <= 0) this.hostInflight.delete(host);
-    else this.hostInflight.set(host, c);
+    this.hostInflight.dec(host);
   }
 
   // ------------------------------------------------------------ completion
@@ -503,7 +511,7 @@ class ConnectScan {
         // Synchronous = the routing table said no: a fact, not a transient. Asynchronous and early = maybe
         // neighbour-table overflow (§5.7): retry later, with fewer distinct hosts in flight.
         if (!sync && rtt < EARLY_UNREACH_MS && unreach < UNREACH_RETRIES) {
-          this.distinctHostCap = Math.max(256, Math.min(this.distinctHostCap, Math.floor(this.hostInflight.size / 2) || 256));
+          this.distinctHostCap = Math.max(256, Math.min(this.distinctHostCap, Math.floor(this.hostInflight.distinct / 2) || 256));
           this.requeue(host, port, attempt, unreach + 1, UNREACH_BACKOFF_MS * (unreach + 1));
           return;
         }
