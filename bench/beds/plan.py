@@ -2,7 +2,7 @@
 """Seeded layout of the benchmark beds A-F and their ground truth (standard library only).
 
   plan.py STATE_DIR SEED             write the layout, configs and truth.json
-  plan.py probe STATE_DIR [TIMEOUT]  bed E: read-only SMB check (lab/lib/smbprobe.py) of the first, middle and
+  plan.py probe STATE_DIR [TIMEOUT] [E,G]  beds E and G: read-only SMB check (lab/lib/smbprobe.py) of the first, middle and
                                      last address of every persona block against the persona's expected
                                      verdicts; run inside pb-scan; exit 1 if any differs
 
@@ -95,6 +95,59 @@ def bridged_bed(seed):
         "open": open_pairs,
     }
     return truth, spec
+
+
+# G: the SMB bed at scale, from personas that do not fork per connection (so that the scanner, not Samba's
+# fork per connection, is measured): lab/lib/dpserver.py (asyncio, one process) as four Windows hosts, 64
+# AnyIP addresses each, one namespace each, reached as in bed E over a veth /30 (198.19.2.16/28).
+G_PERSONAS = [  # name, namespace, scanner-side veth, /30 index, /26 block, ports, dpserver overrides, expected
+    ("win7-dp", "pb-gdp", "pb-sg1", 4, "198.19.68.64/26", [139, 445], {},
+     {"smb1": "enabled", "ms17_010": "vulnerable", "doublepulsar": "detected"}),
+    ("win7-unpatched", "pb-gw7", "pb-sg2", 5, "198.19.69.64/26", [445], {"infected": False},
+     {"smb1": "enabled", "ms17_010": "vulnerable", "doublepulsar": "not-detected"}),
+    ("win7-patched", "pb-gw7p", "pb-sg3", 6, "198.19.70.64/26", [445], {"infected": False, "ms17_010_patched": True},
+     {"smb1": "enabled", "ms17_010": "not-vulnerable", "doublepulsar": "not-detected"}),
+    ("win2008-patched", "pb-gw8", "pb-sg4", 7, "198.19.71.64/26", [139, 445],
+     {"infected": False, "ms17_010_patched": True, "netbios_name": "PB-W2K8", "native_os": "Windows Server 2008 R2 Standard 7601 Service Pack 1",
+      "native_lanman": "Windows Server 2008 R2 Standard 6.1"},
+     {"smb1": "enabled", "ms17_010": "not-vulnerable", "doublepulsar": "not-detected"}),
+]
+
+
+def emulated_smb_bed(state, seed):
+    """Bed G: four dpserver personas, 64 AnyIP addresses each. -> (truth, {file: text})."""
+    lab = lab_plan()
+    sig1, sig2 = lab.dp_signature(seed, "x64", "")
+    files, personas, open_pairs = {}, [], []
+    for name, ns, scan_if, idx, cidr, ports, over, expected in G_PERSONAS:
+        net = ipaddress.ip_network(cidr)
+        addrs = [str(a) for a in net]
+        link = ipaddress.ip_network("198.19.2.%d/30" % (4 * idx))
+        scan_ip, peer_ip = str(link.network_address + 1), str(link.network_address + 2)
+        cfg = dict(bind="0.0.0.0", ports=ports, netbios_ports=[139], netbios_name=lab.DP_NAME, workgroup=lab.WORKGROUP,
+                   native_os=lab.WIN7_OS, native_lanman=lab.WIN7_LANMAN, sig1=sig1, sig2=sig2,
+                   ready_file=os.path.join(state, "g-%s.ready" % name))
+        cfg.update(over)
+        files["g-%s/dp.json" % name] = json.dumps(cfg, indent=1)
+        persona = {
+            "name": name, "labHost": "-", "role": "smb", "ns": ns, "cidr": cidr, "addresses": len(addrs),
+            "first": addrs[0], "last": addrs[-1], "scanIf": scan_if, "scanIp": scan_ip, "peerIf": "eth0",
+            "peerIp": peer_ip, "link": str(link), "ttl": 128, "ports": ports,
+            "daemon": "lab/lib/dpserver.py (asyncio, no fork): %s, %s" % (cfg["native_os"], ", ".join("%s=%s" % kv for kv in over.items()) or "infected"),
+            "expected": expected, "dialects": ["NT LM 0.12"], "signing": "not-required",
+            "signingModes": {"smb1": "disabled", "smb2": None},
+        }
+        if expected["doublepulsar"] == "detected":
+            persona["doublepulsar"] = {"arch": "x64", "key": "0x%08X" % lab.dp_key(sig1), "sig1": "0x%08X" % sig1, "sig2": "0x%08X" % sig2}
+        personas.append(persona)
+        open_pairs += [[a, p] for a in addrs for p in ports]
+    blocks = [p["cidr"] for p in personas]
+    truth = {
+        "ns": NS_SCAN, "targets": " ".join(blocks), "blocks": blocks, "ports": "139,445",
+        "probes": 2 * sum(p["addresses"] for p in personas), "alive": sum(p["addresses"] for p in personas),
+        "silent": 0, "rtt": "veth (~0.1 ms)", "open": open_pairs, "personas": personas,
+    }
+    return truth, files
 
 
 def usable(addr, net):
@@ -234,13 +287,14 @@ path = %s/share
     return truth, files
 
 
-def probe(state, timeout):
+def probe(state, timeout, which="E,G"):
     """Bed E health: smbprobe (read-only: negotiate, null session, IPC$, PeekNamedPipe FID 0, DoublePulsar ping)
     on the first, middle and last address of every block, compared with the persona's expected verdicts."""
     sys.path.insert(0, LAB_LIB)
     import smbprobe  # noqa: E402
     with open(os.path.join(state, "truth.json")) as f:
-        bed = json.load(f)["beds"]["E"]
+        beds = json.load(f)["beds"]
+    bed = {"personas": [p for b in which.split(",") for p in beds[b]["personas"]]}
     bad = 0
     for p in bed["personas"]:
         addrs = [str(a) for a in ipaddress.ip_network(p["cidr"])]
@@ -253,13 +307,13 @@ def probe(state, timeout):
             if p.get("doublepulsar") and got.get("doublepulsar") == "detected" and got.get("key") != p["doublepulsar"]["key"]:
                 diff["key"] = (got.get("key"), p["doublepulsar"]["key"])
             bad += 1 if diff else 0
-            print("E %-12s %-15s %s" % (p["name"], ip, "ok" if not diff else "DIFFERS (got, expected): %s %s" % (diff, got.get("error", ""))))
+            print("%-15s %-15s %s" % (p["name"], ip, "ok" if not diff else "DIFFERS (got, expected): %s %s" % (diff, got.get("error", ""))))
     return 1 if bad else 0
 
 
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "probe":
-        sys.exit(probe(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 2.0))
+        sys.exit(probe(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 2.0, sys.argv[4] if len(sys.argv) > 4 else "E,G"))
     state, seed = sys.argv[1], int(sys.argv[2])
     rng = random.Random(seed)
 
@@ -287,6 +341,7 @@ def main():
 
     e_truth, e_files = smb_bed(state, seed)
     f_truth, f_spec = bridged_bed(seed)
+    g_truth, g_files = emulated_smb_bed(state, seed)
     truth = {
         "seed": seed,
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -302,6 +357,7 @@ def main():
             "D": sparse_truth(d_net, d_rst, d_listen, "TUN relay, 25 ms +- 5 ms each way (~50 ms)"),
             "E": e_truth,
             "F": f_truth,
+            "G": g_truth,
         },
     }
     # the safety rule, checked once more on the data every tool will be pointed at
@@ -324,7 +380,7 @@ def main():
     write("listen-t.json", json.dumps([[str(a), 445] for a in b_open + c_listen + d_listen]))
     write("zmap-empty-blacklist", "")
     write("listen-f.json", json.dumps(f_spec))
-    for name, text in e_files.items():
+    for name, text in list(e_files.items()) + list(g_files.items()):
         os.makedirs(os.path.dirname(os.path.join(state, name)), exist_ok=True)
         write(name, text)
 
