@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Perisai benchmark beds A-E, each in network namespaces of its own (root required).
+# Perisai benchmark beds A-F, each in network namespaces of its own (root required).
 #
 #   bench/beds.sh up       build all beds (idempotent: a healthy set of beds is left as it is)
 #   bench/beds.sh down     remove them (kills only the processes `up` started, by pid file; safe twice)
 #   bench/beds.sh status   print the state; exit 0 when every bed is healthy
 #
-# Namespaces: pb-lo (bed A), pb-scan (scanner side of B-E), pb-tgt (targets of B, C, D), pb-esmb1, pb-esmb2,
-# pb-eimp, pb-edp (the four SMB personas of bed E).
+# Namespaces: pb-lo (bed A), pb-scan (scanner side of B-F), pb-tgt (targets of B, C, D), pb-esmb1, pb-esmb2,
+# pb-eimp, pb-edp (the four SMB personas of bed E), pb-fbr (bed F's bridge) and pb-f00..pb-f63 (bed F's hosts).
 # Addresses: 127.0.0.1 inside pb-lo, otherwise only 198.18.0.0/15, and only inside these namespaces.
 # Nothing is configured in the root namespace. Env: BENCH_STATE (default /run/perisai-bench),
 # BENCH_SEED (default 20170512).
@@ -26,6 +26,16 @@
 #        pb-eimp  198.19.66.64/26  lab/lib/smbimp.py, impacket as unpatched Windows 7 (lab host impacket), 445
 #        pb-edp   198.19.67.64/26  lab/lib/dpserver.py, DoublePulsar-infected Windows 7 (lab host doublepulsar), 139 + 445
 #      256 SMB targets; Samba's state under $BENCH_STATE/e-*; Samba is never started system-wide.
+#   F  64 hosts behind a bridge: pb-scan's pb-sf 198.19.96.1/24 and 64 namespaces pb-f00..pb-f63 (198.19.96.64-127,
+#      eth0 each) are ports of the bridge pb-fbr0 in namespace pb-fbr; ports 1-3000 of every host answer (RST, or
+#      one of 4-12+ seeded listeners: greeting, HTTP, accept+close, accept+silence), all served by one process
+#      (beds/listen_ns.py) that creates its sockets inside each host's namespace
+#   G  the SMB bed at scale from personas that do not fork per connection: lab/lib/dpserver.py (asyncio) as four
+#      Windows hosts, one namespace each, 64 AnyIP addresses each, reached like bed E (pb-sgN 198.19.2.{17,21,25,29}):
+#        pb-gdp  198.19.68.64/26  Windows 7 SP1 infected with DoublePulsar, 139 + 445
+#        pb-gw7  198.19.69.64/26  Windows 7 SP1 unpatched (MS17-010), clean, 445
+#        pb-gw7p 198.19.70.64/26  Windows 7 SP1 patched, 445
+#        pb-gw8  198.19.71.64/26  Windows Server 2008 R2 SP1 patched, 139 + 445
 # Ground truth: $BENCH_STATE/truth.json.
 set -euo pipefail
 
@@ -39,9 +49,15 @@ NS_LO=pb-lo NS_SCAN=pb-scan NS_TGT=pb-tgt
 # bed E: persona (lab name), namespace, scanner-side veth, TTL; addresses come from truth.json
 E_PERSONAS="smb1:pb-esmb1:pb-se1:64 smb2only:pb-esmb2:pb-se2:64 impacket:pb-eimp:pb-se3:128 doublepulsar:pb-edp:pb-se4:128"
 E_NS="pb-esmb1 pb-esmb2 pb-eimp pb-edp"
-ALL_NS="$NS_LO $NS_SCAN $NS_TGT $E_NS"
+# bed G: persona, namespace, scanner-side veth (all dpserver, TTL 128)
+G_PERSONAS="win7-dp:pb-gdp:pb-sg1 win7-unpatched:pb-gw7:pb-sg2 win7-patched:pb-gw7p:pb-sg3 win2008-patched:pb-gw8:pb-sg4"
+G_NS="pb-gdp pb-gw7 pb-gw7p pb-gw8"
+G_PROCS="g-win7-dp g-win7-unpatched g-win7-patched g-win2008-patched"
+F_BR=pb-fbr F_N=64
+F_NS="$F_BR $(for i in $(seq 0 $((F_N - 1))); do printf 'pb-f%02d ' "$i"; done)"
+ALL_NS="$NS_LO $NS_SCAN $NS_TGT $E_NS $F_NS $G_NS"
 # name -> namespace the process runs in, script it runs
-PROCS="listen-a listen-t relay"
+PROCS="listen-a listen-t relay listen-f"
 E_PROCS="e-smb1 e-smb2only e-impacket e-doublepulsar"
 # what bed E's daemons look like inside its namespaces (smbd also starts samba-dcerpcd and rpcd_* helpers)
 E_COMMS='^(smbd.*|cleanupd|smbd-notifyd|samba-dcerpcd|rpcd_.*)$'
@@ -108,9 +124,44 @@ start_e() {  # start_e NAME NS MARKER CMD... ; pid file "PID MARKER" (ip netns e
   echo "$! $marker" >"$STATE/$name.pid"
 }
 
-e_field() {  # e_field PERSONA KEY -> a field of the persona in truth.json
-  "$PY" -c 'import json,sys; print(next(p for p in json.load(open(sys.argv[1]))["beds"]["E"]["personas"] if p["name"] == sys.argv[2])[sys.argv[3]])' \
-    "$STATE/truth.json" "$1" "$2"
+e_field() {  # e_field PERSONA KEY [BED] -> a field of the persona in truth.json
+  "$PY" -c 'import json,sys; print(next(p for p in json.load(open(sys.argv[1]))["beds"][sys.argv[4]]["personas"] if p["name"] == sys.argv[2])[sys.argv[3]])' \
+    "$STATE/truth.json" "$1" "$2" "${3:-E}"
+}
+
+build_g() {  # bed G: dpserver personas, as build_e's namespaces and links
+  local spec name ns sif cidr sip pip p pid i
+  for spec in $G_PERSONAS; do
+    IFS=: read -r name ns sif <<<"$spec"
+    cidr=$(e_field "$name" cidr G) sip=$(e_field "$name" scanIp G) pip=$(e_field "$name" peerIp G)
+    ip netns add "$ns"
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+      net.ipv4.ip_forward=0 net.ipv4.ip_default_ttl=128 net.core.somaxconn=8192 net.ipv4.tcp_max_syn_backlog=8192 \
+      net.ipv4.icmp_ratelimit=0
+    ip -n "$ns" link set lo up
+    ip -n $NS_SCAN link add "$sif" type veth peer name eth0 netns "$ns"
+    ip -n $NS_SCAN addr add "$sip/30" dev "$sif"
+    ip -n "$ns" addr add "$pip/30" dev eth0
+    ip -n $NS_SCAN link set "$sif" up
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" route add local "$cidr" dev lo
+    ip -n $NS_SCAN route add "$cidr" via "$pip" dev "$sif"
+    rm -f "$STATE/g-$name.ready"
+    start_e "g-$name" "$ns" "$STATE/g-$name/dp.json" "$PY" "$LAB_LIB/dpserver.py" "$STATE/g-$name/dp.json"
+  done
+  local ready=0
+  for i in $(seq 60); do
+    if ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 1 G >/dev/null 2>&1; then ready=1; break; fi
+    sleep 0.25
+  done
+  if [ $ready = 0 ]; then
+    ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 2 G >&2 || true
+    die "bed G did not become ready (logs: $STATE/g-*.log)"
+  fi
+  for p in $G_PROCS; do
+    pid=$(our_e_pid "$p") || die "$p is not running (see $STATE/$p.log)"
+    "$PY" "$HERE/beds/backlog.py" "$pid" "$E_BACKLOG" >>"$STATE/$p.log" || die "could not raise the listen backlog of $p"
+  done
 }
 
 build_e() {
@@ -147,11 +198,11 @@ build_e() {
   # ready when every persona gives its expected verdicts on the first, middle and last address of its block
   local ready=0 p pid
   for i in $(seq 60); do
-    if ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 1 >/dev/null 2>&1; then ready=1; break; fi
+    if ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 1 E >/dev/null 2>&1; then ready=1; break; fi
     sleep 0.25
   done
   if [ $ready = 0 ]; then
-    ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 2 >&2 || true
+    ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 2 E >&2 || true
     die "bed E did not become ready (logs: $STATE/e-*.log)"
   fi
   # 64 addresses share one daemon's accept queue: give it the room 64 hosts would have (see beds/backlog.py)
@@ -163,13 +214,13 @@ build_e() {
 
 kill_e() {  # bed E daemons (pid files) with their children, then Samba helpers / lab scripts left in the E namespaces
   local p pid ns pids=() c
-  for p in $E_PROCS; do
+  for p in $E_PROCS $G_PROCS; do
     if pid=$(our_e_pid "$p"); then
       pids+=("$pid")
       for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do pids+=("$c"); done
     fi
   done
-  for ns in $E_NS; do
+  for ns in $E_NS $G_NS; do
     ns_exists "$ns" || continue
     for pid in $(ip netns pids "$ns" 2>/dev/null); do
       if grep -qE "$E_COMMS" "/proc/$pid/comm" 2>/dev/null ||
@@ -189,6 +240,30 @@ kill_e() {  # bed E daemons (pid files) with their children, then Samba helpers 
   kill -KILL "${alive[@]}" 2>/dev/null || true
 }
 
+build_f() {  # bed F: a bridge in pb-fbr, the scanner and 64 host namespaces as its ports
+  local i ns ip
+  ip netns add $F_BR
+  ip -n $F_BR link set lo up
+  ip -n $F_BR link add pb-fbr0 type bridge
+  ip -n $F_BR link set pb-fbr0 up
+  ip -n $NS_SCAN link add pb-sf type veth peer name pb-fs0 netns $F_BR
+  ip -n $NS_SCAN addr add 198.19.96.1/24 dev pb-sf
+  ip -n $NS_SCAN link set pb-sf up
+  ip -n $F_BR link set pb-fs0 master pb-fbr0 up
+  for i in $(seq 0 $((F_N - 1))); do
+    ns=$(printf 'pb-f%02d' "$i") ip="198.19.96.$((64 + i))"
+    ip netns add "$ns"
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+      net.ipv4.ip_forward=0 net.core.somaxconn=8192 net.ipv4.tcp_max_syn_backlog=8192
+    ip -n "$ns" link set lo up
+    ip -n $F_BR link add "$(printf 'pb-fh%02d' "$i")" type veth peer name eth0 netns "$ns"
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n $F_BR link set "$(printf 'pb-fh%02d' "$i")" master pb-fbr0 up
+  done
+  start_proc listen-f $F_BR listen_ns.py "$STATE/listen-f.json"
+}
+
 status() {  # status [quiet]
   local ok=0 q=${1:-} ns p n
   say() { [ -n "$q" ] || printf '%s\n' "$*"; }
@@ -198,7 +273,7 @@ status() {  # status [quiet]
   for p in $PROCS; do
     if n=$(our_pid "$p"); then say "process $p: pid $n"; else say "process $p: NOT RUNNING"; ok=1; fi
   done
-  for p in $E_PROCS; do
+  for p in $E_PROCS $G_PROCS; do
     if n=$(our_e_pid "$p"); then say "process $p: pid $n"; else say "process $p: NOT RUNNING"; ok=1; fi
   done
   if [ -s "$STATE/truth.json" ]; then
@@ -214,6 +289,10 @@ status() {  # status [quiet]
     ip -n $NS_TGT link show pb-tunT >/dev/null 2>&1 || { say "pb-tunT: MISSING"; ok=1; }
     ip -n $NS_SCAN link show pb-tunS >/dev/null 2>&1 || { say "pb-tunS: MISSING"; ok=1; }
     ip netns exec $NS_TGT nft list table inet pb_bench >/dev/null 2>&1 || { say "nft table pb_bench: MISSING"; ok=1; }
+    local lf
+    lf=$(ip netns exec pb-f00 ss -Hltn 2>/dev/null | wc -l)
+    [ "$lf" -gt 0 ] || { say "bed F: nothing listens in pb-f00"; ok=1; }
+    ip -n $NS_SCAN link show pb-sf >/dev/null 2>&1 || { say "pb-sf: MISSING"; ok=1; }
     local spec name ns sif ttl port
     for spec in $E_PERSONAS; do
       IFS=: read -r name ns sif ttl <<<"$spec"
@@ -230,7 +309,7 @@ status() {  # status [quiet]
       say "bed D round trip to $dl: $(ip netns exec $NS_SCAN ping -n -q -c 5 -i 0.2 -W 1 "$dl" 2>&1 | tail -1)"
       ip netns exec $NS_TGT nft list chain inet pb_bench pre | grep -o 'counter packets [0-9]*' \
         | sed 's/^/dropped silent (C, D): /' || true
-      say "bed E (smbprobe on 3 addresses per persona, from pb-scan):"
+      say "beds E and G (smbprobe on 3 addresses per persona, from pb-scan):"
       ip netns exec $NS_SCAN "$PY" "$HERE/beds/plan.py" probe "$STATE" 2 || ok=1
     fi
   fi
@@ -241,7 +320,7 @@ status() {  # status [quiet]
 down() {
   local p pid ns
   kill_e
-  for p in $E_PROCS; do rm -f "$STATE/$p.pid"; done
+  for p in $E_PROCS $G_PROCS; do rm -f "$STATE/$p.pid"; done
   for p in $PROCS; do
     if pid=$(our_pid "$p"); then kill "$pid" 2>/dev/null || true; fi
   done
@@ -309,6 +388,12 @@ build() {
 
   # E: four SMB personas behind a /26 each
   build_e
+
+  # F: 64 hosts on a bridge
+  build_f
+
+  # G: SMB at scale from non-forking personas
+  build_g
 }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (network namespaces)"

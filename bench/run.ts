@@ -2,7 +2,7 @@
 //
 //   npm run bench            (as root; builds first, then runs dist/bench/run.js)
 //
-// Env: BENCH_BEDS=A,B,C,D,E  BENCH_RUNS (all beds; default 5 for A/B, 3 for C/D/E)  BENCH_WARMUP (A/B/E; default 1)
+// Env: BENCH_BEDS=A,B,C,D,E,F,G  BENCH_RUNS (all beds; default 5 for A/B/F, 3 for C/D/E)  BENCH_WARMUP (A/B/E/F; default 1)
 //      BENCH_NMAP_SLOW_RUNS (nmap's default-timing rows on C/D; default 1)  BENCH_KEEP=1 (leave the beds up)
 //      BENCH_NMAP_SMB_RUNS (nmap's SMB scripts on E; default 1)  BENCH_NMAP_SMB_SUBSET (E: nmap on the first N
 //      addresses of each persona, 0 = all; default 0)  BENCH_SMB_PER_PERSONA (E: also each /26 alone; default 1)
@@ -17,8 +17,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type BedName = 'A' | 'B' | 'C' | 'D' | 'E';
-const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D', 'E'];
+type BedName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G';
+const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+/** The SMB beds: E (the lab's personas, Samba forks per connection) and G (non-forking emulated personas, at scale). */
+const isSmbBed = (b: BedName): b is 'E' | 'G' => b === 'E' || b === 'G';
 
 /** Bed E: one of the lab's SMB personas behind a /26 (bench/beds/plan.py). */
 interface SmbPersona {
@@ -55,6 +57,8 @@ interface BedTruth {
   blocks?: string[];
   personas?: SmbPersona[];
   samba?: string;
+  /** bed F: the scanner's own link into the bridge */
+  scanIf?: string;
 }
 
 interface Truth {
@@ -83,6 +87,8 @@ interface Command {
   personas?: string[];
   /** bed E: nmap scanned this fraction of the addresses (BENCH_NMAP_SMB_SUBSET) */
   subsetOf?: { scanned: number; all: number };
+  /** beds E/G: only the first N addresses of each persona */
+  addrsPerPersona?: number;
 }
 
 /** bed E: what the bed's daemons did during one run (TCP connections accepted, CPU), and how busy the machine was. */
@@ -310,9 +316,9 @@ function cidrRange(cidr: string): [number, number] {
 function assertAllowedTargets(bed: BedName, t: BedTruth): void {
   const [alo, ahi] = cidrRange('198.18.0.0/15');
   const loopbackA = bed === 'A' && t.targets === '127.0.0.1' && t.ns === 'pb-lo';
-  const specs = bed === 'E' ? (t.personas ?? []).map((p) => p.cidr) : [t.targets];
-  if (bed === 'E' && (specs.length === 0 || specs.join(' ') !== (t.blocks ?? []).join(' ')))
-    throw new Error('bed E: persona blocks missing or inconsistent in truth.json; refusing');
+  const specs = isSmbBed(bed) ? (t.personas ?? []).map((p) => p.cidr) : [t.targets];
+  if (isSmbBed(bed) && (specs.length === 0 || specs.join(' ') !== (t.blocks ?? []).join(' ')))
+    throw new Error(`bed ${bed}: persona blocks missing or inconsistent in truth.json; refusing`);
   for (const spec of specs) {
     const [lo, hi] = cidrRange(spec);
     if (!loopbackA && !(lo >= alo && hi <= ahi)) throw new Error(`bed ${bed}: target ${spec} is outside 198.18.0.0/15; refusing`);
@@ -346,7 +352,8 @@ function assertScanRoutes(t: BedTruth, link: Truth['link']): void {
   const first = t.open[0]?.[0];
   if (!first) return;
   const r = sh('ip', ['-n', 'pb-scan', 'route', 'get', first]);
-  if (!r.ok || !(r.out.includes(`dev ${link.scanIf}`) || r.out.includes(`dev ${link.tunScan}`)))
+  const links = t.scanIf ? [t.scanIf] : [link.scanIf, link.tunScan];
+  if (!r.ok || !links.some((l) => new RegExp(`\\bdev ${l}\\b`).test(r.out)))
     throw new Error(`pb-scan routes ${first} unexpectedly (${r.out}); refusing`);
 }
 
@@ -367,8 +374,11 @@ function layoutText(bed: BedName, t: BedTruth): string {
       return `pb-lo, 127.0.0.1 × ${t.probes} ports, ${t.open.length} listening (accept + close), rest RST`;
     case 'B':
       return `pb-scan → veth → pb-tgt, ${t.targets} × ${t.ports}: every address answers, ${t.open.length} listen, rest RST`;
+    case 'F':
+      return `pb-scan → veth → bridge (pb-fbr) → 64 host namespaces, ${t.targets} × ${t.ports}: every host answers, ${t.open.length} listen (greeting, HTTP, accept+close, accept+silence), rest RST`;
+    case 'G':
     case 'E':
-      return `pb-scan → 4 veths → one namespace per SMB persona (AnyIP /26 each): ${(t.personas ?? [])
+      return `pb-scan → 4 veths → one namespace per SMB persona (AnyIP /26 each${bed === 'G' ? ', lab/lib/dpserver.py: no fork per connection' : ''}): ${(t.personas ?? [])
         .map((p) => `${p.name} ${p.cidr} (${p.ns})`).join(', ')}; ${t.alive} SMB hosts × ${t.ports}, ${t.open.length} open`;
     default:
       return `pb-scan → ${bed === 'D' ? 'TUN relay, RTT ~50 ms' : 'veth'} → pb-tgt, ${t.targets} × ${t.ports}: ${t.silent} of ${t.probes} silent (${t.silentPct} %), ${t.rstNet} RST + ${t.open.length} listen`;
@@ -392,14 +402,16 @@ function perisaiCommands(bed: BedName, t: BedTruth, work: string, runs: number, 
     default: { extra: [], label: 'perisai (defaults)' },
     w4096: { extra: ['--window', '4096'], label: 'perisai --window 4096', need: '--window' },
     net: { extra: ['--socket-layer', 'net'], label: 'perisai --socket-layer net', need: '--socket-layer' },
+    banners: { extra: [], label: 'perisai (defaults, with banners)' },
   };
   const out: Command[] = [];
-  for (const v of variants) {
+  // bed F also measures the default command with its banner stage (the other beds have no service to greet)
+  for (const v of bed === 'F' && !variants.includes('banners') ? [...variants, 'banners'] : variants) {
     const d = defs[v];
     if (!d) throw new Error(`BENCH_PERISAI_VARIANTS: unknown variant ${v} (default, w4096, net)`);
     const outFile = path.join(work, `${bed}-perisai-${v}.jsonl`);
     const argv = [process.execPath, ...launcherNodeFlags(), PERISAI_BIN, 'scan', t.targets, '-p', t.ports, '--format', 'jsonl', '-o', outFile,
-      '--no-banners', '--yes', '--quiet', ...d.extra];
+      ...(v === 'banners' ? [] : ['--no-banners']), '--yes', '--quiet', ...d.extra];
     const cmd: Command = { id: `perisai-${v}`, label: d.label, tool: 'perisai', argv, outFile, parser: 'jsonl', runs, warmup };
     if (!existsSync(PERISAI_BIN)) cmd.na = `CLI not built (${path.relative(ROOT, PERISAI_BIN)} missing)`;
     else if (d.need) {
@@ -439,6 +451,9 @@ function commandsFor(bed: BedName, truth: Truth, work: string): Command[] {
       break;
     case 'B':
       cmds.push(nmap('nmap-sT', ['-sT'], runs), nmap('nmap-sS-T4', ['-sS', '-T4'], runs), zmap());
+      break;
+    case 'F':
+      cmds.push(nmap('nmap-sT', ['-sT'], runs), nmap('nmap-sS-T4', ['-sS', '-T4'], runs));
       break;
     case 'C':
     case 'D': {
@@ -576,7 +591,7 @@ function summarize(cmd: Command, runs: RunRecord[], expected: number): CommandRe
 }
 
 async function runBed(bed: BedName, truth: Truth, work: string): Promise<BedResult> {
-  if (bed === 'E') return runSmbBed(truth, work);
+  if (isSmbBed(bed)) return runSmbBed(bed, truth, work);
   const t = truth.beds[bed];
   assertAllowedTargets(bed, t);
   assertNamespace(t.ns);
@@ -640,35 +655,49 @@ function nmapSmbTargets(p: SmbPersona): { spec: string; count: number } {
   return { spec: `${intToIp(lo)}-${(lo + NMAP_SMB_SUBSET - 1) & 255}`, count: NMAP_SMB_SUBSET };
 }
 
-function smbCommands(t: BedTruth, work: string): Command[] {
+function smbCommands(bed: 'E' | 'G', t: BedTruth, work: string): Command[] {
   const personas = t.personas ?? [];
   const runs = envInt('BENCH_RUNS', 3);
   const warmup = envInt('BENCH_WARMUP', 1);
   const help = existsSync(PERISAI_BIN) ? perisaiHelpText() : null;
-  const perisai = (id: string, label: string, ps: SmbPersona[], w: number): Command => {
-    const outFile = path.join(work, `E-${id}.jsonl`);
-    const argv = [process.execPath, ...launcherNodeFlags(), PERISAI_BIN, 'scan', ...ps.map((p) => p.cidr), '-p', t.ports, '--checks', 'smb',
-      '--format', 'jsonl', '-o', outFile, '--no-banners', '--yes', '--quiet'];
+  // bed G runs Perisai as a user would for ransomware exposure (--profile ransomware: its port set, every check,
+  // banners on); bed E keeps the narrower `-p 139,445 --checks smb --no-banners` of its recorded history.
+  const perisai = (id: string, label: string, ps: SmbPersona[], w: number, n?: number): Command => {
+    const outFile = path.join(work, `${bed}-${id}.jsonl`);
+    const targets = n ? ps.flatMap((p) => personaAddresses(p).slice(0, n)) : ps.map((p) => p.cidr);
+    const mode = bed === 'G' ? ['--profile', 'ransomware'] : ['-p', t.ports, '--checks', 'smb', '--no-banners'];
+    const argv = [process.execPath, ...launcherNodeFlags(), PERISAI_BIN, 'scan', ...targets, ...mode, '--format', 'jsonl', '-o', outFile, '--yes', '--quiet'];
     const c: Command = { id, label, tool: 'perisai', argv, outFile, parser: 'jsonl', runs, warmup: w, personas: ps.map((p) => p.name) };
+    if (n) c.addrsPerPersona = n;
     if (!existsSync(PERISAI_BIN)) c.na = `CLI not built (${path.relative(ROOT, PERISAI_BIN)} missing)`;
     else if (help !== null && !help.includes('--checks')) c.na = '`scan --help` has no --checks';
     return c;
   };
-  const nmap = (id: string, label: string, ps: SmbPersona[], nRuns: number): Command => {
-    const outFile = path.join(work, `E-${id}.xml`);
-    const targets = ps.map(nmapSmbTargets);
+  const nmap = (id: string, label: string, ps: SmbPersona[], nRuns: number, n?: number): Command => {
+    const outFile = path.join(work, `${bed}-${id}.xml`);
+    const targets = n ? ps.map((p) => ({ spec: personaAddresses(p).slice(0, n).join(' '), count: n })) : ps.map(nmapSmbTargets);
     const scanned = targets.reduce((a, x) => a + x.count, 0);
     const all = ps.reduce((a, p) => a + p.addresses, 0);
     const argv = ['nmap', '-n', '-Pn', `-p${t.ports}`, '--script', NMAP_SMB_SCRIPTS, '--script-args', 'vulns.showall', '-oX', outFile,
-      ...targets.map((x) => x.spec)];
+      ...targets.flatMap((x) => x.spec.split(' '))];
     const c: Command = { id, label, tool: 'nmap', argv, outFile, parser: 'nmapxml', runs: nRuns, warmup: 0, personas: ps.map((p) => p.name) };
-    if (scanned < all) {
+    if (n) c.addrsPerPersona = n;
+    if (!n && scanned < all) {
       c.subsetOf = { scanned, all };
       c.note = `${scanned} of ${all} addresses (first ${NMAP_SMB_SUBSET} per persona, BENCH_NMAP_SMB_SUBSET); ratio uses the time × ${all}/${scanned}`;
     }
     if (!which('nmap')) c.na = 'nmap not installed';
     return c;
   };
+  if (bed === 'G') {
+    // the 256 hosts, and 8 of them (2 per persona): the small job where start-up and per-host latency show
+    return [
+      perisai('perisai-smb', `perisai --profile ransomware, ${t.alive} hosts`, personas, warmup),
+      nmap('nmap-smb', `nmap 6 SMB scripts -p${t.ports}, ${t.alive} hosts`, personas, Math.max(NMAP_SMB_RUNS, runs)),
+      perisai('perisai-smb8', 'perisai --profile ransomware, 8 hosts (2 per persona)', personas, warmup, 2),
+      nmap('nmap-smb8', `nmap 6 SMB scripts -p${t.ports}, 8 hosts (2 per persona)`, personas, runs, 2),
+    ];
+  }
   const cmds: Command[] = [
     perisai('perisai-smb', 'perisai --checks smb (defaults), all 4 personas', personas, warmup),
     nmap('nmap-smb', 'nmap 6 SMB scripts, all 4 personas', personas, NMAP_SMB_RUNS),
@@ -917,14 +946,13 @@ function agreement(personas: SmbPersona[], perisaiRuns: Map<string, Facts>[], nm
   return res;
 }
 
-async function runSmbBed(truth: Truth, work: string): Promise<BedResult> {
-  const bed: BedName = 'E';
-  const t = truth.beds.E;
+async function runSmbBed(bed: 'E' | 'G', truth: Truth, work: string): Promise<BedResult> {
+  const t = truth.beds[bed];
   assertAllowedTargets(bed, t);
   assertNamespace(t.ns);
   assertScanRoutes(t, truth.link);
   const personas = t.personas ?? [];
-  const cmds = smbCommands(t, work);
+  const cmds = smbCommands(bed, t, work);
   const byName = new Map(personas.map((p) => [p.name, p]));
   const open = new Set(t.open.map(([ip, port]) => `${ip}:${port}`));
   const scope = (c: Command): { ps: SmbPersona[]; expected: Set<string>; scanned: Record<string, number>; addrs: Set<string> } => {
@@ -933,7 +961,7 @@ async function runSmbBed(truth: Truth, work: string): Promise<BedResult> {
     const scanned: Record<string, number> = {};
     for (const p of ps) {
       const all = personaAddresses(p);
-      const mine = c.tool === 'nmap' ? all.slice(0, nmapSmbTargets(p).count) : all;
+      const mine = c.addrsPerPersona ? all.slice(0, c.addrsPerPersona) : c.tool === 'nmap' ? all.slice(0, nmapSmbTargets(p).count) : all;
       mine.forEach((a) => addrs.add(a));
       scanned[p.name] = mine.length;
     }
@@ -944,12 +972,12 @@ async function runSmbBed(truth: Truth, work: string): Promise<BedResult> {
   const perisaiMain: Map<string, Facts>[] = [];
   let nmapMain: { label: string; facts: Map<string, Facts>; scanned: Set<string> } | null = null;
   const runnable = cmds.filter((c) => !c.na);
-  log(`\n== bed E: ${layoutText(bed, t)}`);
+  log(`\n== bed ${bed}: ${layoutText(bed, t)}`);
   for (const c of cmds) if (c.na) log(`   ${c.label}: n/a (${c.na})`);
   for (const c of runnable) {
     for (let w = 0; w < c.warmup; w++) {
       const r = await runOnce(t.ns, c, work);
-      log(`   [E warm-up] ${c.label}: ${r.wallS.toFixed(3)} s${r.error ? ` (${r.error})` : ''}`);
+      log(`   [${bed} warm-up] ${c.label}: ${r.wallS.toFixed(3)} s${r.error ? ` (${r.error})` : ''}`);
     }
   }
   const maxRuns = Math.max(0, ...runnable.map((c) => c.runs));
@@ -982,7 +1010,7 @@ async function runSmbBed(truth: Truth, work: string): Promise<BedResult> {
         }
       }
       const per = Object.entries(load.opensPerAddress).map(([n, x]) => `${n} ${x.toFixed(1)}`).join(', ');
-      log(`   [E ${i + 1}/${c.runs}] ${c.label}: ${r.wallS.toFixed(3)} s, ${r.rssKb ? (r.rssKb / 1024).toFixed(0) : '?'} MB, ` +
+      log(`   [${bed} ${i + 1}/${c.runs}] ${c.label}: ${r.wallS.toFixed(3)} s, ${r.rssKb ? (r.rssKb / 1024).toFixed(0) : '?'} MB, ` +
         `${found}/${sc.expected.size} open${falses.length ? `, ${falses.length} FALSE (${falses.slice(0, 3).join(' ')})` : ''}, ` +
         `CPU ${load.cpuBusyPct.toFixed(0)} % busy, connections/address: ${per}${rec.error ? ` [${rec.error}]` : ''}`);
     }
@@ -1005,12 +1033,11 @@ async function runSmbBed(truth: Truth, work: string): Promise<BedResult> {
   const smb = agreement(personas, perisaiMain, nmapMain);
   return {
     bed, ns: t.ns, targets: t.targets, ports: t.ports, probes: t.probes, expectedOpen: open.size,
-    layout: layoutText(bed, t), commands: results, checks: smbChecks(results, smb), smb,
+    layout: layoutText(bed, t), commands: results, checks: smbChecks(bed, results, smb), smb,
   };
 }
 
-function smbChecks(rs: CommandResult[], smb: SmbAgreement): TargetCheck[] {
-  const bed: BedName = 'E';
+function smbChecks(bed: 'E' | 'G', rs: CommandResult[], smb: SmbAgreement): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const p = rs.find((r) => r.id === 'perisai-smb');
   const n = rs.find((r) => r.id === 'nmap-smb');
@@ -1019,15 +1046,26 @@ function smbChecks(rs: CommandResult[], smb: SmbAgreement): TargetCheck[] {
     if (p.correct === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p.na ?? 'no successful runs' });
     else checks.push({ bed, source: 'issue', what, measured: `${foundText(p)}, ${p.falseOpensMax} false`, verdict: p.correct ? 'PASS' : 'MISS' });
   }
+  const want = bed === 'G' ? 3 : 10;
   if (p && n) {
-    const what = 'nmap scripts / perisai --checks smb ≥ 10× (all 4 personas)';
+    const what = `nmap scripts / ${p.label} ≥ ${want}×`;
     if (p.medianS === null || n.medianS === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p.na ?? n.na ?? 'no successful runs' });
     else {
       const scale = n.subsetOf ? n.subsetOf.all / n.subsetOf.scanned : 1;
       const nS = n.medianS * scale;
       const x = nS / p.medianS;
-      checks.push({ bed, source: 'issue', what, verdict: x >= 10 ? 'PASS' : 'MISS',
+      checks.push({ bed, source: 'issue', what, verdict: x >= want ? 'PASS' : 'MISS',
         measured: `${x.toFixed(2)}× (${nS.toFixed(2)} s${scale !== 1 ? ` = ${n.medianS.toFixed(2)} s × ${scale.toFixed(1)}` : ''} / ${p.medianS.toFixed(2)} s)` });
+    }
+  }
+  const p8 = rs.find((r) => r.id === 'perisai-smb8');
+  const n8 = rs.find((r) => r.id === 'nmap-smb8');
+  if (p8 && n8) {
+    const what = `${p8.label} / nmap's six scripts on the same 8 ≤ 1.0`;
+    if (p8.medianS === null || n8.medianS === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p8.na ?? n8.na ?? 'no successful runs' });
+    else {
+      const x = p8.medianS / n8.medianS;
+      checks.push({ bed, source: 'issue', what, verdict: x <= 1 ? 'PASS' : 'MISS', measured: `${x.toFixed(2)} (${p8.medianS.toFixed(3)} s / ${n8.medianS.toFixed(3)} s)` });
     }
   }
   for (const per of rs.filter((r) => r.id.startsWith('nmap-smb-'))) {
@@ -1126,6 +1164,11 @@ function checksFor(bed: BedName, rs: CommandResult[]): TargetCheck[] {
       ratio(P, 'nmap-sS-T4', 0.6, '0.6', 'issue');
       ratio(P, 'zmap', 1.5, '1.5', 'performance.md §6');
       ratio('perisai-net', 'nmap-sS-T4', 1.1, '1.1', 'performance.md §6');
+      break;
+    case 'F':
+      ratio(P, 'nmap-sT', 0.9, '0.9', 'issue');
+      ratio('perisai-banners', 'nmap-sT', 1.0, '1.0 (informative: banners on, nmap without -sV)', 'performance.md §6');
+      ratio(P, 'nmap-sS-T4', 1.0, '1.0 (informative)', 'performance.md §6');
       break;
     case 'C':
     case 'D':

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Seeded layout of the benchmark beds A-E and their ground truth (standard library only).
+"""Seeded layout of the benchmark beds A-F and their ground truth (standard library only).
 
   plan.py STATE_DIR SEED             write the layout, configs and truth.json
-  plan.py probe STATE_DIR [TIMEOUT]  bed E: read-only SMB check (lab/lib/smbprobe.py) of the first, middle and
+  plan.py probe STATE_DIR [TIMEOUT] [E,G]  beds E and G: read-only SMB check (lab/lib/smbprobe.py) of the first, middle and
                                      last address of every persona block against the persona's expected
                                      verdicts; run inside pb-scan; exit 1 if any differs
 
@@ -13,6 +13,7 @@ Writes into STATE_DIR:
   beds.nft          nftables ruleset for pb-tgt (beds C and D: drop all but the alive hosts)
   zmap-empty-blacklist   an empty file (ZMap's default blacklist contains 198.18.0.0/15)
   e-smb1/smb.conf, e-smb2/smb.conf, e-imp/smb.conf, e-dp.json, e-*/hosts   bed E daemon configs
+  listen-f.json     [[netns, ip, port, mode, text], ...] for bed F's listener (beds/listen_ns.py)
 Every address is in 198.18.0.0/15 or 127.0.0.1.
 
 Bed E reuses the project lab's SMB personas (lab/lib/plan.py: facts and expected verdicts, lab/lib/smbimp.py,
@@ -52,6 +53,101 @@ E_DAEMONS = {"smb1": "Samba %s, SMBv1 on (NT1), guest, signing off/optional",
              "smb2only": "Samba %s, SMB2+ only, signing required, no guest",
              "impacket": "lab/lib/smbimp.py: impacket posing as unpatched Windows 7 SP1",
              "doublepulsar": "lab/lib/dpserver.py: Windows 7 SP1 imposter infected with DoublePulsar"}
+
+
+# F: 64 hosts, one namespace each (pb-f00..pb-f63), on one bridge (pb-fbr0 in namespace pb-fbr) with the
+# scanner (pb-scan's pb-sf, 198.19.96.1/24); hosts are .64-.127; every host answers on ports 1-3000 (RST or a
+# listener). Its own random stream (seed ^ F_SALT), so beds A-E keep their layouts.
+F_NET, F_SCAN_IP, F_SCAN_IF, F_BR_NS, F_HOSTS, F_PORTS, F_SALT = "198.19.96.0/24", "198.19.96.1", "pb-sf", "pb-fbr", 64, 3000, 0xF0F0
+F_GREET = {21: ("ftp", "220 (vsFTPd 3.0.3)"), 22: ("ssh", "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"),
+           25: ("smtp", "220 mail.perisai-bench.invalid ESMTP Postfix (Debian/GNU)"), 110: ("pop3", "+OK Dovecot (Debian) ready."),
+           143: ("imap", "* OK [CAPABILITY IMAP4rev1] Dovecot (Debian) ready.")}
+F_HTTP = {80: "nginx/1.22.1", 1080: "Apache/2.4.57 (Debian)", 2000: "WSGIServer/0.2 CPython/3.11.2"}
+
+
+def bridged_bed(seed):
+    """Bed F: -> (truth, listener spec)."""
+    rng = random.Random(seed ^ F_SALT)
+    net = ipaddress.ip_network(F_NET)
+    hosts, spec, open_pairs, services = [], [], [], {}
+    for i in range(F_HOSTS):
+        ip, ns = str(net.network_address + 64 + i), "pb-f%02d" % i
+        ports = set(rng.sample(range(1, F_PORTS + 1), rng.randint(4, 12)))
+        for p, share in ((22, 0.6), (80, 0.5), (21, 0.2), (25, 0.2), (110, 0.1), (143, 0.1), (443, 0.3), (445, 0.2), (139, 0.1), (135, 0.1)):
+            if rng.random() < share:
+                ports.add(p)
+        for p in sorted(ports):
+            if p in F_GREET:
+                mode, text, name = "greet", F_GREET[p][1], F_GREET[p][0]
+            elif p in F_HTTP:
+                mode, text, name = "http", F_HTTP[p], "http"
+            else:
+                mode, text, name = ("hold" if rng.random() < 0.5 else "close"), "", None
+            spec.append([ns, ip, p, mode, text])
+            open_pairs.append([ip, p])
+            if name:
+                services["%s:%d" % (ip, p)] = {"name": name, ("banner" if mode == "greet" else "server_header"): text}
+        hosts.append({"ip": ip, "ns": ns, "veth": "pb-fh%02d" % i})
+    truth = {
+        "ns": NS_SCAN, "targets": "%s/26" % (net.network_address + 64), "ports": "1-%d" % F_PORTS,
+        "probes": F_HOSTS * F_PORTS, "alive": F_HOSTS, "silent": 0, "rtt": "bridge (~0.1 ms)",
+        "scanIf": F_SCAN_IF, "scanIp": F_SCAN_IP, "bridgeNs": F_BR_NS, "hosts": hosts, "services": services,
+        "open": open_pairs,
+    }
+    return truth, spec
+
+
+# G: the SMB bed at scale, from personas that do not fork per connection (so that the scanner, not Samba's
+# fork per connection, is measured): lab/lib/dpserver.py (asyncio, one process) as four Windows hosts, 64
+# AnyIP addresses each, one namespace each, reached as in bed E over a veth /30 (198.19.2.16/28).
+G_PERSONAS = [  # name, namespace, scanner-side veth, /30 index, /26 block, ports, dpserver overrides, expected
+    ("win7-dp", "pb-gdp", "pb-sg1", 4, "198.19.68.64/26", [139, 445], {},
+     {"smb1": "enabled", "ms17_010": "vulnerable", "doublepulsar": "detected"}),
+    ("win7-unpatched", "pb-gw7", "pb-sg2", 5, "198.19.69.64/26", [445], {"infected": False},
+     {"smb1": "enabled", "ms17_010": "vulnerable", "doublepulsar": "not-detected"}),
+    ("win7-patched", "pb-gw7p", "pb-sg3", 6, "198.19.70.64/26", [445], {"infected": False, "ms17_010_patched": True},
+     {"smb1": "enabled", "ms17_010": "not-vulnerable", "doublepulsar": "not-detected"}),
+    ("win2008-patched", "pb-gw8", "pb-sg4", 7, "198.19.71.64/26", [139, 445],
+     {"infected": False, "ms17_010_patched": True, "netbios_name": "PB-W2K8", "native_os": "Windows Server 2008 R2 Standard 7601 Service Pack 1",
+      "native_lanman": "Windows Server 2008 R2 Standard 6.1"},
+     {"smb1": "enabled", "ms17_010": "not-vulnerable", "doublepulsar": "not-detected"}),
+]
+
+
+def emulated_smb_bed(state, seed):
+    """Bed G: four dpserver personas, 64 AnyIP addresses each. -> (truth, {file: text})."""
+    lab = lab_plan()
+    sig1, sig2 = lab.dp_signature(seed, "x64", "")
+    files, personas, open_pairs = {}, [], []
+    for name, ns, scan_if, idx, cidr, ports, over, expected in G_PERSONAS:
+        net = ipaddress.ip_network(cidr)
+        addrs = [str(a) for a in net]
+        link = ipaddress.ip_network("198.19.2.%d/30" % (4 * idx))
+        scan_ip, peer_ip = str(link.network_address + 1), str(link.network_address + 2)
+        cfg = dict(bind="0.0.0.0", ports=ports, netbios_ports=[139], netbios_name=lab.DP_NAME, workgroup=lab.WORKGROUP,
+                   native_os=lab.WIN7_OS, native_lanman=lab.WIN7_LANMAN, sig1=sig1, sig2=sig2,
+                   ready_file=os.path.join(state, "g-%s.ready" % name))
+        cfg.update(over)
+        files["g-%s/dp.json" % name] = json.dumps(cfg, indent=1)
+        persona = {
+            "name": name, "labHost": "-", "role": "smb", "ns": ns, "cidr": cidr, "addresses": len(addrs),
+            "first": addrs[0], "last": addrs[-1], "scanIf": scan_if, "scanIp": scan_ip, "peerIf": "eth0",
+            "peerIp": peer_ip, "link": str(link), "ttl": 128, "ports": ports,
+            "daemon": "lab/lib/dpserver.py (asyncio, no fork): %s, %s" % (cfg["native_os"], ", ".join("%s=%s" % kv for kv in over.items()) or "infected"),
+            "expected": expected, "dialects": ["NT LM 0.12"], "signing": "not-required",
+            "signingModes": {"smb1": "disabled", "smb2": None},
+        }
+        if expected["doublepulsar"] == "detected":
+            persona["doublepulsar"] = {"arch": "x64", "key": "0x%08X" % lab.dp_key(sig1), "sig1": "0x%08X" % sig1, "sig2": "0x%08X" % sig2}
+        personas.append(persona)
+        open_pairs += [[a, p] for a in addrs for p in ports]
+    blocks = [p["cidr"] for p in personas]
+    truth = {
+        "ns": NS_SCAN, "targets": " ".join(blocks), "blocks": blocks, "ports": "139,445",
+        "probes": 2 * sum(p["addresses"] for p in personas), "alive": sum(p["addresses"] for p in personas),
+        "silent": 0, "rtt": "veth (~0.1 ms)", "open": open_pairs, "personas": personas,
+    }
+    return truth, files
 
 
 def usable(addr, net):
@@ -191,13 +287,14 @@ path = %s/share
     return truth, files
 
 
-def probe(state, timeout):
+def probe(state, timeout, which="E,G"):
     """Bed E health: smbprobe (read-only: negotiate, null session, IPC$, PeekNamedPipe FID 0, DoublePulsar ping)
     on the first, middle and last address of every block, compared with the persona's expected verdicts."""
     sys.path.insert(0, LAB_LIB)
     import smbprobe  # noqa: E402
     with open(os.path.join(state, "truth.json")) as f:
-        bed = json.load(f)["beds"]["E"]
+        beds = json.load(f)["beds"]
+    bed = {"personas": [p for b in which.split(",") for p in beds[b]["personas"]]}
     bad = 0
     for p in bed["personas"]:
         addrs = [str(a) for a in ipaddress.ip_network(p["cidr"])]
@@ -210,13 +307,13 @@ def probe(state, timeout):
             if p.get("doublepulsar") and got.get("doublepulsar") == "detected" and got.get("key") != p["doublepulsar"]["key"]:
                 diff["key"] = (got.get("key"), p["doublepulsar"]["key"])
             bad += 1 if diff else 0
-            print("E %-12s %-15s %s" % (p["name"], ip, "ok" if not diff else "DIFFERS (got, expected): %s %s" % (diff, got.get("error", ""))))
+            print("%-15s %-15s %s" % (p["name"], ip, "ok" if not diff else "DIFFERS (got, expected): %s %s" % (diff, got.get("error", ""))))
     return 1 if bad else 0
 
 
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "probe":
-        sys.exit(probe(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 2.0))
+        sys.exit(probe(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 2.0, sys.argv[4] if len(sys.argv) > 4 else "E,G"))
     state, seed = sys.argv[1], int(sys.argv[2])
     rng = random.Random(seed)
 
@@ -243,6 +340,8 @@ def main():
         }
 
     e_truth, e_files = smb_bed(state, seed)
+    f_truth, f_spec = bridged_bed(seed)
+    g_truth, g_files = emulated_smb_bed(state, seed)
     truth = {
         "seed": seed,
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -257,6 +356,8 @@ def main():
             "C": sparse_truth(c_net, c_rst, c_listen, "veth (~0.1 ms)"),
             "D": sparse_truth(d_net, d_rst, d_listen, "TUN relay, 25 ms +- 5 ms each way (~50 ms)"),
             "E": e_truth,
+            "F": f_truth,
+            "G": g_truth,
         },
     }
     # the safety rule, checked once more on the data every tool will be pointed at
@@ -278,7 +379,8 @@ def main():
     write("listen-a.json", json.dumps([["127.0.0.1", p] for p in a_ports]))
     write("listen-t.json", json.dumps([[str(a), 445] for a in b_open + c_listen + d_listen]))
     write("zmap-empty-blacklist", "")
-    for name, text in e_files.items():
+    write("listen-f.json", json.dumps(f_spec))
+    for name, text in list(e_files.items()) + list(g_files.items()):
         os.makedirs(os.path.dirname(os.path.join(state, name)), exist_ok=True)
         write(name, text)
 

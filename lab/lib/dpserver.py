@@ -17,6 +17,10 @@ It speaks just enough SMB1 ("NT LM 0.12", no SMB2) for detection tools:
     sig1 (uint32 LE, the XOR-key seed) + sig2 (uint32 LE, 0 = x86, 1 = x64).
   - TCP 139: NetBIOS session request accepted for the own name or *SMBSERVER, then the same SMB.
 
+Config "infected": false makes it a clean host (the ping is answered NOT_IMPLEMENTED, MID unchanged, no
+signature) and "ms17_010_patched": true a patched one (PeekNamedPipe FID 0 -> STATUS_INVALID_HANDLE): the
+bench's SMB bed at scale (bench/beds/plan.py, bed G) runs its personas from this one non-forking server.
+
 It never executes, stores or forwards anything. Other DoublePulsar opcodes (exec 0xC8, kill 0x77,
 anything else) are logged as "NON-PING" and answered like a clean Windows host (NOT_IMPLEMENTED,
 MID unchanged, zero signature); the emulated infection never changes. Errors in one connection
@@ -425,7 +429,7 @@ class Conn:
         setup = self.setup_words(req)
         if len(setup) >= 2 and setup[0] == 0x0023:  # TRANS_PEEK_NMPIPE
             fid = setup[1]
-            status = ST_INSUFF_SERVER_RESOURCES if fid == 0 else ST_INVALID_HANDLE
+            status = ST_INSUFF_SERVER_RESOURCES if fid == 0 and not self.srv.patched else ST_INVALID_HANDLE
             rlog(logging.INFO, "%s: PeekNamedPipe FID %d -> 0x%08X%s", self.peer, fid, status,
                  " (MS17-010 unpatched answer)" if fid == 0 else "")
             return self.error(req, status)
@@ -441,12 +445,14 @@ class Conn:
         if setup and setup[0] == 0x000E:  # TRANS2_SESSION_SETUP: DoublePulsar's hook
             timeout = req.words[12:16]
             opcode = sum(timeout) & 0xFF
-            if opcode == DP_PING:
+            if opcode == DP_PING and self.srv.infected:
                 sig = struct.pack("<II", self.srv.sig1, self.srv.sig2)
                 reply_mid = (req.mid + 0x10) & 0xFFFF
                 rlog(logging.INFO, "%s: DoublePulsar ping (Timeout 0x%08X, MID %d) -> MID %d, %s, key 0x%08X",
                      self.peer, struct.unpack("<I", timeout)[0], req.mid, reply_mid, self.srv.arch, self.srv.key)
                 return self.error(req, ST_NOT_IMPLEMENTED, mid=reply_mid, sig=sig)
+            if opcode == DP_PING:  # a clean host: the ping is just an unknown TRANS2 subcommand
+                return self.error(req, ST_NOT_IMPLEMENTED)
             name = {DP_EXEC: "exec", DP_KILL: "kill"}.get(opcode, "unknown")
             rlog(logging.WARNING, "%s: NON-PING DoublePulsar opcode 0x%02X (%s, %d data bytes) ignored; answered like a clean host",
                  self.peer, opcode, name, len(req.data))
@@ -464,6 +470,10 @@ class Server:
         self.key = dp_key(self.sig1)
         self.server_guid = hashlib.md5(("perisai-lab " + cfg["netbios_name"]).encode()).digest()
         self.conns, self.non_ping = 0, 0
+        # Bench personas (bench/beds/plan.py bed G) reuse this server as a clean or patched Windows 7; the lab's
+        # doublepulsar host keeps the defaults (infected, unpatched).
+        self.infected = bool(cfg.get("infected", True))
+        self.patched = bool(cfg.get("ms17_010_patched", False))
         self.nbss_ports = set(cfg.get("netbios_ports", [139]))  # ports that start with a NetBIOS session request
 
     async def nbss_session_request(self, reader, writer, first):

@@ -2,17 +2,53 @@
 // V8 flag: a 4 MiB young generation instead of 16 MiB keeps a /16 sweep under 100 MB peak RSS at no cost in
 // speed (docs/performance.md, "Memory"). The ./perisai launcher passes the same flag.
 // The `perisai` command. Thin: parses arguments, calls the engine, maps errors to documented exit codes.
+//
+// Command groups load only when one of their commands runs (dynamic import per group): the monitoring group
+// alone pulls in Fastify, Kysely, pg, pg-boss and exceljs, about a second of start-up that `perisai scan` must
+// not pay (docs/performance.md, "Start-up"). tests/cli/module-graph.test.ts proves the scan path stays clear of
+// them; tests/cli/command-groups.test.ts proves COMMAND_GROUPS names every command each group registers.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors.js';
-import { addAlertCommands } from './commands/alerts.js';
-import { addMonitoringCommands } from './commands/monitoring.js';
-import { addInventoryCommands } from './commands/inventory.js';
-import { addIncidentCommands } from './commands/incidents.js';
-import { isInputError, loadVersion, runScanCommand, scanCommand, VERSION } from './scan-command.js';
+import { TargetSpecError, PortSpecError } from '../engine/targets/errors.js';
+import { loadVersion, VERSION } from './version.js';
+
+/** One command group: the top-level command names it registers, and how to load and register it. */
+export interface CommandGroup {
+  readonly names: readonly string[];
+  readonly register: (program: Command) => Promise<void>;
+}
+
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  {
+    names: ['scan'],
+    register: async (p) => {
+      const { scanCommand } = await import('./commands/scan.js');
+      p.addCommand(scanCommand().exitOverride());
+    },
+  },
+  { names: ['alert'], register: async (p) => (await import('./commands/alerts.js')).addAlertCommands(p) },
+  { names: ['serve', 'worker', 'schedule', 'diff'], register: async (p) => (await import('./commands/monitoring.js')).addMonitoringCommands(p) },
+  {
+    names: ['agency', 'network', 'asset', 'findings', 'import', 'export', 'backup', 'restore'],
+    register: async (p) => (await import('./commands/inventory.js')).addInventoryCommands(p),
+  },
+  { names: ['incident'], register: async (p) => (await import('./commands/incidents.js')).addIncidentCommands(p) },
+];
 
 /** nmap users type -iL; commander only knows single-letter short flags, so translate it up front. */
 export function normaliseArgv(argv: readonly string[]): string[] {
   return argv.map((a) => (a === '-iL' ? '--input-list' : a.startsWith('-iL') && a.length > 3 ? `--input-list=${a.slice(3)}` : a));
+}
+
+/**
+ * The groups this command line needs: the one that owns the first word (or the word after `help`), or every
+ * group when there is none or it is unknown (top-level help lists them all; a typo gets a suggestion).
+ */
+export function groupsFor(argv: readonly string[]): readonly CommandGroup[] {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  const g = name === undefined ? undefined : COMMAND_GROUPS.find((x) => x.names.includes(name));
+  return g ? [g] : COMMAND_GROUPS;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -22,13 +58,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(VERSION)
     .showSuggestionAfterError()
     .exitOverride();
-  program.addCommand(scanCommand(runScanCommand).exitOverride());
-  addAlertCommands(program);
-  addMonitoringCommands(program);
-  addInventoryCommands(program);
-  addIncidentCommands(program);
+  const args = normaliseArgv(argv);
   try {
-    await program.parseAsync(normaliseArgv(argv), { from: 'user' });
+    for (const g of groupsFor(args)) await g.register(program);
+    await program.parseAsync(args, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -40,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`perisai: error: ${err.message}\n`);
       return err.exitCode;
     }
-    if (isInputError(err)) {
+    if (err instanceof TargetSpecError || err instanceof PortSpecError) {
       process.stderr.write(`perisai: error: ${err.message}\n`);
       return EXIT.USAGE;
     }

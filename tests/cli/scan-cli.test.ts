@@ -208,3 +208,21 @@ test('--help shows examples and exit codes', async () => {
   assert.match(r.stdout, /Examples:/);
   assert.match(r.stdout, /Exit codes:/);
 });
+
+test('a scan of many hosts and ports with banners prints no MaxListenersExceededWarning', async () => {
+  // 60 greeting listeners on 127.0.0.1 and 32 loopback hosts: 1,920 probes, 60 banner grabs at once, every
+  // one of them abortable by Ctrl-C through the scan's single abort listener.
+  const l = await listeners(60);
+  try {
+    const r = await perisai(['scan', '127.0.0.1-32', '-p', l.ports.join(','), '--format', 'jsonl', '--no-progress']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /MaxListeners|memory leak/);
+    const lines = jsonl(r.stdout);
+    const open = lines.filter((x) => x.type === 'port' && x.state === 'open');
+    assert.equal(open.length, 60);
+    assert.ok(open.every((x) => x.ip === '127.0.0.1' && x.service === 'ssh'), 'every banner read');
+    assert.equal(lines.filter((x) => x.type === 'host').length, 32);
+  } finally {
+    l.close();
+  }
+});

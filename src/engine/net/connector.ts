@@ -65,11 +65,12 @@ function afterConnect(this: ConnectReq, status: number, handle: TcpHandle): void
     // through TCP simultaneous open: a false open port. Compare local and remote.
     const local: { address?: string; port?: number } = {};
     handle.getsockname(local);
-    handle.reset(noop);
+    // No close callback: with one, Node calls back into JavaScript once more per probe (HandleWrap::OnClose).
+    handle.reset();
     this.done(local.port === this.port && local.address === this.ip ? SELF_CONNECT : 0, this.slot);
     return;
   }
-  handle.close(noop);
+  handle.close();
   this.done(status, this.slot);
 }
 
@@ -114,7 +115,7 @@ export class TcpWrapConnector implements Connector {
     const r = family === 4 ? handle.connect(req, ip, port) : handle.connect6(req, ip, port);
     if (r !== 0) {
       req.aborted = true;
-      handle.close(noop);
+      handle.close();
       return r;
     }
     return req;
@@ -124,7 +125,7 @@ export class TcpWrapConnector implements Connector {
     const req = h as ConnectReq;
     if (req.aborted) return;
     req.aborted = true;
-    req.handle.close(noop);
+    req.handle.close();
   }
 }
 

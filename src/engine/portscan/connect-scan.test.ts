@@ -294,3 +294,50 @@ test('index ranges split a scan into tasks that together probe every pair exactl
   assert.equal(new Set(all).size, n);
   await assert.rejects(run(() => 'open', { indexRange: { start: 5, end: 99 } }, 4, ports), /outside the scan's index space/);
 });
+
+test('shared window: streams held by the L7 stages leave only the rest of the window to probes; their release resumes the sweep', async () => {
+  let used = 7;
+  let waker: (() => void) | null = null;
+  let blocked = 0;
+  const shared = {
+    get used() {
+      return used;
+    },
+    markBlocked: () => void blocked++,
+    setWaker: (fn: (() => void) | null) => void (waker = fn),
+  };
+  let live = 0;
+  let peak = 0;
+  const obs: PortObservation[] = [];
+  const scan = connectScan({
+    targets: hosts(8),
+    ports: [21, 22, 80, 445],
+    window: 8,
+    timeout: { initialMs: 80, minMs: 20, maxMs: 80 },
+    connector: (done) => ({
+      layer: 'net',
+      open: (_ip, _f, _port, slot) => {
+        peak = Math.max(peak, ++live + used);
+        setTimeout(() => {
+          live--;
+          done(E.ECONNREFUSED, slot);
+        }, 10);
+        return {};
+      },
+      abort: () => {},
+    }),
+    onPort: (o) => obs.push(o),
+    shared,
+  });
+  await new Promise((r) => setTimeout(r, 40));
+  assert.ok(peak <= 8, `probes + L7 streams peaked at ${peak}, window 8`);
+  assert.ok(blocked > 0, 'the sweep waited for room');
+  const during = obs.length;
+  assert.ok(during > 0 && during <= 8, `${during} decided in 40 ms with one slot of 8 left (10 ms per probe)`);
+  used = 0;
+  waker!();
+  const r = await scan;
+  assert.equal(obs.length, 32);
+  assert.equal(r.closed, 32);
+  assert.equal(waker, null, 'the waker is dropped when the sweep ends');
+});

@@ -20,6 +20,7 @@ import type { Connector, ConnHandle, ConnectDone } from '../net/connector.js';
 import { classify, E, errnoName } from '../net/errno.js';
 import { RttEstimator, clampTimeout, type TimeoutPolicy } from '../net/rtt.js';
 import { HostTable } from './host-table.js';
+import { HostInflight } from './host-inflight.js';
 export type { HostTally } from './host-table.js';
 import type { PortReason, PortState, Target } from '../types.js';
 
@@ -83,6 +84,18 @@ export interface ConnectScanOptions {
   readonly report?: 'all' | 'open';
   readonly onProgress?: (p: ScanProgress) => void;
   readonly progressIntervalMs?: number;
+  /**
+   * Streams the overlapping L7 stages hold open (banners, checks: net/inflight.ts). Probes are launched only
+   * while probes + these stay under the window, so the stages share one in-flight budget.
+   */
+  readonly shared?: SharedWindow;
+}
+
+/** The part of net/inflight.ts's InflightGauge the port stage uses. */
+export interface SharedWindow {
+  readonly used: number;
+  markBlocked(): void;
+  setWaker(fn: (() => void) | null): void;
 }
 
 export interface ConnectScanResult {
@@ -188,7 +201,9 @@ class ConnectScan {
   readonly end: number;
   pending: Pending[] = [];
   pendingHead = 0;
-  readonly hostInflight = new Map<number, number>();
+  readonly hostInflight: HostInflight;
+  /** The Target of each host, made once (targets.at() builds an object and an address string per call). */
+  readonly targetCache: (Target | undefined)[] | null;
   distinctHostCap = Infinity;
 
   readonly global = new RttEstimator();
@@ -239,6 +254,8 @@ class ConnectScan {
     };
     this.retries = Math.max(0, Math.min(10, o.retries ?? 1));
     this.hostCap = o.hostInflight && o.hostInflight > 0 ? o.hostInflight : Infinity;
+    this.hostInflight = new HostInflight(this.nHosts);
+    this.targetCache = this.nHosts <= 65_536 ? new Array<Target | undefined>(this.nHosts) : null;
     const fdLimit = o.fdLimit ?? readFdLimit();
     // Keep fds for stdio, the output file, the banner pool and libuv's own (§7.1: reserve >= 64).
     const fdCap = Math.max(MIN_WINDOW, fdLimit - Math.max(64, Math.floor(fdLimit * 0.05)) - 256);
@@ -272,6 +289,10 @@ class ConnectScan {
     this.lastSweep = performance.now();
     this.lastRefill = this.lastSweep;
     this.tokens = this.o.maxRate ? Math.min(this.o.maxRate, 1) : 0;
+    this.o.shared?.setWaker(() => {
+      this.fill();
+      this.maybeFinish();
+    });
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     if (this.o.onProgress) {
       this.progressTimer = setInterval(() => this.o.onProgress?.(this.progress()), this.o.progressIntervalMs ?? 200);
@@ -334,7 +355,7 @@ class ConnectScan {
       }
       // 1. due retries and probes deferred by the per-host cap (bounded scan so a long queue cannot stall us)
       let budget = Math.min(this.pending.length - this.pendingHead, 256);
-      while (budget-- > 0 && this.inFlight < this.window && this.hasToken()) {
+      while (budget-- > 0 && this.hasRoom() && this.hasToken()) {
         const p = this.pending[this.pendingHead]!;
         if (p.notBefore > now || !this.hostHasRoom(p.host)) {
           // rotate to the back; it keeps its place in line relative to newer work
@@ -348,7 +369,7 @@ class ConnectScan {
       this.compactPending();
       // 2. new work from the permutation
       const pendingMax = Math.max(1024, this.windowMax * 2);
-      while (this.inFlight < this.window && this.cursor < this.end && this.hasToken() && this.pending.length - this.pendingHead < pendingMax) {
+      while (this.cursor < this.end && this.hasRoom() && this.hasToken() && this.pending.length - this.pendingHead < pendingMax) {
         const x = this.o.order ? this.o.order.at(this.cursor) : this.cursor;
         this.cursor++;
         // host-major interleaving: consecutive x values are different hosts
@@ -372,6 +393,17 @@ class ConnectScan {
     }
   }
 
+  /** Below the window, and below windowMax counting the L7 stages' streams too. */
+  hasRoom(): boolean {
+    if (this.inFlight >= this.window) return false;
+    const s = this.o.shared;
+    if (s !== undefined && this.inFlight + s.used >= this.windowMax) {
+      s.markBlocked();
+      return false;
+    }
+    return true;
+  }
+
   hasToken(): boolean {
     return !this.o.maxRate || this.tokens >= 1;
   }
@@ -382,7 +414,7 @@ class ConnectScan {
 
   hostHasRoom(host: number): boolean {
     const n = this.hostInflight.get(host);
-    if (n === undefined) return this.hostInflight.size < this.distinctHostCap;
+    if (n === 0) return this.hostInflight.distinct < this.distinctHostCap;
     return n < this.hostCap;
   }
 
@@ -394,7 +426,12 @@ class ConnectScan {
   }
 
   launch(host: number, port: number, attempt: number, unreach: number): void {
-    const t = this.o.targets.at(host);
+    const cache = this.targetCache;
+    let t = cache ? cache[host] : undefined;
+    if (t === undefined) {
+      t = this.o.targets.at(host);
+      if (cache) cache[host] = t;
+    }
     const slot = this.free[--this.freeTop]!;
     this.sTarget[slot] = t;
     this.sHost[slot] = host;
@@ -407,7 +444,7 @@ class ConnectScan {
     if (this.o.maxRate) this.tokens -= 1;
     // link before opening: a synchronous failure releases through the same path
     this.link(slot);
-    this.hostInflight.set(host, (this.hostInflight.get(host) ?? 0) + 1);
+    this.hostInflight.inc(host);
     const r = this.connector.open(t.ip, t.family, port, slot);
     if (typeof r === 'number') {
       this.handle[slot] = null;
@@ -440,9 +477,7 @@ class ConnectScan {
     this.free[this.freeTop++] = s;
     this.inFlight--;
     const host = this.sHost[s]!;
-    const c = (this.hostInflight.get(host) ?? 1) - 1;
-    if (c <= 0) this.hostInflight.delete(host);
-    else this.hostInflight.set(host, c);
+    this.hostInflight.dec(host);
   }
 
   // ------------------------------------------------------------ completion
@@ -476,7 +511,7 @@ class ConnectScan {
         // Synchronous = the routing table said no: a fact, not a transient. Asynchronous and early = maybe
         // neighbour-table overflow (§5.7): retry later, with fewer distinct hosts in flight.
         if (!sync && rtt < EARLY_UNREACH_MS && unreach < UNREACH_RETRIES) {
-          this.distinctHostCap = Math.max(256, Math.min(this.distinctHostCap, Math.floor(this.hostInflight.size / 2) || 256));
+          this.distinctHostCap = Math.max(256, Math.min(this.distinctHostCap, Math.floor(this.hostInflight.distinct / 2) || 256));
           this.requeue(host, port, attempt, unreach + 1, UNREACH_BACKOFF_MS * (unreach + 1));
           return;
         }
@@ -619,6 +654,7 @@ class ConnectScan {
     if (this.progressTimer) clearInterval(this.progressTimer);
     if (this.rateTimer) clearTimeout(this.rateTimer);
     this.o.signal?.removeEventListener('abort', this.onAbort);
+    this.o.shared?.setWaker(null);
     this.o.onProgress?.(this.progress());
     this.resolve({
       planned: this.planned,

@@ -1,16 +1,23 @@
-// One scan, end to end: the port stage (connect scanner), banners for open ports in a small pool of their own,
-// and per-host results. The engine's public entry for the CLI, the API server and the workers; it knows
-// nothing about output formats or storage (results go to the handlers as they are decided).
-import { setMaxListeners } from 'node:events';
+// One scan, end to end: the port stage (connect scanner) and, overlapping it, banners for open ports and the
+// checks of each host, then per-host results. The engine's public entry for the CLI, the API server and the
+// workers; it knows nothing about output formats or storage (results go to the handlers as they are decided).
+//
+// Pipeline: a host's checks start as soon as the port stage has decided every check port of that host (the
+// permuted sweep decides them at random times, so on a /16 the first verdicts do not wait for the last SYN);
+// banners start as each open port is found. Both run in bounded pools whose streams count against the port
+// stage's window (net/inflight.ts), so overlapping adds no in-flight budget. Host lines still come last, each
+// after its own port and check lines: a host's port tally is only final when the sweep ends.
 import { readFileSync } from 'node:fs';
 import { grabBanner, type BannerOptions } from '../banner/grab.js';
 import { guessService, sanitizeBanner } from '../banner/service-rules.js';
 import { createConnector, resolveSocketLayer, type SocketLayer } from '../net/connector.js';
 import { NetDialer, ScopeCache, ScopedConnector, type ScopeCheck } from '../net/dialer.js';
 import type { TimeoutPolicy } from '../net/rtt.js';
+import { CountingDialer, InflightGauge } from '../net/inflight.js';
 import {
   connectScan,
   readFdLimit,
+  type ConnectScanResult,
   type IndexPermutation,
   type IndexedTargets,
   type PortObservation,
@@ -18,6 +25,7 @@ import {
 } from '../portscan/connect-scan.js';
 import type { CheckLine, HostResult, PortResult, ScanSummary } from '../types.js';
 import { runHostChecks, selectChecks, type HostCheckReport } from '../checks/index.js';
+import { AbortFanout } from './abort-fanout.js';
 
 export interface ScanRequest {
   readonly targets: IndexedTargets;
@@ -55,6 +63,8 @@ export interface ScanHandlers {
   host(h: HostResult, ports: readonly PortResult[], checks: readonly CheckLine[]): void;
   /** Phases after the port stage, for a user-visible note (e.g. "checking 12 hosts"). */
   stage?(name: 'checks', hosts: number): void;
+  /** A host's checks finished (progress only: its verdicts come with its host line). */
+  checked?(ip: string): void;
   progress?(p: ScanProgress): void;
   warning?(message: string): void;
 }
@@ -118,23 +128,82 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
   const startedAt = new Date();
   const layer = await resolveSocketLayer(req.socketLayer ?? 'auto');
   const scope = new ScopeCache(req.scope);
-  const dialer = new NetDialer(scope);
+  // Banners and checks overlap the port stage and share its window: their streams count in the gauge.
+  const gauge = new InflightGauge();
+  const dialer = new CountingDialer(new NetDialer(scope), gauge);
   const planned = req.indexRange ? req.indexRange.end - req.indexRange.start : req.targets.size * req.ports.length;
   for (const w of hostWarnings(req.window ?? 4096, planned)) h.warning?.(w);
 
   // The checks to run and the ports they are about (validated before anything is sent).
   const selected = req.checks ? selectChecks(req.checks.selectors) : [];
   const checkPorts = new Set(selected.filter((c) => !c.meta.udp).flatMap((c) => c.meta.ports));
+  /** Check ports this scan probes on every host: a host is ready for its checks once all are decided. */
+  const scannedCheckPorts = req.ports.filter((p) => checkPorts.has(p)).length;
   /** RST-answered check ports per host: lets a check say "not reachable" instead of "not applicable". */
   const closedCheckPorts = new Map<number, number[]>();
+  /** Check ports decided so far per host, until the host is ready (then the entry goes). */
+  const checkPortsDecided = new Map<number, number>();
+  /** Open check ports, as hostIndex * 65,536 + port. */
+  const openCheckPorts = new Set<number>();
   const perHost = new Map<number, PortResult[]>();
-  const keep = (o: PortObservation, r: PortResult): void => {
-    let list = perHost.get(o.hostIndex);
-    if (!list) perHost.set(o.hostIndex, (list = []));
+  const keep = (hostIndex: number, r: PortResult): void => {
+    let list = perHost.get(hostIndex);
+    if (!list) perHost.set(hostIndex, (list = []));
     list.push(r);
   };
-  const pool = new Pool(req.bannerConcurrency ?? 128);
+  const fanout = new AbortFanout(req.signal);
+  const bannerPool = new Pool(req.bannerConcurrency ?? 128);
   const bannerOpts = req.banners;
+
+  // ---- checks, pipelined: a host's checks start as soon as every check port of it is decided
+  const reports = new Map<number, HostCheckReport>();
+  const checkPool = new Pool(req.checks?.concurrency ?? 64);
+  const checked = new Set<number>();
+  const startChecks = (hostIndex: number): void => {
+    if (checked.has(hostIndex) || fanout.aborted) return;
+    checked.add(hostIndex);
+    checkPool.submit(async () => {
+      const target = req.targets.at(hostIndex);
+      // open check ports are in perHost already (they get no banner); other open ports may still be in the banner pool
+      const open = (perHost.get(hostIndex) ?? []).filter((p) => p.state === 'open').map((p) => p.port);
+      const report = await fanout.run((signal) =>
+        runHostChecks({
+          ip: target.ip,
+          openPorts: open,
+          closedPorts: closedCheckPorts.get(hostIndex) ?? [],
+          dialer,
+          scope,
+          checks: req.checks!.selectors,
+          ...(req.checks?.timeoutMs !== undefined ? { timeoutMs: req.checks.timeoutMs } : {}),
+          signal,
+        }),
+      );
+      // A host whose checks were cut short by Ctrl-C gets no verdicts: "found so far" is what finished.
+      if (!fanout.aborted) {
+        reports.set(hostIndex, report);
+        h.checked?.(target.ip);
+      }
+    });
+  };
+  const checkPortDecided = (o: PortObservation): void => {
+    if (o.state === 'open') openCheckPorts.add(o.hostIndex * 65_536 + o.port);
+    else if (o.state === 'closed') {
+      const l = closedCheckPorts.get(o.hostIndex);
+      if (l) l.push(o.port);
+      else closedCheckPorts.set(o.hostIndex, [o.port]);
+    }
+    const n = (checkPortsDecided.get(o.hostIndex) ?? 0) + 1;
+    if (n < scannedCheckPorts) {
+      checkPortsDecided.set(o.hostIndex, n);
+      return;
+    }
+    checkPortsDecided.delete(o.hostIndex);
+    if (hasOpenCheckPort(o.hostIndex)) startChecks(o.hostIndex);
+  };
+  const hasOpenCheckPort = (hostIndex: number): boolean => {
+    for (const p of checkPorts) if (openCheckPorts.has(hostIndex * 65_536 + p)) return true;
+    return false;
+  };
 
   const onPort = (o: PortObservation): void => {
     const base = {
@@ -147,89 +216,70 @@ export async function runScan(req: ScanRequest, h: ScanHandlers): Promise<ScanSu
       reason: o.reason,
       ...(o.rttMs !== undefined ? { rttMs: o.rttMs } : {}),
     };
+    const isCheckPort = checkPorts.has(o.port);
     if (o.state !== 'open') {
-      if (o.state === 'closed' && checkPorts.has(o.port)) {
-        const l = closedCheckPorts.get(o.hostIndex);
-        if (l) l.push(o.port);
-        else closedCheckPorts.set(o.hostIndex, [o.port]);
+      if (req.allStates) {
+        const r: PortResult = base;
+        keep(o.hostIndex, r);
+        h.port(r);
       }
-      if (!req.allStates) return;
-      const r: PortResult = base;
-      keep(o, r);
-      h.port(r);
+      if (isCheckPort) checkPortDecided(o);
       return;
     }
-    if (!bannerOpts) {
+    // No banner where a selected check will speak the port's protocol anyway (SMB, RDP never greet).
+    if (!bannerOpts || isCheckPort) {
       const r: PortResult = { ...base, service: guessService(o.port, null).service };
-      keep(o, r);
+      keep(o.hostIndex, r);
       h.port(r);
+      if (isCheckPort) checkPortDecided(o);
       return;
     }
-    pool.submit(async () => {
-      const b = await grabBanner(dialer, o.target.ip, o.port, req.signal ? { ...bannerOpts, signal: req.signal } : bannerOpts);
+    bannerPool.submit(async () => {
+      const b = await fanout.run((signal) => grabBanner(dialer, o.target.ip, o.port, { ...bannerOpts, signal, ...(o.rttMs !== undefined ? { rttMs: o.rttMs } : {}) }));
       const guess = guessService(o.port, b.bytes);
       const r: PortResult = {
         ...base,
         service: guess.service,
         ...(b.bytes ? { banner: sanitizeBanner(b.bytes) } : {}),
       };
-      keep(o, r);
+      keep(o.hostIndex, r);
       h.port(r);
     });
   };
 
-  const result = await connectScan({
-    targets: req.targets,
-    ports: req.ports,
-    connector: (done) => new ScopedConnector(createConnector(layer, done), scope),
-    ...(req.order ? { order: req.order } : {}),
-    ...(req.indexRange ? { indexRange: req.indexRange } : {}),
-    ...(req.window !== undefined ? { window: req.window } : {}),
-    ...(req.timeout ? { timeout: req.timeout } : {}),
-    ...(req.retries !== undefined ? { retries: req.retries } : {}),
-    ...(req.maxRate !== undefined ? { maxRate: req.maxRate } : {}),
-    ...(req.hostInflight !== undefined ? { hostInflight: req.hostInflight } : {}),
-    ...(req.signal ? { signal: req.signal } : {}),
-    onPort,
-    report: req.allStates || checkPorts.size > 0 ? 'all' : 'open',
-    ...(h.progress ? { onProgress: h.progress } : {}),
-  });
-  await pool.drain();
+  let result: ConnectScanResult;
+  try {
+    result = await connectScan({
+      targets: req.targets,
+      ports: req.ports,
+      connector: (done) => new ScopedConnector(createConnector(layer, done), scope),
+      ...(req.order ? { order: req.order } : {}),
+      ...(req.indexRange ? { indexRange: req.indexRange } : {}),
+      ...(req.window !== undefined ? { window: req.window } : {}),
+      ...(req.timeout ? { timeout: req.timeout } : {}),
+      ...(req.retries !== undefined ? { retries: req.retries } : {}),
+      ...(req.maxRate !== undefined ? { maxRate: req.maxRate } : {}),
+      ...(req.hostInflight !== undefined ? { hostInflight: req.hostInflight } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+      onPort,
+      report: req.allStates || checkPorts.size > 0 ? 'all' : 'open',
+      ...(h.progress ? { onProgress: h.progress } : {}),
+      shared: gauge,
+    });
 
-  for (const [name, n] of result.localErrors) {
-    h.warning?.(`${n} local ${name} error(s) during the scan (the window was reduced; no target was judged from them)`);
-  }
-
-  // ---- checks stage: hosts with an open port some selected check is about
-  const reports = new Map<number, HostCheckReport>();
-  if (selected.length > 0 && !req.signal?.aborted) {
-    const candidates: number[] = [];
-    for (const t of result.hosts.sorted()) {
-      if ((perHost.get(t.hostIndex) ?? []).some((p) => p.state === 'open' && checkPorts.has(p.port))) candidates.push(t.hostIndex);
+    for (const [name, n] of result.localErrors) {
+      h.warning?.(`${n} local ${name} error(s) during the scan (the window was reduced; no target was judged from them)`);
     }
-    h.stage?.('checks', candidates.length);
-    const concurrency = req.checks?.concurrency ?? 64;
-    // Every checked host listens for the caller's abort: that is by design, not a leak (Node warns above 10).
-    if (req.signal) setMaxListeners(concurrency * 2 + 16, req.signal);
-    const checkPool = new Pool(concurrency);
-    for (const hostIndex of candidates) {
-      checkPool.submit(async () => {
-        const target = req.targets.at(hostIndex);
-        const open = (perHost.get(hostIndex) ?? []).filter((p) => p.state === 'open').map((p) => p.port);
-        const report = await runHostChecks({
-          ip: target.ip,
-          openPorts: open,
-          closedPorts: closedCheckPorts.get(hostIndex) ?? [],
-          dialer,
-          scope,
-          checks: req.checks!.selectors,
-          ...(req.checks?.timeoutMs !== undefined ? { timeoutMs: req.checks.timeoutMs } : {}),
-          ...(req.signal ? { signal: req.signal } : {}),
-        });
-        reports.set(hostIndex, report);
-      });
+    // Hosts whose check ports were not all probed here (a task's index slice, an interrupted sweep) and any
+    // other host with an open check port that has not started: their checks run now.
+    if (selected.length > 0) {
+      for (const t of result.hosts.sorted()) if (hasOpenCheckPort(t.hostIndex)) startChecks(t.hostIndex);
+      if (checked.size > 0) h.stage?.('checks', checked.size);
     }
+    await bannerPool.drain();
     await checkPool.drain();
+  } finally {
+    fanout.close();
   }
   const checkCounts = { run: 0, vulnerable: 0, notVulnerable: 0, unknown: 0 };
 
