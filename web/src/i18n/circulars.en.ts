@@ -311,7 +311,7 @@ export const circularsEn: Record<keyof typeof circularsId, string> = {
   'circ.gate.disconnect': 'Disconnect again',
   'circ.gate.overridden': 'override',
   'circ.gate.open': 'Details and decision',
-  'circ.gate.of': 'Reconnect gate of {agency}',
+  'circ.gate.of': 'Reconnect gate of {name}',
   'circ.gate.closePanel': 'Close',
   'circ.blocker.items': 'required items not complete: {items}',
   'circ.blocker.item-incomplete': 'a required item is not complete',

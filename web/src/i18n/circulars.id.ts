@@ -310,7 +310,7 @@ export const circularsId = {
   'circ.gate.disconnect': 'Putuskan kembali',
   'circ.gate.overridden': 'pengecualian',
   'circ.gate.open': 'Rincian dan keputusan',
-  'circ.gate.of': 'Izin tersambung {agency}',
+  'circ.gate.of': 'Izin tersambung {name}',
   'circ.gate.closePanel': 'Tutup',
   'circ.blocker.items': 'butir wajib belum lengkap: {items}',
   'circ.blocker.item-incomplete': 'butir wajib belum lengkap',

@@ -180,7 +180,7 @@ function GatePanel({ circularId, row, items, canDecide, onDecided, onClose }: {
   const name = (code: string) => bi(items.find((i) => i.code === code)?.title) || t('circ.itemN', { n: items.findIndex((i) => i.code === code) + 1 });
   return (
     <section className="card gate-panel" data-testid="gate-panel" data-agency={row.agencyCode}>
-      <h2>{t('circ.gate.of', { agency: row.agencyName })} · <GateText state={row.gate} /></h2>
+      <h2>{t('circ.gate.of', { name: row.agencyName })} · <GateText state={row.gate} /></h2>
       <GateForm circularId={circularId} agencyId={row.agencyId} state={row.gate ?? 'disconnected'} canDecide={canDecide} onDecided={onDecided} name={name} />
       <button type="button" className="link" onClick={onClose}>{t('circ.gate.closePanel')}</button>
     </section>
