@@ -244,7 +244,23 @@ export interface CircularSitrepTable {
   created_at: Time;
 }
 
+export interface CircularRescanTable {
+  id: string;
+  circular_id: string;
+  agency_id: string;
+  campaign_id: string | null;
+  item_code: string | null;
+  requested_by: string;
+  requested_at: Time;
+  /** deferred (waiting for a scan window) | started */
+  state: string;
+  not_before: Time | null;
+  job_ids: Json;
+  started_at: Time | null;
+}
+
 export interface CircularDatabase {
+  circular_rescans: CircularRescanTable;
   circular_templates: CircularTemplateTable;
   circular_registers: CircularRegisterTable;
   circulars: CircularTable;

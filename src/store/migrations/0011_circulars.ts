@@ -263,13 +263,32 @@ export function migration0011(d: StoreDialect): Migration {
         .addUniqueConstraint('circular_sitreps_version', ['campaign_id', 'version'])
         .execute();
 
+      // Re-scans asked for by an attestation or a campaign: started at once inside the agency's scan
+      // windows, else kept here until the next window opens (the circular sweep starts them).
+      await db.schema
+        .createTable('circular_rescans')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('circular_id', 'text', (c) => c.notNull().references('circulars.id').onDelete('cascade'))
+        .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id').onDelete('restrict'))
+        .addColumn('campaign_id', 'text')
+        .addColumn('item_code', 'text')
+        .addColumn('requested_by', 'text', (c) => c.notNull())
+        .addColumn('requested_at', t.time, (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('not_before', t.time)
+        .addColumn('job_ids', t.json, (c) => c.notNull())
+        .addColumn('started_at', t.time)
+        .addCheckConstraint('circular_rescans_state', sql`state in (${inList(['deferred', 'started'])})`)
+        .execute();
+      await db.schema.createIndex('circular_rescans_due').on('circular_rescans').columns(['state', 'not_before']).execute();
+
       // Verification reads an agency's open findings of a few rules (the board, the finalize hook).
       await db.schema.createIndex('findings_agency_rule').on('findings').columns(['agency_id', 'rule_id', 'status']).execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropIndex('findings_agency_rule').execute();
       for (const table of [
-        'circular_sitreps', 'circular_gate_events', 'circular_gates', 'circular_campaign_jobs', 'circular_campaigns', 'network_rule_checks', 'circular_reminders',
+        'circular_rescans', 'circular_sitreps', 'circular_gate_events', 'circular_gates', 'circular_campaign_jobs', 'circular_campaigns', 'network_rule_checks', 'circular_reminders',
         'circular_evidence', 'circular_answer_events', 'circular_answers', 'circular_links', 'circular_acks', 'circular_recipients', 'circular_versions', 'circulars',
         'circular_registers', 'circular_templates',
       ]) await db.schema.dropTable(table).execute();

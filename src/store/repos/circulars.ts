@@ -23,7 +23,7 @@ import type { Ctx } from '../context.js';
 import { chunks, nowIso, run, tx } from '../context.js';
 import type { AgencyScope } from '../scope.js';
 import { assertInScope, scopeFilter } from '../scope.js';
-import type { CircularAnswerTable, CircularTable, CircularTemplateTable } from '../schema-circulars.js';
+import type { CircularAnswerTable, CircularRescanTable, CircularTable, CircularTemplateTable } from '../schema-circulars.js';
 import type { OutboxInput } from './outbox.js';
 import { enqueueOutbox } from './outbox.js';
 
@@ -683,6 +683,13 @@ export class CircularRepo {
     return run(this.#ctx, 'reading open findings', (db) => openFindingsIn({ ...this.#ctx, db }, agencyId, rules));
   }
 
+  /** The hosts a job's checks could only answer `unknown` about (the finalize hook's input). */
+  async unknownVerdicts(jobId: string): Promise<{ ip: string; check: string }[]> {
+    const rows = await run(this.#ctx, 'reading unknown verdicts', (db) => db.selectFrom('observations').select(['ip', 'key'])
+      .where('job_id', '=', jobId).where('kind', '=', 'check').where('state', '=', 'unknown').execute());
+    return rows.map((r) => ({ ip: r.ip, check: r.key }));
+  }
+
   /** Recompute the verification of every answer of one agency to one circular; returns what changed. */
   async verifyAgency(id: string, agencyId: string, actor = 'perisai'): Promise<VerificationChange[]> {
     return tx(this.#ctx, 'verifying circular answers', async (ctx) => {
@@ -848,6 +855,50 @@ export class CircularRepo {
     return rows.map((r) => ({ id: r.id, campaignId: r.campaign_id, version: r.version, snapshot: this.#ctx.d.fromJson(r.snapshot), createdBy: r.created_by, createdAt: r.created_at }));
   }
 
+  // ---- re-scans ----------------------------------------------------------------------------------------
+
+  /** Record a re-scan: started (with its jobs) or deferred until `notBefore` (the next scan window). */
+  async addRescan(r: { circularId: string; agencyId: string; campaignId: string | null; itemCode: string | null; by: string; jobIds: readonly string[]; notBefore: string | null }): Promise<Rescan> {
+    return tx(this.#ctx, 'recording a re-scan', async (ctx) => {
+      const now = nowIso(ctx);
+      const started = r.jobIds.length > 0;
+      const row = {
+        id: randomUUID(), circular_id: r.circularId, agency_id: r.agencyId, campaign_id: r.campaignId, item_code: r.itemCode, requested_by: r.by, requested_at: now,
+        state: started ? 'started' : 'deferred', not_before: r.notBefore === null ? null : ctx.d.time(r.notBefore), job_ids: ctx.d.json(r.jobIds), started_at: started ? now : null,
+      };
+      await ctx.db.insertInto('circular_rescans').values(row).execute();
+      return toRescan(ctx, row);
+    });
+  }
+
+  /** Deferred re-scans whose window may be open now (not_before passed or unknown). */
+  async dueRescans(now: string): Promise<Rescan[]> {
+    const rows = await run(this.#ctx, 'reading deferred re-scans', (db) => db.selectFrom('circular_rescans').selectAll().where('state', '=', 'deferred')
+      .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)])).orderBy('requested_at').limit(500).execute());
+    return rows.map((r) => toRescan(this.#ctx, r));
+  }
+
+  /** A deferred re-scan has an agency re-scan pending already (one per agency is enough). */
+  async pendingRescan(agencyId: string): Promise<Rescan | undefined> {
+    const r = await run(this.#ctx, 'reading deferred re-scans', (db) => db.selectFrom('circular_rescans').selectAll().where('state', '=', 'deferred').where('agency_id', '=', agencyId).orderBy('requested_at').executeTakeFirst());
+    return r === undefined ? undefined : toRescan(this.#ctx, r);
+  }
+
+  async markRescanStarted(id: string, jobIds: readonly string[], notBefore: string | null): Promise<void> {
+    await tx(this.#ctx, 'starting a deferred re-scan', async (ctx) => {
+      if (jobIds.length === 0) {
+        await ctx.db.updateTable('circular_rescans').set({ not_before: notBefore === null ? null : ctx.d.time(notBefore) }).where('id', '=', id).execute();
+        return;
+      }
+      await ctx.db.updateTable('circular_rescans').set({ state: 'started', job_ids: ctx.d.json(jobIds), started_at: nowIso(ctx) }).where('id', '=', id).execute();
+    });
+  }
+
+  async rescans(id: string, scope: AgencyScope): Promise<Rescan[]> {
+    const rows = await run(this.#ctx, 'listing re-scans', (db) => db.selectFrom('circular_rescans').selectAll().where('circular_id', '=', id).where(scopeFilter('agency_id', scope)).orderBy('requested_at').execute());
+    return rows.map((r) => toRescan(this.#ctx, r));
+  }
+
   // ---- the board ------------------------------------------------------------------------------------------
 
   /**
@@ -898,6 +949,27 @@ export class CircularRepo {
       return { circular: this.#summary(this.#ctx, c), campaignId: campaign?.id ?? null, rows };
     });
   }
+}
+
+export interface Rescan {
+  readonly id: string;
+  readonly circularId: string;
+  readonly agencyId: string;
+  readonly campaignId: string | null;
+  readonly itemCode: string | null;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly state: 'deferred' | 'started';
+  readonly notBefore: string | null;
+  readonly jobIds: readonly string[];
+  readonly startedAt: string | null;
+}
+
+function toRescan(ctx: Ctx, r: Selectable<CircularRescanTable>): Rescan {
+  return {
+    id: r.id, circularId: r.circular_id, agencyId: r.agency_id, campaignId: r.campaign_id, itemCode: r.item_code, requestedBy: r.requested_by, requestedAt: r.requested_at,
+    state: r.state as Rescan['state'], notBefore: r.not_before, jobIds: ctx.d.fromJson<string[]>(r.job_ids) ?? [], startedAt: r.started_at,
+  };
 }
 
 /** The outbox dedup key of the `circular.sent` message of one version to one agency. */
