@@ -137,6 +137,9 @@ export interface CircularAnswerTable {
   verification: string;
   verification_why: string | null;
   verification_hosts: Json | null;
+  /** The hosts' IPs, comma-separated (at most BOARD_HOSTS), for the board without parsing the evidence. */
+  verification_ips: string | null;
+  verification_host_count: number;
   verification_job_id: string | null;
   verification_at: Time | null;
   revision: number;

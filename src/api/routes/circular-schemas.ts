@@ -137,8 +137,8 @@ export const EvidenceOut = Type.Object({ id: Str, circularId: Str, agencyId: Str
 
 /** The board as the acceptance checks read it (issue text "The contract the acceptance checks use"), plus colours and names. */
 export const BoardItemOut = Type.Object({
-  code: Str, status: lit(ANSWER_STATUSES), verification: lit(VERIFICATION_STATES), hosts: Type.Array(Str),
-  why: NStr, review: lit(REVIEW_STATES), complete: Bool, checkable: Bool, required: Bool,
+  code: Str, status: lit(ANSWER_STATUSES), verification: lit(VERIFICATION_STATES), hosts: Type.Array(Str, { description: 'the offending hosts\' IPs (at most 25; hostCount counts them all; the answer lists up to 500 with evidence)' }),
+  hostCount: Int, why: NStr, review: lit(REVIEW_STATES), complete: Bool, checkable: Bool, required: Bool,
 });
 const Rag = lit(['red', 'amber', 'green'] as const);
 export const BoardRowOut = Type.Object({

@@ -143,6 +143,8 @@ export function migration0011(d: StoreDialect): Migration {
         .addColumn('verification', 'text', (c) => c.notNull())
         .addColumn('verification_why', 'text')
         .addColumn('verification_hosts', t.json)
+        .addColumn('verification_ips', 'text')
+        .addColumn('verification_host_count', 'integer', (c) => c.notNull())
         .addColumn('verification_job_id', 'text')
         .addColumn('verification_at', t.time)
         .addColumn('revision', 'integer', (c) => c.notNull())

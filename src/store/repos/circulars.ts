@@ -200,8 +200,10 @@ export interface BoardItem {
   readonly status: AnswerStatus;
   readonly verification: VerificationState;
   readonly why: UnverifiableWhy | null;
-  /** IPs of the offending hosts (contradicted) or of those that kept it unverifiable. */
+  /** IPs of the offending hosts (contradicted) or of those that kept it unverifiable; the first BOARD_HOSTS. */
   readonly hosts: readonly string[];
+  /** How many hosts there are in all (the answer's verification lists them with their evidence). */
+  readonly hostCount: number;
   readonly review: ReviewState;
   readonly complete: boolean;
   readonly checkable: boolean;
@@ -299,8 +301,8 @@ export class CircularRepo {
 
   // ---- circulars --------------------------------------------------------------------------------------
 
-  #summary(ctx: Ctx, r: Selectable<CircularTable>): CircularSummary {
-    const content = ctx.d.fromJson<CircularContent>(r.content)!;
+  #summary(ctx: Ctx, r: Selectable<CircularTable>, parsed?: CircularContent): CircularSummary {
+    const content = parsed ?? ctx.d.fromJson<CircularContent>(r.content)!;
     return {
       id: r.id, number: r.number, status: r.status as CircularStatus, version: r.current_version, subject: content.subject, templateKey: r.template_key,
       createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at, sentAt: r.sent_at, sentBy: r.sent_by, closedAt: r.closed_at, closedBy: r.closed_by,
@@ -620,7 +622,7 @@ export class CircularRepo {
       };
       if (prev === undefined) {
         await ctx.db.insertInto('circular_answers').values({
-          circular_id: id, agency_id: agencyId, item_code: itemCode, ...row, verification: 'pending', verification_why: null, verification_hosts: null, verification_job_id: null, verification_at: null,
+          circular_id: id, agency_id: agencyId, item_code: itemCode, ...row, verification: 'pending', verification_why: null, verification_hosts: null, verification_ips: null, verification_host_count: 0, verification_job_id: null, verification_at: null,
         }).execute();
       } else {
         await ctx.db.updateTable('circular_answers').set(row).where('circular_id', '=', id).where('agency_id', '=', agencyId).where('item_code', '=', itemCode).execute();
@@ -908,21 +910,23 @@ export class CircularRepo {
    */
   async board(id: string, scope: AgencyScope): Promise<{ circular: CircularSummary; campaignId: string | null; rows: BoardRow[] }> {
     return run(this.#ctx, 'reading the circular board', async (db) => {
-      const c = await db.selectFrom('circulars').selectAll().where('id', '=', id).executeTakeFirst();
-      if (c === undefined) throw notFound('circular', id);
-      const content = this.#ctx.d.fromJson<CircularContent>(c.content)!;
-      const [recipients, answers, campaign] = await Promise.all([
+      // Every read at once (one round trip on PostgreSQL's pool): nothing here depends on another's result.
+      const [c, recipients, answers, campaign, gates, tallies] = await Promise.all([
+        db.selectFrom('circulars').selectAll().where('id', '=', id).executeTakeFirst(),
         db.selectFrom('circular_recipients').innerJoin('agencies', 'agencies.id', 'circular_recipients.agency_id').selectAll('circular_recipients').select(['agencies.code', 'agencies.name'])
           .where('circular_id', '=', id).where(scopeFilter('circular_recipients.agency_id', scope)).orderBy('agencies.code').execute(),
-        db.selectFrom('circular_answers').select(['agency_id', 'item_code', 'status', 'review', 'verification', 'verification_why', 'verification_hosts'])
+        db.selectFrom('circular_answers').select(['agency_id', 'item_code', 'status', 'review', 'verification', 'verification_why', 'verification_ips', 'verification_host_count'])
           .where('circular_id', '=', id).where(scopeFilter('agency_id', scope)).execute(),
         db.selectFrom('circular_campaigns').select('id').where('circular_id', '=', id).executeTakeFirst(),
+        db.selectFrom('circular_gates').innerJoin('circular_campaigns', 'circular_campaigns.id', 'circular_gates.campaign_id').select(['circular_gates.agency_id', 'circular_gates.state'])
+          .where('circular_campaigns.circular_id', '=', id).where(scopeFilter('circular_gates.agency_id', scope)).execute(),
+        db.selectFrom('finding_tallies').select(['agency_id', 'severity_rank', sql<number>`sum(n)`.as('n')])
+          .where('status', '=', 'open').where('severity_rank', '>=', 3).where(scopeFilter('agency_id', scope))
+          .where('agency_id', 'in', db.selectFrom('circular_recipients').select('agency_id').where('circular_id', '=', id)).groupBy(['agency_id', 'severity_rank']).execute(),
       ]);
+      if (c === undefined) throw notFound('circular', id);
+      const content = this.#ctx.d.fromJson<CircularContent>(c.content)!;
       if (scope !== 'all' && recipients.length === 0) throw notFound('circular', id);
-      const gates = campaign === undefined ? [] : await db.selectFrom('circular_gates').select(['agency_id', 'state']).where('campaign_id', '=', campaign.id).where(scopeFilter('agency_id', scope)).execute();
-      const agencyIds = recipients.map((r) => r.agency_id);
-      const tallies = agencyIds.length === 0 ? [] : await db.selectFrom('finding_tallies').select(['agency_id', 'severity_rank', sql<number>`sum(n)`.as('n')])
-        .where('status', '=', 'open').where('severity_rank', '>=', 3).where('agency_id', 'in', agencyIds).groupBy(['agency_id', 'severity_rank']).execute();
       const byAgency = new Map<string, Map<string, (typeof answers)[number]>>();
       for (const a of answers) byAgency.set(a.agency_id, (byAgency.get(a.agency_id) ?? new Map()).set(a.item_code, a));
       const gateOf = new Map(gates.map((g) => [g.agency_id, g.state as GateState]));
@@ -932,10 +936,10 @@ export class CircularRepo {
           const a = mine?.get(it.code);
           const status = (a?.status ?? 'todo') as AnswerStatus;
           const verification = (a?.verification ?? 'pending') as VerificationState;
-          const hosts = (this.#ctx.d.fromJson<VerificationHost[]>(a?.verification_hosts) ?? []).map((h) => h.ip);
+          const hosts = a?.verification_ips == null || a.verification_ips === '' ? [] : a.verification_ips.split(',');
           const review = (a?.review ?? 'none') as ReviewState;
           return {
-            code: it.code, status, verification, why: (a?.verification_why ?? null) as UnverifiableWhy | null, hosts: [...new Set(hosts)], review,
+            code: it.code, status, verification, why: (a?.verification_why ?? null) as UnverifiableWhy | null, hosts, hostCount: a?.verification_host_count ?? 0, review,
             complete: isComplete(it, a === undefined ? null : { status, review }, verification), checkable: it.verification.mode === 'scan', required: it.required,
           };
         });
@@ -946,7 +950,7 @@ export class CircularRepo {
           items, gate: gateOf.get(r.agency_id) ?? null, openCritical: tally(4), openHigh: tally(3),
         };
       });
-      return { circular: this.#summary(this.#ctx, c), campaignId: campaign?.id ?? null, rows };
+      return { circular: this.#summary(this.#ctx, c, content), campaignId: campaign?.id ?? null, rows };
     });
   }
 }
@@ -971,6 +975,9 @@ function toRescan(ctx: Ctx, r: Selectable<CircularRescanTable>): Rescan {
     state: r.state as Rescan['state'], notBefore: r.not_before, jobIds: ctx.d.fromJson<string[]>(r.job_ids) ?? [], startedAt: r.started_at,
   };
 }
+
+/** Hosts per item the board lists (the rest are counted; the answer carries up to 500 with evidence). */
+export const BOARD_HOSTS = 25;
 
 /** The outbox dedup key of the `circular.sent` message of one version to one agency. */
 export function sentKey(circularId: string, agencyId: string, version: number): string {
@@ -1003,10 +1010,11 @@ async function verifyIn(ctx: Ctx, id: string, agencyId: string, content: Circula
     if (item === undefined) continue;
     const v = verifyItem(item, { status: a.status as AnswerStatus, attestedAt: a.attested_at }, c);
     const hosts = v.hosts.length === 0 ? null : ctx.d.json(v.hosts.slice(0, 500));
+    const distinct = [...new Set(v.hosts.map((h) => h.ip))];
     const ips = (list: readonly { ip: string }[] | null) => (list ?? []).map((h) => h.ip).join(',');
     const same = a.verification === v.state && a.verification_why === v.why && a.verification_job_id === v.jobId && ips(ctx.d.fromJson<VerificationHost[]>(a.verification_hosts)) === ips(v.hosts.slice(0, 500));
     if (same) continue;
-    await ctx.db.updateTable('circular_answers').set({ verification: v.state, verification_why: v.why, verification_hosts: hosts, verification_job_id: v.jobId, verification_at: now })
+    await ctx.db.updateTable('circular_answers').set({ verification: v.state, verification_why: v.why, verification_hosts: hosts, verification_ips: distinct.slice(0, BOARD_HOSTS).join(',') || null, verification_host_count: distinct.length, verification_job_id: v.jobId, verification_at: now })
       .where('circular_id', '=', id).where('agency_id', '=', agencyId).where('item_code', '=', a.item_code).execute();
     if (a.verification !== v.state) {
       await ctx.db.insertInto('circular_answer_events').values({ circular_id: id, agency_id: agencyId, item_code: a.item_code, kind: 'verification', at: now, actor, data: ctx.d.json({ from: a.verification, to: v.state, why: v.why, jobId: v.jobId, hosts: v.hosts.slice(0, 50).map((h) => h.ip) }) }).execute();
