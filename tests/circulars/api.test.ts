@@ -11,6 +11,7 @@ import { storeSuite, testClock } from '../store/harness.js';
 import { login, seedWorld } from '../api/fixture.js';
 import type { Client } from '../api/fixture.js';
 import { cityContent } from './fixture.js';
+import { sse } from '../api/sse-client.js';
 
 function bilingual(res: { statusCode: number; json(): unknown }, status: number, id: RegExp): { code: string; message: string; messageId: string; details?: Record<string, unknown> } {
   assert.equal(res.statusCode, status, JSON.stringify(res.json()));
@@ -33,6 +34,34 @@ const viaLink = (app: FastifyInstance, token: string) => (method: string, url: s
   app.inject({ method: method as 'GET', url, headers: { 'x-circular-token': token, ...headers }, ...(payload !== undefined ? { payload: payload as string } : {}) });
 
 storeSuite('circular API bad input', (env) => {
+  test('the live board: a stream of the officer\'s own rows, a new event when an answer changes them, `end` when the circular closes', async () => {
+    const store = await env.open();
+    const w = await seedWorld(store, { rateLimit: false, circulars: { sseIntervalMs: 50 } });
+    try {
+      await w.app.listen({ port: 0, host: '127.0.0.1' });
+      const addr = w.app.server.address();
+      const base = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
+      const admin = await login(w.app, 'admin');
+      const officer = await login(w.app, 'petugas.dinkes');
+      const id = await sentCircular(admin, [w.city.rsud.id, w.city.disdik.id]);
+      const stream = sse(base, `/api/v1/circulars/${id}/board/events`, officer.cookie);
+      assert.equal(await stream.status, 200);
+      const first = (await stream.next('board')).data as { rows: { agencyId: string; items: { code: string; status: string }[] }[] };
+      assert.deepEqual(first.rows.map((r) => r.agencyId), [w.city.rsud.id], 'the officer\'s own agency only');
+      assert.equal((await officer.req('PUT', `/api/v1/circulars/${id}/agencies/${w.city.rsud.id}/items/antivirus`, { status: 'in-progress' })).statusCode, 200);
+      const deadline = Date.now() + 10_000;
+      while (stream.events.filter((e) => e.event === 'board').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const second = stream.events.filter((e) => e.event === 'board')[1]!.data as typeof first;
+      assert.equal(second.rows[0]!.items.find((i) => i.code === 'antivirus')!.status, 'in-progress');
+      assert.equal((await admin.req('POST', `/api/v1/circulars/${id}/close`)).statusCode, 200);
+      assert.equal(((await stream.next('end')).data as { status: string }).status, 'closed');
+      stream.close();
+      bilingual(await officer.req('GET', `/api/v1/circulars/${(await sentCircular(admin, [w.city.disdik.id]))}/board/events`), 404, /tidak ditemukan/);
+    } finally {
+      await w.app.close();
+    }
+  });
+
   test('links: forged, malformed, expired and revoked open nothing; a link reaches only its own agency\'s copy; every use audited', async () => {
     const clock = testClock(new Date().toISOString());
     const store = await env.open({ clock: clock.now });

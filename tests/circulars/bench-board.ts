@@ -20,6 +20,7 @@ import { createStore } from '../../src/store/index.js';
 import { startPostgres } from '../store/pg-server.js';
 import { AUTH } from '../store/fixtures.js';
 import { login, makeUser } from '../api/fixture.js';
+import { pct, timeGets } from '../api/bench-util.js';
 import { cityContent } from './fixture.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, postgres: { type: 'boolean', default: false }, requests: { type: 'string', default: '300' } } });
@@ -30,11 +31,6 @@ const N = Number(values.requests);
 const AGENCIES = 50;
 const ASSETS = 500;
 const RULES = [['ms17-010', 'critical'], ['smbv1', 'medium'], ['exposure-smb', 'high'], ['doublepulsar', 'critical']] as const;
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
 
 const store = await createStore({ url });
 try {
@@ -108,17 +104,7 @@ try {
     if (i >= 20) storeTimes.push(performance.now() - s);
   }
   process.stdout.write(`| store.circulars.board (all agencies, no HTTP) | ${pct(storeTimes, 50).toFixed(1)} / **${pct(storeTimes, 99).toFixed(1)}** |\n`);
-  for (const [name, client, path] of endpoints) {
-    for (let i = 0; i < 20; i++) await client.req('GET', path);
-    const times: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const s = performance.now();
-      const r = await client.req('GET', path);
-      times.push(performance.now() - s);
-      if (r.statusCode !== 200) throw new Error(`${name}: ${r.statusCode} ${r.body.slice(0, 200)}`);
-    }
-    process.stdout.write(`| \`${name}\` | ${pct(times, 50).toFixed(1)} / **${pct(times, 99).toFixed(1)}** |\n`);
-  }
+  await timeGets(endpoints, N);
   await app.close();
 } finally {
   await store.close();

@@ -12,7 +12,6 @@ import { Type } from 'typebox';
 import { circularError, resolveAudience, toLetter, validateGateDecision, validateReview, validateContent, validateReminderPolicy } from '../../domain/circular.js';
 import type { CircularContent } from '../../domain/circular.js';
 import { placeholdersLeft } from '../../domain/circulars/wannacry-2017.js';
-import { PerisaiError } from '../../domain/errors.js';
 import type { TaskQueue } from '../../queue/queue.js';
 import type { AgencyScope, Store, StoredCircular } from '../../store/index.js';
 import { inScope } from '../../store/index.js';
@@ -20,6 +19,7 @@ import { READ, TRIAGE } from '../access.js';
 import type { Role } from '../../store/repos/users.js';
 import { blockersFor, boardView, CAMPAIGN_PROFILE, CAMPAIGN_RULES, contactEmails, LINK_PATH, saveAnswer, sentMessage, startAgencyScan } from '../circular-service.js';
 import { ApiError } from '../errors.js';
+import { eventStream } from '../sse.js';
 import { checkEvidence, DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_DIR, evidenceTooLarge } from '../evidence.js';
 import { rawUploadParser, storedPath, storeFile } from '../photos.js';
 import { IdParams, responses } from '../schemas.js';
@@ -379,63 +379,18 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
     const scope = request.scope;
     const id = request.params.id;
     await store.circulars.board(id, scope); // 404 before the stream opens
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive',
-      'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff', 'x-request-id': request.id,
-    });
-    res.write('retry: 3000\n\n');
     let last = '';
-    let seq = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const started = Date.now();
-    const stop = (): void => {
-      if (closed) return;
-      closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      streams.delete(stop);
-      res.end();
-    };
-    streams.add(stop);
-    request.raw.on('close', stop);
-    const send = (event: string, data: unknown): void => {
-      res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    const sessionHash = request.session?.idHash;
-    const tick = async (): Promise<void> => {
-      if (closed) return;
-      try {
-        const session = sessionHash === undefined ? undefined : await store.sessions.find(sessionHash);
-        if (session === undefined || session.revokedAt !== null || Date.parse(session.expiresAt) <= clock().getTime()) {
-          send('error', { code: 'E_AUTH' });
-          stop();
-          return;
-        }
+    eventStream(request, reply, {
+      store, clock, streams, intervalMs: deps.sseIntervalMs ?? 2000, maxStreamMs: deps.maxStreamMs ?? 600_000, what: 'board',
+      poll: async () => {
         const b = await boardView(store, id, scope, clock());
+        if (b.circular.status === 'closed') return { event: 'end', data: { status: 'closed', board: b }, end: true };
         const state = JSON.stringify({ ...b, at: null });
-        if (state !== last) {
-          last = state;
-          send('board', b);
-        } else {
-          res.write(': unchanged\n\n');
-        }
-        if (b.circular.status === 'closed' || Date.now() - started > (deps.maxStreamMs ?? 600_000)) {
-          if (b.circular.status === 'closed') send('end', { status: 'closed' });
-          stop();
-          return;
-        }
-      } catch (e) {
-        const code = e instanceof PerisaiError ? e.code : 'E_INTERNAL';
-        send('error', { code });
-        if (!(e instanceof PerisaiError)) request.log.error({ err: e }, 'board event stream failed');
-        stop();
-        return;
-      }
-      timer = setTimeout(() => void tick(), deps.sseIntervalMs ?? 2000);
-    };
-    void tick();
+        if (state === last) return { unchanged: 'unchanged' };
+        last = state;
+        return { event: 'board', data: b };
+      },
+    });
   });
 
   // ---- the emergency campaign -------------------------------------------------------------------------
