@@ -268,6 +268,13 @@ test('playbook editor at 1366×768: the WannaCry playbook as form fields, a bad 
  * docs/incidents.md "Public pages: weight and speed".
  */
 test('public form first load: < 150 kB fetched; usable within 3 s on Slow 3G', async () => {
+  // /lapor and everything below it answer the public page, revalidated like index.html (src/api/static.ts).
+  for (const path of ['/lapor', '/lapor/status', '/lapor?unit=RSUD']) {
+    const r = await fetch(`${base}${path}`);
+    assert.equal(r.status, 200, path);
+    assert.equal(r.headers.get('cache-control'), 'no-cache', path);
+    assert.match(await r.text(), /<title>Lapor · Perisai<\/title>/, path);
+  }
   const cold = await launch(join(tmp, 'cold'), { width: 375, height: 812 });
   try {
     const page = await cold.newPage();
