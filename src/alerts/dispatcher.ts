@@ -17,7 +17,7 @@
 // Webhooks carry the same Idempotency-Key and emails the same Message-ID both times so receivers can drop
 // the copy; Telegram's sendMessage has no idempotency key, so a chat can see that message twice.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContactRole } from '../domain/contact.js';
 import { isPerisaiError } from '../domain/errors.js';
@@ -43,6 +43,13 @@ export interface DispatcherOptions {
   /** Sleep when the outbox is empty (default 2 s). */
   readonly pollMs?: number;
   readonly clock?: () => Date;
+  /**
+   * The address the web UI is reached at (env PERISAI_PUBLIC_URL, e.g. https://perisai.kota.go.id): a
+   * circular message's per-agency link is written with it; without it the link is the path alone.
+   */
+  readonly publicUrl?: string;
+  /** How long a per-agency link minted for a circular message stays valid (default 14 days). */
+  readonly linkDays?: number;
   /** One line per event; never contains a secret. Default: silent. */
   readonly log?: (line: string) => void;
   /** Test seams: called at the crash points the delivery guarantee is about. A throw aborts the round as a crash would. */
@@ -74,6 +81,12 @@ function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+const EMAIL = /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/;
+
 function strOrNull(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
@@ -94,6 +107,8 @@ export class Dispatcher {
   readonly #clock: () => Date;
   readonly #log: (line: string) => void;
   readonly #hooks: NonNullable<DispatcherOptions['hooks']>;
+  readonly #publicUrl: string;
+  readonly #linkDays: number;
 
   constructor(store: Store, opts: DispatcherOptions = {}) {
     this.#store = store;
@@ -106,6 +121,8 @@ export class Dispatcher {
     this.#clock = opts.clock ?? (() => new Date());
     this.#log = opts.log ?? (() => {});
     this.#hooks = opts.hooks ?? {};
+    this.#publicUrl = (opts.publicUrl ?? process.env.PERISAI_PUBLIC_URL ?? '').replace(/\/+$/, '');
+    this.#linkDays = opts.linkDays ?? 14;
   }
 
   get owner(): string {
@@ -169,8 +186,35 @@ export class Dispatcher {
     };
   }
 
-  async #recipients(c: EmailConfig, agencyId: string | null): Promise<string[]> {
+  /**
+   * A circular message's paragraph, and its per-agency link minted now: a fresh token whose SHA-256 alone is
+   * stored (store/repos/circulars.ts), so the token exists only in the message sent — never in the outbox.
+   */
+  async #circularExtras(m: OutboxMessage): Promise<{ detail: { id: string; en: string } | null; link: string | null }> {
+    if (!m.topic.startsWith('circular.')) return { detail: null, link: null };
+    const p = obj(m.payload);
+    const d = obj(p.detail);
+    const detail = typeof d.id === 'string' && typeof d.en === 'string' ? { id: d.id, en: d.en } : null;
+    const l = obj(p.link);
+    if (typeof l.circularId !== 'string' || typeof l.agencyId !== 'string') return { detail, link: null };
+    try {
+      const c = await this.#store.circulars.get(l.circularId);
+      if (c.status !== 'sent') return { detail, link: null };
+      const token = randomBytes(32).toString('base64url');
+      const expires = new Date(this.#clock().getTime() + this.#linkDays * 86_400_000).toISOString();
+      await this.#store.circulars.createLink(l.circularId, l.agencyId, createHash('sha256').update(token).digest('hex'), expires, 'perisai-dispatcher');
+      return { detail, link: `${this.#publicUrl}/surat-edaran#${token}` };
+    } catch (e) {
+      if (isPerisaiError(e)) return { detail, link: null }; // the circular or recipient is gone: the message still goes
+      throw e;
+    }
+  }
+
+  async #recipients(c: EmailConfig, agencyId: string | null, m?: OutboxMessage): Promise<string[]> {
     const out = new Set(c.to ?? []);
+    // A circular message names its addressees (the agency's contacts, its head and the tembusan:
+    // src/api/circular-service.ts); the channel's own recipients get a copy.
+    if (m !== undefined && m.topic.startsWith('circular.')) for (const x of arr(obj(m.payload).to)) if (typeof x === 'string' && EMAIL.test(x)) out.add(x);
     if (agencyId !== null && c.toRoles !== undefined) {
       for (const role of c.toRoles) {
         for (const ct of await this.#store.contacts.list('all', { agencyId, role: role as ContactRole })) if (ct.email !== null) out.add(ct.email);
@@ -180,7 +224,7 @@ export class Dispatcher {
   }
 
   /** Send to one channel; resolves with a short response note, rejects with DeliveryError. */
-  async #send(ch: StoredAlertChannel, a: OutgoingAlert, agencyId: string | null): Promise<string> {
+  async #send(ch: StoredAlertChannel, a: OutgoingAlert, agencyId: string | null, m?: OutboxMessage): Promise<string> {
     let config;
     try {
       config = validateChannelConfig(ch.kind, ch.config);
@@ -190,7 +234,7 @@ export class Dispatcher {
     }
     switch (ch.kind) {
       case 'email':
-        return sendEmail(config as EmailConfig, await this.#recipients(config as EmailConfig, agencyId), a, ch.id);
+        return sendEmail(config as EmailConfig, await this.#recipients(config as EmailConfig, agencyId, m), a, ch.id);
       case 'webhook':
         return sendWebhook(config as WebhookConfig, a);
       case 'telegram':
@@ -214,7 +258,7 @@ export class Dispatcher {
       r.unrouted++;
       return;
     }
-    const ctx = await this.#context(m, agency);
+    const ctx = { ...(await this.#context(m, agency)), ...(await this.#circularExtras(m)) };
     const alert: OutgoingAlert = { topic: m.topic, dedupKey: m.dedupKey, agency, severity: ctx.severity, rendered: renderAlert(ctx), payload: m.payload, createdAt: m.createdAt };
     const failed: { channelId: string; error: string }[] = [];
     let busyElsewhere = false;
@@ -226,7 +270,7 @@ export class Dispatcher {
       }
       let response: string;
       try {
-        response = await this.#send(ch, alert, m.agencyId);
+        response = await this.#send(ch, alert, m.agencyId, m);
       } catch (e) {
         const de = e instanceof DeliveryError ? e : (() => {
           const cause = describeFailure(e, 0);

@@ -23,6 +23,10 @@ export interface AlertContext {
   /** Service name or banner of a changed port, when the change detector supplied one. */
   readonly service: string | null;
   readonly at: string;
+  /** A paragraph in both languages (circular messages: what the agency is asked to do). */
+  readonly detail?: { readonly id: string; readonly en: string } | null;
+  /** A link for the recipient (a circular's per-agency link, minted when the message is sent). */
+  readonly link?: string | null;
 }
 
 export interface RenderedAlert {
@@ -82,7 +86,7 @@ function headline(c: AlertContext): { id: string; en: string } {
       return { id: `Host tidak terlihat lagi: ${host}`, en: `Host no longer seen: ${host}` };
     default:
       // Incident messages (docs/incidents.md) carry their own sentence in the payload's title.
-      if (c.topic.startsWith('incident.') && c.title !== null) return { id: titleId, en: titleEn };
+      if ((c.topic.startsWith('incident.') || c.topic.startsWith('circular.')) && c.title !== null) return { id: titleId, en: titleEn };
       return { id: `Perubahan ${c.topic} pada ${host}`, en: `Change ${c.topic} on ${host}` };
   }
 }
@@ -105,8 +109,8 @@ export function renderAlert(c: AlertContext): RenderedAlert {
     ['Kunci', 'Key', c.dedupKey],
   ];
   const present = rows.filter((r): r is [string, string, string] => r[2] !== null);
-  const actionId = 'Mohon segera ditindaklanjuti oleh pengelola TI instansi. Pesan ini dikirim otomatis oleh Perisai (Diskominfo).';
-  const actionEn = 'Please have the agency IT staff follow up promptly. This message was sent automatically by Perisai (Diskominfo).';
+  const actionId = `${c.detail ? `${oneLine(c.detail.id, 1000)} ` : ''}${c.link ? `Tautan: ${c.link} ` : ''}Mohon segera ditindaklanjuti oleh pengelola TI instansi. Pesan ini dikirim otomatis oleh Perisai (Diskominfo).`;
+  const actionEn = `${c.detail ? `${oneLine(c.detail.en, 1000)} ` : ''}${c.link ? `Link: ${c.link} ` : ''}Please have the agency IT staff follow up promptly. This message was sent automatically by Perisai (Diskominfo).`;
 
   const text = [
     `${sevId}${h.id}`,

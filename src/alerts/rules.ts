@@ -8,6 +8,8 @@
 //     agencyId, jobId, severity: high|critical|info})
 //   incident.report-new | incident.clock-warning | incident.clock-breached | incident.phase-changed
 //     (store/repos/incident-reports.ts, incidents.ts; payload {…, severity, title: {id, en}})
+//   circular.sent | circular.reminder | circular.escalation | circular.contradicted | circular.sitrep
+//     (src/api/circular-service.ts, src/worker/circular-hook.ts; payload {…, severity, title, detail, to?, link?})
 // A rule matches when every condition it states holds (absent = any).
 
 import { validationError } from '../domain/errors.js';
@@ -46,6 +48,8 @@ export const RULE_PRESETS: Readonly<Record<string, RuleFilter>> = {
   'finding-reopened': { topics: ['finding.reopened'] },
   // Incidents (docs/incidents.md): new reports, clock warnings and breaches, phase changes.
   incidents: { topics: ['incident.*'] },
+  // Circulars (docs/circulars.md): the letter to each agency, reminders, escalations, contradictions, situation reports.
+  circulars: { topics: ['circular.*'] },
 };
 
 const SMB_RDP_PORTS = new Set([139, 445, 3389]);

@@ -17,6 +17,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TaskQueue } from '../queue/queue.js';
+import { defaultDataDir } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
@@ -34,6 +35,8 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
 import { registerIncidentApi } from './incident-api.js';
+import { registerCircularApi } from './circular-api.js';
+import type { CircularApiDeps } from './circular-api.js';
 import type { IncidentApiDeps } from './incident-api.js';
 
 export interface AppDeps {
@@ -72,6 +75,8 @@ export interface AppDeps {
   readonly scanEvents?: { readonly intervalMs?: number; readonly maxStreamMs?: number };
   /** Incident reports (docs/incidents.md): where photos are stored, and the public form's limits. */
   readonly incidents?: Omit<IncidentApiDeps, 'store' | 'clock' | 'queue'>;
+  /** Circulars (docs/circulars.md): evidence size, the link page's rate, the board stream's interval. Evidence is stored in the incidents' data directory. */
+  readonly circulars?: Omit<CircularApiDeps, 'store' | 'clock' | 'queue' | 'dataDir'>;
 }
 
 declare module 'fastify' {
@@ -203,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   checkRoutes(app); // the check catalogue (titles, remediation) the result pages translate with
   alertRoutes(app, { store: deps.store });
   await registerIncidentApi(app, { store: deps.store, clock, ...deps.incidents, ...(deps.queue !== undefined ? { queue: deps.queue } : {}) });
+  await registerCircularApi(app, { store: deps.store, clock, dataDir: deps.incidents?.dataDir ?? defaultDataDir(), ...deps.circulars, ...(deps.queue !== undefined ? { queue: deps.queue } : {}) });
   await (await import('./static.js')).registerWebUi(app); // the web UI at / (web/dist), when built
 
   await app.ready();

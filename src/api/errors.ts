@@ -213,14 +213,17 @@ export function toApiError(e: unknown): { error: ApiError; internal: boolean } {
       case 'E_VALIDATION': {
         // The domain speaks English; without a sentence of its own (routes give one through
         // inIndonesian) the Indonesian text names the field rather than embedding the English one.
+        // A domain rule that carries its own Indonesian sentence (details.messageId, domain/circular.ts) says it.
         const field = typeof e.details['field'] === 'string' ? e.details['field'] : undefined;
-        return { error: new ApiError('E_VALIDATION', { en: e.message, id: field === undefined ? 'Masukan tidak valid' : `Masukan tidak valid pada ${fieldLabelId(field)}` }, d), internal: false };
+        const own = typeof e.details['messageId'] === 'string' ? e.details['messageId'] : undefined;
+        return { error: new ApiError('E_VALIDATION', { en: e.message, id: own ?? (field === undefined ? 'Masukan tidak valid' : `Masukan tidak valid pada ${fieldLabelId(field)}`) }, d), internal: false };
       }
       case 'E_NOT_FOUND':
         return { error: new ApiError('E_NOT_FOUND', { en: e.message, id: 'Data tidak ditemukan' }, d), internal: false };
       case 'E_CONFLICT': {
         const field = typeof e.details['field'] === 'string' ? e.details['field'] : undefined;
-        return { error: new ApiError('E_CONFLICT', { en: e.message, id: field === undefined ? 'Bertentangan dengan data yang sudah ada' : `${fieldLabelId(field)} bertentangan dengan data yang sudah ada` }, d), internal: false };
+        const own = typeof e.details['messageId'] === 'string' ? e.details['messageId'] : undefined;
+        return { error: new ApiError('E_CONFLICT', { en: e.message, id: own ?? (field === undefined ? 'Bertentangan dengan data yang sudah ada' : `${fieldLabelId(field)} bertentangan dengan data yang sudah ada`) }, d), internal: false };
       }
       case 'E_STORAGE':
         // The store's message names files and servers: for the log, not for the client.

@@ -323,9 +323,9 @@ export const PHOTO_DIR = 'incident-photos';
  * Store bytes under `<dataDir>/<PHOTO_DIR>/aa/<sha256>.<ext>`: temporary file, fsync, rename. An
  * identical file already there is kept as it is (content-addressed: the same bytes, the same name).
  */
-export async function storeFile(dataDir: string, bytes: Buffer, ext: string): Promise<StoredFile> {
+export async function storeFile(dataDir: string, bytes: Buffer, ext: string, dir: string = PHOTO_DIR): Promise<StoredFile> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const rel = join(PHOTO_DIR, sha256.slice(0, 2), `${sha256}.${ext}`);
+  const rel = join(dir, sha256.slice(0, 2), `${sha256}.${ext}`);
   const full = join(resolve(dataDir), rel);
   const exists = await stat(full).then((s) => s.size === bytes.length, () => false);
   if (!exists) {
@@ -349,9 +349,44 @@ export async function storeFile(dataDir: string, bytes: Buffer, ext: string): Pr
 }
 
 /** The absolute path of a stored file, refusing anything that would leave the photo directory. */
-export function storedPath(dataDir: string, rel: string): string {
-  const base = join(resolve(dataDir), PHOTO_DIR) + sep;
+export function storedPath(dataDir: string, rel: string, dir: string = PHOTO_DIR): string {
+  const base = join(resolve(dataDir), dir) + sep;
   const full = resolve(dataDir, rel);
   if (!full.startsWith(base)) throw new ApiError('E_NOT_FOUND');
   return full;
+}
+
+/**
+ * A body parser for uploads sent as the raw request body (a phone's fetch(file)): no multipart framing to
+ * parse, and the size limit enforced while reading — a declared Content-Length over it is refused at once,
+ * and an undeclared stream is cut when it passes it. Register it in a child scope holding only upload routes.
+ */
+export function rawUploadParser(max: number, tooLarge: (size: number | null, max: number) => ApiError) {
+  return (request: { headers: Record<string, string | string[] | undefined> }, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: Buffer) => void): void => {
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+      payload.resume(); // discard the rest; the answer goes out at once
+      done(tooLarge(declared, max), undefined);
+      return;
+    }
+    const parts: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    payload.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > max) {
+        over = true;
+        done(tooLarge(null, max), undefined);
+        return;
+      }
+      parts.push(c);
+    });
+    payload.on('end', () => {
+      if (!over) done(null, Buffer.concat(parts));
+    });
+    payload.on('error', (e: Error) => {
+      if (!over) done(e, undefined);
+    });
+  };
 }

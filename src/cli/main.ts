@@ -33,6 +33,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     register: async (p) => (await import('./commands/inventory.js')).addInventoryCommands(p),
   },
   { names: ['incident'], register: async (p) => (await import('./commands/incidents.js')).addIncidentCommands(p) },
+  { names: ['circular'], register: async (p) => (await import('./commands/circulars.js')).addCircularCommands(p) },
 ];
 
 /** nmap users type -iL; commander only knows single-letter short flags, so translate it up front. */

@@ -24,7 +24,9 @@
 
 import { validationError } from './errors.js';
 import type { PerisaiError } from './errors.js';
+import { FINDING_DEFINITIONS } from './finding-signals.js';
 import { cleanText } from './incident.js';
+import { cidrContains, cidrContainsAddress, parseAddress, parseCidr } from './ip.js';
 import type { Text } from './incident.js';
 
 export type { Text };
@@ -761,4 +763,36 @@ export function agencyFinished(items: readonly ChecklistItem[], answers: Readonl
     const s = answers.get(i.code);
     return s !== undefined && (isAttested(s) || s === 'cannot');
   });
+}
+
+// ---- what a finished scan says per network and rule (input of verifyItem, written by the finalize hook) --
+
+/**
+ * The (network, rule) pairs a finished job checked, with the hosts whose verdict was `unknown`. A network
+ * counts only when the job's targets covered its whole registered block; a check rule only when the job
+ * ran that check; an exposure rule only from a vantage the rule is about and with all its ports probed
+ * (finding-signals.ts FINDING_DEFINITIONS). A partial or off-vantage scan verifies nothing.
+ */
+export function networkRuleChecks(
+  job: { id: string; finishedAt: string; targets: readonly string[]; ports: readonly number[]; checks: readonly string[] | null; vantage: string },
+  networks: readonly { id: string; agencyId: string; cidr: string }[],
+  unknown: readonly { ip: string; check: string }[],
+): (NetworkRuleCheck & { agencyId: string })[] {
+  const targets = job.targets.map((t) => parseCidr(t));
+  const rules = SCAN_RULES.filter((r) => {
+    const def = FINDING_DEFINITIONS.find((d) => d.id === r);
+    if (def === undefined) return false;
+    if ('check' in def.source) return (job.checks ?? []).includes(def.source.check);
+    return (def.source.vantages as readonly string[]).includes(job.vantage) && def.source.ports.every((p) => job.ports.includes(p));
+  });
+  const out: (NetworkRuleCheck & { agencyId: string })[] = [];
+  for (const n of networks) {
+    const block = parseCidr(n.cidr);
+    if (!targets.some((t) => cidrContains(t, block))) continue;
+    for (const r of rules) {
+      const ips = unknown.filter((u) => u.check === r && cidrContainsAddress(block, parseAddress(u.ip))).map((u) => u.ip);
+      out.push({ networkId: n.id, agencyId: n.agencyId, ruleId: r, jobId: job.id, finishedAt: job.finishedAt, unknownIps: [...new Set(ips)].sort() });
+    }
+  }
+  return out;
 }

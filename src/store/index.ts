@@ -19,3 +19,8 @@ export type { Schedule, ScheduleInput } from './repos/schedules.js';
 export type { IncidentReport, Photo, ReportMessage, ReportListFilter } from './repos/incident-reports.js';
 export type { Countermeasure, ExternalRequest, Incident, IncidentListFilter, IncidentPatch, IncidentScan, LinkedAsset, NewIncident, RegulatorySend, ServiceImpact, TimelineEntry } from './repos/incidents.js';
 export type { PlaybookRun, StoredPlaybook } from './repos/playbooks.js';
+export type {
+  Acknowledgement, AnswerEvent, BoardItem, BoardRow, Campaign, CircularLink, CircularSummary, EvidenceMeta, Gate, GateEvent, Recipient, Rescan, Sitrep, StoredAnswer, StoredCircular,
+  StoredTemplate, StoredVerification, VerificationChange,
+} from './repos/circulars.js';
+export { sentKey } from './repos/circulars.js';

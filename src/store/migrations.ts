@@ -25,6 +25,7 @@ import { migration0006 } from './migrations/0006_findings_recent.js';
 import { migration0007 } from './migrations/0007_tri_state_facts.js';
 import { migration0008 } from './migrations/0008_network_confirmation.js';
 import { migration0010 } from './migrations/0010_incidents.js';
+import { migration0011 } from './migrations/0011_circulars.js';
 
 /** All migrations, by name. Append only. */
 export function migrations(d: StoreDialect): Record<string, Migration> {
@@ -38,6 +39,7 @@ export function migrations(d: StoreDialect): Record<string, Migration> {
     '0007_tri_state_facts': migration0007(d),
     '0008_network_confirmation': migration0008(d),
     '0010_incidents': migration0010(d),
+    '0011_circulars': migration0011(d),
   };
 }
 

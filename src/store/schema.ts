@@ -7,6 +7,7 @@
 //   int8 columns come back as JS numbers on both (PostgreSQL's parser refuses values beyond 2^53).
 
 import type { Generated, SqlBool } from 'kysely';
+import type { CircularDatabase } from './schema-circulars.js';
 import type { IncidentDatabase } from './schema-incidents.js';
 
 export type { SqlBool };
@@ -365,7 +366,7 @@ export interface ExposureDailyTable {
 }
 
 /** Incident tables (migration 0010) are declared in schema-incidents.ts. */
-export interface Database extends IncidentDatabase {
+export interface Database extends IncidentDatabase, CircularDatabase {
   agencies: AgencyTable;
   contacts: ContactTable;
   networks: NetworkTable;

@@ -33,6 +33,7 @@ import { UserRepo } from './repos/users.js';
 import { IncidentReportRepo } from './repos/incident-reports.js';
 import { IncidentRepo } from './repos/incidents.js';
 import { PlaybookRepo } from './repos/playbooks.js';
+import { CircularRepo } from './repos/circulars.js';
 
 export interface StoreOptions extends DialectOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
@@ -80,6 +81,8 @@ export interface Repositories {
   readonly incidentReports: IncidentReportRepo;
   readonly incidents: IncidentRepo;
   readonly playbooks: PlaybookRepo;
+  // Circulars, their answers, verification and campaigns (docs/circulars.md).
+  readonly circulars: CircularRepo;
 }
 
 export interface Store extends Repositories {
@@ -116,6 +119,7 @@ function repositories(ctx: Ctx): Repositories {
     incidentReports: new IncidentReportRepo(ctx),
     incidents: new IncidentRepo(ctx),
     playbooks: new PlaybookRepo(ctx),
+    circulars: new CircularRepo(ctx),
   };
 }
 

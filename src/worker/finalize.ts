@@ -18,6 +18,7 @@ import { factsFromObservations, rateAsset } from '../domain/risk.js';
 import type { Severity } from '../domain/finding.js';
 import type { ApplyScanResult, OutboxInput, Repositories, Store } from '../store/index.js';
 import { afterScanFinalized } from './incident-hook.js';
+import { afterScanForCirculars } from './circular-hook.js';
 
 /** Ports whose new reachability matters for WannaCry-style spread (445/139/3389: SMB and RDP). */
 const RANSOMWARE_PORTS = new Set([139, 445, 3389]);
@@ -148,6 +149,7 @@ export async function finalizeJob(store: Store, jobId: string, opts: { at?: stri
     // see above: the housekeeping timer retries within the hour
   }
   await afterScanFinalized(store, jobId); // open incidents: link new DoublePulsar/MS17-010 findings, scan results on the timeline
+  await afterScanForCirculars(store, jobId); // circulars: what the scan says per network, answers re-verified
   return result;
 }
 

@@ -18,6 +18,8 @@ function foreignMarkers(w: World, admin: AdminData): string[] {
     out.push(d.agencyId, d.networkId, d.contactId, d.contactName, ...d.assetIds, ...d.ips, ...d.findingIds, d.scanJobId);
     const i = admin.incidents.byAgency[d.agencyId]!;
     out.push(i.incidentId, i.number, i.reportId, i.reference, i.photoId, i.runId);
+    const c = admin.circulars.byAgency[d.agencyId]!;
+    out.push(c.circularId, c.linkId, c.evidenceId, c.campaignId);
   }
   return out;
 }
@@ -46,7 +48,16 @@ async function foreignState(w: World): Promise<string> {
   }
   const reports = (await w.store.incidentReports.list(scope, { limit: 500 })).items.map((r) => [r.id, r.status, r.incidentId, r.updatedAt]);
   const playbooks = (await w.store.playbooks.list({ allVersions: true })).map((p) => p.id);
-  return JSON.stringify({ incidents, reports, settings: await w.store.incidents.settings(), playbooks, f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]), s: schedules.map((x) => [x.id, x.enabled, x.nextRunAt]), al: alerts });
+  // Circulars: their versions, recipients, answers, links, evidence, gates and situation reports; the templates.
+  const circulars = [];
+  for (const c of await w.store.circulars.list(scope, { limit: 500 })) {
+    const camp = await w.store.circulars.campaign(c.id);
+    circulars.push([c.id, c.status, c.version, c.updatedAt, await w.store.circulars.recipients(c.id, scope), await w.store.circulars.answers(c.id, scope),
+      await w.store.circulars.links(c.id, null, scope), (await w.store.circulars.evidence(c.id, scope)).length, (await w.store.circulars.rescans(c.id, scope)).length,
+      camp === undefined ? null : [camp.jobs.length, await w.store.circulars.gates(camp.id, scope), (await w.store.circulars.sitreps(camp.id)).length]]);
+  }
+  const templates = (await w.store.circulars.listTemplates({ allVersions: true })).map((t) => t.id);
+  return JSON.stringify({ circulars, templates, incidents, reports, settings: await w.store.incidents.settings(), playbooks, f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]), s: schedules.map((x) => [x.id, x.enabled, x.nextRunAt]), al: alerts });
 }
 
 storeSuite('API authorisation matrix', (env) => {
@@ -74,7 +85,7 @@ storeSuite('API authorisation matrix', (env) => {
           for (const m of markers) if (!sent.includes(m)) assert.ok(!res.body.includes(m), `${where} leaked foreign data ${JSON.stringify(m)}: ${res.body.slice(0, 300)}`);
           const addressed = r.url.includes(':id');
           // Playbooks are city-wide data every role reads: no agency to keep apart there.
-          const cityWide = r.method === 'GET' && r.url.startsWith('/api/v1/playbooks/');
+          const cityWide = r.method === 'GET' && (r.url.startsWith('/api/v1/playbooks/') || r.url.startsWith('/api/v1/circular-templates/'));
           if (cityWide) {
             assert.ok(res.statusCode < 500, `${where}: ${res.body.slice(0, 200)}`);
           } else if (addressed || (MUTATING.has(r.method) && r.access?.selfService !== true)) {

@@ -17,17 +17,13 @@ import { reportReference, validateReportInput } from '../../src/domain/incident.
 import { createStore } from '../../src/store/index.js';
 import { startPostgres } from '../store/pg-server.js';
 import { login, makeUser } from './fixture.js';
+import { timeGets } from './bench-util.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, postgres: { type: 'boolean', default: false }, requests: { type: 'string', default: '300' } } });
 const dir = mkdtempSync(join(tmpdir(), 'perisai-incident-bench-'));
 const pg = values.postgres ? await startPostgres() : undefined;
 const url = pg !== undefined ? await pg.createDatabase('bench') : (values.url ?? `sqlite://${join(dir, 'bench.db')}`);
 const N = Number(values.requests);
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
 
 const store = await createStore({ url });
 try {
@@ -78,17 +74,7 @@ try {
     ['GET /incidents/:id (admin, the incident page)', a, `/api/v1/incidents/${one}`],
   ];
   process.stdout.write(`store ${store.dialect}: seeded 20 agencies, 10,000 incidents, 20,000 reports in ${(seeded / 1000).toFixed(1)} s; ${N} requests per endpoint after 20 warm-up\n`);
-  for (const [name, client, path] of endpoints) {
-    for (let i = 0; i < 20; i++) await client.req('GET', path);
-    const times: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const s = performance.now();
-      const r = await client.req('GET', path);
-      times.push(performance.now() - s);
-      if (r.statusCode !== 200) throw new Error(`${name}: ${r.statusCode} ${r.body.slice(0, 200)}`);
-    }
-    process.stdout.write(`| \`${name}\` | ${pct(times, 50).toFixed(1)} / **${pct(times, 99).toFixed(1)}** |\n`);
-  }
+  await timeGets(endpoints, N);
   await app.close();
 } finally {
   await store.close();

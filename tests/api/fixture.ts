@@ -20,6 +20,8 @@ import { finalizeJob } from '../../src/worker/finalize.js';
 import { AUTH, seedCity } from '../store/fixtures.js';
 import { seedIncidents } from '../incidents/fixture.js';
 import type { IncidentWorld } from '../incidents/fixture.js';
+import { seedCirculars } from '../circulars/fixture.js';
+import type { CircularWorld } from '../circulars/fixture.js';
 import type { City } from '../store/fixtures.js';
 
 export const PASSWORD = 'kata-sandi-uji-panjang';
@@ -170,6 +172,8 @@ export interface AdminData {
   readonly ruleId: string;
   /** Per agency: a report with a photo, opened as an incident with the WannaCry playbook (tests/incidents/fixture.ts). */
   readonly incidents: IncidentWorld;
+  /** Per agency: a circular sent to it alone, with a link, answer, evidence, campaign and sitrep, closed (tests/circulars/fixture.ts). */
+  readonly circulars: CircularWorld;
 }
 
 export async function seedAdmin(w: World): Promise<AdminData> {
@@ -179,5 +183,5 @@ export async function seedAdmin(w: World): Promise<AdminData> {
   const channelSecret = 'rahasia-hmac-fixture-0123456789';
   const channel = await w.store.alerts.addChannel({ name: 'fixture-webhook', kind: 'webhook', config: { url: 'http://127.0.0.1:9/hook', secret: channelSecret } });
   const rule = await w.store.alerts.addRule({ name: 'fixture-rule', filter: { topics: ['finding.opened'] }, channelIds: [channel.id] });
-  return { schedules, channelId: channel.id, channelSecret, ruleId: rule.id, incidents: await seedIncidents(w, w.dataDir) };
+  return { schedules, channelId: channel.id, channelSecret, ruleId: rule.id, incidents: await seedIncidents(w, w.dataDir), circulars: await seedCirculars(w, w.dataDir) };
 }

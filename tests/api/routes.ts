@@ -8,6 +8,7 @@ import type { RouteEntry } from '../../src/api/access.js';
 import type { AdminData, AgencyData, World } from './fixture.js';
 import { CLOSURE_CRITERIA } from '../../src/domain/incident.js';
 import { RANSOMWARE_WANNACRY } from '../../src/domain/playbooks/ransomware-wannacry.js';
+import { cityContent } from '../circulars/fixture.js';
 
 export const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -18,7 +19,13 @@ export function apiRoutes(w: World): RouteEntry[] {
 
 /** Fill `:id` with the id of the resource of `d` the route addresses; throws for a route it does not know. */
 export function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string }, admin: AdminData): string {
+  const circ = admin.circulars.byAgency[d.agencyId]!;
   return r.url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    // Circulars (docs/circulars.md): the agency, one of its items, its link and evidence.
+    if (name === 'agencyId') return d.agencyId;
+    if (name === 'code') return 'ms17-010';
+    if (name === 'linkId') return circ.linkId;
+    if (name === 'evidenceId') return circ.evidenceId;
     assert.equal(name, 'id', `route ${r.method} ${r.url}: unknown parameter :${name} — teach tests/api/routes.ts how to fill it`);
     if (r.url.startsWith('/api/v1/users/')) return user.id;
     if (r.url.startsWith('/api/v1/schedules/')) return admin.schedules[d.agencyId]!;
@@ -34,6 +41,8 @@ export function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string 
     if (r.url.startsWith('/api/v1/incidents/')) return admin.incidents.byAgency[d.agencyId]!.incidentId;
     if (r.url.startsWith('/api/v1/incident-photos/')) return admin.incidents.byAgency[d.agencyId]!.photoId;
     if (r.url.startsWith('/api/v1/playbooks/')) return admin.incidents.playbookId;
+    if (r.url.startsWith('/api/v1/circulars/')) return circ.circularId;
+    if (r.url.startsWith('/api/v1/circular-templates/')) return admin.circulars.templateId;
     assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/routes.ts which id it takes`);
   });
 }
@@ -94,6 +103,19 @@ export function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes):
     'POST /api/v1/incidents/:id/regulatory': { kind: 'bssn-initial', to: 'penyusup' },
     'POST /api/v1/playbooks': { definition: RANSOMWARE_WANNACRY },
     'PUT /api/v1/incident-settings': { timeZone: 'UTC' },
+    // Circulars: the office's forms and an agency's answers.
+    'POST /api/v1/circular-templates': { key: 'salinan-penyusup', name: { id: 'x', en: 'x' }, description: { id: 'x', en: 'x' }, content: cityContent() },
+    'POST /api/v1/circulars': { content: cityContent({ audience: { kind: 'list', agencyIds: [d.agencyId] } }) },
+    'PUT /api/v1/circulars/:id': { content: cityContent({ audience: { kind: 'list', agencyIds: [d.agencyId] } }), note: 'penyusup' },
+    'POST /api/v1/circulars/:id/agencies/:agencyId/acknowledge': { name: 'Penyusup', position: 'Kepala' },
+    'POST /api/v1/public/circular/acknowledge': { name: 'Penyusup', position: 'Kepala' },
+    'PUT /api/v1/circulars/:id/agencies/:agencyId/items/:code': { status: 'done', os: '7-2008r2', kbs: ['KB4012212'] },
+    'PUT /api/v1/public/circular/items/:code': { status: 'done' },
+    'POST /api/v1/circulars/:id/agencies/:agencyId/items/:code/review': { decision: 'returned', comment: 'penyusup' },
+    'POST /api/v1/circulars/:id/agencies/:agencyId/links': { days: 7 },
+    'POST /api/v1/circulars/:id/agencies/:agencyId/gate': { state: 'cleared', override: true, reason: 'penyusup' },
+    'POST /api/v1/circulars/:id/agencies/:agencyId/rescan': {},
+    'POST /api/v1/circulars/:id/campaign': {},
   };
   const incident = incidentBodies[`${r.method} ${r.url}`];
   if (incident !== undefined) return incident;

@@ -29,7 +29,7 @@ import type { PlaybookDefinition, RoleCard } from '../../domain/playbook.js';
 import { dayKey } from '../../domain/calendar.js';
 import type { IncidentReport, Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
-import { cleanPhoto, DEFAULT_PHOTO_MAX_BYTES, photoTooLarge, storeFile } from '../photos.js';
+import { cleanPhoto, DEFAULT_PHOTO_MAX_BYTES, photoTooLarge, rawUploadParser, storeFile } from '../photos.js';
 import { DEFAULT_POW, ProofOfWork } from '../pow.js';
 import type { PowOptions } from '../pow.js';
 import { SlidingWindowLimiter } from '../rate-window.js';
@@ -314,34 +314,7 @@ export function publicReportRoutes(app: FastifyInstance, deps: { store: Store; c
   // Photos arrive as the raw request body (a phone's fetch(file) or <input type=file> upload): no
   // multipart framing to parse, and the size limit is enforced while reading.
   void app.register(async (child) => {
-    child.addContentTypeParser('*', (request, payload, done) => {
-      const max = o.photoMaxBytes;
-      const declared = Number(request.headers['content-length']);
-      if (Number.isFinite(declared) && declared > max) {
-        payload.resume(); // discard the rest; the answer goes out at once
-        done(photoTooLarge(declared, max), undefined);
-        return;
-      }
-      const parts: Buffer[] = [];
-      let size = 0;
-      let over = false;
-      payload.on('data', (c: Buffer) => {
-        if (over) return;
-        size += c.length;
-        if (size > max) {
-          over = true;
-          done(photoTooLarge(null, max), undefined);
-          return;
-        }
-        parts.push(c);
-      });
-      payload.on('end', () => {
-        if (!over) done(null, Buffer.concat(parts));
-      });
-      payload.on('error', (e) => {
-        if (!over) done(e, undefined);
-      });
-    });
+    child.addContentTypeParser('*', rawUploadParser(o.photoMaxBytes, photoTooLarge));
     const c = child.withTypeProvider<TypeBoxTypeProvider>();
     c.post('/api/v1/public/report-status/photos', {
       config: { access: { ...access, audit: 'incident-report.photo', target: 'incident-report' } },

@@ -16,7 +16,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { isPerisaiError, PerisaiError } from '../../domain/errors.js';
+import { isPerisaiError } from '../../domain/errors.js';
 import { parseCidr, tryParseAddress } from '../../domain/ip.js';
 import { JOB_STATUSES, jobIsFinal } from '../../domain/scan-job.js';
 import type { ScanJob } from '../../domain/scan-job.js';
@@ -32,6 +32,7 @@ import type { AgencyScope, Store } from '../../store/index.js';
 import { PROFILES } from '../../domain/scan-profile.js';
 import { READ, TRIAGE } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
+import { eventStream } from '../sse.js';
 import type { FieldError } from '../errors.js';
 import { IdParams, Nullable, responses } from '../schemas.js';
 
@@ -295,72 +296,19 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
     const scope: AgencyScope = request.scope;
     const id = request.params.id;
     await store.scans.getJob(scope, id); // 404 before the stream opens, like every other route
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive',
-      'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff', 'x-request-id': request.id,
-    });
-    res.write('retry: 3000\n\n');
     let last = '';
-    let seq = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const started = Date.now();
-    const stop = (): void => {
-      if (closed) return;
-      closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      streams.delete(stop);
-      res.end();
-    };
-    streams.add(stop);
-    request.raw.on('close', stop);
-    const send = (event: string, data: unknown): void => {
-      // JSON never contains a raw newline, so one `data:` line per event (§9.2.6 field parsing).
-      res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    const sessionHash = request.session?.idHash;
-    const tick = async (): Promise<void> => {
-      if (closed) return;
-      try {
-        // A stream outlives the request that opened it: logging out (or an administrator revoking the
-        // session) ends it at the next tick instead of after maxStreamMs.
-        const session = sessionHash === undefined ? undefined : await store.sessions.find(sessionHash);
-        if (session === undefined || session.revokedAt !== null || Date.parse(session.expiresAt) <= clock().getTime()) {
-          send('error', { code: 'E_AUTH' });
-          stop();
-          return;
-        }
+    eventStream(request, reply, {
+      store, clock, streams, intervalMs: deps.sseIntervalMs ?? 1000, maxStreamMs: deps.maxStreamMs ?? 600_000, what: 'scan',
+      poll: async () => {
         const job = await store.scans.getJob(scope, id);
         const progress = await store.scans.progress(scope, id);
+        if (jobIsFinal(job.status)) return { event: 'end', data: { job: jobOut(job), progress }, end: true };
         const state = JSON.stringify([job.status, progress]);
-        if (jobIsFinal(job.status)) {
-          send('end', { job: jobOut(job), progress });
-          stop();
-          return;
-        }
-        if (state !== last) {
-          last = state;
-          send('progress', { status: job.status, progress });
-        } else {
-          res.write(': still running\n\n'); // keeps proxies from timing the stream out
-        }
-        if (Date.now() - started > (deps.maxStreamMs ?? 600_000)) {
-          stop();
-          return;
-        }
-      } catch (e) {
-        // The job was deleted, or the store is down: say so in the stream and end it; the client decides.
-        const code = e instanceof PerisaiError ? e.code : 'E_INTERNAL';
-        send('error', { code });
-        if (!(e instanceof PerisaiError)) request.log.error({ err: e }, 'scan event stream failed');
-        stop();
-        return;
-      }
-      timer = setTimeout(() => void tick(), deps.sseIntervalMs ?? 1000);
-    };
-    void tick();
+        if (state === last) return { unchanged: 'still running' };
+        last = state;
+        return { event: 'progress', data: { status: job.status, progress } };
+      },
+    });
   });
 
   r.get('/api/v1/scans/:id/hosts', {

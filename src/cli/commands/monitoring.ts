@@ -26,6 +26,7 @@ import { ApiError } from '../../api/errors.js';
 import { ensureFirstAdmin } from '../../api/passwords.js';
 import { startHousekeeping } from '../../api/housekeeping.js';
 import { startIncidentSweep } from '../../api/incident-sweep.js';
+import { startCircularSweep } from '../../api/circular-sweep.js';
 import { startDispatcher } from '../../alerts/dispatcher.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
@@ -165,13 +166,15 @@ export function serveCommand(): Command {
         const housekeeping = startHousekeeping(store, { log });
         // Every minute: incident clocks (warnings, breaches) through the alert channels (docs/incidents.md).
         const incidentSweep = startIncidentSweep(store, { log });
+        // Every minute: circular reminders, escalations and re-scans waiting for a window (docs/circulars.md).
+        const circularSweep = startCircularSweep(store, { log, queue });
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
           app = await buildApp({ store, queue, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {} });
           try {
             await app.listen({ port: o.port, host: o.host });
           } catch (e) {
-            await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop(), housekeeping.stop(), incidentSweep.stop()]);
+            await Promise.allSettled([scheduler.stop(), worker.stop(), dispatcher.stop(), housekeeping.stop(), incidentSweep.stop(), circularSweep.stop()]);
             const code = (e as NodeJS.ErrnoException).code;
             const why = code === 'EADDRINUSE' ? 'port sudah dipakai / port already in use'
               : code === 'EACCES' ? 'port di bawah 1024 butuh CAP_NET_BIND_SERVICE (deploy/perisai.service) / ports below 1024 need CAP_NET_BIND_SERVICE'
@@ -200,6 +203,7 @@ export function serveCommand(): Command {
         await dispatcher.stop();
         await housekeeping.stop();
         await incidentSweep.stop();
+        await circularSweep.stop();
       });
     });
 }
