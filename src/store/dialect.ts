@@ -377,6 +377,9 @@ function mapPgError(e: unknown, action: string, where: string): unknown {
     if (cls === '08' || cls === '57' || cls === '28' || code === '3D000') return storage('the database server is unreachable or refused the session');
     return e; // a programming error (syntax, undefined column …): let it surface as is
   }
+  // A reset or broken pipe comes from a session that was open: the connection was lost, not never made
+  // (which node-postgres reports as ECONNREFUSED, ENOENT, ETIMEDOUT or EHOSTUNREACH).
+  if (code === 'ECONNRESET' || code === 'EPIPE') return storage('the connection to the database server was lost');
   if (code !== undefined && /^E[A-Z]+$/.test(code)) return storage('cannot reach the database server');
   if (/Connection terminated|connection closed|Client has encountered a connection error/i.test(message)) return storage('the connection to the database server was lost');
   return e;

@@ -186,6 +186,15 @@ test('office at 1366×768: the CSIRT triages the report into an incident, classi
   const o = await overflow(page);
   assert.ok(o.scrollWidth <= o.innerWidth, `no sideways scroll: ${JSON.stringify(o)}`);
   await shot(page, 'incident-page', true);
+  // The documents and the role's printable step card: PDFs as the routes serve them, in the UI's language.
+  for (const link of [page.getByTestId('incident-documents').locator('[data-doc=initial] a').first(), run.locator('[data-role=city-csirt]').getByTestId('role-card-pdf')]) {
+    const href = (await link.getAttribute('href'))!;
+    assert.match(href, /\.pdf\?.*lang=id/);
+    const r = await page.request.get(`${base}${href}`);
+    assert.equal(r.status(), 200, href);
+    assert.equal(r.headers()['content-type'], 'application/pdf', href);
+    assert.equal((await r.body()).subarray(0, 5).toString('latin1'), '%PDF-', href);
+  }
 }));
 
 test('the reporter\'s status page at 375×812 shows the responder\'s message and the stage, and takes a message back', () => scenario(phone, async (page) => {
@@ -268,6 +277,13 @@ test('playbook editor at 1366×768: the WannaCry playbook as form fields, a bad 
  * docs/incidents.md "Public pages: weight and speed".
  */
 test('public form first load: < 150 kB fetched; usable within 3 s on Slow 3G', async () => {
+  // /lapor and everything below it answer the public page, revalidated like index.html (src/api/static.ts).
+  for (const path of ['/lapor', '/lapor/status', '/lapor?unit=RSUD']) {
+    const r = await fetch(`${base}${path}`);
+    assert.equal(r.status, 200, path);
+    assert.equal(r.headers.get('cache-control'), 'no-cache', path);
+    assert.match(await r.text(), /<title>Lapor · Perisai<\/title>/, path);
+  }
   const cold = await launch(join(tmp, 'cold'), { width: 375, height: 812 });
   try {
     const page = await cold.newPage();

@@ -372,6 +372,8 @@ function Playbooks({ d, perms, onDone }: { d: IncidentDetail; perms: Perms; onDo
 function RunView({ run, d, perms, onDone }: { run: Run; d: IncidentDetail; perms: Perms; onDone: () => void }) {
   const { t, lang } = useI18n();
   const done = run.steps.filter((s) => s.status === 'done').length;
+  // The printable card marks the branches the reports' symptoms select.
+  const symptoms = [...new Set(d.reports.flatMap((r) => r.symptoms))].map((x) => `&symptoms=${encodeURIComponent(x)}`).join('');
   return (
     <div className="run" data-run={run.key}>
       <h3>{run.title[lang]} <span className="muted small">{t('inc.playbooks.version', { version: run.version })} · {t('inc.playbooks.progress', { done, total: run.steps.length })}{run.requiredDone && ` · ${t('inc.playbooks.requiredDone')}`}</span></h3>
@@ -381,6 +383,7 @@ function RunView({ run, d, perms, onDone }: { run: Run; d: IncidentDetail; perms
         return (
           <details key={role} className="role-steps" open={role !== 'reporter'} data-role={role}>
             <summary>{t(`pb.role.${role}`)} <span className="muted small">{t('inc.playbooks.progress', { done: steps.filter((s) => s.status === 'done').length, total: steps.length })}</span></summary>
+            <p className="small"><a href={`/api/v1/playbooks/${run.playbookId}/card.pdf?role=${role}&lang=${lang}${symptoms}`} target="_blank" rel="noopener noreferrer" data-testid="role-card-pdf">{t('inc.playbooks.card')}</a></p>
             <ol className="steps">{steps.map((s) => <StepView key={s.id} step={s} run={run} d={d} perms={perms} onDone={onDone} />)}</ol>
           </details>
         );
@@ -477,7 +480,7 @@ function TimelineCard({ id, items, perms, onDone }: { id: string; items: Timelin
 
 /** The documents the API serves for this incident (docs/incidents.md "Documents"). */
 function Documents({ d }: { d: IncidentDetail }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const base = `/api/v1/incidents/${d.incident.id}`;
   const types: { type: string; key: MessageKey }[] = [
     { type: 'initial', key: 'inc.docs.initial' }, { type: 'update', key: 'inc.docs.update' }, ...(d.incident.phase === 'closed' ? [{ type: 'final', key: 'inc.docs.final' as MessageKey }] : []),
@@ -485,8 +488,18 @@ function Documents({ d }: { d: IncidentDetail }) {
   return (
     <Section title={t('inc.docs')} testId="incident-documents">
       <ul>
-        {types.map((x) => <li key={x.type}><a href={`${base}/bssn-report?type=${x.type}`} target="_blank" rel="noopener noreferrer">{t(x.key)}</a> <span className="muted small">{t('inc.docs.json')}</span></li>)}
-        {d.incident.personalData && <li><a href={`${base}/pdp-notice`} target="_blank" rel="noopener noreferrer">{t('inc.docs.pdp')}</a> <span className="muted small">{t('inc.docs.json')}</span></li>}
+        {types.map((x) => (
+          <li key={x.type} data-doc={x.type}>
+            <a href={`${base}/bssn-report.pdf?type=${x.type}&lang=${lang}`} target="_blank" rel="noopener noreferrer">{t(x.key)}</a>
+            {' · '}<a className="small" href={`${base}/bssn-report?type=${x.type}`} target="_blank" rel="noopener noreferrer">{t('inc.docs.json')}</a>
+          </li>
+        ))}
+        {d.incident.personalData && (
+          <li data-doc="pdp">
+            <a href={`${base}/pdp-notice.pdf?lang=${lang}`} target="_blank" rel="noopener noreferrer">{t('inc.docs.pdp')}</a>
+            {' · '}<a className="small" href={`${base}/pdp-notice`} target="_blank" rel="noopener noreferrer">{t('inc.docs.json')}</a>
+          </li>
+        )}
       </ul>
     </Section>
   );

@@ -173,6 +173,7 @@ function Editor({ saved, canEdit, justSaved }: { saved: Playbook | null; canEdit
         <h1>{saved === null ? t('pb.newTitle') : t('pb.editTitle', { title: saved.definition.title[lang] })}</h1>
         {saved !== null && <p className="muted">{t('pb.savedVersion', { version: saved.version, by: saved.createdBy, at: fmtDate(saved.createdAt) })}</p>}
         <p className="muted small">{t('pb.versionHint')}</p>
+        {saved !== null && <p><a href={`/api/v1/playbooks/${saved.id}/card.pdf?lang=${lang}`} target="_blank" rel="noopener noreferrer">{t('pb.cards')}</a></p>}
       </div>
       <form className="playbook-editor" noValidate onSubmit={(e) => { e.preventDefault(); void save(); }} data-testid="playbook-editor">
         <section className="card admin-form">
