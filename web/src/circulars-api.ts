@@ -78,7 +78,9 @@ export interface CircularLink { id: string; circularId: string; agencyId: string
 export interface NewLink { link: CircularLink; token: string; path: string }
 
 export interface BoardItem {
-  code: string; status: AnswerStatus; verification: VerificationState; why: UnverifiableWhy | null; hosts: string[]; review: ReviewState;
+  code: string; status: AnswerStatus; verification: VerificationState; why: UnverifiableWhy | null;
+  /** The first 25 offending hosts' IPs; `hostCount` counts them all (docs/circulars.md "Board"). */
+  hosts: string[]; hostCount: number; review: ReviewState;
   complete: boolean; checkable: boolean; required: boolean;
 }
 export interface BoardRow {

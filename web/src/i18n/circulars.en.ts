@@ -233,6 +233,7 @@ export const circularsEn: Record<keyof typeof circularsId, string> = {
   'circ.itemN': 'Item {n}',
   'circ.closedNoAnswers': 'This circular is closed; answers are no longer accepted.',
   'circ.contradictedHosts': 'A scan after your answer still finds this problem on: {hosts}',
+  'circ.moreHosts': '+{n} more',
   'circ.hosts': 'Offending hosts',
   'circ.kb.title': 'Installed MS17-010 updates',
   'circ.kb.hintOnly': 'The KB list is only a hint; the network scan decides.',

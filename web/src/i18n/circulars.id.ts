@@ -232,6 +232,7 @@ export const circularsId = {
   'circ.itemN': 'Butir {n}',
   'circ.closedNoAnswers': 'Surat edaran ini sudah ditutup; jawaban tidak lagi diterima.',
   'circ.contradictedHosts': 'Pemindaian sesudah jawaban Anda masih menemukan masalah ini pada: {hosts}',
+  'circ.moreHosts': '+{n} lainnya',
   'circ.hosts': 'Host bermasalah',
   'circ.kb.title': 'Pembaruan MS17-010 yang terpasang',
   'circ.kb.hintOnly': 'Daftar KB hanya petunjuk; pemindaian jaringan tetap penentu.',

@@ -157,7 +157,7 @@ function Row({ r, codes, title, circularId, onGate }: { r: BoardRow; codes: read
                 <AnswerStatusText status={i.status} />
                 {/* "pending" says no more than the status beside it: shown only once the agency attested. */}
                 {i.verification !== 'pending' && <><br /><VerificationBadge state={i.verification} why={i.why} /></>}
-                {i.hosts.length > 0 && <span className="hosts small" data-testid="hosts">{i.hosts.join(', ')}</span>}
+                {i.hosts.length > 0 && <span className="hosts small" data-testid="hosts">{i.hosts.join(', ')}{i.hostCount > i.hosts.length && ` ${t('circ.moreHosts', { n: i.hostCount - i.hosts.length })}`}</span>}
               </>
             )}
           </td>
