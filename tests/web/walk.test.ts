@@ -69,6 +69,7 @@ const entered = <T extends string>(s: T): T => {
 const ids = {} as {
   city: string; rsud: string; disdik: string; unit: string; network: string; contact: string;
   scans: string[]; assets: { id: string; ip: string }[]; finding: string;
+  circular: string; link: string;
   /** Incidents (docs/incidents.md): a report triaged into an incident, a rejected one, the status link, the playbook. */
   report: string; rejected: string; incident: string; statusPath: string; playbook: string;
 };
@@ -116,7 +117,7 @@ const base = (): string => served!.base;
 const serverLog = (): string => `\n  server log (tail): ${served?.log().slice(-2000) ?? ''}`;
 
 /** A JSON API call from the page (its session cookie, the CSRF token from the readable cookie); 2xx or it fails. */
-async function call<T>(page: Page, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+async function call<T>(page: Page, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const csrf = (await page.context().cookies(base())).find((c) => c.name === 'perisai_csrf')?.value ?? '';
   const r = await page.evaluate(async (a) => {
     const headers: Record<string, string> = { accept: 'application/json', 'x-csrf-token': decodeURIComponent(a.csrf) };
@@ -419,6 +420,41 @@ test('realistic data: the lab scanned twice and by a schedule, alerts, accounts,
   });
 });
 
+test('circulars: the WannaCry circular sent to two agencies, a link, answers, an emergency campaign with its sweep, a gate decision, a situation report', async () => {
+  const page = await logIn(desktop, 'admin', NEW_PASSWORD);
+  await on(page, async () => {
+    await page.getByTestId('dash-title').waitFor();
+    const tpl = (await call<{ items: { id: string; key: string; content: Record<string, unknown> }[] }>(page, 'GET', '/circular-templates')).items.find((x) => x.key === 'wannacry-2017')!;
+    // The office fills the template's bracketed parts (docs/circulars.md "Templates") before sending.
+    const filled = JSON.parse(JSON.stringify(tpl.content).replaceAll('[NAMA KOTA]', entered('Uji')).replaceAll('[ALAMAT KANTOR]', entered('Jalan Merdeka No. 1'))
+      .replaceAll('[NAMA KEPALA DINAS]', entered('Dr. Sari Wulandari'))) as Record<string, unknown>;
+    // The letter and its checklist are the office's own words (in both languages, edited in the form): data, shown as written.
+    const words = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(words) : typeof v === 'object' && v !== null ? Object.values(v).flatMap(words) : []);
+    // Line by line too: the walk reads text with its line breaks folded into spaces.
+    for (const w of [...words(tpl.content), ...words(filled)].flatMap((x) => [x, ...x.split('\n')])) if (w.trim().length > 12) entered(w.trim());
+    const c = await call<{ id: string }>(page, 'POST', '/circulars', { templateId: tpl.id, content: { ...filled, audience: { kind: 'list', agencyIds: [ids.rsud, ids.disdik] } } });
+    ids.circular = c.id;
+    await call(page, 'POST', `/circulars/${c.id}/send`);
+    ids.link = (await call<{ path: string }>(page, 'POST', `/circulars/${c.id}/agencies/${ids.rsud}/links`, {})).path;
+    await call(page, 'POST', `/circulars/${c.id}/agencies/${ids.rsud}/acknowledge`, { name: entered('Siti Rahmawati'), position: entered('Direktur RSUD'), phone: null });
+    const item = `/circulars/${c.id}/agencies/${ids.rsud}/items`;
+    await call(page, 'PUT', `${item}/backup-offline`, { status: 'done', note: entered('Cadangan mingguan ke cakram eksternal') });
+    await call(page, 'PUT', `${item}/antivirus`, { status: 'partially', machinesDone: 30, machinesTotal: 42 });
+    await call(page, 'PUT', `${item}/eol-windows`, { status: 'cannot', reason: entered('Menunggu anggaran perubahan'), targetDate: new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10) });
+    await call(page, 'POST', `${item}/backup-offline/review`, { decision: 'returned', comment: entered('Lampirkan foto cakram cadangan') });
+    // The campaign sweeps RSUD's lab network; its scan finishes before the walk.
+    const before = new Set((await call<{ items: { id: string }[] }>(page, 'GET', '/scans?limit=50')).items.map((j) => j.id));
+    await call(page, 'POST', `/circulars/${c.id}/campaign`, { overrideWindow: true, reason: entered('Serangan aktif di kota tetangga') });
+    for (const j of (await call<{ items: { id: string }[] }>(page, 'GET', '/scans?limit=50')).items) {
+      if (before.has(j.id)) continue;
+      await waitForScan(page, j.id);
+      ids.scans.push(j.id);
+    }
+    await call(page, 'POST', `/circulars/${c.id}/agencies/${ids.disdik}/gate`, { state: 'cleared', override: true, reason: entered('Tidak memiliki jaringan terdaftar; diperiksa langsung') });
+    await call(page, 'POST', `/circulars/${c.id}/campaign/sitreps`);
+  });
+});
+
 /** Report through the public form on the phone (the per-unit link prefills the unit), judging each page; the reference and the status link. */
 async function reportOnPhone(name: string, location: string): Promise<{ offences: string[]; reference: string; statusPath: string }> {
   await phone.clearCookies();
@@ -547,6 +583,28 @@ function adminVisits(): Visit[] {
       },
     ] },
     { name: 'users', path: '/users', acts: [openFirst('tr[data-user="petugas.rsud"] [data-action="reset"]', 'input[name="newPassword"]')] },
+    { name: 'circulars', path: '/circulars' },
+    { name: 'compose a circular', path: '/circulars/new', acts: [
+      async (page) => {
+        await page.locator('input[name="audience"][value="level"]').check();
+        await page.locator('input[name="agencyKinds"]').first().waitFor();
+      },
+      async (page) => {
+        await page.locator('input[name="audience"][value="list"]').check();
+        await page.locator('input[name="agencyIds"]').first().waitFor();
+      },
+      async (page) => {
+        await page.locator('[data-action="add-item"]').click();
+        await page.locator('[data-action="save"]').click();
+        await page.getByTestId('form-problems').waitFor();
+      },
+    ] },
+    { name: 'circular', path: `/circulars/${ids.circular}`, acts: [openFirst('tr[data-agency="RSUD-UJI"] [data-action="new-link"]', '[data-testid="link-url"]')] },
+    { name: 'edit a sent circular', path: `/circulars/${ids.circular}/edit` },
+    { name: 'campaign board', path: `/circulars/${ids.circular}/board` },
+    { name: 'an agency\'s answers', path: `/circulars/${ids.circular}/agencies/${ids.rsud}` },
+    { name: 'an agency without answers', path: `/circulars/${ids.circular}/agencies/${ids.disdik}` },
+    { name: 'report cards', path: '/report-cards' },
     { name: 'incidents', path: '/incidents' },
     { name: 'incidents, every phase', path: '/incidents?open=false' },
     { name: 'report queue', path: '/incidents/reports', acts: [async (page) => {
@@ -608,6 +666,8 @@ test('walk at 1366×768: every page as admin, analyst, officers and viewer, in I
       { name: `asset ${ids.assets[0]!.ip}`, path: `/assets/${ids.assets[0]!.id}` }, { name: 'findings', path: '/findings' }, { name: 'scans', path: '/scans' },
       { name: 'scan result', path: `/scans/${ids.scans[ids.scans.length - 1]!}` }, { name: 'schedules', path: '/schedules' },
       { name: 'alerts (admin only)', path: '/alerts' }, { name: 'users (admin only)', path: '/users' },
+      { name: 'circular inbox', path: '/circulars' }, { name: 'circular', path: `/circulars/${ids.circular}` },
+      { name: 'answer form', path: `/circulars/${ids.circular}/agencies/${ids.rsud}` },
       { name: 'incidents', path: '/incidents' }, { name: 'report queue', path: '/incidents/reports' }, { name: 'incident', path: `/incidents/${ids.incident}` },
       { name: 'report', path: `/incidents/reports/${ids.report}` }, { name: 'playbook (read only)', path: `/playbooks/${ids.playbook}` }, { name: 'incident settings (read only)', path: '/incidents/settings' },
     ]],
@@ -622,6 +682,13 @@ test('walk at 1366×768: every page as admin, analyst, officers and viewer, in I
       assert.deepEqual(seen, [], username);
     });
   }
+
+  // The agency's link page: no account.
+  await desktop.clearCookies();
+  const anon = await desktop.newPage();
+  await on(anon, async () => {
+    offences.push(...(await walk(anon, 'link', [{ name: 'link page', path: ids.link }])).offences);
+  });
 
   // The forced password change of a new account.
   const fresh = await logIn(desktop, 'operator.baru', USER_PASSWORD);
@@ -645,6 +712,8 @@ test('walk at 375×812: every page as admin, in Indonesian', async () => {
       await p.locator('nav.open').waitFor();
     }] });
     const { offences } = await walk(page, 'admin (375×812)', visits);
+    await phone.clearCookies();
+    offences.push(...(await walk(page, 'link (375×812)', [{ name: 'link page', path: ids.link }])).offences);
     assertClean(offences, 'walk at 375×812');
     assert.deepEqual(problems, []);
   });

@@ -16,6 +16,11 @@ import { ScanPage, ScansPage } from './pages/Scans';
 import { SchedulesPage } from './pages/Schedules';
 import { AlertsPage } from './pages/Alerts';
 import { UsersPage } from './pages/Users';
+import { CircularPage, CircularsPage } from './pages/Circulars';
+import { CircularAgencyPage } from './pages/CircularAgency';
+import { CircularBoardPage } from './pages/CircularBoard';
+import { ComposePage } from './pages/CircularCompose';
+import { ReportCardsPage } from './pages/ReportCards';
 import { IncidentsPage, ReportPage, ReportsPage } from './pages/Incidents';
 import { IncidentPage } from './pages/Incident';
 import { IncidentSettingsPage } from './pages/IncidentSettings';
@@ -55,6 +60,8 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/findings', key: 'nav.findings' },
   { to: '/scans', key: 'nav.scans' },
   { to: '/schedules', key: 'nav.schedules' },
+  { to: '/circulars', key: 'nav.circulars' },
+  { to: '/report-cards', key: 'nav.reportCards', roles: ['admin', 'analyst', 'viewer'] },
   { to: '/incidents', key: 'nav.incidents' },
   { to: '/alerts', key: 'nav.alerts', roles: ['admin'] },
   { to: '/users', key: 'nav.users', roles: ['admin'] },
@@ -132,6 +139,7 @@ function Routes({ me }: { me: Me }) {
   const { t } = useI18n();
   const { path, params } = useLocation();
   const canTriage = me.user.role !== 'viewer';
+  const canCompose = me.user.role === 'admin' || me.user.role === 'analyst';
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return <DashboardPage me={me} />;
   if (match('/agencies', path) !== null) return <AgenciesPage role={me.user.role} />;
@@ -142,6 +150,13 @@ function Routes({ me }: { me: Me }) {
   if (match('/scans', path) !== null) return <ScansPage canStart={canTriage} params={params} />;
   if ((m = match('/scans/:id', path)) !== null) return <ScanPage id={m.id!} canStart={canTriage} />;
   if (match('/schedules', path) !== null) return <SchedulesPage canEdit={me.user.role === 'admin' || me.user.role === 'analyst'} />;
+  if (match('/circulars', path) !== null) return <CircularsPage me={me} />;
+  if (match('/circulars/new', path) !== null) return canCompose ? <ComposePage templateId={params.get('template')} /> : <p className="error">{t('admin.forbidden')}</p>;
+  if ((m = match('/circulars/:id/edit', path)) !== null) return canCompose ? <ComposePage circularId={m.id!} /> : <p className="error">{t('admin.forbidden')}</p>;
+  if ((m = match('/circulars/:id/board', path)) !== null) return <CircularBoardPage id={m.id!} me={me} />;
+  if ((m = match('/circulars/:id/agencies/:agencyId', path)) !== null) return <CircularAgencyPage id={m.id!} agencyId={m.agencyId!} me={me} />;
+  if ((m = match('/circulars/:id', path)) !== null) return <CircularPage key={m.id!} id={m.id!} me={me} />;
+  if (match('/report-cards', path) !== null) return <ReportCardsPage params={params} />;
   const csirt = me.user.role === 'admin' || me.user.role === 'analyst';
   if (match('/incidents', path) !== null) return <IncidentsPage params={params} />;
   if (match('/incidents/reports', path) !== null) return <ReportsPage params={params} canTriage={canTriage} />;

@@ -92,15 +92,28 @@ export function setUnauthenticatedHandler(f: (() => void) | null): void {
 }
 
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  return send<T>(method, path, body === undefined ? undefined : { type: 'application/json', data: JSON.stringify(body) });
+}
+
+/** Send a file as the request body (evidence uploads: the API checks its content, not its name). */
+export async function apiUpload<T>(path: string, file: Blob): Promise<T> {
+  return send<T>('POST', path, { type: 'application/octet-stream', data: file });
+}
+
+/**
+ * One request to the API. `extra` adds headers (the circular link page's token: web/src/circular-link);
+ * such a caller has no session, and a 401 is its own to show, not a reason to show the login page.
+ */
+export async function send<T>(method: string, path: string, body: { type: string; data: string | Blob } | undefined, extra?: Readonly<Record<string, string>>): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...extra };
+  if (body !== undefined) headers['content-type'] = body.type;
   if (method !== 'GET') {
     const token = csrfToken ?? csrfFromCookie();
     if (token !== null) headers['x-csrf-token'] = token;
   }
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: body.data } : {}) });
   } catch {
     throw new ApiError(0, NETWORK_ERROR, '', '');
   }
@@ -110,7 +123,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     const e = (data as { error?: { code?: string; message?: string; messageId?: string; details?: unknown } } | null)?.error;
     const details = typeof e?.details === 'object' && e.details !== null && !Array.isArray(e.details) ? (e.details as Record<string, unknown>) : {};
     const err = new ApiError(res.status, e?.code ?? 'E_INTERNAL', e?.message ?? '', e?.messageId ?? '', details);
-    if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthenticated?.();
+    if (res.status === 401 && extra === undefined && !path.startsWith('/auth/login')) onUnauthenticated?.();
     throw err;
   }
   return data as T;

@@ -28,6 +28,9 @@ const CardQuery = Type.Object({
   lang: LangQ,
 });
 
+/** A card as JSON: the object computeReportCard returns (its fields are documented there, docs/pdf.md). */
+const CardOut = Type.Object({ format: Type.Literal('perisai.report-card'), formatVersion: Type.Integer() }, { additionalProperties: true });
+
 const TEXTS: Readonly<Record<string, string>> = { since: 'Waktu pembanding harus sebelum waktu rapor', previousAsOf: 'Rapor sebelumnya harus sebelum waktu rapor' };
 
 function request(q: { asOf?: string | undefined; since?: string | undefined; previousAsOf?: string | undefined }, now: Date): ReportCardRequest {
@@ -47,6 +50,17 @@ export function reportCardRoutes(app: FastifyInstance, deps: { store: Store; clo
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tr = <T>(work: () => Promise<T>) => inIndonesian(TEXTS, work);
   const summary = 'exposure now vs `since` (% closed), open findings by age (<7/7–15/15–30/30–90/>90 days; overdue critical > 15 d, high > 30 d), time to remediate (median, P90), networks scanned in the last 14 days, trend vs `previousAsOf`';
+
+  // The figures themselves, for the web UI's report-card page (web/src/pages/ReportCards.tsx): the same
+  // card the PDF and XLSX print, as JSON.
+  r.get('/api/v1/agencies/:id/report-card', {
+    config: { access: { roles: READ } },
+    schema: { tags: ['reports'], summary: `An agency's report card (with its units) as JSON (src/domain/report-card.ts computeReportCard): ${summary}`, params: IdParams, querystring: CardQuery, response: responses({ 200: CardOut }) },
+  }, async (request_) => tr(async () => agencyReportCard(store, request_.scope, request_.params.id, request(request_.query, clock()))));
+  r.get('/api/v1/report-card', {
+    config: { access: { roles: READ } },
+    schema: { tags: ['reports'], summary: `The city roll-up as JSON ({ city, agencies }, agencies worst first): ${summary}`, querystring: CardQuery, response: responses({ 200: Type.Object({ city: CardOut, agencies: Type.Array(CardOut) }) }) },
+  }, async (request_) => tr(async () => cityReportRollup(store, request_.scope, request(request_.query, clock()))));
 
   for (const format of ['pdf', 'xlsx'] as const) {
     const type = format === 'pdf' ? PDF : XLSX;

@@ -1,10 +1,11 @@
 // English. Typed against the Indonesian dictionary: a missing or extra key is a compile error.
-import type { MessageKey } from './keys';
-
+import { circularsEn } from './circulars.en';
 import { incidentsEn } from './incidents.en';
+import type { MessageKey } from './keys';
 
 export const en: Record<MessageKey, string> = {
   ...incidentsEn,
+  ...circularsEn,
   'app.name': 'Perisai',
   'app.tagline': 'Tracking WannaCry-style ransomware exposure',
   'app.loading': 'Loading…',

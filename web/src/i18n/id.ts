@@ -1,9 +1,11 @@
 // Bahasa Indonesia: the default language of the UI. Every key here must exist in
 // en.ts (a missing or extra key is a compile error there). Terms are the ones Indonesian government IT staff use (KRITIS, instansi, OPD …).
+import { circularsId } from './circulars.id';
 import { incidentsId } from './incidents.id';
 
 export const id = {
   ...incidentsId,
+  ...circularsId,
   'app.name': 'Perisai',
   'app.tagline': 'Pemantauan paparan ransomware WannaCry',
   'app.loading': 'Memuat…',
