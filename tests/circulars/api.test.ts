@@ -12,6 +12,7 @@ import { login, seedWorld } from '../api/fixture.js';
 import type { Client } from '../api/fixture.js';
 import { cityContent } from './fixture.js';
 import { sse } from '../api/sse-client.js';
+import { pdfFonts, pdfText } from '../../src/io/pdf/fixtures.js';
 
 function bilingual(res: { statusCode: number; json(): unknown }, status: number, id: RegExp): { code: string; message: string; messageId: string; details?: Record<string, unknown> } {
   assert.equal(res.statusCode, status, JSON.stringify(res.json()));
@@ -34,6 +35,30 @@ const viaLink = (app: FastifyInstance, token: string) => (method: string, url: s
   app.inject({ method: method as 'GET', url, headers: { 'x-circular-token': token, ...headers }, ...(payload !== undefined ? { payload: payload as string } : {}) });
 
 storeSuite('circular API bad input', (env) => {
+  test('the letter as PDF: read back in both languages, addressed to one agency; another agency\'s officer gets 404', async () => {
+    const store = await env.open();
+    const w = await seedWorld(store, { rateLimit: false });
+    try {
+      const admin = await login(w.app, 'admin');
+      const id = await sentCircular(admin, [w.city.rsud.id, w.city.disdik.id]);
+      const c = (await admin.req('GET', `/api/v1/circulars/${id}`)).json() as { number: string };
+      const res = await admin.req('GET', `/api/v1/circulars/${id}/letter.pdf?agencyId=${w.city.rsud.id}`);
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-type'], 'application/pdf');
+      assert.equal(res.headers['cache-control'], 'private, no-store');
+      const text = pdfText(res.rawPayload).replace(/\s+/g, ' ');
+      for (const part of ['SURAT EDARAN', 'NOMOR', 'TENTANG', c.number, 'LAMPIRAN']) assert.ok(text.toUpperCase().includes(part.toUpperCase()), `the letter holds ${part}`);
+      assert.ok(pdfFonts(res.rawPayload).every((f) => f.embedded), 'fonts embedded');
+      const en = pdfText((await admin.req('GET', `/api/v1/circulars/${id}/letter.pdf?lang=en`)).rawPayload).replace(/\s+/g, ' ');
+      assert.match(en, /CIRCULAR/i);
+      bilingual(await admin.req('GET', `/api/v1/circulars/${id}/letter.pdf?lang=fr`), 400, /./);
+      const officer = await login(w.app, 'petugas.dinkes');
+      bilingual(await officer.req('GET', `/api/v1/circulars/${id}/letter.pdf?agencyId=${w.city.disdik.id}`), 404, /tidak ditemukan/);
+    } finally {
+      await w.app.close();
+    }
+  });
+
   test('the live board: a stream of the officer\'s own rows, a new event when an answer changes them, `end` when the circular closes', async () => {
     const store = await env.open();
     const w = await seedWorld(store, { rateLimit: false, circulars: { sseIntervalMs: 50 } });

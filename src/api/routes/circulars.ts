@@ -20,6 +20,9 @@ import type { Role } from '../../store/repos/users.js';
 import { blockersFor, boardView, CAMPAIGN_PROFILE, CAMPAIGN_RULES, contactEmails, LINK_PATH, saveAnswer, sentMessage, startAgencyScan } from '../circular-service.js';
 import { ApiError } from '../errors.js';
 import { eventStream } from '../sse.js';
+import { LangQ, PDF, sendPdf } from '../pdf.js';
+import { circularLetterPdf } from '../../io/pdf/circular-letter.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import { checkEvidence, DEFAULT_EVIDENCE_MAX_BYTES, EVIDENCE_DIR, evidenceTooLarge } from '../evidence.js';
 import { rawUploadParser, storedPath, storeFile } from '../photos.js';
 import { IdParams, responses } from '../schemas.js';
@@ -156,6 +159,28 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
       agency = { code: rec.agencyCode, name: rec.agencyName };
     }
     return { letter: toLetter({ circularId: c.id, number: c.number, sentAt: v.sentAt ?? c.sentAt, version: v.version, content: v.content, agency }) };
+  });
+
+  // The same letter as the printable PDF (src/io/pdf/circular-letter.ts): same data, access and refusals as
+  // the JSON route above, rendered in the city's time zone for the items' due times.
+  r.get('/api/v1/circulars/:id/letter.pdf', {
+    config: { access: { roles: READ } },
+    schema: {
+      tags: ['circulars'], summary: 'The letter as a printable PDF (Indonesian government format; lang=en for the English text): one version, optionally addressed to one agency',
+      params: IdParams, querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), agencyId: Type.Optional(Id), lang: LangQ }),
+      produces: [PDF], response: responses({ 200: Type.String({ description: 'application/pdf' }) }),
+    },
+  }, async (request, reply) => {
+    const c = await circularOf(request, request.params.id);
+    const v = await store.circulars.version(c.id, request.query.version ?? c.version, request.scope);
+    let agency: { code: string; name: string } | null = null;
+    if (request.query.agencyId !== undefined) {
+      const rec = await store.circulars.recipient(c.id, agencyIn(request, request.query.agencyId, c.id), request.scope);
+      agency = { code: rec.agencyCode, name: rec.agencyName };
+    }
+    const letter = toLetter({ circularId: c.id, number: c.number, sentAt: v.sentAt ?? c.sentAt, version: v.version, content: v.content, agency });
+    const pdf = await circularLetterPdf(letter, { lang: request.query.lang ?? 'id', createdAt: clock(), timeZone: DEFAULT_TIME_ZONE });
+    return sendPdf(reply, pdf, `surat-edaran-${c.number ?? c.id}-v${v.version}${agency !== null ? `-${agency.code}` : ''}`);
   });
 
   r.post('/api/v1/circulars/:id/send', {
