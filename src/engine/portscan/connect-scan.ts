@@ -89,6 +89,11 @@ export interface ConnectScanOptions {
   /** File descriptors available to the process (default: read from /proc/self/limits). */
   readonly fdLimit?: number;
   readonly signal?: AbortSignal;
+  /**
+   * The clock that times probes, the rate bucket and the sweep's lateness, in milliseconds (default
+   * performance.now). Tests pass one that follows node:test's mock timers, so durations are virtual.
+   */
+  readonly now?: () => number;
   /** Decided ports; called synchronously in the hot path. */
   readonly onPort: (o: PortObservation) => void;
   /** Which decided ports reach onPort: 'all' (default) or only 'open' ones (saves an object per probe). */
@@ -167,6 +172,8 @@ export function readFdLimit(): number {
   return 1024;
 }
 
+const monotonicNow = (): number => performance.now();
+
 export function connectScan(opts: ConnectScanOptions): Promise<ConnectScanResult> {
   return new Promise((resolve, reject) => {
     try {
@@ -231,7 +238,8 @@ class ConnectScan {
   selfConnects = 0;
   readonly localErrors = new Map<string, number>();
 
-  readonly t0 = performance.now();
+  readonly now: () => number;
+  readonly t0: number;
   lagEwma = 0;
   lastSweep = 0;
   lastAdjust = 0;
@@ -247,6 +255,8 @@ class ConnectScan {
   constructor(o: ConnectScanOptions, resolve: (r: ConnectScanResult) => void) {
     this.o = o;
     this.resolve = resolve;
+    this.now = o.now ?? monotonicNow;
+    this.t0 = this.now();
     this.nHosts = o.targets.size;
     this.nPorts = o.ports.length;
     const space = this.nHosts * this.nPorts;
@@ -298,7 +308,7 @@ class ConnectScan {
       return;
     }
     this.o.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.lastSweep = performance.now();
+    this.lastSweep = this.now();
     this.lastRefill = this.lastSweep;
     this.tokens = this.o.maxRate ? Math.min(this.o.maxRate, 1) : 0;
     this.o.shared?.setWaker(() => {
@@ -334,7 +344,7 @@ class ConnectScan {
       window: this.window,
       open: this.open,
       timeoutMs: this.globalTimeout(),
-      elapsedMs: performance.now() - this.t0,
+      elapsedMs: this.now() - this.t0,
     };
   }
 
@@ -360,7 +370,7 @@ class ConnectScan {
     if (this.filling || this.stopped) return;
     this.filling = true;
     try {
-      const now = performance.now();
+      const now = this.now();
       if (this.o.maxRate) {
         this.tokens = Math.min(Math.max(1, this.o.maxRate / 20), this.tokens + ((now - this.lastRefill) * this.o.maxRate) / 1000);
         this.lastRefill = now;
@@ -450,7 +460,7 @@ class ConnectScan {
     this.sPort[slot] = port;
     this.sAttempt[slot] = attempt;
     this.sUnreach[slot] = unreach;
-    this.sStart[slot] = performance.now();
+    this.sStart[slot] = this.now();
     this.probesSent++;
     if (attempt > 0 || unreach > 0) this.retriesSent++;
     if (this.o.maxRate) this.tokens -= 1;
@@ -506,7 +516,7 @@ class ConnectScan {
     const port = this.sPort[s]!;
     const attempt = this.sAttempt[s]!;
     const unreach = this.sUnreach[s]!;
-    const rtt = performance.now() - this.sStart[s]!;
+    const rtt = this.now() - this.sStart[s]!;
     const target = this.sTarget[s]!;
     this.release(s);
     switch (classify(status)) {
@@ -567,7 +577,7 @@ class ConnectScan {
 
   requeue(host: number, port: number, attempt: number, unreach: number, delayMs: number): void {
     if (this.stopped) return;
-    this.pending.push({ host, port, attempt, unreach, notBefore: performance.now() + delayMs });
+    this.pending.push({ host, port, attempt, unreach, notBefore: this.now() + delayMs });
   }
 
   sample(host: number, rtt: number, reason: 'syn-ack' | 'conn-refused'): void {
@@ -595,7 +605,7 @@ class ConnectScan {
   // ------------------------------------------------------------ timeouts and window control
 
   sweep(): void {
-    const now = performance.now();
+    const now = this.now();
     // how late this timer fired = how long the loop was busy elsewhere (Little's-law queueing, see the header)
     const lag = Math.max(0, now - this.lastSweep - SWEEP_MS);
     this.lastSweep = now;
@@ -678,7 +688,7 @@ class ConnectScan {
       refusedByScope: this.refusedByScope,
       selfConnects: this.selfConnects,
       interrupted: this.stopped && this.done < this.planned,
-      durationMs: performance.now() - this.t0,
+      durationMs: this.now() - this.t0,
       hosts: this.hosts,
       windowMax: this.windowMax,
       windowFinal: this.window,
