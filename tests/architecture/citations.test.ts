@@ -7,7 +7,7 @@
 //   - a cited file that does not exist (docs/<name>.md, <room>/<path>.<ext>, or a bare <name>.md that is
 //     neither beside the file, at the root nor in docs/);
 //   - a section number (§N.M) of a cited Markdown document that has numbered headings but not that one;
-//   - a tracker reference ("issue 12", "issue #12").
+//   - a tracker reference (the word "issue" followed by a number).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -84,7 +84,7 @@ function commentsOf(path: string): Comment[] {
 const ROOTS = 'src|tests|bench|lab|scripts|web|docs|deploy';
 /** A repository-relative path with an extension, not part of a longer path (dist/src/…) or a URL. */
 const PATH_RE = new RegExp(String.raw`(?<![\w./@:-])((?:${ROOTS})/[\w./-]*\w\.(?:tsx?|mjs|js|json|md|sh|py|sql|html|css|ya?ml|txt|png|pcap))(?![\w*{<])`, 'g');
-/** A bare Markdown file name (not after a folder), optionally followed by a section: "store.md", "performance.md §6". */
+/** A bare Markdown file name (not after a folder), optionally followed by a section: "store.md", "smb-detection.md §3.7". */
 const BARE_MD_RE = /(?<![\w./-])([\w-]+\.md)\b/g;
 const SECTION_AFTER_RE = /^[,:]?\s*(?:section\s+|§\s*)(\d+(?:\.\d+)*)/;
 const TRACKER_RE = /\bissues?\s*#?\d+\b/i;
