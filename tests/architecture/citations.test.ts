@@ -1,7 +1,7 @@
 // Comments cite what a reader of the repository has: a file of the repository (docs/<name>.md, a path such
 // as src/engine/net/connector.ts), a section that file really has, or a public specification — never a
-// document that lives elsewhere or a number of the project's tracker (README.md, "Contributing"; the
-// comment should carry the reason itself). This test reads every comment of src/, tests/, bench/ and
+// document that lives elsewhere or a number of the project's tracker (README.md, "Layout"; the comment
+// should carry the reason itself). This test reads every comment of src/, tests/, bench/ and
 // web/src (TypeScript comments through the compiler's own scanner, so strings and regular expressions are
 // not mistaken for comments; `#` comments of the bench's and lab's Python and shell files) and fails on:
 //   - a cited file that does not exist (docs/<name>.md, <room>/<path>.<ext>, or a bare <name>.md that is
