@@ -2,8 +2,8 @@
 // as src/engine/net/connector.ts), a section that file really has, or a public specification — never a
 // document that lives elsewhere or a number of the project's tracker (README.md, "Layout"; the comment
 // should carry the reason itself). This test reads every comment of src/, tests/, bench/ and
-// web/src (TypeScript comments through the compiler's own scanner, so strings and regular expressions are
-// not mistaken for comments; `#` comments of the bench's and lab's Python and shell files) and fails on:
+// web/src (TypeScript comments as the TypeScript parser finds them, so strings and regular expressions are
+// not mistaken for comments; `#` comments and docstrings of the Python and shell files there) and fails on:
 //   - a cited file that does not exist (docs/<name>.md, <room>/<path>.<ext>, or a bare <name>.md that is
 //     neither beside the file, at the root nor in docs/);
 //   - a section number (§N.M) of a cited Markdown document that has numbered headings but not that one;
