@@ -90,11 +90,11 @@ const SECTION_AFTER_RE = /^[,:]?\s*(?:section\s+|§\s*)(\d+(?:\.\d+)*)/;
 const TRACKER_RE = /\bissues?\s*#?\d+\b/i;
 
 const headingCache = new Map<string, Set<string> | null>();
-/** Numbered headings of a Markdown file ("## 3.7 Deciding …" → "3.7"), or null when it numbers none. */
+/** Numbered headings of a Markdown file ("## 0. Conventions" → "0", "### 3.7 Deciding …" → "3.7"; not "## 50 reports a second"), or null when it numbers none. */
 function sectionsOf(file: string): Set<string> | null {
   if (!headingCache.has(file)) {
     const nums = new Set<string>();
-    for (const m of readFileSync(file, 'utf8').matchAll(/^#+\s+(\d+(?:\.\d+)*)\.?\s/gm)) nums.add(m[1]!);
+    for (const m of readFileSync(file, 'utf8').matchAll(/^#+\s+(\d+(?:\.\d+)+|\d+(?=\.\s))/gm)) nums.add(m[1]!);
     headingCache.set(file, nums.size > 0 ? nums : null);
   }
   return headingCache.get(file)!;
