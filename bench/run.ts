@@ -137,7 +137,8 @@ interface CommandResult {
 
 interface TargetCheck {
   bed: BedName;
-  source: 'issue' | 'performance.md §6';
+  /** `target`: a target of the project (docs/performance.md, "Results"); `informative`: a design-time anchor (bench/README.md). */
+  source: 'target' | 'informative';
   what: string;
   measured: string;
   verdict: 'PASS' | 'MISS' | 'n/a';
@@ -1043,18 +1044,18 @@ function smbChecks(bed: 'E' | 'G', rs: CommandResult[], smb: SmbAgreement): Targ
   const n = rs.find((r) => r.id === 'nmap-smb');
   if (p) {
     const what = `${p.label}: 100 % recall, 0 false open, every run`;
-    if (p.correct === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p.na ?? 'no successful runs' });
-    else checks.push({ bed, source: 'issue', what, measured: `${foundText(p)}, ${p.falseOpensMax} false`, verdict: p.correct ? 'PASS' : 'MISS' });
+    if (p.correct === null) checks.push({ bed, source: 'target', what, measured: '–', verdict: 'n/a', detail: p.na ?? 'no successful runs' });
+    else checks.push({ bed, source: 'target', what, measured: `${foundText(p)}, ${p.falseOpensMax} false`, verdict: p.correct ? 'PASS' : 'MISS' });
   }
   const want = bed === 'G' ? 3 : 10;
   if (p && n) {
     const what = `nmap scripts / ${p.label} ≥ ${want}×`;
-    if (p.medianS === null || n.medianS === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p.na ?? n.na ?? 'no successful runs' });
+    if (p.medianS === null || n.medianS === null) checks.push({ bed, source: 'target', what, measured: '–', verdict: 'n/a', detail: p.na ?? n.na ?? 'no successful runs' });
     else {
       const scale = n.subsetOf ? n.subsetOf.all / n.subsetOf.scanned : 1;
       const nS = n.medianS * scale;
       const x = nS / p.medianS;
-      checks.push({ bed, source: 'issue', what, verdict: x >= want ? 'PASS' : 'MISS',
+      checks.push({ bed, source: 'target', what, verdict: x >= want ? 'PASS' : 'MISS',
         measured: `${x.toFixed(2)}× (${nS.toFixed(2)} s${scale !== 1 ? ` = ${n.medianS.toFixed(2)} s × ${scale.toFixed(1)}` : ''} / ${p.medianS.toFixed(2)} s)` });
     }
   }
@@ -1062,10 +1063,10 @@ function smbChecks(bed: 'E' | 'G', rs: CommandResult[], smb: SmbAgreement): Targ
   const n8 = rs.find((r) => r.id === 'nmap-smb8');
   if (p8 && n8) {
     const what = `${p8.label} / nmap's six scripts on the same 8 ≤ 1.0`;
-    if (p8.medianS === null || n8.medianS === null) checks.push({ bed, source: 'issue', what, measured: '–', verdict: 'n/a', detail: p8.na ?? n8.na ?? 'no successful runs' });
+    if (p8.medianS === null || n8.medianS === null) checks.push({ bed, source: 'target', what, measured: '–', verdict: 'n/a', detail: p8.na ?? n8.na ?? 'no successful runs' });
     else {
       const x = p8.medianS / n8.medianS;
-      checks.push({ bed, source: 'issue', what, verdict: x <= 1 ? 'PASS' : 'MISS', measured: `${x.toFixed(2)} (${p8.medianS.toFixed(3)} s / ${n8.medianS.toFixed(3)} s)` });
+      checks.push({ bed, source: 'target', what, verdict: x <= 1 ? 'PASS' : 'MISS', measured: `${x.toFixed(2)} (${p8.medianS.toFixed(3)} s / ${n8.medianS.toFixed(3)} s)` });
     }
   }
   for (const per of rs.filter((r) => r.id.startsWith('nmap-smb-'))) {
@@ -1073,20 +1074,20 @@ function smbChecks(bed: 'E' | 'G', rs: CommandResult[], smb: SmbAgreement): Targ
     if (!pp || pp.medianS === null || per.medianS === null) continue;
     const scale = per.subsetOf ? per.subsetOf.all / per.subsetOf.scanned : 1;
     const x = (per.medianS * scale) / pp.medianS;
-    checks.push({ bed, source: 'performance.md §6', what: `nmap / perisai, ${per.personas?.[0] ?? '?'} alone (informative)`,
+    checks.push({ bed, source: 'informative', what: `nmap / perisai, ${per.personas?.[0] ?? '?'} alone (informative)`,
       measured: `${x.toFixed(2)}× (${(per.medianS * scale).toFixed(2)} s / ${pp.medianS.toFixed(2)} s)`, verdict: 'n/a', detail: 'no target' });
   }
   const tt = smb.totals;
   if (smb.perisaiRuns) {
-    checks.push({ bed, source: 'issue', what: 'Perisai = ground truth (smbv1, dialects, signing, ms17-010, doublepulsar), every address, every run',
+    checks.push({ bed, source: 'target', what: 'Perisai = ground truth (smbv1, dialects, signing, ms17-010, doublepulsar), every address, every run',
       measured: `${tt.perisaiOk}/${tt.perisaiOf} (worst of ${smb.perisaiRuns} runs)`, verdict: tt.perisaiOk === tt.perisaiOf ? 'PASS' : 'MISS' });
   }
   if (smb.perisaiRuns && smb.nmapRun) {
-    checks.push({ bed, source: 'issue', what: 'Perisai = nmap wherever nmap decides (ms17-010/doublepulsar only where nmap lists NT LM 0.12)',
+    checks.push({ bed, source: 'target', what: 'Perisai = nmap wherever nmap decides (ms17-010/doublepulsar only where nmap lists NT LM 0.12)',
       measured: `${tt.agree}/${tt.nmapDecided}`, verdict: tt.agree === tt.nmapDecided && tt.nmapDecided > 0 ? 'PASS' : 'MISS' });
-    checks.push({ bed, source: 'performance.md §6', what: 'nmap = ground truth where it decides (sanity check of the bed)',
+    checks.push({ bed, source: 'informative', what: 'nmap = ground truth where it decides (sanity check of the bed)',
       measured: `${tt.nmapOk}/${tt.nmapDecided}`, verdict: tt.nmapOk === tt.nmapDecided ? 'PASS' : 'MISS' });
-  } else checks.push({ bed, source: 'issue', what: 'Perisai = nmap wherever nmap decides', measured: '–', verdict: 'n/a', detail: 'no successful nmap or Perisai run' });
+  } else checks.push({ bed, source: 'target', what: 'Perisai = nmap wherever nmap decides', measured: '–', verdict: 'n/a', detail: 'no successful nmap or Perisai run' });
   return checks;
 }
 
@@ -1152,35 +1153,35 @@ function checksFor(bed: BedName, rs: CommandResult[]): TargetCheck[] {
     checks.push({ bed, source, what, measured: `${s.rssMb.toFixed(0)} MB`, verdict: s.rssMb <= maxMb ? 'PASS' : 'MISS' });
   };
   const P = 'perisai-default';
-  for (const r of rs) if (r.tool === 'perisai') correct(r.id, 'issue');
+  for (const r of rs) if (r.tool === 'perisai') correct(r.id, 'target');
   switch (bed) {
     case 'A':
-      ratio(P, 'nmap-sT', 0.75, '0.75', 'issue');
-      ratio(P, 'nmap-sS-T4', 2.0, '2.0', 'performance.md §6');
-      ratio('perisai-net', 'nmap-sT', 1.6, '1.6', 'performance.md §6');
+      ratio(P, 'nmap-sT', 0.75, '0.75', 'target');
+      ratio(P, 'nmap-sS-T4', 2.0, '2.0', 'informative');
+      ratio('perisai-net', 'nmap-sT', 1.6, '1.6', 'informative');
       break;
     case 'B':
-      ratio(P, 'nmap-sT', 0.9, '0.9', 'issue');
-      ratio(P, 'nmap-sS-T4', 0.6, '0.6', 'issue');
-      ratio(P, 'zmap', 1.5, '1.5', 'performance.md §6');
-      ratio('perisai-net', 'nmap-sS-T4', 1.1, '1.1', 'performance.md §6');
+      ratio(P, 'nmap-sT', 0.9, '0.9', 'target');
+      ratio(P, 'nmap-sS-T4', 0.6, '0.6', 'target');
+      ratio(P, 'zmap', 1.5, '1.5', 'informative');
+      ratio('perisai-net', 'nmap-sS-T4', 1.1, '1.1', 'informative');
       break;
     case 'F':
-      ratio(P, 'nmap-sT', 0.9, '0.9', 'issue');
-      ratio('perisai-banners', 'nmap-sT', 1.0, '1.0 (informative: banners on, nmap without -sV)', 'performance.md §6');
-      ratio(P, 'nmap-sS-T4', 1.0, '1.0 (informative)', 'performance.md §6');
+      ratio(P, 'nmap-sT', 0.9, '0.9', 'target');
+      ratio('perisai-banners', 'nmap-sT', 1.0, '1.0 (informative: banners on, nmap without -sV)', 'informative');
+      ratio(P, 'nmap-sS-T4', 1.0, '1.0 (informative)', 'informative');
       break;
     case 'C':
     case 'D':
-      ratio(P, 'nmap-sT-T4', 1 / 40, '1/40', 'issue');
-      ratio(P, 'nmap-sS-T4', 1 / 40, '1/40', 'issue');
-      ratio(P, 'zmap', 1.2, '1.2', 'issue');
-      if (bed === 'C') ratio(P, 'nmap-sT-T4-tuned', 1.0, '1.0', 'performance.md §6');
+      ratio(P, 'nmap-sT-T4', 1 / 40, '1/40', 'target');
+      ratio(P, 'nmap-sS-T4', 1 / 40, '1/40', 'target');
+      ratio(P, 'zmap', 1.2, '1.2', 'target');
+      if (bed === 'C') ratio(P, 'nmap-sT-T4-tuned', 1.0, '1.0', 'informative');
       break;
   }
   const w = by('perisai-w4096') && !by('perisai-w4096')?.na ? 'perisai-w4096' : P;
-  rss(w, 100, 'issue');
-  rss('perisai-net', 160, 'performance.md §6');
+  rss(w, 100, 'target');
+  rss('perisai-net', 160, 'informative');
   return checks;
 }
 

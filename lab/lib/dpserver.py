@@ -114,7 +114,7 @@ def der(tag, content):
 
 
 def dp_key(sig1):
-    """DoublePulsar XOR key from the low signature dword (docs: smb-detection.md section 6.3)."""
+    """DoublePulsar XOR key from the low signature dword (docs/smb-detection.md §6.3)."""
     s = sig1 & 0xFFFFFFFF
     a = (s << 1) & 0xFFFFFFFF
     b = ((((s & 0x0000FF00) | (s << 16)) & 0xFFFFFFFF) << 8) & 0xFFFFFFFF

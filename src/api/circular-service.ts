@@ -18,7 +18,7 @@ import { ApiError } from './errors.js';
 /** Where the web UI serves the agency's link page (the token follows in the URL fragment, never sent to a server). */
 export const LINK_PATH = '/surat-edaran';
 export const LINK_TOKEN_HEADER = 'x-circular-token';
-/** The campaign's profile and the finding rules its re-scan must find clean (advisories-incidents §6 A7). */
+/** The campaign's profile and the finding rules its re-scan must find clean (docs/circulars.md, "Emergency campaign, board, gates, situation reports"). */
 export const CAMPAIGN_PROFILE = 'ransomware';
 export const CAMPAIGN_RULES = ['ms17-010', 'doublepulsar'] as const;
 

@@ -1,7 +1,7 @@
 // Circulars (surat edaran) as pure data and rules (docs/circulars.md). No I/O: the store persists these,
 // the API, the worker's finalize hook and the PDF renderer use them.
 //
-// A CIRCULAR is a letter in the Indonesian government format (advisories-incidents §3.4, variant 1: kop,
+// A CIRCULAR is a letter in the Indonesian government format (tata naskah dinas, "kepala / batang tubuh / kaki": kop,
 // Yth., SURAT EDARAN, NOMOR, TENTANG, body, signature block, tembusan, lampiran) plus a CHECKLIST: items
 // each agency in the audience answers. An item is either `attest` (only the agency can say) or `scan`
 // (bound to finding rule ids: the network is the authority). An answer is the agency's word; its
@@ -17,10 +17,10 @@
 //   verified      attested `scan` item, every agency network scanned for the item's rules after the
 //                 attestation, no open finding and no unknown verdict for those rules
 //
-// Unknown is never verified (architecture P6: an error or timeout is never "safe"), and attested is not
+// Unknown is never verified (an error or timeout is never "safe"), and attested is not
 // verified. An item is COMPLETE when it is attested, not returned by the office, and — where it is
 // checkable — verified. The reconnect gate of an emergency campaign clears only on complete required
-// items and a clean latest re-scan (CISA ED 20-04's "patched before they are connected" rule, §4.1).
+// items and a clean latest re-scan (CISA ED 20-04's "patched before they are connected" rule; docs/circulars.md).
 
 import { validationError } from './errors.js';
 import type { PerisaiError } from './errors.js';
@@ -36,13 +36,13 @@ export function circularError(field: string, en: string, id: string, extra: Reco
   return validationError(`${field}: ${en}`, { field, messageId: id, ...extra });
 }
 
-// ---- the letter (advisories-incidents §3.4) -------------------------------------------------------------
+// ---- the letter (docs/circulars.md, "The letter") ------------------------------------------------------
 
 /** Security classification of the letter (Tata Naskah Dinas). */
 export const LETTER_CLASSIFICATIONS = ['biasa', 'terbatas', 'rahasia'] as const;
 export type LetterClassification = (typeof LETTER_CLASSIFICATIONS)[number];
 
-/** "Sifat" — how urgent the letter is (§3.4: Biasa, Penting, Segera, Sangat Segera). */
+/** "Sifat" — how urgent the letter is (the usual values of tata naskah dinas: Biasa, Penting, Segera, Sangat Segera). */
 export const LETTER_URGENCIES = ['biasa', 'penting', 'segera', 'sangat-segera'] as const;
 export type LetterUrgency = (typeof LETTER_URGENCIES)[number];
 
@@ -83,7 +83,7 @@ export interface Signatory {
   readonly nip: string | null;
 }
 
-/** Body sections in Markdown, each in both languages (§3.4 batang tubuh: latar belakang, dasar, isi, penutup). */
+/** Body sections in Markdown, each in both languages (the letter's batang tubuh: latar belakang, dasar, isi, penutup). */
 export interface LetterSections {
   readonly background: Text;
   readonly basis: Text;
@@ -127,11 +127,11 @@ export function resolveAudience(a: Audience, agencies: readonly { id: string; ki
 
 // ---- checklist items as data ----------------------------------------------------------------------------
 
-/** Who an item's guidance speaks to (product-context §4.2: user steps vs IT-manager steps). */
+/** Who an item's guidance speaks to (Kominfo's May 2017 steps were split this way: user steps vs IT-manager steps). */
 export const GUIDANCE_ROLES = ['agency-head', 'agency-it', 'staff'] as const;
 export type GuidanceRole = (typeof GUIDANCE_ROLES)[number];
 
-/** CSAF 2.0 remediation categories (§4.3), "none-available" meaning: isolate. */
+/** CSAF 2.0 remediation categories, "none-available" meaning: isolate. */
 export const REMEDIATION_CATEGORIES = ['vendor-fix', 'mitigation', 'workaround', 'none-available'] as const;
 export type RemediationCategory = (typeof REMEDIATION_CATEGORIES)[number];
 
@@ -304,7 +304,7 @@ export function validateContent(c: CircularContent): CircularContent {
 /**
  * The letter number from the register's pattern: `{serial}` (zero-padded to 3), `{year}`, `{month}` in
  * Roman numerals (a common regional style), e.g. "800/{serial}/DISKOMINFO/{year}" → "800/012/DISKOMINFO/2017".
- * The serial counts per year and per register (§3.4: classification code / serial / unit code / year).
+ * The serial counts per year and per register (the government numbering: classification code / serial / unit code / year).
  */
 export function formatLetterNumber(pattern: string, serial: number, date: string): string {
   if (!pattern.includes('{serial}')) throw circularError('numberPattern', 'must contain {serial}', 'wajib memuat {serial}');
@@ -345,7 +345,7 @@ export function toLetter(args: { circularId: string; number: string | null; sent
 export const CIRCULAR_STATUSES = ['draft', 'sent', 'closed'] as const;
 export type CircularStatus = (typeof CIRCULAR_STATUSES)[number];
 
-// ---- answers per agency × item (SI-5 "or notify the degree of noncompliance", §4.1; CISO Assistant) ------
+// ---- answers per agency × item (NIST SP 800-53 SI-5 "or notify the degree of noncompliance") ----
 
 export const ANSWER_STATUSES = ['todo', 'in-progress', 'done', 'partially', 'not-applicable', 'cannot'] as const;
 export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
@@ -389,14 +389,14 @@ export interface ValidAnswer {
   readonly note: string | null;
   readonly os: WindowsVersion | null;
   readonly kbs: readonly string[];
-  /** What the KB list says (a hint, never the verdict: §5 "the primary verdict is the network check"). */
+  /** What the KB list says (a hint, never the verdict: the network check decides). */
   readonly kbHint: KbCheck | null;
 }
 
 /**
  * Check an answer. Refused: an answer to a closed circular, an unknown status, "cannot" without a reason
  * and a target date, N greater than M, a KB list with a KB of another Windows, a pre-March-2017 KB, or
- * April 2017's security-only update (§5 corrections 1–2).
+ * April 2017's security-only update (neither can contain the fix: see APRIL_2017_SECURITY_ONLY, PRE_MARCH_2017).
  */
 export function validateAnswer(item: ChecklistItem, input: AnswerInput, ctx: { circularStatus: CircularStatus; now: Date }): ValidAnswer {
   if (ctx.circularStatus === 'closed') throw circularError('status', 'the circular is closed; answers are no longer accepted', 'surat edaran sudah ditutup; jawaban tidak lagi diterima', { reason: 'closed' });
@@ -437,7 +437,7 @@ export function validateAnswer(item: ChecklistItem, input: AnswerInput, ctx: { c
   return { status, reason, targetDate, machinesDone, machinesTotal, note: cleanText(input.note, 'note', 4000, { multiline: true }), os, kbs, kbHint };
 }
 
-// ---- office review (VINCE "approved" per organisation statement, §4.3) -----------------------------------
+// ---- office review (CERT/CC VINCE's "approved" per organisation statement) -------------------------
 
 export function validateReview(input: { decision: string; comment?: string | null }): { state: Exclude<ReviewState, 'none'>; comment: string | null } {
   const state = oneOf(input.decision, ['approved', 'returned'] as const, 'decision');
@@ -446,7 +446,7 @@ export function validateReview(input: { decision: string; comment?: string | nul
   return { state, comment };
 }
 
-// ---- the MS17-010 KB map (advisories-incidents §5) --------------------------------------------------------
+// ---- the MS17-010 KB map (Microsoft KB4023262; docs/circulars.md, "KB-aware MS17-010") ------------------
 
 export const WINDOWS_VERSIONS = [
   'xp-2003', 'windows-8', 'vista-2008', '7-2008r2', '8.1-2012r2', '2012', '10-1507', '10-1511', '10-1607-2016', '10-1703-later',
@@ -462,7 +462,7 @@ export interface KbFamily {
   readonly superseding: readonly string[];
   /** srv.sys minimum fixed version (what Nessus 97737 and Microsoft's scripts compare), null = not affected. */
   readonly srvSys: string | null;
-  /** A later monthly rollup/cumulative than those listed also contains the fix (§5 "every later monthly rollup"). */
+  /** A later monthly rollup/cumulative than those listed also contains the fix (Microsoft's rollups are cumulative). */
   readonly laterRollupsFix: boolean;
 }
 
@@ -479,9 +479,9 @@ export const MS17_010_KB_MAP: readonly KbFamily[] = [
   { os: '10-1703-later', label: { id: 'Windows 10 versi 1703 atau lebih baru / Server 2019+', en: 'Windows 10 version 1703 or later / Server 2019+' }, fixing: [], superseding: [], srvSys: null, laterRollupsFix: false },
 ];
 
-/** April 2017 security-only updates: they do NOT contain the fix (§5 correction 1, KB4023262). */
+/** April 2017 security-only updates: they do NOT contain the fix (Microsoft KB4023262 lists which updates contain it). */
 export const APRIL_2017_SECURITY_ONLY: Readonly<Record<string, WindowsVersion>> = { KB4015546: '7-2008r2', KB4015547: '8.1-2012r2', KB4015548: '2012' };
-/** Pre-March-2017 updates on community lists; they cannot contain a fix first shipped 14 March 2017 (§5 correction 2). */
+/** Pre-March-2017 updates on community lists; they cannot contain a fix first shipped 14 March 2017. */
 export const PRE_MARCH_2017: readonly string[] = ['KB3205409', 'KB3210720', 'KB3210721', 'KB3212646', 'KB3213986'];
 
 export type KbRefusal = 'april-2017-security-only' | 'pre-march-2017' | 'other-os';
@@ -510,7 +510,7 @@ function preMarch2017(kb: string): boolean {
   return PRE_MARCH_2017.includes(kb) || Number(kb.slice(2)) < 4012000;
 }
 
-/** Which of the KBs an agency lists fix MS17-010 on the Windows it named (§5 rule: a hint, not the verdict). */
+/** Which of the KBs an agency lists fix MS17-010 on the Windows it named (a hint, not the verdict). */
 export function checkKbs(os: WindowsVersion, kbs: readonly string[]): KbCheck {
   const fam = MS17_010_KB_MAP.find((f) => f.os === os)!;
   const mine = new Set([...fam.fixing, ...fam.superseding]);
@@ -629,7 +629,7 @@ export function isComplete(item: Pick<ChecklistItem, 'verification'>, answer: { 
   return item.verification.mode === 'attest' || verification === 'verified';
 }
 
-// ---- reconnect gate (§6 A7; CISA ED 20-04) --------------------------------------------------------------
+// ---- reconnect gate (CISA ED 20-04; docs/circulars.md, "Emergency campaign") ---------------------------
 
 export const GATE_STATES = ['disconnected', 'cleared'] as const;
 export type GateState = (typeof GATE_STATES)[number];
@@ -713,7 +713,7 @@ export function ragVerification(items: readonly BoardItemRow[]): Rag {
   return items.every((i) => !i.checkable || i.verification === 'verified') ? 'green' : 'amber';
 }
 
-// ---- reminders and escalation (VINCE reminders, §4.3; escalation ladder A3) -----------------------------
+// ---- reminders and escalation (after CERT/CC VINCE's reminders; docs/circulars.md) -------------------
 
 export interface ReminderPolicy {
   /** Hours before the due time at which a reminder goes out (e.g. [24]). */

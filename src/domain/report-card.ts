@@ -1,5 +1,5 @@
-// Report cards (rapor) per agency and the city roll-up (issue text "report cards"; advisories-incidents
-// §4.2 what CyHy measures, §4.4 the metrics Perisai shows). Pure: the store gathers the findings with
+// Report cards (rapor) per agency and the city roll-up (docs/pdf.md, "Report cards";
+// the figures follow what CISA's Cyber Hygiene reports measure, cisagov/cyhy-reports). Pure: the store gathers the findings with
 // their status history, the networks with their scan times, the checklist rows and the acknowledgements;
 // this file computes every figure, and the PDF/XLSX renderers (src/io) only print them.
 //

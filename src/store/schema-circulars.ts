@@ -22,7 +22,7 @@ export interface CircularTemplateTable {
   created_at: Time;
 }
 
-/** The numbering register: one serial per year (advisories-incidents §3.4). */
+/** The numbering register: one serial per year (docs/circulars.md, "The letter"). */
 export interface CircularRegisterTable {
   year: number;
   pattern: string;

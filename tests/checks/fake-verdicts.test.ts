@@ -9,7 +9,7 @@ import { encodeX224ConnectionConfirm, decodeX224, decodeTpkt } from '../../src/e
 import { selectChecks, CheckSelectionError, CHECK_IDS } from '../../src/engine/checks/registry.js';
 import { Scope } from '../../src/engine/targets/scope.js';
 import { ev, expectVerdict, runAgainstFakes, runOnVirtualClock, verdict } from '../fakes/harness.js';
-import { onVirtualClock } from '../fakes/virtual-clock.js';
+import { onVirtualClock } from '../../src/engine/fixtures/virtual-clock.js';
 import {
   framed,
   FX,

@@ -8,7 +8,7 @@ import { LOOPBACK, LOOPBACK_SCOPE, PortMapDialer, PortMapUdp } from './port-map-
 import { startSmbFake, type SmbFake, type SmbScript } from './smb-fake.js';
 import { startTcpFake, type FakeConn, type FakeServer } from './tcp-fake.js';
 import { startUdpFake, type UdpFake } from './udp-fake.js';
-import { onVirtualClock } from './virtual-clock.js';
+import { onVirtualClock } from '../../src/engine/fixtures/virtual-clock.js';
 
 export interface HostSetup {
   readonly smb445?: SmbScript;
@@ -89,7 +89,7 @@ export async function runAgainstFakes(setup: HostSetup): Promise<HostRun> {
 }
 
 /**
- * runAgainstFakes on a virtual clock (tests/fakes/virtual-clock.ts): deadlines, host timeouts and the
+ * runAgainstFakes on a virtual clock (src/engine/fixtures/virtual-clock.ts): deadlines, host timeouts and the
  * fakes' trickles run on virtual time; `virtualMs` is how much of it passed before the report was ready.
  */
 export async function runOnVirtualClock(setup: HostSetup): Promise<HostRun & { virtualMs: number }> {

@@ -135,7 +135,7 @@ export const ReviewIn = Type.Object({ decision: lit(['approved', 'returned'] as 
 export const AnswerEventOut = Type.Object({ id: Int, kind: Str, at: Str, actor: Str, data: Type.Record(Str, Type.Unknown()) });
 export const EvidenceOut = Type.Object({ id: Str, circularId: Str, agencyId: Str, itemCode: Str, sha256: Str, contentType: Str, size: Int, originalName: NStr, uploadedBy: Str, createdAt: Str });
 
-/** The board as the acceptance checks read it (issue text "The contract the acceptance checks use"), plus colours and names. */
+/** The board as the acceptance checks read it (docs/circulars.md, "Emergency campaign, board, gates, situation reports"), plus colours and names. */
 export const BoardItemOut = Type.Object({
   code: Str, status: lit(ANSWER_STATUSES), verification: lit(VERIFICATION_STATES), hosts: Type.Array(Str, { description: 'the offending hosts\' IPs (at most 25; hostCount counts them all; the answer lists up to 500 with evidence)' }),
   hostCount: Int, why: NStr, review: lit(REVIEW_STATES), complete: Bool, checkable: Bool, required: Bool,

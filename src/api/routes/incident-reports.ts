@@ -17,7 +17,7 @@ import { ApiError } from '../errors.js';
 import { storedPath } from '../photos.js';
 import { IdParams, responses } from '../schemas.js';
 import { FORM_PATH } from './public-reports.js';
-import { FromReportIn, IncidentOut, MessageIn, MessageOut, PhotoOut, ReportOut } from './incident-schemas.js';
+import { FromReportIn, IncidentOut, MessageIn, MessageOut, ReportDetailOut, ReportLinkOut, ReportOut } from './incident-schemas.js';
 
 /** The city CSIRT: the city-wide roles decide what is an incident. */
 export const CSIRT = ['admin', 'analyst'] as const;
@@ -46,10 +46,7 @@ export function incidentReportRoutes(app: FastifyInstance, deps: { store: Store;
     schema: {
       tags: ['incidents'], summary: 'A report with its messages, photos and the reports that look like the same event',
       params: IdParams,
-      response: responses({ 200: Type.Object({
-        report: ReportOut, messages: Type.Array(MessageOut), photos: Type.Array(PhotoOut),
-        duplicates: Type.Array(Type.Object({ reportId: Type.String(), match: Type.String(), reference: Type.String(), status: Type.String(), createdAt: Type.String(), incidentId: Type.Union([Type.Null(), Type.String()]) })),
-      }) }),
+      response: responses({ 200: ReportDetailOut }),
     },
   }, async (request) => {
     const report = await store.incidentReports.get(request.scope, request.params.id);
@@ -130,7 +127,7 @@ export function incidentReportRoutes(app: FastifyInstance, deps: { store: Store;
     schema: {
       tags: ['incidents'], summary: 'The public form link of a unit, prefilled with its code, and its QR code (SVG) to print for a ward or counter',
       params: IdParams,
-      response: responses({ 200: Type.Object({ code: Type.String(), name: Type.String(), path: Type.String(), url: Type.String(), qrSvg: Type.String() }) }),
+      response: responses({ 200: ReportLinkOut }),
     },
   }, async (request) => {
     const a = await store.agencies.get(request.scope, request.params.id);

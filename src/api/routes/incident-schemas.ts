@@ -6,13 +6,14 @@ import type { TSchema } from 'typebox';
 import { CLOCK_STATES } from '../../domain/incident-clocks.js';
 import { PHASES, REPORT_STATUSES, TIMELINE_KINDS, TIMELINE_SOURCES } from '../../domain/incident.js';
 import { PLAYBOOK_ROLES } from '../../domain/playbook.js';
-import { AssetOsOut, AssetSmbOut, Nullable } from '../schemas.js';
+import { AssetOsOut, AssetSmbOut, Nullable, OneOf } from '../schemas.js';
 
 const Str = Type.String();
 const NStr = Nullable(Str);
 const Int = Type.Integer();
 const Bool = Type.Boolean();
-const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+/** A union of a domain list's literals whose static type is the list's element type (schemas.ts OneOf). */
+const lit = OneOf;
 export const TextOut = Type.Object({ id: Str, en: Str });
 const Closed = { additionalProperties: false } as const;
 
@@ -107,6 +108,24 @@ export const PlaybookOut = Type.Object({
     })),
     sources: Type.Array(SourceOut),
   }),
+});
+
+/** GET /incident-reports/:id: the report, its messages and photos, and the reports that look like the same event. */
+export const ReportDetailOut = Type.Object({
+  report: ReportOut, messages: Type.Array(MessageOut), photos: Type.Array(PhotoOut),
+  duplicates: Type.Array(Type.Object({ reportId: Str, match: Str, reference: Str, status: Str, createdAt: Str, incidentId: NStr })),
+});
+
+/** GET /agencies/:id/report-link: a unit's public form link and its QR code (SVG). */
+export const ReportLinkOut = Type.Object({ code: Str, name: Str, path: Str, url: Str, qrSvg: Str });
+
+/** GET/PUT /incident-settings. */
+export const SettingsOut = Type.Object({
+  clocks: Type.Object({ acknowledgeMs: Int, firstResponseMs: Int, containmentMs: Int, warnFraction: Type.Number() }),
+  organisation: Type.Object({ name: Str, ttisName: Str, registerNumber: NStr, registerValidUntil: NStr, email: NStr, phone: NStr }),
+  routes: Type.Record(Type.String(), Type.Object({ to: Str, cc: Type.Array(Str) })),
+  timeZone: Str,
+  statusLinkDays: Int,
 });
 
 // ---- request bodies -----------------------------------------------------------------------------------

@@ -19,18 +19,7 @@ import { LangQ, PDF, sendPdf } from '../pdf.js';
 import { playbookCardsFile } from '../../io/pdf/incident-documents.js';
 import { IdParams, responses } from '../schemas.js';
 import { CSIRT } from './incident-reports.js';
-import { PlaybookOut, RoleCardOut } from './incident-schemas.js';
-
-const Str = Type.String();
-const NStr = Type.Union([Type.Null(), Str]);
-
-const SettingsOut = Type.Object({
-  clocks: Type.Object({ acknowledgeMs: Type.Integer(), firstResponseMs: Type.Integer(), containmentMs: Type.Integer(), warnFraction: Type.Number() }),
-  organisation: Type.Object({ name: Str, ttisName: Str, registerNumber: NStr, registerValidUntil: NStr, email: NStr, phone: NStr }),
-  routes: Type.Record(Type.String(), Type.Object({ to: Str, cc: Type.Array(Str) })),
-  timeZone: Str,
-  statusLinkDays: Type.Integer(),
-});
+import { PlaybookOut, RoleCardOut, SettingsOut } from './incident-schemas.js';
 
 const SettingsIn = Type.Object({
   clocks: Type.Optional(Type.Object({ acknowledgeMs: Type.Optional(Type.Integer()), firstResponseMs: Type.Optional(Type.Integer()), containmentMs: Type.Optional(Type.Integer()), warnFraction: Type.Optional(Type.Number()) }, { additionalProperties: false })),

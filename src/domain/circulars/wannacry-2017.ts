@@ -1,7 +1,7 @@
 // The May 2017 WannaCry circular Perisai ships as a template (version 1 of key "wannacry-2017"): what a
-// city IT office asked every agency in May 2017 (product-context §4.2 Kominfo's seven steps and
-// ID-SIRTII's variant, §4.3 how regional Diskominfo offices ran it, §4.5 the agency checklist), written
-// in Perisai's own words as a surat edaran in the layout of advisories-incidents §3.4 variant 1. Each
+// city IT office asked every agency in May 2017 (Kominfo's seven steps of 14 May 2017 and
+// ID-SIRTII's variant, as regional Diskominfo offices passed them on as an agency checklist), written
+// in Perisai's own words as a surat edaran in the layout of docs/circulars.md, "The letter". Each
 // checklist item says how it is verified: `scan` items are bound to the finding rules of
 // src/domain/finding-signals.ts, so the network — not the agency's word — decides them.
 //

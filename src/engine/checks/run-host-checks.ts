@@ -6,7 +6,7 @@
 //   445  SMB1 conversation: NEGOTIATE → null SESSION → IPC$ → PeekNamedPipe → DoublePulsar ping  (5 RTT)
 //   445  SMB2 NEGOTIATE (all dialects) → SESSION_SETUP NTLMSSP challenge                          (2 RTT)
 //   445  one single-dialect SMB2 NEGOTIATE per dialect below the highest (started as soon as the
-//        highest is known; exact list, docs §3.7 step 3)                                          (1 RTT each)
+//        highest is known; exact list, docs/smb-detection.md §3.7 step 3)                 (1 RTT each)
 //   445  only if the SMB2 NEGOTIATE was closed unanswered: multi-protocol NEGOTIATE + SMB1
 //        NTLMSSP (proves "no SMB2" and gets the NTLM version of SMB1-only hosts)                 (2 RTT)
 //   139  the same SMB1 conversation after a NetBIOS session request (NBSTAT <20> name,
@@ -15,7 +15,7 @@
 //   3389 X.224 Connection Request (TLS|CredSSP), and if CredSSP was chosen one more offering TLS
 //        only, to see whether NLA is enforced                                                   (1 RTT each)
 // On the lab's Samba host (445+139) that is 7 TCP connections and 1 UDP exchange; on an SMB1-only Windows
-// host 4–5. Nothing intrusive is sent (docs §1.3): no write, no file open, no exploit, no
+// host 4–5. Nothing intrusive is sent (docs/smb-detection.md §1.3): no write, no file open, no exploit, no
 // DoublePulsar opcode other than ping, no second NTLM leg.
 
 import type { Dialer, ScopeCheck } from '../net/dialer.js';
@@ -50,7 +50,7 @@ export interface HostCheckRequest {
   readonly scope?: ScopeCheck;
   /** Check ids, tags or categories (registry.ts). Default ['ransomware'] = every check. */
   readonly checks?: readonly string[];
-  /** Deadline of each conversation (connect included). Default 5000 ms (docs §1.3: 5–10 s). */
+  /** Deadline of each conversation (connect included). Default 5000 ms (docs/smb-detection.md §1.3: 5–10 s). */
   readonly timeoutMs?: number;
   /** Hard deadline for the whole host. Default 3 × timeoutMs. */
   readonly hostTimeoutMs?: number;
@@ -185,7 +185,7 @@ export async function runHostChecks(req: HostCheckRequest): Promise<HostCheckRep
     const negKnown = new Promise<Smb2NegotiateFacts | undefined>((r) => (resolveNeg = r));
     const dialectPs: Promise<Smb2DialectProbe & { outcome: ProbeOutcome<Smb2ProbeData> }>[] = [];
 
-    // Names for a NetBIOS session request on 139 (docs §1.2 order: NBSTAT <20>, *SMBSERVER, then
+    // Names for a NetBIOS session request on 139 (docs/smb-detection.md §1.2 order: NBSTAT <20>, *SMBSERVER, then
     // names learned elsewhere). `waitFor` must not include the conversation asking.
     let smb2MainP: Promise<ProbeOutcome<Smb2ProbeData>> | undefined;
     const calledNames = (waitFor: () => (Promise<unknown> | undefined)[]) => async (tried: readonly string[]): Promise<string[]> => {

@@ -7,6 +7,7 @@ import { createConnector, tcpWrapAvailable, selfTestTcpWrap } from '../net/conne
 import { E, SELF_CONNECT } from '../net/errno.js';
 import { ScopedConnector } from '../net/dialer.js';
 import type { Target } from '../types.js';
+import { onVirtualClock } from '../fixtures/virtual-clock.js';
 
 type Behaviour = 'open' | 'closed' | 'silent' | 'emfile-once' | 'early-unreach' | 'sync-unreach' | 'self-once' | 'late-open';
 
@@ -169,31 +170,38 @@ test('the per-host in-flight cap is never exceeded', async () => {
   assert.ok(fake.maxPerHost <= 3, `max per host ${fake.maxPerHost}`);
 });
 
+// The three tests below run on node:test's mock timers (src/engine/fixtures/virtual-clock.ts) with the scanner
+// timing itself by the mocked Date: the sweep, the rate bucket and the timeouts fire at virtual times, so the
+// durations they assert cannot be stretched by a loaded machine. `virtual` is the clock option they pass.
+const virtual = { now: (): number => Date.now() };
+
 test('--max-rate paces probes', async () => {
   const ports = Array.from({ length: 60 }, (_, i) => 1000 + i);
-  const t0 = Date.now();
-  await run(() => 'closed', { maxRate: 300 }, 1, ports);
-  const dt = Date.now() - t0;
+  const { value: { r } } = await onVirtualClock(() => run(() => 'closed', { maxRate: 300, ...virtual }, 1, ports), { stepMs: 1 });
+  assert.equal(r.closed, 60);
   // 60 probes at 300/s need about 200 ms (the bucket starts with one token)
-  assert.ok(dt >= 150, `took ${dt} ms`);
+  assert.ok(r.durationMs >= 150 && r.durationMs <= 400, `took ${r.durationMs} virtual ms`);
 });
 
 test('abort stops the scan promptly and marks it interrupted', async () => {
   const ac = new AbortController();
   const ports = Array.from({ length: 1000 }, (_, i) => 1000 + i);
-  setTimeout(() => ac.abort(), 30);
-  const t0 = Date.now();
-  const { r } = await run(() => 'silent', { signal: ac.signal, timeout: { initialMs: 5000, minMs: 5000, maxMs: 5000 } }, 4, ports);
-  assert.ok(Date.now() - t0 < 1000);
+  const { value: { r }, virtualMs } = await onVirtualClock(() => {
+    setTimeout(() => ac.abort(), 30);
+    return run(() => 'silent', { signal: ac.signal, timeout: { initialMs: 5000, minMs: 5000, maxMs: 5000 }, ...virtual }, 4, ports);
+  }, { stepMs: 1 });
+  assert.ok(virtualMs < 1000 && r.durationMs < 1000, `ended after ${virtualMs} virtual ms (probe timeout 5000)`);
   assert.equal(r.interrupted, true);
 });
 
 test('the adaptive timeout drops from the initial value once answers are measured', async () => {
   const ports = Array.from({ length: 400 }, (_, i) => 1000 + i);
-  const t0 = Date.now();
-  const { r } = await run((_ip, port) => (port % 2 ? 'closed' : 'silent'), { timeout: { initialMs: 1000, minMs: 30, maxMs: 1000 }, window: 4096 }, 1, ports);
+  const { value: { r } } = await onVirtualClock(
+    () => run((_ip, port) => (port % 2 ? 'closed' : 'silent'), { timeout: { initialMs: 1000, minMs: 30, maxMs: 1000 }, window: 4096, ...virtual }, 1, ports),
+    { stepMs: 1 },
+  );
   // 200 silent probes, all in flight at once: with the initial 1 s the scan would take >= 2 s (probe + retry)
-  assert.ok(Date.now() - t0 < 900, `took ${Date.now() - t0} ms`);
+  assert.ok(r.durationMs < 900, `took ${r.durationMs} virtual ms`);
   assert.ok(r.timeoutMs < 1000);
 });
 

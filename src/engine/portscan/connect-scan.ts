@@ -1,19 +1,26 @@
 // The TCP connect scanner: a sliding window of in-flight connects over a permuted target x port index space.
 //
-// Design (measured in shared/docs/performance.md; section numbers refer to it):
-// - Sliding window, refilled as probes complete (§7.1). Default 4096, clamped to the open-file limit; EMFILE
-//   or ENFILE shrink it and requeue the probe instead of failing (RustScan panics there).
-// - Adaptive timeout (§7.2): RFC 6298 estimator over answered probes, clamp(max(srtt+4var, 2srtt), min, max),
+// Design (what each choice measured: docs/performance.md, "Design choices and their measured effect"):
+// - Sliding window, refilled as probes complete, not lock-step batches. Default 4096, clamped to the open-file
+//   limit (one fd per probe in flight); EMFILE or ENFILE shrink it and requeue the probe instead of failing
+//   (RustScan panics there).
+// - Adaptive timeout: RFC 6298 estimator over answered probes, clamp(max(srtt+4var, 2srtt), min, max),
 //   re-evaluated when the sweep runs, so probes launched before the first answer do not keep the initial 1 s.
 //   Timeouts are retried once with a doubled timeout (RFC 6298 §5.5 back-off); a RST is never retried.
-// - One timeout structure per scan (§7.5): in-flight probes sit in one list ordered by start time; a single
-//   10 ms sweep walks it from the oldest and stops at the first probe younger than the global timeout.
-// - Event-loop guard (§3, §7.3): queueing inside Node adds W/X to every probe. The sweep measures its own
-//   lateness; a late loop shrinks the window (multiplicative decrease), a punctual one grows it back.
+// - One timeout structure per scan: every probe shares one timeout, so deadlines are FIFO. In-flight probes sit
+//   in one list ordered by start time; a single 10 ms sweep walks it from the oldest and stops at the first
+//   probe younger than the global timeout.
+// - Event-loop guard: a probe's completion is seen only when the loop gets to it, so with window W and
+//   throughput X the loop adds about W/X to every probe (Little's law) and a too-wide window turns fast answers
+//   into false timeouts. The sweep measures its own lateness; a late loop shrinks the window (multiplicative
+//   decrease), a punctual one grows it back.
 // - Unreachable errors that arrive sooner than ARP resolution could fail (~3 s) may come from neighbour-table
-//   overflow on big on-link sweeps (§5.7): retried after a back-off, and the number of distinct hosts in flight
-//   is capped, instead of calling live hosts down. A route that says "unreachable" synchronously is final.
-// - Self-connects on loopback are discarded (§2). Open ports are RST-closed by the connector (§7.7).
+//   overflow on big on-link sweeps (the kernel's gc_thresh3 fills up and live hosts read as EHOSTUNREACH):
+//   retried after a back-off, and the number of distinct hosts in flight is capped, instead of calling live
+//   hosts down. A route that says "unreachable" synchronously is final.
+// - Self-connects on loopback are discarded: when the kernel picks source port == destination port on
+//   127.0.0.1, TCP simultaneous open connects to itself and would read as a false open port. Open ports are
+//   RST-closed by the connector (src/engine/net/connector.ts: no TIME_WAIT left behind).
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Connector, ConnHandle, ConnectDone } from '../net/connector.js';
@@ -63,7 +70,8 @@ export interface ConnectScanOptions {
   readonly order?: IndexPermutation;
   /**
    * Only this slice [start, end) of the permuted index space: a task of a larger scan job (the job is the index
-   * space plus a seed, architecture.md P7), so workers can split a job and a crashed task can resume.
+   * space plus a seed: the permutation is reproducible from it), so workers can split a job and a crashed
+   * task can resume.
    */
   readonly indexRange?: { readonly start: number; readonly end: number };
   /** Maximum probes in flight. Default 4096, clamped to the fd limit. */
@@ -71,13 +79,21 @@ export interface ConnectScanOptions {
   readonly timeout?: Partial<TimeoutPolicy>;
   /** Retries after a timeout (default 1). */
   readonly retries?: number;
-  /** Probes per second, for politeness on production networks (no floor: §7.4). */
+  /**
+   * Probes per second, for politeness on production networks. There is no minimum rate: a rate floor above
+   * what the path can carry only loses answers; the window paces the scan.
+   */
   readonly maxRate?: number;
   /** Maximum probes in flight to one host (fragile devices). */
   readonly hostInflight?: number;
   /** File descriptors available to the process (default: read from /proc/self/limits). */
   readonly fdLimit?: number;
   readonly signal?: AbortSignal;
+  /**
+   * The clock that times probes, the rate bucket and the sweep's lateness, in milliseconds (default
+   * performance.now). Tests pass one that follows node:test's mock timers, so durations are virtual.
+   */
+  readonly now?: () => number;
   /** Decided ports; called synchronously in the hot path. */
   readonly onPort: (o: PortObservation) => void;
   /** Which decided ports reach onPort: 'all' (default) or only 'open' ones (saves an object per probe). */
@@ -131,7 +147,8 @@ const MIN_WINDOW = 32;
  * stay unanswered longer (silent space, long paths) stop counting against that cap, so the window opens up to
  * windowMax where timeouts dominate and stays small where everything answers at once. Measured here
  * (bed A, loopback): window 256-512 is 15 % faster than 4096, because a big window only queues work in the
- * kernel and the event loop (performance.md §5.1); bed C needs 4096 (§5.3).
+ * kernel and the event loop; bed C (silent space) needs 4096 (docs/performance.md, "Design choices and their
+ * measured effect").
  */
 const YOUNG_MS = 10;
 const YOUNG_CAP = 512;
@@ -154,6 +171,8 @@ export function readFdLimit(): number {
   }
   return 1024;
 }
+
+const monotonicNow = (): number => performance.now();
 
 export function connectScan(opts: ConnectScanOptions): Promise<ConnectScanResult> {
   return new Promise((resolve, reject) => {
@@ -219,7 +238,8 @@ class ConnectScan {
   selfConnects = 0;
   readonly localErrors = new Map<string, number>();
 
-  readonly t0 = performance.now();
+  readonly now: () => number;
+  readonly t0: number;
   lagEwma = 0;
   lastSweep = 0;
   lastAdjust = 0;
@@ -235,6 +255,8 @@ class ConnectScan {
   constructor(o: ConnectScanOptions, resolve: (r: ConnectScanResult) => void) {
     this.o = o;
     this.resolve = resolve;
+    this.now = o.now ?? monotonicNow;
+    this.t0 = this.now();
     this.nHosts = o.targets.size;
     this.nPorts = o.ports.length;
     const space = this.nHosts * this.nPorts;
@@ -257,7 +279,7 @@ class ConnectScan {
     this.hostInflight = new HostInflight(this.nHosts);
     this.targetCache = this.nHosts <= 65_536 ? new Array<Target | undefined>(this.nHosts) : null;
     const fdLimit = o.fdLimit ?? readFdLimit();
-    // Keep fds for stdio, the output file, the banner pool and libuv's own (§7.1: reserve >= 64).
+    // Keep fds for stdio, the output file, the banner pool and libuv's own (a reserve of at least 64).
     const fdCap = Math.max(MIN_WINDOW, fdLimit - Math.max(64, Math.floor(fdLimit * 0.05)) - 256);
     this.windowMax = Math.max(1, Math.min(o.window ?? 4096, fdCap, Math.max(1, this.planned)));
     this.lagCap = this.windowMax;
@@ -286,7 +308,7 @@ class ConnectScan {
       return;
     }
     this.o.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.lastSweep = performance.now();
+    this.lastSweep = this.now();
     this.lastRefill = this.lastSweep;
     this.tokens = this.o.maxRate ? Math.min(this.o.maxRate, 1) : 0;
     this.o.shared?.setWaker(() => {
@@ -322,7 +344,7 @@ class ConnectScan {
       window: this.window,
       open: this.open,
       timeoutMs: this.globalTimeout(),
-      elapsedMs: performance.now() - this.t0,
+      elapsedMs: this.now() - this.t0,
     };
   }
 
@@ -348,7 +370,7 @@ class ConnectScan {
     if (this.filling || this.stopped) return;
     this.filling = true;
     try {
-      const now = performance.now();
+      const now = this.now();
       if (this.o.maxRate) {
         this.tokens = Math.min(Math.max(1, this.o.maxRate / 20), this.tokens + ((now - this.lastRefill) * this.o.maxRate) / 1000);
         this.lastRefill = now;
@@ -438,7 +460,7 @@ class ConnectScan {
     this.sPort[slot] = port;
     this.sAttempt[slot] = attempt;
     this.sUnreach[slot] = unreach;
-    this.sStart[slot] = performance.now();
+    this.sStart[slot] = this.now();
     this.probesSent++;
     if (attempt > 0 || unreach > 0) this.retriesSent++;
     if (this.o.maxRate) this.tokens -= 1;
@@ -494,7 +516,7 @@ class ConnectScan {
     const port = this.sPort[s]!;
     const attempt = this.sAttempt[s]!;
     const unreach = this.sUnreach[s]!;
-    const rtt = performance.now() - this.sStart[s]!;
+    const rtt = this.now() - this.sStart[s]!;
     const target = this.sTarget[s]!;
     this.release(s);
     switch (classify(status)) {
@@ -509,7 +531,7 @@ class ConnectScan {
       case 'unreachable': {
         const reason: PortReason = status === E.ENETUNREACH ? 'net-unreach' : 'host-unreach';
         // Synchronous = the routing table said no: a fact, not a transient. Asynchronous and early = maybe
-        // neighbour-table overflow (§5.7): retry later, with fewer distinct hosts in flight.
+        // neighbour-table overflow (see the header): retry later, with fewer distinct hosts in flight.
         if (!sync && rtt < EARLY_UNREACH_MS && unreach < UNREACH_RETRIES) {
           this.distinctHostCap = Math.max(256, Math.min(this.distinctHostCap, Math.floor(this.hostInflight.distinct / 2) || 256));
           this.requeue(host, port, attempt, unreach + 1, UNREACH_BACKOFF_MS * (unreach + 1));
@@ -555,7 +577,7 @@ class ConnectScan {
 
   requeue(host: number, port: number, attempt: number, unreach: number, delayMs: number): void {
     if (this.stopped) return;
-    this.pending.push({ host, port, attempt, unreach, notBefore: performance.now() + delayMs });
+    this.pending.push({ host, port, attempt, unreach, notBefore: this.now() + delayMs });
   }
 
   sample(host: number, rtt: number, reason: 'syn-ack' | 'conn-refused'): void {
@@ -583,8 +605,8 @@ class ConnectScan {
   // ------------------------------------------------------------ timeouts and window control
 
   sweep(): void {
-    const now = performance.now();
-    // how late this timer fired = how long the loop was busy elsewhere (Little's-law queueing, §3)
+    const now = this.now();
+    // how late this timer fired = how long the loop was busy elsewhere (Little's-law queueing, see the header)
     const lag = Math.max(0, now - this.lastSweep - SWEEP_MS);
     this.lastSweep = now;
     this.lagEwma = 0.8 * this.lagEwma + 0.2 * lag;
@@ -666,7 +688,7 @@ class ConnectScan {
       refusedByScope: this.refusedByScope,
       selfConnects: this.selfConnects,
       interrupted: this.stopped && this.done < this.planned,
-      durationMs: performance.now() - this.t0,
+      durationMs: this.now() - this.t0,
       hosts: this.hosts,
       windowMax: this.windowMax,
       windowFinal: this.window,

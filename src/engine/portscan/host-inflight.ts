@@ -1,6 +1,7 @@
-// Probes in flight per host (for --host-inflight and the distinct-host cap of performance.md §5.7), counted in
-// a typed array indexed by host when the scan has few enough hosts (the common case: no Map lookup, no Map
-// entry churn on every probe), in a Map otherwise (a /8 sweep would need 64 MB of counters).
+// Probes in flight per host (for --host-inflight and the distinct-host cap against neighbour-table overflow,
+// see connect-scan.ts), counted in a typed array indexed by host when the scan has few enough hosts (the
+// common case: no Map lookup, no Map entry churn on every probe), in a Map otherwise (a /8 sweep would need
+// 64 MB of counters).
 const DENSE_MAX_HOSTS = 1 << 20;
 
 export class HostInflight {

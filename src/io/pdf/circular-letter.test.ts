@@ -1,5 +1,5 @@
-// The circular letter read back: the parts of the surat edaran in their order (advisories-incidents
-// §3.4 variant 1), the lampiran pages with the checklist and the reply form, embedded fonts, and a
+// The circular letter read back: the parts of the surat edaran in their order (docs/circulars.md,
+// "The letter"), the lampiran pages with the checklist and the reply form, embedded fonts, and a
 // picture of the first page in docs/screenshots/circular-letter.png.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

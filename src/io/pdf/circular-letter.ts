@@ -1,5 +1,5 @@
-// The circular (surat edaran) as a printable PDF in the Indonesian government letter format of
-// advisories-incidents §3.4 variant 1, rendered from the CircularLetter of src/domain/circular.ts:
+// The circular (surat edaran) as a printable PDF in the Indonesian government letter format (tata naskah
+// dinas, docs/circulars.md "The letter"), rendered from the CircularLetter of src/domain/circular.ts:
 //
 //   kop naskah dinas (government, unit, address line, double rule) · Yth. + addressee · SURAT EDARAN ·
 //   NOMOR · TENTANG + title · body (A. latar belakang, B. dasar, C. isi edaran with the items and their
