@@ -2,10 +2,13 @@
 // against the real app on 127.0.0.1 (ephemeral port, its own SQLite store, the real proof of work).
 // A clerk reports at 375×812 in Indonesian through the public form with a photo (a real JPEG drawn by
 // the browser's canvas), gets the reference, the secret status link and the card; the office triages the
-// report at 1366×768 into an incident, classifies it, moves it through the phases, ticks playbook steps
-// and writes to the reporter; the status page shows the message and the stage. The public page's first
-// load is weighed and timed on an emulated Slow 3G link. Screenshots: docs/screenshots/lapor-*.png,
-// incident-*.png, playbook-editor.png. Chromium missing is a failure, never a skip.
+// report at 1366×768 into an incident, classifies it, links the lab's DoublePulsar host (lab/README.md,
+// found in the lab's ground truth), ticks playbook steps, starts the scan step — which the real worker
+// then runs against the lab, and whose result and DoublePulsar finding the incident page shows — writes to
+// the reporter, moves the phases and closes it; the status page follows each change, and the final BSSN
+// report PDF is read back with the four mandatory parts (Peraturan BSSN 1/2024 Pasal 15(4)). The public
+// page's first load is weighed and timed on an emulated Slow 3G link. Screenshots: docs/screenshots/lapor-*.png,
+// incident-*.png, playbook-editor.png. Chromium or the lab missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,14 +16,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { pdfText } from '../../src/io/pdf/fixtures.js';
+import { createScanJob } from '../../src/scheduler/jobs.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { PASSWORD, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
+import { requireLab } from '../lab/lab.js';
+import type { LabHost } from '../lab/lab.js';
+import { runInProcess } from '../monitoring/helpers.js';
+import { AUTH } from '../store/fixtures.js';
 import { asUser, launch, listen, overflow, prepareBrowser, scenario, shot, watchProblems } from './browser.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-web-incidents-'));
+const dbUrl = `sqlite://${join(tmp, 'perisai.db')}`;
 let store: Store;
+/** The lab's DoublePulsar-implanted host (ground truth: smb.doublepulsar.infected). */
+let implanted: LabHost;
 let world: World;
 let base: string;
 let phone: BrowserContext;
@@ -28,9 +40,19 @@ let office: BrowserContext;
 
 before(async () => {
   prepareBrowser();
-  store = await createStore({ url: `sqlite://${join(tmp, 'perisai.db')}` });
+  const truth = requireLab();
+  const dp = truth.hosts.find((h) => (h.smb?.['doublepulsar'] as { infected?: boolean } | undefined)?.infected === true);
+  assert.ok(dp !== undefined, 'the lab has a DoublePulsar-implanted host');
+  implanted = dp;
+  store = await createStore({ url: dbUrl });
   // The real proof of work (DEFAULT_POW): the browser solves it as a phone would.
   world = await seedWorld(store, { incidents: { dataDir: join(tmp, 'data') } });
+  // RSUD also owns the lab's implanted host, and the city's routine monitoring already has it in the
+  // inventory: a ports-only scan by the real worker (no SMB checks, so no DoublePulsar finding yet —
+  // that is for the incident's scan step to find).
+  await store.networks.add('all', { agencyId: world.city.rsud.id, cidr: `${dp.ip}/32`, ...AUTH });
+  const seen = await createScanJob(store, 'all', { agencyId: world.city.rsud.id, targets: [dp.ip], ports: [445], profile: 'ports', vantage: 'internal', requestedBy: 'pemantauan' });
+  await runInProcess(store, dbUrl, seen.id, { timeoutMs: 1000, sliceSlots: 4096 });
   base = await listen(world.app);
   phone = await launch(join(tmp, 'phone'), { width: 375, height: 812 });
   office = await launch(join(tmp, 'office'), { width: 1366, height: 768 });
@@ -155,11 +177,13 @@ test('office at 1366×768: the CSIRT triages the report into an incident, classi
   const run = page.locator('[data-run=ransomware-wannacry]');
   await run.waitFor();
 
-  // Link the RSUD computer by its address: its SMB facts and open findings show.
+  // Link the lab's implanted RSUD computer by its address: it is in the inventory, no DoublePulsar finding yet.
   const assets = page.getByTestId('incident-assets');
-  await assets.locator('input[name=asset]').fill('198.18.2.10');
+  const dpRow = assets.locator(`tr[data-ip="${implanted.ip}"]`);
+  await assets.locator('input[name=asset]').fill(implanted.ip);
   await assets.getByRole('button', { name: 'Tautkan aset' }).click();
-  await assets.locator('tr[data-ip="198.18.2.10"]').waitFor();
+  await dpRow.waitFor();
+  assert.equal(await dpRow.getByText('Implan DoublePulsar terdeteksi').count(), 0, 'before the scan step, no DoublePulsar finding');
 
   // Steps: the CSIRT's triage step with a note, then the scan step starts a ransomware-profile scan job.
   const triageStep = run.locator('[data-step=csirt-triage]');
@@ -167,7 +191,32 @@ test('office at 1366×768: the CSIRT triages the report into an incident, classi
   await triageStep.getByTestId('step-tick').click();
   await run.locator('[data-step=csirt-triage][data-status=done]').waitFor();
   await run.locator('[data-step=csirt-scan][data-status=ready]').getByTestId('step-scan-start').click();
-  await run.locator('[data-step=csirt-scan][data-status=done]').getByTestId('step-scan').waitFor();
+  const scanLink = run.locator('[data-step=csirt-scan][data-status=done]').getByTestId('step-scan');
+  await scanLink.waitFor();
+  // The app under test has no worker: the real one runs the queued job here, against the lab (the
+  // agency's networks: the implanted host and RSUD's own 198.18.2.0/24, unrouted in the lab).
+  const jobId = ((await scanLink.locator('a').getAttribute('href')) ?? '').replace(/^\/scans\//, '');
+  const job = await store.scans.getJob('all', jobId);
+  assert.equal(job.profile, 'ransomware');
+  assert.ok(job.targets.some((t) => t === `${implanted.ip}/32` || t === implanted.ip), `the scan covers the implanted host: ${job.targets.join(', ')}`);
+  const t0 = Date.now();
+  await runInProcess(store, dbUrl, jobId, { timeoutMs: 1000, sliceSlots: 4096 });
+  console.log(`[incident scan step] ${job.targets.join(', ')} scanned by the worker in ${Date.now() - t0} ms`);
+  // The page, reloaded: the step's scan is complete with its result on the timeline; the linked host
+  // shows the DoublePulsar (and MS17-010) findings the lab's ground truth expects, linked to the incident.
+  await page.reload();
+  await page.getByTestId('incident-page').waitFor();
+  await scanLink.filter({ hasText: 'Selesai · hasil tercatat di linimasa' }).waitFor();
+  await dpRow.getByText('Implan DoublePulsar terdeteksi').first().waitFor();
+  assert.deepEqual(implanted.smb?.['expected'], { smb1: 'enabled', ms17_010: 'vulnerable', doublepulsar: 'detected' }, 'the lab\'s ground truth for the implanted host');
+  await dpRow.getByText(/MS17-010/).first().waitFor();
+  const timeline = page.getByTestId('incident-timeline');
+  // The result counts the open DoublePulsar findings: here those of the implanted host (one per SMB port it answered on).
+  const implants = await dpRow.getByText('Implan DoublePulsar terdeteksi').count();
+  await timeline.locator('[data-kind=scan-result]').filter({ hasText: new RegExp(`DoublePulsar ${implants}\\b`) }).waitFor();
+  await timeline.locator('[data-kind=finding-linked]').first().waitFor();
+  await dpRow.scrollIntoViewIfNeeded();
+  await shot(page, 'incident-scan-result');
   await run.locator('[data-step=csirt-contain]').getByTestId('step-tick').click();
   await run.locator('[data-step=csirt-contain][data-status=done]').waitFor();
 
@@ -237,6 +286,16 @@ test('office: the incident is declared over against the criteria; the status pag
     await form.getByRole('button', { name: 'Nyatakan selesai' }).click();
     await page.getByTestId('incident-phase').filter({ hasText: 'Selesai' }).waitFor();
     await page.getByTestId('closure').getByText('Rina Kusuma').waitFor();
+    // The final BSSN report, as the page links it, read back: the four parts Peraturan BSSN 1/2024
+    // Pasal 15(4) requires, each present, and the implant the scan step found.
+    const href = (await page.getByTestId('incident-documents').locator('[data-doc=final] a').first().getAttribute('href'))!;
+    assert.match(href, /bssn-report\.pdf\?type=final&lang=id$/);
+    const r = await page.request.get(`${base}${href}`);
+    assert.equal(r.status(), 200, href);
+    assert.equal(r.headers()['content-type'], 'application/pdf');
+    const text = pdfText(await r.body());
+    for (const part of ['Laporan akhir', 'A. Informasi kontak pelapor', 'B. Deskripsi insiden siber', 'C. Kronologi insiden siber', 'D. Dampak serangan', 'doublepulsar']) assert.ok(text.includes(part), `BSSN PDF: missing ${part}`);
+    assert.equal((text.match(/✓ ada/g) ?? []).length, 4, 'each mandatory part marked present');
   });
   await scenario(phone, async (page) => {
     await page.goto(`${base}${statusPath}`);
