@@ -384,7 +384,7 @@ function RunView({ run, d, perms, onDone }: { run: Run; d: IncidentDetail; perms
           <details key={role} className="role-steps" open={role !== 'reporter'} data-role={role}>
             <summary>{t(`pb.role.${role}`)} <span className="muted small">{t('inc.playbooks.progress', { done: steps.filter((s) => s.status === 'done').length, total: steps.length })}</span></summary>
             <p className="small"><a href={`/api/v1/playbooks/${run.playbookId}/card.pdf?role=${role}&lang=${lang}${symptoms}`} target="_blank" rel="noopener noreferrer" data-testid="role-card-pdf">{t('inc.playbooks.card')}</a></p>
-            <ol className="steps">{steps.map((s) => <StepView key={s.id} step={s} run={run} d={d} perms={perms} onDone={onDone} />)}</ol>
+            <ol className="steps inc-steps">{steps.map((s) => <StepView key={s.id} step={s} run={run} d={d} perms={perms} onDone={onDone} />)}</ol>
           </details>
         );
       })}

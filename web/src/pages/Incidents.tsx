@@ -67,7 +67,7 @@ export function IncidentsPage({ params }: { params: URLSearchParams }) {
     <>
       <div className="page-head"><h1>{t('inc.title')}</h1><p className="muted">{t('inc.intro')}</p></div>
       <IncidentTabs active="incidents" />
-      <div className="filters card">
+      <div className="filters inc-filters card">
         <Field label={t('inc.phase')}>
           <select name="phase" value={phase} onChange={(e) => setFilter('phase', e.target.value)}>
             <option value="">{t('common.all')}</option>
@@ -110,7 +110,7 @@ export function ReportsPage({ params, canTriage }: { params: URLSearchParams; ca
     <>
       <div className="page-head"><h1>{t('inc.reports.title')}</h1><p className="muted">{t('inc.reports.intro')}</p></div>
       <IncidentTabs active="reports" />
-      <div className="filters card">
+      <div className="filters inc-filters card">
         <Field label={t('inc.reports.status')}>
           <select name="status" value={status} onChange={(e) => navigate(`${REPORTS}?status=${e.target.value}`, true)}>
             <option value="all">{t('common.all')}</option>
@@ -189,7 +189,7 @@ export function ReportPage({ id, canTriage, csirt }: { id: string; canTriage: bo
                 {r.statusReason !== null && <p>{t('inc.report.reason')}: {r.statusReason}</p>}
               </div>
               <section className="card">
-                <dl className="facts">
+                <dl className="facts inc-facts">
                   <dt>{t('inc.reports.symptoms')}</dt><dd>{r.symptoms.map((s) => named(t, 'lapor.symptom.', s)).join('; ')}{r.symptomOther !== null && ` — ${r.symptomOther}`}</dd>
                   <dt>{t('inc.report.since')}</dt><dd>{r.since === null ? t('lapor.sinceUnknown') : fmtDate(r.since)}</dd>
                   <dt>{t('inc.report.computers')}</dt><dd>{named(t, 'lapor.computers.', r.computers)}</dd>
