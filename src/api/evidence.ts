@@ -12,7 +12,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import type { EvidenceKind } from '../domain/circular.js';
 import { ApiError } from './errors.js';
-import { cleanPhoto } from './photos.js';
+import { cleanPhoto, FILE_KINDS } from './photos.js';
 
 export const EVIDENCE_DIR = 'circular-evidence';
 export const DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024;
@@ -30,15 +30,6 @@ const DOCUMENTS: Readonly<Record<string, string>> = {
 };
 const PHOTOS = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
-const WHAT: Readonly<Record<string, { en: string; id: string }>> = {
-  'application/x-msdownload': { en: 'a Windows program (exe)', id: 'program Windows (exe)' },
-  'application/x-elf': { en: 'a Linux program', id: 'program Linux' },
-  'application/zip': { en: 'a ZIP archive', id: 'arsip ZIP' },
-  'application/x-rar-compressed': { en: 'a RAR archive', id: 'arsip RAR' },
-  'application/vnd.microsoft.portable-executable': { en: 'a Windows program', id: 'program Windows' },
-  'text/html': { en: 'a web page', id: 'halaman web' },
-};
-
 const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
 
 export function evidenceTooLarge(size: number | null, max: number): ApiError {
@@ -50,7 +41,7 @@ export function evidenceTooLarge(size: number | null, max: number): ApiError {
 }
 
 function refused(mime: string | null, kind: EvidenceKind): ApiError {
-  const what = mime === null ? { en: 'not a document, picture or text', id: 'bukan dokumen, gambar atau teks' } : WHAT[mime] ?? { en: `of type ${mime}`, id: `berjenis ${mime}` };
+  const what = mime === null ? { en: 'not a document, picture or text', id: 'bukan dokumen, gambar atau teks' } : FILE_KINDS[mime] ?? { en: `of type ${mime}`, id: `berjenis ${mime}` };
   const allowed = kind === 'photo' ? { en: 'a JPEG, PNG or WebP picture', id: 'gambar JPEG, PNG atau WebP' } : { en: 'a PDF, a picture (JPEG, PNG, WebP), an xlsx/docx file or plain text', id: 'PDF, gambar (JPEG, PNG, WebP), berkas xlsx/docx atau teks biasa' };
   return new ApiError('E_UNSUPPORTED_MEDIA', {
     en: `This file cannot be evidence: its content is ${what.en}, whatever its name. Send ${allowed.en}.`,

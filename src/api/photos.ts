@@ -49,18 +49,22 @@ export function photoTooLarge(size: number | null, max: number): ApiError {
   }, { field: 'photo', reason: 'too-large', maxBytes: max });
 }
 
-const KNOWN: Readonly<Record<string, { en: string; id: string }>> = {
+/** What a refused upload's content is, in words (photos here, circular evidence in src/api/evidence.ts). */
+export const FILE_KINDS: Readonly<Record<string, { en: string; id: string }>> = {
   'application/x-msdownload': { en: 'a Windows program (exe)', id: 'program Windows (exe)' },
+  'application/vnd.microsoft.portable-executable': { en: 'a Windows program', id: 'program Windows' },
   'application/x-elf': { en: 'a Linux program', id: 'program Linux' },
   'application/zip': { en: 'a ZIP archive', id: 'arsip ZIP' },
+  'application/x-rar-compressed': { en: 'a RAR archive', id: 'arsip RAR' },
   'application/pdf': { en: 'a PDF document', id: 'dokumen PDF' },
+  'text/html': { en: 'a web page', id: 'halaman web' },
   'image/heic': { en: 'a HEIC picture (iPhone format)', id: 'gambar HEIC (format iPhone)' },
   'image/gif': { en: 'a GIF animation', id: 'animasi GIF' },
   'video/mp4': { en: 'a video', id: 'video' },
 };
 
 function notAPhoto(mime: string | null): ApiError {
-  const what = mime === null ? { en: 'not a picture', id: 'bukan gambar' } : KNOWN[mime] ?? { en: `of type ${mime}`, id: `berjenis ${mime}` };
+  const what = mime === null ? { en: 'not a picture', id: 'bukan gambar' } : FILE_KINDS[mime] ?? { en: `of type ${mime}`, id: `berjenis ${mime}` };
   return new ApiError('E_UNSUPPORTED_MEDIA', {
     en: `The file is not a photo: its content is ${what.en}. Send a JPEG, PNG or WebP picture (a photo from the phone camera or a screenshot).`,
     id: `Berkas ini bukan foto: isinya ${what.id}. Kirim gambar JPEG, PNG atau WebP (foto dari kamera ponsel atau tangkapan layar).`,

@@ -3,7 +3,7 @@
 // 102,000 open findings, then times requests through the whole HTTP stack (app.inject: routing, the
 // access plugin's session lookup, validation, store, serialisation).
 //
-//   npx tsx tests/api/bench.ts [--postgres | --url sqlite:///tmp/x.db | --url postgres://…] [--requests 300]
+//   npx tsx tests/api/bench.ts [--postgres | --url sqlite:bench.db | --url postgres://…] [--requests 300]
 //
 // --postgres starts a private server from Debian's binaries (tests/store/pg-server.ts).
 

@@ -5,7 +5,7 @@
 // every agency's answers (verification recomputed against its findings), a campaign with its gates; then
 // times requests through the whole HTTP stack (app.inject: routing, session, scope, store, serialisation).
 //
-//   npx tsx tests/circulars/bench-board.ts [--postgres | --url sqlite:///tmp/x.db | --url postgres://…] [--requests 300]
+//   npx tsx tests/circulars/bench-board.ts [--postgres | --url sqlite:bench.db | --url postgres://…] [--requests 300]
 //
 // --postgres starts a private server from Debian's binaries (tests/store/pg-server.ts).
 

@@ -5,7 +5,7 @@
 // two networks and a 10-item checklist; then times, from the store to the bytes, the card (store reads +
 // figures), its PDF and its XLSX, several rounds.
 //
-//   npx tsx tests/report-cards/bench-report-card.ts [--postgres | --url sqlite:///tmp/x.db | --url postgres://…] [--rounds 7]
+//   npx tsx tests/report-cards/bench-report-card.ts [--postgres | --url sqlite:bench.db | --url postgres://…] [--rounds 7]
 //
 // --postgres starts a private server from Debian's binaries (tests/store/pg-server.ts).
 
