@@ -1,28 +1,44 @@
 // Request and response schemas of the circular routes (TypeBox; docs/circulars.md). The content schema is
 // the compose form's shape (every field of the letter and each checklist item as its own field, never a
 // raw JSON text box); the domain checks the rules a schema cannot say (NIP digits, placeholders, codes).
+// The office's circular pages take their types from here (web/src/circulars-api.ts, Static<>), so every
+// schema's static type is exact: enumerations through OneOf, and the plain strings the store only ever fills
+// with one of a few values (a gate event's state, an answer's channel) as Type.Unsafe of that string, which
+// narrows the static type without changing the JSON Schema (nor the OpenAPI document) the routes publish.
 
 import { Type } from 'typebox';
+import type { TOptional } from 'typebox';
 import {
-  ANSWER_STATUSES, EVIDENCE_KINDS, GATE_STATES, GUIDANCE_ROLES, LETTER_CLASSIFICATIONS, LETTER_URGENCIES, REMEDIATION_CATEGORIES, REVIEW_STATES, SCAN_RULES,
-  VERIFICATION_STATES, WINDOWS_VERSIONS,
+  ANSWER_STATUSES, CIRCULAR_STATUSES, EVIDENCE_KINDS, GATE_STATES, GUIDANCE_ROLES, LETTER_CLASSIFICATIONS, LETTER_URGENCIES, REMEDIATION_CATEGORIES, REVIEW_STATES,
+  SCAN_RULES, VERIFICATION_STATES, WINDOWS_VERSIONS,
 } from '../../domain/circular.js';
-import { Nullable } from '../schemas.js';
+import type { GateBlocker, GateState, GuidanceRole, KbRefusal, UnverifiableWhy, WindowsVersion } from '../../domain/circular.js';
+import type { AnswerEvent, StoredAnswer } from '../../store/repos/circulars.js';
+import { Nullable, OneOf } from '../schemas.js';
 
 const Str = Type.String();
 const NStr = Nullable(Str);
 const Int = Type.Integer();
 const Bool = Type.Boolean();
 const Closed = { additionalProperties: false } as const;
-const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+/** A union of a domain list's literals whose static type is the list's element type (schemas.ts OneOf). */
+const lit = OneOf;
+/** A string the store fills with one of `T` only: JSON Schema `string`, static type `T`. */
+const StrOf = <T extends string>() => Type.Unsafe<T>(Str);
 const S = (max: number) => Type.String({ maxLength: max });
 const TextIn = (max: number) => Type.Object({ id: S(max), en: S(max) }, Closed);
 export const TextOut = Type.Object({ id: Str, en: Str });
+type TextInSchema = ReturnType<typeof TextIn>;
+// A mapped array gives an index signature; the cast names the roles (the keys are exactly GUIDANCE_ROLES).
+const Guidance = Type.Object(
+  Object.fromEntries(GUIDANCE_ROLES.map((r) => [r, Type.Optional(TextIn(4000))])) as { [R in GuidanceRole]: TOptional<TextInSchema> },
+  Closed,
+);
 
 export const ChecklistItemSchema = Type.Object({
   code: S(40),
   title: TextIn(300),
-  guidance: Type.Object(Object.fromEntries(GUIDANCE_ROLES.map((r) => [r, Type.Optional(TextIn(4000))])), Closed),
+  guidance: Guidance,
   applicability: Nullable(TextIn(300)),
   remediation: lit(REMEDIATION_CATEGORIES),
   evidence: lit(EVIDENCE_KINDS),
@@ -75,7 +91,7 @@ export const TemplateIn = Type.Object({
 }, Closed);
 
 const CircularFields = {
-  id: Str, number: NStr, status: lit(['draft', 'sent', 'closed'] as const), version: Int, subject: TextOut, templateKey: NStr, createdBy: Str, createdAt: Str, updatedAt: Str,
+  id: Str, number: NStr, status: lit(CIRCULAR_STATUSES), version: Int, subject: TextOut, templateKey: NStr, createdBy: Str, createdAt: Str, updatedAt: Str,
   sentAt: NStr, sentBy: NStr, closedAt: NStr, closedBy: NStr,
 };
 export const CircularSummaryOut = Type.Object(CircularFields);
@@ -108,13 +124,13 @@ export const LinkIn = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 
 
 export const VerificationHostOut = Type.Object({ ip: Str, ruleId: Str, port: Int, lastSeen: Str, evidence: Type.Unknown() });
 export const KbHintOut = Type.Object({
-  os: Str, accepted: Type.Array(Str), refused: Type.Array(Type.Object({ kb: Str, why: Str })), unknown: Type.Array(Str), notAffected: Bool, fixed: Bool,
+  os: StrOf<WindowsVersion>(), accepted: Type.Array(Str), refused: Type.Array(Type.Object({ kb: Str, why: StrOf<KbRefusal>() })), unknown: Type.Array(Str), notAffected: Bool, fixed: Bool,
 });
 export const AnswerOut = Type.Object({
   circularId: Str, agencyId: Str, itemCode: Str, status: lit(ANSWER_STATUSES), reason: NStr, targetDate: NStr, machinesDone: Nullable(Int), machinesTotal: Nullable(Int), note: NStr,
-  os: NStr, kbs: Type.Array(Str), kbHint: Nullable(KbHintOut), answeredBy: Str, answeredVia: Str, answeredAt: Str, attestedAt: NStr,
+  os: NStr, kbs: Type.Array(Str), kbHint: Nullable(KbHintOut), answeredBy: Str, answeredVia: StrOf<StoredAnswer['answeredVia']>(), answeredAt: Str, attestedAt: NStr,
   review: Type.Object({ state: lit(REVIEW_STATES), by: NStr, at: NStr, comment: NStr }),
-  verification: Type.Object({ state: lit(VERIFICATION_STATES), why: NStr, hosts: Type.Array(VerificationHostOut), jobId: NStr, at: NStr }),
+  verification: Type.Object({ state: lit(VERIFICATION_STATES), why: Nullable(StrOf<UnverifiableWhy>()), hosts: Type.Array(VerificationHostOut), jobId: NStr, at: NStr }),
   revision: Int,
 });
 export const AnswerIn = Type.Object({
@@ -132,13 +148,13 @@ export const RescanOut = Type.Object({
 });
 export const AnswerSavedOut = Type.Object({ answer: AnswerOut, rescan: Nullable(RescanOut) });
 export const ReviewIn = Type.Object({ decision: lit(['approved', 'returned'] as const), comment: Type.Optional(Nullable(S(2000))) }, Closed);
-export const AnswerEventOut = Type.Object({ id: Int, kind: Str, at: Str, actor: Str, data: Type.Record(Str, Type.Unknown()) });
+export const AnswerEventOut = Type.Object({ id: Int, kind: StrOf<AnswerEvent['kind']>(), at: Str, actor: Str, data: Type.Record(Str, Type.Unknown()) });
 export const EvidenceOut = Type.Object({ id: Str, circularId: Str, agencyId: Str, itemCode: Str, sha256: Str, contentType: Str, size: Int, originalName: NStr, uploadedBy: Str, createdAt: Str });
 
 /** The board as the acceptance checks read it (docs/circulars.md, "Emergency campaign, board, gates, situation reports"), plus colours and names. */
 export const BoardItemOut = Type.Object({
   code: Str, status: lit(ANSWER_STATUSES), verification: lit(VERIFICATION_STATES), hosts: Type.Array(Str, { description: 'the offending hosts\' IPs (at most 25; hostCount counts them all; the answer lists up to 500 with evidence)' }),
-  hostCount: Int, why: NStr, review: lit(REVIEW_STATES), complete: Bool, checkable: Bool, required: Bool,
+  hostCount: Int, why: Nullable(StrOf<UnverifiableWhy>()), review: lit(REVIEW_STATES), complete: Bool, checkable: Bool, required: Bool,
 });
 const Rag = lit(['red', 'amber', 'green'] as const);
 export const BoardRowOut = Type.Object({
@@ -157,7 +173,7 @@ export const BoardOut = Type.Object({
 
 export const CampaignIn = Type.Object({ overrideWindow: Type.Optional(Bool), reason: Type.Optional(Nullable(S(2000))) }, Closed);
 export const GateOut = Type.Object({ campaignId: Str, agencyId: Str, state: lit(GATE_STATES), disconnectedAt: Str, clearedAt: NStr, decidedBy: NStr, decidedAt: NStr, reason: NStr, override: Bool });
-export const BlockerOut = Type.Object({ kind: Str, code: NStr });
+export const BlockerOut = Type.Object({ kind: StrOf<GateBlocker['kind']>(), code: NStr });
 export const CampaignOut = Type.Object({
   id: Str, circularId: Str, profile: Str, rules: Type.Array(Str), startedBy: Str, startedAt: Str, windowOverride: Bool, overrideReason: NStr,
   jobs: Type.Array(Type.Object({ agencyId: Str, networkId: Str, jobId: NStr, kind: Str, reason: NStr, at: Str })),
@@ -165,7 +181,7 @@ export const CampaignOut = Type.Object({
 });
 export const GateDetailOut = Type.Object({
   gate: GateOut, blockers: Type.Array(BlockerOut),
-  events: Type.Array(Type.Object({ id: Int, state: Str, by: Str, at: Str, reason: NStr, override: Bool, blockers: Type.Array(BlockerOut) })),
+  events: Type.Array(Type.Object({ id: Int, state: StrOf<GateState>(), by: Str, at: Str, reason: NStr, override: Bool, blockers: Type.Array(BlockerOut) })),
 });
 export const GateIn = Type.Object({ state: lit(GATE_STATES), reason: Type.Optional(Nullable(S(2000))), override: Type.Optional(Bool) }, Closed);
 export const SitrepOut = Type.Object({ id: Str, campaignId: Str, version: Int, snapshot: BoardOut, createdBy: Str, createdAt: Str });
@@ -180,5 +196,5 @@ export const LinkViewOut = Type.Object({
   answers: Type.Array(AnswerOut),
   evidence: Type.Array(EvidenceOut),
   expiresAt: Str,
-  kbMap: Type.Array(Type.Object({ os: Str, label: TextOut, fixing: Type.Array(Str), superseding: Type.Array(Str), srvSys: NStr })),
+  kbMap: Type.Array(Type.Object({ os: StrOf<WindowsVersion>(), label: TextOut, fixing: Type.Array(Str), superseding: Type.Array(Str), srvSys: NStr })),
 });

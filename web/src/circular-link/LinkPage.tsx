@@ -61,7 +61,7 @@ function Linked({ token }: { token: string }) {
     <Show value={value} retry={retry}>
       {(v) => {
         const closed = v.circular.status === 'closed';
-        const circular = { ...v.circular, content: v.content, versions: [], placeholders: [] };
+        const circular = { ...v.circular, content: v.content };
         const open = v.content.items.filter((i) => !answers.some((a) => a.itemCode === i.code && (a.status === 'done' || a.status === 'not-applicable'))).length;
         return (
           <>

@@ -56,7 +56,7 @@ export function CircularsPage({ me }: { me: Me }) {
 }
 
 /** The letter as it reads: kop, number, subject, addressee, sections, signature, tembusan, deadlines. */
-export function LetterView({ c }: { c: Circular }) {
+export function LetterView({ c }: { c: Pick<Circular, 'number' | 'sentAt' | 'content'> }) {
   const { t, fmtDate } = useI18n();
   const bi = useBi();
   const x = c.content;
