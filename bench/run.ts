@@ -9,66 +9,25 @@
 //      BENCH_KEEP_OUTPUT=1 (keep the raw tool outputs)  BENCH_PERISAI_VARIANTS=default,w4096,net
 //      BENCH_PERISAI_BIN (path of the CLI's main.js; default dist/src/cli/main.js)  BENCH_RUN_TIMEOUT (s, 600)
 //      BENCH_STATE / BENCH_SEED (passed to beds.sh)
-// See bench/README.md. Every scan runs inside the beds' namespaces (pb-lo, pb-scan); the bench refuses to run
+// See bench/README.md. This file runs the beds and the commands; truth.ts reads the ground truth, nmap-xml.ts and
+// smb-verdicts.ts turn the tools' outputs into verdicts, report.ts checks the targets and prints the tables.
+// Every scan runs inside the beds' namespaces (pb-lo, pb-scan); the bench refuses to run
 // a command whose namespace is missing, and only ever targets 127.0.0.1 (in pb-lo) or 198.18.0.0/15.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatIPv4 } from '../src/engine/targets/index.js';
+import { parseNmapXml, nmapFacts } from './nmap-xml.js';
+import { checksFor, report, smbChecks } from './report.js';
+import type { BedLoad, BedResult, CommandResult, RunRecord, Tool } from './report.js';
+import { agreement, perisaiFacts } from './smb-verdicts.js';
+import type { Facts } from './smb-verdicts.js';
+import { ALL_BEDS, isSmbBed, personaAddresses, readTruth, v4Block } from './truth.js';
+import type { BedName, BedTruth, SmbPersona, Truth } from './truth.js';
 
-type BedName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G';
-const ALL_BEDS: readonly BedName[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
-/** The SMB beds: E (the lab's personas, Samba forks per connection) and G (non-forking emulated personas, at scale). */
-const isSmbBed = (b: BedName): b is 'E' | 'G' => b === 'E' || b === 'G';
 
-/** Bed E: one of the lab's SMB personas behind a /26 (bench/beds/plan.py). */
-interface SmbPersona {
-  name: string;
-  labHost: string;
-  role: string;
-  ns: string;
-  cidr: string;
-  addresses: number;
-  first: string;
-  last: string;
-  scanIf: string;
-  scanIp: string;
-  peerIp: string;
-  ttl: number;
-  ports: number[];
-  daemon: string;
-  expected: { smb1: string; ms17_010: string; doublepulsar: string };
-  dialects: string[];
-  signing: string;
-}
-
-interface BedTruth {
-  ns: string;
-  targets: string;
-  ports: string;
-  probes: number;
-  rtt: string;
-  open: [string, number][];
-  alive?: number;
-  silent?: number;
-  silentPct?: number;
-  rstNet?: string;
-  blocks?: string[];
-  personas?: SmbPersona[];
-  samba?: string;
-  /** bed F: the scanner's own link into the bridge */
-  scanIf?: string;
-}
-
-interface Truth {
-  seed: number;
-  generated: string;
-  link: { scanIf: string; scanIp: string; tgtMac: string; tunScan: string };
-  beds: Record<BedName, BedTruth>;
-}
-
-type Tool = 'perisai' | 'nmap' | 'zmap';
 type Parser = 'jsonl' | 'gnmap' | 'zmap' | 'nmapxml';
 
 interface Command {
@@ -89,95 +48,6 @@ interface Command {
   subsetOf?: { scanned: number; all: number };
   /** beds E/G: only the first N addresses of each persona */
   addrsPerPersona?: number;
-}
-
-/** bed E: what the bed's daemons did during one run (TCP connections accepted, CPU), and how busy the machine was. */
-interface BedLoad {
-  cpuBusyPct: number;
-  opensPerAddress: Record<string, number>;
-  daemonCpuS: Record<string, number>;
-}
-
-interface RunRecord {
-  wallS: number;
-  rssKb: number | null;
-  exit: number | string;
-  reported: number;
-  found: number;
-  falseOpen: number;
-  falseExamples: string[];
-  error?: string;
-  load?: BedLoad;
-}
-
-interface CommandResult {
-  id: string;
-  label: string;
-  tool: Tool;
-  argv: string[];
-  na?: string;
-  note?: string;
-  warmup: number;
-  runs: RunRecord[];
-  medianS: number | null;
-  minS: number | null;
-  maxS: number | null;
-  rssMb: number | null;
-  expected: number;
-  foundMin: number | null;
-  foundMax: number | null;
-  falseOpensMax: number | null;
-  recallPct: number | null;
-  precisionPct: number | null;
-  correct: boolean | null;
-  personas?: string[];
-  subsetOf?: { scanned: number; all: number };
-  load?: { cpuBusyPct: number; opensPerAddress: Record<string, number>; daemonCpuS: Record<string, number> };
-}
-
-interface TargetCheck {
-  bed: BedName;
-  /** `target`: a target of the project (docs/performance.md, "Results"); `informative`: a design-time anchor (bench/README.md). */
-  source: 'target' | 'informative';
-  what: string;
-  measured: string;
-  verdict: 'PASS' | 'MISS' | 'n/a';
-  detail?: string;
-}
-
-interface BedResult {
-  bed: BedName;
-  ns: string;
-  targets: string;
-  ports: string;
-  probes: number;
-  expectedOpen: number;
-  layout: string;
-  commands: CommandResult[];
-  checks: TargetCheck[];
-  smb?: SmbAgreement;
-}
-
-type SmbFact = 'smbv1' | 'dialects' | 'signing' | 'ms17-010' | 'doublepulsar';
-const SMB_FACTS: readonly SmbFact[] = ['smbv1', 'dialects', 'signing', 'ms17-010', 'doublepulsar'];
-
-/** One persona × fact: Perisai against the ground truth (worst run), nmap where it decides, and the two tools against each other. */
-interface FactAgreement {
-  expected: string;
-  addresses: number;
-  perisaiOk: number;
-  nmapScanned: number;
-  nmapDecided: number;
-  nmapOk: number;
-  agree: number;
-  examples: string[];
-}
-
-interface SmbAgreement {
-  perisaiRuns: number;
-  nmapRun: string | null;
-  personas: { name: string; cidr: string; daemon: string; addresses: number; facts: Record<SmbFact, FactAgreement> }[];
-  totals: { perisaiOk: number; perisaiOf: number; nmapDecided: number; agree: number; nmapOk: number };
 }
 
 // ---------------------------------------------------------------- paths, env
@@ -298,31 +168,16 @@ function machineFacts(): Record<string, string> {
 
 // ---------------------------------------------------------------- safety
 
-function ipToInt(ip: string): number {
-  const p = ip.split('.').map(Number);
-  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new Error(`bad IPv4 ${ip}`);
-  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
-}
-
-function cidrRange(cidr: string): [number, number] {
-  const [ip, lenS = '32'] = cidr.split('/');
-  const len = Number(lenS);
-  if (!Number.isInteger(len) || len < 0 || len > 32) throw new Error(`bad CIDR ${cidr}`);
-  const size = 2 ** (32 - len);
-  const base = ipToInt(ip ?? '') - (ipToInt(ip ?? '') % size);
-  return [base, base + size - 1];
-}
-
 /** Only 127.0.0.1 (bed A, private loopback) or 198.18.0.0/15 may ever be a target. */
 function assertAllowedTargets(bed: BedName, t: BedTruth): void {
-  const [alo, ahi] = cidrRange('198.18.0.0/15');
+  const lab = v4Block('198.18.0.0/15');
   const loopbackA = bed === 'A' && t.targets === '127.0.0.1' && t.ns === 'pb-lo';
   const specs = isSmbBed(bed) ? (t.personas ?? []).map((p) => p.cidr) : [t.targets];
   if (isSmbBed(bed) && (specs.length === 0 || specs.join(' ') !== (t.blocks ?? []).join(' ')))
     throw new Error(`bed ${bed}: persona blocks missing or inconsistent in truth.json; refusing`);
   for (const spec of specs) {
-    const [lo, hi] = cidrRange(spec);
-    if (!loopbackA && !(lo >= alo && hi <= ahi)) throw new Error(`bed ${bed}: target ${spec} is outside 198.18.0.0/15; refusing`);
+    const { start, end } = v4Block(spec);
+    if (!loopbackA && !(start >= lab.start && end <= lab.end)) throw new Error(`bed ${bed}: target ${spec} is outside 198.18.0.0/15; refusing`);
   }
   if (!['pb-lo', 'pb-scan'].includes(t.ns)) throw new Error(`bed ${bed}: unexpected namespace ${t.ns}; refusing`);
 }
@@ -363,10 +218,6 @@ function assertScanRoutes(t: BedTruth, link: Truth['link']): void {
 function beds(action: 'up' | 'down' | 'status'): boolean {
   const r = spawnSync('bash', [BEDS_SH, action], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_STATE: STATE } });
   return r.status === 0;
-}
-
-function readTruth(): Truth {
-  return JSON.parse(readFileSync(path.join(STATE, 'truth.json'), 'utf8')) as Truth;
 }
 
 function layoutText(bed: BedName, t: BedTruth): string {
@@ -541,7 +392,11 @@ function parseOpen(cmd: Command): { open: Set<string>; problem?: string } {
     return bad ? { open, problem: `${bad} unparsable JSONL lines` } : { open };
   }
   if (cmd.parser === 'nmapxml') {
-    for (const [ip, h] of parseNmapXml(text)) for (const port of h.open) open.add(`${ip}:${port}`);
+    try {
+      for (const [ip, h] of parseNmapXml(text)) for (const port of h.open) open.add(`${ip}:${port}`);
+    } catch (e) {
+      return { open, problem: `unparsable nmap XML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    }
     return { open };
   }
   if (cmd.parser === 'gnmap') {
@@ -645,15 +500,11 @@ const NMAP_SMB_RUNS = envInt('BENCH_NMAP_SMB_RUNS', 1);
 const NMAP_SMB_SUBSET = envInt('BENCH_NMAP_SMB_SUBSET', 0);
 const SMB_PER_PERSONA = process.env['BENCH_SMB_PER_PERSONA'] !== '0';
 
-function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
 /** nmap's targets for a persona: its whole block, or its first N addresses (BENCH_NMAP_SMB_SUBSET). */
 function nmapSmbTargets(p: SmbPersona): { spec: string; count: number } {
   if (NMAP_SMB_SUBSET === 0 || NMAP_SMB_SUBSET >= p.addresses) return { spec: p.cidr, count: p.addresses };
-  const [lo] = cidrRange(p.cidr);
-  return { spec: `${intToIp(lo)}-${(lo + NMAP_SMB_SUBSET - 1) & 255}`, count: NMAP_SMB_SUBSET };
+  const { start } = v4Block(p.cidr);
+  return { spec: `${formatIPv4(start)}-${(start + NMAP_SMB_SUBSET - 1) & 255}`, count: NMAP_SMB_SUBSET };
 }
 
 function smbCommands(bed: 'E' | 'G', t: BedTruth, work: string): Command[] {
@@ -763,190 +614,6 @@ function loadDelta(a: LoadSnap, b: LoadSnap, personas: SmbPersona[], scanned: Re
   return load;
 }
 
-// ---- verdicts per address, in the ground truth's vocabulary
-
-type Facts = Partial<Record<SmbFact, string>>;
-
-function decodeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#x([0-9a-f]+);/gi, (_, h: string) =>
-    String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&');
-}
-
-/** nmap -oX: open ports and host-script bodies per address (nmap's XML is regular enough for this). */
-function parseNmapXml(text: string): Map<string, { open: number[]; scripts: Map<string, string> }> {
-  const hosts = new Map<string, { open: number[]; scripts: Map<string, string> }>();
-  for (const m of text.matchAll(/<host\b[\s\S]*?<\/host>/g)) {
-    const h = m[0];
-    const ip = /<address addr="([^"]+)" addrtype="ipv4"/.exec(h)?.[1];
-    if (!ip) continue;
-    const open = [...h.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="([a-z|]+)"/g)].filter((p) => p[2] === 'open').map((p) => Number(p[1]));
-    const scripts = new Map<string, string>();
-    for (const sm of h.matchAll(/<script id="([^"]+)" output="[^"]*"(?:\/>|>([\s\S]*?)<\/script>)/g)) if (sm[1]) scripts.set(sm[1], sm[2] ?? '');
-    hosts.set(ip, { open, scripts });
-  }
-  return hosts;
-}
-
-function elems(body: string, key?: string): string[] {
-  const re = key === undefined ? /<elem>([^<]*)<\/elem>/g : new RegExp(`<elem key="${key}">([^<]*)</elem>`, 'g');
-  return [...body.matchAll(re)].map((m) => decodeXml(m[1] ?? '').trim());
-}
-
-/** nmap's smb-protocols names ("NT LM 0.12 (SMBv1) [dangerous, but default]", "202", "311") in Perisai's spelling. */
-function nmapDialect(d: string): string {
-  if (d.startsWith('NT LM 0.12')) return 'NT LM 0.12';
-  const m = /^(\d)[.:]?(\d)[.:]?(\d)$/.exec(d.replace(/\s.*$/, ''));
-  return m ? `${m[1]}.${m[2]}${m[3] === '0' ? '' : `.${m[3]}`}` : d;
-}
-
-/**
- * What nmap decides per address. smbv1/dialects: from smb-protocols; signing: smb-security-mode (SMB1) and
- * smb2-security-mode (required only if every mode it reports is required); ms17-010 and doublepulsar: only
- * where smb-protocols lists NT LM 0.12 (both scripts say NOT VULNERABLE when they cannot speak SMB1).
- */
-function nmapFacts(scripts: Map<string, string>): Facts {
-  const f: Facts = {};
-  const protocols = scripts.get('smb-protocols');
-  let smb1 = false;
-  if (protocols !== undefined) {
-    const table = /<table key="dialects">([\s\S]*?)<\/table>/.exec(protocols)?.[1] ?? '';
-    const ds = elems(table).map(nmapDialect);
-    if (ds.length) {
-      smb1 = ds.includes('NT LM 0.12');
-      f.smbv1 = smb1 ? 'enabled' : 'disabled';
-      f.dialects = [...ds].sort().join(', ');
-    }
-  }
-  const modes: string[] = [];
-  const s1 = scripts.get('smb-security-mode');
-  if (s1 !== undefined) modes.push(...elems(s1, 'message_signing').map((m) => (m === 'required' ? 'required' : 'not-required')));
-  const s2 = scripts.get('smb2-security-mode');
-  if (s2 !== undefined) modes.push(...elems(s2).map((m) => (/enabled and required/i.test(m) ? 'required' : 'not-required')));
-  if (modes.length) f.signing = modes.every((m) => m === 'required') ? 'required' : 'not-required';
-  const state = (id: string): string | undefined => {
-    const body = scripts.get(id);
-    return body === undefined ? undefined : elems(body, 'state')[0];
-  };
-  if (smb1) {
-    const ms = state('smb-vuln-ms17-010');
-    if (ms !== undefined) f['ms17-010'] = ms === 'VULNERABLE' ? 'vulnerable' : ms === 'NOT VULNERABLE' ? 'not-vulnerable' : ms.toLowerCase();
-    const dp = state('smb-double-pulsar-backdoor');
-    if (dp !== undefined) f.doublepulsar = dp === 'VULNERABLE' ? 'detected' : dp === 'NOT VULNERABLE' ? 'not-detected' : dp.toLowerCase();
-  }
-  return f;
-}
-
-/** Perisai's JSONL: check verdicts (port 445's line first) and the host line's SMB facts, per address. */
-function perisaiFacts(text: string): Map<string, Facts> {
-  const checks = new Map<string, Map<string, { port: number; state: string }>>();
-  const hostSmb = new Map<string, { dialects?: unknown }>();
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let o: { type?: unknown; ip?: unknown; port?: unknown; check?: unknown; state?: unknown; smb?: unknown };
-    try {
-      o = JSON.parse(line) as typeof o;
-    } catch {
-      continue;
-    }
-    if (typeof o.ip !== 'string') continue;
-    if (o.type === 'check' && typeof o.check === 'string' && typeof o.state === 'string') {
-      const m = checks.get(o.ip) ?? new Map<string, { port: number; state: string }>();
-      const port = typeof o.port === 'number' ? o.port : 0;
-      const prev = m.get(o.check);
-      if (!prev || (port === 445 && prev.port !== 445)) m.set(o.check, { port, state: o.state });
-      checks.set(o.ip, m);
-    } else if (o.type === 'host' && o.smb && typeof o.smb === 'object') hostSmb.set(o.ip, o.smb as { dialects?: unknown });
-  }
-  const out = new Map<string, Facts>();
-  for (const ip of new Set([...checks.keys(), ...hostSmb.keys()])) {
-    const f: Facts = {};
-    const ds = hostSmb.get(ip)?.dialects;
-    if (Array.isArray(ds) && ds.length) {
-      const list = ds.filter((d): d is string => typeof d === 'string');
-      f.smbv1 = list.includes('NT LM 0.12') ? 'enabled' : 'disabled';
-      f.dialects = [...list].sort().join(', ');
-    }
-    const c = checks.get(ip);
-    const sg = c?.get('smb-signing')?.state;
-    if (sg) f.signing = sg === 'vulnerable' ? 'not-required' : sg === 'not-vulnerable' ? 'required' : sg;
-    const ms = c?.get('ms17-010')?.state;
-    if (ms) f['ms17-010'] = ms;
-    const dp = c?.get('doublepulsar')?.state;
-    if (dp) f.doublepulsar = dp === 'vulnerable' ? 'detected' : dp === 'not-vulnerable' ? 'not-detected' : dp;
-    out.set(ip, f);
-  }
-  return out;
-}
-
-function truthFacts(p: SmbPersona): Record<SmbFact, string> {
-  return {
-    smbv1: p.expected.smb1,
-    dialects: [...p.dialects].sort().join(', '),
-    signing: p.signing,
-    'ms17-010': p.expected.ms17_010,
-    doublepulsar: p.expected.doublepulsar,
-  };
-}
-
-function personaAddresses(p: SmbPersona): string[] {
-  const [lo, hi] = cidrRange(p.cidr);
-  const out: string[] = [];
-  for (let n = lo; n <= hi; n++) out.push(intToIp(n));
-  return out;
-}
-
-function agreement(personas: SmbPersona[], perisaiRuns: Map<string, Facts>[], nmapRun: { label: string; facts: Map<string, Facts>; scanned: Set<string> } | null): SmbAgreement {
-  const res: SmbAgreement = { perisaiRuns: perisaiRuns.length, nmapRun: nmapRun?.label ?? null, personas: [],
-    totals: { perisaiOk: 0, perisaiOf: 0, nmapDecided: 0, agree: 0, nmapOk: 0 } };
-  for (const p of personas) {
-    const truth = truthFacts(p);
-    const addrs = personaAddresses(p);
-    const facts = {} as Record<SmbFact, FactAgreement>;
-    for (const fact of SMB_FACTS) {
-      const exp = truth[fact];
-      const fa: FactAgreement = { expected: exp, addresses: addrs.length, perisaiOk: perisaiRuns.length ? addrs.length : 0, nmapScanned: 0,
-        nmapDecided: 0, nmapOk: 0, agree: perisaiRuns.length && nmapRun ? Number.MAX_SAFE_INTEGER : 0, examples: [] };
-      const decided = addrs.filter((a) => nmapRun?.facts.get(a)?.[fact] !== undefined);
-      if (nmapRun) {
-        fa.nmapScanned = addrs.filter((a) => nmapRun.scanned.has(a)).length;
-        fa.nmapDecided = decided.length;
-        fa.nmapOk = decided.filter((a) => nmapRun.facts.get(a)?.[fact] === exp).length;
-        for (const a of decided) {
-          const n = nmapRun.facts.get(a)?.[fact];
-          if (n !== exp && fa.examples.length < 3) fa.examples.push(`${a} nmap ${n}`);
-        }
-      }
-      perisaiRuns.forEach((run, i) => {
-        let ok = 0;
-        for (const a of addrs) {
-          const got = run.get(a)?.[fact];
-          if (got === exp) ok++;
-          else if (fa.examples.length < 3) fa.examples.push(`${a} perisai ${got ?? 'missing'} (run ${i + 1})`);
-        }
-        fa.perisaiOk = Math.min(fa.perisaiOk, ok);
-        if (nmapRun) {
-          let same = 0;
-          for (const a of decided) {
-            const got = run.get(a)?.[fact];
-            if (got === nmapRun.facts.get(a)?.[fact]) same++;
-            else if (fa.examples.length < 3) fa.examples.push(`${a} perisai ${got ?? 'missing'} ≠ nmap ${nmapRun.facts.get(a)?.[fact]} (run ${i + 1})`);
-          }
-          fa.agree = Math.min(fa.agree, same);
-        }
-      });
-      if (fa.agree === Number.MAX_SAFE_INTEGER) fa.agree = 0;
-      facts[fact] = fa;
-      res.totals.perisaiOk += fa.perisaiOk;
-      res.totals.perisaiOf += fa.addresses;
-      res.totals.nmapDecided += fa.nmapDecided;
-      res.totals.agree += fa.agree;
-      res.totals.nmapOk += fa.nmapOk;
-    }
-    res.personas.push({ name: p.name, cidr: p.cidr, daemon: p.daemon, addresses: addrs.length, facts });
-  }
-  return res;
-}
-
 async function runSmbBed(bed: 'E' | 'G', truth: Truth, work: string): Promise<BedResult> {
   const t = truth.beds[bed];
   assertAllowedTargets(bed, t);
@@ -1037,233 +704,6 @@ async function runSmbBed(bed: 'E' | 'G', truth: Truth, work: string): Promise<Be
     layout: layoutText(bed, t), commands: results, checks: smbChecks(bed, results, smb), smb,
   };
 }
-
-function smbChecks(bed: 'E' | 'G', rs: CommandResult[], smb: SmbAgreement): TargetCheck[] {
-  const checks: TargetCheck[] = [];
-  const p = rs.find((r) => r.id === 'perisai-smb');
-  const n = rs.find((r) => r.id === 'nmap-smb');
-  if (p) {
-    const what = `${p.label}: 100 % recall, 0 false open, every run`;
-    if (p.correct === null) checks.push({ bed, source: 'target', what, measured: '–', verdict: 'n/a', detail: p.na ?? 'no successful runs' });
-    else checks.push({ bed, source: 'target', what, measured: `${foundText(p)}, ${p.falseOpensMax} false`, verdict: p.correct ? 'PASS' : 'MISS' });
-  }
-  const want = bed === 'G' ? 3 : 10;
-  if (p && n) {
-    const what = `nmap scripts / ${p.label} ≥ ${want}×`;
-    if (p.medianS === null || n.medianS === null) checks.push({ bed, source: 'target', what, measured: '–', verdict: 'n/a', detail: p.na ?? n.na ?? 'no successful runs' });
-    else {
-      const scale = n.subsetOf ? n.subsetOf.all / n.subsetOf.scanned : 1;
-      const nS = n.medianS * scale;
-      const x = nS / p.medianS;
-      checks.push({ bed, source: 'target', what, verdict: x >= want ? 'PASS' : 'MISS',
-        measured: `${x.toFixed(2)}× (${nS.toFixed(2)} s${scale !== 1 ? ` = ${n.medianS.toFixed(2)} s × ${scale.toFixed(1)}` : ''} / ${p.medianS.toFixed(2)} s)` });
-    }
-  }
-  const p8 = rs.find((r) => r.id === 'perisai-smb8');
-  const n8 = rs.find((r) => r.id === 'nmap-smb8');
-  if (p8 && n8) {
-    const what = `${p8.label} / nmap's six scripts on the same 8 ≤ 1.0`;
-    if (p8.medianS === null || n8.medianS === null) checks.push({ bed, source: 'target', what, measured: '–', verdict: 'n/a', detail: p8.na ?? n8.na ?? 'no successful runs' });
-    else {
-      const x = p8.medianS / n8.medianS;
-      checks.push({ bed, source: 'target', what, verdict: x <= 1 ? 'PASS' : 'MISS', measured: `${x.toFixed(2)} (${p8.medianS.toFixed(3)} s / ${n8.medianS.toFixed(3)} s)` });
-    }
-  }
-  for (const per of rs.filter((r) => r.id.startsWith('nmap-smb-'))) {
-    const pp = rs.find((r) => r.id === `perisai-smb-${per.id.slice('nmap-smb-'.length)}`);
-    if (!pp || pp.medianS === null || per.medianS === null) continue;
-    const scale = per.subsetOf ? per.subsetOf.all / per.subsetOf.scanned : 1;
-    const x = (per.medianS * scale) / pp.medianS;
-    checks.push({ bed, source: 'informative', what: `nmap / perisai, ${per.personas?.[0] ?? '?'} alone (informative)`,
-      measured: `${x.toFixed(2)}× (${(per.medianS * scale).toFixed(2)} s / ${pp.medianS.toFixed(2)} s)`, verdict: 'n/a', detail: 'no target' });
-  }
-  const tt = smb.totals;
-  if (smb.perisaiRuns) {
-    checks.push({ bed, source: 'target', what: 'Perisai = ground truth (smbv1, dialects, signing, ms17-010, doublepulsar), every address, every run',
-      measured: `${tt.perisaiOk}/${tt.perisaiOf} (worst of ${smb.perisaiRuns} runs)`, verdict: tt.perisaiOk === tt.perisaiOf ? 'PASS' : 'MISS' });
-  }
-  if (smb.perisaiRuns && smb.nmapRun) {
-    checks.push({ bed, source: 'target', what: 'Perisai = nmap wherever nmap decides (ms17-010/doublepulsar only where nmap lists NT LM 0.12)',
-      measured: `${tt.agree}/${tt.nmapDecided}`, verdict: tt.agree === tt.nmapDecided && tt.nmapDecided > 0 ? 'PASS' : 'MISS' });
-    checks.push({ bed, source: 'informative', what: 'nmap = ground truth where it decides (sanity check of the bed)',
-      measured: `${tt.nmapOk}/${tt.nmapDecided}`, verdict: tt.nmapOk === tt.nmapDecided ? 'PASS' : 'MISS' });
-  } else checks.push({ bed, source: 'target', what: 'Perisai = nmap wherever nmap decides', measured: '–', verdict: 'n/a', detail: 'no successful nmap or Perisai run' });
-  return checks;
-}
-
-function smbTables(b: BedResult): { agreeHead: string[]; agreeRows: string[][]; loadHead: string[]; loadRows: string[][] } {
-  const agreeHead = ['persona', 'fact', 'ground truth', 'Perisai = truth', 'nmap decides', 'Perisai = nmap', 'nmap = truth', 'differences'];
-  const agreeRows: string[][] = [];
-  for (const p of b.smb?.personas ?? []) {
-    for (const f of SMB_FACTS) {
-      const a = p.facts[f];
-      agreeRows.push([`${p.name} ${p.cidr}`, f, a.expected, `${a.perisaiOk}/${a.addresses}`,
-        `${a.nmapDecided}/${a.nmapScanned}`, a.nmapDecided ? `${a.agree}/${a.nmapDecided}` : '–', a.nmapDecided ? `${a.nmapOk}/${a.nmapDecided}` : '–',
-        a.examples.join('; ')]);
-    }
-  }
-  const loadHead = ['command', 'CPU busy %', 'TCP connections accepted per address', 'daemon CPU s'];
-  const loadRows = b.commands.filter((c) => c.load).map((c) => [
-    c.label, c.load!.cpuBusyPct.toFixed(0),
-    Object.entries(c.load!.opensPerAddress).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '),
-    Object.entries(c.load!.daemonCpuS).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '),
-  ]);
-  return { agreeHead, agreeRows, loadHead, loadRows };
-}
-
-// ---------------------------------------------------------------- targets
-
-function fmtRatio(x: number): string {
-  return x < 0.1 ? `${x.toFixed(4)} (1/${Math.round(1 / x)})` : x.toFixed(2);
-}
-
-function checksFor(bed: BedName, rs: CommandResult[]): TargetCheck[] {
-  const by = (id: string): CommandResult | undefined => rs.find((r) => r.id === id);
-  const checks: TargetCheck[] = [];
-  const ratio = (subj: string, peer: string, max: number, maxText: string, source: TargetCheck['source']): void => {
-    const s = by(subj);
-    const p = by(peer);
-    if (!s || !p) return;
-    const what = `${s.label} / ${p.label} ≤ ${maxText}`;
-    if (s.medianS === null || p.medianS === null) {
-      checks.push({ bed, source, what, measured: '–', verdict: 'n/a', detail: s.na ?? p.na ?? 'no successful runs' });
-      return;
-    }
-    const x = s.medianS / p.medianS;
-    checks.push({ bed, source, what, measured: `${fmtRatio(x)} (${s.medianS.toFixed(3)} s / ${p.medianS.toFixed(3)} s)`, verdict: x <= max ? 'PASS' : 'MISS' });
-  };
-  const correct = (id: string, source: TargetCheck['source']): void => {
-    const s = by(id);
-    if (!s) return;
-    const what = `${s.label}: 100 % recall, 0 false open, every run`;
-    if (s.correct === null) {
-      checks.push({ bed, source, what, measured: '–', verdict: 'n/a', detail: s.na ?? 'no successful runs' });
-      return;
-    }
-    checks.push({ bed, source, what, measured: `${foundText(s)}, ${s.falseOpensMax} false`, verdict: s.correct ? 'PASS' : 'MISS' });
-  };
-  const rss = (id: string, maxMb: number, source: TargetCheck['source']): void => {
-    const s = by(id);
-    if (!s) return;
-    const what = `${s.label}: peak RSS ≤ ${maxMb} MB`;
-    if (s.rssMb === null) {
-      checks.push({ bed, source, what, measured: '–', verdict: 'n/a', detail: s.na ?? 'no RSS' });
-      return;
-    }
-    checks.push({ bed, source, what, measured: `${s.rssMb.toFixed(0)} MB`, verdict: s.rssMb <= maxMb ? 'PASS' : 'MISS' });
-  };
-  const P = 'perisai-default';
-  for (const r of rs) if (r.tool === 'perisai') correct(r.id, 'target');
-  switch (bed) {
-    case 'A':
-      ratio(P, 'nmap-sT', 0.75, '0.75', 'target');
-      ratio(P, 'nmap-sS-T4', 2.0, '2.0', 'informative');
-      ratio('perisai-net', 'nmap-sT', 1.6, '1.6', 'informative');
-      break;
-    case 'B':
-      ratio(P, 'nmap-sT', 0.9, '0.9', 'target');
-      ratio(P, 'nmap-sS-T4', 0.6, '0.6', 'target');
-      ratio(P, 'zmap', 1.5, '1.5', 'informative');
-      ratio('perisai-net', 'nmap-sS-T4', 1.1, '1.1', 'informative');
-      break;
-    case 'F':
-      ratio(P, 'nmap-sT', 0.9, '0.9', 'target');
-      ratio('perisai-banners', 'nmap-sT', 1.0, '1.0 (informative: banners on, nmap without -sV)', 'informative');
-      ratio(P, 'nmap-sS-T4', 1.0, '1.0 (informative)', 'informative');
-      break;
-    case 'C':
-    case 'D':
-      ratio(P, 'nmap-sT-T4', 1 / 40, '1/40', 'target');
-      ratio(P, 'nmap-sS-T4', 1 / 40, '1/40', 'target');
-      ratio(P, 'zmap', 1.2, '1.2', 'target');
-      if (bed === 'C') ratio(P, 'nmap-sT-T4-tuned', 1.0, '1.0', 'informative');
-      break;
-  }
-  const w = by('perisai-w4096') && !by('perisai-w4096')?.na ? 'perisai-w4096' : P;
-  rss(w, 100, 'target');
-  rss('perisai-net', 160, 'informative');
-  return checks;
-}
-
-// ---------------------------------------------------------------- output
-
-function foundText(r: CommandResult): string {
-  if (r.foundMin === null || r.foundMax === null) return '–';
-  return r.foundMin === r.foundMax ? `${r.foundMin}/${r.expected}` : `${r.foundMin}–${r.foundMax}/${r.expected}`;
-}
-
-function rowCells(r: CommandResult): string[] {
-  if (r.na) return [r.label, 'n/a', '', '', '', '', '', r.na];
-  const n = r.runs.length;
-  const okRuns = r.runs.filter((x) => !x.error).length;
-  const errs = r.runs.filter((x) => x.error).map((x) => x.error);
-  const notes = [r.note, okRuns < n ? `${n - okRuns} failed: ${errs[0] ?? ''}` : undefined].filter(Boolean).join('; ');
-  return [
-    r.label,
-    r.medianS === null ? '–' : r.medianS.toFixed(3),
-    r.minS === null || r.maxS === null ? '–' : `${r.minS.toFixed(3)}–${r.maxS.toFixed(3)}`,
-    `${okRuns}${r.warmup ? ` (+${r.warmup} warm-up)` : ''}`,
-    r.rssMb === null ? '–' : r.rssMb.toFixed(0),
-    foundText(r),
-    r.falseOpensMax === null ? '–' : String(r.falseOpensMax),
-    notes,
-  ];
-}
-
-const HEAD = ['command', 'median s', 'min–max s', 'runs', 'RSS MB', 'found/expected', 'false open', 'notes'];
-const CHECK_HEAD = ['source', 'target', 'measured', 'verdict'];
-
-function textTable(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ').trimEnd();
-  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
-}
-
-function mdTable(head: string[], rows: string[][]): string {
-  const esc = (s: string): string => s.replace(/\|/g, '\\|');
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
-}
-
-function checkCells(c: TargetCheck): string[] {
-  return [c.source, c.what, c.measured, c.verdict + (c.detail ? ` (${c.detail})` : '')];
-}
-
-function report(facts: Record<string, string>, results: BedResult[], started: Date, finished: Date): { text: string; md: string } {
-  const mins = ((finished.getTime() - started.getTime()) / 60000).toFixed(1);
-  const factRows = Object.entries(facts).map(([k, v]) => [k, v]);
-  let text = `\nPerisai benchmark, ${started.toISOString()} (${mins} min)\n${textTable(['fact', 'value'], factRows)}\n`;
-  let md = `# Perisai benchmark, ${started.toISOString()}\n\nTotal ${mins} min. Medians of interleaved runs; RSS = peak of \`/usr/bin/time %M\` over the runs; ` +
-    `found/expected = open (ip, port) pairs against the bed's ground truth (worst run); false open = max over runs.\n\n` +
-    `${mdTable(['fact', 'value'], factRows)}\n`;
-  for (const b of results) {
-    const rows = b.commands.map(rowCells);
-    const checks = b.checks.map(checkCells);
-    text += `\n== Bed ${b.bed}: ${b.layout}\n${textTable(HEAD, rows)}\n\n${textTable(CHECK_HEAD, checks)}\n`;
-    md += `\n## Bed ${b.bed}\n\n${b.layout}.\n\n${mdTable(HEAD, rows)}\n\n${mdTable(CHECK_HEAD, checks)}\n`;
-    if (b.smb) {
-      const st = smbTables(b);
-      const about = `Verdicts per address (Perisai: worst of ${b.smb.perisaiRuns} run(s) of the 4-persona row; nmap: ${b.smb.nmapRun ?? 'no run'}). ` +
-        'nmap decides smbv1/dialects where smb-protocols answers, signing where smb-security-mode or smb2-security-mode answers, ' +
-        'ms17-010 and doublepulsar only where smb-protocols lists NT LM 0.12.';
-      const loadAbout = 'Bed load per run (medians): CPU busy = whole machine during the run; TCP connections = PassiveOpens in the ' +
-        "persona's namespace ÷ addresses scanned (Perisai's port-scan connects included; nmap's SYN scan completes none); " +
-        "daemon CPU = CPU of the persona's processes incl. reaped children (one smbd per connection).";
-      text += `\n${about}\n${textTable(st.agreeHead, st.agreeRows)}\n\n${loadAbout}\n${textTable(st.loadHead, st.loadRows)}\n`;
-      md += `\n${about}\n\n${mdTable(st.agreeHead, st.agreeRows)}\n\n${loadAbout}\n\n${mdTable(st.loadHead, st.loadRows)}\n`;
-    }
-  }
-  const all = results.flatMap((b) => b.checks);
-  const count = (v: TargetCheck['verdict']): number => all.filter((c) => c.verdict === v).length;
-  const summary = `Targets: ${count('PASS')} PASS, ${count('MISS')} MISS, ${count('n/a')} n/a.`;
-  const slow = results.some((b) => b.bed === 'C' || b.bed === 'D')
-    ? ` nmap's default-timing rows on C and D ran ${NMAP_SLOW_RUNS} time(s) each (BENCH_NMAP_SLOW_RUNS); they take 1–3 min per run.` : '';
-  const smbNote = results.some((b) => b.bed === 'E')
-    ? ` nmap's SMB scripts on E ran ${NMAP_SMB_RUNS} time(s) per row (BENCH_NMAP_SMB_RUNS)${NMAP_SMB_SUBSET ? ` on ${NMAP_SMB_SUBSET} addresses per persona (BENCH_NMAP_SMB_SUBSET)` : ''}.` : '';
-  text += `\n${summary}${slow}${smbNote}\n`;
-  md += `\n${summary}${slow}${smbNote}\n`;
-  return { text, md };
-}
-
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -1302,7 +742,7 @@ async function main(): Promise<number> {
   const results: BedResult[] = [];
   try {
     if (!beds('up')) throw new Error('bench/beds.sh up failed');
-    const truth = readTruth();
+    const truth = readTruth(STATE);
     facts['bed seed'] = String(truth.seed);
     for (const bed of bedList) results.push(await runBed(bed, truth, work));
   } finally {
@@ -1311,7 +751,7 @@ async function main(): Promise<number> {
     else log(`bench: raw outputs kept in ${work}`);
   }
   const finished = new Date();
-  const { text, md } = report(facts, results, started, finished);
+  const { text, md } = report(facts, results, started, finished, { nmapSlowRuns: NMAP_SLOW_RUNS, nmapSmbRuns: NMAP_SMB_RUNS, nmapSmbSubset: NMAP_SMB_SUBSET });
   process.stdout.write(text);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
