@@ -9,6 +9,7 @@
 // error handler (errors.ts) turns anything thrown into `{ error: { code, message, messageId } }`.
 
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleepMs } from 'node:timers/promises';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -23,9 +24,10 @@ import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
 import { ApiError, body, nonFiniteError, nonFiniteField, STATUS, toApiError } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
-import { authRoutes, DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
+import { authRoutes } from './routes/auth.js';
+import { DEFAULT_LOGIN_THROTTLE } from './login-throttle.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { checkRoutes } from './routes/checks.js';
-import type { LoginThrottle } from './routes/auth.js';
 import { findingRoutes } from './routes/findings.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { reportRoutes } from './routes/reports.js';
@@ -45,12 +47,17 @@ export interface AppDeps {
   /** A pino-compatible logger, or false/undefined for none (tests). */
   readonly logger?: FastifyBaseLogger | boolean;
   readonly session?: Partial<SessionPolicy>;
+  /** Login throttling (login-throttle.ts): per (account, client) locks and per account/address slowdown. */
   readonly loginThrottle?: Partial<LoginThrottle>;
+  /** How the login slowdown waits (default a timer; tests advance their clock instead). */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Maximum request body (default 1 MiB). */
   readonly bodyLimit?: number;
   /**
    * Requests per client address and window, for every route (defence in depth against floods and
-   * scraping; logins have their own stricter, persistent throttle). Default 1,200 a minute; false = off.
+   * scraping; logins have their own persistent throttle, login-throttle.ts). Sized for a whole office
+   * behind one NAT address: default DEFAULT_RATE_LIMIT (12,000 a minute); false = off. Keyed on
+   * `request.ip`, the real client behind a trusted proxy.
    */
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number } | false;
   /**
@@ -90,6 +97,12 @@ declare module 'fastify' {
 const CSP_DIRECTIVES = { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] };
 /** One year, subdomains included (RFC 6797 §6.1); sent over TLS only. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * The per-address ceiling: 200 people behind one NAT address working in the web application at about 30
+ * requests a minute each, twice over. `perisai serve --rate-limit` changes it.
+ */
+export const DEFAULT_RATE_LIMIT = { max: 12_000, timeWindowMs: 60_000 } as const;
 
 /** A client-supplied request id is kept when it is short and harmless (for correlating with a proxy's log). */
 function requestId(header: string | string[] | undefined): string {
@@ -162,7 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(cookie);
   if (deps.rateLimit !== false) {
-    const rl = deps.rateLimit ?? { max: 1200, timeWindowMs: 60_000 };
+    const rl = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
     // In-memory per process: a coarse per-address ceiling, not an account lockout (that one is in the
     // database, see routes/auth.ts).
     await app.register(rateLimit, {
@@ -192,7 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 
-  authRoutes(app, { store: deps.store, policy, throttle, clock });
+  authRoutes(app, { store: deps.store, policy, throttle, clock, sleep: deps.sleep ?? ((ms) => sleepMs(ms)) });
   userRoutes(app, { store: deps.store });
   inventoryRoutes(app, { store: deps.store });
   (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms

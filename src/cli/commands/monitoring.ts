@@ -20,7 +20,7 @@ import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import type { Store } from '../../store/index.js';
 import { PROFILES } from '../../domain/scan-profile.js';
 import { WorkerService } from '../../worker/service.js';
-import { buildApp } from '../../api/app.js';
+import { buildApp, DEFAULT_RATE_LIMIT } from '../../api/app.js';
 import { loadTls, parseTrustProxy } from '../../api/transport.js';
 import { ApiError } from '../../api/errors.js';
 import { ensureFirstAdmin } from '../../api/passwords.js';
@@ -37,6 +37,13 @@ const log = (line: string): void => void process.stderr.write(`perisai: ${line}\
 const portArg = (v: string): number => {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n > 65535) throw usageError(`--port: a port number from 0 to 65535, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** `--rate-limit N`: requests a minute per client address; 0 turns the ceiling off. */
+const rateArg = (v: string): number => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n > 10_000_000) throw usageError(`--rate-limit: jumlah permintaan per menit 0 sampai 10.000.000 (0 = tanpa batas) / requests a minute from 0 to 10,000,000 (0 = no ceiling), got ${JSON.stringify(v)}`);
   return n;
 };
 
@@ -137,10 +144,12 @@ export function serveCommand(): Command {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key (env PERISAI_TLS_CERT)', process.env.PERISAI_TLS_CERT || undefined)
     .option('--tls-key <file>', 'the unencrypted PEM private key of --tls-cert (env PERISAI_TLS_KEY)', process.env.PERISAI_TLS_KEY || undefined)
     .option('--trust-proxy <list>', 'behind a TLS reverse proxy: its addresses/CIDRs, comma-separated, or "loopback"; their X-Forwarded-Proto/For are believed (env PERISAI_TRUST_PROXY)', process.env.PERISAI_TRUST_PROXY || undefined)
+    .addOption(new Option('--rate-limit <n>', `requests a minute per client address on every route, 0 = no ceiling (default ${DEFAULT_RATE_LIMIT.max}: an office behind one NAT address)`)
+      .argParser(rateArg).env('PERISAI_RATE_LIMIT'))
     .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
     .option('--network-confirm-v4 <prefix>', 'registering an IPv4 network wider than this prefix needs an administrator\'s confirmation (env PERISAI_NETWORK_CONFIRM_V4; default 16)')
     .option('--network-confirm-v6 <prefix>', 'the same for IPv6 (env PERISAI_NETWORK_CONFIRM_V6; default 48)')
-    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string; networkConfirmV4?: string; networkConfirmV6?: string }) => {
+    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string; rateLimit?: number; networkConfirmV4?: string; networkConfirmV6?: string }) => {
       // Checked before the store opens: a wrong path or a key of another certificate is one clear line now
       // rather than a handshake failure in every browser later (docs/deploy.md).
       const transport = o.http ? httpTransport(o) : {};
@@ -170,7 +179,10 @@ export function serveCommand(): Command {
         const circularSweep = startCircularSweep(store, { log, queue });
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
-          app = await buildApp({ store, queue, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {} });
+          app = await buildApp({
+            store, queue, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {},
+            ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit === 0 ? false : { max: o.rateLimit, timeWindowMs: 60_000 } } : {}),
+          });
           try {
             await app.listen({ port: o.port, host: o.host });
           } catch (e) {
