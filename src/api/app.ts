@@ -10,7 +10,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleepMs } from 'node:timers/promises';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -36,6 +36,7 @@ import { scanRoutes } from './routes/scans.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
+import { requestLine } from './log.js';
 import { registerIncidentApi } from './incident-api.js';
 import { registerCircularApi } from './circular-api.js';
 import type { CircularApiDeps } from './circular-api.js';
@@ -44,7 +45,10 @@ import type { IncidentApiDeps } from './incident-api.js';
 export interface AppDeps {
   readonly store: Store;
   readonly clock?: () => Date;
-  /** A pino-compatible logger, or false/undefined for none (tests). */
+  /**
+   * A pino logger (log.ts createLogger: redaction, one line per request with its id, route, status and
+   * duration, each 5xx's cause), or false/undefined for none (tests; failures then go to `errorLog`).
+   */
   readonly logger?: FastifyBaseLogger | boolean;
   readonly session?: Partial<SessionPolicy>;
   /** Login throttling (login-throttle.ts): per (account, client) locks and per account/address slowdown. */
@@ -113,8 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date());
   const policy: SessionPolicy = { ...DEFAULT_SESSION_POLICY, ...deps.session };
   const throttle: LoginThrottle = { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle };
+  const logged = typeof deps.logger === 'object' || deps.logger === true;
   const app = Fastify({
     ...(typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
+    // One line per request, written below (log.ts requestLine: no header, body or query string), instead
+    // of Fastify's two lines that carry the raw URL.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     genReqId: (req) => requestId(req.headers['x-request-id']),
     trustProxy: deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
@@ -133,12 +141,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, request, reply) => {
     const { error, internal } = toApiError(err);
     if (internal) {
-      if (typeof deps.logger === 'object' || deps.logger === true) request.log.error({ err }, 'request failed');
+      // The cause, once, under the request id the client is told to quote (the request line follows).
+      if (logged) request.log.error({ err, method: request.method, route: request.routeOptions.url ?? null, path: request.url.split('?')[0], code: error.code }, 'request failed');
       else (deps.errorLog ?? ((line: string) => void process.stderr.write(line)))(`perisai: request ${request.id} ${request.method} ${request.url.split('?')[0]} failed (${error.code}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }
     for (const [k, v] of Object.entries(error.headers)) void reply.header(k, v);
     return reply.code(STATUS[error.code]).type('application/json; charset=utf-8').send(body(error));
   });
+  if (logged) {
+    app.addHook('onResponse', async (request, reply) => {
+      const line = requestLine(request, reply);
+      // Liveness probes every few seconds would drown the rest: their successes are debug lines.
+      const level = reply.statusCode >= 500 ? 'error' : request.routeOptions.url === '/api/v1/health' && reply.statusCode < 400 ? 'debug' : 'info';
+      request.log[level](line, 'request');
+    });
+  }
   // After validation: a number Ajv let through that no handler can use (1e309 → Infinity) is a 400.
   app.addHook('preHandler', async (request) => {
     const bad = nonFiniteField(request.query, 'querystring') ?? nonFiniteField(request.body, 'body');
