@@ -1,7 +1,7 @@
 // Lint: typescript-eslint recommended, plus the architecture: each room of src/ may import only the rooms
 // that tests/architecture/rooms.json allows (the same data tests/architecture/rooms.test.ts checks, which
 // also resolves deep relative paths and package rules; this rule reports the common cases in the editor).
-// src/engine is a library of its own and may import nothing from the rest of the app.
+// src/engine is a library of its own and may import nothing from the rest of the app. No spread into calls in src.
 import { readFileSync } from 'node:fs';
 import { URL } from 'node:url';
 import js from '@eslint/js';
@@ -37,4 +37,18 @@ export default tseslint.config(
     },
   },
   ...roomRules,
+  {
+    // A spread into a call passes every item as an argument: past ~125k items the call stack overflows
+    // ("Maximum call stack size exceeded" on a large -iL file). The calls that take lists of data are
+    // refused; `...(c ? [x] : [])`, variadic builders of a few fixed parts (encodeTlv) and spreads into
+    // array literals are fine.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/arbitraries.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression[callee.property.name=/^(push|unshift|splice|max|min|fromCharCode|fromCodePoint)$/] > SpreadElement:not([argument.type="ConditionalExpression"])',
+        message: 'No spread of a list into push/unshift/splice/Math.max/min/String.fromCharCode (the argument count is bounded by the stack): loop or reduce over the items.',
+      }],
+    },
+  },
 );

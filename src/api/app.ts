@@ -9,7 +9,8 @@
 // error handler (errors.ts) turns anything thrown into `{ error: { code, message, messageId } }`.
 
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import { setTimeout as sleepMs } from 'node:timers/promises';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -23,9 +24,10 @@ import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
 import { ApiError, body, nonFiniteError, nonFiniteField, STATUS, toApiError } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
-import { authRoutes, DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
+import { authRoutes } from './routes/auth.js';
+import { DEFAULT_LOGIN_THROTTLE } from './login-throttle.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { checkRoutes } from './routes/checks.js';
-import type { LoginThrottle } from './routes/auth.js';
 import { findingRoutes } from './routes/findings.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { reportRoutes } from './routes/reports.js';
@@ -34,6 +36,7 @@ import { scanRoutes } from './routes/scans.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
+import { requestLine } from './log.js';
 import { registerIncidentApi } from './incident-api.js';
 import { registerCircularApi } from './circular-api.js';
 import type { CircularApiDeps } from './circular-api.js';
@@ -42,15 +45,23 @@ import type { IncidentApiDeps } from './incident-api.js';
 export interface AppDeps {
   readonly store: Store;
   readonly clock?: () => Date;
-  /** A pino-compatible logger, or false/undefined for none (tests). */
+  /**
+   * A pino logger (log.ts createLogger: redaction, one line per request with its id, route, status and
+   * duration, each 5xx's cause), or false/undefined for none (tests; failures then go to `errorLog`).
+   */
   readonly logger?: FastifyBaseLogger | boolean;
   readonly session?: Partial<SessionPolicy>;
+  /** Login throttling (login-throttle.ts): per (account, client) locks and per account/address slowdown. */
   readonly loginThrottle?: Partial<LoginThrottle>;
+  /** How the login slowdown waits (default a timer; tests advance their clock instead). */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Maximum request body (default 1 MiB). */
   readonly bodyLimit?: number;
   /**
    * Requests per client address and window, for every route (defence in depth against floods and
-   * scraping; logins have their own stricter, persistent throttle). Default 1,200 a minute; false = off.
+   * scraping; logins have their own persistent throttle, login-throttle.ts). Sized for a whole office
+   * behind one NAT address: default DEFAULT_RATE_LIMIT (12,000 a minute); false = off. Keyed on
+   * `request.ip`, the real client behind a trusted proxy.
    */
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number } | false;
   /**
@@ -91,6 +102,12 @@ const CSP_DIRECTIVES = { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc
 /** One year, subdomains included (RFC 6797 §6.1); sent over TLS only. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
+/**
+ * The per-address ceiling: 200 people behind one NAT address working in the web application at about 30
+ * requests a minute each, twice over. `perisai serve --rate-limit` changes it.
+ */
+export const DEFAULT_RATE_LIMIT = { max: 12_000, timeWindowMs: 60_000 } as const;
+
 /** A client-supplied request id is kept when it is short and harmless (for correlating with a proxy's log). */
 function requestId(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
@@ -100,8 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date());
   const policy: SessionPolicy = { ...DEFAULT_SESSION_POLICY, ...deps.session };
   const throttle: LoginThrottle = { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle };
+  const logged = typeof deps.logger === 'object' || deps.logger === true;
   const app = Fastify({
     ...(typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
+    // One line per request, written below (log.ts requestLine: no header, body or query string), instead
+    // of Fastify's two lines that carry the raw URL.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     genReqId: (req) => requestId(req.headers['x-request-id']),
     trustProxy: deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
@@ -120,12 +141,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, request, reply) => {
     const { error, internal } = toApiError(err);
     if (internal) {
-      if (typeof deps.logger === 'object' || deps.logger === true) request.log.error({ err }, 'request failed');
+      // The cause, once, under the request id the client is told to quote (the request line follows).
+      if (logged) request.log.error({ err, method: request.method, route: request.routeOptions.url ?? null, path: request.url.split('?')[0], code: error.code }, 'request failed');
       else (deps.errorLog ?? ((line: string) => void process.stderr.write(line)))(`perisai: request ${request.id} ${request.method} ${request.url.split('?')[0]} failed (${error.code}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }
     for (const [k, v] of Object.entries(error.headers)) void reply.header(k, v);
     return reply.code(STATUS[error.code]).type('application/json; charset=utf-8').send(body(error));
   });
+  if (logged) {
+    app.addHook('onResponse', async (request, reply) => {
+      const line = requestLine(request, reply);
+      // Liveness probes every few seconds would drown the rest: their successes are debug lines.
+      const level = reply.statusCode >= 500 ? 'error' : request.routeOptions.url === '/api/v1/health' && reply.statusCode < 400 ? 'debug' : 'info';
+      request.log[level](line, 'request');
+    });
+  }
   // After validation: a number Ajv let through that no handler can use (1e309 → Infinity) is a 400.
   app.addHook('preHandler', async (request) => {
     const bad = nonFiniteField(request.query, 'querystring') ?? nonFiniteField(request.body, 'body');
@@ -162,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(cookie);
   if (deps.rateLimit !== false) {
-    const rl = deps.rateLimit ?? { max: 1200, timeWindowMs: 60_000 };
+    const rl = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
     // In-memory per process: a coarse per-address ceiling, not an account lockout (that one is in the
     // database, see routes/auth.ts).
     await app.register(rateLimit, {
@@ -192,7 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 
-  authRoutes(app, { store: deps.store, policy, throttle, clock });
+  authRoutes(app, { store: deps.store, policy, throttle, clock, sleep: deps.sleep ?? ((ms) => sleepMs(ms)) });
   userRoutes(app, { store: deps.store });
   inventoryRoutes(app, { store: deps.store });
   (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms

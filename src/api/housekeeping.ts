@@ -11,7 +11,7 @@
 import { DEFAULT_TIME_ZONE, dayKey } from '../domain/calendar.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_SESSION_POLICY } from './access.js';
-import { DEFAULT_LOGIN_THROTTLE } from './routes/auth.js';
+import { DEFAULT_LOGIN_THROTTLE, throttleKeepMs } from './login-throttle.js';
 import { startPeriodic, stepper } from './periodic.js';
 
 export interface HousekeepingOptions {
@@ -43,7 +43,7 @@ export function startHousekeeping(store: Store, opts: HousekeepingOptions = {}):
   const clock = opts.clock ?? (() => new Date());
   const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   const idleMs = opts.sessionIdleMs ?? DEFAULT_SESSION_POLICY.idleMs;
-  const keepMs = opts.throttleKeepMs ?? Math.max(...Object.values(DEFAULT_LOGIN_THROTTLE).flatMap((p) => [p.windowMs, p.lockMs]));
+  const keepMs = opts.throttleKeepMs ?? throttleKeepMs(DEFAULT_LOGIN_THROTTLE);
   const log = opts.log ?? (() => {});
   const step = stepper('housekeeping', log);
   const once = async (): Promise<HousekeepingRun> => {

@@ -89,7 +89,7 @@ export function toCliError(e: unknown): unknown {
 
 /** Plain-text table: columns padded to the widest cell, two spaces apart, the last column unpadded. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (r: readonly string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
   return line(header) + rows.map(line).join('');
 }

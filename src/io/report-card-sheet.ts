@@ -24,7 +24,7 @@ function sheet(wb: ExcelJS.Workbook, name: string, header: readonly string[], ro
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.addRow(header.map(safeCell)).font = { bold: true };
   for (const r of rows) ws.addRow(r.map((c) => (typeof c === 'string' ? safeCell(c) : c)));
-  ws.columns.forEach((col, i) => { col.width = Math.min(60, Math.max(10, ...[header[i] ?? '', ...rows.map((r) => String(r[i] ?? ''))].map((s) => s.length + 2))); });
+  ws.columns.forEach((col, i) => { col.width = Math.min(60, rows.reduce((w, r) => Math.max(w, String(r[i] ?? '').length + 2), Math.max(10, (header[i] ?? '').length + 2))); });
 }
 
 const share = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);

@@ -52,7 +52,7 @@ export async function writeTemplate(format: 'csv' | 'xlsx', path: string): Promi
   for (const k of RECORD_KINDS) {
     const ws = wb.addWorksheet(k, { views: [{ state: 'frozen', ySplit: 1 }] });
     const cols = columnsOf(k);
-    ws.columns = cols.map((c) => ({ header: c, key: c, width: Math.max(14, c.length + 2, ...EXAMPLES[k].map((e) => (e[c] ?? '').length + 2)) }));
+    ws.columns = cols.map((c) => ({ header: c, key: c, width: EXAMPLES[k].reduce((w, e) => Math.max(w, (e[c] ?? '').length + 2), Math.max(14, c.length + 2)) }));
     ws.getRow(1).font = { bold: true };
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
     for (const ex of EXAMPLES[k]) ws.addRow(cols.map((c) => ex[c] ?? ''));

@@ -1,13 +1,33 @@
 // Accounts and sessions: login/logout, idle and absolute expiry, revocation, CSRF and Origin checks,
-// lockout after repeated failures (translated, with Retry-After), first-run admin, the audit log.
+// login throttling (per account and client with Retry-After, a bounded slowdown per account and address,
+// the real client behind a trusted proxy), the per-address request ceiling, first-run admin, the audit log.
 // Runs on SQLite and PostgreSQL.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ensureFirstAdmin } from '../../src/api/passwords.js';
 import { buildApp } from '../../src/api/app.js';
+import type { AppDeps } from '../../src/api/app.js';
 import { storeSuite, testClock } from '../store/harness.js';
+import type { DialectEnv } from '../store/harness.js';
 import { PASSWORD, login, makeUser, seedWorld } from './fixture.js';
+import type { World } from './fixture.js';
+
+/** The login slowdown's wait without sleeping: recorded, and the test clock moves on by it. */
+function fakeSleep(clock: { advance(ms: number): void }, waits: number[]): (ms: number) => Promise<void> {
+  return async (ms) => {
+    waits.push(ms);
+    clock.advance(ms);
+  };
+}
+
+/** A seeded app on the test clock whose login slowdown waits through fakeSleep, for the throttle tests. */
+async function throttledWorld(env: DialectEnv, deps: Omit<AppDeps, 'store'> = {}): Promise<{ clock: ReturnType<typeof testClock>; waits: number[]; w: World }> {
+  const clock = testClock('2026-01-05T01:00:00.000Z');
+  const waits: number[] = [];
+  const store = await env.open({ clock: clock.now });
+  return { clock, waits, w: await seedWorld(store, { clock: clock.now, sleep: fakeSleep(clock, waits), ...deps }) };
+}
 
 storeSuite('API accounts and sessions', (env) => {
   test('login sets a hardened cookie; /me; logout revokes the session server-side', async () => {
@@ -170,10 +190,8 @@ storeSuite('API accounts and sessions', (env) => {
     }
   });
 
-  test('lockout after repeated failures: 429, translated, Retry-After; the right password waits too; unlocks later', async () => {
-    const clock = testClock('2026-01-05T01:00:00.000Z');
-    const store = await env.open({ clock: clock.now });
-    const w = await seedWorld(store, { clock: clock.now });
+  test('throttle per (account, client): 429 translated with Retry-After, growing and bounded; the owner elsewhere is not locked out', async () => {
+    const { clock, waits, w } = await throttledWorld(env);
     try {
       const attempt = (password: string, ip = '192.0.2.7') =>
         w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { username: 'analis', password } });
@@ -181,27 +199,124 @@ storeSuite('API accounts and sessions', (env) => {
       const fifth = await attempt('salah');
       assert.equal(fifth.statusCode, 429);
       assert.equal(fifth.json().error.code, 'E_RATE_LIMIT');
-      assert.equal(fifth.headers['retry-after'], '900');
-      assert.match(fifth.json().error.messageId, /Terlalu banyak percobaan masuk yang gagal; coba lagi dalam 15 menit/);
-      // Locked per account: another address and the right password do not help.
-      const right = await attempt(PASSWORD, '192.0.2.99');
-      assert.equal(right.statusCode, 429);
-      clock.advance(10 * 60_000);
-      assert.equal((await attempt(PASSWORD)).headers['retry-after'], '300');
-      clock.advance(5 * 60_000 + 1000);
+      assert.equal(fifth.headers['retry-after'], '60');
+      assert.match(fifth.json().error.messageId, /Terlalu banyak percobaan masuk yang gagal ke akun ini dari alamat ini; coba lagi dalam 1 menit/);
+      assert.match(fifth.json().error.message, /from this address; try again in 1 minute\(s\), or log in from another device/);
+      // Locked for this client only, the right password included; another address gets in (after the account's slowdown).
+      assert.equal((await attempt(PASSWORD)).statusCode, 429);
+      assert.equal((await attempt(PASSWORD, '192.0.2.99')).statusCode, 200);
+      assert.deepEqual(waits, [250], 'the 6th attempt on the account waited a quarter second');
+      // A success clears the account's count and the pair of the client that logged in; the locked pair keeps its lock.
+      assert.equal((await attempt(PASSWORD)).headers['retry-after'], '60');
+      clock.advance(60_000);
+      // Each further lock of the pair is twice as long: 5 more failures → 2 minutes; then 4, 8, 15, 15.
+      const locks: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const r = await attempt('salah');
+        if (r.statusCode === 429) {
+          locks.push(String(r.headers['retry-after']));
+          clock.advance(Number(r.headers['retry-after']) * 1000);
+        }
+      }
+      assert.deepEqual(locks, ['120', '240', '480', '900', '900', '900']);
+      assert.ok(waits.every((ms) => ms <= 4000), `every wait bounded: ${waits.join(',')}`);
       assert.equal((await attempt(PASSWORD)).statusCode, 200);
-      // Per address: 50 failures from one address over many names lock the address.
-      const ip = '192.0.2.50';
-      let last = 0;
-      for (let i = 0; i < 50; i++) last = (await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { username: `nama${i}`, password: 'x' } })).statusCode;
-      assert.equal(last, 429);
-      const fromIp = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { username: 'admin', password: PASSWORD } });
-      assert.equal(fromIp.statusCode, 429);
+      const admin = await login(w.app, 'admin');
+      const audit = (await admin.req('GET', '/api/v1/audit?action=auth.login&limit=1000')).json().items as { outcome: string; actor: string; status: number }[];
+      assert.equal(audit.filter((a) => a.actor === 'analis' && a.outcome === 'failure').length, 35);
+      assert.equal(audit.filter((a) => a.actor === 'analis' && a.outcome === 'denied').length, 2);
+      assert.equal(audit.filter((a) => a.actor === 'analis' && a.outcome === 'success').length, 2);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('a stranger\'s 100 failed logins behind a trusted proxy: the right password gets in from another client, and from the same one after a bounded delay', async () => {
+    // The reverse proxy at 127.0.0.1 forwards every client: request.ip is the address it names.
+    const { clock, waits, w } = await throttledWorld(env, { trustProxy: ['127.0.0.1'] });
+    try {
+      const via = (client: string, password: string, proxy = '127.0.0.1') =>
+        w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: proxy, headers: { 'x-forwarded-for': client }, payload: { username: 'admin', password } });
+      const stranger = '192.0.2.66';
+      const statuses = new Map<number, number>();
+      let retryAfter = 0;
+      for (let i = 0; i < 100; i++) {
+        clock.advance(retryAfter * 1000); // a patient stranger waits out every lock, so all 100 guesses are checked
+        const r = await via(stranger, `tebakan-${i}`);
+        statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1);
+        retryAfter = r.statusCode === 429 ? Number(r.headers['retry-after']) : 0;
+      }
+      assert.deepEqual([...statuses].sort(), [[401, 80], [429, 20]]);
+      assert.ok(retryAfter > 0 && retryAfter <= 15 * 60, `the stranger's client is locked out for at most 15 minutes (${retryAfter} s)`);
+      // A forged X-Forwarded-For from an address that is not the proxy is not believed: it counts against the sender.
+      const forged = await via('192.0.2.10', 'salah', '127.0.0.9');
+      assert.equal(forged.statusCode, 401);
+      // The owner, through the proxy, from another client: in at once but for the account's slowdown, never above 4 s.
+      waits.length = 0;
+      const owner = await via('192.0.2.10', PASSWORD);
+      assert.equal(owner.statusCode, 200, owner.body);
+      assert.equal(waits.length, 1);
+      assert.ok(waits[0]! > 0 && waits[0]! <= 4000, `waited ${waits[0]} ms`);
+      // The stranger's own client: refused while its lock runs, then the right password gets in.
+      const refused = await via(stranger, PASSWORD);
+      assert.equal(refused.statusCode, 429);
+      const delay = Number(refused.headers['retry-after']);
+      assert.ok(delay <= 15 * 60, `bounded: ${delay} s`);
+      clock.advance(delay * 1000);
+      assert.equal((await via(stranger, PASSWORD)).statusCode, 200);
+      // The audit names the real clients, not the proxy.
+      const admin = await login(w.app, 'admin');
+      const audit = (await admin.req('GET', '/api/v1/audit?action=auth.login&limit=1000')).json().items as { outcome: string; ip: string }[];
+      assert.equal(audit.filter((a) => a.outcome === 'failure' && a.ip === stranger).length, 100);
+      assert.ok(audit.some((a) => a.outcome === 'success' && a.ip === '192.0.2.10'));
+      assert.ok(audit.some((a) => a.outcome === 'failure' && a.ip === '127.0.0.9'));
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('a burst of parallel guesses from one client is checked one by one: the lock stops it at five', async () => {
+    const { w } = await throttledWorld(env);
+    try {
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '192.0.2.7', payload: { username: 'pimpinan', password: `tebakan-${i}` } })));
+      const codes = burst.map((r) => r.statusCode);
+      assert.equal(codes.filter((c) => c === 401).length, 4);
+      assert.equal(codes.filter((c) => c === 429).length, 16);
       const admin = await login(w.app, 'admin');
       const audit = (await admin.req('GET', '/api/v1/audit?action=auth.login&limit=1000')).json().items as { outcome: string; actor: string }[];
-      assert.ok(audit.filter((a) => a.actor === 'analis' && a.outcome === 'failure').length >= 5);
-      assert.ok(audit.some((a) => a.actor === 'analis' && a.outcome === 'denied'));
-      assert.ok(audit.some((a) => a.actor === 'analis' && a.outcome === 'success'));
+      assert.equal(audit.filter((a) => a.actor === 'pimpinan' && a.outcome === 'failure').length, 5);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('password spraying from one address slows it down, never locks it: an office behind one NAT address still logs in', async () => {
+    const { waits, w } = await throttledWorld(env);
+    try {
+      const nat = '192.0.2.50';
+      const codes = new Set<number>();
+      for (let i = 0; i < 60; i++) codes.add((await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nat, payload: { username: `nama${i}`, password: 'x' } })).statusCode);
+      assert.deepEqual([...codes], [401]);
+      assert.deepEqual(waits, [250, 500, 1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000], 'past 50 failures each attempt waits, doubling, at most 4 s');
+      const inOffice = await w.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nat, payload: { username: 'admin', password: PASSWORD } });
+      assert.equal(inOffice.statusCode, 200);
+      assert.equal(waits.at(-1), 4000);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('the per-address request ceiling counts the real client behind a trusted proxy', async () => {
+    const store = await env.open();
+    const w = await seedWorld(store, { trustProxy: ['127.0.0.1'], rateLimit: { max: 3, timeWindowMs: 60_000 } });
+    try {
+      const health = (client: string) => w.app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client } });
+      for (let i = 0; i < 3; i++) assert.equal((await health('192.0.2.1')).statusCode, 200);
+      const over = await health('192.0.2.1');
+      assert.equal(over.statusCode, 429);
+      assert.match(over.json().error.messageId, /Terlalu banyak permintaan/);
+      assert.equal((await health('192.0.2.2')).statusCode, 200, 'another client behind the same proxy has its own count');
     } finally {
       await w.app.close();
     }

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import type { RouteEntry } from '../../src/api/access.js';
 import { storeSuite } from '../store/harness.js';
-import { login, seedAdmin, seedWorld } from './fixture.js';
+import { failOnServer, login, seedAdmin, seedWorld } from './fixture.js';
 import type { Client, World } from './fixture.js';
 import { apiRoutes, bodyFor, fill, MUTATING } from './routes.js';
 
@@ -139,13 +139,7 @@ storeSuite('API bad input', (env) => {
     const lines: string[] = [];
     const w = await seedWorld(await env.open(), { errorLog: (l) => void lines.push(l) });
     try {
-      const admin = await login(w.app, 'admin');
-      await w.store.close(); // the database goes away under the app
-      const res = await admin.req('GET', '/api/v1/agencies');
-      assert.ok(res.statusCode >= 500, res.body);
-      const id = String(res.headers['x-request-id']);
-      assert.ok(id.length > 0);
-      assert.match(res.json().error.messageId, /id permintaan/);
+      const { id } = await failOnServer(w);
       const line = lines.find((l) => l.includes(id));
       assert.ok(line !== undefined, `no log line names request ${id}: ${JSON.stringify(lines)}`);
       assert.match(line, new RegExp(`^perisai: request ${id} GET /api/v1/agencies failed \\(E_(STORAGE|INTERNAL)\\): `));

@@ -185,3 +185,17 @@ export async function seedAdmin(w: World): Promise<AdminData> {
   const rule = await w.store.alerts.addRule({ name: 'fixture-rule', filter: { topics: ['finding.opened'] }, channelIds: [channel.id] });
   return { schedules, channelId: channel.id, channelSecret, ruleId: rule.id, incidents: await seedIncidents(w, w.dataDir), circulars: await seedCirculars(w, w.dataDir) };
 }
+
+/**
+ * A request that fails on the server: the database goes away under the app, then an admin lists the
+ * agencies. Returns the answer (a 5xx telling the user to quote its request id) and that request id.
+ */
+export async function failOnServer(w: World): Promise<{ res: LightMyRequestResponse; id: string }> {
+  const admin = await login(w.app, 'admin');
+  await w.store.close();
+  const res = await admin.req('GET', '/api/v1/agencies');
+  if (res.statusCode < 500) throw new Error(`expected a server error, got ${res.statusCode} ${res.body}`);
+  const id = String(res.headers['x-request-id'] ?? '');
+  if (id === '' || !/id permintaan/.test((res.json() as { error: { messageId: string } }).error.messageId)) throw new Error(`no request id to quote: ${res.body}`);
+  return { res, id };
+}

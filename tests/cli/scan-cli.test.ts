@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, chmodSync, mkdirS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -225,4 +226,50 @@ test('a scan of many hosts and ports with banners prints no MaxListenersExceeded
   } finally {
     l.close();
   }
+});
+
+test('200,000-line target, exclude and scope files are read whole; the one host left is scanned', async () => {
+  // 127.0.0.1 and 199,999 addresses in 127.16.0.0/14, the latter all excluded again: past the ~125k lines
+  // that overflowed the call stack, without scanning 200k hosts (loopback only).
+  const l = await listeners(1);
+  try {
+    const others: string[] = [];
+    for (let i = 0; i < 199_999; i++) others.push(`127.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`);
+    const targets = join(dir, 'targets-200k.txt');
+    const excludes = join(dir, 'excludes-200k.txt');
+    const scope = join(dir, 'scope-200k.txt');
+    writeFileSync(targets, `127.0.0.1\n${others.join('\n')}\n`);
+    writeFileSync(excludes, `${others.join('\n')}\n127.0.0.2\n`);
+    writeFileSync(scope, `127.0.0.1\n${others.join('\n')}\n`);
+    const r = await perisai(['scan', '-iL', targets, '--exclude-file', excludes, '--scope-file', scope, '-p', String(l.ports[0]), '--format', 'jsonl', '--no-banners']);
+    assert.equal(r.code, 0, r.stderr);
+    const hosts = jsonl(r.stdout).filter((x) => x.type === 'host');
+    assert.deepEqual(hosts.map((h) => [h.ip, h.open]), [['127.0.0.1', 1]]);
+    // The line limit is an option; past it the file is refused naming the file and the option.
+    const over = await perisai(['scan', '-iL', targets, '--max-list-lines', '100000', '-p', '1']);
+    assert.equal(over.code, 2, over.stderr);
+    assert.match(over.stderr, /targets-200k\.txt'?: lebih dari 100,000 baris; .* \/ more than 100,000 lines; .*\(--max-list-lines\)/);
+  } finally {
+    l.close();
+  }
+});
+
+test('a 10 MB binary list and /dev/urandom are refused clearly, exit 2, nothing scanned', async () => {
+  const bin = join(dir, 'random.bin');
+  writeFileSync(bin, randomBytes(10 * 1024 * 1024));
+  for (const args of [['scan', '-iL', bin], ['scan', '127.0.0.1', '-p', '1', '--exclude-file', '/dev/urandom'], ['scan', '127.0.0.1', '-p', '1', '--scope-file', bin]]) {
+    const started = Date.now();
+    const r = await perisai(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^perisai: error: '.+': bukan berkas teks .* \/ not a text file /, args.join(' '));
+    assert.equal(r.stdout, '');
+    assert.doesNotMatch(r.stderr, /\n\s+at |call stack/);
+    assert.ok(Date.now() - started < 10_000, `${args.join(' ')} refused at once`);
+  }
+  // Text that is simply too large: the byte limit, with the option that raises it.
+  const big = join(dir, 'big.txt');
+  writeFileSync(big, '127.0.0.1 '.repeat(120_000));
+  const r = await perisai(['scan', '-iL', big, '--max-list-mb', '1', '-p', '1']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /larger than 1 MiB; split the list or raise the limit \(--max-list-mb\)/);
 });

@@ -82,3 +82,61 @@ test('HTTPS directly: the https URL and the certificate\'s names; the environmen
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /ignored: accounts already exist/);
 });
+
+test('wrong log or rate options: exit 2 and one bilingual line', async () => {
+  const data = join(tmp, 'opsi');
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [['--log-level', 'loud'], {}, /--log-level: pilih salah satu dari \/ one of fatal, error, warn, info, debug, trace, silent; bukan \/ not "loud"/],
+    [[], { PERISAI_LOG_FORMAT: 'xml' }, /--log-format: pilih salah satu dari \/ one of json, pretty; bukan \/ not "xml"/],
+    [['--rate-limit', 'banyak'], {}, /--rate-limit: jumlah permintaan per menit 0 sampai 10\.000\.000 \(0 = tanpa batas\) \/ requests a minute from 0 to 10,000,000/],
+  ];
+  for (const [args, env, message] of cases) {
+    const r = await serve(['--data-dir', data, ...args], env);
+    assert.equal(r.code, 2, `${args.join(' ')} ${JSON.stringify(env)}:\n${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
+
+test('the log: JSON lines with the request id, route, status and duration, no password; the request ceiling from --rate-limit', async () => {
+  const data = join(tmp, 'log');
+  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--tick-ms', '60000', '--data-dir', data, '--log-format', 'json', '--log-level', 'debug', '--rate-limit', '3'], { env: { ...process.env, ...CLEAN, PERISAI_RATE_LIMIT: '' }, cwd: tmp });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => (stderr += s));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  try {
+    const deadline = Date.now() + 30_000;
+    let base: string | undefined;
+    while (base === undefined) {
+      assert.ok(Date.now() < deadline, `serve did not start:\n${stderr}`);
+      base = /ready: (http:\/\/127\.0\.0\.1:\d+)\//.exec(stderr)?.[1];
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const password = 'tebakan-rahasia-sekali-91';
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'uji-log-1' }, body: JSON.stringify({ username: 'admin', password }) });
+    assert.equal(login.status, 401);
+    assert.equal((await fetch(`${base}/api/v1/health`)).status, 200);
+    const third = await fetch(`${base}/api/v1/health`);
+    assert.equal(third.status, 200);
+    const fourth = await fetch(`${base}/api/v1/health`);
+    assert.equal(fourth.status, 429, 'the fourth request of the minute from one address');
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+  } finally {
+    child.kill('SIGKILL');
+  }
+  const lines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const line = lines.find((l) => l.reqId === 'uji-log-1' && l.msg === 'request');
+  assert.ok(line !== undefined, stderr);
+  assert.equal(line.level, 'info');
+  assert.equal(line.route, '/api/v1/auth/login');
+  assert.equal(line.status, 401);
+  assert.equal(typeof line.durationMs, 'number');
+  assert.equal(typeof line.time, 'string');
+  assert.deepEqual(lines.filter((l) => l.route === '/api/v1/health').map((l) => [l.level, l.status]), [['debug', 200], ['debug', 200], ['info', 429]]);
+  assert.ok(lines.some((l) => l.component === 'serve' && /ready: http/.test(String(l.msg))));
+  assert.ok(!stderr.includes('tebakan-rahasia'), 'no password in the log');
+  // The first administrator's one-time password is shown once, outside the log's JSON lines.
+  assert.match(stderr, /^perisai: masuk sebagai \/ log in as: admin, kata sandi sekali pakai \/ one-time password: \S+$/m);
+  assert.ok(lines.every((l) => !/one-time password: \S/.test(String(l.msg))));
+});

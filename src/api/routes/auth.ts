@@ -11,25 +11,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Store } from '../../store/index.js';
-import type { ThrottlePolicy } from '../../store/repos/sessions.js';
 import type { User } from '../../store/repos/users.js';
 import { normalizeUsername } from '../../store/repos/users.js';
 import { CSRF_COOKIE, READ, SESSION_COOKIE, isSecure, sha256 } from '../access.js';
 import type { SessionPolicy } from '../access.js';
 import { ApiError } from '../errors.js';
+import { beforeAttempt, PairQueue, recordFailure, throttleKeys } from '../login-throttle.js';
+import type { LoginThrottle } from '../login-throttle.js';
 import { burnVerify, checkPasswordChange, hashPassword, verifyPassword } from '../passwords.js';
 import { MeOut, responses } from '../schemas.js';
-
-export interface LoginThrottle {
-  readonly perAccount: ThrottlePolicy;
-  readonly perIp: ThrottlePolicy;
-}
-
-/** 5 failures per account or 50 per address within 15 minutes lock that subject for 15 minutes. */
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottle = {
-  perAccount: { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
-  perIp: { maxFailures: 50, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
-};
 
 function scopeOut(scope: 'all' | ReadonlySet<string>): 'all' | string[] {
   return scope === 'all' ? 'all' : [...scope].sort();
@@ -40,14 +30,27 @@ function lockedError(until: string, now: Date): ApiError {
   const minutes = Math.ceil(seconds / 60);
   return new ApiError(
     'E_RATE_LIMIT',
-    { en: `Too many failed logins; try again in ${minutes} minute(s)`, id: `Terlalu banyak percobaan masuk yang gagal; coba lagi dalam ${minutes} menit` },
+    {
+      en: `Too many failed logins to this account from this address; try again in ${minutes} minute(s), or log in from another device`,
+      id: `Terlalu banyak percobaan masuk yang gagal ke akun ini dari alamat ini; coba lagi dalam ${minutes} menit, atau masuk dari perangkat lain`,
+    },
     { retryAfterSeconds: seconds },
     { 'retry-after': String(seconds) },
   );
 }
 
-export function authRoutes(app: FastifyInstance, deps: { store: Store; policy: SessionPolicy; throttle: LoginThrottle; clock: () => Date }): void {
-  const { store, policy, throttle, clock } = deps;
+export interface AuthDeps {
+  readonly store: Store;
+  readonly policy: SessionPolicy;
+  readonly throttle: LoginThrottle;
+  readonly clock: () => Date;
+  /** The login slowdown's wait (tests pass one that advances their clock instead of sleeping). */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export function authRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  const { store, policy, throttle, clock, sleep } = deps;
+  const pairs = new PairQueue();
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   const cookieBase = (request: FastifyRequest) => ({ path: '/', sameSite: 'strict' as const, secure: isSecure(request, policy) });
@@ -77,26 +80,30 @@ export function authRoutes(app: FastifyInstance, deps: { store: Store; policy: S
   }, async (request, reply) => {
     const { username, password } = request.body;
     const name = normalizeUsername(username);
-    const keys = { ip: `ip:${request.ip}`, account: `account:${name}` };
+    const keys = throttleKeys(name, request.ip);
+    const user = await pairs.run(keys.client, async () => {
+      const before = await beforeAttempt(store, throttle, keys);
+      if ('lockedUntil' in before) {
+        await audit(request, name, undefined, 'denied', 429, 'locked');
+        throw lockedError(before.lockedUntil, clock());
+      }
+      if (before.waitMs > 0) await sleep(before.waitMs);
+      const creds = await store.users.credentials(name);
+      let ok = false;
+      if (creds === undefined) await burnVerify(password);
+      else ok = (await verifyPassword(creds.passwordHash, password)) && !creds.user.disabled;
+      if (!ok || creds === undefined) {
+        const until = await recordFailure(store, throttle, keys);
+        await audit(request, name, creds?.user, 'failure', until === undefined ? 401 : 429, creds?.user.disabled === true ? 'disabled' : 'bad-credentials');
+        if (until !== undefined) throw lockedError(until, clock());
+        // One message for unknown user, wrong password and disabled account (no account enumeration).
+        throw new ApiError('E_AUTH', { en: 'Wrong username or password', id: 'Nama pengguna atau kata sandi salah' });
+      }
+      return creds.user;
+    });
+    // The pair and the account start afresh (not the address: one good password does not reset a spray).
+    await store.loginThrottle.clear([keys.client, keys.account]);
     const now = clock();
-    const locked = await store.loginThrottle.lockedUntil([keys.ip, keys.account]);
-    if (locked !== undefined) {
-      await audit(request, name, undefined, 'denied', 429, 'locked');
-      throw lockedError(locked, now);
-    }
-    const creds = await store.users.credentials(name);
-    let ok = false;
-    if (creds === undefined) await burnVerify(password);
-    else ok = (await verifyPassword(creds.passwordHash, password)) && !creds.user.disabled;
-    if (!ok || creds === undefined) {
-      const until = await store.loginThrottle.fail([{ key: keys.account, policy: throttle.perAccount }, { key: keys.ip, policy: throttle.perIp }]);
-      await audit(request, name, creds?.user, 'failure', until === undefined ? 401 : 429, creds?.user.disabled === true ? 'disabled' : 'bad-credentials');
-      if (until !== undefined) throw lockedError(until, now);
-      // One message for unknown user, wrong password and disabled account (no account enumeration).
-      throw new ApiError('E_AUTH', { en: 'Wrong username or password', id: 'Nama pengguna atau kata sandi salah' });
-    }
-    const user = creds.user;
-    await store.loginThrottle.clear(keys.account);
     const old = request.cookies[SESSION_COOKIE];
     if (old !== undefined) await store.sessions.revoke(sha256(old));
     const token = randomBytes(32).toString('base64url'); // 256 bits (OWASP: ≥ 64 bits of entropy)

@@ -204,17 +204,17 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     let how = 'asset';
     if (b.ip !== undefined) {
       how = 'ip';
-      ids.push(...(await store.assets.list(scope, { search: b.ip.trim(), limit: 1000 })).filter((a) => a.ip === b.ip!.trim()).map((a) => a.id));
+      for (const a of await store.assets.list(scope, { search: b.ip.trim(), limit: 1000 })) if (a.ip === b.ip.trim()) ids.push(a.id);
     }
     if (b.name !== undefined) {
       how = 'name';
       const n = b.name.trim().toLowerCase();
-      ids.push(...(await store.assets.list(scope, { search: n, limit: 1000 })).filter((a) => [a.netbiosName, a.dnsName].some((x) => x?.toLowerCase().includes(n))).map((a) => a.id));
+      for (const a of await store.assets.list(scope, { search: n, limit: 1000 })) if ([a.netbiosName, a.dnsName].some((x) => x?.toLowerCase().includes(n))) ids.push(a.id);
     }
     if (b.unitId !== undefined) {
       how = 'unit';
       await store.agencies.get(scope, b.unitId);
-      ids.push(...(await store.assets.list(scope, { agencyId: b.unitId, limit: 10_000 })).map((a) => a.id));
+      for (const a of await store.assets.list(scope, { agencyId: b.unitId, limit: 10_000 })) ids.push(a.id);
     }
     ids = [...new Set(ids)];
     if (ids.length === 0) throw new ApiError('E_NOT_FOUND', { en: 'No asset in the inventory matches', id: 'Tidak ada aset di inventaris yang cocok' });

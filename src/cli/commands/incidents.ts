@@ -45,7 +45,7 @@ export function incidentCommand(): Command {
           let cursor: string | undefined;
           do {
             const page = await store.incidents.list('all', { ...(agencyId !== undefined ? { agencyId } : {}), ...(o.phase !== undefined ? { phase: o.phase } : {}), ...(o.open === true ? { open: true } : {}), limit: 500, ...(cursor !== undefined ? { cursor } : {}) });
-            items.push(...page.items);
+            for (const i of page.items) items.push(i);
             cursor = page.next ?? undefined;
           } while (cursor !== undefined);
           if (o.format === 'json') {

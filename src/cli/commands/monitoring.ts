@@ -20,7 +20,9 @@ import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import type { Store } from '../../store/index.js';
 import { PROFILES } from '../../domain/scan-profile.js';
 import { WorkerService } from '../../worker/service.js';
-import { buildApp } from '../../api/app.js';
+import { buildApp, DEFAULT_RATE_LIMIT } from '../../api/app.js';
+import { createLogger, lineLogger, LOG_FORMATS, LOG_LEVELS } from '../../api/log.js';
+import type { LogFormat, LogLevel } from '../../api/log.js';
 import { loadTls, parseTrustProxy } from '../../api/transport.js';
 import { ApiError } from '../../api/errors.js';
 import { ensureFirstAdmin } from '../../api/passwords.js';
@@ -32,11 +34,33 @@ import { CliError, EXIT, usageError } from '../errors.js';
 import { storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
 import type { StoreOpts } from '../shared.js';
 
-const log = (line: string): void => void process.stderr.write(`perisai: ${line}\n`);
+/** A line for the operator outside the log (the first administrator's one-time password: see docs/deploy.md). */
+const say = (line: string): void => void process.stderr.write(`perisai: ${line}\n`);
+
+type Log = (line: string) => void;
+
+/** `--log-level`: one of pino's levels, refused in both languages otherwise. */
+const levelArg = (v: string): LogLevel => {
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw usageError(`--log-level: pilih salah satu dari / one of ${LOG_LEVELS.join(', ')}; bukan / not ${JSON.stringify(v)}`);
+  return v as LogLevel;
+};
+
+/** `--log-format`: json or pretty, refused in both languages otherwise. */
+const formatArg = (v: string): LogFormat => {
+  if (!(LOG_FORMATS as readonly string[]).includes(v)) throw usageError(`--log-format: pilih salah satu dari / one of ${LOG_FORMATS.join(', ')}; bukan / not ${JSON.stringify(v)}`);
+  return v as LogFormat;
+};
 
 const portArg = (v: string): number => {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n > 65535) throw usageError(`--port: a port number from 0 to 65535, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** `--rate-limit N`: requests a minute per client address; 0 turns the ceiling off. */
+const rateArg = (v: string): number => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n > 10_000_000) throw usageError(`--rate-limit: jumlah permintaan per menit 0 sampai 10.000.000 (0 = tanpa batas) / requests a minute from 0 to 10,000,000 (0 = no ceiling), got ${JSON.stringify(v)}`);
   return n;
 };
 
@@ -61,6 +85,8 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 interface RunFlags extends StoreOpts {
   zone?: string;
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
   leaseMs: number;
   maxRate?: number;
   sliceSlots: number;
@@ -76,14 +102,21 @@ function workerFlags(c: Command): Command {
     .option('--slice-slots <n>', 'index slots stored per transaction (the most a crash can make us rescan)', int('--slice-slots'), 256)
     .option('--concurrency <n>', 'tasks run at once', int('--concurrency'), 1)
     .option('--timeout <ms>', 'probe timeout', int('--timeout'), 1000)
-    .option('--verbose', 'log every stored slice');
+    .option('--verbose', 'log every stored slice')
+    .addOption(new Option('--log-level <level>', `least severe level logged: ${LOG_LEVELS.join(', ')}`).argParser(levelArg).env('PERISAI_LOG_LEVEL').default('info'))
+    .addOption(new Option('--log-format <format>', 'json (one object a line) or pretty (a short line); default pretty on a terminal, json otherwise').argParser(formatArg).env('PERISAI_LOG_FORMAT'));
+}
+
+/** The process's logger (api/log.ts) from --log-level/--log-format. */
+function loggerFor(o: RunFlags): ReturnType<typeof createLogger> {
+  return createLogger({ level: o.logLevel, format: o.logFormat ?? (process.stderr.isTTY === true ? 'pretty' : 'json') });
 }
 
 function queueFor(store: Store, url: string | undefined): TaskQueue {
   return store.dialect === 'postgres' && url !== undefined ? new PgBossQueue(store, url) : new LocalQueue(store);
 }
 
-function startWorker(store: Store, queue: TaskQueue, o: RunFlags): WorkerService {
+function startWorker(store: Store, queue: TaskQueue, o: RunFlags, log: Log): WorkerService {
   return new WorkerService(store, queue, {
     zone: o.zone ?? null, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout,
     ...(o.maxRate !== undefined ? { maxRate: o.maxRate } : {}),
@@ -93,7 +126,7 @@ function startWorker(store: Store, queue: TaskQueue, o: RunFlags): WorkerService
 }
 
 /** `serve`'s HTTP transport options, checked (transport.ts): HTTPS files and trusted proxies. */
-function httpTransport(o: { tlsCert?: string; tlsKey?: string; trustProxy?: string }): { https?: { cert: Buffer; key: Buffer }; trustProxy?: string[] } {
+function httpTransport(o: { tlsCert?: string; tlsKey?: string; trustProxy?: string }, log: Log): { https?: { cert: Buffer; key: Buffer }; trustProxy?: string[] } {
   try {
     if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) {
       throw usageError('--tls-cert dan --tls-key harus diberikan bersama / --tls-cert and --tls-key go together');
@@ -137,19 +170,23 @@ export function serveCommand(): Command {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key (env PERISAI_TLS_CERT)', process.env.PERISAI_TLS_CERT || undefined)
     .option('--tls-key <file>', 'the unencrypted PEM private key of --tls-cert (env PERISAI_TLS_KEY)', process.env.PERISAI_TLS_KEY || undefined)
     .option('--trust-proxy <list>', 'behind a TLS reverse proxy: its addresses/CIDRs, comma-separated, or "loopback"; their X-Forwarded-Proto/For are believed (env PERISAI_TRUST_PROXY)', process.env.PERISAI_TRUST_PROXY || undefined)
+    .addOption(new Option('--rate-limit <n>', `requests a minute per client address on every route, 0 = no ceiling (default ${DEFAULT_RATE_LIMIT.max}: an office behind one NAT address)`)
+      .argParser(rateArg).env('PERISAI_RATE_LIMIT'))
     .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
     .option('--network-confirm-v4 <prefix>', 'registering an IPv4 network wider than this prefix needs an administrator\'s confirmation (env PERISAI_NETWORK_CONFIRM_V4; default 16)')
     .option('--network-confirm-v6 <prefix>', 'the same for IPv6 (env PERISAI_NETWORK_CONFIRM_V6; default 48)')
-    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string; networkConfirmV4?: string; networkConfirmV6?: string }) => {
+    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string; rateLimit?: number; networkConfirmV4?: string; networkConfirmV6?: string }) => {
       // Checked before the store opens: a wrong path or a key of another certificate is one clear line now
       // rather than a handshake failure in every browser later (docs/deploy.md).
-      const transport = o.http ? httpTransport(o) : {};
+      const logger = loggerFor(o);
+      const log = lineLogger(logger, 'serve');
+      const transport = o.http ? httpTransport(o, log) : {};
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
         // in agency segments receive the scheduled tasks too.
         const queue = queueFor(store, storeUrl(o));
-        const scheduler = new Scheduler(store, queue, { log });
-        const worker = startWorker(store, queue, o);
+        const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler') });
+        const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'));
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
         // First run: an administrator account. The password comes from PERISAI_ADMIN_PASSWORD
@@ -161,16 +198,19 @@ export function serveCommand(): Command {
         });
         await worker.start();
         scheduler.start(o.tickMs);
-        const dispatcher = startDispatcher(store, { log });
+        const dispatcher = startDispatcher(store, { log: lineLogger(logger, 'alerts') });
         // Hourly (and now): purge ended sessions and stale login throttling, record today's dashboard for the trend.
-        const housekeeping = startHousekeeping(store, { log });
+        const housekeeping = startHousekeeping(store, { log: lineLogger(logger, 'housekeeping') });
         // Every minute: incident clocks (warnings, breaches) through the alert channels (docs/incidents.md).
-        const incidentSweep = startIncidentSweep(store, { log });
+        const incidentSweep = startIncidentSweep(store, { log: lineLogger(logger, 'incidents') });
         // Every minute: circular reminders, escalations and re-scans waiting for a window (docs/circulars.md).
-        const circularSweep = startCircularSweep(store, { log, queue });
+        const circularSweep = startCircularSweep(store, { log: lineLogger(logger, 'circulars'), queue });
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
-          app = await buildApp({ store, queue, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {} });
+          app = await buildApp({
+            store, queue, logger, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {},
+            ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit === 0 ? false : { max: o.rateLimit, timeWindowMs: 60_000 } } : {}),
+          });
           try {
             await app.listen({ port: o.port, host: o.host });
           } catch (e) {
@@ -187,8 +227,9 @@ export function serveCommand(): Command {
           for (const line of readyLines({ host: o.host, port, tls: transport.https !== undefined, trustProxy: transport.trustProxy })) log(line);
         }
         if (admin.created && admin.oneTimePassword !== undefined) {
-          log(`masuk sebagai / log in as: admin, kata sandi sekali pakai / one-time password: ${admin.oneTimePassword}`);
-          log('(ganti setelah masuk pertama / you will be asked to change it at first login)');
+          // Not a log line: the log carries no password (log.ts); this is shown once, on the first start only.
+          say(`masuk sebagai / log in as: admin, kata sandi sekali pakai / one-time password: ${admin.oneTimePassword}`);
+          say('(ganti setelah masuk pertama / you will be asked to change it at first login)');
         } else if (admin.created) {
           log('akun administrator "admin" dibuat dengan kata sandi dari PERISAI_ADMIN_PASSWORD; ganti setelah masuk pertama, lalu hapus variabel itu');
           log('administrator account "admin" created with the password from PERISAI_ADMIN_PASSWORD; you will be asked to change it at first login; then remove the variable');
@@ -213,9 +254,10 @@ export function workerCommand(): Command {
     .description('run a scan worker: pulls scan tasks through pg-boss (PostgreSQL) or from the task table (SQLite)')
     .option('--zone <zone>', 'take only tasks of this network zone (a worker inside that agency segment)')
     .action(async (o: RunFlags) => {
+      const log = lineLogger(loggerFor(o), 'worker');
       await withStore(o, async (store) => {
         const queue = queueFor(store, storeUrl(o));
-        const worker = startWorker(store, queue, o);
+        const worker = startWorker(store, queue, o, log);
         log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal();
         await worker.start();

@@ -14,6 +14,7 @@ import {
   randomSeed,
   readSpecFile,
   Scope,
+  SpecFileLimitError,
   splitSpecList,
   TargetSpecError,
   type SourcedToken,
@@ -99,13 +100,23 @@ function openOutput(path: string | undefined): Promise<Output> {
   });
 }
 
-async function readTokens(file: string): Promise<SourcedToken[]> {
+/** The option that raises each limit of a list file (spec-file.ts), for the error message. */
+const LIMIT_OPTION = { lines: '--max-list-lines', bytes: '--max-list-mb' } as const;
+
+async function readTokens(file: string, o: ScanCliOptions): Promise<SourcedToken[]> {
   try {
-    return await readSpecFile(file);
+    return await readSpecFile(file, { maxLines: o.maxListLines, maxBytes: o.maxListMb * 1024 * 1024 });
   } catch (err) {
+    if (err instanceof SpecFileLimitError && err.problem !== 'binary') throw usageError(`${err.message} (${LIMIT_OPTION[err.problem]})`);
     if (err instanceof TargetSpecError) throw err;
     throw usageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
+
+/** `into` with every item of `items` appended, one by one: a spread of a 200k-line file overflows the call stack. */
+function append<T>(into: T[], items: readonly T[]): T[] {
+  for (const item of items) into.push(item);
+  return into;
 }
 
 export async function runScanCommand(targetArgs: string[], o: ScanCliOptions, argv: string[]): Promise<number> {
@@ -114,17 +125,10 @@ export async function runScanCommand(targetArgs: string[], o: ScanCliOptions, ar
   };
   // ---- input: everything is validated before the first probe
   const tokens: (string | SourcedToken)[] = targetArgs.flatMap((t) => splitSpecList(t));
-  if (o.inputList) {
-    try {
-      tokens.push(...(await readSpecFile(o.inputList)));
-    } catch (err) {
-      if (err instanceof TargetSpecError) throw err;
-      throw usageError(`cannot read ${o.inputList}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  }
+  if (o.inputList) append(tokens, await readTokens(o.inputList, o));
   if (tokens.length === 0) throw usageError('no targets: give addresses, ranges or hostnames, or -iL FILE (see perisai scan --help)');
   const excludes: (string | SourcedToken)[] = [...o.exclude];
-  if (o.excludeFile) excludes.push(...(await readTokens(o.excludeFile)));
+  if (o.excludeFile) append(excludes, await readTokens(o.excludeFile, o));
   if (o.minTimeout > o.timeout) throw usageError(`--min-timeout ${o.minTimeout} is above --timeout ${o.timeout}`);
 
   const ports = parsePorts(o.ports);
@@ -155,7 +159,7 @@ export async function runScanCommand(targetArgs: string[], o: ScanCliOptions, ar
   let scope: Scope;
   if (o.scope.length > 0 || scopeFile) {
     const specs: (string | SourcedToken)[] = [...o.scope];
-    if (scopeFile) specs.push(...(await readTokens(scopeFile)));
+    if (scopeFile) append(specs, await readTokens(scopeFile, o));
     scope = Scope.fromSpecs(specs);
   } else {
     const ranges = [...targets.rangeSet.v4, ...targets.rangeSet.v6].map(formatRange);

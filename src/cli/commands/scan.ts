@@ -6,6 +6,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../../engine/output/sink.js';
 import type { SocketLayer } from '../../engine/net/connector.js';
 import { DEFAULT_BANNER_OPTIONS } from '../../engine/banner/grab.js';
 import { splitSpecList } from '../../engine/targets/spec.js';
+import { DEFAULT_SPEC_FILE_LIMITS } from '../../engine/targets/spec-file.js';
 import { usageError } from '../errors.js';
 
 export interface ScanCliOptions {
@@ -35,6 +36,9 @@ export interface ScanCliOptions {
   profile?: 'ransomware';
   checkTimeout: number;
   checkConcurrency: number;
+  /** Limits of -iL, --exclude-file and --scope-file (engine/targets/spec-file.ts). */
+  maxListLines: number;
+  maxListMb: number;
 }
 
 /** Named scan profiles: a port set plus a check selection. */
@@ -92,6 +96,8 @@ export function scanCommand(run: ScanRunner = runFromModule): Command {
     .option('--exclude-file <file>', 'read excludes from a file')
     .option('--scope <specs>', 'allow-list: only these may be scanned (comma-separated; repeatable)', collect, [])
     .option('--scope-file <file>', 'read the allow-list from a file (env PERISAI_SCOPE_FILE)')
+    .addOption(new Option('--max-list-lines <n>', 'most lines (and entries) in one -iL, exclude or scope file').argParser(intArg('--max-list-lines', 1, 100_000_000)).env('PERISAI_MAX_LIST_LINES').default(DEFAULT_SPEC_FILE_LIMITS.maxLines))
+    .addOption(new Option('--max-list-mb <n>', 'largest -iL, exclude or scope file, in MiB').argParser(intArg('--max-list-mb', 1, 4096)).env('PERISAI_MAX_LIST_MB').default(DEFAULT_SPEC_FILE_LIMITS.maxBytes / (1024 * 1024)))
     .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('-o, --output <file>', 'write results to a file instead of stdout')
     .option('--all-states', 'also report closed and filtered ports', false)

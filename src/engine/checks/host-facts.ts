@@ -328,7 +328,7 @@ export function deriveSmbFacts(e: HostEvidence): SmbFacts | undefined {
   const smb1Undecided: FactReason[] = states.filter((s) => s.state === 'unknown').map((s) => ({ protocol: 'smb1', port: s.port, code: s.reasonCode }));
   const signingReasonCodes: FactReason[] = [];
   if (signing === 'unknown') {
-    if (smbv1 === null) signingReasonCodes.push(...smb1Undecided);
+    if (smbv1 === null) for (const r of smb1Undecided) signingReasonCodes.push(r);
     if (smb2 === null) signingReasonCodes.push({ protocol: 'smb2', note: s2.note });
     // Both protocols decided but neither says how it signs (no NEGOTIATE answer kept its SecurityMode).
     if (signingReasonCodes.length === 0) signingReasonCodes.push({ code: 'incomplete' });
@@ -465,8 +465,8 @@ export function deriveOsFacts(e: HostEvidence): OsFacts | undefined {
   }
   const [maj, min] = version.split('.').map(Number);
   const a = assessWindows({ major: maj ?? 0, minor: min ?? 0, build }, parsed.edition, e.now);
-  notes.push(...a.notes);
-  noteCodes.push(...a.noteCodes);
+  for (const n of a.notes) notes.push(n);
+  for (const c of a.noteCodes) noteCodes.push(c);
   const name = nativeOs ?? (a.product ? `${a.product} (build ${build})` : `Windows ${version} build ${build}`);
   return {
     ...common,

@@ -33,8 +33,7 @@ export {
   parseSpecText,
   parseTargetSpec,
   rangeSetFromSpecs,
-  readSpecFile,
-  readTargetFile,
+  lineTokens,
   splitSpecList,
   type BuildTargetSetOptions,
   type ParseTargetSpecOptions,
@@ -42,6 +41,14 @@ export {
   type SourcedToken,
   type TargetSpec,
 } from './spec.js';
+export {
+  DEFAULT_SPEC_FILE_LIMITS,
+  readSpecFile,
+  readTargetFile,
+  SpecFileLimitError,
+  type SpecFileLimits,
+  type SpecFileProblem,
+} from './spec-file.js';
 export { TargetSet } from './target-set.js';
 export { MAX_PERMUTATION_SIZE, Permutation, randomSeed } from './permute.js';
 export {

@@ -38,7 +38,8 @@ import {
   type IpRange,
   type RangeSet,
 } from './ranges.js';
-import { parseSpecText, rangeSetFromSpecs, readSpecFile, type SourcedToken } from './spec.js';
+import { parseSpecText, rangeSetFromSpecs, type SourcedToken } from './spec.js';
+import { readSpecFile } from './spec-file.js';
 import type { TargetSet } from './target-set.js';
 
 export interface NeverScanEntry {

@@ -1,8 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { formatIPv4, formatIPv6 } from './address.js';
 import { TargetSpecError } from './errors.js';
@@ -15,8 +12,6 @@ import {
   parseSpecText,
   parseTargetSpec,
   rangeSetFromSpecs,
-  readSpecFile,
-  readTargetFile,
   splitSpecList,
   type Resolver,
   type TargetSpec,
@@ -306,7 +301,7 @@ describe('splitSpecList (--exclude a,b,c)', () => {
   });
 });
 
-describe('spec files (-iL, --exclude-file)', () => {
+describe('spec file text (-iL, --exclude-file)', () => {
   it('parses whitespace/newline separated tokens with # comments and line numbers', () => {
     const toks = parseSpecText('# header\n192.0.2.1  192.0.2.2 # two\r\n\n\t2001:db8::1\n#192.0.2.9\nlocalhost', 'f.txt');
     assert.deepEqual(toks.map((t) => t.token), ['192.0.2.1', '192.0.2.2', '2001:db8::1', 'localhost']);
@@ -314,20 +309,6 @@ describe('spec files (-iL, --exclude-file)', () => {
     assert.deepEqual(parseSpecText('', 'f'), []);
   });
 
-  it('reads files, and reports unreadable ones as TargetSpecError', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'perisai-targets-'));
-    try {
-      const file = join(dir, 'targets.txt');
-      await writeFile(file, '127.0.0.1 # loopback\n198.18.0.0/30\nbad!\n');
-      assert.deepEqual(await readTargetFile(file), ['127.0.0.1', '198.18.0.0/30', 'bad!']);
-      const sourced = await readSpecFile(file);
-      await rejectsSpec(buildTargetSet(sourced), 'bad!', new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: `));
-      const missing = join(dir, 'missing.txt');
-      await rejectsSpec(readTargetFile(missing), missing, /cannot read target file .*ENOENT/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
 });
 
 describe('buildTargetSet', () => {

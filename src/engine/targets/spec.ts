@@ -9,12 +9,11 @@
 //   192.0.1-3.1-254        nmap octet ranges: each octet is *, n, n-m, -m, n-, or a comma list
 //   192.0.2,3.*            (a comma list of those)
 //   host.example           hostname, resolved by an injected resolver; the name stays on the Target
-//   -iL FILE               readTargetFile(): specs separated by whitespace or newlines, # comments
+//   -iL FILE               spec-file.ts readSpecFile(): specs separated by whitespace or newlines, # comments
 //
 // IPv4-mapped IPv6 (::ffff:a.b.c.d, RFC 4291 §2.5.5.2) is folded into IPv4 so one host is never
 // scanned twice under two spellings. All problems are reported as TargetSpecError naming the token.
 
-import { readFile } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6, parseIp } from './address.js';
 import { quote, TargetSpecError, type TokenSource } from './errors.js';
@@ -359,41 +358,20 @@ export function splitSpecList(arg: string): string[] {
   return out;
 }
 
-/** Tokens of a spec file: separated by whitespace or newlines; '#' starts a comment to end of line. */
+/** Append the tokens of one line of a spec file (`lineNo` 1-based) to `out`; '#' starts a comment. */
+export function lineTokens(raw: string, file: string, lineNo: number, out: SourcedToken[]): void {
+  const hash = raw.indexOf('#');
+  const line = hash === -1 ? raw : raw.slice(0, hash);
+  for (const token of line.split(/\s+/)) {
+    if (token !== '') out.push({ token, source: { file, line: lineNo } });
+  }
+}
+
+/** Tokens of a spec file's text: separated by whitespace or newlines; '#' starts a comment to end of line. */
 export function parseSpecText(text: string, file: string): SourcedToken[] {
   const out: SourcedToken[] = [];
-  const lines = text.split(/\r?\n|\r/);
-  lines.forEach((raw, idx) => {
-    const hash = raw.indexOf('#');
-    const line = hash === -1 ? raw : raw.slice(0, hash);
-    for (const token of line.split(/\s+/)) {
-      if (token !== '') out.push({ token, source: { file, line: idx + 1 } });
-    }
-  });
+  text.split(/\r?\n|\r/).forEach((raw, idx) => lineTokens(raw, file, idx + 1, out));
   return out;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Read a spec file keeping file:line for each token ("-" reads standard input, as nmap -iL -). */
-export async function readSpecFile(path: string): Promise<SourcedToken[]> {
-  let text: string;
-  try {
-    text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new TargetSpecError(path, `cannot read target file ${quote(path)}: ${code}`);
-  }
-  return parseSpecText(text, path === '-' ? '<stdin>' : path);
-}
-
-/** nmap -iL: the tokens of a target (or exclude) file. */
-export async function readTargetFile(path: string): Promise<string[]> {
-  return (await readSpecFile(path)).map((t) => t.token);
 }
 
 /** Resolve with the system resolver (getaddrinfo, so /etc/hosts applies), all families. */
@@ -403,7 +381,7 @@ export const defaultResolver: Resolver = async (hostname) => {
 };
 
 export interface BuildTargetSetOptions {
-  /** Specs to subtract exactly (hostnames are resolved too). See splitSpecList / readTargetFile. */
+  /** Specs to subtract exactly (hostnames are resolved too). See splitSpecList / spec-file.ts readTargetFile. */
   readonly excludes?: readonly (string | SourcedToken)[];
   /** Hostname resolver; defaults to node:dns lookup (all addresses, resolver order). */
   readonly resolve?: Resolver;
@@ -546,7 +524,7 @@ export function rangeSetFromSpecs(
       allowHostnames: false,
       ...(t.source ? { source: t.source } : {}),
     });
-    if (spec.kind !== 'hostname') ranges.push(...spec.ranges);
+    if (spec.kind !== 'hostname') for (const r of spec.ranges) ranges.push(r); // one octet spec can hold many ranges: no spread
   }
   return toRangeSet(ranges);
 }

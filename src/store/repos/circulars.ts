@@ -709,7 +709,7 @@ export class CircularRepo {
       for (const part of chunks([...agencyIds], 500)) {
         const rows = await db.selectFrom('circular_recipients').innerJoin('circulars', 'circulars.id', 'circular_recipients.circular_id')
           .select(['circular_recipients.circular_id', 'circular_recipients.agency_id']).where('circulars.status', '=', 'sent').where('circular_recipients.agency_id', 'in', part).execute();
-        out.push(...rows.map((r) => ({ circularId: r.circular_id, agencyId: r.agency_id })));
+        for (const r of rows) out.push({ circularId: r.circular_id, agencyId: r.agency_id });
       }
       return out;
     });

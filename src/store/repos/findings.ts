@@ -208,7 +208,7 @@ export class FindingRepo {
       const at = input.at !== undefined ? ctx.d.time(input.at) : nowIso(ctx);
       const assetIds = [...new Set(input.assets.map((a) => a.assetId))];
       const existing: Row[] = [];
-      for (const part of chunks(assetIds, 500)) existing.push(...(await ctx.db.selectFrom('findings').selectAll().where('asset_id', 'in', part).execute()));
+      for (const part of chunks(assetIds, 500)) for (const r of await ctx.db.selectFrom('findings').selectAll().where('asset_id', 'in', part).execute()) existing.push(r);
       const byAsset = new Map<string, Row[]>();
       for (const r of existing) {
         const l = byAsset.get(r.asset_id);

@@ -202,7 +202,7 @@ export class ObservationRepo {
     };
     for await (const item of input.source) {
       if (item.type === 'progress') {
-        done.push(...item.done);
+        for (const slot of item.done) done.push(slot);
         // Progress is only durable together with the observations before it; flush when enough piled up.
         if (buf.length >= size) await flush();
       } else if (item.type === 'summary') {
@@ -301,8 +301,9 @@ export class ObservationRepo {
       // (job_id, ip, …) is the observations' unique index: one indexed range per job.
       const rows = [];
       for (const part of chunks(jobs.map((j) => j.id), 500)) {
-        rows.push(...(await db.selectFrom('observations').select(['job_id', 'ip', 'kind', 'port', 'key', 'state', 'reason', 'data'])
-          .where('job_id', 'in', part).where('ip', '=', asset.ip).orderBy('job_id').orderBy('kind').orderBy('port').orderBy('key').execute()));
+        const got = await db.selectFrom('observations').select(['job_id', 'ip', 'kind', 'port', 'key', 'state', 'reason', 'data'])
+          .where('job_id', 'in', part).where('ip', '=', asset.ip).orderBy('job_id').orderBy('kind').orderBy('port').orderBy('key').execute();
+        for (const r of got) rows.push(r);
       }
       const byJob = new Map<string, Observation[]>();
       for (const r of rows) {
@@ -328,7 +329,7 @@ export class ObservationRepo {
   /** Per-host snapshot of a job, for change detection (domain/diff.ts). */
   async snapshot(scope: AgencyScope, jobId: string): Promise<HostSnapshot[]> {
     const out: HostSnapshot[] = [];
-    for await (const h of this.byHost(scope, jobId)) out.push(...buildSnapshots(h.observations));
+    for await (const h of this.byHost(scope, jobId)) for (const s of buildSnapshots(h.observations)) out.push(s);
     return out;
   }
 

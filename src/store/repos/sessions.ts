@@ -6,9 +6,12 @@
 // (`last_seen_at` + idle), or the absolute timeout (`expires_at`) — all decided here, server-side.
 //
 // Throttling (OWASP Authentication Cheat Sheet, "Login Throttling" / ASVS V2.2.1): failures are counted
-// per subject — the client address and the account name (existing or not, so the lockout says nothing
-// about which accounts exist) — in a fixed window; reaching the limit locks the subject until a time.
-// Kept in the database so that several processes behind a load balancer share the count.
+// per subject key — which subjects there are and what a count means (a lock, a delay) is the API's policy
+// (src/api/login-throttle.ts). A count is forgotten once `windowMs` has passed since the subject's last
+// failure or the end of its lock, whichever is later (a guesser who waits out a lock finds the count
+// where it left it); a policy with `maxFailures` locks the subject at every multiple of it, each lock twice as long as
+// the one before, up to `maxLockMs`. Kept in the database so that several processes behind a load
+// balancer share the count.
 
 import type { Selectable } from 'kysely';
 import type { Ctx } from '../context.js';
@@ -83,10 +86,33 @@ export class SessionRepo {
 }
 
 export interface ThrottlePolicy {
-  /** Failures allowed in one window before the subject is locked. */
-  readonly maxFailures: number;
+  /** Failures of a subject are forgotten once this long has passed since its last failure. */
   readonly windowMs: number;
-  readonly lockMs: number;
+  /** Lock the subject at this many failures and at every multiple of it; absent: count only (never lock). */
+  readonly maxFailures?: number;
+  /** The first lock; each further lock within the window lasts twice as long as the one before. */
+  readonly lockMs?: number;
+  /** The longest lock (default: lockMs, no growth). */
+  readonly maxLockMs?: number;
+}
+
+/** A subject's standing: failures still counting and the lock, if it reaches past now. */
+export interface ThrottleState {
+  readonly failures: number;
+  readonly lockedUntil: string | undefined;
+}
+
+/** Whether a stored count is still counting at `now` (see the header). */
+function counting(r: { updated_at: string; locked_until: string | null }, windowMs: number, now: number): boolean {
+  const last = Math.max(Date.parse(r.updated_at), r.locked_until === null ? 0 : Date.parse(r.locked_until));
+  return last + windowMs > now;
+}
+
+/** How long the `failures`-th failure locks under `policy` (0 = no lock). */
+export function lockFor(policy: ThrottlePolicy, failures: number): number {
+  if (policy.maxFailures === undefined || policy.lockMs === undefined || failures < policy.maxFailures || failures % policy.maxFailures !== 0) return 0;
+  const nth = failures / policy.maxFailures; // 1 for the first lock
+  return Math.min(policy.maxLockMs ?? policy.lockMs, policy.lockMs * 2 ** Math.min(nth - 1, 30));
 }
 
 export class LoginThrottleRepo {
@@ -107,7 +133,24 @@ export class LoginThrottleRepo {
     return max;
   }
 
-  /** Count one failure for each key; returns the lock expiry when this failure locked a key. */
+  /** Each subject's failures still counting under its window, and its lock if still running (one query). */
+  async state(entries: readonly { key: string; windowMs: number }[]): Promise<Map<string, ThrottleState>> {
+    const out = new Map<string, ThrottleState>();
+    if (entries.length === 0) return out;
+    const rows = await run(this.#ctx, 'reading login throttle', (db) =>
+      db.selectFrom('login_attempts').selectAll().where('key', 'in', entries.map((e) => e.key)).execute(),
+    );
+    const now = this.#ctx.clock().getTime();
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    for (const { key, windowMs } of entries) {
+      const r = byKey.get(key);
+      const locked = r?.locked_until !== null && r?.locked_until !== undefined && Date.parse(r.locked_until) > now ? r.locked_until : undefined;
+      out.set(key, { failures: r !== undefined && counting(r, windowMs, now) ? r.failures : 0, lockedUntil: locked });
+    }
+    return out;
+  }
+
+  /** Count one failure for each key; returns the lock expiry when this failure locked a key (the latest). */
   async fail(entries: readonly { key: string; policy: ThrottlePolicy }[]): Promise<string | undefined> {
     return tx(this.#ctx, 'recording a failed login', async (ctx) => {
       const now = ctx.clock();
@@ -115,12 +158,12 @@ export class LoginThrottleRepo {
       let locked: string | undefined;
       for (const { key, policy } of entries) {
         const r = await ctx.db.selectFrom('login_attempts').selectAll().where('key', '=', key).executeTakeFirst();
-        const fresh = r === undefined || Date.parse(r.window_start) + policy.windowMs <= now.getTime();
+        const fresh = r === undefined || !counting(r, policy.windowMs, now.getTime());
         const failures = fresh ? 1 : r.failures + 1;
-        const lockedUntil = failures >= policy.maxFailures ? ctx.d.time(new Date(now.getTime() + policy.lockMs)) : (fresh ? null : r.locked_until);
-        if (failures >= policy.maxFailures && (locked === undefined || lockedUntil! > locked)) locked = lockedUntil!;
-        // A lock starts a new window, so the subject gets the full allowance again once it expires.
-        const row = { failures: failures >= policy.maxFailures ? 0 : failures, window_start: fresh || failures >= policy.maxFailures ? nowS : r.window_start, locked_until: lockedUntil, updated_at: nowS };
+        const lockMs = lockFor(policy, failures);
+        const lockedUntil = lockMs > 0 ? ctx.d.time(new Date(now.getTime() + lockMs)) : (fresh ? null : r.locked_until);
+        if (lockMs > 0 && (locked === undefined || lockedUntil! > locked)) locked = lockedUntil!;
+        const row = { failures, window_start: fresh ? nowS : r.window_start, locked_until: lockedUntil, updated_at: nowS };
         // Two first failures racing on PostgreSQL: the second insert becomes an update, not a 409 at login.
         if (r === undefined) await ctx.db.insertInto('login_attempts').values({ key, ...row }).onConflict((oc) => oc.column('key').doUpdateSet(row)).execute();
         else await ctx.db.updateTable('login_attempts').set(row).where('key', '=', key).execute();
@@ -130,23 +173,24 @@ export class LoginThrottleRepo {
   }
 
   /**
-   * Housekeeping: delete the rows of subjects that are neither locked nor counting any more — window
-   * started before `before` and no lock reaching past it. Pass now minus the longer of window and lock
-   * (a deleted row and a stale one count the same at the next failure: a fresh window).
+   * Housekeeping: delete the rows of subjects that are neither locked nor counting any more — last failure
+   * and lock end both before `before`. Pass now minus the longest window (a deleted row and a stale one
+   * count the same at the next failure: a fresh window).
    */
   async purge(before: string): Promise<number> {
     return tx(this.#ctx, 'purging login throttle', async (ctx) => {
       const t = ctx.d.time(before);
-      const r = await ctx.db.deleteFrom('login_attempts').where('window_start', '<', t)
+      const r = await ctx.db.deleteFrom('login_attempts').where('updated_at', '<', t)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', t)])).executeTakeFirst();
       return Number(r.numDeletedRows);
     });
   }
 
-  /** A successful login clears the account's counter (not the address's: one good password does not reset a spray). */
-  async clear(key: string): Promise<void> {
+  /** Forget these subjects (a successful login clears its account and its (account, client) pair). */
+  async clear(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
     await tx(this.#ctx, 'clearing login throttle', async (ctx) => {
-      await ctx.db.deleteFrom('login_attempts').where('key', '=', key).execute();
+      await ctx.db.deleteFrom('login_attempts').where('key', 'in', [...keys]).execute();
     });
   }
 }
