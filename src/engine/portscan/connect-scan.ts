@@ -21,13 +21,24 @@
 // - Self-connects on loopback are discarded: when the kernel picks source port == destination port on
 //   127.0.0.1, TCP simultaneous open connects to itself and would read as a false open port. Open ports are
 //   RST-closed by the connector (src/engine/net/connector.ts: no TIME_WAIT left behind).
+//
+// The parts, one file each beside this one: slot-table.ts (the probes in flight and their start-ordered list),
+// adaptive-window.ts (window ceiling, lateness AIMD, young-probe gate), token-bucket.ts (--max-rate),
+// retry-queue.ts (probes owed: retries and deferrals), host-caps.ts (--host-inflight and the distinct-host cap).
+// This file launches probes, decides each completion and times probes out. The parts add no allocation and no
+// closure per probe (this path is measured against nmap: docs/performance.md): they keep their state in fields
+// and typed arrays, and take the time as an argument (the scan's clock, `now`), so their tests set it.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Connector, ConnHandle, ConnectDone } from '../net/connector.js';
+import type { Connector, ConnectDone } from '../net/connector.js';
 import { classify, E, errnoName } from '../net/errno.js';
 import { RttEstimator, clampTimeout, type TimeoutPolicy } from '../net/rtt.js';
+import { AdaptiveWindow, YOUNG_MS } from './adaptive-window.js';
+import { HostCaps } from './host-caps.js';
 import { HostTable } from './host-table.js';
-import { HostInflight } from './host-inflight.js';
+import { RetryQueue } from './retry-queue.js';
+import { NONE, SlotTable } from './slot-table.js';
+import { TokenBucket } from './token-bucket.js';
 export type { HostTally } from './host-table.js';
 import type { PortReason, PortState, Target } from '../types.js';
 
@@ -135,31 +146,11 @@ export interface ConnectScanResult {
   readonly localErrors: ReadonlyMap<string, number>;
 }
 
-const NONE = -1;
 const SWEEP_MS = 10;
 /** ARP gives up after about 3 s (mcast_solicit 3 x retrans_time 1 s); an unreachable sooner than that is suspect. */
 const EARLY_UNREACH_MS = 2500;
 const UNREACH_RETRIES = 2;
 const UNREACH_BACKOFF_MS = 250;
-const MIN_WINDOW = 32;
-/**
- * Probes younger than YOUNG_MS are "being answered"; at most YOUNG_CAP of them may be in flight. Probes that
- * stay unanswered longer (silent space, long paths) stop counting against that cap, so the window opens up to
- * windowMax where timeouts dominate and stays small where everything answers at once. Measured here
- * (bed A, loopback): window 256-512 is 15 % faster than 4096, because a big window only queues work in the
- * kernel and the event loop; bed C (silent space) needs 4096 (docs/performance.md, "Design choices and their
- * measured effect").
- */
-const YOUNG_MS = 10;
-const YOUNG_CAP = 512;
-
-interface Pending {
-  host: number;
-  port: number;
-  attempt: number;
-  unreach: number;
-  notBefore: number;
-}
 
 export function readFdLimit(): number {
   try {
@@ -184,6 +175,11 @@ export function connectScan(opts: ConnectScanOptions): Promise<ConnectScanResult
   });
 }
 
+/**
+ * One scan. It composes the parts named in the header: the probes in flight (SlotTable), the window
+ * (AdaptiveWindow), the rate limit (TokenBucket), the probes owed (RetryQueue) and the per-host limits
+ * (HostCaps); what is left here is launching, deciding each completion and timing probes out.
+ */
 class ConnectScan {
   readonly o: ConnectScanOptions;
   readonly resolve: (r: ConnectScanResult) => void;
@@ -193,37 +189,19 @@ class ConnectScan {
   readonly planned: number;
   readonly policy: TimeoutPolicy;
   readonly retries: number;
-  readonly hostCap: number;
-  windowMax: number;
-  window: number;
-  /** Ceiling from event-loop lateness (AIMD); the young-probe gate works below it. */
-  lagCap: number;
 
-  // slots: parallel arrays indexed by slot number, plus an intrusive doubly linked list in start order
-  readonly handle: (ConnHandle | null)[];
-  readonly sHost: Float64Array;
-  readonly sPort: Uint16Array;
-  readonly sStart: Float64Array;
-  readonly sTarget: (Target | undefined)[];
-  readonly sAttempt: Uint8Array;
-  readonly sUnreach: Uint8Array;
-  readonly next: Int32Array;
-  readonly prev: Int32Array;
-  readonly free: Int32Array;
-  freeTop = 0;
-  head = NONE;
-  tail = NONE;
-  inFlight = 0;
+  readonly slots: SlotTable;
+  readonly win: AdaptiveWindow;
+  /** --max-rate; null when the scan is not paced. */
+  readonly rate: TokenBucket | null;
+  readonly pending = new RetryQueue();
+  readonly hostCaps: HostCaps;
 
   cursor = 0; // next permutation index
   /** One past the last index of this scan (the whole space, or the task's slice). */
   readonly end: number;
-  pending: Pending[] = [];
-  pendingHead = 0;
-  readonly hostInflight: HostInflight;
   /** The Target of each host, made once (targets.at() builds an object and an address string per call). */
   readonly targetCache: (Target | undefined)[] | null;
-  distinctHostCap = Infinity;
 
   readonly global = new RttEstimator();
   readonly hosts = new HostTable();
@@ -240,14 +218,9 @@ class ConnectScan {
 
   readonly now: () => number;
   readonly t0: number;
-  lagEwma = 0;
-  lastSweep = 0;
-  lastAdjust = 0;
   sweepTimer: NodeJS.Timeout | null = null;
   progressTimer: NodeJS.Timeout | null = null;
   rateTimer: NodeJS.Timeout | null = null;
-  tokens = 0;
-  lastRefill = 0;
   stopped = false;
   finished = false;
   filling = false;
@@ -275,30 +248,13 @@ class ConnectScan {
       minMs: Math.min(o.timeout?.minMs ?? 100, initial),
     };
     this.retries = Math.max(0, Math.min(10, o.retries ?? 1));
-    this.hostCap = o.hostInflight && o.hostInflight > 0 ? o.hostInflight : Infinity;
-    this.hostInflight = new HostInflight(this.nHosts);
+    this.hostCaps = new HostCaps(this.nHosts, o.hostInflight);
     this.targetCache = this.nHosts <= 65_536 ? new Array<Target | undefined>(this.nHosts) : null;
-    const fdLimit = o.fdLimit ?? readFdLimit();
-    // Keep fds for stdio, the output file, the banner pool and libuv's own (a reserve of at least 64).
-    const fdCap = Math.max(MIN_WINDOW, fdLimit - Math.max(64, Math.floor(fdLimit * 0.05)) - 256);
-    this.windowMax = Math.max(1, Math.min(o.window ?? 4096, fdCap, Math.max(1, this.planned)));
-    this.lagCap = this.windowMax;
-    this.window = Math.min(this.windowMax, YOUNG_CAP);
-    const n = this.windowMax;
-    this.handle = new Array<ConnHandle | null>(n).fill(null);
-    this.sHost = new Float64Array(n);
-    this.sPort = new Uint16Array(n);
-    this.sStart = new Float64Array(n);
-    this.sTarget = new Array<Target | undefined>(n).fill(undefined);
-    this.sAttempt = new Uint8Array(n);
-    this.sUnreach = new Uint8Array(n);
-    this.next = new Int32Array(n).fill(NONE);
-    this.prev = new Int32Array(n).fill(NONE);
-    this.free = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.free[i] = n - 1 - i;
-    this.freeTop = n;
+    this.win = new AdaptiveWindow(o.window, o.fdLimit ?? readFdLimit(), this.planned);
+    // the window only ever shrinks below its first ceiling, so one slot per probe of that ceiling suffices
+    this.slots = new SlotTable(this.win.windowMax);
     this.connector = o.connector((status, slot) => this.onDone(status, slot));
-    if (o.maxRate !== undefined && !(o.maxRate > 0)) throw new RangeError('maxRate must be positive');
+    this.rate = o.maxRate === undefined ? null : new TokenBucket(o.maxRate);
   }
 
   start(): void {
@@ -308,9 +264,9 @@ class ConnectScan {
       return;
     }
     this.o.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.lastSweep = this.now();
-    this.lastRefill = this.lastSweep;
-    this.tokens = this.o.maxRate ? Math.min(this.o.maxRate, 1) : 0;
+    const now = this.now();
+    this.win.start(now);
+    this.rate?.start(now);
     this.o.shared?.setWaker(() => {
       this.fill();
       this.maybeFinish();
@@ -326,9 +282,10 @@ class ConnectScan {
 
   readonly onAbort = (): void => {
     this.stopped = true;
-    for (let s = this.head; s !== NONE; ) {
-      const nx = this.next[s]!;
-      const h = this.handle[s];
+    const sl = this.slots;
+    for (let s = sl.head; s !== NONE; ) {
+      const nx = sl.next[s]!;
+      const h = sl.handle[s];
       if (h) this.connector.abort(h);
       this.release(s);
       s = nx;
@@ -340,8 +297,8 @@ class ConnectScan {
     return {
       planned: this.planned,
       done: this.done,
-      inFlight: this.inFlight,
-      window: this.window,
+      inFlight: this.slots.inFlight,
+      window: this.win.window,
       open: this.open,
       timeoutMs: this.globalTimeout(),
       elapsedMs: this.now() - this.t0,
@@ -351,15 +308,15 @@ class ConnectScan {
   globalTimeout(): number {
     const g = this.global;
     if (g.samples === 0) return this.policy.initialMs;
-    return clampTimeout(Math.max(g.rto(), 3 * this.lagEwma), this.policy);
+    return clampTimeout(Math.max(g.rto(), 3 * this.win.lagEwma), this.policy);
   }
 
   slotTimeout(s: number, tGlobal: number): number {
     let t = tGlobal;
-    const hostRto = this.hosts.rto(this.sHost[s]!);
+    const hostRto = this.hosts.rto(this.slots.host[s]!);
     if (hostRto >= 0) t = Math.max(t, clampTimeout(hostRto, this.policy));
     // RFC 6298 §5.5: back off the timer for a retransmission.
-    const a = this.sAttempt[s]!;
+    const a = this.slots.attempt[s]!;
     if (a > 0) t = Math.min(this.policy.maxMs * 2, t * 2 ** a);
     return t;
   }
@@ -371,44 +328,41 @@ class ConnectScan {
     this.filling = true;
     try {
       const now = this.now();
-      if (this.o.maxRate) {
-        this.tokens = Math.min(Math.max(1, this.o.maxRate / 20), this.tokens + ((now - this.lastRefill) * this.o.maxRate) / 1000);
-        this.lastRefill = now;
-      }
+      this.rate?.refill(now);
       // 1. due retries and probes deferred by the per-host cap (bounded scan so a long queue cannot stall us)
-      let budget = Math.min(this.pending.length - this.pendingHead, 256);
+      const q = this.pending;
+      let budget = Math.min(q.size, 256);
       while (budget-- > 0 && this.hasRoom() && this.hasToken()) {
-        const p = this.pending[this.pendingHead]!;
-        if (p.notBefore > now || !this.hostHasRoom(p.host)) {
+        const p = q.first();
+        if (p.notBefore > now || !this.hostCaps.hasRoom(p.host)) {
           // rotate to the back; it keeps its place in line relative to newer work
-          this.pending.push(p);
-          this.pendingHead++;
+          q.rotate();
           continue;
         }
-        this.pendingHead++;
+        q.drop();
         this.launch(p.host, p.port, p.attempt, p.unreach);
       }
-      this.compactPending();
+      q.compact();
       // 2. new work from the permutation
-      const pendingMax = Math.max(1024, this.windowMax * 2);
-      while (this.cursor < this.end && this.hasRoom() && this.hasToken() && this.pending.length - this.pendingHead < pendingMax) {
+      const pendingMax = Math.max(1024, this.win.windowMax * 2);
+      while (this.cursor < this.end && this.hasRoom() && this.hasToken() && q.size < pendingMax) {
         const x = this.o.order ? this.o.order.at(this.cursor) : this.cursor;
         this.cursor++;
         // host-major interleaving: consecutive x values are different hosts
         const host = x % this.nHosts;
         const port = this.o.ports[Math.floor(x / this.nHosts)]!;
-        if (!this.hostHasRoom(host)) {
-          this.pending.push({ host, port, attempt: 0, unreach: 0, notBefore: 0 });
+        if (!this.hostCaps.hasRoom(host)) {
+          q.push(host, port, 0, 0, 0);
           continue;
         }
         this.launch(host, port, 0, 0);
       }
-      if (this.o.maxRate && !this.hasToken() && this.rateTimer === null && this.hasWork()) {
-        const wait = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.o.maxRate));
+      const rate = this.rate;
+      if (rate !== null && !rate.hasToken() && this.rateTimer === null && this.hasWork()) {
         this.rateTimer = setTimeout(() => {
           this.rateTimer = null;
           this.fill();
-        }, wait);
+        }, rate.waitMs());
       }
     } finally {
       this.filling = false;
@@ -417,9 +371,10 @@ class ConnectScan {
 
   /** Below the window, and below windowMax counting the L7 stages' streams too. */
   hasRoom(): boolean {
-    if (this.inFlight >= this.window) return false;
+    const inFlight = this.slots.inFlight;
+    if (inFlight >= this.win.window) return false;
     const s = this.o.shared;
-    if (s !== undefined && this.inFlight + s.used >= this.windowMax) {
+    if (s !== undefined && inFlight + s.used >= this.win.windowMax) {
       s.markBlocked();
       return false;
     }
@@ -427,24 +382,11 @@ class ConnectScan {
   }
 
   hasToken(): boolean {
-    return !this.o.maxRate || this.tokens >= 1;
+    return this.rate === null || this.rate.hasToken();
   }
 
   hasWork(): boolean {
-    return this.cursor < this.end || this.pending.length > this.pendingHead;
-  }
-
-  hostHasRoom(host: number): boolean {
-    const n = this.hostInflight.get(host);
-    if (n === 0) return this.hostInflight.distinct < this.distinctHostCap;
-    return n < this.hostCap;
-  }
-
-  compactPending(): void {
-    if (this.pendingHead > 4096 && this.pendingHead * 2 > this.pending.length) {
-      this.pending = this.pending.slice(this.pendingHead);
-      this.pendingHead = 0;
-    }
+    return this.cursor < this.end || this.pending.size > 0;
   }
 
   launch(host: number, port: number, attempt: number, unreach: number): void {
@@ -454,70 +396,44 @@ class ConnectScan {
       t = this.o.targets.at(host);
       if (cache) cache[host] = t;
     }
-    const slot = this.free[--this.freeTop]!;
-    this.sTarget[slot] = t;
-    this.sHost[slot] = host;
-    this.sPort[slot] = port;
-    this.sAttempt[slot] = attempt;
-    this.sUnreach[slot] = unreach;
-    this.sStart[slot] = this.now();
+    // in the list before opening: a synchronous failure releases through the same path
+    const slot = this.slots.acquire(host, port, attempt, unreach, t, this.now());
     this.probesSent++;
     if (attempt > 0 || unreach > 0) this.retriesSent++;
-    if (this.o.maxRate) this.tokens -= 1;
-    // link before opening: a synchronous failure releases through the same path
-    this.link(slot);
-    this.hostInflight.inc(host);
+    this.rate?.take();
+    this.hostCaps.inc(host);
     const r = this.connector.open(t.ip, t.family, port, slot);
     if (typeof r === 'number') {
-      this.handle[slot] = null;
+      this.slots.handle[slot] = null;
       this.complete(slot, r, true);
     } else {
-      this.handle[slot] = r;
+      this.slots.handle[slot] = r;
     }
   }
 
-  link(s: number): void {
-    this.prev[s] = this.tail;
-    this.next[s] = NONE;
-    if (this.tail !== NONE) this.next[this.tail] = s;
-    else this.head = s;
-    this.tail = s;
-    this.inFlight++;
-  }
-
   release(s: number): void {
-    const p = this.prev[s]!;
-    const n = this.next[s]!;
-    if (p !== NONE) this.next[p] = n;
-    else this.head = n;
-    if (n !== NONE) this.prev[n] = p;
-    else this.tail = p;
-    this.next[s] = NONE;
-    this.prev[s] = NONE;
-    this.handle[s] = null;
-    this.sTarget[s] = undefined;
-    this.free[this.freeTop++] = s;
-    this.inFlight--;
-    const host = this.sHost[s]!;
-    this.hostInflight.dec(host);
+    const host = this.slots.host[s]!;
+    this.slots.release(s);
+    this.hostCaps.dec(host);
   }
 
   // ------------------------------------------------------------ completion
 
   onDone(status: number, slot: number): void {
-    if (this.handle[slot] === null) return; // already released (aborted or swept)
+    if (this.slots.handle[slot] === null) return; // already released (aborted or swept)
     this.complete(slot, status, false);
     this.fill();
     this.maybeFinish();
   }
 
   complete(s: number, status: number, sync: boolean): void {
-    const host = this.sHost[s]!;
-    const port = this.sPort[s]!;
-    const attempt = this.sAttempt[s]!;
-    const unreach = this.sUnreach[s]!;
-    const rtt = this.now() - this.sStart[s]!;
-    const target = this.sTarget[s]!;
+    const sl = this.slots;
+    const host = sl.host[s]!;
+    const port = sl.port[s]!;
+    const attempt = sl.attempt[s]!;
+    const unreach = sl.unreach[s]!;
+    const rtt = this.now() - sl.start[s]!;
+    const target = sl.target[s]!;
     this.release(s);
     switch (classify(status)) {
       case 'open':
@@ -533,7 +449,7 @@ class ConnectScan {
         // Synchronous = the routing table said no: a fact, not a transient. Asynchronous and early = maybe
         // neighbour-table overflow (see the header): retry later, with fewer distinct hosts in flight.
         if (!sync && rtt < EARLY_UNREACH_MS && unreach < UNREACH_RETRIES) {
-          this.distinctHostCap = Math.max(256, Math.min(this.distinctHostCap, Math.floor(this.hostInflight.distinct / 2) || 256));
+          this.hostCaps.earlyUnreachable();
           this.requeue(host, port, attempt, unreach + 1, UNREACH_BACKOFF_MS * (unreach + 1));
           return;
         }
@@ -542,14 +458,8 @@ class ConnectScan {
       }
       case 'local-resource':
         this.countLocal(status);
-        if (status === E.EMFILE || status === E.ENFILE) {
-          // the process ran out of descriptors: the window is too big for this machine, permanently
-          this.windowMax = Math.max(MIN_WINDOW, Math.min(this.windowMax, this.inFlight - 16));
-          this.lagCap = Math.min(this.lagCap, this.windowMax);
-        } else {
-          this.lagCap = Math.max(MIN_WINDOW, Math.floor(this.lagCap * 0.7));
-        }
-        this.window = Math.min(this.window, this.lagCap);
+        if (status === E.EMFILE || status === E.ENFILE) this.win.outOfDescriptors(sl.inFlight);
+        else this.win.localPressure();
         this.requeue(host, port, attempt, unreach, 50);
         return;
       case 'local-policy':
@@ -577,7 +487,7 @@ class ConnectScan {
 
   requeue(host: number, port: number, attempt: number, unreach: number, delayMs: number): void {
     if (this.stopped) return;
-    this.pending.push({ host, port, attempt, unreach, notBefore: this.now() + delayMs });
+    this.pending.push(host, port, attempt, unreach, this.now() + delayMs);
   }
 
   sample(host: number, rtt: number, reason: 'syn-ack' | 'conn-refused'): void {
@@ -607,14 +517,13 @@ class ConnectScan {
   sweep(): void {
     const now = this.now();
     // how late this timer fired = how long the loop was busy elsewhere (Little's-law queueing, see the header)
-    const lag = Math.max(0, now - this.lastSweep - SWEEP_MS);
-    this.lastSweep = now;
-    this.lagEwma = 0.8 * this.lagEwma + 0.2 * lag;
+    this.win.swept(now, SWEEP_MS);
     const tGlobal = this.globalTimeout();
+    const sl = this.slots;
     let expired = 0;
-    for (let s = this.head; s !== NONE; ) {
-      const nx = this.next[s]!;
-      const age = now - this.sStart[s]!;
+    for (let s = sl.head; s !== NONE; ) {
+      const nx = sl.next[s]!;
+      const age = now - sl.start[s]!;
       if (age < tGlobal) break; // every later probe is younger, and no probe's timeout is below tGlobal
       if (age >= this.slotTimeout(s, tGlobal)) {
         this.expire(s);
@@ -622,19 +531,21 @@ class ConnectScan {
       }
       s = nx;
     }
-    this.adjustWindow(now, tGlobal);
-    if (expired > 0 || this.pending.length > this.pendingHead) this.fill();
+    // the young-probe gate counts the probes started in the last YOUNG_MS (the tail of the start-ordered list)
+    this.win.adjust(now, tGlobal, sl.inFlight, sl.youngerThan(now, YOUNG_MS));
+    if (expired > 0 || this.pending.size > 0) this.fill();
     this.maybeFinish();
   }
 
   expire(s: number): void {
-    const h = this.handle[s];
+    const sl = this.slots;
+    const h = sl.handle[s];
     if (h) this.connector.abort(h);
-    const host = this.sHost[s]!;
-    const port = this.sPort[s]!;
-    const attempt = this.sAttempt[s]!;
-    const unreach = this.sUnreach[s]!;
-    const target = this.sTarget[s]!;
+    const host = sl.host[s]!;
+    const port = sl.port[s]!;
+    const attempt = sl.attempt[s]!;
+    const unreach = sl.unreach[s]!;
+    const target = sl.target[s]!;
     this.release(s);
     if (attempt < this.retries) {
       this.requeue(host, port, attempt + 1, unreach, 0);
@@ -643,25 +554,9 @@ class ConnectScan {
     this.record(host, target, port, 'filtered', 'no-response');
   }
 
-  adjustWindow(now: number, tGlobal: number): void {
-    if (now - this.lastAdjust >= 100) {
-      this.lastAdjust = now;
-      // AIMD on loop lateness: a loop late by a quarter of the timeout is about to create false timeouts.
-      if (this.lagEwma > Math.min(50, tGlobal / 4)) {
-        this.lagCap = Math.max(MIN_WINDOW, Math.floor(this.lagCap * 0.7));
-      } else if (this.lagEwma < 10 && this.lagCap < this.windowMax) {
-        this.lagCap = Math.min(this.windowMax, this.lagCap + Math.max(16, this.lagCap >> 3));
-      }
-    }
-    // Young-probe gate: count the probes started in the last YOUNG_MS (the tail of the start-ordered list).
-    let young = 0;
-    for (let s = this.tail; s !== NONE && now - this.sStart[s]! < YOUNG_MS; s = this.prev[s]!) young++;
-    this.window = Math.max(1, Math.min(this.lagCap, this.inFlight - young + YOUNG_CAP));
-  }
-
   maybeFinish(): void {
     if (this.finished) return;
-    if (this.inFlight > 0) return;
+    if (this.slots.inFlight > 0) return;
     if (!this.stopped && this.hasWork()) {
       // only delayed retries left: the sweep timer will pick them up
       return;
@@ -690,8 +585,8 @@ class ConnectScan {
       interrupted: this.stopped && this.done < this.planned,
       durationMs: this.now() - this.t0,
       hosts: this.hosts,
-      windowMax: this.windowMax,
-      windowFinal: this.window,
+      windowMax: this.win.windowMax,
+      windowFinal: this.win.window,
       timeoutMs: Math.round(this.globalTimeout()),
       socketLayer: this.connector.layer,
       localErrors: this.localErrors,
