@@ -13,6 +13,7 @@ import type {
 } from '../../src/domain/circular.js';
 import type { ReportCard, ReportRollup } from '../../src/domain/report-card.js';
 import { api, query } from './api';
+import type { SitrepSend } from './office-api';
 
 export { ANSWER_STATUSES, CLASSIFICATIONS, EVIDENCE_KINDS, GUIDANCE_ROLES, REMEDIATIONS, SCAN_RULES, URGENCIES, WINDOWS_VERSIONS };
 export type { AnswerStatus, Classification, EvidenceKind, GuidanceRole, KbRefusal, Remediation, ReportCard, ReportRollup, ScanRule, UnverifiableWhy, VerificationState, WindowsVersion };
@@ -56,6 +57,8 @@ export interface Circular extends CircularSummary {
   content: CircularContent;
   versions: { version: number; note: string | null; createdBy: string; createdAt: string; sentAt: string | null }[];
   placeholders: string[];
+  /** GET /circulars/:id only: the MS17-010 KB map the officer's answer form shows (as the link page's). */
+  kbMap?: KbFamily[];
 }
 export interface Ack { version: number; at: string; name: string; position: string; phone: string | null }
 export interface Recipient {
@@ -102,7 +105,7 @@ export const BLOCKERS = ['item-incomplete', 'no-rescan', 'rescan-not-clean'] as 
 export interface GateBlocker { kind: (typeof BLOCKERS)[number]; code: string | null }
 export interface Gate { campaignId: string; agencyId: string; state: GateState; disconnectedAt: string; clearedAt: string | null; decidedBy: string | null; decidedAt: string | null; reason: string | null; override: boolean }
 export interface GateDetail { gate: Gate; blockers: GateBlocker[]; events: { id: number; state: GateState; by: string; at: string; reason: string | null; override: boolean; blockers: GateBlocker[] }[] }
-export interface Sitrep { id: string; campaignId: string; version: number; snapshot: Board; createdBy: string; createdAt: string }
+export interface Sitrep { id: string; campaignId: string; version: number; snapshot: Board; createdBy: string; createdAt: string; sends: SitrepSend[] }
 
 /** The answer the forms send (src/domain/circular.ts AnswerInput). */
 export interface AnswerInput {

@@ -7,7 +7,7 @@ import {
   ANSWER_STATUSES, EVIDENCE_KINDS, GATE_STATES, GUIDANCE_ROLES, LETTER_CLASSIFICATIONS, LETTER_URGENCIES, REMEDIATION_CATEGORIES, REVIEW_STATES, SCAN_RULES,
   VERIFICATION_STATES, WINDOWS_VERSIONS,
 } from '../../domain/circular.js';
-import { Nullable } from '../schemas.js';
+import { Nullable, OneOf } from '../schemas.js';
 
 const Str = Type.String();
 const NStr = Nullable(Str);
@@ -206,7 +206,7 @@ export const ReportScheduleOut = Type.Object({
   nextRunAt: NStr, lastRunAt: NStr, createdBy: Str, createdAt: Str, updatedBy: Str, updatedAt: Str,
 });
 export const IssuedCardOut = Type.Object({
-  id: Str, scheduleId: NStr, circularId: NStr, agencyId: NStr, agencyCode: NStr, agencyName: NStr, kind: lit(['agency', 'city'] as const), asOf: Str, previousId: NStr,
+  id: Str, scheduleId: NStr, circularId: NStr, agencyId: NStr, agencyCode: NStr, agencyName: NStr, kind: OneOf(['agency', 'city'] as const), asOf: Str, previousId: NStr,
   sentTo: Type.Array(Str, { description: 'the addresses its e-mail named (empty: only the alert channels\' own recipients, or nobody for an agency without a head contact)' }),
   createdAt: Str,
 });
