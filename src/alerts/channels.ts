@@ -213,7 +213,15 @@ export function redactConfig(kind: AlertChannelKind, v: unknown): Record<string,
   return o;
 }
 
+/** A file an e-mail carries (a report card or situation report PDF); the other channels carry the text only. */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
 export interface OutgoingAlert {
+  readonly attachments?: readonly MailAttachment[];
   readonly topic: string;
   readonly dedupKey: string;
   readonly agency: { readonly id: string; readonly code: string; readonly name: string } | null;
@@ -318,6 +326,7 @@ export async function sendEmail(c: EmailConfig, recipients: readonly string[], a
     const info = await transport.sendMail({
       from: c.from, to: [...recipients], subject: a.rendered.subject, text: a.rendered.text, html: a.rendered.html,
       messageId: messageId(a.dedupKey, channelId, c.from),
+      ...(a.attachments !== undefined && a.attachments.length > 0 ? { attachments: a.attachments.map((x) => ({ filename: x.filename, contentType: x.contentType, content: x.content })) } : {}),
       headers: { 'X-Perisai-Key': a.dedupKey, 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
     });
     return `smtp ${oneWord(info.response)}`;

@@ -23,7 +23,7 @@ import type { ContactRole } from '../domain/contact.js';
 import { isPerisaiError } from '../domain/errors.js';
 import type { OutboxMessage, Store, StoredAlertChannel } from '../store/index.js';
 import { DeliveryError, describeFailure, sendEmail, sendTelegram, sendWebhook, validateChannelConfig } from './channels.js';
-import type { EmailConfig, OutgoingAlert, TelegramConfig, WebhookConfig } from './channels.js';
+import type { EmailConfig, MailAttachment, OutgoingAlert, TelegramConfig, WebhookConfig } from './channels.js';
 import { renderAlert } from './render.js';
 import type { AlertContext } from './render.js';
 import { findingRuleOf, portOfMessage, ruleMatches, severityOfMessage, validateRuleFilter } from './rules.js';
@@ -50,6 +50,12 @@ export interface DispatcherOptions {
   readonly publicUrl?: string;
   /** How long a per-agency link minted for a circular message stays valid (default 14 days). */
   readonly linkDays?: number;
+  /**
+   * The files an e-mail of this message carries, from what its payload names (`attachments`: a report
+   * card or a situation report, rendered from their stored snapshot by src/api/office-mail.ts). A failure
+   * is logged and the mail goes without them: its text says what the file would have.
+   */
+  readonly attachments?: (m: OutboxMessage) => Promise<readonly MailAttachment[]>;
   /** One line per event; never contains a secret. Default: silent. */
   readonly log?: (line: string) => void;
   /** Test seams: called at the crash points the delivery guarantee is about. A throw aborts the round as a crash would. */
@@ -96,6 +102,11 @@ export function backoffMs(attempt: number, base: number, cap: number): number {
   return Math.min(cap, base * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
 }
 
+/** Topics whose payload names its own addressees, paragraph and link (circulars, report cards). */
+function addressed(topic: string): boolean {
+  return topic.startsWith('circular.') || topic.startsWith('report-card.');
+}
+
 export class Dispatcher {
   readonly #store: Store;
   readonly #owner: string;
@@ -109,6 +120,7 @@ export class Dispatcher {
   readonly #hooks: NonNullable<DispatcherOptions['hooks']>;
   readonly #publicUrl: string;
   readonly #linkDays: number;
+  readonly #attachments: DispatcherOptions['attachments'];
 
   constructor(store: Store, opts: DispatcherOptions = {}) {
     this.#store = store;
@@ -123,6 +135,7 @@ export class Dispatcher {
     this.#hooks = opts.hooks ?? {};
     this.#publicUrl = (opts.publicUrl ?? process.env.PERISAI_PUBLIC_URL ?? '').replace(/\/+$/, '');
     this.#linkDays = opts.linkDays ?? 14;
+    this.#attachments = opts.attachments;
   }
 
   get owner(): string {
@@ -187,14 +200,16 @@ export class Dispatcher {
   }
 
   /**
-   * A circular message's paragraph, and its per-agency link minted now: a fresh token whose SHA-256 alone is
-   * stored (store/repos/circulars.ts), so the token exists only in the message sent — never in the outbox.
+   * A circular or report-card message's paragraph, and its link: a page of the web UI (`href`), or a
+   * circular's per-agency link minted now — a fresh token whose SHA-256 alone is stored
+   * (store/repos/circulars.ts), so the token exists only in the message sent, never in the outbox.
    */
   async #circularExtras(m: OutboxMessage): Promise<{ detail: { id: string; en: string } | null; link: string | null }> {
-    if (!m.topic.startsWith('circular.')) return { detail: null, link: null };
+    if (!addressed(m.topic)) return { detail: null, link: null };
     const p = obj(m.payload);
     const d = obj(p.detail);
     const detail = typeof d.id === 'string' && typeof d.en === 'string' ? { id: d.id, en: d.en } : null;
+    if (typeof p.href === 'string' && p.href.startsWith('/') && !p.href.startsWith('//')) return { detail, link: `${this.#publicUrl}${p.href}` };
     const l = obj(p.link);
     if (typeof l.circularId !== 'string' || typeof l.agencyId !== 'string') return { detail, link: null };
     try {
@@ -212,9 +227,10 @@ export class Dispatcher {
 
   async #recipients(c: EmailConfig, agencyId: string | null, m?: OutboxMessage): Promise<string[]> {
     const out = new Set(c.to ?? []);
-    // A circular message names its addressees (the agency's contacts, its head and the tembusan:
-    // src/api/circular-service.ts); the channel's own recipients get a copy.
-    if (m !== undefined && m.topic.startsWith('circular.')) for (const x of arr(obj(m.payload).to)) if (typeof x === 'string' && EMAIL.test(x)) out.add(x);
+    // A circular or report-card message names its addressees (the agency's contacts, its head, the tembusan,
+    // the head of office: src/api/circular-service.ts, src/api/report-schedule.ts); the channel's own
+    // recipients get a copy.
+    if (m !== undefined && addressed(m.topic)) for (const x of arr(obj(m.payload).to)) if (typeof x === 'string' && EMAIL.test(x)) out.add(x);
     if (agencyId !== null && c.toRoles !== undefined) {
       for (const role of c.toRoles) {
         for (const ct of await this.#store.contacts.list('all', { agencyId, role: role as ContactRole })) if (ct.email !== null) out.add(ct.email);
@@ -259,7 +275,8 @@ export class Dispatcher {
       return;
     }
     const ctx = { ...(await this.#context(m, agency)), ...(await this.#circularExtras(m)) };
-    const alert: OutgoingAlert = { topic: m.topic, dedupKey: m.dedupKey, agency, severity: ctx.severity, rendered: renderAlert(ctx), payload: m.payload, createdAt: m.createdAt };
+    const files = [...targets.values()].some((ch) => ch.kind === 'email') ? await this.#files(m) : [];
+    const alert: OutgoingAlert = { topic: m.topic, dedupKey: m.dedupKey, agency, severity: ctx.severity, rendered: renderAlert(ctx), payload: m.payload, createdAt: m.createdAt, attachments: files };
     const failed: { channelId: string; error: string }[] = [];
     let busyElsewhere = false;
     for (const ch of targets.values()) {
@@ -303,6 +320,16 @@ export class Dispatcher {
       const wait = busyElsewhere && failed.length === 0 ? this.#lockMs : backoffMs(m.attempts, this.#base, this.#cap);
       await this.#store.outbox.markFailed(m.id, error || 'another dispatcher holds a delivery', new Date(this.#clock().getTime() + wait).toISOString());
       r.retried++;
+    }
+  }
+
+  async #files(m: OutboxMessage): Promise<readonly MailAttachment[]> {
+    if (this.#attachments === undefined || arr(obj(m.payload).attachments).length === 0) return [];
+    try {
+      return await this.#attachments(m);
+    } catch (e) {
+      this.#log(`alert ${m.id} (${m.topic}): attachments left out: ${(e as Error).message}`);
+      return [];
     }
   }
 

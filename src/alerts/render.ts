@@ -86,7 +86,7 @@ function headline(c: AlertContext): { id: string; en: string } {
       return { id: `Host tidak terlihat lagi: ${host}`, en: `Host no longer seen: ${host}` };
     default:
       // Incident messages (docs/incidents.md) carry their own sentence in the payload's title.
-      if ((c.topic.startsWith('incident.') || c.topic.startsWith('circular.')) && c.title !== null) return { id: titleId, en: titleEn };
+      if ((c.topic.startsWith('incident.') || c.topic.startsWith('circular.') || c.topic.startsWith('report-card.')) && c.title !== null) return { id: titleId, en: titleEn };
       return { id: `Perubahan ${c.topic} pada ${host}`, en: `Change ${c.topic} on ${host}` };
   }
 }

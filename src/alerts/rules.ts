@@ -10,6 +10,7 @@
 //     (store/repos/incident-reports.ts, incidents.ts; payload {…, severity, title: {id, en}})
 //   circular.sent | circular.reminder | circular.escalation | circular.contradicted | circular.sitrep
 //     (src/api/circular-service.ts, src/worker/circular-hook.ts; payload {…, severity, title, detail, to?, link?})
+//   report-card.weekly (src/api/report-schedule.ts; payload {…, severity, title, detail, to, href, attachments})
 // A rule matches when every condition it states holds (absent = any).
 
 import { validationError } from '../domain/errors.js';
@@ -48,8 +49,9 @@ export const RULE_PRESETS: Readonly<Record<string, RuleFilter>> = {
   'finding-reopened': { topics: ['finding.reopened'] },
   // Incidents (docs/incidents.md): new reports, clock warnings and breaches, phase changes.
   incidents: { topics: ['incident.*'] },
-  // Circulars (docs/circulars.md): the letter to each agency, reminders, escalations, contradictions, situation reports.
-  circulars: { topics: ['circular.*'] },
+  // Circulars (docs/circulars.md): the letter to each agency, reminders, escalations, contradictions, situation
+  // reports, and the weekly report cards.
+  circulars: { topics: ['circular.*', 'report-card.*'] },
 };
 
 const SMB_RDP_PORTS = new Set([139, 445, 3389]);

@@ -1,5 +1,5 @@
 // The circular feature's routes in one registration (docs/circulars.md), so that app.ts names it once:
-// the signed-in routes and the agency link page. The shipped templates are stored as version 1 when the
+// the signed-in routes, the agency link page, and the office's settings and weekly report-card schedules. The shipped templates are stored as version 1 when the
 // store has none of their key yet.
 
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +7,7 @@ import { BUILTIN_CIRCULAR_TEMPLATES } from '../domain/circulars/wannacry-2017.js
 import type { TaskQueue } from '../queue/queue.js';
 import type { Store } from '../store/index.js';
 import { circularRoutes } from './routes/circulars.js';
+import { officeRoutes } from './routes/office.js';
 import { publicCircularRoutes } from './routes/public-circulars.js';
 import type { RateWindow } from './rate-window.js';
 
@@ -25,4 +26,5 @@ export async function registerCircularApi(app: FastifyInstance, deps: CircularAp
   const common = { store: deps.store, clock: deps.clock, dataDir: deps.dataDir, ...(deps.queue !== undefined ? { queue: deps.queue } : {}), ...(deps.evidenceMaxBytes !== undefined ? { evidenceMaxBytes: deps.evidenceMaxBytes } : {}) };
   circularRoutes(app, { ...common, ...(deps.sseIntervalMs !== undefined ? { sseIntervalMs: deps.sseIntervalMs } : {}) });
   publicCircularRoutes(app, { ...common, ...(deps.linkPerAddress !== undefined ? { perAddress: deps.linkPerAddress } : {}) });
+  officeRoutes(app, { store: deps.store, clock: deps.clock });
 }

@@ -3,7 +3,7 @@
 // an agency's ransomware scan inside its scan windows, the gate's blockers, and the outbox messages a
 // circular sends (the letter, reminders, escalations, contradictions, situation reports).
 
-import { itemDue, ragAcknowledged, ragChecklist, ragExposure, ragVerification, gateBlockers, isAttested, validateAnswer } from '../domain/circular.js';
+import { itemDue, MS17_010_KB_MAP, ragAcknowledged, ragChecklist, ragExposure, ragVerification, gateBlockers, isAttested, validateAnswer } from '../domain/circular.js';
 import type { AnswerInput, CircularContent, GateBlocker } from '../domain/circular.js';
 import { isInScanWindow } from '../domain/scan-window.js';
 import { jobIsFinal } from '../domain/scan-job.js';
@@ -23,6 +23,15 @@ export const CAMPAIGN_PROFILE = 'ransomware';
 export const CAMPAIGN_RULES = ['ms17-010', 'doublepulsar'] as const;
 
 type Rag = 'red' | 'amber' | 'green';
+
+/**
+ * The MS17-010 KB map the answer forms show (the link page's and the signed-in officer's): per Windows
+ * version the update that first fixed it and the rollups that supersede it (Microsoft KB4023262). The
+ * API refuses the same KBs on both routes (domain validateAnswer); the map is only the form's hint.
+ */
+export function kbMap() {
+  return MS17_010_KB_MAP.map((f) => ({ os: f.os, label: f.label, fixing: [...f.fixing], superseding: [...f.superseding], srvSys: f.srvSys }));
+}
 
 export interface BoardView {
   readonly circular: CircularSummary;
@@ -155,6 +164,28 @@ export function reminderMessage(c: StoredCircular, agencyId: string, kind: strin
       detail: escalation
         ? { id: `Tenggat ${dueAt} telah lewat dan instansi belum menyelesaikan daftar periksa. Pesan ini juga dikirim kepada kepala instansi dan tembusan.`, en: `The deadline ${dueAt} has passed and the agency has not completed the checklist. This message also goes to the head of the agency and the copy recipients.` }
         : { id: `Tenggat: ${dueAt}. Mohon lengkapi jawaban daftar periksa melalui tautan di bawah.`, en: `Deadline: ${dueAt}. Please complete the checklist answers through the link below.` },
+    },
+  };
+}
+
+/**
+ * A situation report to the head of office (`to`: the settings' e-mail; null — the channels' own
+ * recipients only): the totals in both languages, the board's link, and the PDF of the frozen board.
+ * Each sending (`n`) is its own message.
+ */
+export function sitrepMessage(c: StoredCircular, campaignId: string, s: { id: string; version: number; snapshot: BoardView }, to: { name: string; position: string; email: string | null } | null, n: number): OutboxInput {
+  const t = s.snapshot.totals;
+  const dear = to === null ? null : { id: `Yth. ${to.name} (${to.position}). `, en: `To ${to.name} (${to.position}). ` };
+  return {
+    topic: 'circular.sitrep', dedupKey: `circular.sitrep:${campaignId}:v${s.version}${n > 1 ? `:${n}` : ''}`, agencyId: null,
+    payload: {
+      circularId: c.id, campaignId, version: s.version, severity: 'high', to: to?.email != null ? [to.email] : [], toName: to?.name ?? null, toPosition: to?.position ?? null,
+      href: `/circulars/${encodeURIComponent(c.id)}/board`, attachments: [{ kind: 'sitrep', campaignId, id: s.id }],
+      title: { id: `Laporan situasi #${s.version} — ${c.content.subject.id}`, en: `Situation report #${s.version} — ${c.content.subject.en}` },
+      detail: {
+        id: `${dear?.id ?? ''}${t.agencies} instansi: ${t.acknowledged} menyatakan menerima, ${t.complete} menyelesaikan daftar periksa, ${t.contradicted} dibantah hasil pemindaian, ${t.cleared} boleh tersambung kembali. Laporan lengkap terlampir (PDF).`,
+        en: `${dear?.en ?? ''}${t.agencies} agencies: ${t.acknowledged} acknowledged, ${t.complete} completed the checklist, ${t.contradicted} contradicted by scans, ${t.cleared} cleared to reconnect. The full report is attached (PDF).`,
+      },
     },
   };
 }

@@ -3,7 +3,8 @@
 //    sent once each, before and after the earliest due time of the items left (domain dueReminders), to the
 //    agency's PIC and technical contacts; once overdue past the escalation delay, the agency head and the
 //    tembusan are told (the A3 escalation ladder: PIC → head of agency → tembusan);
-//  - re-scans deferred to a scan window (attestations, campaigns) are started once their window opens.
+//  - re-scans deferred to a scan window (attestations, campaigns) are started once their window opens;
+//  - weekly report-card schedules that are due issue their cards (src/api/report-schedule.ts).
 // A failing step is logged and the others still run; the next tick tries again (periodic.ts). The clock is
 // injected, so tests move time instead of waiting.
 
@@ -12,6 +13,7 @@ import type { TaskQueue } from '../queue/queue.js';
 import type { Store } from '../store/index.js';
 import { contactEmails, nextDue, reminderMessage, startAgencyScan } from './circular-service.js';
 import { startPeriodic, stepper } from './periodic.js';
+import { runReportSchedules } from './report-schedule.js';
 import type { Periodic } from './periodic.js';
 
 export interface CircularSweepOptions {
@@ -24,6 +26,7 @@ export interface CircularSweepOptions {
 export interface CircularSweepRun {
   readonly reminders: number | null;
   readonly rescans: number | null;
+  readonly reportCards: number | null;
 }
 
 /** Send the reminders and escalations due now; returns how many were queued. */
@@ -73,6 +76,7 @@ export function startCircularSweep(store: Store, opts: CircularSweepOptions = {}
   const once = async (): Promise<CircularSweepRun> => ({
     reminders: await step('sending reminders', () => sendReminders(store, clock())),
     rescans: await step('starting deferred re-scans', () => startDeferredRescans(store, clock(), opts.queue)),
+    reportCards: await step('issuing weekly report cards', () => runReportSchedules(store, clock())),
   });
   return startPeriodic(once, opts.intervalMs ?? 60_000);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AGE_BUCKETS, computeReportCard, computeRollup, quantile, remediationDays, spread, statusAt } from './report-card.js';
+import { AGE_BUCKETS, computeReportCard, computeRollup, quantile, remediationDays, spread, statusAt, trendAgainst } from './report-card.js';
 import type { CardChecklistRow, CardFinding, CardNetwork, ReportCardInput } from './report-card.js';
 
 const T0 = Date.parse('2025-06-30T00:00:00Z');
@@ -36,6 +36,7 @@ describe('report card statistics', () => {
     const f = finding('f', 'high', -40, [[-40, 'open'], [-30, 'resolved'], [-12, 'open'], [-2, 'resolved'], [-1, 'open'], [0, 'accepted-risk']]);
     assert.deepEqual(remediationDays(f, T0 - 20 * 86_400_000, T0), [10], 'the first run ended before the period; the exception is not a fix');
     assert.deepEqual(remediationDays(f, T0 - 50 * 86_400_000, T0), [10, 10]);
+    assert.deepEqual(remediationDays(f, T0 - 5 * 86_400_000, T0, true), [3], 'from the period\'s start (a circular\'s sending) when the run opened earlier');
   });
 });
 
@@ -113,6 +114,33 @@ describe('computeReportCard', () => {
     assert.equal(Math.round(c.verifiedShare! * 100), 33);
     assert.deepEqual(c.contradicted[0]!.hosts, ['198.18.2.20']);
     assert.deepEqual(card.acknowledgement, { sent: 1, acknowledged: 1, pending: 0, hours: { n: 1, median: 5, p90: 5, max: 5 } });
+  });
+});
+
+describe('a circular\'s card', () => {
+  it('counts only the circular\'s rules, times remediation from the sending, and counts every contradicting host', () => {
+    const smb: CardFinding = { ...finding('s', 'medium', -30, [[-30, 'open'], [-4, 'resolved']]), ruleId: 'smbv1' };
+    const other: CardFinding = { ...finding('o', 'high', -30, [[-30, 'open'], [-2, 'resolved']]), ruleId: 'http-title' };
+    const card = computeReportCard(input({
+      findings: [smb, other, finding('m', 'critical', -30)], since: day(-10), rules: ['smbv1', 'ms17-010'], remediationFrom: 'since',
+      checklist: [{ agencyId: 'a1', code: 'ms17-010', title: { id: 'x', en: 'x' }, required: true, checkable: true, status: 'done', verification: 'contradicted', complete: false, hosts: ['198.18.2.20'], hostCount: 40 }],
+    }));
+    assert.deepEqual(card.rules, ['ms17-010', 'smbv1']);
+    assert.equal(card.exposure.atStart.total, 2, 'the finding of another rule is not the circular\'s exposure');
+    assert.deepEqual(card.remediationDays, { n: 1, median: 6, p90: 6, max: 6 }, 'six days after the sending, not 26 after the opening');
+    assert.deepEqual([card.checklist!.discrepancyHosts, card.checklist!.contradicted[0]!.hostCount], [40, 40]);
+  });
+
+  it('the trend against a stored card compares with what that card said, checklist included', () => {
+    const row = (verification: CardChecklistRow['verification'], complete: boolean): CardChecklistRow =>
+      ({ agencyId: 'a1', code: 'ms17-010', title: { id: 'x', en: 'x' }, required: true, checkable: true, status: 'done', verification, complete, hosts: [] });
+    const before = computeReportCard(input({ asOf: day(-7), previousAsOf: null, findings: [finding('1', 'critical', -20), finding('2', 'high', -20)], checklist: [row('contradicted', false)] }));
+    const now = computeReportCard(input({ findings: [finding('1', 'critical', -20)], checklist: [row('verified', true)] }));
+    const t = trendAgainst(now, { id: 'kartu-1', card: before }).trend!;
+    assert.deepEqual([t.previousId, t.previousAsOf, t.open, t.high], ['kartu-1', day(-7), -1, -1]);
+    assert.deepEqual(t.checklist, { completeShare: 1, verifiedShare: 1, discrepancies: -1, previous: { completeShare: 0, verifiedShare: 0, discrepancies: 1 } });
+    assert.equal(trendAgainst(now, null).trend, null, 'the first card of a schedule has nothing to compare with');
+    assert.equal(now.trend!.previousId, null, 'without a stored card the trend is recomputed from the history');
   });
 });
 

@@ -12,7 +12,10 @@
 //    DAYS_UNTIL_OVERDUE_CRITICAL = 15, DAYS_UNTIL_OVERDUE_HIGH = 30; BOD 19-02);
 //  - checklist completion, the verified share of the checkable items, discrepancies (contradicted);
 //  - time to acknowledge (sending → named acknowledgement) and time to remediate (each open → resolved
-//    transition that ended in the period), median and P90;
+//    transition that ended in the period), median and P90; a circular's card measures both from the
+//    circular's sending (`remediationFrom: 'since'`: a finding already open then counts from the sending,
+//    since that is when the agency was asked to act) and counts only the findings of the circular's scan
+//    rules (`rules`: the exposure the circular is about);
 //  - coverage: networks with a completed scan in the last 14 days (CyHy CURRENTLY_SCANNED_DAYS);
 //  - the trend against the previous card: the same figures at the previous card's instant, recomputed from
 //    the same history (no stored snapshot to drift from the data).
@@ -71,8 +74,10 @@ export interface CardChecklistRow {
   readonly verification: CardVerification;
   /** Attested and, where checkable, verified (src/domain/circular.ts isComplete). */
   readonly complete: boolean;
-  /** The offending hosts of a contradicted item. */
+  /** The offending hosts of a contradicted item (the board lists the first 25) … */
   readonly hosts: readonly string[];
+  /** … and how many there are in all (default: the hosts listed). */
+  readonly hostCount?: number;
 }
 
 export interface CardAcknowledgement {
@@ -102,6 +107,10 @@ export interface ReportCardInput {
   readonly acknowledgements: readonly CardAcknowledgement[];
   /** What the card is about, e.g. the circular's number and subject. */
   readonly title?: Text | null;
+  /** Count only findings of these rules (a circular's scan rules); null/absent = every finding. */
+  readonly rules?: readonly string[] | null;
+  /** Time to remediate from each finding's opening (default) or from `since` when it opened earlier. */
+  readonly remediationFrom?: 'opened' | 'since';
 }
 
 // ---- statistics ------------------------------------------------------------------------------------------
@@ -143,15 +152,18 @@ export function statusAt(f: CardFinding, t: number): FindingStatus | null {
   return s;
 }
 
-/** Durations (days) of each open → resolved run that ended in (from, to]. */
-export function remediationDays(f: CardFinding, from: number, to: number): number[] {
+/**
+ * Durations (days) of each open → resolved run that ended in (from, to]; with `clampToFrom`, a run that
+ * opened before `from` counts from `from` (a circular's card: from the moment the agency was asked).
+ */
+export function remediationDays(f: CardFinding, from: number, to: number, clampToFrom = false): number[] {
   const out: number[] = [];
   let openedAt: number | null = null;
   for (const e of f.history) {
     const at = Date.parse(e.at);
     if (e.to === 'open') openedAt ??= at;
     else if (e.to === 'resolved' && openedAt !== null) {
-      if (at > from && at <= to) out.push((at - openedAt) / DAY_MS);
+      if (at > from && at <= to) out.push((at - (clampToFrom ? Math.max(openedAt, from) : openedAt)) / DAY_MS);
       openedAt = null;
     } else openedAt = null; // an exception ends the run without a fix
   }
@@ -214,7 +226,9 @@ function checklistFigures(rows: readonly CardChecklistRow[]) {
     verifiedShare: checkable.length === 0 ? null : verified / checkable.length,
     unverifiable: checkable.filter((r) => r.verification === 'unverifiable').length,
     discrepancies: contradicted.length,
-    contradicted: contradicted.map((r) => ({ agencyId: r.agencyId, code: r.code, title: r.title, hosts: [...r.hosts] })),
+    /** Offending hosts over every contradicted item (each counted once per item). */
+    discrepancyHosts: contradicted.reduce((n, r) => n + (r.hostCount ?? r.hosts.length), 0),
+    contradicted: contradicted.map((r) => ({ agencyId: r.agencyId, code: r.code, title: r.title, hosts: [...r.hosts], hostCount: r.hostCount ?? r.hosts.length })),
     rows: rows.map((r) => ({ agencyId: r.agencyId, code: r.code, title: r.title, required: r.required, checkable: r.checkable, status: r.status, verification: r.verification, complete: r.complete })),
   };
 }
@@ -228,18 +242,21 @@ export function computeReportCard(input: ReportCardInput) {
   const asOf = Date.parse(input.asOf);
   const since = Date.parse(input.since);
   if (Number.isNaN(asOf) || Number.isNaN(since)) throw new RangeError('asOf and since must be instants');
-  const now = snapshot(input.findings, input.networks, asOf);
-  const start = snapshot(input.findings, [], since);
+  const rules = input.rules === undefined || input.rules === null ? null : [...new Set(input.rules)].sort();
+  const findings = rules === null ? input.findings : input.findings.filter((f) => rules.includes(f.ruleId));
+  const fromSince = input.remediationFrom === 'since';
+  const now = snapshot(findings, input.networks, asOf);
+  const start = snapshot(findings, [], since);
   const closedSinceStart = [...start.openIds].filter((id) => !now.openIds.has(id)).length;
   const startCritical = start.openFindings.filter((f) => f.severity === 'critical');
   const buckets = AGE_BUCKETS.map((b) => {
     const inBucket = now.openFindings.filter((f) => { const a = ageDays(f, asOf); return a >= b.fromDays && a < b.toDays; });
     return { key: b.key, label: b.label, ...counts(inBucket) };
   });
-  const remediation = spread(input.findings.flatMap((f) => remediationDays(f, since, asOf)));
+  const remediation = spread(findings.flatMap((f) => remediationDays(f, since, asOf, fromSince)));
   const acks = input.acknowledgements;
   const ackHours = acks.filter((a) => a.acknowledgedAt !== null).map((a) => Math.max(0, (Date.parse(a.acknowledgedAt!) - Date.parse(a.sentAt)) / 3_600_000));
-  const previous = input.previousAsOf === null ? null : snapshot(input.findings, input.networks, Date.parse(input.previousAsOf));
+  const previous = input.previousAsOf === null ? null : snapshot(findings, input.networks, Date.parse(input.previousAsOf));
   const closedShare = start.openIds.size === 0 ? null : closedSinceStart / start.openIds.size;
   const prevClosedShare = previous === null || start.openIds.size === 0 ? null : [...start.openIds].filter((id) => !previous.openIds.has(id)).length / start.openIds.size;
   return {
@@ -247,6 +264,10 @@ export function computeReportCard(input: ReportCardInput) {
     formatVersion: 1,
     agency: input.agency,
     title: input.title ?? null,
+    /** The finding rules counted (null: all). */
+    rules,
+    /** Where time to remediate and to acknowledge start: each finding's opening, or the circular's sending. */
+    measuredFrom: fromSince ? 'since' as const : 'opened' as const,
     asOf: new Date(asOf).toISOString(),
     since: new Date(since).toISOString(),
     exposure: {
@@ -269,6 +290,7 @@ export function computeReportCard(input: ReportCardInput) {
     coverage: { windowDays: CURRENTLY_SCANNED_DAYS, networks: now.coverage.networks, scanned: now.coverage.scanned, share: now.coverage.share, stale: now.coverage.stale },
     trend: previous === null ? null : {
       previousAsOf: new Date(Date.parse(input.previousAsOf!)).toISOString(),
+      previousId: null,
       open: delta(now.open.total, previous.open.total),
       critical: delta(now.open.critical, previous.open.critical),
       high: delta(now.open.high, previous.open.high),
@@ -276,8 +298,29 @@ export function computeReportCard(input: ReportCardInput) {
       coverageShare: delta(now.coverage.share, previous.coverage.share),
       closedShare: delta(closedShare, prevClosedShare),
       previous: { open: previous.open, overdue: previous.overdue.critical + previous.overdue.high, coverageShare: previous.coverage.share, closedShare: prevClosedShare },
-    },
+      // The checklist of an earlier instant is not in the history: only a stored card has it (trendAgainst).
+      checklist: null,
+    } as CardTrend,
   };
+}
+
+/** The change since the previous card; `previousId` names the stored card it was compared with (null: recomputed from the history). */
+export interface CardTrend {
+  readonly previousAsOf: string;
+  readonly previousId: string | null;
+  readonly open: number | null;
+  readonly critical: number | null;
+  readonly high: number | null;
+  readonly overdue: number | null;
+  readonly coverageShare: number | null;
+  readonly closedShare: number | null;
+  readonly previous: { readonly open: SeverityCounts; readonly overdue: number; readonly coverageShare: number | null; readonly closedShare: number | null };
+  readonly checklist: {
+    readonly completeShare: number | null;
+    readonly verifiedShare: number | null;
+    readonly discrepancies: number | null;
+    readonly previous: { readonly completeShare: number | null; readonly verifiedShare: number | null; readonly discrepancies: number };
+  } | null;
 }
 
 export type ReportCard = ReturnType<typeof computeReportCard>;
@@ -298,4 +341,34 @@ export function computeRollup(input: Omit<ReportCardInput, 'agency'> & { readonl
 }
 
 export type ReportRollup = ReturnType<typeof computeRollup>;
+
+/**
+ * The trend of `card` against a stored earlier card (a frozen snapshot: the weekly schedule keeps every
+ * card it issued), instead of the figures recomputed from today's history — so the change reported is the
+ * change from what the previous card really said, checklist included. No previous card: no trend.
+ */
+export function trendAgainst(card: ReportCard, previous: { readonly id: string; readonly card: ReportCard } | null): ReportCard {
+  if (previous === null) return { ...card, trend: null };
+  const p = previous.card;
+  const pc = p.checklist;
+  const c = card.checklist;
+  const trend: CardTrend = {
+    previousAsOf: p.asOf,
+    previousId: previous.id,
+    open: delta(card.exposure.now.total, p.exposure.now.total),
+    critical: delta(card.exposure.now.critical, p.exposure.now.critical),
+    high: delta(card.exposure.now.high, p.exposure.now.high),
+    overdue: delta(card.age.overdue.total, p.age.overdue.total),
+    coverageShare: delta(card.coverage.share, p.coverage.share),
+    closedShare: delta(card.exposure.closedShare, p.exposure.closedShare),
+    previous: { open: p.exposure.now, overdue: p.age.overdue.total, coverageShare: p.coverage.share, closedShare: p.exposure.closedShare },
+    checklist: c === null || pc === null || pc === undefined ? null : {
+      completeShare: delta(c.completeShare, pc.completeShare),
+      verifiedShare: delta(c.verifiedShare, pc.verifiedShare),
+      discrepancies: delta(c.discrepancies, pc.discrepancies),
+      previous: { completeShare: pc.completeShare, verifiedShare: pc.verifiedShare, discrepancies: pc.discrepancies },
+    },
+  };
+  return { ...card, trend };
+}
 

@@ -35,6 +35,8 @@ function summaryRows(c: ReportCard, lang: Lang): Cell[][] {
     [id ? 'Perangkat daerah' : 'Agency', c.agency === null ? (id ? 'Seluruh kota' : 'Whole city') : `${c.agency.name} (${c.agency.code})`],
     [id ? 'Keadaan per' : 'As of', c.asOf],
     [id ? 'Awal pembanding' : 'Start compared with', c.since],
+    ...(c.rules !== null && c.rules !== undefined ? [[id ? 'Aturan temuan yang dihitung' : 'Finding rules counted', c.rules.join(', ')]] : []),
+    ...(c.measuredFrom === 'since' ? [[id ? 'Waktu tanggap dan perbaikan diukur sejak' : 'Times to acknowledge and remediate measured from', c.since]] : []),
     [id ? 'Temuan terbuka di awal' : 'Open at the start', c.exposure.atStart.total],
     [id ? 'Temuan terbuka sekarang' : 'Open now', c.exposure.now.total],
     [id ? 'Kritis terbuka sekarang' : 'Critical open now', c.exposure.now.critical],
@@ -57,6 +59,7 @@ function summaryRows(c: ReportCard, lang: Lang): Cell[][] {
       [id ? 'Porsi butir lengkap' : 'Share of items complete', share(c.checklist.completeShare)],
       [id ? 'Porsi terverifikasi (butir yang dapat diperiksa)' : 'Share verified (checkable items)', share(c.checklist.verifiedShare)],
       [id ? 'Ketidaksesuaian' : 'Discrepancies', c.checklist.discrepancies],
+      [id ? 'Host yang membantah pernyataan' : 'Hosts contradicting an attestation', c.checklist.discrepancyHosts],
     );
   }
   if (c.trend !== null) {
@@ -65,7 +68,15 @@ function summaryRows(c: ReportCard, lang: Lang): Cell[][] {
       [id ? 'Perubahan temuan terbuka' : 'Change in open findings', c.trend.open],
       [id ? 'Perubahan terlambat' : 'Change in overdue', c.trend.overdue],
       [id ? 'Perubahan cakupan' : 'Change in coverage', c.trend.coverageShare],
+      [id ? 'Dibanding rapor tersimpan' : 'Compared with a stored card', c.trend.previousId === null ? (id ? 'tidak (dihitung ulang)' : 'no (recomputed)') : c.trend.previousId],
     );
+    if (c.trend.checklist !== null) {
+      rows.push(
+        [id ? 'Perubahan porsi butir lengkap' : 'Change in share complete', c.trend.checklist.completeShare],
+        [id ? 'Perubahan porsi terverifikasi' : 'Change in share verified', c.trend.checklist.verifiedShare],
+        [id ? 'Perubahan ketidaksesuaian' : 'Change in discrepancies', c.trend.checklist.discrepancies],
+      );
+    }
   }
   return rows;
 }
@@ -76,8 +87,12 @@ function cardSheets(wb: ExcelJS.Workbook, c: ReportCard, lang: Lang): void {
   sheet(wb, H.age![lang], [id ? 'Umur' : 'Age', id ? 'Kritis' : 'Critical', id ? 'Tinggi' : 'High', id ? 'Sedang' : 'Medium', id ? 'Rendah' : 'Low', id ? 'Jumlah' : 'Total'],
     c.age.buckets.map((b) => [b.label[lang], b.critical, b.high, b.medium, b.low, b.total]));
   if (c.checklist !== null) {
-    sheet(wb, H.checklist![lang], [id ? 'Kode instansi' : 'Agency id', id ? 'Butir' : 'Item', id ? 'Judul' : 'Title', id ? 'Jawaban' : 'Answer', id ? 'Verifikasi' : 'Verification', id ? 'Lengkap' : 'Complete'],
-      c.checklist.rows.map((r) => [r.agencyId, r.code, r.title[lang], r.status, r.verification, r.complete ? 1 : 0]));
+    const hosts = new Map(c.checklist.contradicted.map((x) => [`${x.agencyId}:${x.code}`, x]));
+    sheet(wb, H.checklist![lang], [id ? 'Kode instansi' : 'Agency id', id ? 'Butir' : 'Item', id ? 'Judul' : 'Title', id ? 'Jawaban' : 'Answer', id ? 'Verifikasi' : 'Verification', id ? 'Lengkap' : 'Complete', id ? 'Jumlah host membantah' : 'Contradicting hosts', id ? 'Host' : 'Hosts'],
+      c.checklist.rows.map((r) => {
+        const h = hosts.get(`${r.agencyId}:${r.code}`);
+        return [r.agencyId, r.code, r.title[lang], r.status, r.verification, r.complete ? 1 : 0, h?.hostCount ?? 0, h === undefined ? null : h.hosts.join(', ')];
+      }));
   }
   sheet(wb, H.coverage![lang], [id ? 'Jaringan belum dipindai 14 hari' : 'Networks not scanned in 14 days'], c.coverage.stale.map((s) => [s]));
 }

@@ -2,10 +2,13 @@
 // with their status history (store.findings.withHistory), its registered networks, and the completed scans
 // that covered each network (store.scans.completedSince, matched by network or by a target containing the
 // network's block) — on SQLite and PostgreSQL alike, through the repositories. The figures themselves are
-// computed by src/domain/report-card.ts. The circular's part of the card (checklist rows with their
-// verification, acknowledgements) comes from the circular's board and is passed in; a card asked for
-// without a circular has no checklist section.
+// computed by src/domain/report-card.ts. A circular's card (circularAgencyCard, circularRollup) adds the
+// circular's part from its board: the checklist rows with their verification and offending hosts, each
+// agency's first acknowledgement measured from the circular's sending, and only the findings of the
+// circular's scan rules, compared with the moment it was sent; a card asked for without a circular has no
+// checklist section.
 
+import { circularError } from '../domain/circular.js';
 import { cidrContains, parseCidr } from '../domain/ip.js';
 import type { Text } from '../domain/incident.js';
 import { CURRENTLY_SCANNED_DAYS, DAY_MS, computeReportCard, computeRollup } from '../domain/report-card.js';
@@ -21,6 +24,8 @@ export interface ReportCardRequest {
   readonly checklist?: readonly CardChecklistRow[] | null;
   readonly acknowledgements?: readonly CardAcknowledgement[];
   readonly title?: Text | null;
+  readonly rules?: readonly string[] | null;
+  readonly remediationFrom?: 'opened' | 'since';
 }
 
 const WEEK_MS = 7 * DAY_MS;
@@ -40,7 +45,10 @@ async function gather(store: Store, scope: AgencyScope, agencyIds: readonly stri
     return { id: n.id, agencyId: n.agencyId, cidr: n.cidr, scannedAt };
   });
   const cardFindings: CardFinding[] = findings.map((f) => ({ id: f.id, agencyId: f.agencyId, ruleId: f.ruleId, severity: f.severity, status: f.status, firstSeen: f.firstSeen, history: f.history }));
-  return { asOf: r.asOf, since: r.since, previousAsOf, findings: cardFindings, networks, checklist: r.checklist ?? null, acknowledgements: r.acknowledgements ?? [], title: r.title ?? null };
+  return {
+    asOf: r.asOf, since: r.since, previousAsOf, findings: cardFindings, networks, checklist: r.checklist ?? null, acknowledgements: r.acknowledgements ?? [], title: r.title ?? null,
+    rules: r.rules ?? null, remediationFrom: r.remediationFrom ?? 'opened',
+  };
 }
 
 /** The card of one agency and its units (as the other agency exports count them). */
@@ -60,5 +68,54 @@ export async function agencyReportCard(store: Store, scope: AgencyScope, agencyI
 export async function cityReportRollup(store: Store, scope: AgencyScope, r: ReportCardRequest): Promise<ReportRollup> {
   const agencies: CardAgency[] = (await store.agencies.list(scope)).filter((a) => a.retiredAt === null).map((a) => ({ id: a.id, code: a.code, name: a.name }));
   const input = await gather(store, scope, undefined, r);
+  return computeRollup({ ...input, agencies });
+}
+
+// ---- a circular's cards ------------------------------------------------------------------------------------
+
+/** When the card is taken and which earlier instant its trend compares with (default: a week before). */
+export interface CircularCardWhen {
+  readonly asOf: string;
+  readonly previousAsOf?: string | null;
+}
+
+/**
+ * The circular's part of a card request, from its board in `scope`: since = the circular's sending; the
+ * checklist rows (title, verification, offending hosts and their count); each recipient's first
+ * acknowledgement measured from the sending; the circular's scan rules. A draft has nothing to measure.
+ */
+export async function circularCardRequest(store: Store, scope: AgencyScope, circularId: string, when: CircularCardWhen): Promise<{ request: ReportCardRequest; agencies: CardAgency[] }> {
+  const c = await store.circulars.get(circularId, scope);
+  if (c.sentAt === null) throw circularError('status', 'a report card needs a sent circular: it is measured from the sending', 'rapor memerlukan surat edaran yang sudah dikirim: rapor diukur sejak pengiriman', { reason: c.status });
+  if (Date.parse(when.asOf) < Date.parse(c.sentAt)) throw circularError('asOf', 'the card\'s instant is before the circular was sent', 'waktu rapor sebelum surat edaran dikirim');
+  const [board, acks] = await Promise.all([store.circulars.board(c.id, scope), store.circulars.firstAcknowledgements(c.id, scope)]);
+  const items = new Map(c.content.items.map((i) => [i.code, i]));
+  const checklist: CardChecklistRow[] = board.rows.flatMap((row) => row.items.map((i) => ({
+    agencyId: row.agencyId, code: i.code, title: items.get(i.code)?.title ?? { id: i.code, en: i.code }, required: i.required, checkable: i.checkable,
+    status: i.status, verification: i.verification, complete: i.complete, hosts: [...i.hosts], hostCount: i.hostCount,
+  })));
+  const acknowledgements: CardAcknowledgement[] = board.rows.map((row) => ({ agencyId: row.agencyId, sentAt: c.sentAt!, acknowledgedAt: acks.get(row.agencyId) ?? null }));
+  const rules = [...new Set(c.content.items.flatMap((i) => (i.verification.mode === 'scan' ? i.verification.rules : [])))];
+  const n = c.number ?? '—';
+  return {
+    request: {
+      asOf: when.asOf, since: c.sentAt, ...(when.previousAsOf !== undefined ? { previousAsOf: when.previousAsOf } : {}), checklist, acknowledgements, rules, remediationFrom: 'since',
+      title: { id: `Surat Edaran ${n} — ${c.content.subject.id}`, en: `Circular ${n} — ${c.content.subject.en}` },
+    },
+    agencies: board.rows.map((row) => ({ id: row.agencyId, code: row.agencyCode, name: row.agencyName })),
+  };
+}
+
+/** An audience agency's card for a circular (the agency and its units, as agencyReportCard counts them). */
+export async function circularAgencyCard(store: Store, scope: AgencyScope, circularId: string, agencyId: string, when: CircularCardWhen): Promise<ReportCard> {
+  await store.circulars.recipient(circularId, agencyId, scope);
+  const { request } = await circularCardRequest(store, scope, circularId, when);
+  return agencyReportCard(store, scope, agencyId, request);
+}
+
+/** The circular's roll-up: one row per audience agency in scope (worst first) and the card over all of them. */
+export async function circularRollup(store: Store, scope: AgencyScope, circularId: string, when: CircularCardWhen): Promise<ReportRollup> {
+  const { request, agencies } = await circularCardRequest(store, scope, circularId, when);
+  const input = await gather(store, scope, agencies.map((a) => a.id), request);
   return computeRollup({ ...input, agencies });
 }

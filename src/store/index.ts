@@ -20,7 +20,8 @@ export type { IncidentReport, Photo, ReportMessage, ReportListFilter } from './r
 export type { Countermeasure, ExternalRequest, Incident, IncidentListFilter, IncidentPatch, IncidentScan, LinkedAsset, NewIncident, RegulatorySend, ServiceImpact, TimelineEntry } from './repos/incidents.js';
 export type { PlaybookRun, StoredPlaybook } from './repos/playbooks.js';
 export type {
-  Acknowledgement, AnswerEvent, BoardItem, BoardRow, Campaign, CircularLink, CircularSummary, EvidenceMeta, Gate, GateEvent, Recipient, Rescan, Sitrep, StoredAnswer, StoredCircular,
+  Acknowledgement, AnswerEvent, BoardItem, BoardRow, Campaign, CircularLink, CircularSummary, EvidenceMeta, Gate, GateEvent, Recipient, Rescan, Sitrep, SitrepSend, StoredAnswer, StoredCircular,
   StoredTemplate, StoredVerification, VerificationChange,
 } from './repos/circulars.js';
 export { sentKey } from './repos/circulars.js';
+export type { IssuedCard, IssuedCardWithBody, IssuedKind, NewIssuedCard, ReportSchedule, StoredOfficeSettings } from './repos/office.js';

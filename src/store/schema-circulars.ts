@@ -262,7 +262,68 @@ export interface CircularRescanTable {
   started_at: Time | null;
 }
 
+// ---- migration 0012_office_reports -------------------------------------------------------------------------
+
+/** One office setting (key `office`: the head of office), JSON. */
+export interface OfficeSettingTable {
+  key: string;
+  value: Json;
+  updated_by: string;
+  updated_at: Time;
+}
+
+export interface ReportCardScheduleTable {
+  id: string;
+  circular_id: string | null;
+  /** ISO weekday 1 = Monday … 7 = Sunday */
+  day_of_week: number;
+  hour: number;
+  time_zone: string;
+  to_agency_heads: SqlBool;
+  to_office: SqlBool;
+  enabled: SqlBool;
+  next_run_at: Time | null;
+  last_run_at: Time | null;
+  created_by: string;
+  created_at: Time;
+  updated_by: string;
+  updated_at: Time;
+}
+
+export interface ReportCardIssuedTable {
+  id: string;
+  schedule_id: string | null;
+  circular_id: string | null;
+  /** null: the roll-up */
+  agency_id: string | null;
+  /** agency | city */
+  kind: string;
+  as_of: Time;
+  previous_id: string | null;
+  /** The card (kind agency) or the roll-up {city, agencies} (kind city) as computed and printed. */
+  card: Json;
+  /** The e-mail addresses named in its message. */
+  sent_to: Json;
+  created_at: Time;
+}
+
+export interface CircularSitrepSendTable {
+  id: Generated<number>;
+  sitrep_id: string;
+  to_name: string | null;
+  to_position: string | null;
+  to_email: string | null;
+  /** The outbox message's key (its deliveries say whether it arrived). */
+  dedup_key: string;
+  sent_by: string;
+  sent_at: Time;
+}
+
 export interface CircularDatabase {
+  office_settings: OfficeSettingTable;
+  report_card_schedules: ReportCardScheduleTable;
+  report_cards_issued: ReportCardIssuedTable;
+  circular_sitrep_sends: CircularSitrepSendTable;
   circular_rescans: CircularRescanTable;
   circular_templates: CircularTemplateTable;
   circular_registers: CircularRegisterTable;

@@ -7,6 +7,10 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { validateChannelConfig } from '../../src/alerts/channels.js';
+import { Dispatcher } from '../../src/alerts/dispatcher.js';
+import type { DispatcherOptions } from '../../src/alerts/dispatcher.js';
+import type { Store } from '../../src/store/index.js';
 
 export interface ReceivedMail {
   readonly from: string;
@@ -58,6 +62,23 @@ export async function startSmtp(): Promise<SmtpReceiver> {
   return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** A fresh SMTP receiver, an e-mail channel to it (copying csirt@kota.example) and a rule routing `topics` there. The caller closes the receiver. */
+export async function smtpChannel(store: Store, name: string, topics: readonly string[]): Promise<SmtpReceiver> {
+  const smtp = await startSmtp();
+  const ch = await store.alerts.addChannel({
+    name: `${name}-email`, kind: 'email',
+    config: validateChannelConfig('email', { host: '127.0.0.1', port: smtp.port, security: 'none', auth: { user: SMTP_USER, pass: SMTP_PASS }, from: 'Perisai <perisai@kota.example>', to: ['csirt@kota.example'] }),
+  });
+  await store.alerts.addRule({ name, filter: { topics: [...topics] }, channelIds: [ch.id] });
+  return smtp;
+}
+
+/** Deliver everything pending through the real dispatcher (retries at once: back-off of 1 ms). */
+export async function drain(store: Store, opts: DispatcherOptions = {}): Promise<void> {
+  const d = new Dispatcher(store, { backoff: { baseMs: 1, capMs: 1 }, ...opts });
+  for (let i = 0; i < 20 && (await d.runOnce()).claimed > 0; i++);
+}
+
 export interface HttpRequest {
   readonly method: string;
   readonly url: string;
@@ -101,4 +122,27 @@ export async function startHttp(): Promise<HttpReceiver> {
     }),
   };
   return r;
+}
+
+/** A file a received mail carries: its name, type and decoded bytes (base64 parts, as nodemailer writes them). */
+export interface MailFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
+/** The attachments of a raw MIME message (RFC 2045/2046 multipart; unfolded headers, base64 bodies). */
+export function mailFiles(raw: string): MailFile[] {
+  const out: MailFile[] = [];
+  for (const part of raw.split(/\r?\n--[^\r\n]+\r?\n/)) {
+    const cut = part.search(/\r?\n\r?\n/);
+    if (cut < 0) continue;
+    const headers = part.slice(0, cut).replace(/\r?\n[ \t]+/g, ' ');
+    if (!/^content-disposition:\s*attachment/im.test(headers)) continue;
+    const filename = /filename="?([^";\r\n]+)"?/i.exec(headers)?.[1] ?? '';
+    const contentType = /^content-type:\s*([^;\r\n]+)/im.exec(headers)?.[1]?.trim() ?? '';
+    const body = part.slice(cut).split(/\r?\n--/)[0]!.replace(/\s+/g, '');
+    out.push({ filename, contentType, content: Buffer.from(body, 'base64') });
+  }
+  return out;
 }

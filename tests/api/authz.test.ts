@@ -19,7 +19,7 @@ function foreignMarkers(w: World, admin: AdminData): string[] {
     const i = admin.incidents.byAgency[d.agencyId]!;
     out.push(i.incidentId, i.number, i.reportId, i.reference, i.photoId, i.runId);
     const c = admin.circulars.byAgency[d.agencyId]!;
-    out.push(c.circularId, c.linkId, c.evidenceId, c.campaignId);
+    out.push(c.circularId, c.linkId, c.evidenceId, c.campaignId, c.sitrepId, c.issuedCardId);
   }
   return out;
 }
@@ -57,7 +57,14 @@ async function foreignState(w: World): Promise<string> {
       camp === undefined ? null : [camp.jobs.length, await w.store.circulars.gates(camp.id, scope), (await w.store.circulars.sitreps(camp.id)).length]]);
   }
   const templates = (await w.store.circulars.listTemplates({ allVersions: true })).map((t) => t.id);
-  return JSON.stringify({ circulars, templates, incidents, reports, settings: await w.store.incidents.settings(), playbooks, f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]), s: schedules.map((x) => [x.id, x.enabled, x.nextRunAt]), al: alerts });
+  // The office's settings, weekly schedules and issued cards; every situation report's sendings.
+  const sitrepSends = [];
+  for (const c of circulars) {
+    const camp = await w.store.circulars.campaign(String(c[0]));
+    if (camp !== undefined) sitrepSends.push((await w.store.circulars.sitrepSends((await w.store.circulars.sitreps(camp.id)).map((x) => x.id))).map((x) => [x.id, x.to?.email ?? null]));
+  }
+  const office = [await w.store.office.settings(), (await w.store.office.schedules()).map((x) => [x.id, x.enabled, x.nextRunAt, x.dayOfWeek]), (await w.store.office.issuedCards()).map((x) => x.id), sitrepSends];
+  return JSON.stringify({ office, circulars, templates, incidents, reports, settings: await w.store.incidents.settings(), playbooks, f: f.items.map((x) => [x.id, x.status, x.version]), t: [...t.values()], u: users.map((u) => [u.id, u.role, u.disabled]), inventory, j: jobs.map((j) => [j.id, j.status]), s: schedules.map((x) => [x.id, x.enabled, x.nextRunAt]), al: alerts });
 }
 
 storeSuite('API authorisation matrix', (env) => {

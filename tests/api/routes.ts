@@ -26,6 +26,7 @@ export function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string 
     if (name === 'code') return 'ms17-010';
     if (name === 'linkId') return circ.linkId;
     if (name === 'evidenceId') return circ.evidenceId;
+    if (name === 'sitrepId') return circ.sitrepId;
     assert.equal(name, 'id', `route ${r.method} ${r.url}: unknown parameter :${name} — teach tests/api/routes.ts how to fill it`);
     if (r.url.startsWith('/api/v1/users/')) return user.id;
     if (r.url.startsWith('/api/v1/schedules/')) return admin.schedules[d.agencyId]!;
@@ -43,6 +44,9 @@ export function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string 
     if (r.url.startsWith('/api/v1/playbooks/')) return admin.incidents.playbookId;
     if (r.url.startsWith('/api/v1/circulars/')) return circ.circularId;
     if (r.url.startsWith('/api/v1/circular-templates/')) return admin.circulars.templateId;
+    // The office's weekly schedules (city-wide) and the cards they issued (per agency).
+    if (r.url.startsWith('/api/v1/report-card-schedules/')) return admin.circulars.scheduleId;
+    if (r.url.startsWith('/api/v1/report-cards/issued/')) return circ.issuedCardId;
     assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/routes.ts which id it takes`);
   });
 }
@@ -116,6 +120,10 @@ export function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes):
     'POST /api/v1/circulars/:id/agencies/:agencyId/gate': { state: 'cleared', override: true, reason: 'penyusup' },
     'POST /api/v1/circulars/:id/agencies/:agencyId/rescan': {},
     'POST /api/v1/circulars/:id/campaign': {},
+    // The office's settings and weekly report-card schedules.
+    'PUT /api/v1/office-settings': { headOfOffice: { name: 'Penyusup', position: 'Kepala', email: 'penyusup@contoh.id' } },
+    'POST /api/v1/report-card-schedules': { circularId: null, dayOfWeek: 1, hour: 7, toAgencyHeads: true, toOffice: true },
+    'PUT /api/v1/report-card-schedules/:id': { circularId: null, dayOfWeek: 3, hour: 1, toAgencyHeads: false, toOffice: true },
   };
   const incident = incidentBodies[`${r.method} ${r.url}`];
   if (incident !== undefined) return incident;

@@ -147,12 +147,18 @@ storeSuite('circular API bad input', (env) => {
       const id = await sentCircular(admin, [w.city.rsud.id, w.city.disdik.id]);
       const put = (code: string, body: unknown, who = officer) => who.req('PUT', `/api/v1/circulars/${id}/agencies/${w.city.rsud.id}/items/${code}`, body);
 
+      // The signed-in officer's form is KB-aware too: the circular carries the same map the link page gets.
+      const map = (await officer.req('GET', `/api/v1/circulars/${id}`)).json().kbMap as { os: string; fixing: string[]; superseding: string[]; srvSys: string | null }[];
+      assert.deepEqual(map.find((f) => f.os === '7-2008r2')?.fixing, ['KB4012212', 'KB4012215']);
+      assert.ok(map.find((f) => f.os === '7-2008r2')!.superseding.includes('KB4015549'));
+      assert.equal(map.find((f) => f.os === '10-1703-later')?.srvSys, null, 'never affected');
       const ok = await put('ms17-010', { status: 'done', os: '7-2008r2', kbs: ['KB4012215'] });
       assert.equal(ok.statusCode, 200, ok.body);
       const other = bilingual(await put('ms17-010', { status: 'done', os: 'xp-2003', kbs: ['KB4012212'] }), 400, /pembaruan untuk Windows lain, bukan Windows XP/);
       assert.equal(other.details?.['why'], 'other-os');
       bilingual(await put('ms17-010', { status: 'done', os: '7-2008r2', kbs: ['KB4015546'] }), 400, /khusus keamanan April 2017/);
       bilingual(await put('ms17-010', { status: 'done', os: '7-2008r2', kbs: ['KB3212646'] }), 400, /sebelum perbaikan MS17-010/);
+      bilingual(await put('ms17-010', { status: 'done', os: '8.1-2012r2', kbs: ['KB4012212'] }), 400, /pembaruan untuk Windows lain/);
       bilingual(await put('antivirus', { status: 'cannot' }), 400, /alasan dan tanggal target/);
       bilingual(await put('antivirus', { status: 'done', machinesDone: 3, machinesTotal: 10 }), 400, /sebagian/);
       bilingual(await put('tidak-ada', { status: 'done' }), 404, /tidak ditemukan/);

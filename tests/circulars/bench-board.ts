@@ -3,7 +3,8 @@
 // Seeds 50 agencies with a /23 each (data only: nothing is scanned), 500 assets per agency with four open
 // findings each (ms17-010, smbv1, exposure-smb, doublepulsar), a circular of ten items sent to all of them,
 // every agency's answers (verification recomputed against its findings), a campaign with its gates; then
-// times requests through the whole HTTP stack (app.inject: routing, session, scope, store, serialisation).
+// times requests through the whole HTTP stack (app.inject: routing, session, scope, store, serialisation);
+// then the circular's roll-up report card and one weekly run of a report-card schedule over the same data.
 //
 //   npx tsx tests/circulars/bench-board.ts [--postgres | --url sqlite:bench.db | --url postgres://…] [--requests 300]
 //
@@ -21,6 +22,10 @@ import { startPostgres } from '../store/pg-server.js';
 import { AUTH } from '../store/fixtures.js';
 import { login, makeUser } from '../api/fixture.js';
 import { pct, timeGets } from '../api/bench-util.js';
+import { issueScheduled } from '../../src/api/report-schedule.js';
+import { DEFAULT_REPORT_SCHEDULE } from '../../src/domain/office.js';
+import { rollupPdf } from '../../src/io/pdf/report-card.js';
+import { circularRollup } from '../../src/io/report-card.js';
 import { cityContent } from './fixture.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, postgres: { type: 'boolean', default: false }, requests: { type: 'string', default: '300' } } });
@@ -106,6 +111,21 @@ try {
   process.stdout.write(`| store.circulars.board (all agencies, no HTTP) | ${pct(storeTimes, 50).toFixed(1)} / **${pct(storeTimes, 99).toFixed(1)}** |\n`);
   await timeGets(endpoints, N);
   await app.close();
+
+  // The circular's report cards over the same data (docs/circulars.md "Report cards"), and one weekly run
+  // of a schedule: every agency's card and the roll-up computed, stored and their messages queued.
+  const r0 = performance.now();
+  const rollup = await circularRollup(store, 'all', c.id, { asOf: new Date(Date.now() + 2000).toISOString() });
+  const r1 = performance.now();
+  const pdf = await rollupPdf(rollup);
+  const r2 = performance.now();
+  const schedule = await store.office.createSchedule({ circularId: c.id, ...DEFAULT_REPORT_SCHEDULE }, new Date().toISOString(), 'bench');
+  const r3 = performance.now();
+  await issueScheduled(store, schedule, new Date(Date.now() + 3000));
+  const r4 = performance.now();
+  const issued = await store.office.issuedCards({ circularId: c.id });
+  process.stdout.write(`| circular roll-up (${rollup.agencies.length} agencies, ${rollup.city.exposure.now.total} open findings) | ${(r1 - r0).toFixed(0)} ms; its PDF ${(r2 - r1).toFixed(0)} ms (${(pdf.length / 1024).toFixed(0)} KiB) |\n`);
+  process.stdout.write(`| one weekly run: ${issued.length} cards computed, stored, messages queued | ${((r4 - r3) / 1000).toFixed(1)} s |\n`);
 } finally {
   await store.close();
   await pg?.stop();

@@ -5,11 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { Dispatcher, validateChannelConfig } from '../../src/alerts/index.js';
 import { announceClocks } from '../../src/api/incident-sweep.js';
 import { DEFAULT_INCIDENT_SETTINGS } from '../../src/domain/incident-report.js';
 import type { Store } from '../../src/store/index.js';
-import { SMTP_PASS, SMTP_USER, startSmtp } from '../alerts/receivers.js';
+import { drain, smtpChannel } from '../alerts/receivers.js';
 import type { SmtpReceiver } from '../alerts/receivers.js';
 import { seedCity } from '../store/fixtures.js';
 import { storeSuite, testClock } from '../store/harness.js';
@@ -21,20 +20,14 @@ after(async () => {
 });
 
 async function mailTo(store: Store): Promise<SmtpReceiver> {
-  const smtp = await startSmtp();
+  const smtp = await smtpChannel(store, 'insiden', ['incident.*']);
   receivers.push(smtp);
-  const ch = await store.alerts.addChannel({
-    name: 'csirt-email', kind: 'email',
-    config: validateChannelConfig('email', { host: '127.0.0.1', port: smtp.port, security: 'none', auth: { user: SMTP_USER, pass: SMTP_PASS }, from: 'Perisai <perisai@kota.example>', to: ['csirt@kota.example'] }),
-  });
-  await store.alerts.addRule({ name: 'insiden', filter: { topics: ['incident.*'] }, channelIds: [ch.id] });
   return smtp;
 }
 
 /** Deliver everything pending through the channels; the subjects received since `from`. */
 async function deliver(store: Store, smtp: SmtpReceiver, clock: () => Date, from: number): Promise<string[]> {
-  const d = new Dispatcher(store, { clock, backoff: { baseMs: 1, capMs: 1 } });
-  for (let i = 0; i < 20 && (await d.runOnce()).claimed > 0; i++);
+  await drain(store, { clock });
   return smtp.mails.slice(from).map((m) => {
     const s = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(m.raw)?.[1] ?? '';
     // RFC 2047 encoded words (nodemailer encodes the non-ASCII arrow and dashes).

@@ -9,43 +9,33 @@
 //     acknowledged (green) and its MS17-010 item done; RSUD still red. A scan after the attestation that
 //     still finds the vulnerable host turns the item "contradicted" with that host listed.
 //  4. The agency's officer reads its answers; the office returns one with a comment.
+//  5. The report cards of the circular (its checklist part, the contradicted item with its host), the office's
+//     settings (the head of office, a weekly schedule) through their forms, the cards a run issued, and the
+//     situation report sent again to the named head.
 // Screenshots: docs/screenshots/circular-compose.png, circular-link-phone.png, circular-board.png,
-// circular-answer.png. Chromium missing is a failure, never a skip.
+// circular-answer.png, circular-report-card.png (and -phone), office-settings.png (and -phone),
+// report-cards-weekly.png, circular-sitrep-sends.png. Chromium missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createStore } from '../../src/store/index.js';
+import { issueScheduled } from '../../src/api/report-schedule.js';
 import type { Store } from '../../src/store/index.js';
-import { PASSWORD, seedWorld } from '../api/fixture.js';
+import { PASSWORD } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
-import { asUser, launch, listen, overflow, prepareBrowser, scenario, shot, watchProblems } from './browser.js';
+import { asUser, overflow, scenario, shot, watchProblems } from './browser.js';
+import { servedCity } from './city.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'perisai-circ-'));
 let store: Store;
 let world: World;
 let base: string;
 let desktop: BrowserContext;
 let phone: BrowserContext;
-
-before(async () => {
-  prepareBrowser();
-  store = await createStore({ url: `sqlite://${join(tmp, 'perisai.db')}` });
-  world = await seedWorld(store);
-  base = await listen(world.app);
-  desktop = await launch(join(tmp, 'desktop'), { width: 1366, height: 900 });
-  phone = await launch(join(tmp, 'phone'), { width: 375, height: 812 });
-});
-
-after(async () => {
-  await desktop?.close();
-  await phone?.close();
-  await world?.app.close();
-  await store?.close();
-  rmSync(tmp, { recursive: true, force: true });
+servedCity('circ', { desktop: { width: 1366, height: 900 }, phone: { width: 375, height: 812 } }, {
+  ready: (c) => {
+    ({ store, world, base } = c);
+    ({ desktop, phone } = c.contexts);
+  },
 });
 
 /** The template's bracketed parts ("[NAMA KOTA]") and what the office writes instead. */
@@ -231,6 +221,8 @@ test('the agency head acknowledges and attests on a phone through the link; the 
     await office.locator('[data-total="cleared"] .tile-value', { hasText: '1' }).waitFor();
     await office.locator('[data-action="sitrep"]').click();
     await office.getByTestId('sitreps').locator('li').first().waitFor();
+    // Nobody named as head of office yet: the report goes to the channels' own recipients, and the board says so.
+    assert.match((await office.getByTestId('sitrep-head').textContent())!, /^Belum ada kepala dinas di pengaturan kantor/);
     await office.evaluate(`(() => { window.scrollTo(0, 0); document.querySelector('.board-wrap').scrollLeft = 0; })()`);
     await shot(office, 'circular-board', true);
   }, { console: true, responses: true });
@@ -245,6 +237,13 @@ test('the agency officer reads its answers and the contradiction; the office ret
     const item = page.getByTestId('answer-ms17-010');
     await item.getByTestId('contradicted').waitFor();
     assert.match((await item.getByTestId('contradicted').textContent())!, new RegExp(world.data.dinkes.ips[0]!.replaceAll('.', '\\.')));
+    // KB-aware for the signed-in officer too: the updates that fix the answer's Windows, and a KB of another
+    // Windows refused by the API with the reason (nothing stored changes).
+    assert.match((await item.getByTestId('kb-fixing').textContent())!, /KB4012212, KB4012215/);
+    await item.locator('input[name="kbs"]').fill('KB4012213');
+    await item.locator('[data-action="save-answer"]').click();
+    await item.getByText(/pembaruan untuk Windows lain/).waitFor();
+    await item.locator('input[name="kbs"]').fill('KB4012212, KB4015549');
     // The officer's own answer to another item, with a photo as evidence (checked by its content).
     const backup = page.getByTestId('answer-backup-offline');
     await backup.locator('select[name="status"]').selectOption('in-progress');
@@ -259,7 +258,7 @@ test('the agency officer reads its answers and the contradiction; the office ret
     await item.scrollIntoViewIfNeeded();
     await page.evaluate('window.scrollBy(0, -140)');
     await shot(page, 'circular-answer');
-  }, { console: true, responses: true });
+  }, { console: true, responses: true, expected: [/^PUT 400 \/api\/v1\/circulars\/[^/]+\/agencies\/[^/]+\/items\/ms17-010$/] });
 
   await asUser(desktop, base, 'admin', PASSWORD, async (page) => {
     await page.goto(`${base}/circulars/${circularId}/agencies/${world.data.dinkes.agencyId}`);
@@ -277,27 +276,120 @@ test('the agency officer reads its answers and the contradiction; the office ret
   }, { console: true, responses: true });
 });
 
-test('report cards: the city roll-up since the circular went out, an agency\'s card, and their PDF/XLSX', () => asUser(desktop, base, 'admin', PASSWORD, async (page) => {
+test('report cards: the circular\'s roll-up with its checklist part, an agency\'s card with the discrepancy and its host, their PDF/XLSX, and the cards without a circular', () => asUser(desktop, base, 'admin', PASSWORD, async (page) => {
   await page.goto(`${base}/report-cards`);
   const card = page.getByTestId('report-card');
   await card.getByRole('heading', { name: 'Rekap kota' }).waitFor();
-  const sentAt = (await store.circulars.get(circularId)).sentAt!;
-  const city = await fetch(`${base}/api/v1/report-card?since=${encodeURIComponent(sentAt)}`, { headers: { cookie: (await desktop.cookies(base)).map((c) => `${c.name}=${c.value}`).join('; ') } }).then((r) => r.json()) as { city: { exposure: { now: { total: number; critical: number } } }; agencies: { agency: { code: string } }[] };
-  // The figures shown are the API's, and the agencies come worst first.
-  assert.equal(await card.locator('[data-figure="exposure-now"]').textContent(), `${city.city.exposure.now.total} (${city.city.exposure.now.critical} kritis)`);
-  assert.deepEqual(await page.getByTestId('rc-agencies').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-agency'))), city.agencies.map((a) => a.agency.code));
-  assert.equal(await card.locator('[data-action="pdf"]').getAttribute('href'), `/api/v1/report-card.pdf?since=${encodeURIComponent(sentAt)}&lang=id`);
+  const cookie = (await desktop.cookies(base)).map((c) => `${c.name}=${c.value}`).join('; ');
+  const rollup = await fetch(`${base}/api/v1/circulars/${circularId}/report-card`, { headers: { cookie } }).then((r) => r.json()) as {
+    city: { exposure: { now: { total: number; critical: number } }; checklist: { discrepancies: number; complete: number; items: number } }; agencies: { agency: { code: string } }[];
+  };
+  // The figures shown are the API's, with the circular's part; the agencies come worst first.
+  assert.equal(await card.locator('[data-figure="exposure-now"]').textContent(), `${rollup.city.exposure.now.total} (${rollup.city.exposure.now.critical} kritis)`);
+  assert.equal(rollup.city.checklist.discrepancies, 1, 'Dinas Kesehatan\'s MS17-010 attestation is contradicted');
+  assert.equal(await card.locator('[data-figure="discrepancies"]').textContent(), '1');
+  // The circular's rules by their names, never as raw identifiers.
+  assert.match((await card.getByTestId('rc-rules').textContent())!, /MS17-010/);
+  assert.doesNotMatch((await card.getByTestId('rc-rules').textContent())!, /exposure-smb/);
+  assert.deepEqual(await page.getByTestId('rc-agencies').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-agency'))), rollup.agencies.map((a) => a.agency.code));
+  assert.equal(await card.locator('[data-action="pdf"]').getAttribute('href'), `/api/v1/circulars/${circularId}/report-card.pdf?lang=id`);
   await page.getByTestId('rc-agencies').locator('tr[data-agency="DINKES"] button').click();
   await card.getByRole('heading', { name: 'Dinas Kesehatan' }).waitFor();
+  const host = world.data.dinkes.ips[0]!;
+  assert.equal(await card.getByTestId('rc-contradicted').locator('li[data-item="ms17-010"] .hosts').textContent(), `1 host: ${host}`);
   const pdf = await card.locator('[data-action="pdf"]').getAttribute('href');
-  assert.equal(pdf, `/api/v1/agencies/${world.data.dinkes.agencyId}/report-card.pdf?since=${encodeURIComponent(sentAt)}&lang=id`);
+  assert.equal(pdf, `/api/v1/circulars/${circularId}/agencies/${world.data.dinkes.agencyId}/report-card.pdf?lang=id`);
   const got = await page.evaluate(`fetch(${JSON.stringify(pdf)}).then(async (r) => [r.status, r.headers.get('content-type'), (await r.text()).slice(0, 5)])`);
   assert.deepEqual(got, [200, 'application/pdf', '%PDF-']);
+  await card.getByTestId('rc-contradicted').scrollIntoViewIfNeeded();
+  await page.evaluate('window.scrollTo(0, 0)');
   await shot(page, 'circular-report-card');
+  // Without a circular: the cards over every finding of the last 30 days, no checklist.
+  await page.locator('select[name="circularId"]').selectOption('none');
+  await page.waitForURL(/circularId=none/);
+  await card.getByRole('heading', { name: 'Rekap kota' }).waitFor();
+  assert.equal(await card.locator('[data-action="pdf"]').getAttribute('href'), '/api/v1/report-card.pdf?lang=id');
+  assert.equal(await card.getByTestId('rc-rules').count(), 0);
 }, { console: true, responses: true }));
 
+test('office settings: the head of office and a weekly schedule through the forms; a run\'s cards on the report-card page; a situation report sent again to the head', async () => {
+  await asUser(desktop, base, 'admin', PASSWORD, async (page) => {
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${base}/office-settings`);
+    await page.getByRole('heading', { name: 'Pengaturan kantor', level: 1 }).waitFor();
+    const head = page.getByTestId('head-form');
+    await head.getByTestId('no-head').waitFor();
+    await head.locator('[name="headOfOffice.name"]').fill('Ir. Budi Hartono, M.T.');
+    await head.locator('[name="headOfOffice.position"]').fill('Kepala Dinas Komunikasi dan Informatika');
+    await head.locator('[name="headOfOffice.email"]').fill('kadis-kota');
+    await head.locator('[data-action="save-head"]').click();
+    await head.getByText('Bukan alamat surel seperti kepala@kota.go.id.').waitFor();
+    await head.locator('[name="headOfOffice.email"]').fill('kadis@kota.go.id');
+    await head.locator('[data-action="save-head"]').click();
+    await page.getByTestId('head-form').getByTestId('no-head').waitFor({ state: 'detached' });
+    assert.deepEqual((await store.office.settings()).headOfOffice, { name: 'Ir. Budi Hartono, M.T.', position: 'Kepala Dinas Komunikasi dan Informatika', email: 'kadis@kota.go.id' });
+
+    // A weekly schedule: the circular, Monday 07.00 WIB by default; recipients must be chosen.
+    const list = page.getByTestId('schedules');
+    await list.locator('[data-action="add-schedule"]').click();
+    const form = list.getByTestId('schedule-form');
+    assert.equal(await form.locator('select[name="circularId"]').inputValue(), circularId);
+    assert.deepEqual([await form.locator('select[name="dayOfWeek"]').inputValue(), await form.locator('select[name="hour"]').inputValue(), await form.locator('select[name="timeZone"]').inputValue()], ['1', '7', 'Asia/Jakarta']);
+    await form.locator('input[name="toAgencyHeads"]').uncheck();
+    await form.locator('input[name="toOffice"]').uncheck();
+    await form.locator('[data-action="save-schedule"]').click();
+    await form.getByText('Pilih penerima: kepala instansi, kepala dinas, atau keduanya.').waitFor();
+    await form.locator('input[name="toAgencyHeads"]').check();
+    await form.locator('input[name="toOffice"]').check();
+    await form.locator('[data-action="save-schedule"]').click();
+    await list.getByTestId('schedule-when').first().waitFor();
+    assert.equal(await list.getByTestId('schedule-when').first().textContent(), 'Setiap Senin pukul 07.00 WIB (Asia/Jakarta)');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await shot(page, 'office-settings');
+
+    // The schedule's run, as the circular sweep makes it when it is due: its cards on the report-card page.
+    const [schedule] = await store.office.schedules();
+    assert.ok(await issueScheduled(store, schedule!, new Date()));
+    await page.goto(`${base}/report-cards?circularId=${circularId}`);
+    const weekly = page.getByTestId('rc-weekly');
+    await weekly.locator('tr[data-issued="city"]').waitFor();
+    assert.deepEqual((await weekly.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-issued')))).sort(), ['DINKES', 'RSUD', 'city']);
+    assert.match((await weekly.locator('tr[data-issued="city"]').textContent())!, /kadis@kota\.go\.id/);
+    const issued = await weekly.locator('tr[data-issued="DINKES"] [data-action="issued-pdf"]').getAttribute('href');
+    assert.deepEqual(await page.evaluate(`fetch(${JSON.stringify(issued)}).then((r) => [r.status, r.headers.get('content-type')])`), [200, 'application/pdf']);
+    await weekly.scrollIntoViewIfNeeded();
+    await shot(page, 'report-cards-weekly');
+
+    // The situation report of the board test, sent again: now to the named head, and both sendings listed.
+    await page.goto(`${base}/circulars/${circularId}/board`);
+    const sitreps = page.getByTestId('sitreps');
+    assert.equal(await sitreps.getByTestId('sitrep-head').textContent(), 'Dikirim kepada kepala dinas: Ir. Budi Hartono, M.T. (Kepala Dinas Komunikasi dan Informatika)');
+    await sitreps.locator('li[data-version="1"] > details > summary').click();
+    await sitreps.locator('li[data-version="1"] [data-action="sitrep-resend"]').click();
+    const sends = sitreps.locator('li[data-version="1"] [data-testid="sitrep-sends"] > li');
+    await sends.nth(1).waitFor({ state: 'attached' });
+    await page.evaluate('(() => { document.querySelector(\'[data-testid="sitreps"] li[data-version="1"] > details\').open = true; })()');
+    assert.match((await sends.nth(0).textContent())!, /^Dikirim kepada penerima tetap kanal oleh /);
+    assert.match((await sends.nth(1).textContent())!, /^Dikirim kepada Ir\. Budi Hartono, M\.T\. <kadis@kota\.go\.id> oleh .* · menunggu pengiriman$/);
+    await sitreps.scrollIntoViewIfNeeded();
+    await shot(page, 'circular-sitrep-sends');
+  }, { console: true, responses: true });
+
+  await asUser(phone, base, 'admin', PASSWORD, async (page) => {
+    for (const [path, name] of [['/office-settings', 'office-settings-phone'], [`/report-cards?circularId=${circularId}`, 'circular-report-card-phone']] as const) {
+      await page.goto(`${base}${path}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForSelector('[aria-busy="true"]', { state: 'detached' });
+      const part = page.getByTestId(path === '/office-settings' ? 'schedules' : 'report-card');
+      await part.locator('table').first().waitFor();
+      await part.scrollIntoViewIfNeeded();
+      await shot(page, name);
+    }
+  }, { console: true, responses: true });
+});
+
 test('phone (375×812): the circular pages never scroll sideways', () => asUser(phone, base, 'admin', PASSWORD, async (page) => {
-  for (const path of ['/circulars', '/circulars/new', `/circulars/${circularId}`, `/circulars/${circularId}/board`, `/circulars/${circularId}/agencies/${world.data.dinkes.agencyId}`, '/report-cards']) {
+  for (const path of ['/circulars', '/circulars/new', `/circulars/${circularId}`, `/circulars/${circularId}/board`, `/circulars/${circularId}/agencies/${world.data.dinkes.agencyId}`, '/report-cards', '/office-settings']) {
     await page.goto(`${base}${path}`);
     await page.locator('main h1').first().waitFor();
     await page.waitForSelector('[aria-busy="true"]', { state: 'detached' });

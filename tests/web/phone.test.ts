@@ -5,41 +5,28 @@
 // navigation. Screenshots: docs/screenshots/phone-*.png. Chromium missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
-import { createStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/index.js';
-import { PASSWORD, seedAdmin, seedWorld } from '../api/fixture.js';
+import { PASSWORD, seedAdmin } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
-import { asUser, launch, listen, overflow, prepareBrowser, shot } from './browser.js';
+import { asUser, overflow, shot } from './browser.js';
+import { servedCity } from './city.js';
 
 const PHONE = { width: 375, height: 812 };
-const tmp = mkdtempSync(join(tmpdir(), 'perisai-phone-'));
-let store: Store;
 let world: World;
 let base: string;
 let context: BrowserContext;
-
-before(async () => {
-  prepareBrowser();
-  store = await createStore({ url: `sqlite://${join(tmp, 'perisai.db')}` });
-  world = await seedWorld(store);
+servedCity('phone', { phone: PHONE }, {
   // Rows on the admin pages too (schedules, a channel and a rule), and long unbroken text where people type it.
-  await seedAdmin(world);
-  await store.alerts.addChannel({ name: 'webhook-pusat-operasi-keamanan-siber-kota', kind: 'webhook', config: { url: 'https://soc.diskominfo.kota-contoh.go.id/api/v1/integrasi/perisai/peringatan-masuk', secret: 'rahasia-panjang-0123456789' } });
-  await store.contacts.add('all', world.data.dinkes.agencyId, { name: 'Kepala Seksi Infrastruktur Teknologi Informasi', role: 'technical', email: 'kepala.seksi.infrastruktur.ti@dinaskesehatan.kota-contoh.go.id' });
-  base = await listen(world.app);
-  context = await launch(tmp, PHONE);
-});
-
-after(async () => {
-  await context?.close();
-  await world?.app.close();
-  await store?.close();
-  rmSync(tmp, { recursive: true, force: true });
+  seed: async (w, store) => {
+    await seedAdmin(w);
+    await store.alerts.addChannel({ name: 'webhook-pusat-operasi-keamanan-siber-kota', kind: 'webhook', config: { url: 'https://soc.diskominfo.kota-contoh.go.id/api/v1/integrasi/perisai/peringatan-masuk', secret: 'rahasia-panjang-0123456789' } });
+    await store.contacts.add('all', w.data.dinkes.agencyId, { name: 'Kepala Seksi Infrastruktur Teknologi Informasi', role: 'technical', email: 'kepala.seksi.infrastruktur.ti@dinaskesehatan.kota-contoh.go.id' });
+  },
+  ready: (c) => {
+    ({ world, base } = c);
+    context = c.contexts.phone;
+  },
 });
 
 test('phone (375×812): no page scrolls sideways, headings are visible, the menu button opens the navigation', () => asUser(context, base, 'admin', PASSWORD, async (page) => {
@@ -56,6 +43,7 @@ test('phone (375×812): no page scrolls sideways, headings are visible, the menu
     ['schedules', '/schedules'],
     ['alerts', '/alerts'],
     ['users', '/users'],
+    ['office-settings', '/office-settings'],
   ];
   const nav = page.locator('nav.nav');
   const toggle = page.getByRole('button', { name: 'Menu', exact: true });

@@ -15,6 +15,7 @@ import type {
 } from '../../src/domain/circular.js';
 import type { ReportCard, ReportRollup } from '../../src/domain/report-card.js';
 import { api, query } from './api';
+import type { SitrepSend } from './office-api';
 
 export { ANSWER_STATUSES, CLASSIFICATIONS, EVIDENCE_KINDS, GUIDANCE_ROLES, REMEDIATIONS, SCAN_RULES, URGENCIES, WINDOWS_VERSIONS };
 export type { AnswerStatus, Classification, EvidenceKind, GuidanceRole, KbRefusal, Remediation, ReportCard, ReportRollup, ScanRule, UnverifiableWhy, VerificationState, WindowsVersion };
@@ -38,7 +39,8 @@ export type Template = Static<typeof C.TemplateOut>;
 export type TemplateInput = Static<typeof C.TemplateIn>;
 export type CircularSummary = Static<typeof C.CircularSummaryOut>;
 export type CircularStatus = CircularSummary['status'];
-export type Circular = Static<typeof C.CircularOut>;
+/** GET /circulars/:id adds `kbMap`, the MS17-010 KB map the officer's answer form shows (as the link page's). */
+export type Circular = Static<typeof C.CircularOut> & Partial<Pick<Static<typeof C.CircularDetailOut>, 'kbMap'>>;
 export type Ack = Static<typeof C.AckOut>;
 export type Recipient = Static<typeof C.RecipientOut>;
 export type KbCheck = Static<typeof C.KbHintOut>;
@@ -62,7 +64,7 @@ export type GateBlocker = Static<typeof C.BlockerOut>;
 export type Gate = Static<typeof C.GateOut>;
 export type GateState = Gate['state'];
 export type GateDetail = Static<typeof C.GateDetailOut>;
-export type Sitrep = Static<typeof C.SitrepOut>;
+export type Sitrep = Static<typeof C.SitrepSentOut>;
 
 /** The answer the forms send (src/domain/circular.ts AnswerInput): every field, null where not given. */
 export type AnswerInput = Required<Static<typeof C.AnswerIn>>;

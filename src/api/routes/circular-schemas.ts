@@ -198,3 +198,41 @@ export const LinkViewOut = Type.Object({
   expiresAt: Str,
   kbMap: Type.Array(Type.Object({ os: StrOf<WindowsVersion>(), label: TextOut, fixing: Type.Array(Str), superseding: Type.Array(Str), srvSys: NStr })),
 });
+
+// ---- the office's settings, weekly report cards, situation report sendings (docs/circulars.md "Weekly
+// report cards", "Situation reports"); kept at the end of this file ----------------------------------------
+
+export const HeadOfOfficeOut = Type.Object({ name: Str, position: Str, email: NStr });
+export const OfficeSettingsOut = Type.Object({ headOfOffice: Nullable(HeadOfOfficeOut), updatedBy: NStr, updatedAt: NStr });
+export const OfficeSettingsIn = Type.Object({
+  headOfOffice: Nullable(Type.Object({ name: S(120), position: S(200), email: Type.Optional(Nullable(S(200))) }, Closed)),
+}, Closed);
+
+export const ReportScheduleIn = Type.Object({
+  circularId: Nullable(S(64)),
+  dayOfWeek: Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday: 1 = Monday … 7 = Sunday' }),
+  hour: Type.Integer({ minimum: 0, maximum: 23 }),
+  timeZone: Type.Optional(S(64)),
+  toAgencyHeads: Bool,
+  toOffice: Bool,
+  enabled: Type.Optional(Bool),
+}, Closed);
+export const ReportScheduleOut = Type.Object({
+  id: Str, circularId: NStr, circularNumber: NStr, dayOfWeek: Int, hour: Int, timeZone: Str, toAgencyHeads: Bool, toOffice: Bool, enabled: Bool,
+  nextRunAt: NStr, lastRunAt: NStr, createdBy: Str, createdAt: Str, updatedBy: Str, updatedAt: Str,
+});
+export const IssuedCardOut = Type.Object({
+  id: Str, scheduleId: NStr, circularId: NStr, agencyId: NStr, agencyCode: NStr, agencyName: NStr, kind: OneOf(['agency', 'city'] as const), asOf: Str, previousId: NStr,
+  sentTo: Type.Array(Str, { description: 'the addresses its e-mail named (empty: only the alert channels\' own recipients, or nobody for an agency without a head contact)' }),
+  createdAt: Str,
+});
+
+export const SitrepSendOut = Type.Object({
+  id: Int, sitrepId: Str, to: Nullable(Type.Object({ name: Str, position: Str, email: NStr })), sentBy: Str, sentAt: Str, deliveredAt: NStr, bouncedAt: NStr, error: NStr,
+});
+/** A situation report with every sending of it (to whom, by whom, when, whether it arrived). */
+export const SitrepSentOut = Type.Object({ ...SitrepOut.properties, sends: Type.Array(SitrepSendOut) });
+
+/** The MS17-010 KB map for the signed-in officer's answer form (the same one the link page gets). */
+export const KbFamilyOut = Type.Object({ os: StrOf<WindowsVersion>(), label: TextOut, fixing: Type.Array(Str), superseding: Type.Array(Str), srvSys: NStr });
+export const CircularDetailOut = Type.Object({ ...CircularOut.properties, kbMap: Type.Array(KbFamilyOut) });

@@ -13,11 +13,12 @@ import { circularError, resolveAudience, toLetter, validateGateDecision, validat
 import type { CircularContent } from '../../domain/circular.js';
 import { placeholdersLeft } from '../../domain/circulars/wannacry-2017.js';
 import type { TaskQueue } from '../../queue/queue.js';
-import type { AgencyScope, Store, StoredCircular } from '../../store/index.js';
+import type { AgencyScope, Recipient, Store, StoredCircular } from '../../store/index.js';
 import { inScope } from '../../store/index.js';
 import { READ, TRIAGE } from '../access.js';
 import type { Role } from '../../store/repos/users.js';
-import { blockersFor, boardView, CAMPAIGN_PROFILE, CAMPAIGN_RULES, contactEmails, LINK_PATH, saveAnswer, sentMessage, startAgencyScan } from '../circular-service.js';
+import { blockersFor, boardView, CAMPAIGN_PROFILE, CAMPAIGN_RULES, contactEmails, kbMap, LINK_PATH, saveAnswer, sentMessage, sitrepMessage, startAgencyScan } from '../circular-service.js';
+import type { BoardView } from '../circular-service.js';
 import { ApiError } from '../errors.js';
 import { eventStream } from '../sse.js';
 import { LangQ, PDF, sendPdf } from '../pdf.js';
@@ -28,8 +29,8 @@ import { rawUploadParser, storedPath, storeFile } from '../photos.js';
 import { IdParams, responses } from '../schemas.js';
 import { tokenHash } from './public-reports.js';
 import {
-  AckIn, AnswerEventOut, AnswerIn, AnswerOut, AnswerSavedOut, BoardOut, CampaignIn, CampaignOut, CircularCreateIn, CircularOut, CircularSummaryOut, CircularUpdateIn,
-  EvidenceOut, GateDetailOut, GateIn, GateOut, LinkCreatedOut, LinkIn, LinkOut, RecipientOut, RescanOut, ReviewIn, SitrepOut, TemplateIn, TemplateOut,
+  AckIn, AnswerEventOut, AnswerIn, AnswerOut, AnswerSavedOut, BoardOut, CampaignIn, CampaignOut, CircularCreateIn, CircularDetailOut, CircularOut, CircularSummaryOut, CircularUpdateIn,
+  EvidenceOut, GateDetailOut, GateIn, GateOut, LinkCreatedOut, LinkIn, LinkOut, RecipientOut, RescanOut, ReviewIn, SitrepSentOut, TemplateIn, TemplateOut,
 } from './circular-schemas.js';
 
 /** The city office: composes, sends, reviews answers, runs campaigns and decides gates. */
@@ -74,6 +75,21 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
   });
 
   const circularOf = (request: FastifyRequest, id: string): Promise<StoredCircular> => store.circulars.get(id, request.scope);
+  /** The circular the caller may see and one of its audience agencies in the caller's scope (else the same 404). */
+  const audienceOf = async (request: FastifyRequest, id: string, agencyId: string): Promise<{ circular: StoredCircular; agencyId: string; recipient: Recipient }> => {
+    const circular = await circularOf(request, id);
+    const recipient = await store.circulars.recipient(circular.id, agencyIn(request, agencyId, circular.id), request.scope);
+    return { circular, agencyId: recipient.agencyId, recipient };
+  };
+  /** The letter of one version as data, addressed to one audience agency when `agencyId` is given. */
+  const letterOf = async (request: FastifyRequest, id: string, q: { version?: number | undefined; agencyId?: string | undefined }) => {
+    const c = q.agencyId === undefined ? await circularOf(request, id) : null;
+    const a = q.agencyId === undefined ? null : await audienceOf(request, id, q.agencyId);
+    const circular = (c ?? a!.circular);
+    const v = await store.circulars.version(circular.id, q.version ?? circular.version, request.scope);
+    const agency = a === null ? null : { code: a.recipient.agencyCode, name: a.recipient.agencyName };
+    return { circular, version: v.version, agency, letter: toLetter({ circularId: circular.id, number: circular.number, sentAt: v.sentAt ?? circular.sentAt, version: v.version, content: v.content, agency }) };
+  };
 
   // ---- templates (city-wide data, like playbooks) --------------------------------------------------
 
@@ -129,8 +145,8 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
 
   r.get('/api/v1/circulars/:id', {
     config: { access: { roles: READ } },
-    schema: { tags: ['circulars'], summary: 'A circular with its current text and its versions', params: IdParams, response: responses({ 200: CircularOut }) },
-  }, async (request) => withPlaceholders(await circularOf(request, request.params.id)));
+    schema: { tags: ['circulars'], summary: 'A circular with its current text, its versions, and the MS17-010 KB map the answer form shows (the link page gets the same)', params: IdParams, response: responses({ 200: CircularDetailOut }) },
+  }, async (request) => ({ ...withPlaceholders(await circularOf(request, request.params.id)), kbMap: kbMap() }));
 
   r.put('/api/v1/circulars/:id', {
     config: { access: { roles: OFFICE, target: 'circular', audit: 'circular.update' } },
@@ -150,16 +166,7 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
       params: IdParams, querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), agencyId: Type.Optional(Id) }),
       response: responses({ 200: Type.Object({ letter: Type.Unknown() }) }),
     },
-  }, async (request) => {
-    const c = await circularOf(request, request.params.id);
-    const v = await store.circulars.version(c.id, request.query.version ?? c.version, request.scope);
-    let agency: { code: string; name: string } | null = null;
-    if (request.query.agencyId !== undefined) {
-      const rec = await store.circulars.recipient(c.id, agencyIn(request, request.query.agencyId, c.id), request.scope);
-      agency = { code: rec.agencyCode, name: rec.agencyName };
-    }
-    return { letter: toLetter({ circularId: c.id, number: c.number, sentAt: v.sentAt ?? c.sentAt, version: v.version, content: v.content, agency }) };
-  });
+  }, async (request) => ({ letter: (await letterOf(request, request.params.id, request.query)).letter }));
 
   // The same letter as the printable PDF (src/io/pdf/circular-letter.ts): same data, access and refusals as
   // the JSON route above, rendered in the city's time zone for the items' due times.
@@ -171,16 +178,9 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
       produces: [PDF], response: responses({ 200: Type.String({ description: 'application/pdf' }) }),
     },
   }, async (request, reply) => {
-    const c = await circularOf(request, request.params.id);
-    const v = await store.circulars.version(c.id, request.query.version ?? c.version, request.scope);
-    let agency: { code: string; name: string } | null = null;
-    if (request.query.agencyId !== undefined) {
-      const rec = await store.circulars.recipient(c.id, agencyIn(request, request.query.agencyId, c.id), request.scope);
-      agency = { code: rec.agencyCode, name: rec.agencyName };
-    }
-    const letter = toLetter({ circularId: c.id, number: c.number, sentAt: v.sentAt ?? c.sentAt, version: v.version, content: v.content, agency });
+    const { circular: c, version, agency, letter } = await letterOf(request, request.params.id, request.query);
     const pdf = await circularLetterPdf(letter, { lang: request.query.lang ?? 'id', createdAt: clock(), timeZone: DEFAULT_TIME_ZONE });
-    return sendPdf(reply, pdf, `surat-edaran-${c.number ?? c.id}-v${v.version}${agency !== null ? `-${agency.code}` : ''}`);
+    return sendPdf(reply, pdf, `surat-edaran-${c.number ?? c.id}-v${version}${agency !== null ? `-${agency.code}` : ''}`);
   });
 
   r.post('/api/v1/circulars/:id/send', {
@@ -219,8 +219,7 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
     config: { access: { roles: TRIAGE, target: 'circular', audit: 'circular.acknowledge' } },
     schema: { tags: ['circulars'], summary: 'Acknowledge the version sent to the agency, by a named person (name, position, phone)', params: AgencyParams, body: AckIn, response: responses({ 200: RecipientOut }) },
   }, async (request) => {
-    const c = await circularOf(request, request.params.id);
-    const agencyId = agencyIn(request, request.params.agencyId, c.id);
+    const { circular: c, agencyId } = await audienceOf(request, request.params.id, request.params.agencyId);
     const b = request.body;
     request.auditNote = { agencyId, details: { name: b.name, position: b.position } };
     return store.circulars.acknowledge(c.id, agencyId, { name: b.name.trim(), position: b.position.trim(), phone: b.phone?.trim() || null, via: 'user', actor: request.user!.username });
@@ -279,8 +278,7 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
       params: ItemParams, body: AnswerIn, response: responses({ 200: AnswerSavedOut }),
     },
   }, async (request) => {
-    const c = await circularOf(request, request.params.id);
-    const agencyId = agencyIn(request, request.params.agencyId, c.id);
+    const { circular: c, agencyId } = await audienceOf(request, request.params.id, request.params.agencyId);
     const res = await saveAnswer(store, { circular: c, agencyId, code: request.params.code, input: request.body, actor: request.user!.username, via: 'user', now: clock(), queue: deps.queue });
     request.auditNote = { agencyId, details: { item: request.params.code, status: res.answer.status, rescan: res.rescan?.state ?? null } };
     return res;
@@ -290,18 +288,18 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
     config: { access: { roles: READ } },
     schema: { tags: ['circulars'], summary: 'Every answer, review and verification change of one item for one agency', params: ItemParams, response: responses({ 200: Type.Object({ items: Type.Array(AnswerEventOut) }) }) },
   }, async (request) => {
-    const c = await circularOf(request, request.params.id);
-    return { items: await store.circulars.answerHistory(c.id, agencyIn(request, request.params.agencyId, c.id), request.params.code, request.scope) };
+    const { circular: c, agencyId } = await audienceOf(request, request.params.id, request.params.agencyId);
+    return { items: await store.circulars.answerHistory(c.id, agencyId, request.params.code, request.scope) };
   });
 
   r.post('/api/v1/circulars/:id/agencies/:agencyId/items/:code/review', {
     config: { access: { roles: OFFICE, target: 'circular', audit: 'circular.review' } },
     schema: { tags: ['circulars'], summary: 'Approve an answer, or return it with a comment (a returned attestation is not complete)', params: ItemParams, body: ReviewIn, response: responses({ 200: AnswerOut }) },
   }, async (request) => {
-    const c = await circularOf(request, request.params.id);
+    const { circular: c, agencyId } = await audienceOf(request, request.params.id, request.params.agencyId);
     const v = validateReview(request.body);
-    request.auditNote = { agencyId: request.params.agencyId, details: { item: request.params.code, decision: v.state } };
-    return store.circulars.review(c.id, request.params.agencyId, request.params.code, v, request.user!.username);
+    request.auditNote = { agencyId, details: { item: request.params.code, decision: v.state } };
+    return store.circulars.review(c.id, agencyId, request.params.code, v, request.user!.username);
   });
 
   r.get('/api/v1/circulars/:id/evidence', {
@@ -333,9 +331,7 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
         params: ItemParams, querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })) }), response: responses({ 201: EvidenceOut }),
       },
     }, async (request, reply) => {
-      const c = await circularOf(request, request.params.id);
-      const agencyId = agencyIn(request, request.params.agencyId, c.id);
-      await store.circulars.recipient(c.id, agencyId, request.scope);
+      const { circular: c, agencyId } = await audienceOf(request, request.params.id, request.params.agencyId);
       const ev = await storeEvidence(store, deps.dataDir, max, { circular: c, agencyId, code: request.params.code, body: request.body, name: request.query.name, by: request.user!.username });
       request.auditNote = { agencyId, details: { item: request.params.code, sha256: ev.sha256, size: ev.size } };
       return reply.code(201).send(ev);
@@ -348,10 +344,9 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
     config: { access: { roles: OFFICE, target: 'circular', audit: 'circular.verify' } },
     schema: { tags: ['circulars'], summary: 'Recompute the agency\'s verification now from the stored scans and findings', params: AgencyParams, response: responses({ 200: Type.Object({ items: Type.Array(AnswerOut) }) }) },
   }, async (request) => {
-    const c = await circularOf(request, request.params.id);
-    await store.circulars.recipient(c.id, request.params.agencyId, 'all');
-    await store.circulars.verifyAgency(c.id, request.params.agencyId, request.user!.username);
-    return { items: await store.circulars.answers(c.id, 'all', request.params.agencyId) };
+    const { circular: c, agencyId } = await audienceOf(request, request.params.id, request.params.agencyId);
+    await store.circulars.verifyAgency(c.id, agencyId, request.user!.username);
+    return { items: await store.circulars.answers(c.id, 'all', agencyId) };
   });
 
   r.post('/api/v1/circulars/:id/agencies/:agencyId/rescan', {
@@ -361,9 +356,7 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
       params: AgencyParams, body: CampaignIn, response: responses({ 200: RescanOut }),
     },
   }, async (request) => {
-    const c = await circularOf(request, request.params.id);
-    const agencyId = agencyIn(request, request.params.agencyId, c.id);
-    await store.circulars.recipient(c.id, agencyId, request.scope);
+    const { circular: c, agencyId } = await audienceOf(request, request.params.id, request.params.agencyId);
     const override = overrideOf(request, request.body);
     const s = await startAgencyScan(store, agencyId, { by: request.user!.username, override: override !== null, now: clock(), queue: deps.queue });
     if (s.state === 'queued' || s.state === 'deferred') await store.circulars.addRescan({ circularId: c.id, agencyId, campaignId: null, itemCode: null, by: request.user!.username, jobIds: s.state === 'queued' ? s.jobIds : [], notBefore: s.notBefore });
@@ -484,35 +477,50 @@ export function circularRoutes(app: FastifyInstance, deps: CircularRouteDeps): v
     return store.circulars.decideGate(campaign.id, request.params.agencyId, { ...d, blockers }, request.user!.username);
   });
 
+  /** Send a situation report to the head of office named in the settings now, and record it. */
+  const sendSitrep = async (circular: StoredCircular, campaignId: string, sitrep: { id: string; version: number; snapshot: unknown }, by: string) => {
+    const head = (await store.office.settings()).headOfOffice;
+    const n = (await store.circulars.sitrepSends([sitrep.id])).length;
+    return store.circulars.sendSitrep(sitrep.id, head, by, sitrepMessage(circular, campaignId, sitrep as { id: string; version: number; snapshot: BoardView }, head, n + 1));
+  };
+
   r.post('/api/v1/circulars/:id/campaign/sitreps', {
     config: { access: { roles: OFFICE, target: 'circular', audit: 'circular.sitrep' } },
-    schema: { tags: ['circulars'], summary: 'Freeze the board as the next situation report and send it to the head of the office', params: IdParams, response: responses({ 201: SitrepOut }) },
+    schema: {
+      tags: ['circulars'], summary: 'Freeze the board as the next situation report and send it (a summary and the PDF) to the head of office named in the office settings; the sending is recorded with the version, sender and time',
+      params: IdParams, response: responses({ 201: SitrepSentOut }),
+    },
   }, async (request, reply) => {
     const { circular, campaign } = await campaignOf(request, request.params.id);
     const board = await boardView(store, circular.id, 'all', clock());
     const s = await store.circulars.createSitrep(campaign.id, board, request.user!.username);
-    const t = board.totals;
-    await store.outbox.enqueue([{
-      topic: 'circular.sitrep', dedupKey: `circular.sitrep:${campaign.id}:v${s.version}`, agencyId: null,
-      payload: {
-        circularId: circular.id, campaignId: campaign.id, version: s.version, severity: 'high',
-        title: { id: `Laporan situasi #${s.version} — ${circular.content.subject.id}`, en: `Situation report #${s.version} — ${circular.content.subject.en}` },
-        detail: {
-          id: `${t.agencies} instansi: ${t.acknowledged} menyatakan menerima, ${t.complete} menyelesaikan daftar periksa, ${t.contradicted} dibantah hasil pemindaian, ${t.cleared} boleh tersambung kembali.`,
-          en: `${t.agencies} agencies: ${t.acknowledged} acknowledged, ${t.complete} completed the checklist, ${t.contradicted} contradicted by scans, ${t.cleared} cleared to reconnect.`,
-        },
-      },
-    }]);
-    request.auditNote = { details: { campaignId: campaign.id, version: s.version } };
-    return reply.code(201).send({ ...s, snapshot: board });
+    const send = await sendSitrep(circular, campaign.id, { ...s, snapshot: board }, request.user!.username);
+    request.auditNote = { details: { campaignId: campaign.id, version: s.version, to: send.to?.email ?? null } };
+    return reply.code(201).send({ ...s, snapshot: board, sends: [send] });
+  });
+
+  r.post('/api/v1/circulars/:id/campaign/sitreps/:sitrepId/send', {
+    config: { access: { roles: OFFICE, target: 'circular', audit: 'circular.sitrep-send' } },
+    schema: {
+      tags: ['circulars'], summary: 'Send a situation report version again (e.g. to a newly named head of office): the same frozen board, a new recorded sending',
+      params: Type.Object({ id: Id, sitrepId: Id }), response: responses({ 200: SitrepSentOut }),
+    },
+  }, async (request) => {
+    const { circular, campaign } = await campaignOf(request, request.params.id);
+    const s = await store.circulars.sitrep(campaign.id, request.params.sitrepId);
+    const send = await sendSitrep(circular, campaign.id, s, request.user!.username);
+    request.auditNote = { details: { campaignId: campaign.id, version: s.version, to: send.to?.email ?? null } };
+    return { ...s, snapshot: s.snapshot as BoardView, sends: await store.circulars.sitrepSends([s.id]) };
   });
 
   r.get('/api/v1/circulars/:id/campaign/sitreps', {
     config: { access: { roles: READ } },
-    schema: { tags: ['circulars'], summary: 'The situation reports, each a frozen board (an agency user sees its own rows)', params: IdParams, response: responses({ 200: Type.Object({ items: Type.Array(SitrepOut) }) }) },
+    schema: { tags: ['circulars'], summary: 'The situation reports, each a frozen board with every sending of it (an agency user sees its own rows)', params: IdParams, response: responses({ 200: Type.Object({ items: Type.Array(SitrepSentOut) }) }) },
   }, async (request) => {
     const { campaign } = await campaignOf(request, request.params.id);
-    return { items: (await store.circulars.sitreps(campaign.id)).map((s) => ({ ...s, snapshot: scopedBoard(s.snapshot as { rows: { agencyId: string }[] }, request.scope) })) };
+    const list = await store.circulars.sitreps(campaign.id);
+    const sends = await store.circulars.sitrepSends(list.map((s) => s.id));
+    return { items: list.map((s) => ({ ...s, snapshot: scopedBoard(s.snapshot as BoardView, request.scope), sends: sends.filter((x) => x.sitrepId === s.id) })) };
   });
 }
 

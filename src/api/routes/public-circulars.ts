@@ -16,10 +16,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { itemDue, MS17_010_KB_MAP } from '../../domain/circular.js';
+import { itemDue } from '../../domain/circular.js';
 import type { TaskQueue } from '../../queue/queue.js';
 import type { CircularLink, Store } from '../../store/index.js';
-import { LINK_TOKEN_HEADER, saveAnswer } from '../circular-service.js';
+import { kbMap, LINK_TOKEN_HEADER, saveAnswer } from '../circular-service.js';
 import { ApiError } from '../errors.js';
 import { DEFAULT_EVIDENCE_MAX_BYTES, evidenceTooLarge } from '../evidence.js';
 import { rawUploadParser } from '../photos.js';
@@ -87,7 +87,7 @@ export function publicCircularRoutes(app: FastifyInstance, deps: PublicCircularD
       circular: c, agency: { id: agency.id, code: agency.code, name: agency.name }, content: c.content,
       dueAt: Object.fromEntries(c.content.items.map((i) => [i.code, itemDue(i, c.sentAt, c.content.deadlines)])),
       recipient, answers, evidence, expiresAt: link.expiresAt,
-      kbMap: MS17_010_KB_MAP.map((f) => ({ os: f.os, label: f.label, fixing: [...f.fixing], superseding: [...f.superseding], srvSys: f.srvSys })),
+      kbMap: kbMap(),
     };
   });
 

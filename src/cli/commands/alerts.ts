@@ -18,6 +18,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import { mailAttachments } from '../../api/office-mail.js';
 import { Dispatcher, RULE_PRESETS, redactConfig, startDispatcher, testChannel, validateChannelConfig, validateRuleFilter } from '../../alerts/index.js';
 import type { RuleFilter } from '../../alerts/index.js';
 import { isPerisaiError } from '../../domain/errors.js';
@@ -230,7 +231,7 @@ export function alertCommand(): Command {
       await withStore(o, async (s) => {
         const log = (l: string) => void process.stderr.write(`${l}\n`);
         if (o.once) {
-          const d = new Dispatcher(s, { log });
+          const d = new Dispatcher(s, { log, attachments: mailAttachments(s) });
           let total = 0;
           for (;;) {
             const r = await d.runOnce();
@@ -240,7 +241,7 @@ export function alertCommand(): Command {
           process.stdout.write(`sent ${total}\n`);
           return;
         }
-        const running = startDispatcher(s, { log });
+        const running = startDispatcher(s, { log, attachments: mailAttachments(s) });
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

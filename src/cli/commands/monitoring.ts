@@ -30,6 +30,7 @@ import { startHousekeeping } from '../../api/housekeeping.js';
 import { startIncidentSweep } from '../../api/incident-sweep.js';
 import { startCircularSweep } from '../../api/circular-sweep.js';
 import { startDispatcher } from '../../alerts/dispatcher.js';
+import { mailAttachments } from '../../api/office-mail.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
 import type { StoreOpts } from '../shared.js';
@@ -198,7 +199,8 @@ export function serveCommand(): Command {
         });
         await worker.start();
         scheduler.start(o.tickMs);
-        const dispatcher = startDispatcher(store, { log: lineLogger(logger, 'alerts') });
+        // E-mails of report cards and situation reports carry their PDF (src/api/office-mail.ts).
+        const dispatcher = startDispatcher(store, { log: lineLogger(logger, 'alerts'), attachments: mailAttachments(store) });
         // Hourly (and now): purge ended sessions and stale login throttling, record today's dashboard for the trend.
         const housekeeping = startHousekeeping(store, { log: lineLogger(logger, 'housekeeping') });
         // Every minute: incident clocks (warnings, breaches) through the alert channels (docs/incidents.md).

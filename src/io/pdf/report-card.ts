@@ -81,6 +81,12 @@ const L = {
   checklistPct: { id: '% lengkap', en: '% complete' },
   verifiedPct: { id: '% verif.', en: '% verified' },
   discShort: { id: 'Tak sesuai', en: 'Discr.' },
+  rules: { id: 'Temuan yang dihitung: aturan pemindaian surat edaran', en: 'Findings counted: the circular\'s scan rules' },
+  fromSending: { id: 'diukur sejak surat edaran dikirim', en: 'measured from the circular\'s sending' },
+  hostCount: { id: 'Jumlah host', en: 'Hosts' },
+  discrepancyHosts: { id: 'Host yang membantah pernyataan', en: 'Hosts contradicting an attestation' },
+  previousCard: { id: 'rapor tersimpan', en: 'stored card' },
+  recomputed: { id: 'dihitung ulang dari riwayat', en: 'recomputed from the history' },
   ackShort: { id: 'Diakui (jam)', en: 'Ack (h)' },
 } satisfies Labels<string>;
 
@@ -153,9 +159,13 @@ function cardSections(c: ReportCard, lang: Lang, timeZone: string, detail: boole
         [l('verifiedShare'), `${pct(k.verifiedShare)} (${k.verified}/${k.checkable})`],
         [l('unverifiable'), String(k.unverifiable)],
         [l('discrepancies'), { text: String(k.discrepancies), ...(k.discrepancies > 0 ? { style: 'flag' } : {}) }],
+        [l('discrepancyHosts'), String(k.discrepancyHosts)],
         [l('requiredOpen'), String(k.requiredOpen)],
       ], 300),
-      ...(k.contradicted.length > 0 ? [dataTable([l('item'), l('hosts')], k.contradicted.map((x) => [`${tr(x.title, lang)} [${x.code}]`, x.hosts.join(', ') || '—']), ['*', 200], l('none'))] : []),
+      ...(k.contradicted.length > 0 ? [dataTable([l('item'), l('hostCount'), l('hosts')], k.contradicted.map((x) => [
+        `${tr(x.title, lang)} [${x.code}]`, String(x.hostCount),
+        x.hosts.join(', ') + (x.hostCount > x.hosts.length ? ` … (+${x.hostCount - x.hosts.length})` : '') || '—',
+      ]), ['*', 40, 190], l('none'))] : []),
       ...(detail ? [dataTable([l('item'), l('status'), l('verification'), l('complete').split(' (')[0]!], k.rows.map((r) => [`${tr(r.title, lang)} [${r.code}]`, r.status === null ? '—' : tr(ANSWER_STATUS_LABELS[r.status as AnswerStatus] ?? { id: r.status, en: r.status }, lang), tr(VERIFICATION[r.verification], lang), r.complete ? l('yes') : l('no')]), ['*', 70, 90, 50], l('none'))] : []),
     );
   }
@@ -163,6 +173,7 @@ function cardSections(c: ReportCard, lang: Lang, timeZone: string, detail: boole
   const rd = c.remediationDays;
   out.push(
     heading(l('s4')),
+    ...(c.measuredFrom === 'since' ? [{ text: `${l('fromSending')} (${when(c.since, timeZone)})`, style: 'muted', margin: [0, 0, 0, 3] } as Content] : []),
     dataTable(['', l('n'), l('median'), l('p90'), 'max'], [
       [l('ack'), `${a.acknowledged}/${a.sent}${a.pending > 0 ? ` (${a.pending} ${l('pending')})` : ''}`, dash(a.hours.median), dash(a.hours.p90), dash(a.hours.max)],
       [l('remediate'), String(rd.n), dash(rd.median), dash(rd.p90), dash(rd.max)],
@@ -178,13 +189,18 @@ function cardSections(c: ReportCard, lang: Lang, timeZone: string, detail: boole
   const t = c.trend;
   out.push(t === null ? { text: l('noTrend'), style: 'muted' } : {
     stack: [
-      { text: `${l('previous')}: ${when(t.previousAsOf, timeZone)}`, margin: [0, 0, 0, 3] },
+      { text: `${l('previous')}: ${when(t.previousAsOf, timeZone)} (${t.previousId === null ? l('recomputed') : l('previousCard')})`, margin: [0, 0, 0, 3] },
       dataTable([l('metric'), l('before'), l('now'), l('change')], [
         [l('openNow'), String(t.previous.open.total), String(c.exposure.now.total), arrow(t.open, true)],
         [`${l('openNow')} — ${l('critical').toLowerCase()}`, String(t.previous.open.critical), String(c.exposure.now.critical), arrow(t.critical, true)],
         [l('overdue'), String(t.previous.overdue), String(c.age.overdue.total), arrow(t.overdue, true)],
         [l('coverage'), pct(t.previous.coverageShare), pct(c.coverage.share), arrow(t.coverageShare, false, true)],
         [l('closedShare'), pct(t.previous.closedShare), pct(c.exposure.closedShare), arrow(t.closedShare, false, true)],
+        ...(t.checklist !== null && c.checklist !== null ? [
+          [l('checklist'), pct(t.checklist.previous.completeShare), pct(c.checklist.completeShare), arrow(t.checklist.completeShare, false, true)],
+          [l('verifiedShare'), pct(t.checklist.previous.verifiedShare), pct(c.checklist.verifiedShare), arrow(t.checklist.verifiedShare, false, true)],
+          [l('discrepancies'), String(t.checklist.previous.discrepancies), String(c.checklist.discrepancies), arrow(t.checklist.discrepancies, true)],
+        ] : []),
       ], ['*', 70, 70, 80], l('none')),
     ],
   });
@@ -198,6 +214,7 @@ function header(c: ReportCard, title: string, lang: Lang, timeZone: string): Con
     { text: c.agency === null ? l('city') : `${c.agency.name} (${c.agency.code})`, alignment: 'center', fontSize: 12, bold: true, margin: [0, 2, 0, 0] },
     { text: `${l('asOf')} ${when(c.asOf, timeZone)} · ${l('since')} ${when(c.since, timeZone)}`, style: 'subtitle' },
     ...(c.title !== null ? [{ text: `${l('about')}: ${tr(c.title, lang)}`, style: 'subtitle' }] : []),
+    ...(c.rules !== null && c.rules !== undefined ? [{ text: `${l('rules')}: ${c.rules.join(', ')}`, style: 'subtitle' }] : []),
   ];
 }
 

@@ -25,7 +25,7 @@ import type { AgencyScope } from '../scope.js';
 import { assertInScope, scopeFilter } from '../scope.js';
 import type { CircularAnswerTable, CircularRescanTable, CircularTable, CircularTemplateTable } from '../schema-circulars.js';
 import type { OutboxInput } from './outbox.js';
-import { enqueueOutbox } from './outbox.js';
+import { deliveryStates, enqueueOutbox, outboxRow } from './outbox.js';
 
 export interface StoredTemplate {
   readonly id: string;
@@ -193,6 +193,19 @@ export interface Sitrep {
   readonly snapshot: unknown;
   readonly createdBy: string;
   readonly createdAt: string;
+}
+
+/** One sending of a situation report (docs/circulars.md "Situation reports"). */
+export interface SitrepSend {
+  readonly id: number;
+  readonly sitrepId: string;
+  /** The head of office it was addressed to (null: none named then; the channels' own recipients got it). */
+  readonly to: { readonly name: string; readonly position: string; readonly email: string | null } | null;
+  readonly sentBy: string;
+  readonly sentAt: string;
+  readonly deliveredAt: string | null;
+  readonly bouncedAt: string | null;
+  readonly error: string | null;
 }
 
 export interface BoardItem {
@@ -463,20 +476,7 @@ export class CircularRepo {
       const rows = await db.selectFrom('circular_recipients').innerJoin('agencies', 'agencies.id', 'circular_recipients.agency_id')
         .selectAll('circular_recipients').select(['agencies.code', 'agencies.name'])
         .where('circular_id', '=', id).where(scopeFilter('circular_recipients.agency_id', scope)).orderBy('agencies.code').execute();
-      const keys = rows.map((r) => sentKey(id, r.agency_id, r.version));
-      const deliveries = new Map<string, { sent: string | null; dead: string | null; error: string | null }>();
-      for (const part of chunks(keys, 500)) {
-        if (part.length === 0) continue;
-        const ds = await db.selectFrom('outbox').leftJoin('alert_deliveries', 'alert_deliveries.outbox_id', 'outbox.id')
-          .select(['outbox.dedup_key', 'alert_deliveries.status', 'alert_deliveries.sent_at', 'alert_deliveries.updated_at', 'alert_deliveries.last_error'])
-          .where('outbox.dedup_key', 'in', part).execute();
-        for (const d of ds) {
-          const cur = deliveries.get(d.dedup_key) ?? { sent: null, dead: null, error: null };
-          if (d.status === 'sent' && d.sent_at !== null && (cur.sent === null || d.sent_at < cur.sent)) cur.sent = d.sent_at;
-          if (d.status === 'dead') { cur.dead = d.updated_at; cur.error = d.last_error; }
-          deliveries.set(d.dedup_key, cur);
-        }
-      }
+      const deliveries = await deliveryStates(db, rows.map((r) => sentKey(id, r.agency_id, r.version)));
       return rows.map((r): Recipient => {
         const d = deliveries.get(sentKey(id, r.agency_id, r.version));
         const ack = r.ack_at === null ? null : { version: r.ack_version!, at: r.ack_at, name: r.ack_name!, position: r.ack_position!, phone: r.ack_phone };
@@ -524,6 +524,13 @@ export class CircularRepo {
     assertInScope(scope, agencyId, 'circular', id);
     const rows = await run(this.#ctx, 'reading acknowledgements', (db) => db.selectFrom('circular_acks').selectAll().where('circular_id', '=', id).where('agency_id', '=', agencyId).orderBy('id').execute());
     return rows.map((r) => ({ version: r.version, at: r.at, name: r.name, position: r.position, phone: r.phone, via: r.via, actor: r.actor }));
+  }
+
+  /** Each agency's first acknowledgement (any version), for the time to acknowledge of a report card. */
+  async firstAcknowledgements(id: string, scope: AgencyScope): Promise<Map<string, string>> {
+    const rows = await run(this.#ctx, 'reading acknowledgements', (db) => db.selectFrom('circular_acks').select(['agency_id', sql<string>`min(at)`.as('at')])
+      .where('circular_id', '=', id).where(scopeFilter('agency_id', scope)).groupBy('agency_id').execute());
+    return new Map(rows.map((r) => [r.agency_id, r.at]));
   }
 
   // ---- per-agency links ---------------------------------------------------------------------------------
@@ -763,7 +770,7 @@ export class CircularRepo {
       if (has !== undefined) return false;
       const now = nowIso(ctx);
       await ctx.db.insertInto('circular_reminders').values({ circular_id: id, agency_id: agencyId, kind, sent_at: now }).execute();
-      await enqueueOutbox(ctx, [{ topic: message.topic, dedup_key: message.dedupKey, agency_id: message.agencyId ?? null, payload: ctx.d.json(message.payload), created_at: now, available_at: now, attempts: 0, locked_until: null, delivered_at: null, last_error: null }]);
+      await enqueueOutbox(ctx, [outboxRow(ctx, message, now)]);
       return true;
     });
   }
@@ -855,6 +862,43 @@ export class CircularRepo {
   async sitreps(campaignId: string): Promise<Sitrep[]> {
     const rows = await run(this.#ctx, 'listing situation reports', (db) => db.selectFrom('circular_sitreps').selectAll().where('campaign_id', '=', campaignId).orderBy('version').execute());
     return rows.map((r) => ({ id: r.id, campaignId: r.campaign_id, version: r.version, snapshot: this.#ctx.d.fromJson(r.snapshot), createdBy: r.created_by, createdAt: r.created_at }));
+  }
+
+  async sitrep(campaignId: string, sitrepId: string): Promise<Sitrep> {
+    const r = await run(this.#ctx, 'reading a situation report', (db) => db.selectFrom('circular_sitreps').selectAll().where('campaign_id', '=', campaignId).where('id', '=', sitrepId).executeTakeFirst());
+    if (r === undefined) throw notFound('situation report', sitrepId);
+    return { id: r.id, campaignId: r.campaign_id, version: r.version, snapshot: this.#ctx.d.fromJson(r.snapshot), createdBy: r.created_by, createdAt: r.created_at };
+  }
+
+  /**
+   * Record that a situation report was sent — to whom (the head of office named in the settings, or
+   * nobody named: the channels' own recipients), by whom and when — and enqueue its message, in one
+   * transaction.
+   */
+  async sendSitrep(sitrepId: string, to: { name: string; position: string; email: string | null } | null, by: string, message: OutboxInput): Promise<SitrepSend> {
+    return tx(this.#ctx, 'sending a situation report', async (ctx) => {
+      const now = nowIso(ctx);
+      await enqueueOutbox(ctx, [outboxRow(ctx, message, now)]);
+      const row = await ctx.db.insertInto('circular_sitrep_sends').values({ sitrep_id: sitrepId, to_name: to?.name ?? null, to_position: to?.position ?? null, to_email: to?.email ?? null, dedup_key: message.dedupKey, sent_by: by, sent_at: now })
+        .returning('id').executeTakeFirstOrThrow();
+      return { id: Number(row.id), sitrepId, to, sentBy: by, sentAt: now, deliveredAt: null, bouncedAt: null, error: null };
+    });
+  }
+
+  /** Every sending of these situation reports, oldest first, with whether the message arrived. */
+  async sitrepSends(sitrepIds: readonly string[]): Promise<SitrepSend[]> {
+    if (sitrepIds.length === 0) return [];
+    return run(this.#ctx, 'reading situation report sendings', async (db) => {
+      const rows = await db.selectFrom('circular_sitrep_sends').selectAll().where('sitrep_id', 'in', [...sitrepIds]).orderBy('id').execute();
+      const d = await deliveryStates(db, rows.map((r) => r.dedup_key));
+      return rows.map((r) => {
+        const x = d.get(r.dedup_key);
+        return {
+          id: Number(r.id), sitrepId: r.sitrep_id, to: r.to_name === null ? null : { name: r.to_name, position: r.to_position ?? '', email: r.to_email }, sentBy: r.sent_by, sentAt: r.sent_at,
+          deliveredAt: x?.sent ?? null, bouncedAt: x?.sent == null ? (x?.dead ?? null) : null, error: x?.sent == null ? (x?.error ?? null) : null,
+        };
+      });
+    });
   }
 
   // ---- re-scans ----------------------------------------------------------------------------------------

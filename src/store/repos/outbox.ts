@@ -32,6 +32,36 @@ export interface OutboxInput {
   readonly availableAt?: string;
 }
 
+/** Whether the messages of `keys` arrived: the first channel send, or the dead-lettered delivery and its error. */
+export interface DeliveryState {
+  readonly sent: string | null;
+  readonly dead: string | null;
+  readonly error: string | null;
+}
+
+/** Delivery per outbox dedup key, read from the alert deliveries (a message may go to several channels). */
+export async function deliveryStates(db: Ctx['db'], keys: readonly string[]): Promise<Map<string, DeliveryState>> {
+  const out = new Map<string, { sent: string | null; dead: string | null; error: string | null }>();
+  for (const part of chunks([...keys], 500)) {
+    if (part.length === 0) continue;
+    const ds = await db.selectFrom('outbox').leftJoin('alert_deliveries', 'alert_deliveries.outbox_id', 'outbox.id')
+      .select(['outbox.dedup_key', 'alert_deliveries.status', 'alert_deliveries.sent_at', 'alert_deliveries.updated_at', 'alert_deliveries.last_error'])
+      .where('outbox.dedup_key', 'in', part).execute();
+    for (const d of ds) {
+      const cur = out.get(d.dedup_key) ?? { sent: null, dead: null, error: null };
+      if (d.status === 'sent' && d.sent_at !== null && (cur.sent === null || d.sent_at < cur.sent)) cur.sent = d.sent_at;
+      if (d.status === 'dead') { cur.dead = d.updated_at; cur.error = d.last_error; }
+      out.set(d.dedup_key, cur);
+    }
+  }
+  return out;
+}
+
+/** An outbox row from a message, as the repositories insert it in their transaction. */
+export function outboxRow(ctx: Ctx, m: OutboxInput, now: string): Omit<OutboxTable, 'id'> {
+  return { topic: m.topic, dedup_key: m.dedupKey, agency_id: m.agencyId ?? null, payload: ctx.d.json(m.payload), created_at: now, available_at: m.availableAt ?? now, attempts: 0, locked_until: null, delivered_at: null, last_error: null };
+}
+
 /** Insert outbox rows in the caller's transaction, skipping keys already present. Returns rows inserted. */
 export async function enqueueOutbox(ctx: Ctx, rows: readonly Omit<OutboxTable, 'id'>[]): Promise<number> {
   let n = 0;

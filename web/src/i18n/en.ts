@@ -1,11 +1,13 @@
 // English. Typed against the Indonesian dictionary: a missing or extra key is a compile error.
 import { circularsEn } from './circulars.en';
+import { officeEn } from './office.en';
 import { incidentsEn } from './incidents.en';
 import type { MessageKey } from './keys';
 
 export const en: Record<MessageKey, string> = {
   ...incidentsEn,
   ...circularsEn,
+  ...officeEn,
   'app.name': 'Perisai',
   'app.tagline': 'Tracking WannaCry-style ransomware exposure',
   'app.loading': 'Loading…',

@@ -1,11 +1,13 @@
 // Bahasa Indonesia: the default language of the UI. Every key here must exist in
 // en.ts (a missing or extra key is a compile error there). Terms are the ones Indonesian government IT staff use (KRITIS, instansi, OPD …).
 import { circularsId } from './circulars.id';
+import { officeId } from './office.id';
 import { incidentsId } from './incidents.id';
 
 export const id = {
   ...incidentsId,
   ...circularsId,
+  ...officeId,
   'app.name': 'Perisai',
   'app.tagline': 'Pemantauan paparan ransomware WannaCry',
   'app.loading': 'Memuat…',

@@ -21,8 +21,8 @@ export function CircularAgencyPage({ id, agencyId, me }: { id: string; agencyId:
   const bi = useBi();
   const [value, retry] = useLoad(async () => {
     const [c, answers, evidence, recipients] = await Promise.all([circulars.get(id), circulars.answers(id, agencyId), circulars.evidence(id, agencyId), circulars.recipients(id)]);
-    // The KB map comes with the link page's view only (GET /public/circular); signed-in officers get the API's word on save.
-    return { c, answers: answers.items, evidence: evidence.items, recipient: recipients.items.find((r) => r.agencyId === agencyId) ?? null, kbMap: null };
+    // The KB map comes with the circular (GET /circulars/:id), as with the link page's view: the officer's form is KB-aware too.
+    return { c, answers: answers.items, evidence: evidence.items, recipient: recipients.items.find((r) => r.agencyId === agencyId) ?? null, kbMap: c.kbMap ?? null };
   }, [id, agencyId]);
   const ownAgency = me.user.role === 'officer' && me.user.agencyId === agencyId;
   const office = me.user.role === 'admin' || me.user.role === 'analyst';

@@ -9,6 +9,8 @@ import type { Me } from '../api';
 import { boardEventsPath, circulars } from '../circulars-api';
 import type { Board, BoardRow, ChecklistItem, GateDetail, Sitrep } from '../circulars-api';
 import { useI18n } from '../i18n';
+import { office } from '../office-api';
+import type { OfficeSettings, SitrepSend } from '../office-api';
 import { Link } from '../router';
 import { ErrorBox, Field, Show, useLoad, useSubmit } from '../ui';
 import { AnswerStatusText, GateText, key, RagDot, useAction, useActor, useBi, VerificationBadge } from './circular-parts';
@@ -20,7 +22,9 @@ export function CircularBoardPage({ id, me }: { id: string; me: Me }) {
     const [c, board] = await Promise.all([circulars.get(id), circulars.board(id)]);
     // Situation reports exist only once a campaign started (the route answers 404 before).
     const sitreps = board.campaignId === null ? [] : (await circulars.sitreps(id)).items;
-    return { c, board, sitreps };
+    // The head of office the reports go to (city-wide settings: an agency officer does not read them).
+    const head = board.campaignId === null || me.user.role === 'officer' ? undefined : (await office.settings()).headOfOffice;
+    return { c, board, sitreps, head };
   }, [id]);
   const [live, setLive] = useState<Board | null>(null);
   const [link, setLink] = useState<'open' | 'lost'>('open');
@@ -62,7 +66,7 @@ export function CircularBoardPage({ id, me }: { id: string; me: Me }) {
               {gateOf !== null && board.rows.some((r) => r.agencyId === gateOf && r.gate !== null) && (
                 <GatePanel key={gateOf} circularId={id} row={board.rows.find((r) => r.agencyId === gateOf)!} items={d.c.content.items} canDecide={write} onDecided={retry} onClose={() => setGateOf(null)} />
               )}
-              {board.campaignId !== null && <Sitreps id={id} sitreps={d.sitreps} canCreate={write} onCreated={retry} items={d.c.content.items} />}
+              {board.campaignId !== null && <Sitreps id={id} sitreps={d.sitreps} canCreate={write} onCreated={retry} items={d.c.content.items} head={d.head} />}
             </>
           );
         }}
@@ -235,23 +239,38 @@ function GateForm({ circularId, agencyId, state, canDecide, onDecided, name }: {
   );
 }
 
-function Sitreps({ id, sitreps, canCreate, onCreated, items }: { id: string; sitreps: readonly Sitrep[]; canCreate: boolean; onCreated: () => void; items: readonly ChecklistItem[] }) {
+function Sitreps({ id, sitreps, canCreate, onCreated, items, head }: {
+  id: string; sitreps: readonly Sitrep[]; canCreate: boolean; onCreated: () => void; items: readonly ChecklistItem[]; head: OfficeSettings['headOfOffice'] | undefined;
+}) {
   const { t, fmtDate } = useI18n();
   const actor = useActor();
   const { busy, error, run } = useAction(onCreated);
   const create = () => run(() => circulars.createSitrep(id));
+  const state = (x: SitrepSend) => (x.deliveredAt !== null ? t('circ.sitrep.delivered') : x.bouncedAt !== null ? t('circ.sitrep.bounced') : t('circ.sitrep.pending'));
   return (
     <section className="card" data-testid="sitreps">
       <h2>{t('circ.sitrep.title')}</h2>
       <p className="muted small">{t('circ.sitrep.intro')}</p>
+      {head !== undefined && (head === null
+        ? <p className="notice warn" data-testid="sitrep-head">{t('circ.sitrep.noHead')}{canCreate && <> <Link to="/office-settings">{t('circ.sitrep.setHead')}</Link></>}</p>
+        : <p data-testid="sitrep-head">{t('circ.sitrep.head', { name: head.name, position: head.position })}</p>)}
       {canCreate && <button type="button" disabled={busy} onClick={() => void create()} data-action="sitrep">{t('circ.sitrep.create')}</button>}
       {error !== null && <ErrorBox error={error} />}
       {sitreps.length === 0 ? <p className="muted">{t('circ.sitrep.none')}</p> : (
         <ul className="sitreps">
           {sitreps.map((s) => (
-            <li key={s.id}>
+            <li key={s.id} data-version={s.version}>
               <details>
                 <summary>{t('circ.sitrep.n', { v: s.version, at: fmtDate(s.createdAt), by: actor(s.createdBy) })}</summary>
+                <ul className="small sends" data-testid="sitrep-sends">
+                  {s.sends.map((x) => (
+                    <li key={x.id}>
+                      {t('circ.sitrep.sent', { to: x.to === null ? t('circ.sitrep.sentNobody') : `${x.to.name}${x.to.email !== null ? ` <${x.to.email}>` : ''}`, by: actor(x.sentBy), at: fmtDate(x.sentAt) })}
+                      {' · '}<span data-delivery={x.deliveredAt !== null ? 'delivered' : x.bouncedAt !== null ? 'bounced' : 'pending'}>{state(x)}</span>
+                    </li>
+                  ))}
+                </ul>
+                {canCreate && <div className="actions"><button type="button" disabled={busy} onClick={() => void run(() => office.resendSitrep(id, s.id))} data-action="sitrep-resend">{t('circ.sitrep.resend')}</button></div>}
                 <BoardTable board={s.snapshot} items={items} circularId={id} onGate={null} />
               </details>
             </li>
