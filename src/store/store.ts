@@ -34,6 +34,7 @@ import { IncidentReportRepo } from './repos/incident-reports.js';
 import { IncidentRepo } from './repos/incidents.js';
 import { PlaybookRepo } from './repos/playbooks.js';
 import { CircularRepo } from './repos/circulars.js';
+import { ImportRepo } from './repos/imports.js';
 
 export interface StoreOptions extends DialectOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
@@ -83,6 +84,8 @@ export interface Repositories {
   readonly playbooks: PlaybookRepo;
   // Circulars, their answers, verification and campaigns (docs/circulars.md).
   readonly circulars: CircularRepo;
+  // Inventory imports at city scale: staging and the one-step publish (src/io/import.ts).
+  readonly imports: ImportRepo;
 }
 
 export interface Store extends Repositories {
@@ -120,6 +123,7 @@ function repositories(ctx: Ctx): Repositories {
     incidents: new IncidentRepo(ctx),
     playbooks: new PlaybookRepo(ctx),
     circulars: new CircularRepo(ctx),
+    imports: new ImportRepo(ctx),
   };
 }
 

@@ -22,10 +22,11 @@ import type { ExportLang } from '../../io/columns.js';
 import { EXPORT_KINDS, exportInventory } from '../../io/export.js';
 import type { ExportKind } from '../../io/export.js';
 import { formatIssue, importInventory, splitTags } from '../../io/import.js';
-import type { Outcome } from '../../io/import.js';
-import { readInventoryFile } from '../../io/sheets.js';
+import type { ImportProgress, Outcome } from '../../io/import.js';
+import { inventoryRows } from '../../io/sheets.js';
 import { writeTemplate } from '../../io/template.js';
 import { CliError, EXIT, usageError } from '../errors.js';
+import { createStepProgress } from '../progress.js';
 import { emit, processIo, renderTable, storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
 import type { CliIo, OutFormat, StoreOpts } from '../shared.js';
 
@@ -354,16 +355,22 @@ function findingsCommand(io: CliIo): Command {
 
 // ---- import / export -------------------------------------------------------------------------------
 
+/** The import's phases as the progress bar names them (src/io/import.ts). */
+const IMPORT_PHASES: Readonly<Record<ImportProgress['phase'], string>> = {
+  reading: 'membaca / reading', matching: 'mencocokkan / matching', staging: 'menyiapkan / staging', publishing: 'menerbitkan / publishing', cleaning: 'membersihkan / cleaning',
+};
+
 function importCommand(io: CliIo): Command {
   return storeOptions(new Command('import'))
     .description('import agencies, contacts, networks and assets from a CSV or XLSX file (all or nothing unless --partial)')
     .argument('[file]', '.csv (comma or semicolon, UTF-8) or .xlsx')
     .option('--partial', 'import the good rows even if some rows are bad', false)
     .option('--dry-run', 'validate and report, write nothing', false)
+    .option('--no-progress', 'no progress bar on the terminal')
     .addOption(new Option('--template <format>', 'write an empty template instead (with -o)').choices(['xlsx', 'csv']))
     .option('-o, --output <file>', 'where to write the template')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
-    .action(async (file: string | undefined, o: StoreOpts & { partial: boolean; dryRun: boolean; template?: 'xlsx' | 'csv'; output?: string; format: 'text' | 'json' }) => {
+    .action(async (file: string | undefined, o: StoreOpts & { partial: boolean; dryRun: boolean; progress: boolean; template?: 'xlsx' | 'csv'; output?: string; format: 'text' | 'json' }) => {
       if (o.template !== undefined) {
         if (o.output === undefined) throw usageError('--template needs -o FILE');
         try {
@@ -375,13 +382,17 @@ function importCommand(io: CliIo): Command {
         return;
       }
       if (file === undefined) throw usageError('import: name the file to import (or --template xlsx|csv -o FILE)');
-      let rows;
+      // The file is streamed into the import (a city's CSV is 200,000 rows); a bar on a terminal shows where it is.
+      const bar = createStepProgress(process.stderr, o.progress);
+      let report;
       try {
-        rows = await readInventoryFile(file);
-      } catch (e) {
-        throw toCliError(e);
+        report = await withStore(o, (store) => importInventory(store, inventoryRows(file), {
+          partial: o.partial, dryRun: o.dryRun, confirmedBy: `${userInfo().username} (import)`,
+          onProgress: (p) => bar.update({ label: IMPORT_PHASES[p.phase], done: p.done, total: p.total, elapsedMs: p.elapsedMs }),
+        }));
+      } finally {
+        bar.clear();
       }
-      const report = await withStore(o, (store) => importInventory(store, rows, { partial: o.partial, dryRun: o.dryRun, confirmedBy: `${userInfo().username} (import)` }));
       if (o.format === 'json') io.out(JSON.stringify(report, null, 2) + '\n');
       else {
         for (const i of report.errors) io.err(`${formatIssue(i)}\n`);
