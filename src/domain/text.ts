@@ -42,10 +42,31 @@ export function controlCharacterMessage(c: ControlCharacter): string {
 
 const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** `s` with every control and bidi mark written as a visible escape (\n, \x1b, \u202e): safe to print on a terminal. */
-export function escapeForTerminal(s: string): string {
+/**
+ * `s` with every control and bidi mark written as a visible escape (\n, \x1b, \u202e): safe to print on a
+ * terminal. With `lines`, line feeds and tabs stay as they are (a multi-line text meant to be read as such).
+ */
+export function escapeForTerminal(s: string, opts: { lines?: boolean } = {}): string {
   return s.replace(ESCAPED, (ch) => {
+    if (opts.lines === true && (ch === '\n' || ch === '\t')) return ch;
     const c = ch.charCodeAt(0);
     return NAMED[ch] ?? (c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`);
   });
+}
+
+// The characters JSON.stringify leaves raw that a terminal may still act on (DEL, C1, bidi marks).
+const JSON_RAW = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** JSON.stringify, with DEL, C1 controls and bidi marks written as \uXXXX too: the same JSON, safe on a terminal. */
+export function jsonForTerminal(v: unknown, indent?: number): string {
+  return JSON.stringify(v, null, indent).replace(JSON_RAW, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The bilingual refusal of the first command-line argument holding a control character, if any. */
+export function controlCharacterArgument(args: readonly string[]): string | undefined {
+  for (const [i, a] of args.entries()) {
+    const c = findControlCharacter(a);
+    if (c !== undefined) return `argumen ke-${i + 1} ${controlCharacterMessage(c).replace(' / ', ` / argument ${i + 1} `)}`;
+  }
+  return undefined;
 }

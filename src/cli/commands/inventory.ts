@@ -12,6 +12,7 @@ import type { Asset, AssetPatch, Criticality } from '../../domain/asset.js';
 import { FINDING_STATUSES, SEVERITIES } from '../../domain/finding.js';
 import type { FindingStatus, Severity } from '../../domain/finding.js';
 import { tryParseAddress } from '../../domain/ip.js';
+import { controlCharacterArgument, escapeForTerminal, jsonForTerminal } from '../../domain/text.js';
 import { NetworkConfirmationError } from '../../domain/network.js';
 import { ALL_AGENCIES, parseStoreUrl } from '../../store/index.js';
 import type { AgencyScope, FindingView, Store } from '../../store/index.js';
@@ -105,7 +106,7 @@ function agencyCommand(io: CliIo): Command {
           store.networks.list(ALL_AGENCIES, { agencyId: a.id }), store.findings.counts(await store.agencies.scopeOf(a.id)), store.agencies.scanWindows(ALL_AGENCIES, a.id),
         ]);
         if (o.format === 'json') {
-          io.out(JSON.stringify({ agency: a, path: ancestors.map((x) => x.code).reverse(), children, contacts, networks, scanWindows: windows, findings: counts }, null, 2) + '\n');
+          io.out(jsonForTerminal({ agency: a, path: ancestors.map((x) => x.code).reverse(), children, contacts, networks, scanWindows: windows, findings: counts }, 2) + '\n');
           return;
         }
         let s = `${a.code}  ${a.name}\n  kind: ${a.kind}\n  path: ${[...ancestors.map((x) => x.code).reverse(), a.code].join(' > ')}\n`;
@@ -115,7 +116,7 @@ function agencyCommand(io: CliIo): Command {
         s += `  contacts:\n${contacts.length === 0 ? '    (none)\n' : contacts.map((c) => `    ${c.role}${c.isPrimary ? '*' : ''}  ${c.name}  ${[c.email, c.phone, c.whatsapp ? `WA ${c.whatsapp}` : null].filter(Boolean).join('  ')}\n`).join('')}`;
         s += `  networks:\n${networks.length === 0 ? '    (none)\n' : networks.map((n) => `    ${n.cidr}  authorised by ${n.authorisedBy} at ${n.authorisedAt}${n.authorisationRef ? ` (${n.authorisationRef})` : ''}\n`).join('')}`;
         s += `  open findings (with descendants): ${SEVERITIES.map((sv) => `${sv} ${counts.openBySeverity[sv]}`).join(', ')}\n`;
-        io.out(s);
+        io.out(escapeForTerminal(s, { lines: true })); // stored text cannot drive the terminal (src/domain/text.ts)
       })));
 
   cmd.addCommand(storeOptions(new Command('update'))
@@ -257,7 +258,7 @@ function assetCommand(io: CliIo): Command {
         const agency = await store.agencies.get(ALL_AGENCIES, a.agencyId);
         const findings = (await store.findings.list(ALL_AGENCIES, { assetId: a.id, status: FINDING_STATUSES, limit: 1000 })).items;
         if (o.format === 'json') {
-          io.out(JSON.stringify({ asset: { ...a, agencyCode: agency.code }, findings }, null, 2) + '\n');
+          io.out(jsonForTerminal({ asset: { ...a, agencyCode: agency.code }, findings }, 2) + '\n');
           return;
         }
         let s = `${a.ip}  (${a.id})\n  agency: ${agency.code} (${agency.name})\n`;
@@ -278,7 +279,7 @@ function assetCommand(io: CliIo): Command {
         if (a.outsideControl) s += `  outside our control — responsible: ${a.responsibleParty ?? ''}\n`;
         s += `  seen: ${a.firstSeen} … ${a.lastSeen}\n  findings:\n`;
         s += findings.length === 0 ? '    (none)\n' : findings.map((f) => `    ${f.severity.padEnd(8)} ${f.status.padEnd(14)} ${f.ruleId} port ${f.port}\n`).join('');
-        io.out(s);
+        io.out(escapeForTerminal(s, { lines: true }));
       })));
 
   cmd.addCommand(storeOptions(new Command('update'))
@@ -503,12 +504,14 @@ export async function runInventoryCli(argv: readonly string[], io: CliIo = proce
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
+    const refused = controlCharacterArgument(argv);
+    if (refused !== undefined) throw usageError(refused);
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (e) {
     const err = toCliError(e);
     if (err instanceof CliError) {
-      io.err(`perisai: error: ${err.message}\n`);
+      io.err(`perisai: error: ${escapeForTerminal(err.message, { lines: true })}\n`);
       return err.exitCode;
     }
     if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('commander.')) {
