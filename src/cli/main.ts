@@ -27,7 +27,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       p.addCommand(scanCommand().exitOverride());
     },
   },
-  { names: ['alert'], register: async (p) => (await import('./commands/alerts.js')).addAlertCommands(p) },
+  { names: ['alert', 'secrets'], register: async (p) => (await import('./commands/alerts.js')).addAlertCommands(p) },
   { names: ['serve', 'worker', 'schedule', 'diff'], register: async (p) => (await import('./commands/monitoring.js')).addMonitoringCommands(p) },
   {
     names: ['agency', 'network', 'asset', 'findings', 'import', 'export', 'backup', 'restore'],

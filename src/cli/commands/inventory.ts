@@ -16,7 +16,7 @@ import { controlCharacterArgument, escapeForTerminal, jsonForTerminal } from '..
 import { NetworkConfirmationError } from '../../domain/network.js';
 import { ALL_AGENCIES, parseStoreUrl } from '../../store/index.js';
 import type { AgencyScope, FindingView, Store } from '../../store/index.js';
-import { backupSqlite, restoreSqlite } from '../../io/backup.js';
+import { backupPostgres, backupSqlite, manifestPath, restorePostgres, restoreSqlite } from '../../io/backup.js';
 import { csvLine } from '../../io/csv.js';
 import { EXPORT_LANGS } from '../../io/columns.js';
 import type { ExportLang } from '../../io/columns.js';
@@ -28,6 +28,7 @@ import { inventoryRows } from '../../io/sheets.js';
 import { writeTemplate } from '../../io/template.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { createStepProgress } from '../progress.js';
+import { loadVersion, VERSION } from '../version.js';
 import { emit, processIo, renderTable, storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
 import type { CliIo, OutFormat, StoreOpts } from '../shared.js';
 
@@ -440,41 +441,49 @@ function exportCommand(io: CliIo): Command {
 
 // ---- backup / restore --------------------------------------------------------------------------------
 
-function sqlitePath(o: StoreOpts, verb: string): string {
+/** The database the backup commands work on: an SQLite file, or a PostgreSQL URL. */
+function backupTarget(o: StoreOpts, verb: string): { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string } {
   let loc;
   try {
     loc = parseStoreUrl(storeUrl(o), o.dataDir);
   } catch (e) {
     throw toCliError(e);
   }
-  if (loc.kind === 'postgres') throw usageError(`${verb} covers the embedded SQLite database; for PostgreSQL use pg_dump -Fc (and pg_restore)`);
-  if (loc.path === ':memory:') throw usageError(`${verb}: an in-memory database has nothing to ${verb}`);
-  return loc.path;
+  if (loc.kind === 'sqlite' && loc.path === ':memory:') throw usageError(`${verb}: an in-memory database has nothing to ${verb}`);
+  return loc;
 }
 
 function backupCommands(io: CliIo): Command[] {
   const backup = storeOptions(new Command('backup'))
-    .description('consistent copy of the embedded SQLite database, safe while perisai is running')
-    .argument('<file>', 'where to write the copy')
+    .description('consistent copy of the database with a manifest (size, SHA-256, schema version): SQLite VACUUM INTO, PostgreSQL pg_dump; safe while perisai is running')
+    .argument('<file>', 'where to write the copy (its manifest goes to FILE.manifest.json)')
     .option('--force', 'replace FILE if it exists', false)
     .action(async (file: string, o: StoreOpts & { force: boolean }) => {
-      const src = sqlitePath(o, 'backup');
+      const t = backupTarget(o, 'backup');
+      await loadVersion();
       try {
-        const r = await backupSqlite(src, file, { force: o.force });
-        io.out(`backup of ${src} written to ${r.path} (${r.bytes} bytes, integrity ok)\n`);
+        const r = t.kind === 'sqlite'
+          ? await backupSqlite(t.path, file, { force: o.force, perisaiVersion: VERSION })
+          : await backupPostgres(t.url, file, { force: o.force, perisaiVersion: VERSION });
+        const m = r.manifest!;
+        io.out(`backup written to ${r.path} (${r.bytes} bytes, SHA-256 ${m.sha256.slice(0, 16)}…, schema ${m.schemaVersion}, ${t.kind === 'sqlite' ? 'integrity ok' : 'table of contents ok'}); manifest ${manifestPath(r.path)}\n`);
+        io.out('the secret key is not in the backup: keep a copy of it separately (docs/deploy.md)\n');
       } catch (e) {
         throw toCliError(e);
       }
     });
   const restore = storeOptions(new Command('restore'))
-    .description('replace the embedded SQLite database with a backup (checked first)')
+    .description('replace the database with a backup, after proving the backup whole (manifest, checksum, schema, every table and JSON value)')
     .argument('<file>', 'a backup written by perisai backup')
     .option('--force', 'restore even though another process has the database open', false)
-    .action(async (file: string, o: StoreOpts & { force: boolean }) => {
-      const target = sqlitePath(o, 'restore');
+    .option('--without-manifest', 'restore a backup from before manifests, on the deep checks alone', false)
+    .action(async (file: string, o: StoreOpts & { force: boolean; withoutManifest: boolean }) => {
+      const t = backupTarget(o, 'restore');
       try {
-        const r = await restoreSqlite(file, target, { force: o.force });
-        io.out(`${target} restored from ${file} (${r.bytes} bytes, integrity ok)\n`);
+        const r = t.kind === 'sqlite'
+          ? await restoreSqlite(file, t.path, { force: o.force, withoutManifest: o.withoutManifest })
+          : await restorePostgres(file, t.url, { force: o.force, withoutManifest: o.withoutManifest });
+        io.out(`${r.path} restored from ${file} (${r.bytes} bytes, checksum and contents verified)\n`);
       } catch (e) {
         throw toCliError(e);
       }
