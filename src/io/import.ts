@@ -18,9 +18,9 @@
 //   2. matched to stored assets per agency with one indexed read of that agency's identities and
 //      domain/asset.ts matchAssets over the whole file (linear; the old per-row read of every asset of the
 //      agency made the import quadratic);
-//   3. compared with the stored values of the matched assets (read by id, in chunks) and STAGED in batches
-//      of `batchSize` rows, each its own short transaction, with a pause after each so that other writers
-//      (SQLite has one write lock) get their turn;
+//   3. compared with the stored values of the matched assets (read by id, in chunks); new and changed rows
+//      are STAGED in batches of `batchSize` rows, each its own short transaction, with a pause after each
+//      so that other writers (SQLite has one write lock) get their turn (unchanged rows are only counted);
 //   4. published in ONE transaction: agencies, contacts and networks through the repositories (a city has
 //      hundreds of them, not hundred thousands), then the staged assets set-based (store/repos/imports.ts);
 //      or rolled back — all or nothing as before;
@@ -257,8 +257,9 @@ export async function importInventory(store: Store, rows: Iterable<SheetRow> | A
       const started = performance.now();
       const batch = planned.slice(i, i + batchSize);
       const details = await store.imports.details(batch.flatMap((a) => (a.assetId !== undefined ? [a.assetId] : [])));
-      const staged = batch.map((a) => toStaged(a, a.assetId === undefined ? undefined : details.get(a.assetId)));
-      if (importId !== undefined) {
+      // Unchanged rows are counted, not staged: re-importing the same file writes nothing.
+      const staged = batch.map((a) => toStaged(a, a.assetId === undefined ? undefined : details.get(a.assetId))).filter((x) => x.outcome !== 'unchanged');
+      if (importId !== undefined && staged.length > 0) {
         await retryOnBusy(() => store.imports.stage(importId, i, staged));
         // As long again as the batch took (at most 0.2 s): other writers get the lock between batches.
         await pause(Math.min(200, performance.now() - started));

@@ -222,16 +222,18 @@ export class ImportRepo {
         select s.asset_id, g.id, ${network(sql.ref('g.id'))}, s.ip, s.ip_key, s.mac, s.netbios_name, s.dns_name, s.os, null, coalesce(s.criticality, 'internal'), s.owner,
                coalesce(s.tags, ${d.json([])}), coalesce(s.outside_control, ${d.bool(false)}), s.responsible_party, null, null, null, ${time}, ${time}, null, null, ${time}, ${time}
         from import_staged_assets s join agencies g on g.code = s.agency_code
-        where s.import_id = ${importId} and s.op = 'create' ${skip}`.execute(ctx.db);
+        where s.import_id = ${importId} and s.op = 'create' ${skip}
+        order by g.id, s.ip_key`.execute(ctx.db); // in index order: the b-tree inserts land next to each other
       // Identity and facts as upsertObserved records them (a known identifier is never erased by an empty
-      // cell), the import's own columns as assets.update sets them; last_seen as an observation's.
+      // cell), the import's own columns as assets.update sets them. last_seen is a scan's to move: a row of
+      // a spreadsheet is not an observation of the machine.
       const updated = await sql`
         update assets set
           ip = s.ip, ip_key = s.ip_key, network_id = ${network(sql.ref('assets.agency_id'))},
           mac = coalesce(s.mac, assets.mac), netbios_name = coalesce(s.netbios_name, assets.netbios_name), dns_name = coalesce(s.dns_name, assets.dns_name),
           os = coalesce(s.os, assets.os), criticality = coalesce(s.criticality, assets.criticality), owner = coalesce(s.owner, assets.owner),
           tags = coalesce(s.tags, assets.tags), outside_control = coalesce(s.outside_control, assets.outside_control),
-          responsible_party = coalesce(s.responsible_party, assets.responsible_party), last_seen = ${time}, updated_at = ${time}
+          responsible_party = coalesce(s.responsible_party, assets.responsible_party), updated_at = ${time}
         from import_staged_assets s
         where s.import_id = ${importId} and s.op = 'update' and s.asset_id = assets.id ${skip}`.execute(ctx.db);
       return { created: Number(inserted.numAffectedRows ?? 0n), updated: Number(updated.numAffectedRows ?? 0n) };
