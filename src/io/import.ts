@@ -267,21 +267,28 @@ export async function importInventory(store: Store, rows: Iterable<SheetRow> | A
       await progress('staging', Math.min(planned.length, i + batchSize), planned.length);
     }
 
-    // 4. Publish in one transaction, or roll back.
+    // 4. Publish in one transaction, or roll back. What the transaction finds is kept apart and merged
+    //    once it is over, so that a run again after a busy database counts nothing twice.
     await progress('publishing', 0, 1);
-    await store.transaction(async (tx) => {
-      const failed = await applySmallKinds(tx, small, counts, issue, opts.confirmedBy ?? 'import');
+    let found: { errors: RowIssue[]; counts: Record<RecordKind, Record<Outcome, number>> } = { errors: [], counts: emptyCounts() };
+    await retryOnBusy(() => store.transaction(async (tx) => {
+      found = { errors: [], counts: emptyCounts() };
+      const local = found;
+      const note: Issue = (r, column, message) => void local.errors.push({ file: r.file, sheet: r.sheet, row: r.row, column, message });
+      const failed = await applySmallKinds(tx, small, local.counts, note, opts.confirmedBy ?? 'import');
       for (const a of planned) {
-        if (failed.has(a.code)) issue(a, 'agency_code', `agency ${a.code} was not imported (its row has an error)`);
-        else counts.assets[a.outcome!]++;
+        if (failed.has(a.code)) note(a, 'agency_code', `agency ${a.code} was not imported (its row has an error)`);
+        else local.counts.assets[a.outcome!]++;
       }
-      if (opts.dryRun || (errors.length > 0 && !opts.partial)) throw new Rollback();
+      if (opts.dryRun || (errors.length + local.errors.length > 0 && !opts.partial)) throw new Rollback();
       if (importId !== undefined) await tx.imports.publish(importId, [...failed].filter((c) => byAgency.has(c)), expected);
-    }).then(() => {
+    })).then(() => {
       committed = true;
     }, (e: unknown) => {
       if (!(e instanceof Rollback)) throw e;
     });
+    errors.push(...found.errors);
+    for (const k of RECORD_KINDS) for (const o of ['created', 'updated', 'unchanged'] as const) counts[k][o] += found.counts[k][o];
     await progress('publishing', 1, 1);
   } finally {
     // 5. The staged rows go, whatever happened (a run this misses is purged by the next import after a day).
