@@ -12,6 +12,11 @@
 //      (base·2^(attempt−1), capped), or, after `maxAttempts` claims, dead-letter those deliveries
 //      (visible with `perisai alert deliveries --status dead`, requeued with `perisai alert retry`).
 //
+// A busy database (another process holds SQLite's write lock: an import, a backup) does not cost a message:
+// every write of a round is retried with back-off (src/store/errors.ts retryOnBusy) — above all the
+// record of a send, so that a message the channel accepted is not sent again — and a round that still
+// fails on a busy database is retried with growing pauses rather than the fixed poll interval.
+//
 // The one remaining duplicate window: a crash after the channel accepted the message and before step 3's
 // write commits. The next dispatcher sees a `sending` delivery with an expired lease and sends again.
 // Webhooks carry the same Idempotency-Key and emails the same Message-ID both times so receivers can drop
@@ -21,6 +26,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContactRole } from '../domain/contact.js';
 import { isPerisaiError } from '../domain/errors.js';
+import { isBusy, retryOnBusy } from '../store/index.js';
 import type { OutboxMessage, Store, StoredAlertChannel } from '../store/index.js';
 import { DeliveryError, describeFailure, sendEmail, sendTelegram, sendWebhook, validateChannelConfig } from './channels.js';
 import type { EmailConfig, MailAttachment, OutgoingAlert, TelegramConfig, WebhookConfig } from './channels.js';
@@ -140,6 +146,11 @@ export class Dispatcher {
 
   get owner(): string {
     return this.#owner;
+  }
+
+  /** A store write of a round, run again while the database is busy. */
+  #write<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retryOnBusy(fn, { attempts: 10, baseMs: 100, capMs: 5_000, onBusy: (n, ms) => this.#log(`alert dispatcher: ${what}: database busy, retry ${n} in ${ms} ms`) });
   }
 
   /** Claim one batch and process it. Throws on a store error (the claimed rows become claimable again when their lock ends). */
@@ -270,7 +281,7 @@ export class Dispatcher {
       }
     }
     if (targets.size === 0) {
-      await this.#store.outbox.markDelivered(m.id);
+      await this.#write('marking an unrouted message', () => this.#store.outbox.markDelivered(m.id));
       r.unrouted++;
       return;
     }
@@ -280,7 +291,7 @@ export class Dispatcher {
     const failed: { channelId: string; error: string }[] = [];
     let busyElsewhere = false;
     for (const ch of targets.values()) {
-      if (!(await this.#store.alerts.acquireDelivery(m.id, ch.id, this.#owner, this.#lockMs))) {
+      if (!(await this.#write('taking a delivery', () => this.#store.alerts.acquireDelivery(m.id, ch.id, this.#owner, this.#lockMs)))) {
         const d = (await this.#store.alerts.deliveriesOf(m.id)).find((x) => x.channelId === ch.id);
         if (d?.status === 'sending') busyElsewhere = true;
         continue; // sent or dead: nothing to do for this channel
@@ -306,19 +317,19 @@ export class Dispatcher {
     }
     const error = failed.map((f) => f.error).join('; ');
     if (failed.length === 0 && !busyElsewhere) {
-      await this.#store.outbox.markDelivered(m.id);
+      await this.#write('marking a message delivered', () => this.#store.outbox.markDelivered(m.id));
       r.completed++;
     } else if (failed.length > 0 && m.attempts >= this.#maxAttempts) {
-      await this.#store.transaction(async (tx) => {
+      await this.#write('dead-lettering a message', () => this.#store.transaction(async (tx) => {
         await tx.outbox.markDelivered(m.id);
         await tx.alerts.deadLetter(m.id, failed.map((f) => f.channelId), `gave up after ${m.attempts} attempts: ${error}`);
-      });
+      }));
       r.deadLettered += failed.length;
       r.completed++;
       this.#log(`alert ${m.id} (${m.topic}): dead-lettered after ${m.attempts} attempts`);
     } else {
       const wait = busyElsewhere && failed.length === 0 ? this.#lockMs : backoffMs(m.attempts, this.#base, this.#cap);
-      await this.#store.outbox.markFailed(m.id, error || 'another dispatcher holds a delivery', new Date(this.#clock().getTime() + wait).toISOString());
+      await this.#write('scheduling a retry', () => this.#store.outbox.markFailed(m.id, error || 'another dispatcher holds a delivery', new Date(this.#clock().getTime() + wait).toISOString()));
       r.retried++;
     }
   }
@@ -336,7 +347,7 @@ export class Dispatcher {
   /** Record a send's outcome; false when the lease was lost (another dispatcher took over after our lease ran out). */
   async #finish(outboxId: number, channelId: string, outcome: { status: 'sent' | 'failed' | 'dead'; error?: string; response?: string }): Promise<boolean> {
     try {
-      await this.#store.alerts.finishDelivery(outboxId, channelId, this.#owner, outcome);
+      await this.#write('recording a send', () => this.#store.alerts.finishDelivery(outboxId, channelId, this.#owner, outcome));
       return true;
     } catch (e) {
       if (!isPerisaiError(e, 'E_CONFLICT')) throw e;
@@ -352,22 +363,32 @@ export interface RunningDispatcher {
   stop(): Promise<void>;
 }
 
-/** Run a dispatcher until stopped (`perisai serve`). Store errors are logged and retried after pollMs. */
+/**
+ * Run a dispatcher until stopped (`perisai serve`). Store errors are logged and retried after pollMs; a
+ * busy database after a growing pause (pollMs·2^n, at most a minute), logged once per busy spell.
+ */
 export function startDispatcher(store: Store, opts: DispatcherOptions = {}): RunningDispatcher {
   const dispatcher = new Dispatcher(store, opts);
   const pollMs = opts.pollMs ?? 2_000;
   const log = opts.log ?? (() => {});
   const ac = new AbortController();
   const loop = (async () => {
+    let busy = 0;
     while (!ac.signal.aborted) {
-      let idle = false;
+      let wait = 0;
       try {
-        idle = (await dispatcher.runOnce()).claimed === 0;
+        if ((await dispatcher.runOnce()).claimed === 0) wait = pollMs;
+        busy = 0;
       } catch (e) {
-        log(`alert dispatcher: ${(e as Error).message}`);
-        idle = true;
+        if (isBusy(e)) {
+          if (busy === 0) log('alert dispatcher: the database is busy (another process is writing); retrying with back-off');
+          wait = backoffMs(++busy, pollMs, 60_000);
+        } else {
+          log(`alert dispatcher: ${(e as Error).message}`);
+          wait = pollMs;
+        }
       }
-      if (idle && !ac.signal.aborted) await sleep(pollMs, undefined, { signal: ac.signal }).catch(() => {});
+      if (wait > 0 && !ac.signal.aborted) await sleep(wait, undefined, { signal: ac.signal }).catch(() => {});
     }
   })();
   return {

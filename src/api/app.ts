@@ -22,7 +22,7 @@ import { defaultDataDir } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_SESSION_POLICY, registerAccess } from './access.js';
 import type { RouteEntry, SessionPolicy } from './access.js';
-import { ApiError, body, nonFiniteError, nonFiniteField, STATUS, toApiError } from './errors.js';
+import { ApiError, body, controlCharacterError, nonFiniteError, nonFiniteField, STATUS, toApiError } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { DEFAULT_LOGIN_THROTTLE } from './login-throttle.js';
@@ -156,10 +156,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request.log[level](line, 'request');
     });
   }
-  // After validation: a number Ajv let through that no handler can use (1e309 → Infinity) is a 400.
+  // After validation: a number Ajv let through that no handler can use (1e309 → Infinity) is a 400, and so
+  // is a string holding a control character (src/domain/text.ts: NUL, ESC … are refused on the way in).
   app.addHook('preHandler', async (request) => {
     const bad = nonFiniteField(request.query, 'querystring') ?? nonFiniteField(request.body, 'body');
     if (bad !== undefined) throw nonFiniteError(bad);
+    const control = controlCharacterError(request.params, 'params') ?? controlCharacterError(request.query, 'querystring') ?? controlCharacterError(request.body, 'body');
+    if (control !== undefined) throw control;
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(body(new ApiError('E_NOT_FOUND', { en: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`, id: 'Alamat tidak ditemukan' }))),

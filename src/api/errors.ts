@@ -7,6 +7,7 @@
 
 import { isPerisaiError } from '../domain/errors.js';
 import type { PerisaiError } from '../domain/errors.js';
+import { controlCharacterMessage, findControlCharacter } from '../domain/text.js';
 
 export const API_ERROR_CODES = ['E_VALIDATION', 'E_AUTH', 'E_FORBIDDEN', 'E_NOT_FOUND', 'E_CONFLICT', 'E_RATE_LIMIT', 'E_PAYLOAD_TOO_LARGE', 'E_UNSUPPORTED_MEDIA', 'E_STORAGE', 'E_INTERNAL'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -166,27 +167,42 @@ export function validationFailure(fields: readonly FieldError[]): ApiError {
   }, { field: fields[0]?.field ?? 'body', fields: fields.map((f) => ({ ...f })) });
 }
 
+/** The path of the first value in `v` (a request part, walked depth-first) for which `bad` answers, and that answer. */
+function firstBad<T>(v: unknown, path: string, bad: (x: unknown) => T | undefined): { field: string; why: T } | undefined {
+  const why = bad(v);
+  if (why !== undefined) return { field: path, why };
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = firstBad(v[i], `${path}.${i}`, bad);
+      if (hit !== undefined) return hit;
+    }
+  } else if (typeof v === 'object' && v !== null && !Buffer.isBuffer(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      const hit = firstBad(x, `${path}.${k}`, bad);
+      if (hit !== undefined) return hit;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Numbers that JSON Schema calls valid but no handler can use: a query string or body value like `1e309`
  * parses to Infinity, which passes Ajv's integer and range checks. Returns the request part's path to
  * the first such value, if any.
  */
 export function nonFiniteField(v: unknown, path: string): string | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : path;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const hit = nonFiniteField(v[i], `${path}.${i}`);
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
-  }
-  if (typeof v === 'object' && v !== null) {
-    for (const [k, x] of Object.entries(v)) {
-      const hit = nonFiniteField(x, `${path}.${k}`);
-      if (hit !== undefined) return hit;
-    }
-  }
-  return undefined;
+  return firstBad(v, path, (x) => (typeof x === 'number' && !Number.isFinite(x) ? true : undefined))?.field;
+}
+
+/**
+ * The one rule for text that comes in (src/domain/text.ts): a string field holding a control character
+ * (NUL, ESC …) is refused, whatever the route — the central check every string field passes.
+ */
+export function controlCharacterError(v: unknown, path: string): ApiError | undefined {
+  const hit = firstBad(v, path, (x) => (typeof x === 'string' ? findControlCharacter(x) : undefined));
+  if (hit === undefined) return undefined;
+  const [id, en] = controlCharacterMessage(hit.why).split(' / ');
+  return validationFailure([{ field: hit.field, message: en!, messageId: id! }]);
 }
 
 /** The 400 for a non-finite number (nonFiniteField). */

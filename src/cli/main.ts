@@ -11,6 +11,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { TargetSpecError, PortSpecError } from '../engine/targets/errors.js';
 import { loadVersion, VERSION } from './version.js';
+import { controlCharacterArgument, escapeForTerminal } from '../domain/text.js';
 
 /** One command group: the top-level command names it registers, and how to load and register it. */
 export interface CommandGroup {
@@ -26,7 +27,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       p.addCommand(scanCommand().exitOverride());
     },
   },
-  { names: ['alert'], register: async (p) => (await import('./commands/alerts.js')).addAlertCommands(p) },
+  { names: ['alert', 'secrets'], register: async (p) => (await import('./commands/alerts.js')).addAlertCommands(p) },
   { names: ['serve', 'worker', 'schedule', 'diff'], register: async (p) => (await import('./commands/monitoring.js')).addMonitoringCommands(p) },
   {
     names: ['agency', 'network', 'asset', 'findings', 'import', 'export', 'backup', 'restore'],
@@ -60,6 +61,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showSuggestionAfterError()
     .exitOverride();
   const args = normaliseArgv(argv);
+  // Arguments follow the rule for text coming in (src/domain/text.ts): a control character is refused.
+  const refused = controlCharacterArgument(args);
+  if (refused !== undefined) {
+    process.stderr.write(`perisai: error: ${refused}\n`);
+    return EXIT.USAGE;
+  }
   try {
     for (const g of groupsFor(args)) await g.register(program);
     await program.parseAsync(args, { from: 'user' });
@@ -71,7 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.USAGE;
     }
     if (err instanceof CliError) {
-      process.stderr.write(`perisai: error: ${err.message}\n`);
+      process.stderr.write(`perisai: error: ${escapeForTerminal(err.message, { lines: true })}\n`);
       return err.exitCode;
     }
     if (err instanceof TargetSpecError || err instanceof PortSpecError) {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { isPerisaiError } from '../domain/errors.js';
 import type { ErrorCode } from '../domain/errors.js';
+import { escapeForTerminal, jsonForTerminal } from '../domain/text.js';
 import { validateNetworkPolicy } from '../domain/network.js';
 import { csvLine } from '../io/csv.js';
 import { InventoryFileError } from '../io/sheets.js';
@@ -87,8 +88,13 @@ export function toCliError(e: unknown): unknown {
   return new CliError(`${IN_INDONESIAN[e.code]} / ${e.message}`, e.code === 'E_STORAGE' ? EXIT.OUTPUT : EXIT.USAGE);
 }
 
-/** Plain-text table: columns padded to the widest cell, two spaces apart, the last column unpadded. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Plain-text table: columns padded to the widest cell, two spaces apart, the last column unpadded. Every
+ * cell is escaped for the terminal (src/domain/text.ts): a stored ESC, NUL or line break is shown as \x1b,
+ * \x00, \n — it can neither drive the terminal nor break the table's rows.
+ */
+export function renderTable(header: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((r) => r.map((c) => escapeForTerminal(c)));
   const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (r: readonly string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
   return line(header) + rows.map(line).join('');
@@ -96,9 +102,9 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
 
 export type OutFormat = 'table' | 'json' | 'csv';
 
-/** Rows as a table ("(none)" when empty), CSV, or `json` pretty-printed. */
+/** Rows as a table ("(none)" when empty), CSV (the data as stored), or `json` pretty-printed (terminal-safe escapes). */
 export function emit(io: CliIo, format: OutFormat, header: readonly string[], rows: readonly (readonly string[])[], json: unknown): void {
-  if (format === 'json') io.out(JSON.stringify(json, null, 2) + '\n');
+  if (format === 'json') io.out(jsonForTerminal(json, 2) + '\n');
   else if (format === 'csv') io.out(csvLine(header) + rows.map((r) => csvLine(r)).join(''));
   else io.out(rows.length === 0 ? '(none)\n' : renderTable(header, rows));
 }

@@ -50,72 +50,164 @@ export function detectSeparator(text: string): ',' | ';' {
   return semis > commas ? ';' : ',';
 }
 
+/** The longest record the reader buffers: a stray quote must not swallow a 1 GB file into one field. */
+export const MAX_RECORD_CHARS = 1 << 20;
+
 /**
- * Parse CSV text. Fully empty records (blank lines) are skipped. Throws CsvSyntaxError on an unterminated
- * quoted field or on characters after a closing quote (RFC 4180 §2.5–2.7 leave no room for either).
+ * An incremental CSV reader: `push` text as it arrives (a file read in chunks), get back the records
+ * completed so far; `end` returns the last one. Memory is one record plus one chunk, whatever the file
+ * size. Fully empty records (blank lines) are skipped but counted as lines. Throws CsvSyntaxError on an
+ * unterminated quoted field, on characters after a closing quote (RFC 4180 §2.5–2.7 leave no room for
+ * either) and on a record longer than MAX_RECORD_CHARS.
  */
-export function parseCsv(input: string, separator?: ',' | ';'): ParsedCsv {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const sep = separator ?? detectSeparator(text);
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  const endRecord = (): void => {
-    fields.push(field);
-    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"' && field === '') {
-      // quoted field
-      const startLine = line;
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new CsvSyntaxError(`unterminated quoted field (opened on line ${startLine})`, startLine);
-        const q = text[i]!;
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (q === '\n') line++;
-        field += q;
-        i++;
-      }
-      const next = text[i];
-      if (next !== undefined && next !== sep && next !== '\r' && next !== '\n') {
-        throw new CsvSyntaxError(`unexpected ${JSON.stringify(next)} after a closing quote`, line);
-      }
-      continue;
-    }
-    if (c === sep) {
-      fields.push(field);
-      field = '';
-      i++;
-      continue;
-    }
-    if (c === '\r' || c === '\n') {
-      endRecord();
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      i++;
-      line++;
-      recordLine = line;
-      continue;
-    }
-    field += c;
-    i++;
+export class CsvReader {
+  #sep: ',' | ';' | undefined;
+  #buf = '';
+  #line = 1;
+  #started = false;
+
+  constructor(separator?: ',' | ';') {
+    this.#sep = separator;
   }
-  if (field !== '' || fields.length > 0) endRecord();
-  return { separator: sep, records };
+
+  /** The separator (known once the header record is complete). */
+  get separator(): ',' | ';' | undefined {
+    return this.#sep;
+  }
+
+  push(chunk: string): CsvRecord[] {
+    this.#buf += chunk;
+    return this.#drain(false);
+  }
+
+  end(): CsvRecord[] {
+    return this.#drain(true);
+  }
+
+  #drain(final: boolean): CsvRecord[] {
+    if (!this.#started) {
+      if (this.#buf === '' && !final) return [];
+      if (this.#buf.charCodeAt(0) === 0xfeff) this.#buf = this.#buf.slice(1);
+      this.#started = true;
+    }
+    if (this.#sep === undefined) {
+      // The header decides the separator: wait until its record is complete (or the input ends).
+      if (!final && !headerComplete(this.#buf)) return this.#guard([]);
+      this.#sep = detectSeparator(this.#buf);
+    }
+    const text = this.#buf;
+    const sep = this.#sep;
+    const sepCode = sep.charCodeAt(0);
+    const records: CsvRecord[] = [];
+    let i = 0;
+    let line = this.#line;
+    let consumed = 0;
+    let consumedLine = line;
+    const n = text.length;
+    records: for (;;) {
+      if (i >= n) break;
+      const recordLine = line;
+      const fields: string[] = [];
+      for (;;) {
+        let field: string;
+        if (text.charCodeAt(i) === 34 /* " */) {
+          const openLine = line;
+          let j = i + 1;
+          field = '';
+          for (;;) {
+            const k = text.indexOf('"', j);
+            if (k < 0) {
+              if (final) throw new CsvSyntaxError(`unterminated quoted field (opened on line ${openLine})`, openLine);
+              break records;
+            }
+            if (k + 1 >= n && !final) break records; // a doubled quote may continue in the next chunk
+            const part = text.slice(j, k);
+            field += part;
+            line += countLf(part);
+            if (text.charCodeAt(k + 1) === 34) {
+              field += '"';
+              j = k + 2;
+              continue;
+            }
+            i = k + 1;
+            break;
+          }
+          const next = text[i];
+          if (next !== undefined && next !== sep && next !== '\r' && next !== '\n') {
+            throw new CsvSyntaxError(`unexpected ${JSON.stringify(next)} after a closing quote`, line);
+          }
+        } else {
+          let j = i;
+          while (j < n) {
+            const c = text.charCodeAt(j);
+            if (c === sepCode || c === 13 /* CR */ || c === 10 /* LF */) break;
+            j++;
+          }
+          field = text.slice(i, j);
+          i = j;
+        }
+        fields.push(field);
+        if (i >= n) {
+          if (!final) break records;
+          if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
+          consumed = i;
+          consumedLine = line;
+          break records;
+        }
+        const c = text[i];
+        if (c === sep) {
+          i++;
+          continue;
+        }
+        // end of record: CRLF, LF or CR
+        if (c === '\r') {
+          if (i + 1 >= n && !final) break records; // is an LF coming?
+          if (text[i + 1] === '\n') i++;
+        }
+        i++;
+        line++;
+        break;
+      }
+      if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
+      consumed = i;
+      consumedLine = line;
+    }
+    this.#buf = text.slice(consumed);
+    this.#line = consumedLine;
+    if (final && this.#buf !== '') throw new CsvSyntaxError('the input ends inside a record', this.#line);
+    return this.#guard(records);
+  }
+
+  #guard(records: CsvRecord[]): CsvRecord[] {
+    if (this.#buf.length > MAX_RECORD_CHARS) {
+      throw new CsvSyntaxError(`the record starting on line ${this.#line} is longer than ${MAX_RECORD_CHARS} characters (an unterminated quote?)`, this.#line);
+    }
+    return records;
+  }
+}
+
+function countLf(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Whether the first record of `text` has ended (a line break outside quotes). */
+function headerComplete(text: string): boolean {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) return true;
+  }
+  return false;
+}
+
+/** Parse CSV text held in memory (CsvReader in one go); the errors are CsvReader's. */
+export function parseCsv(input: string, separator?: ',' | ';'): ParsedCsv {
+  const r = new CsvReader(separator);
+  const records = [...r.push(input), ...r.end()];
+  return { separator: r.separator ?? ',', records };
 }
 
 /** One CSV record, RFC 4180 quoted and formula-guarded, CRLF-terminated (§2.1). */

@@ -3,17 +3,31 @@
 // Rules for bad input:
 //  - every row is validated and applied; a bad row becomes a RowIssue naming file:sheet:row, the column
 //    and why — all bad rows are reported, not just the first;
-//  - the whole import runs in ONE store transaction: without `partial`, any bad row rolls everything back
-//    (nothing imported); with `partial`, the good rows are committed and the bad ones listed; `dryRun`
-//    always rolls back, so it reports exactly what a real run would do;
+//  - all or nothing: without `partial`, any bad row means nothing is imported; with `partial`, the good rows
+//    are written and the bad ones listed; `dryRun` writes nothing and reports exactly what a real run would do;
 //  - re-importing the same file is idempotent: agencies are upserted by code, networks by CIDR, contacts by
 //    (agency, name, role), assets by the store's identity rules (MAC, NetBIOS, DNS name, address);
 //  - an empty optional cell leaves the stored value as it is (a spreadsheet with fewer columns cannot wipe
-//    data by accident).
+//    data by accident);
+//  - a cell with a control character is refused (src/domain/text.ts).
 // Order: agencies (parents before children, whatever the row order), then contacts, networks, assets.
-// A row error is a PerisaiError the repositories raise BEFORE writing (validation, unknown agency,
-// overlapping network); a driver/storage error is not a row error — it aborts the import (on PostgreSQL
-// a failed statement poisons the transaction anyway).
+//
+// At city scale (docs/inventory-io.md "Import at city scale"): 20,000–200,000 asset rows must import in
+// seconds while `perisai serve` keeps answering. So the rows are
+//   1. read as a stream and checked in ONE pass (no database) — cells, duplicates, addresses;
+//   2. matched to stored assets per agency with one indexed read of that agency's identities and
+//      domain/asset.ts matchAssets over the whole file (linear; the old per-row read of every asset of the
+//      agency made the import quadratic);
+//   3. compared with the stored values of the matched assets (read by id, in chunks); new and changed rows
+//      are STAGED in batches of `batchSize` rows, each its own short transaction, with a pause after each
+//      so that other writers (SQLite has one write lock) get their turn (unchanged rows are only counted);
+//   4. published in ONE transaction: agencies, contacts and networks through the repositories (a city has
+//      hundreds of them, not hundred thousands), then the staged assets set-based (store/repos/imports.ts);
+//      or rolled back — all or nothing as before;
+//   5. the staging rows are deleted, again in short batches.
+// A row error of agencies, contacts and networks is a PerisaiError the repositories raise BEFORE writing
+// (validation, unknown agency, overlapping network); a driver/storage error is not a row error — it aborts
+// the import (on PostgreSQL a failed statement poisons the transaction anyway).
 
 import { isPerisaiError } from '../domain/errors.js';
 import { AGENCY_KINDS, normalizeAgencyCode, validateAgencyInput } from '../domain/agency.js';
@@ -22,11 +36,11 @@ import { CONTACT_ROLES, validateContactInput } from '../domain/contact.js';
 import type { ContactRole } from '../domain/contact.js';
 import { NetworkConfirmationError, validateNetworkInput } from '../domain/network.js';
 import type { Network } from '../domain/network.js';
-import { CRITICALITIES, checkOutsideControl, normalizeDnsName, normalizeMac, normalizeNetbiosName, validateAssetPatch } from '../domain/asset.js';
-import type { AssetPatch, Criticality } from '../domain/asset.js';
+import { CRITICALITIES, checkOutsideControl, matchAssets, normalizeDnsName, normalizeMac, normalizeNetbiosName, validateAssetPatch } from '../domain/asset.js';
+import type { Criticality } from '../domain/asset.js';
 import { parseAddress } from '../domain/ip.js';
-import { ALL_AGENCIES, NetworkOverlapError } from '../store/index.js';
-import type { Repositories, Store } from '../store/index.js';
+import { ALL_AGENCIES, NetworkOverlapError, retryOnBusy } from '../store/index.js';
+import type { AssetDetail, Repositories, StagedAsset, StagedOutcome, Store } from '../store/index.js';
 import { COLUMNS, RECORD_KINDS } from './sheets.js';
 import type { RecordKind, SheetRow } from './sheets.js';
 
@@ -49,9 +63,21 @@ export interface ImportReport {
   readonly dryRun: boolean;
 }
 
+/** Where an import is, for a progress bar: `total` is 0 while the file is still being read. */
+export interface ImportProgress {
+  readonly phase: 'reading' | 'matching' | 'staging' | 'publishing' | 'cleaning';
+  readonly done: number;
+  readonly total: number;
+  readonly elapsedMs: number;
+}
+
 export interface ImportOptions {
   readonly partial?: boolean;
   readonly dryRun?: boolean;
+  /** Asset rows staged per transaction (default 2,000). */
+  readonly batchSize?: number;
+  /** Told as the import advances (the CLI draws a progress bar with it); a promise it returns is awaited. */
+  readonly onProgress?: (p: ImportProgress) => void | Promise<void>;
   /**
    * Who confirms the networks whose rows carry a `confirmation_reason` (the guard rails of
    * domain/network.ts): the person running the import, never a cell of the file. Default "import".
@@ -123,46 +149,234 @@ function cell(r: SheetRow, col: string): string {
   return r.cells.get(col) ?? '';
 }
 
-export async function importInventory(store: Store, rows: readonly SheetRow[], opts: ImportOptions = {}): Promise<ImportReport> {
-  const errors: RowIssue[] = [];
-  const counts = emptyCounts();
-  const issue = (r: SheetRow, column: string | null, message: string): void => {
-    errors.push({ file: r.file, sheet: r.sheet, row: r.row, column, message });
-  };
-  let committed = false;
-  try {
-    await store.transaction(async (tx) => {
-      await applyRows(tx, rows, counts, issue, opts.confirmedBy ?? 'import');
-      if (opts.dryRun || (errors.length > 0 && !opts.partial)) throw new Rollback();
-    });
-    committed = true;
-  } catch (e) {
-    if (!(e instanceof Rollback)) throw e;
-  }
-  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.sheet ?? '').localeCompare(b.sheet ?? '') || a.row - b.row);
-  return { rows: rows.length, counts, errors, committed, dryRun: opts.dryRun ?? false };
+/** Where a row is (the part of a SheetRow a RowIssue needs). */
+interface Place {
+  readonly file: string;
+  readonly sheet: string | null;
+  readonly row: number;
 }
 
-async function applyRows(
-  tx: Repositories, rows: readonly SheetRow[], counts: Record<RecordKind, Record<Outcome, number>>, issue: (r: SheetRow, column: string | null, message: string) => void, confirmedBy: string,
-): Promise<void> {
-  const scope = ALL_AGENCIES;
-  const good: SheetRow[] = [];
-  // Structural checks first: unknown `type`, missing required cells.
-  for (const r of rows) {
-    const bad = r.cells.get('__bad_type');
-    if (bad !== undefined) {
-      issue(r, 'type', `${JSON.stringify(bad)} is not one of agency, contact, network, asset`);
+type Issue = (r: Place, column: string | null, message: string) => void;
+
+/** An asset row after the one-pass check: normalised identity and the columns it sets (undefined: keep). */
+interface AssetRow extends Place {
+  readonly code: string;
+  readonly ip: string;
+  readonly mac: string | null;
+  readonly nb: string | null;
+  readonly dns: string | null;
+  readonly os: string | null;
+  readonly criticality?: Criticality;
+  readonly owner?: string;
+  readonly tags?: readonly string[];
+  readonly outsideControl?: boolean;
+  readonly responsibleParty?: string | null;
+  /** The live asset it matched (step 2); undefined: a new asset. */
+  assetId?: string;
+  outcome?: StagedOutcome;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Wait `ms` (a pause between two staged batches). */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function importInventory(store: Store, rows: Iterable<SheetRow> | AsyncIterable<SheetRow>, opts: ImportOptions = {}): Promise<ImportReport> {
+  const t0 = performance.now();
+  const progress = async (phase: ImportProgress['phase'], done: number, total: number): Promise<void> => opts.onProgress?.({ phase, done, total, elapsedMs: performance.now() - t0 });
+  const errors: RowIssue[] = [];
+  const counts = emptyCounts();
+  const issue: Issue = (r, column, message) => {
+    errors.push({ file: r.file, sheet: r.sheet, row: r.row, column, message });
+  };
+  const batchSize = Math.max(1, opts.batchSize ?? 2_000);
+
+  // 1. Read and check every row once; nothing touches the database yet.
+  const small: SheetRow[] = [];
+  const assets: AssetRow[] = [];
+  const seenAsset = new Map<string, number>();
+  let n = 0;
+  for await (const r of rows) {
+    if (++n % 10_000 === 0) await progress('reading', n, 0);
+    if (!structurallyGood(r, issue)) continue;
+    if (r.kind !== 'assets') {
+      small.push(r);
       continue;
     }
-    const missing = COLUMNS[r.kind].required.filter((c) => cell(r, c) === '');
-    if (missing.length > 0) {
-      for (const c of missing) issue(r, c, 'required, but empty or missing');
-      continue;
+    try {
+      assets.push(checkAsset(r, seenAsset));
+    } catch (e) {
+      const re = asRowError(e, null);
+      issue(r, re.column, re.message);
     }
-    good.push(r);
   }
+  await progress('reading', n, n);
+
+  // 2. Match per agency: one indexed read of its live identities, then matchAssets over all its rows.
+  const stored = await store.imports.agencyIdsByCode();
+  const inFile = new Set(small.filter((r) => r.kind === 'agencies').map((r) => normalizeAgencyCode(cell(r, 'code'))));
+  const byAgency = new Map<string, AssetRow[]>();
+  const planned: AssetRow[] = [];
+  for (const a of assets) {
+    if (!stored.has(a.code) && !inFile.has(a.code)) {
+      issue(a, 'agency_code', `unknown agency ${a.code} (neither in the store nor in this file)`);
+      continue;
+    }
+    planned.push(a);
+    const list = byAgency.get(a.code);
+    if (list === undefined) byAgency.set(a.code, [a]);
+    else list.push(a);
+  }
+  // Counted BEFORE the identities are read: an asset a scan adds in between changes the count, and
+  // publishing then refuses (store/repos/imports.ts) instead of creating a duplicate.
+  const expected = await store.imports.assetCounts([...byAgency.keys()].flatMap((code) => (stored.has(code) ? [stored.get(code)!] : [])));
+  let matched = 0;
+  for (const [code, list] of byAgency) {
+    const agencyId = stored.get(code);
+    if (agencyId !== undefined) {
+      const m = matchAssets(await store.imports.liveIdentities(agencyId), list.map((a) => ({ ip: a.ip, mac: a.mac, netbiosName: a.nb, dnsName: a.dns })));
+      list.forEach((a, i) => {
+        const r = m[i]!;
+        if (r.kind === 'existing') a.assetId = r.assetId;
+      });
+    }
+    matched += list.length;
+    await progress('matching', matched, planned.length);
+  }
+
+  // 3. Compare with the stored values and stage, batch by batch. Staging is skipped when nothing will be
+  //    written anyway (a dry run, or bad rows without --partial): the report is the same.
+  const willWrite = !opts.dryRun && (opts.partial === true || errors.length === 0);
+  const importId = willWrite ? await retryOnBusy(() => store.imports.begin(opts.confirmedBy ?? 'import')) : undefined;
+  let committed = false;
+  try {
+    if (importId !== undefined) await store.imports.purgeStale(new Date(Date.now() - DAY_MS).toISOString());
+    for (let i = 0; i < planned.length; i += batchSize) {
+      const started = performance.now();
+      const batch = planned.slice(i, i + batchSize);
+      const details = await store.imports.details(batch.flatMap((a) => (a.assetId !== undefined ? [a.assetId] : [])));
+      // Unchanged rows are counted, not staged: re-importing the same file writes nothing.
+      const staged = batch.map((a) => toStaged(a, a.assetId === undefined ? undefined : details.get(a.assetId))).filter((x) => x.outcome !== 'unchanged');
+      if (importId !== undefined && staged.length > 0) {
+        await retryOnBusy(() => store.imports.stage(importId, i, staged));
+        // As long again as the batch took (at most 0.2 s): other writers get the lock between batches.
+        await pause(Math.min(200, performance.now() - started));
+      }
+      await progress('staging', Math.min(planned.length, i + batchSize), planned.length);
+    }
+
+    // 4. Publish in one transaction, or roll back. What the transaction finds is kept apart and merged
+    //    once it is over, so that a run again after a busy database counts nothing twice.
+    await progress('publishing', 0, 1);
+    let found: { errors: RowIssue[]; counts: Record<RecordKind, Record<Outcome, number>> } = { errors: [], counts: emptyCounts() };
+    await retryOnBusy(() => store.transaction(async (tx) => {
+      found = { errors: [], counts: emptyCounts() };
+      const local = found;
+      const note: Issue = (r, column, message) => void local.errors.push({ file: r.file, sheet: r.sheet, row: r.row, column, message });
+      const failed = await applySmallKinds(tx, small, local.counts, note, opts.confirmedBy ?? 'import');
+      for (const a of planned) {
+        if (failed.has(a.code)) note(a, 'agency_code', `agency ${a.code} was not imported (its row has an error)`);
+        else local.counts.assets[a.outcome!]++;
+      }
+      if (opts.dryRun || (errors.length + local.errors.length > 0 && !opts.partial)) throw new Rollback();
+      if (importId !== undefined) await tx.imports.publish(importId, [...failed].filter((c) => byAgency.has(c)), expected);
+    })).then(() => {
+      committed = true;
+    }, (e: unknown) => {
+      if (!(e instanceof Rollback)) throw e;
+    });
+    for (const e of found.errors) errors.push(e);
+    for (const k of RECORD_KINDS) for (const o of ['created', 'updated', 'unchanged'] as const) counts[k][o] += found.counts[k][o];
+    await progress('publishing', 1, 1);
+  } finally {
+    // 5. The staged rows go, whatever happened (a run this misses is purged by the next import after a day).
+    if (importId !== undefined) {
+      await progress('cleaning', 0, 1);
+      await retryOnBusy(() => store.imports.discard(importId)).catch(() => {});
+    }
+  }
+  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.sheet ?? '').localeCompare(b.sheet ?? '') || a.row - b.row);
+  return { rows: n, counts, errors, committed, dryRun: opts.dryRun ?? false };
+}
+
+/** Structural checks: a known `type`, printable cells, the required cells present. Reports and answers false when bad. */
+function structurallyGood(r: SheetRow, issue: Issue): boolean {
+  const bad = r.cells.get('__bad_type');
+  if (bad !== undefined) {
+    issue(r, 'type', `${JSON.stringify(bad)} is not one of agency, contact, network, asset`);
+    return false;
+  }
+  if (r.problems !== undefined && r.problems.length > 0) {
+    for (const p of r.problems) issue(r, p.column, p.message);
+    return false;
+  }
+  const missing = COLUMNS[r.kind].required.filter((c) => cell(r, c) === '');
+  if (missing.length > 0) {
+    for (const c of missing) issue(r, c, 'required, but empty or missing');
+    return false;
+  }
+  return true;
+}
+
+/** An asset row checked without the database: address, identifiers, columns, duplicates in the file. */
+function checkAsset(r: SheetRow, seen: Map<string, number>): AssetRow {
+  const code = normalizeAgencyCode(cell(r, 'agency_code'));
+  const ip = parseAddress(cell(r, 'ip')).text;
+  const dup = seen.get(`${code}\n${ip}`);
+  if (dup !== undefined) throw new RowError(`duplicate asset ${ip} for this agency (already on row ${dup})`, 'ip');
+  seen.set(`${code}\n${ip}`, r.row);
+  const macCell = cell(r, 'mac');
+  const mac = macCell === '' ? null : normalizeMac(macCell);
+  if (mac === undefined) throw new RowError(`${JSON.stringify(macCell)} is not a unicast EUI-48 MAC address`, 'mac');
+  const nbCell = cell(r, 'netbios_name');
+  const nb = nbCell === '' ? null : normalizeNetbiosName(nbCell);
+  if (nb === undefined) throw new RowError(`${JSON.stringify(nbCell)} is not a NetBIOS name (at most 15 characters)`, 'netbios_name');
+  const dnsCell = cell(r, 'dns_name');
+  const dns = dnsCell === '' ? null : normalizeDnsName(dnsCell);
+  if (dns === undefined) throw new RowError(`${JSON.stringify(dnsCell)} is not a DNS name`, 'dns_name');
+  const crit = cell(r, 'criticality').toLowerCase();
+  if (crit !== '' && !(CRITICALITIES as readonly string[]).includes(crit)) throw new RowError(`${JSON.stringify(cell(r, 'criticality'))} is not one of ${CRITICALITIES.join(', ')}`, 'criticality');
+  const p = validateAssetPatch({
+    ...(cell(r, 'tags') !== '' ? { tags: splitTags(cell(r, 'tags')) } : {}),
+    ...(cell(r, 'outside_control') !== '' ? { outsideControl: bool(cell(r, 'outside_control'), 'outside_control') } : {}),
+    ...(cell(r, 'responsible_party') !== '' ? { responsibleParty: cell(r, 'responsible_party') } : {}),
+  });
+  if (p.outsideControl === true) checkOutsideControl(true, p.responsibleParty ?? null);
+  const os = cell(r, 'os');
+  return {
+    file: r.file, sheet: r.sheet, row: r.row, code, ip, mac, nb, dns, os: os === '' ? null : os,
+    ...(crit !== '' ? { criticality: crit as Criticality } : {}), ...(cell(r, 'owner') !== '' ? { owner: cell(r, 'owner') } : {}),
+    ...(p.tags !== undefined ? { tags: p.tags } : {}), ...(p.outsideControl !== undefined ? { outsideControl: p.outsideControl } : {}),
+    ...(p.responsibleParty !== undefined ? { responsibleParty: p.responsibleParty } : {}),
+  };
+}
+
+/** The staged form of a checked row, and its outcome against the stored asset it matched (`before`). */
+function toStaged(a: AssetRow, before: AssetDetail | undefined): StagedAsset {
+  if (a.assetId !== undefined && before === undefined) a.assetId = undefined; // gone since matching: publishing's checks refuse
+  const changed = before !== undefined && (
+    a.ip !== before.ip || (a.mac !== null && a.mac !== before.mac) || (a.nb !== null && a.nb !== before.netbiosName) || (a.dns !== null && a.dns !== before.dnsName) ||
+    (a.os !== null && a.os !== before.os) || (a.criticality !== undefined && a.criticality !== before.criticality) || (a.owner !== undefined && a.owner !== before.owner) ||
+    (a.tags !== undefined && a.tags.join('\n') !== before.tags.join('\n')) || (a.outsideControl !== undefined && a.outsideControl !== before.outsideControl) ||
+    (a.responsibleParty !== undefined && a.responsibleParty !== before.responsibleParty));
+  a.outcome = before === undefined ? 'created' : changed ? 'updated' : 'unchanged';
+  return {
+    file: a.file, sheet: a.sheet, row: a.row, agencyCode: a.code, ...(a.assetId !== undefined ? { assetId: a.assetId } : {}), outcome: a.outcome,
+    ip: a.ip, mac: a.mac, netbiosName: a.nb, dnsName: a.dns, os: a.os === null ? null : { name: a.os, source: 'manual' },
+    criticality: a.criticality ?? null, owner: a.owner ?? null, tags: a.tags ?? null, outsideControl: a.outsideControl ?? null, responsibleParty: a.responsibleParty ?? null,
+  };
+}
+
+/**
+ * Agencies, contacts and networks through the repositories, inside the publishing transaction. Returns
+ * the codes of agencies whose row failed (their assets are not imported either).
+ */
+async function applySmallKinds(tx: Repositories, good: readonly SheetRow[], counts: Record<RecordKind, Record<Outcome, number>>, issue: Issue, confirmedBy: string): Promise<Set<string>> {
+  const scope = ALL_AGENCIES;
   const byKind = (k: RecordKind): SheetRow[] => good.filter((r) => r.kind === k);
+  const failed = new Set<string>();
 
   // Agency ids by code: filled from the file as rows are applied, from the store on demand.
   const agencyIds = new Map<string, string | null>(); // null: the row for that code failed
@@ -235,6 +449,7 @@ async function applyRows(
     } catch (e) {
       const re = asRowError(e, null);
       agencyIds.set(code, null);
+      failed.add(code);
       issue(r, re.column, re.message);
     } finally {
       state.set(code, 'done');
@@ -313,54 +528,5 @@ async function applyRows(
     }
   }
 
-  // ---- assets ------------------------------------------------------------------------------------
-  const seenAsset = new Map<string, number>();
-  for (const r of byKind('assets')) {
-    try {
-      const id = await agencyId(cell(r, 'agency_code'), 'agency_code');
-      const ip = parseAddress(cell(r, 'ip')).text;
-      const dup = seenAsset.get(`${id}\n${ip}`);
-      if (dup !== undefined) throw new RowError(`duplicate asset ${ip} for this agency (already on row ${dup})`, 'ip');
-      seenAsset.set(`${id}\n${ip}`, r.row);
-      const macCell = cell(r, 'mac');
-      const mac = macCell === '' ? null : normalizeMac(macCell);
-      if (mac === undefined) throw new RowError(`${JSON.stringify(macCell)} is not a unicast EUI-48 MAC address`, 'mac');
-      const nbCell = cell(r, 'netbios_name');
-      const nb = nbCell === '' ? null : normalizeNetbiosName(nbCell);
-      if (nb === undefined) throw new RowError(`${JSON.stringify(nbCell)} is not a NetBIOS name (at most 15 characters)`, 'netbios_name');
-      const dnsCell = cell(r, 'dns_name');
-      const dns = dnsCell === '' ? null : normalizeDnsName(dnsCell);
-      if (dns === undefined) throw new RowError(`${JSON.stringify(dnsCell)} is not a DNS name`, 'dns_name');
-      const patch: { -readonly [K in keyof AssetPatch]: AssetPatch[K] } = {};
-      const crit = cell(r, 'criticality').toLowerCase();
-      if (crit !== '') {
-        if (!(CRITICALITIES as readonly string[]).includes(crit)) throw new RowError(`${JSON.stringify(cell(r, 'criticality'))} is not one of ${CRITICALITIES.join(', ')}`, 'criticality');
-        patch.criticality = crit as Criticality;
-      }
-      if (cell(r, 'owner') !== '') patch.owner = cell(r, 'owner');
-      if (cell(r, 'tags') !== '') patch.tags = splitTags(cell(r, 'tags'));
-      if (cell(r, 'outside_control') !== '') patch.outsideControl = bool(cell(r, 'outside_control'), 'outside_control');
-      if (cell(r, 'responsible_party') !== '') patch.responsibleParty = cell(r, 'responsible_party');
-      const p = validateAssetPatch(patch);
-      if (p.outsideControl === true) checkOutsideControl(true, p.responsibleParty ?? null);
-      const os = cell(r, 'os');
-      const [u] = await tx.assets.upsertObserved(scope, {
-        agencyId: id,
-        hosts: [{ ip, mac, netbiosName: nb, dnsName: dns, ...(os !== '' ? { os: { name: os, source: 'manual' } } : {}) }],
-      });
-      const before = await tx.assets.get(scope, u!.assetId);
-      const changes =
-        (p.criticality !== undefined && p.criticality !== before.criticality) ||
-        (p.owner !== undefined && p.owner !== before.owner) ||
-        (p.tags !== undefined && p.tags.join('\n') !== before.tags.join('\n')) ||
-        (p.outsideControl !== undefined && p.outsideControl !== before.outsideControl) ||
-        (p.responsibleParty !== undefined && p.responsibleParty !== before.responsibleParty);
-      if (changes) await tx.assets.update(scope, before.id, p);
-      counts.assets[u!.created ? 'created' : changes ? 'updated' : 'unchanged']++;
-    } catch (e) {
-      const re = asRowError(e, null);
-      issue(r, re.column, re.message);
-    }
-  }
+  return failed;
 }
-

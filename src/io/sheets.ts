@@ -6,12 +6,18 @@
 //    sheets such as a README are ignored) — or a single sheet with a `type` column naming each row's kind.
 //  - CSV: one kind per file, taken from a `type` column when present, otherwise recognised from the header
 //    (a `cidr` column: networks; `ip`: assets; `role`: contacts; `kind`: agencies).
+// A CSV file is STREAMED (inventoryRows): read in chunks, decoded as UTF-8 and parsed record by record, so
+// a city's 200,000-row file never sits in memory as one string. An XLSX workbook is a zip that exceljs
+// reads whole.
+// A cell holding a control character (src/domain/text.ts) is carried as a problem of its row, which the
+// importer reports with file:line like any other bad cell.
 
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { extname, basename } from 'node:path';
 import ExcelJS from 'exceljs';
+import { controlCharacterMessage, findControlCharacter } from '../domain/text.js';
 import { COLUMN_LABELS_ID } from './columns.js';
-import { CsvSyntaxError, parseCsv } from './csv.js';
+import { CsvReader, CsvSyntaxError } from './csv.js';
 
 export const RECORD_KINDS = ['agencies', 'contacts', 'networks', 'assets'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -24,6 +30,8 @@ export interface SheetRow {
   readonly kind: RecordKind;
   /** Normalised column name → trimmed cell text ('' when empty). */
   readonly cells: ReadonlyMap<string, string>;
+  /** Cells refused as they were read (a control character), by column; the importer reports them. */
+  readonly problems?: readonly { readonly column: string; readonly message: string }[];
 }
 
 export class InventoryFileError extends Error {
@@ -85,8 +93,11 @@ function kindFromHeader(header: readonly string[]): RecordKind | undefined {
   return undefined;
 }
 
-/** Turn a header and data rows into SheetRows; the kind comes from `fixedKind` or the `type` column. */
-function toRows(file: string, sheet: string | null, header: readonly string[], data: readonly { row: number; values: readonly string[] }[], fixedKind: RecordKind | undefined): SheetRow[] {
+/**
+ * The row maker of one sheet: a data row (its number and cell texts) → a SheetRow, or null for an empty
+ * row. The kind comes from `fixedKind`, else the `type` column, else the header's columns.
+ */
+function rowMaker(file: string, sheet: string | null, header: readonly string[], fixedKind: RecordKind | undefined): (row: number, values: readonly string[]) => SheetRow | null {
   const where = sheet === null ? file : `${file}:${sheet}`;
   const typeCol = header.indexOf('type');
   if (fixedKind === undefined && typeCol < 0) {
@@ -94,26 +105,29 @@ function toRows(file: string, sheet: string | null, header: readonly string[], d
     if (guessed === undefined) throw new InventoryFileError(`cannot tell what the rows are: add a "type" column (agency, contact, network, asset) or use the template's headers`, where);
     fixedKind = guessed;
   }
-  const out: SheetRow[] = [];
-  for (const d of data) {
-    if (d.values.every((v) => v.trim() === '')) continue;
-    let kind = fixedKind;
+  const kindOfFile = fixedKind;
+  return (row, values) => {
+    if (values.every((v) => v.trim() === '')) return null;
+    let kind = kindOfFile;
     if (kind === undefined) {
-      const t = d.values[typeCol] ?? '';
+      const t = values[typeCol] ?? '';
       kind = kindFromName(t);
       if (kind === undefined) {
         // carried as a row of unknown kind: the importer reports it like any other bad row
-        out.push({ file, sheet, row: d.row, kind: 'agencies', cells: new Map([['__bad_type', t]]) });
-        continue;
+        return { file, sheet, row, kind: 'agencies', cells: new Map([['__bad_type', t]]) };
       }
     }
     const cells = new Map<string, string>();
+    let problems: { column: string; message: string }[] | undefined;
     header.forEach((h, i) => {
-      if (h !== '' && h !== 'type') cells.set(h, (d.values[i] ?? '').trim());
+      if (h === '' || h === 'type') return;
+      const v = (values[i] ?? '').trim();
+      const bad = findControlCharacter(v);
+      if (bad !== undefined) (problems ??= []).push({ column: h, message: controlCharacterMessage(bad) });
+      cells.set(h, v);
     });
-    out.push({ file, sheet, row: d.row, kind, cells });
-  }
-  return out;
+    return { file, sheet, row, kind, cells, ...(problems !== undefined ? { problems } : {}) };
+  };
 }
 
 /** Text of an exceljs cell value: rich text joined, hyperlinks (e-mail addresses!) by their text, formulas by their cached result. */
@@ -147,53 +161,89 @@ async function readXlsx(path: string): Promise<SheetRow[]> {
     const headerRow = ws.getRow(1);
     const header: string[] = [];
     for (let c = 1; c <= ws.columnCount; c++) header.push(normalizeHeader(cellText(headerRow.getCell(c).value)));
-    const data: { row: number; values: string[] }[] = [];
+    const make = rowMaker(file, ws.name, header, kindFromName(ws.name));
     for (let r = 2; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
       const values: string[] = [];
       for (let c = 1; c <= header.length; c++) values.push(cellText(row.getCell(c).value));
-      data.push({ row: r, values });
+      const made = make(r, values);
+      if (made !== null) out.push(made);
     }
-    for (const row of toRows(file, ws.name, header, data, kindFromName(ws.name))) out.push(row); // no spread: a sheet can have 200k rows
   }
   return out;
 }
 
-function readCsvText(file: string, text: string): SheetRow[] {
-  let parsed;
-  try {
-    parsed = parseCsv(text);
-  } catch (e) {
-    if (e instanceof CsvSyntaxError) throw new InventoryFileError(e.message, `${file}:${e.line}`);
-    throw e;
-  }
-  const [head, ...rest] = parsed.records;
-  if (head === undefined) throw new InventoryFileError('the file is empty', file);
-  const header = head.fields.map(normalizeHeader);
-  // Undo the formula guard of our own exports (csv.ts): "'=…" back to "=…", so an export re-imports unchanged.
-  const unguard = (v: string): string => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
-  return toRows(file, null, header, rest.map((r) => ({ row: r.line, values: r.fields.map(unguard) })), undefined);
+// Undo the formula guard of our own exports (csv.ts): "'=…" back to "=…", so an export re-imports unchanged.
+function unguard(v: string): string {
+  return /^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v;
 }
 
-/** Read an inventory file (.csv or .xlsx, by extension). */
-export async function readInventoryFile(path: string): Promise<SheetRow[]> {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.xlsx') return readXlsx(path);
-  if (ext === '.csv' || ext === '.txt') {
-    let buf: Buffer;
+/** The rows of a CSV file, streamed: read in 1 MiB chunks, decoded as UTF-8 (refused otherwise), parsed record by record. */
+async function* csvRows(path: string): AsyncGenerator<SheetRow> {
+  const file = basename(path);
+  // Fatal decoding: a file saved as Windows-1252 by an old Excel must be refused, not imported garbled.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const reader = new CsvReader();
+  let make: ((row: number, values: readonly string[]) => SheetRow | null) | undefined;
+  const rowsOf = function* (records: readonly { line: number; fields: readonly string[] }[]): Generator<SheetRow> {
+    for (const rec of records) {
+      if (make === undefined) {
+        make = rowMaker(file, null, rec.fields.map(normalizeHeader), undefined);
+        continue;
+      }
+      const made = make(rec.line, rec.fields.map(unguard));
+      if (made !== null) yield made;
+    }
+  };
+  const parse = (f: () => { line: number; fields: readonly string[] }[]): { line: number; fields: readonly string[] }[] => {
     try {
-      buf = await readFile(path);
+      return f();
     } catch (e) {
-      throw new InventoryFileError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, basename(path));
+      if (e instanceof CsvSyntaxError) throw new InventoryFileError(e.message, `${file}:${e.line}`);
+      throw e;
     }
-    // Fatal decoding: a file saved as Windows-1252 by an old Excel must be refused, not imported garbled.
-    let text: string;
+  };
+  const decode = (chunk?: Buffer): string => {
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+      return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
     } catch {
-      throw new InventoryFileError('not UTF-8 text: save it from the spreadsheet as "CSV UTF-8"', basename(path));
+      throw new InventoryFileError('not UTF-8 text: save it from the spreadsheet as "CSV UTF-8"', file);
     }
-    return readCsvText(basename(path), text);
+  };
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) yield* rowsOf(parse(() => reader.push(decode(chunk as Buffer))));
+  } catch (e) {
+    if (e instanceof InventoryFileError) throw e;
+    throw new InventoryFileError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  } finally {
+    stream.destroy();
+  }
+  const tail = decode();
+  yield* rowsOf(parse(() => [...reader.push(tail), ...reader.end()]));
+  if (make === undefined) throw new InventoryFileError('the file is empty', file);
+}
+
+/**
+ * The rows of an inventory file (.csv or .xlsx, by extension), one at a time: a CSV file is streamed, so
+ * memory stays flat whatever its size. A file-level problem throws InventoryFileError when reached.
+ */
+export async function* inventoryRows(path: string): AsyncGenerator<SheetRow> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.xlsx') {
+    yield* await readXlsx(path);
+    return;
+  }
+  if (ext === '.csv' || ext === '.txt') {
+    yield* csvRows(path);
+    return;
   }
   throw new InventoryFileError('unknown file type: expected .csv or .xlsx', basename(path));
+}
+
+/** Read a whole inventory file (.csv or .xlsx, by extension). */
+export async function readInventoryFile(path: string): Promise<SheetRow[]> {
+  const out: SheetRow[] = [];
+  for await (const r of inventoryRows(path)) out.push(r);
+  return out;
 }

@@ -10,6 +10,7 @@ import { validationError } from '../domain/errors.js';
 import { PerisaiError } from '../domain/errors.js';
 import { isInScanWindow } from '../domain/scan-window.js';
 import type { TaskQueue } from '../queue/queue.js';
+import { isBusy } from '../store/index.js';
 import type { Schedule, Store } from '../store/index.js';
 import { PROFILES } from '../domain/scan-profile.js';
 import { DEFAULT_TIME_ZONE } from '../domain/calendar.js';
@@ -87,6 +88,11 @@ export class Scheduler {
           this.#log(`schedule ${s.id}: started job ${job.id} (${job.targets.join(', ')}; ${job.planned} probes)`);
         }
       } catch (e) {
+        if (isBusy(e)) {
+          // Another process holds the write lock (an import, a backup): the run is due still; the next tick starts it.
+          this.#log(`schedule ${s.id}: the database is busy; trying again at the next tick`);
+          continue;
+        }
         out.errors.push({ scheduleId: s.id, error: (e as Error)?.message ?? String(e) });
         this.#log(`schedule ${s.id}: ${(e as Error)?.message ?? String(e)}`);
         // A schedule that cannot run (e.g. its networks were removed) must not be retried every tick.

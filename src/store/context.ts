@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { NetworkPolicy } from '../domain/network.js';
 import type { StoreDialect } from './dialect.js';
+import type { SecretBox } from './secrets.js';
 import type { Database } from './schema.js';
 
 export interface Ctx {
@@ -15,6 +16,8 @@ export interface Ctx {
   readonly clock: () => Date;
   /** Which network registrations need a confirmation (StoreOptions.networkPolicy). */
   readonly networkPolicy: NetworkPolicy;
+  /** Seals and opens the secrets stored in rows (alert channels), with the key kept outside the database. */
+  readonly secrets: SecretBox;
 }
 
 export function nowIso(ctx: Ctx): string {

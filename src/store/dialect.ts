@@ -26,8 +26,12 @@
 //   RETURNING          supported (SQLite ≥ 3.35) — same on both
 //   errors             SqliteError.code (SQLITE_FULL, SQLITE_CORRUPT …)  SQLSTATE (53100 disk_full, XX001 …)
 //                      → PerisaiError codes, see mapError
+//   files at rest      the database file created 0600 before SQLite       the server's own (initdb: 0700 data
+//                      opens it (SQLite gives -wal/-shm the database's    directory)
+//                      mode), a directory it creates 0700; an existing
+//                      file readable by others is tightened
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -135,6 +139,13 @@ export interface StoreDialect {
    * (findings counts) rely on. Autovacuum gets there too, eventually.
    */
   maintain(db: Kysely<Database>): Promise<void>;
+  /**
+   * After secrets in `table` were sealed (src/store/secrets.ts): make the replaced plain text go from the
+   * files, not only from the rows. SQLite zeroes freed cell space as it writes (secure_delete = FAST, set
+   * at open) and here checkpoints and truncates the WAL, whose older frames still hold the old pages;
+   * PostgreSQL rewrites the table (VACUUM FULL), leaving no dead row version behind. Outside a transaction.
+   */
+  eraseReplaced(db: Kysely<Database>, table: 'alert_channels'): Promise<void>;
   /** Translate a driver error into a PerisaiError (non-driver errors are returned unchanged). */
   mapError(e: unknown, action: string): unknown;
   close(): Promise<void>;
@@ -260,11 +271,38 @@ function mapSqliteError(e: unknown, action: string, where: string): unknown {
   return new PerisaiError('E_STORAGE', `storage error while ${action}: ${message} (${code}) at ${where}`, { dialect: 'sqlite', driverCode: code, action }, { cause: e });
 }
 
+/** Owned by us and readable or writable by others: take the group and other bits away. */
+function tighten(path: string, mode: number): void {
+  if (!existsSync(path)) return;
+  const st = statSync(path);
+  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(path, mode);
+}
+
+/**
+ * The data directory of the embedded database holds the database, its WAL and the secret key: only the
+ * service user may enter it (0700). Created so, and tightened when an earlier version made it 0755.
+ */
+export function tightenDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  tighten(dir, 0o700);
+}
+
+/**
+ * The database file readable by its owner only: created 0600 before SQLite opens it (an empty file is an
+ * empty database), and SQLite creates -wal and -shm with the database file's mode (os_unix.c
+ * findCreateFileMode). A file an earlier version left 0644 is tightened, with its -wal and -shm.
+ */
+function privateDatabaseFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) tighten(f, 0o600);
+}
+
 function openSqlite(path: string, opts: DialectOptions): StoreDialect {
   const where = path;
   let raw: BetterSqlite3.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') privateDatabaseFile(path);
     raw = new BetterSqlite3(path, { timeout: 5000 });
   } catch (e) {
     throw mapSqliteError(e, 'opening the database', where);
@@ -276,6 +314,9 @@ function openSqlite(path: string, opts: DialectOptions): StoreDialect {
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     raw.pragma('busy_timeout = 5000');
+    // Deleted or replaced content is zeroed when that costs no extra I/O (SQLite docs "pragma secure_delete"):
+    // a secret sealed in place of its plain text does not linger in the page's free space.
+    raw.pragma('secure_delete = FAST');
     for (const [k, v] of Object.entries(opts.sqlitePragmas ?? {})) {
       if (!/^[a-z_]+$/.test(k) || !/^[A-Za-z0-9_-]+$/.test(String(v))) throw validationError(`sqlite pragma ${k}=${String(v)} is not allowed`, { field: 'sqlitePragmas' });
       raw.pragma(`${k} = ${String(v)}`);
@@ -318,6 +359,9 @@ function openSqlite(path: string, opts: DialectOptions): StoreDialect {
     },
     maintain: async (kdb) => {
       await sql`pragma optimize=0x10002`.execute(kdb);
+    },
+    eraseReplaced: async (kdb) => {
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(kdb);
     },
     mapError: (e, action) => mapSqliteError(e, action, where),
     close: async () => {
@@ -442,6 +486,9 @@ function openPostgres(url: string, opts: DialectOptions): StoreDialect {
     },
     maintain: async (kdb) => {
       await sql`vacuum (analyze) findings, finding_events, assets, observations, scan_jobs, scan_tasks, outbox`.execute(kdb);
+    },
+    eraseReplaced: async (kdb, table) => {
+      await sql`vacuum full ${sql.table(table)}`.execute(kdb);
     },
     mapError: (e, action) => mapPgError(e, action, where),
     close: async () => {

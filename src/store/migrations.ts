@@ -12,9 +12,10 @@
 //    migrations.test.ts fails when a file there is missing from it or out of order.
 // Column types come from the dialect (dialect.types), never spelled per database here.
 
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Migration, MigrationProvider, MigrationResultSet } from 'kysely';
 import { PerisaiError } from '../domain/errors.js';
+import { openDialect } from './dialect.js';
 import type { StoreDialect } from './dialect.js';
 import { migration0001 } from './migrations/0001_inventory.js';
 import { migration0002 } from './migrations/0002_monitoring.js';
@@ -27,6 +28,7 @@ import { migration0008 } from './migrations/0008_network_confirmation.js';
 import { migration0010 } from './migrations/0010_incidents.js';
 import { migration0011 } from './migrations/0011_circulars.js';
 import { migration0012 } from './migrations/0012_office_reports.js';
+import { migration0014 } from './migrations/0014_import_staging.js';
 
 /** All migrations, by name. Append only. */
 export function migrations(d: StoreDialect): Record<string, Migration> {
@@ -42,6 +44,7 @@ export function migrations(d: StoreDialect): Record<string, Migration> {
     '0010_incidents': migration0010(d),
     '0011_circulars': migration0011(d),
     '0012_office_reports': migration0012(d),
+    '0014_import_staging': migration0014(d),
   };
 }
 
@@ -74,4 +77,34 @@ export async function migrateToLatest(d: StoreDialect): Promise<string[]> {
     throw new PerisaiError('E_STORAGE', `migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}; the schema was left as it was`, { migration: failed }, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** What a backup is checked against (src/io/backup.ts): the migrations this build knows, and which columns hold JSON. */
+export interface SchemaFacts {
+  readonly migrations: readonly string[];
+  /** Table → its JSON columns. */
+  readonly jsonColumns: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * The schema this build creates, learnt by running every migration on an in-memory SQLite whose JSON
+ * column type is spelled `json` instead of `text` (SQLite keeps a declared type name as written), so
+ * that PRAGMA table_info names the JSON columns — always in step with the migrations, nothing to list by hand.
+ */
+export async function schemaFacts(): Promise<SchemaFacts> {
+  const base = openDialect({ kind: 'sqlite', path: ':memory:' });
+  const probe: StoreDialect = { ...base, types: { ...base.types, json: 'json' } };
+  try {
+    await migrateToLatest(probe);
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(probe.db);
+    const jsonColumns = new Map<string, string[]>();
+    for (const t of tables.rows) {
+      const cols = await sql<{ name: string; type: string }>`select name, type from pragma_table_info(${t.name})`.execute(probe.db);
+      const json = cols.rows.filter((c) => c.type.toLowerCase() === 'json').map((c) => c.name);
+      if (json.length > 0) jsonColumns.set(t.name, json);
+    }
+    return { migrations: Object.keys(migrations(probe)), jsonColumns };
+  } finally {
+    await probe.close();
+  }
 }

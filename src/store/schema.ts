@@ -8,6 +8,7 @@
 
 import type { Generated, SqlBool } from 'kysely';
 import type { CircularDatabase } from './schema-circulars.js';
+import type { ImportDatabase } from './schema-imports.js';
 import type { IncidentDatabase } from './schema-incidents.js';
 
 export type { SqlBool };
@@ -366,7 +367,7 @@ export interface ExposureDailyTable {
 }
 
 /** Incident tables (migration 0010) are declared in schema-incidents.ts. */
-export interface Database extends IncidentDatabase, CircularDatabase {
+export interface Database extends IncidentDatabase, CircularDatabase, ImportDatabase {
   agencies: AgencyTable;
   contacts: ContactTable;
   networks: NetworkTable;

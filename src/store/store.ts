@@ -12,7 +12,7 @@ import { validateNetworkPolicy } from '../domain/network.js';
 import type { NetworkPolicy } from '../domain/network.js';
 import type { Ctx } from './context.js';
 import type { DialectKind, DialectOptions, StoreDialect } from './dialect.js';
-import { openDialect, parseStoreUrl } from './dialect.js';
+import { defaultDataDir, openDialect, parseStoreUrl, tightenDataDir } from './dialect.js';
 import { migrateToLatest, migrator } from './migrations.js';
 import type { Database } from './schema.js';
 import { AgencyRepo } from './repos/agencies.js';
@@ -35,8 +35,11 @@ import { IncidentRepo } from './repos/incidents.js';
 import { PlaybookRepo } from './repos/playbooks.js';
 import { CircularRepo } from './repos/circulars.js';
 import { OfficeRepo } from './repos/office.js';
+import { ImportRepo } from './repos/imports.js';
+import { SecretBox, defaultKeyFile } from './secrets.js';
+import type { SecretKeyOptions } from './secrets.js';
 
-export interface StoreOptions extends DialectOptions {
+export interface StoreOptions extends DialectOptions, SecretKeyOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
   readonly url?: string;
   /** Data directory for the default SQLite file (default: $PERISAI_DATA_DIR, XDG data home). */
@@ -86,6 +89,8 @@ export interface Repositories {
   readonly circulars: CircularRepo;
   // The office's settings, weekly report-card schedules and the cards they issued (docs/circulars.md).
   readonly office: OfficeRepo;
+  // Inventory imports at city scale: staging and the one-step publish (src/io/import.ts).
+  readonly imports: ImportRepo;
 }
 
 export interface Store extends Repositories {
@@ -94,6 +99,8 @@ export interface Store extends Repositories {
   readonly location: string;
   /** Run `fn` in one transaction; repositories on `tx` join it. Rolled back entirely if `fn` throws. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** The key that seals stored secrets (src/store/secrets.ts): where it is, rotation steps. */
+  readonly secrets: SecretBox;
   /** Refresh planner statistics (nightly, and after bulk loads); see StoreDialect.maintain. */
   maintain(): Promise<void>;
   /** Applied and pending migrations. */
@@ -124,29 +131,40 @@ function repositories(ctx: Ctx): Repositories {
     playbooks: new PlaybookRepo(ctx),
     circulars: new CircularRepo(ctx),
     office: new OfficeRepo(ctx),
+    imports: new ImportRepo(ctx),
   };
 }
 
 export async function createStore(opts: StoreOptions = {}): Promise<Store> {
   const networkPolicy = networkPolicyOf(opts);
   const location = parseStoreUrl(opts.url, opts.dataDir);
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  // The embedded database in the data directory: that directory is the service's own, 0700.
+  if (location.kind === 'sqlite' && (opts.url === undefined || opts.url.trim() === '')) tightenDataDir(dataDir);
   const d: StoreDialect = openDialect(location, opts);
+  const secrets = new SecretBox(opts, defaultKeyFile(location, dataDir), process.env, location.kind === 'sqlite' ? location.path : dataDir);
+  const clock = opts.clock ?? (() => new Date());
+  const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy, secrets };
   try {
-    if (opts.migrate ?? true) await migrateToLatest(d);
+    if (opts.migrate ?? true) {
+      await migrateToLatest(d);
+      // Secrets stored in plain text by an older version are sealed at the first start of this one (the key
+      // is outside the database, so a migration cannot do it).
+      await new AlertRepo(root).sealPlaintext();
+    }
   } catch (e) {
     await d.close().catch(() => {});
     throw e instanceof PerisaiError ? e : d.mapError(e, 'opening the store');
   }
-  const clock = opts.clock ?? (() => new Date());
-  const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy };
   let closed = false;
   return {
     ...repositories(root),
     dialect: d.kind,
     location: d.where,
+    secrets,
     async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
       try {
-        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock, networkPolicy })));
+        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock, networkPolicy, secrets })));
       } catch (e) {
         throw d.mapError(e, 'running a transaction');
       }

@@ -16,6 +16,7 @@ import type { AssetScanSignals } from '../domain/finding-signals.js';
 import { NetworkIndex } from '../domain/ip.js';
 import { factsFromObservations, rateAsset } from '../domain/risk.js';
 import type { Severity } from '../domain/finding.js';
+import { retryOnBusy } from '../store/index.js';
 import type { ApplyScanResult, OutboxInput, Repositories, Store } from '../store/index.js';
 import { afterScanFinalized } from './incident-hook.js';
 import { afterScanForCirculars } from './circular-hook.js';
@@ -134,7 +135,9 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
 export async function finalizeJob(store: Store, jobId: string, opts: { at?: string } = {}): Promise<FinalizeResult | undefined> {
   let result: FinalizeResult | undefined;
   try {
-    result = await store.transaction((tx) => finalizeIn(tx, jobId, opts.at));
+    // One transaction, run again while another process holds the write lock (an import): a busy database
+    // must not leave a finished scan unfinalized until the next sweep.
+    result = await retryOnBusy(() => store.transaction((tx) => finalizeIn(tx, jobId, opts.at)), { attempts: 10, baseMs: 100, capMs: 5_000 });
   } catch (e) {
     if (e instanceof PerisaiError && e.code === 'E_CONFLICT') return undefined; // another finalizer won
     throw e;

@@ -4,7 +4,9 @@
 // (observations.ingestBatch). A crash therefore loses at most the slice in flight, which the next
 // claimant scans again from the stored done ranges; re-stored rows hit the (job, ip, kind, port, key)
 // key and are not counted twice. The lease is renewed while scanning; a lost lease aborts the slice and
-// the worker stops without writing (the store refuses a stale owner with E_CONFLICT anyway).
+// the worker stops without writing (the store refuses a stale owner with E_CONFLICT anyway). A busy database
+// (another process holds SQLite's write lock: an import, a backup) does not cost the slice: its writes are
+// retried with back-off (src/store/errors.ts retryOnBusy) instead of failing the task.
 
 import type { IndexRange } from '../domain/ranges.js';
 import type { ScanTask } from '../domain/scan-job.js';
@@ -13,6 +15,7 @@ import { parseJsonlRecord } from '../domain/observation.js';
 import type { Observation } from '../domain/observation.js';
 import { runScan } from '../engine/runner/scan.js';
 import { Permutation, Scope } from '../engine/targets/index.js';
+import { retryOnBusy } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { jobTargetSet } from '../domain/job-targets.js';
 import { finalizeJob } from './finalize.js';
@@ -61,6 +64,7 @@ export async function runTask(store: Store, task: ScanTask, opts: WorkerOptions)
   const size = Math.max(1, opts.sliceSlots ?? 256);
   const batchSize = Math.max(1, opts.batchSize ?? 2000);
 
+  const busy = { attempts: 10, baseMs: 100, capMs: 5_000, onBusy: (n: number, ms: number) => opts.log?.(`task ${task.id}: database busy, retry ${n} in ${ms} ms`) };
   const ac = new AbortController();
   const onStop = (): void => ac.abort();
   opts.signal?.addEventListener('abort', onStop);
@@ -108,10 +112,10 @@ export async function runTask(store: Store, task: ScanTask, opts: WorkerOptions)
       );
       if (summary.interrupted || ac.signal.aborted) break; // the slice is incomplete: not marked done
       try {
-        if (obs.length === 0) await store.scans.recordProgress(task.id, opts.owner, [slice]);
+        if (obs.length === 0) await retryOnBusy(() => store.scans.recordProgress(task.id, opts.owner, [slice]), busy);
         for (let i = 0; i < obs.length; i += batchSize) {
           const last = i + batchSize >= obs.length;
-          const r = await store.observations.ingestBatch({ jobId: job.id, taskId: task.id, owner: opts.owner, observations: obs.slice(i, i + batchSize), ...(last ? { done: [slice] } : {}) });
+          const r = await retryOnBusy(() => store.observations.ingestBatch({ jobId: job.id, taskId: task.id, owner: opts.owner, observations: obs.slice(i, i + batchSize), ...(last ? { done: [slice] } : {}) }), busy);
           inserted += r.inserted;
           duplicates += r.duplicates;
         }
@@ -139,7 +143,7 @@ export async function runTask(store: Store, task: ScanTask, opts: WorkerOptions)
   }
   let done: { jobDone: boolean };
   try {
-    done = await store.scans.completeTask(task.id, opts.owner);
+    done = await retryOnBusy(() => store.scans.completeTask(task.id, opts.owner), busy);
   } catch (e) {
     if (e instanceof PerisaiError && e.code === 'E_CONFLICT') return { status: 'lease-lost', inserted, duplicates };
     throw e;

@@ -4,6 +4,7 @@
 // started, the postgres tests fail with the reason.
 
 import { after, afterEach, describe } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,11 @@ export interface DialectEnv {
   /** Open another store on an existing URL (closed after the test). */
   reopen(url: string, opts?: Omit<StoreOptions, 'url'>): Promise<Store>;
 }
+
+// One secret key for this test process and the CLI processes it starts (src/store/secrets.ts): a
+// PostgreSQL store would otherwise keep its key file in the user's default data directory. Tests of the
+// key file itself name their own (StoreOptions.secretKeyFile wins over the environment).
+process.env.PERISAI_SECRET_KEY ??= randomBytes(32).toString('base64');
 
 let server: Promise<PgServer> | undefined;
 let sqliteDir: string | undefined;

@@ -15,7 +15,6 @@ import type {
 } from '../../src/domain/circular.js';
 import type { ReportCard, ReportRollup } from '../../src/domain/report-card.js';
 import { api, query } from './api';
-import type { SitrepSend } from './office-api';
 
 export { ANSWER_STATUSES, CLASSIFICATIONS, EVIDENCE_KINDS, GUIDANCE_ROLES, REMEDIATIONS, SCAN_RULES, URGENCIES, WINDOWS_VERSIONS };
 export type { AnswerStatus, Classification, EvidenceKind, GuidanceRole, KbRefusal, Remediation, ReportCard, ReportRollup, ScanRule, UnverifiableWhy, VerificationState, WindowsVersion };

@@ -13,8 +13,12 @@
 //   perisai alert retry OUTBOX_ID                 requeue a dead-lettered alert
 //   perisai alert dispatch [--once]               run the dispatcher in the foreground
 //
+//   perisai secrets status                        where the key is, how many secrets it seals
+//   perisai secrets rotate-key                    seal every secret again under a new key
+//
 // Secrets (SMTP password, webhook HMAC key, bot token) are read from an environment variable or the
 // config file, never from the command line, where `ps` and shell history would show them; listings redact them.
+// The store seals them with a key kept outside the database (src/store/secrets.ts, docs/deploy.md).
 
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -252,14 +256,48 @@ export function alertCommand(): Command {
   return alert;
 }
 
-/** Register `perisai alert …` on the program (src/cli/main.ts). */
+/**
+ * `perisai secrets status|rotate-key`. Rotation with a key file: (1) a new key is added first in the file,
+ * the old ones kept; (2) every secret is sealed again with it, in one transaction; (3) the old keys are
+ * dropped. A crash between the steps leaves a file that still opens everything, and running the command
+ * again finishes the job. With PERISAI_SECRET_KEY the operator puts the new key first (the old one after a
+ * comma) and runs it; the variable is theirs to change back.
+ */
+function secretsCommand(): Command {
+  const cmd = new Command('secrets').description('the key that encrypts the alert channels\' secrets in the database');
+  cmd.addCommand(storeOptions(new Command('status'))
+    .description('where the key is and how many stored secrets it seals')
+    .action(async (o: StoreOpts) => {
+      await withStore(o, async (s) => {
+        const st = await s.alerts.secretStatus();
+        const keys = s.secrets.keyIds();
+        process.stdout.write(`kunci / key: ${s.secrets.describe()}${keys.length > 0 ? ` (id ${keys.join(', ')}; the first seals new secrets)` : ' (not created yet: made when the first secret is stored)'}\n`);
+        process.stdout.write(`rahasia tersegel / sealed secrets: ${st.sealed}${Object.keys(st.byKey).length > 0 ? ` (${Object.entries(st.byKey).map(([k, n]) => `${n} with ${k}`).join(', ')})` : ''}; teks biasa / plain text: ${st.plaintext}\n`);
+      });
+    }));
+  cmd.addCommand(storeOptions(new Command('rotate-key'))
+    .description('seal every stored secret again under a new key (a new key file entry, or the first key of PERISAI_SECRET_KEY)')
+    .action(async (o: StoreOpts) => {
+      await withStore(o, async (s) => {
+        const fromFile = s.secrets.source.kind === 'file';
+        const id = fromFile ? s.secrets.addKey() : s.secrets.currentKeyId();
+        const n = await s.alerts.resealAll();
+        s.secrets.dropOldKeys();
+        process.stdout.write(`${n} kanal disegel ulang dengan kunci ${id} / ${n} channel(s) sealed again with key ${id}${fromFile ? '' : '; remove the old key from PERISAI_SECRET_KEY now'}\n`);
+      });
+    }));
+  return cmd;
+}
+
+/** Register `perisai alert …` and `perisai secrets …` on the program (src/cli/main.ts). */
 export function addAlertCommands(program: Command): void {
   // Errors come back to main() (exit codes) instead of commander calling process.exit.
   const deep = (c: Command): void => {
     c.exitOverride();
     for (const sub of c.commands) deep(sub);
   };
-  const alert = alertCommand();
-  deep(alert);
-  program.addCommand(alert);
+  for (const c of [alertCommand(), secretsCommand()]) {
+    deep(c);
+    program.addCommand(c);
+  }
 }

@@ -12,20 +12,23 @@ import type { Asset, AssetPatch, Criticality } from '../../domain/asset.js';
 import { FINDING_STATUSES, SEVERITIES } from '../../domain/finding.js';
 import type { FindingStatus, Severity } from '../../domain/finding.js';
 import { tryParseAddress } from '../../domain/ip.js';
+import { controlCharacterArgument, escapeForTerminal, jsonForTerminal } from '../../domain/text.js';
 import { NetworkConfirmationError } from '../../domain/network.js';
 import { ALL_AGENCIES, parseStoreUrl } from '../../store/index.js';
 import type { AgencyScope, FindingView, Store } from '../../store/index.js';
-import { backupSqlite, restoreSqlite } from '../../io/backup.js';
+import { backupPostgres, backupSqlite, manifestPath, restorePostgres, restoreSqlite } from '../../io/backup.js';
 import { csvLine } from '../../io/csv.js';
 import { EXPORT_LANGS } from '../../io/columns.js';
 import type { ExportLang } from '../../io/columns.js';
 import { EXPORT_KINDS, exportInventory } from '../../io/export.js';
 import type { ExportKind } from '../../io/export.js';
 import { formatIssue, importInventory, splitTags } from '../../io/import.js';
-import type { Outcome } from '../../io/import.js';
-import { readInventoryFile } from '../../io/sheets.js';
+import type { ImportProgress, Outcome } from '../../io/import.js';
+import { inventoryRows } from '../../io/sheets.js';
 import { writeTemplate } from '../../io/template.js';
 import { CliError, EXIT, usageError } from '../errors.js';
+import { createStepProgress } from '../progress.js';
+import { loadVersion, VERSION } from '../version.js';
 import { emit, processIo, renderTable, storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
 import type { CliIo, OutFormat, StoreOpts } from '../shared.js';
 
@@ -104,7 +107,7 @@ function agencyCommand(io: CliIo): Command {
           store.networks.list(ALL_AGENCIES, { agencyId: a.id }), store.findings.counts(await store.agencies.scopeOf(a.id)), store.agencies.scanWindows(ALL_AGENCIES, a.id),
         ]);
         if (o.format === 'json') {
-          io.out(JSON.stringify({ agency: a, path: ancestors.map((x) => x.code).reverse(), children, contacts, networks, scanWindows: windows, findings: counts }, null, 2) + '\n');
+          io.out(jsonForTerminal({ agency: a, path: ancestors.map((x) => x.code).reverse(), children, contacts, networks, scanWindows: windows, findings: counts }, 2) + '\n');
           return;
         }
         let s = `${a.code}  ${a.name}\n  kind: ${a.kind}\n  path: ${[...ancestors.map((x) => x.code).reverse(), a.code].join(' > ')}\n`;
@@ -114,7 +117,7 @@ function agencyCommand(io: CliIo): Command {
         s += `  contacts:\n${contacts.length === 0 ? '    (none)\n' : contacts.map((c) => `    ${c.role}${c.isPrimary ? '*' : ''}  ${c.name}  ${[c.email, c.phone, c.whatsapp ? `WA ${c.whatsapp}` : null].filter(Boolean).join('  ')}\n`).join('')}`;
         s += `  networks:\n${networks.length === 0 ? '    (none)\n' : networks.map((n) => `    ${n.cidr}  authorised by ${n.authorisedBy} at ${n.authorisedAt}${n.authorisationRef ? ` (${n.authorisationRef})` : ''}\n`).join('')}`;
         s += `  open findings (with descendants): ${SEVERITIES.map((sv) => `${sv} ${counts.openBySeverity[sv]}`).join(', ')}\n`;
-        io.out(s);
+        io.out(escapeForTerminal(s, { lines: true })); // stored text cannot drive the terminal (src/domain/text.ts)
       })));
 
   cmd.addCommand(storeOptions(new Command('update'))
@@ -256,7 +259,7 @@ function assetCommand(io: CliIo): Command {
         const agency = await store.agencies.get(ALL_AGENCIES, a.agencyId);
         const findings = (await store.findings.list(ALL_AGENCIES, { assetId: a.id, status: FINDING_STATUSES, limit: 1000 })).items;
         if (o.format === 'json') {
-          io.out(JSON.stringify({ asset: { ...a, agencyCode: agency.code }, findings }, null, 2) + '\n');
+          io.out(jsonForTerminal({ asset: { ...a, agencyCode: agency.code }, findings }, 2) + '\n');
           return;
         }
         let s = `${a.ip}  (${a.id})\n  agency: ${agency.code} (${agency.name})\n`;
@@ -277,7 +280,7 @@ function assetCommand(io: CliIo): Command {
         if (a.outsideControl) s += `  outside our control — responsible: ${a.responsibleParty ?? ''}\n`;
         s += `  seen: ${a.firstSeen} … ${a.lastSeen}\n  findings:\n`;
         s += findings.length === 0 ? '    (none)\n' : findings.map((f) => `    ${f.severity.padEnd(8)} ${f.status.padEnd(14)} ${f.ruleId} port ${f.port}\n`).join('');
-        io.out(s);
+        io.out(escapeForTerminal(s, { lines: true }));
       })));
 
   cmd.addCommand(storeOptions(new Command('update'))
@@ -354,16 +357,22 @@ function findingsCommand(io: CliIo): Command {
 
 // ---- import / export -------------------------------------------------------------------------------
 
+/** The import's phases as the progress bar names them (src/io/import.ts). */
+const IMPORT_PHASES: Readonly<Record<ImportProgress['phase'], string>> = {
+  reading: 'membaca / reading', matching: 'mencocokkan / matching', staging: 'menyiapkan / staging', publishing: 'menerbitkan / publishing', cleaning: 'membersihkan / cleaning',
+};
+
 function importCommand(io: CliIo): Command {
   return storeOptions(new Command('import'))
     .description('import agencies, contacts, networks and assets from a CSV or XLSX file (all or nothing unless --partial)')
     .argument('[file]', '.csv (comma or semicolon, UTF-8) or .xlsx')
     .option('--partial', 'import the good rows even if some rows are bad', false)
     .option('--dry-run', 'validate and report, write nothing', false)
+    .option('--no-progress', 'no progress bar on the terminal')
     .addOption(new Option('--template <format>', 'write an empty template instead (with -o)').choices(['xlsx', 'csv']))
     .option('-o, --output <file>', 'where to write the template')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
-    .action(async (file: string | undefined, o: StoreOpts & { partial: boolean; dryRun: boolean; template?: 'xlsx' | 'csv'; output?: string; format: 'text' | 'json' }) => {
+    .action(async (file: string | undefined, o: StoreOpts & { partial: boolean; dryRun: boolean; progress: boolean; template?: 'xlsx' | 'csv'; output?: string; format: 'text' | 'json' }) => {
       if (o.template !== undefined) {
         if (o.output === undefined) throw usageError('--template needs -o FILE');
         try {
@@ -375,13 +384,17 @@ function importCommand(io: CliIo): Command {
         return;
       }
       if (file === undefined) throw usageError('import: name the file to import (or --template xlsx|csv -o FILE)');
-      let rows;
+      // The file is streamed into the import (a city's CSV is 200,000 rows); a bar on a terminal shows where it is.
+      const bar = createStepProgress(process.stderr, o.progress);
+      let report;
       try {
-        rows = await readInventoryFile(file);
-      } catch (e) {
-        throw toCliError(e);
+        report = await withStore(o, (store) => importInventory(store, inventoryRows(file), {
+          partial: o.partial, dryRun: o.dryRun, confirmedBy: `${userInfo().username} (import)`,
+          onProgress: (p) => bar.update({ label: IMPORT_PHASES[p.phase], done: p.done, total: p.total, elapsedMs: p.elapsedMs }),
+        }));
+      } finally {
+        bar.clear();
       }
-      const report = await withStore(o, (store) => importInventory(store, rows, { partial: o.partial, dryRun: o.dryRun, confirmedBy: `${userInfo().username} (import)` }));
       if (o.format === 'json') io.out(JSON.stringify(report, null, 2) + '\n');
       else {
         for (const i of report.errors) io.err(`${formatIssue(i)}\n`);
@@ -428,41 +441,49 @@ function exportCommand(io: CliIo): Command {
 
 // ---- backup / restore --------------------------------------------------------------------------------
 
-function sqlitePath(o: StoreOpts, verb: string): string {
+/** The database the backup commands work on: an SQLite file, or a PostgreSQL URL. */
+function backupTarget(o: StoreOpts, verb: string): { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string } {
   let loc;
   try {
     loc = parseStoreUrl(storeUrl(o), o.dataDir);
   } catch (e) {
     throw toCliError(e);
   }
-  if (loc.kind === 'postgres') throw usageError(`${verb} covers the embedded SQLite database; for PostgreSQL use pg_dump -Fc (and pg_restore)`);
-  if (loc.path === ':memory:') throw usageError(`${verb}: an in-memory database has nothing to ${verb}`);
-  return loc.path;
+  if (loc.kind === 'sqlite' && loc.path === ':memory:') throw usageError(`${verb}: an in-memory database has nothing to ${verb}`);
+  return loc;
 }
 
 function backupCommands(io: CliIo): Command[] {
   const backup = storeOptions(new Command('backup'))
-    .description('consistent copy of the embedded SQLite database, safe while perisai is running')
-    .argument('<file>', 'where to write the copy')
+    .description('consistent copy of the database with a manifest (size, SHA-256, schema version): SQLite VACUUM INTO, PostgreSQL pg_dump; safe while perisai is running')
+    .argument('<file>', 'where to write the copy (its manifest goes to FILE.manifest.json)')
     .option('--force', 'replace FILE if it exists', false)
     .action(async (file: string, o: StoreOpts & { force: boolean }) => {
-      const src = sqlitePath(o, 'backup');
+      const t = backupTarget(o, 'backup');
+      await loadVersion();
       try {
-        const r = await backupSqlite(src, file, { force: o.force });
-        io.out(`backup of ${src} written to ${r.path} (${r.bytes} bytes, integrity ok)\n`);
+        const r = t.kind === 'sqlite'
+          ? await backupSqlite(t.path, file, { force: o.force, perisaiVersion: VERSION })
+          : await backupPostgres(t.url, file, { force: o.force, perisaiVersion: VERSION });
+        const m = r.manifest!;
+        io.out(`backup written to ${r.path} (${r.bytes} bytes, SHA-256 ${m.sha256.slice(0, 16)}…, schema ${m.schemaVersion}, ${t.kind === 'sqlite' ? 'integrity ok' : 'table of contents ok'}); manifest ${manifestPath(r.path)}\n`);
+        io.out('the secret key is not in the backup: keep a copy of it separately (docs/deploy.md)\n');
       } catch (e) {
         throw toCliError(e);
       }
     });
   const restore = storeOptions(new Command('restore'))
-    .description('replace the embedded SQLite database with a backup (checked first)')
+    .description('replace the database with a backup, after proving the backup whole (manifest, checksum, schema, every table and JSON value)')
     .argument('<file>', 'a backup written by perisai backup')
     .option('--force', 'restore even though another process has the database open', false)
-    .action(async (file: string, o: StoreOpts & { force: boolean }) => {
-      const target = sqlitePath(o, 'restore');
+    .option('--without-manifest', 'restore a backup from before manifests, on the deep checks alone', false)
+    .action(async (file: string, o: StoreOpts & { force: boolean; withoutManifest: boolean }) => {
+      const t = backupTarget(o, 'restore');
       try {
-        const r = await restoreSqlite(file, target, { force: o.force });
-        io.out(`${target} restored from ${file} (${r.bytes} bytes, integrity ok)\n`);
+        const r = t.kind === 'sqlite'
+          ? await restoreSqlite(file, t.path, { force: o.force, withoutManifest: o.withoutManifest })
+          : await restorePostgres(file, t.url, { force: o.force, withoutManifest: o.withoutManifest });
+        io.out(`${r.path} restored from ${file} (${r.bytes} bytes, checksum and contents verified)\n`);
       } catch (e) {
         throw toCliError(e);
       }
@@ -492,12 +513,14 @@ export async function runInventoryCli(argv: readonly string[], io: CliIo = proce
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
+    const refused = controlCharacterArgument(argv);
+    if (refused !== undefined) throw usageError(refused);
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (e) {
     const err = toCliError(e);
     if (err instanceof CliError) {
-      io.err(`perisai: error: ${err.message}\n`);
+      io.err(`perisai: error: ${escapeForTerminal(err.message, { lines: true })}\n`);
       return err.exitCode;
     }
     if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('commander.')) {

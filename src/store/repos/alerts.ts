@@ -6,13 +6,16 @@
 // a dispatcher that dies in between leaves `sent` behind and the next one skips that channel.
 //
 // These are administrator (Diskominfo) objects: system-wide, not agency data, so no AgencyScope here.
-// Configuration is stored as given (validation lives in src/alerts/channels.ts); it contains secrets,
-// which callers must redact before showing or logging (src/alerts/channels.ts redactConfig).
+// Configuration is stored as given (validation lives in src/alerts/channels.ts), except its secrets — the
+// SMTP password, the webhook's HMAC key and header values, the Telegram bot token (CHANNEL_SECRETS) — which
+// are sealed with AES-256-GCM under the key kept outside the database (src/store/secrets.ts) and opened
+// when a channel is read. Callers still redact them before showing or logging (channels.ts redactConfig).
 
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { notFound, PerisaiError } from '../../domain/errors.js';
 import type { Ctx } from '../context.js';
+import { SecretBox } from '../secrets.js';
 import { nowIso, run, tx } from '../context.js';
 import type { AlertChannelTable, AlertDeliveryTable, AlertRuleTable } from '../schema.js';
 
@@ -38,6 +41,11 @@ export interface StoredAlertRule {
   readonly createdAt: string;
 }
 
+/** The associated data of a sealed value: its table, row and field, so it opens nowhere else. */
+function aad(channelId: string, path: string): string {
+  return `alert_channels:${channelId}:${path}`;
+}
+
 export interface AlertDelivery {
   readonly outboxId: number;
   readonly channelId: string;
@@ -51,6 +59,42 @@ export interface AlertDelivery {
   readonly updatedAt: string;
 }
 
+/** Replace every secret of a channel's config through `f(value, path)`; the rest is copied as it is. */
+function mapSecrets(kind: string, config: unknown, f: (value: string, path: string) => string): unknown {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
+  const o: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  const auth = o.auth;
+  if (kind === 'email' && typeof auth === 'object' && auth !== null && typeof (auth as { pass?: unknown }).pass === 'string') {
+    o.auth = { ...auth, pass: f((auth as { pass: string }).pass, 'auth.pass') };
+  }
+  if (kind === 'webhook') {
+    if (typeof o.secret === 'string') o.secret = f(o.secret, 'secret');
+    if (typeof o.headers === 'object' && o.headers !== null) {
+      o.headers = Object.fromEntries(Object.entries(o.headers as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? f(v, `headers.${k}`) : v]));
+    }
+  }
+  if (kind === 'telegram' && typeof o.botToken === 'string') o.botToken = f(o.botToken, 'botToken');
+  return o;
+}
+
+/** The secret paths of a config, sealed or not. */
+function secretValues(kind: string, config: unknown): string[] {
+  const out: string[] = [];
+  mapSecrets(kind, config, (v) => {
+    out.push(v);
+    return v;
+  });
+  return out;
+}
+
+/** What `perisai secrets status` reports. */
+export interface SecretStatus {
+  readonly sealed: number;
+  readonly plaintext: number;
+  /** Sealed values per key id. */
+  readonly byKey: Readonly<Record<string, number>>;
+}
+
 export class AlertRepo {
   readonly #ctx: Ctx;
   constructor(ctx: Ctx) {
@@ -58,7 +102,67 @@ export class AlertRepo {
   }
 
   #channel(r: Selectable<AlertChannelTable>): StoredAlertChannel {
-    return { id: r.id, name: r.name, kind: r.kind as AlertChannelKind, config: this.#ctx.d.fromJson(r.config), enabled: this.#ctx.d.fromBool(r.enabled), createdAt: r.created_at, updatedAt: r.updated_at };
+    const box = this.#ctx.secrets;
+    const config = mapSecrets(r.kind, this.#ctx.d.fromJson(r.config), (v, path) => (SecretBox.isSealed(v) ? box.open(v, aad(r.id, path), `the ${path} of alert channel ${r.name}`) : v));
+    return { id: r.id, name: r.name, kind: r.kind as AlertChannelKind, config, enabled: this.#ctx.d.fromBool(r.enabled), createdAt: r.created_at, updatedAt: r.updated_at };
+  }
+
+  /** The config as stored: every secret sealed for channel `id`. */
+  #sealed(kind: string, id: string, config: unknown): unknown {
+    return mapSecrets(kind, config, (v, path) => (SecretBox.isSealed(v) ? v : this.#ctx.secrets.seal(v, aad(id, path))));
+  }
+
+  /**
+   * Seal the secrets an older version stored in plain text (createStore runs this at every start; it
+   * writes only when there is something to seal). Returns the channels changed.
+   */
+  async sealPlaintext(): Promise<number> {
+    return this.#rewriteSecrets('sealing alert channel secrets', (v) => !SecretBox.isSealed(v));
+  }
+
+  /**
+   * Seal every secret again with the current key (the rotation: src/cli/commands/alerts.ts `secrets
+   * rotate-key`), in one transaction. Returns the channels changed.
+   */
+  async resealAll(): Promise<number> {
+    const current = this.#ctx.secrets.currentKeyId();
+    return this.#rewriteSecrets('re-sealing alert channel secrets', (v) => !SecretBox.isSealed(v) || SecretBox.keyIdOf(v) !== current);
+  }
+
+  async #rewriteSecrets(action: string, needs: (value: string) => boolean): Promise<number> {
+    const n = await tx(this.#ctx, action, async (ctx) => {
+      const rows = await ctx.db.selectFrom('alert_channels').select(['id', 'name', 'kind', 'config']).execute();
+      let n = 0;
+      for (const r of rows) {
+        const stored = ctx.d.fromJson(r.config);
+        if (!secretValues(r.kind, stored).some(needs)) continue;
+        const plain = mapSecrets(r.kind, stored, (v, path) => (SecretBox.isSealed(v) ? ctx.secrets.open(v, aad(r.id, path), `the ${path} of alert channel ${r.name}`) : v));
+        const config = mapSecrets(r.kind, plain, (v, path) => ctx.secrets.seal(v, aad(r.id, path)));
+        await ctx.db.updateTable('alert_channels').set({ config: ctx.d.json(config) }).where('id', '=', r.id).execute();
+        n++;
+      }
+      return n;
+    });
+    // The old values are gone from the rows; make them go from the files too (dialect.eraseReplaced).
+    if (n > 0 && !this.#ctx.inTransaction) await run(this.#ctx, 'erasing replaced secrets', (db) => this.#ctx.d.eraseReplaced(db, 'alert_channels'));
+    return n;
+  }
+
+  /** How many stored secrets are sealed (per key) and how many are still plain text. */
+  async secretStatus(): Promise<SecretStatus> {
+    const rows = await run(this.#ctx, 'reading alert channels', (db) => db.selectFrom('alert_channels').select(['kind', 'config']).execute());
+    const byKey: Record<string, number> = {};
+    let plaintext = 0;
+    let sealed = 0;
+    for (const r of rows) {
+      for (const v of secretValues(r.kind, this.#ctx.d.fromJson(r.config))) {
+        if (SecretBox.isSealed(v)) {
+          sealed++;
+          byKey[SecretBox.keyIdOf(v)] = (byKey[SecretBox.keyIdOf(v)] ?? 0) + 1;
+        } else plaintext++;
+      }
+    }
+    return { sealed, plaintext, byKey };
   }
 
   #rule(r: Selectable<AlertRuleTable>): StoredAlertRule {
@@ -78,7 +182,8 @@ export class AlertRepo {
   async addChannel(input: { name: string; kind: AlertChannelKind; config: unknown; enabled?: boolean }): Promise<StoredAlertChannel> {
     return tx(this.#ctx, `adding alert channel ${input.name}`, async (ctx) => {
       const now = nowIso(ctx);
-      const row = { id: randomUUID(), name: input.name, kind: input.kind, config: ctx.d.json(input.config), enabled: ctx.d.bool(input.enabled ?? true), created_at: now, updated_at: now };
+      const id = randomUUID();
+      const row = { id, name: input.name, kind: input.kind, config: ctx.d.json(this.#sealed(input.kind, id, input.config)), enabled: ctx.d.bool(input.enabled ?? true), created_at: now, updated_at: now };
       await ctx.db.insertInto('alert_channels').values(row).execute();
       return this.#channel(row);
     });

@@ -3,13 +3,13 @@
 // (a re-applied scan) is one message; a claim takes a time-limited lock so a crashed dispatcher's rows
 // are retried, and "delivered" is recorded per row — at-least-once delivery, idempotent per key.
 
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { notFound } from '../../domain/errors.js';
 import type { Ctx } from '../context.js';
 import { chunks, nowIso, run, tx } from '../context.js';
 import type { AgencyScope } from '../scope.js';
 import { scopeFilter } from '../scope.js';
-import type { OutboxTable } from '../schema.js';
+import type { Database, OutboxTable } from '../schema.js';
 
 export interface OutboxMessage {
   readonly id: number;
@@ -98,12 +98,15 @@ export class OutboxRepo {
 
   /** Claim up to `limit` deliverable messages (oldest first) for `lockMs`; each claim counts an attempt. */
   async claim(opts: { limit: number; lockMs: number }): Promise<OutboxMessage[]> {
+    // Look before claiming: an idle poll (every 2 s) must not take the write lock — on SQLite BEGIN
+    // IMMEDIATE waits out, synchronously, any other process's write (an import), and `serve` would stall.
+    const due = (db: Kysely<Database>, now: string) => db.selectFrom('outbox').select('id')
+      .where('delivered_at', 'is', null).where('available_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]));
+    if ((await run(this.#ctx, 'looking for alerts', (db) => due(db, nowIso(this.#ctx)).limit(1).executeTakeFirst())) === undefined) return [];
     return tx(this.#ctx, 'claiming alerts', async (ctx) => {
       const now = nowIso(ctx);
-      const q = ctx.db.selectFrom('outbox').select('id')
-        .where('delivered_at', 'is', null).where('available_at', '<=', now)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-        .orderBy('id').limit(Math.max(1, opts.limit));
+      const q = due(ctx.db, now).orderBy('id').limit(Math.max(1, opts.limit));
       const ids = (await ctx.d.skipLocked(q).execute()).map((r) => r.id);
       if (ids.length === 0) return [];
       const until = new Date(Date.parse(now) + opts.lockMs).toISOString();

@@ -167,15 +167,21 @@ export class ScanRepo {
    * claim is atomic (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the single write transaction).
    */
   async claimTask(opts: { zone: string | null; owner: string; leaseMs: number; /** Claim only this task (a pg-boss job names it; src/queue/pgboss.ts). */ taskId?: string }): Promise<ScanTask | undefined> {
-    return tx(this.#ctx, 'claiming a scan task', async (ctx) => {
-      const now = nowIso(ctx);
-      const until = new Date(Date.parse(now) + opts.leaseMs).toISOString();
-      let q = ctx.db.selectFrom('scan_tasks').select(['scan_tasks.id', 'scan_tasks.job_id'])
+    const claimable = (db: Kysely<Database>, now: string) => {
+      let q = db.selectFrom('scan_tasks').select(['scan_tasks.id', 'scan_tasks.job_id'])
         .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)])]))
         .where('job_id', 'in', (eb) => eb.selectFrom('scan_jobs').select('scan_jobs.id').where('scan_jobs.status', 'in', ['queued', 'running']));
       if (opts.taskId !== undefined) q = q.where('scan_tasks.id', '=', opts.taskId);
       else q = opts.zone === null ? q.where('zone', 'is', null) : q.where('zone', '=', opts.zone);
-      const pick = await ctx.d.skipLocked(q.orderBy('updated_at').orderBy('seq').limit(1)).executeTakeFirst();
+      return q;
+    };
+    // Look before claiming: an idle worker polls every second, and must not take the write lock to find
+    // nothing (on SQLite BEGIN IMMEDIATE waits out, synchronously, another process's write: an import).
+    if ((await run(this.#ctx, 'looking for scan tasks', (db) => claimable(db, nowIso(this.#ctx)).limit(1).executeTakeFirst())) === undefined) return undefined;
+    return tx(this.#ctx, 'claiming a scan task', async (ctx) => {
+      const now = nowIso(ctx);
+      const until = new Date(Date.parse(now) + opts.leaseMs).toISOString();
+      const pick = await ctx.d.skipLocked(claimable(ctx.db, now).orderBy('updated_at').orderBy('seq').limit(1)).executeTakeFirst();
       if (pick === undefined) return undefined;
       await ctx.db.updateTable('scan_tasks')
         .set((eb) => ({ status: 'running', lease_owner: opts.owner, lease_expires_at: until, attempt: eb('attempt', '+', 1), updated_at: now }))
