@@ -7,6 +7,8 @@ import { hostname } from 'node:os';
 import type { ScanTask } from '../domain/scan-job.js';
 import type { TaskQueue } from '../queue/queue.js';
 import type { Store } from '../store/index.js';
+import { isConnectionLoss } from '../store/index.js';
+import { backoffMs, pause } from '../queue/backoff.js';
 import { recoverJobs } from './finalize.js';
 import { runTaskSafely } from './worker.js';
 import type { TaskOutcome, WorkerOptions } from './worker.js';
@@ -31,6 +33,8 @@ export class WorkerService {
   readonly #ac = new AbortController();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
+  /** The database or queue failed since the last good sweep: publish every pending task again. */
+  #republish = false;
 
   constructor(store: Store, queue: TaskQueue, opts: WorkerServiceOptions) {
     this.#store = store;
@@ -51,14 +55,34 @@ export class WorkerService {
   }
 
   async start(): Promise<void> {
-    await this.sweep({ allPending: true });
+    // A worker started while the database restarts waits for it (bounded back-off) instead of exiting.
+    for (let n = 0; ; n++) {
+      try {
+        await this.sweep({ allPending: true });
+        break;
+      } catch (e) {
+        if (!isConnectionLoss(e) || this.#ac.signal.aborted) throw e;
+        const ms = backoffMs(n);
+        this.#opts.log?.(`database unavailable at start, trying again in ${ms} ms: ${(e as Error).message}`);
+        await pause(ms, this.#ac.signal);
+      }
+    }
     const every = this.#opts.sweepMs ?? this.#opts.leaseMs;
     this.#timer = setInterval(() => {
-      this.#sweeping ??= this.sweep().catch((e: unknown) => this.#opts.log?.(`sweep failed: ${(e as Error)?.message ?? String(e)}`)).finally(() => (this.#sweeping = undefined));
+      // After a database outage a pg-boss job may have been fetched but its task never claimed (or a
+      // publish lost): the next good sweep publishes every pending task again; duplicates are harmless.
+      const allPending = this.#republish;
+      this.#republish = false;
+      this.#sweeping ??= this.sweep({ allPending }).catch((e: unknown) => {
+        this.#republish = true;
+        this.#opts.log?.(`sweep failed: ${(e as Error)?.message ?? String(e)}`);
+      }).finally(() => (this.#sweeping = undefined));
     }, every);
     const { zone, concurrency, onTask, sweepMs: _s, owner: _o, ...run } = this.#opts;
-    await this.#queue.consume({ zone, owner: this.owner, leaseMs: this.#opts.leaseMs, ...(concurrency !== undefined ? { concurrency } : {}) }, async (task) => {
+    const onError = (): void => void (this.#republish = true);
+    await this.#queue.consume({ zone, owner: this.owner, leaseMs: this.#opts.leaseMs, onError, ...(concurrency !== undefined ? { concurrency } : {}) }, async (task) => {
       const outcome = await runTaskSafely(this.#store, task, { ...run, owner: task.leaseOwner ?? this.owner, signal: this.#ac.signal });
+      if (outcome === undefined) this.#republish = true;
       onTask?.(task, outcome);
     });
   }

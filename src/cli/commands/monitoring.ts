@@ -18,6 +18,7 @@ import type { TaskQueue } from '../../queue/queue.js';
 import { addSchedule, Scheduler } from '../../scheduler/scheduler.js';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import type { Store } from '../../store/index.js';
+import { isConnectionLoss } from '../../store/index.js';
 import { PROFILES } from '../../domain/scan-profile.js';
 import { WorkerService } from '../../worker/service.js';
 import { buildApp, DEFAULT_RATE_LIMIT } from '../../api/app.js';
@@ -112,8 +113,28 @@ function loggerFor(o: RunFlags): ReturnType<typeof createLogger> {
   return createLogger({ level: o.logLevel, format: o.logFormat ?? (process.stderr.isTTY === true ? 'pretty' : 'json') });
 }
 
-function queueFor(store: Store, url: string | undefined): TaskQueue {
-  return store.dialect === 'postgres' && url !== undefined ? new PgBossQueue(store, url) : new LocalQueue(store);
+function queueFor(store: Store, url: string | undefined, log: Log): TaskQueue {
+  // Every handled queue error is one log line (a restart of the database shows as a few, then silence).
+  const onError = (where: string, e: unknown): void => log(`${where}: ${isConnectionLoss(e) ? 'database unavailable, backing off' : 'error'}: ${(e as Error)?.message ?? String(e)}`);
+  return store.dialect === 'postgres' && url !== undefined ? new PgBossQueue(store, url, { onError }) : new LocalQueue(store);
+}
+
+/**
+ * The last guard before systemd's Restart=on-failure (deploy/perisai-worker.service): a promise rejected
+ * with nobody listening. Every database and pg-boss call is awaited and handled, so this should never
+ * fire; if a lost connection still slips through somewhere it is logged (tests/monitoring/db-restart.test.ts
+ * fails on that line) and the process lives on, while any other such error ends it as Node would.
+ */
+function guardUnhandled(log: Log): () => void {
+  const on = (e: unknown): void => {
+    log(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`);
+    if (!isConnectionLoss(e)) {
+      process.exitCode = 1;
+      throw e;
+    }
+  };
+  process.on('unhandledRejection', on);
+  return () => process.off('unhandledRejection', on);
 }
 
 function startWorker(store: Store, queue: TaskQueue, o: RunFlags, log: Log): WorkerService {
@@ -184,7 +205,8 @@ export function serveCommand(): Command {
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
         // in agency segments receive the scheduled tasks too.
-        const queue = queueFor(store, storeUrl(o));
+        const unguard = guardUnhandled(log);
+        const queue = queueFor(store, storeUrl(o), lineLogger(logger, 'queue'));
         const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler') });
         const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'));
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
@@ -245,6 +267,7 @@ export function serveCommand(): Command {
         await housekeeping.stop();
         await incidentSweep.stop();
         await circularSweep.stop();
+        unguard();
       });
     });
 }
@@ -256,7 +279,8 @@ export function workerCommand(): Command {
     .action(async (o: RunFlags) => {
       const log = lineLogger(loggerFor(o), 'worker');
       await withStore(o, async (store) => {
-        const queue = queueFor(store, storeUrl(o));
+        const unguard = guardUnhandled(log);
+        const queue = queueFor(store, storeUrl(o), log);
         const worker = startWorker(store, queue, o, log);
         log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal();
@@ -264,6 +288,7 @@ export function workerCommand(): Command {
         const sig = await stopped;
         log(`${sig}: stopping`);
         await worker.stop();
+        unguard();
       });
     });
 }
