@@ -222,7 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 
-  authRoutes(app, { store: deps.store, policy, throttle, clock, sleep: deps.sleep ?? ((ms) => sleepMs(ms)) });
+  authRoutes(app, { store: deps.store, policy, throttle, clock, sleep: deps.sleep ?? ((ms) => sleepMs(ms)), ...(deps.queue !== undefined ? { queue: deps.queue } : {}) });
   userRoutes(app, { store: deps.store });
   inventoryRoutes(app, { store: deps.store });
   (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms

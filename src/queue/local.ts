@@ -51,6 +51,11 @@ export class LocalQueue implements TaskQueue {
     }
   }
 
+  async check(timeoutMs: number): Promise<{ readonly ok: boolean; readonly error?: string }> {
+    const r = await this.#store.ping(timeoutMs);
+    return r.ok ? { ok: true } : { ok: false, error: r.error };
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     for (const w of this.#wake.splice(0)) w();

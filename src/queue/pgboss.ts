@@ -136,6 +136,7 @@ export class PgBossQueue implements TaskQueue {
         name = await this.#queue(opts.zone);
         jobs = await this.#boss.fetch<{ taskId: string }>(name, { batchSize: 1 });
       } catch (e) {
+        // (pg-boss 10's fetch() itself answers [] on a database error; createQueue and start() do throw.)
         if (this.#stop.signal.aborted) break;
         await failed('pg-boss fetch', e);
         continue;
@@ -163,6 +164,20 @@ export class PgBossQueue implements TaskQueue {
           this.#trouble('pg-boss complete', e, opts.onError);
         }
       }
+    }
+  }
+
+  async check(timeoutMs: number): Promise<{ readonly ok: boolean; readonly error?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    try {
+      // Started (or starting) pg-boss, asked for the default queue's size: one query on pg-boss's own pool.
+      const r = await Promise.race([this.start().then(() => this.#boss.getQueueSize(queueName(null))), late]);
+      return r === 'late' ? { ok: false, error: `pg-boss: no answer within ${timeoutMs} ms` } : { ok: true };
+    } catch (e) {
+      return { ok: false, error: `pg-boss: ${(e as Error)?.message ?? String(e)}` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

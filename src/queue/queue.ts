@@ -30,6 +30,11 @@ export interface TaskQueue {
   publish(tasks: readonly { readonly id: string; readonly zone: string | null }[]): Promise<void>;
   /** Start taking tasks of `zone` (null = the default zone), at most `concurrency` at once. */
   consume(opts: ConsumeOptions, handler: TaskHandler): Promise<void>;
+  /**
+   * Whether the queue answers within `timeoutMs` (for /api/v1/health). LocalQueue: the task table is the
+   * queue, so this is the database's answer. Never throws.
+   */
+  check(timeoutMs: number): Promise<{ readonly ok: boolean; readonly error?: string }>;
   /** Stop taking new tasks and wait for the running ones to finish. */
   stop(): Promise<void>;
 }

@@ -6,6 +6,7 @@
 //
 // Every repository method is atomic on its own; Store.transaction groups several into one.
 
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { PerisaiError } from '../domain/errors.js';
 import { validateNetworkPolicy } from '../domain/network.js';
@@ -95,6 +96,13 @@ export interface Store extends Repositories {
   maintain(): Promise<void>;
   /** Applied and pending migrations. */
   migrations(): Promise<{ name: string; executedAt: string | null }[]>;
+  /** The migrations this open applied (empty: the schema was up to date); `serve` and `worker` log them. */
+  readonly migrated: readonly string[];
+  /**
+   * A cheap round trip (`select 1`) answered within `timeoutMs` (for /api/v1/health): the time it took, or
+   * why not — a lost connection or the timeout. Never throws.
+   */
+  ping(timeoutMs: number): Promise<{ readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string }>;
   close(): Promise<void>;
 }
 
@@ -127,8 +135,9 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
   const networkPolicy = networkPolicyOf(opts);
   const location = parseStoreUrl(opts.url, opts.dataDir);
   const d: StoreDialect = openDialect(location, opts);
+  let migrated: string[] = [];
   try {
-    if (opts.migrate ?? true) await migrateToLatest(d);
+    if (opts.migrate ?? true) migrated = await migrateToLatest(d);
   } catch (e) {
     await d.close().catch(() => {});
     throw e instanceof PerisaiError ? e : d.mapError(e, 'opening the store');
@@ -152,6 +161,22 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
         await d.maintain(d.db);
       } catch (e) {
         throw d.mapError(e, 'maintaining the database');
+      }
+    },
+    migrated,
+    async ping(timeoutMs) {
+      const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+      try {
+        const r = await Promise.race([sql`select 1 as one`.execute(d.db), late]);
+        if (r === 'late') return { ok: false as const, error: `no answer within ${timeoutMs} ms` };
+        return { ok: true as const, ms: Math.round(performance.now() - started) };
+      } catch (e) {
+        const mapped = d.mapError(e, 'checking the database');
+        return { ok: false as const, error: (mapped as Error)?.message ?? String(mapped) };
+      } finally {
+        clearTimeout(timer);
       }
     },
     async migrations() {

@@ -12,6 +12,7 @@ import type { PgServer } from '../store/pg-server.js';
 import { createStore, isConnectionLoss } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { createScanJob } from '../../src/scheduler/jobs.js';
+import { PgBossQueue } from '../../src/queue/pgboss.js';
 import { freePort, listen, loopbackAgency, observationSet, runInProcess, spawnCli, spawnWorker, stopChild, waitFor } from './helpers.js';
 import type { WorkerChild } from './helpers.js';
 
@@ -33,9 +34,49 @@ describe('monitoring: the database restarts during a distributed scan (postgres)
     await pg?.stop();
   });
 
+  test('the database goes away while a task runs: the queue\'s completion fails, is handled, and the loop carries on once it is back', async () => {
+    pg ??= await startPostgres();
+    const server = pg;
+    const url = await server.createDatabase('outage');
+    const store = await createStore({ url });
+    stores.push(store);
+    const a = await listen();
+    const agency = await loopbackAgency(store, ['127.0.0.1/32']);
+    // Two tasks of one slot each: the first handler call takes the database away.
+    const job = await createScanJob(store, 'all', { agencyId: agency.id, targets: ['127.0.0.1/32'], ports: [a.port, await freePort()], profile: 'ports', vantage: 'internal', slotsPerTask: 1, seed: '7', requestedBy: 'test' });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    const errors: { where: string; e: unknown }[] = [];
+    const queue = new PgBossQueue(store, url, { pollSeconds: 0.1, onError: (where, e) => errors.push({ where, e }) });
+    const handled: string[] = [];
+    let loopErrors = 0;
+    try {
+      await queue.publish((await store.scans.tasks('all', job.id)).map((t) => ({ id: t.id, zone: t.zone })));
+      await queue.consume({ zone: null, owner: 'outage-test', leaseMs: 60_000, onError: () => void loopErrors++ }, async (task) => {
+        handled.push(task.id);
+        if (handled.length === 1) server.halt(); // pg-boss's work() would now complete this job unawaited
+      });
+      // (pg-boss 10's fetch() answers [] on any error, so a fetch during the outage is an empty poll.)
+      await waitFor('the failed completion', async () => (errors.some((x) => x.where === 'pg-boss complete') ? true : undefined), 30_000, 20);
+      assert.ok(errors.every((x) => isConnectionLoss(x.e)), errors.map((x) => `${x.where}: ${String(x.e)}`).join('\n'));
+      assert.ok(loopErrors > 0, 'the consumer heard of the outage (its sweep republishes pending tasks)');
+      server.resume();
+      await waitFor('the second task after the outage', async () => (handled.length >= 2 ? true : undefined), 30_000, 20);
+    } finally {
+      if (handled.length === 1) server.resume();
+      await queue.stop();
+      process.off('unhandledRejection', onUnhandled);
+      await a.close();
+    }
+    assert.equal(new Set(handled).size, 2, 'both tasks reached the handler');
+    assert.deepEqual(unhandled, [], 'nothing was rejected unheard');
+  });
+
   test('three restarts: serve and worker live on, and the job ends with the single-process result', async () => {
-    pg = await startPostgres();
-    const url = await pg.createDatabase('restarts');
+    pg ??= await startPostgres();
+    const server = pg;
+    const url = await server.createDatabase('restarts');
     const store = await createStore({ url });
     stores.push(store);
     const ls = [await listen(), await listen()];
@@ -56,6 +97,7 @@ describe('monitoring: the database restarts during a distributed scan (postgres)
     ];
     try {
       for (const p of procs) await p.waitLine(/pg-boss queue/, 30_000);
+      for (const p of procs) await p.waitLine(/database schema up to date/, 1000); // logged before the queue line
       const planned = job.planned;
       for (let k = 1; k <= 3; k++) {
         // Wait for progress (an event: stored slices), not for time.
@@ -64,7 +106,7 @@ describe('monitoring: the database restarts during a distributed scan (postgres)
           return pr !== undefined && pr.done >= (k * planned) / 5 ? pr : undefined;
         }, 60_000);
         assert.ok(p.done < planned, `restart ${k} falls inside the scan (${p.done} of ${planned} done)`);
-        pg.restart();
+        server.restart();
         for (const c of procs) assert.equal(c.proc.exitCode, null, `still running after restart ${k}:\n${c.lines.join('\n')}`);
       }
       const done = await waitFor(`job ${job.id} to complete`, async () => {

@@ -33,6 +33,9 @@ export interface PgServer {
    * the server accepts connections again.
    */
   restart(): void;
+  /** Shut the server down (`pg_ctl stop -m fast`) until resume(): clients meet a missing socket meanwhile. */
+  halt(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -138,6 +141,14 @@ export async function startPostgres(opts: PgServerOptions = {}): Promise<PgServe
     },
     restart(): void {
       runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', settings.join(' '), 'restart']);
+    },
+    halt(): void {
+      runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+      started = false;
+    },
+    resume(): void {
+      runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', settings.join(' '), 'start']);
+      started = true;
     },
     async stop(): Promise<void> {
       process.removeListener('exit', stopNow);

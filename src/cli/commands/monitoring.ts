@@ -119,6 +119,13 @@ function queueFor(store: Store, url: string | undefined, log: Log): TaskQueue {
   return store.dialect === 'postgres' && url !== undefined ? new PgBossQueue(store, url, { onError }) : new LocalQueue(store);
 }
 
+/** What opening the store did to the schema, once at start (an upgrade's migrations are in the journal). */
+function logMigrations(store: Store, log: Log): void {
+  log(store.migrated.length > 0
+    ? `migrasi diterapkan / migrations applied (${store.migrated.length}): ${store.migrated.join(', ')}`
+    : 'skema basis data mutakhir / database schema up to date (no migration applied)');
+}
+
 /**
  * The last guard before systemd's Restart=on-failure (deploy/perisai-worker.service): a promise rejected
  * with nobody listening. Every database and pg-boss call is awaited and handled, so this should never
@@ -206,6 +213,7 @@ export function serveCommand(): Command {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
         // in agency segments receive the scheduled tasks too.
         const unguard = guardUnhandled(log);
+        logMigrations(store, log);
         const queue = queueFor(store, storeUrl(o), lineLogger(logger, 'queue'));
         const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler') });
         const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'));
@@ -280,6 +288,7 @@ export function workerCommand(): Command {
       const log = lineLogger(loggerFor(o), 'worker');
       await withStore(o, async (store) => {
         const unguard = guardUnhandled(log);
+        logMigrations(store, log);
         const queue = queueFor(store, storeUrl(o), log);
         const worker = startWorker(store, queue, o, log);
         log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone ${o.zone ?? 'default'}`);
