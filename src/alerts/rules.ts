@@ -10,6 +10,7 @@
 //     (store/repos/incident-reports.ts, incidents.ts; payload {…, severity, title: {id, en}})
 //   circular.sent | circular.reminder | circular.escalation | circular.contradicted | circular.sitrep
 //     (src/api/circular-service.ts, src/worker/circular-hook.ts; payload {…, severity, title, detail, to?, link?})
+//   worker.zone-unattended (src/worker/zone-watch.ts; payload {zone, pending, since, severity: high, title})
 // A rule matches when every condition it states holds (absent = any).
 
 import { validationError } from '../domain/errors.js';

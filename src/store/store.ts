@@ -35,6 +35,7 @@ import { IncidentReportRepo } from './repos/incident-reports.js';
 import { IncidentRepo } from './repos/incidents.js';
 import { PlaybookRepo } from './repos/playbooks.js';
 import { CircularRepo } from './repos/circulars.js';
+import { WorkerRepo } from './repos/workers.js';
 
 export interface StoreOptions extends DialectOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
@@ -84,6 +85,7 @@ export interface Repositories {
   readonly playbooks: PlaybookRepo;
   // Circulars, their answers, verification and campaigns (docs/circulars.md).
   readonly circulars: CircularRepo;
+  readonly workers: WorkerRepo;
 }
 
 export interface Store extends Repositories {
@@ -128,6 +130,7 @@ function repositories(ctx: Ctx): Repositories {
     incidents: new IncidentRepo(ctx),
     playbooks: new PlaybookRepo(ctx),
     circulars: new CircularRepo(ctx),
+    workers: new WorkerRepo(ctx),
   };
 }
 

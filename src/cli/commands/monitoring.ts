@@ -19,8 +19,10 @@ import { addSchedule, Scheduler } from '../../scheduler/scheduler.js';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import type { Store } from '../../store/index.js';
 import { isConnectionLoss } from '../../store/index.js';
+import { VERSION } from '../version.js';
 import { PROFILES } from '../../domain/scan-profile.js';
 import { WorkerService } from '../../worker/service.js';
+import { DEFAULT_UNATTENDED_MS } from '../../worker/zone-watch.js';
 import { buildApp, DEFAULT_RATE_LIMIT } from '../../api/app.js';
 import { createLogger, lineLogger, LOG_FORMATS, LOG_LEVELS } from '../../api/log.js';
 import type { LogFormat, LogLevel } from '../../api/log.js';
@@ -144,9 +146,10 @@ function guardUnhandled(log: Log): () => void {
   return () => process.off('unhandledRejection', on);
 }
 
-function startWorker(store: Store, queue: TaskQueue, o: RunFlags, log: Log): WorkerService {
+function startWorker(store: Store, queue: TaskQueue, o: RunFlags, log: Log, extra: { watchZonesMs?: number } = {}): WorkerService {
   return new WorkerService(store, queue, {
-    zone: o.zone ?? null, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout,
+    ...extra,
+    zone: o.zone ?? null, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout, version: VERSION,
     ...(o.maxRate !== undefined ? { maxRate: o.maxRate } : {}),
     log,
     ...(o.verbose === true ? { onSlice: (t, [a, b]) => log(`slice task=${t.id} seq=${t.seq} [${a},${b}) of [${t.range[0]},${t.range[1]}) stored`) } : {}),
@@ -216,7 +219,7 @@ export function serveCommand(): Command {
         logMigrations(store, log);
         const queue = queueFor(store, storeUrl(o), lineLogger(logger, 'queue'));
         const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler') });
-        const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'));
+        const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'), { watchZonesMs: DEFAULT_UNATTENDED_MS });
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
         // First run: an administrator account. The password comes from PERISAI_ADMIN_PASSWORD

@@ -727,6 +727,7 @@ export const en: Record<MessageKey, string> = {
   'topic.incident.clock-breached': 'Incident deadline missed',
   'topic.incident.phase-changed': 'Incident phase changed',
   'topic.incident.any': 'Every incident event',
+  'topic.worker.zone-unattended': 'A zone has queued scans and no live worker',
   'alerts.rulePorts': 'Only ports (optional, comma-separated)',
   'alerts.conditions': 'Conditions',
   'alerts.sumSeverity': 'at least {s}',

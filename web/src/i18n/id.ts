@@ -727,6 +727,7 @@ export const id = {
   'topic.incident.clock-breached': 'Tenggat insiden terlewati',
   'topic.incident.phase-changed': 'Fase insiden berubah',
   'topic.incident.any': 'Semua peristiwa insiden',
+  'topic.worker.zone-unattended': 'Zona punya pindaian antre tanpa worker aktif',
   'alerts.rulePorts': 'Hanya port (opsional, pisahkan dengan koma)',
   'alerts.conditions': 'Syarat',
   'alerts.sumSeverity': 'minimal {s}',
