@@ -21,6 +21,7 @@ import { CircularAgencyPage } from './pages/CircularAgency';
 import { CircularBoardPage } from './pages/CircularBoard';
 import { ComposePage } from './pages/CircularCompose';
 import { ReportCardsPage } from './pages/ReportCards';
+import { WorkersPage } from './pages/Workers';
 import { IncidentsPage, ReportPage, ReportsPage } from './pages/Incidents';
 import { IncidentPage } from './pages/Incident';
 import { IncidentSettingsPage } from './pages/IncidentSettings';
@@ -63,6 +64,7 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/circulars', key: 'nav.circulars' },
   { to: '/report-cards', key: 'nav.reportCards', roles: ['admin', 'analyst', 'viewer'] },
   { to: '/incidents', key: 'nav.incidents' },
+  { to: '/workers', key: 'nav.workers', roles: ['admin', 'analyst'] },
   { to: '/alerts', key: 'nav.alerts', roles: ['admin'] },
   { to: '/users', key: 'nav.users', roles: ['admin'] },
 ];
@@ -157,6 +159,7 @@ function Routes({ me }: { me: Me }) {
   if ((m = match('/circulars/:id/agencies/:agencyId', path)) !== null) return <CircularAgencyPage id={m.id!} agencyId={m.agencyId!} me={me} />;
   if ((m = match('/circulars/:id', path)) !== null) return <CircularPage key={m.id!} id={m.id!} me={me} />;
   if (match('/report-cards', path) !== null) return <ReportCardsPage params={params} />;
+  if (match('/workers', path) !== null) return <WorkersPage />;
   const csirt = me.user.role === 'admin' || me.user.role === 'analyst';
   if (match('/incidents', path) !== null) return <IncidentsPage params={params} />;
   if (match('/incidents/reports', path) !== null) return <ReportsPage params={params} canTriage={canTriage} />;
