@@ -7,7 +7,6 @@
 // fails `npm run typecheck` here.
 import type { Static } from 'typebox';
 import type * as S from '../../src/api/schemas.js';
-import type * as W from '../../src/api/routes/workers.js';
 import { AGENCY_KINDS, type AgencyKind } from '../../src/domain/agency.js';
 import { CRITICALITIES, type Criticality } from '../../src/domain/asset.js';
 import { CONTACT_ROLES, type ContactRole } from '../../src/domain/contact.js';
@@ -65,7 +64,7 @@ export type AlertRule = Static<typeof S.AlertRuleOut>;
 export const RULE_PRESETS = ['critical-finding', 'smb-rdp-reachable', 'doublepulsar', 'finding-reopened', 'incidents'] as const;
 export type AlertDelivery = Static<typeof S.AlertDeliveryOut>;
 /** GET /workers: one scan worker's last heartbeat (src/api/routes/workers.ts). */
-export type ScanWorker = Static<typeof W.WorkerOut>;
+export type ScanWorker = Static<typeof S.WorkerOut>;
 
 export class ApiError extends Error {
   /** The error body's details: `field` (the field it is about), `fields` (every bad field), `reason`, … */

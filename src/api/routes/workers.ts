@@ -8,24 +8,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Role } from '../../domain/roles.js';
 import type { Store } from '../../store/index.js';
-import { Nullable, responses } from '../schemas.js';
+import { WorkerOut, responses } from '../schemas.js';
 
 const OPERATE: readonly Role[] = ['admin', 'analyst'];
-/** A worker heard of within this long is live: four heartbeats (src/worker/service.ts writes one every 15 s). */
+/** A worker heard of within this long is live: four heartbeats (src/worker/service.ts writes one every 15 s; WorkerOut's `live`). */
 export const WORKER_LIVE_MS = 60_000;
 const LISTED_FOR_MS = 24 * 3_600_000;
 
-export const WorkerOut = Type.Object({
-  name: Type.String(),
-  zones: Type.Array(Nullable(Type.String()), { description: 'null = the default zone' }),
-  version: Type.String(),
-  queue: Type.String(),
-  startedAt: Type.String(),
-  lastSeenAt: Type.String(),
-  live: Type.Boolean({ description: `heard of within the last ${WORKER_LIVE_MS / 1000} s` }),
-  currentTask: Nullable(Type.String()),
-  doneLastHour: Type.Integer({ minimum: 0 }),
-});
 
 export function workerRoutes(app: FastifyInstance, deps: { store: Store; clock: () => Date }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
