@@ -85,8 +85,8 @@ function headline(c: AlertContext): { id: string; en: string } {
     case 'change.host-gone':
       return { id: `Host tidak terlihat lagi: ${host}`, en: `Host no longer seen: ${host}` };
     default:
-      // Incident messages (docs/incidents.md) carry their own sentence in the payload's title.
-      if ((c.topic.startsWith('incident.') || c.topic.startsWith('circular.') || c.topic.startsWith('report-card.')) && c.title !== null) return { id: titleId, en: titleEn };
+      // Incident, circular, report-card and worker messages (docs/incidents.md, docs/circulars.md, docs/deploy.md) carry their own sentence in the payload's title.
+      if ((c.topic.startsWith('incident.') || c.topic.startsWith('circular.') || c.topic.startsWith('report-card.') || c.topic.startsWith('worker.')) && c.title !== null) return { id: titleId, en: titleEn };
       return { id: `Perubahan ${c.topic} pada ${host}`, en: `Change ${c.topic} on ${host}` };
   }
 }

@@ -11,6 +11,7 @@
 //   circular.sent | circular.reminder | circular.escalation | circular.contradicted | circular.sitrep
 //     (src/api/circular-service.ts, src/worker/circular-hook.ts; payload {…, severity, title, detail, to?, link?})
 //   report-card.weekly (src/api/report-schedule.ts; payload {…, severity, title, detail, to, href, attachments})
+//   worker.zone-unattended (src/worker/zone-watch.ts; payload {zone, pending, since, severity: high, title})
 // A rule matches when every condition it states holds (absent = any).
 
 import { validationError } from '../domain/errors.js';

@@ -33,6 +33,7 @@ import { inventoryRoutes } from './routes/inventory.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportCardRoutes } from './routes/report-cards.js';
 import { scanRoutes } from './routes/scans.js';
+import { workerRoutes } from './routes/workers.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
@@ -225,7 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 
-  authRoutes(app, { store: deps.store, policy, throttle, clock, sleep: deps.sleep ?? ((ms) => sleepMs(ms)) });
+  authRoutes(app, { store: deps.store, policy, throttle, clock, sleep: deps.sleep ?? ((ms) => sleepMs(ms)), ...(deps.queue !== undefined ? { queue: deps.queue } : {}) });
   userRoutes(app, { store: deps.store });
   inventoryRoutes(app, { store: deps.store });
   (await import('./routes/inventory-write.js')).inventoryWriteRoutes(app, { store: deps.store, clock }); // inventory forms
@@ -238,6 +239,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.scanEvents?.maxStreamMs !== undefined ? { maxStreamMs: deps.scanEvents.maxStreamMs } : {}),
   });
   scheduleRoutes(app, { store: deps.store, clock });
+  workerRoutes(app, { store: deps.store, clock });
   checkRoutes(app); // the check catalogue (titles, remediation) the result pages translate with
   alertRoutes(app, { store: deps.store });
   await registerIncidentApi(app, { store: deps.store, clock, ...deps.incidents, ...(deps.queue !== undefined ? { queue: deps.queue } : {}) });

@@ -33,9 +33,9 @@ export function startPeriodic<R>(once: () => Promise<R>, intervalMs: number): Pe
     });
     return running;
   };
-  void runOnce();
+  runOnce().catch(() => {});
   const timer = setInterval(() => {
-    if (!stopped) void runOnce();
+    if (!stopped) runOnce().catch(() => {}); // each step logs its own failure (stepper); nothing may reject unheard
   }, intervalMs);
   timer.unref();
   return {

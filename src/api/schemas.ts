@@ -295,3 +295,16 @@ export const AlertRuleOut = Type.Object({
 export const AlertDeliveryOut = Type.Object({
   outboxId: Type.Integer(), channelId: Str, channelName: NStr, topic: Str, status: Str, attempts: Type.Integer(), lastError: NStr, sentAt: NStr, updatedAt: Str,
 });
+
+/** GET /workers: one scan worker's last heartbeat (src/api/routes/workers.ts, store/repos/workers.ts). */
+export const WorkerOut = Type.Object({
+  name: Type.String(),
+  zones: Type.Array(NStr, { description: 'null = the default zone' }),
+  version: Type.String(),
+  queue: Type.String(),
+  startedAt: Type.String(),
+  lastSeenAt: Type.String(),
+  live: Type.Boolean({ description: 'heard of within the last 60 s (src/api/routes/workers.ts WORKER_LIVE_MS)' }),
+  currentTask: NStr,
+  doneLastHour: Type.Integer({ minimum: 0 }),
+});

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkJobTransition, remainingOf, validateJobInput } from './scan-job.js';
+import { checkJobTransition, remainingOf, shownJobStatus, validateJobInput } from './scan-job.js';
 import type { JobInput } from './scan-job.js';
 import { isPerisaiError } from './errors.js';
 
@@ -31,5 +31,17 @@ describe('scan jobs', () => {
 
   it('remaining work is the task range minus what is done', () => {
     assert.deepEqual(remainingOf([100, 200], [[100, 120], [150, 160], [190, 300]]), [[120, 150], [160, 190]]);
+  });
+});
+
+describe('shownJobStatus', () => {
+  const t = (pending: number, running: number, done: number, failed = 0) => ({ pending, running, done, failed, cancelled: 0 });
+  it('a running job with every task done shows as finalizing; anything else shows as stored', () => {
+    assert.equal(shownJobStatus('running', t(0, 0, 5)), 'finalizing');
+    assert.equal(shownJobStatus('running', t(0, 1, 4)), 'running');
+    assert.equal(shownJobStatus('running', t(1, 0, 4)), 'running');
+    assert.equal(shownJobStatus('running', t(0, 0, 0, 2)), 'running', 'nothing done: not finalizing');
+    assert.equal(shownJobStatus('completed', t(0, 0, 5)), 'completed');
+    assert.equal(shownJobStatus('queued', t(3, 0, 0)), 'queued');
   });
 });

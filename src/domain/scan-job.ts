@@ -31,6 +31,16 @@ export function jobIsFinal(status: JobStatus): boolean {
   return JOB_TRANSITIONS[status].length === 0;
 }
 
+/**
+ * The status to show for a job: a `running` job none of whose tasks is pending or running any more is being
+ * finalized. Finalizing (change detection, findings, assets: src/worker/finalize.ts) runs in ONE
+ * transaction together with the stored move running → finalizing → completed, so readers never see the
+ * stored `finalizing`; without this a large job read as `running` at 100 % for a minute or more.
+ */
+export function shownJobStatus(status: JobStatus, tasks: Readonly<Record<TaskStatus, number>>): JobStatus {
+  return status === 'running' && tasks.pending === 0 && tasks.running === 0 && tasks.done > 0 ? 'finalizing' : status;
+}
+
 export function checkJobTransition(from: JobStatus, to: JobStatus): void {
   if (!JOB_TRANSITIONS[from].includes(to)) {
     throw new PerisaiError('E_CONFLICT', `a ${from} scan job cannot become ${to}`, { from, to });

@@ -3,7 +3,7 @@
 // again after `idleMs` when there is nothing to do. Works on SQLite (one process) and on PostgreSQL.
 
 import type { Store } from '../store/index.js';
-import type { TaskHandler, TaskQueue } from './queue.js';
+import type { ConsumeOptions, TaskHandler, TaskQueue } from './queue.js';
 
 export class LocalQueue implements TaskQueue {
   readonly kind = 'local' as const;
@@ -23,18 +23,19 @@ export class LocalQueue implements TaskQueue {
     for (const w of this.#wake.splice(0)) w();
   }
 
-  async consume(opts: { zone: string | null; owner: string; leaseMs: number; concurrency?: number }, handler: TaskHandler): Promise<void> {
+  async consume(opts: ConsumeOptions, handler: TaskHandler): Promise<void> {
     const n = Math.max(1, opts.concurrency ?? 1);
     for (let i = 0; i < n; i++) this.#loops.push(this.#loop({ ...opts, owner: n === 1 ? opts.owner : `${opts.owner}:${i}` }, handler));
   }
 
-  async #loop(opts: { zone: string | null; owner: string; leaseMs: number }, handler: TaskHandler): Promise<void> {
+  async #loop(opts: ConsumeOptions, handler: TaskHandler): Promise<void> {
     while (!this.#stopping) {
       let task;
       try {
         task = await this.#store.scans.claimTask(opts);
-      } catch {
+      } catch (e) {
         task = undefined; // store briefly unavailable: retry after the idle pause
+        opts.onError?.(e);
       }
       if (task !== undefined) {
         await handler(task).catch(() => {});
@@ -48,6 +49,11 @@ export class LocalQueue implements TaskQueue {
         });
       });
     }
+  }
+
+  async check(timeoutMs: number): Promise<{ readonly ok: boolean; readonly error?: string }> {
+    const r = await this.#store.ping(timeoutMs);
+    return r.ok ? { ok: true } : { ok: false, error: r.error };
   }
 
   async stop(): Promise<void> {

@@ -5,36 +5,88 @@
 // claimTask({taskId}) under a lease. A pg-boss delivery for a task that is done, or leased to a live
 // worker, is acknowledged and dropped; a task whose worker died is found by the periodic sweep
 // (recoverJobs: requeueExpired) and published again. Duplicate pg-boss jobs are therefore harmless.
+//
+// The fetch loop is ours, not pg-boss's work(): pg-boss 10's work() completes a job without awaiting it
+// (manager.js watch → this.complete(...)), so a database restart at that moment was an unhandled rejection
+// that ended the process. Here every pg-boss call is awaited; a lost connection (isConnectionLoss) is
+// reported through onError and waited out with bounded back-off (backoff.ts), pg-boss's own 'error'
+// events (its pool, its maintenance) are reported the same way, and a start-up that meets no database
+// is retried with a fresh PgBoss instance (a failed start() leaves pg-boss 10 half started).
 
 import PgBoss from 'pg-boss';
 import type { Store } from '../store/index.js';
-import type { TaskHandler, TaskQueue } from './queue.js';
+import { isConnectionLoss } from '../store/index.js';
+import { backoffMs, pause } from './backoff.js';
+import type { ConsumeOptions, TaskHandler, TaskQueue } from './queue.js';
 
 /** pg-boss queue names are alphanumerics, underscores and hyphens (pg-boss attorney.assertQueueName). */
 export function queueName(zone: string | null): string {
   return zone === null ? 'perisai-scan' : `perisai-scan-zone-${zone.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+export interface PgBossQueueOptions {
+  readonly pollSeconds?: number;
+  readonly schema?: string;
+  /** A pg-boss or database error that was handled (logged by the caller; never thrown out of a timer). */
+  readonly onError?: (where: string, e: unknown) => void;
+}
+
 export class PgBossQueue implements TaskQueue {
   readonly kind = 'pg-boss' as const;
-  readonly #boss: PgBoss;
   readonly #store: Store;
-  readonly #pollSeconds: number;
+  readonly #url: string;
+  readonly #opts: PgBossQueueOptions;
+  readonly #pollMs: number;
   readonly #created = new Set<string>();
+  readonly #stop = new AbortController();
+  #boss: PgBoss;
   #started: Promise<void> | undefined;
-  #workers: string[] = [];
-  #active = new Set<Promise<void>>();
+  #loops: Promise<void>[] = [];
+  #wake: AbortController = new AbortController();
 
-  constructor(store: Store, url: string, opts: { pollSeconds?: number; schema?: string } = {}) {
+  constructor(store: Store, url: string, opts: PgBossQueueOptions = {}) {
     this.#store = store;
-    this.#pollSeconds = opts.pollSeconds ?? 1;
-    this.#boss = new PgBoss({ connectionString: url, schema: opts.schema ?? 'pgboss', max: 4 });
-    this.#boss.on('error', () => {}); // transient connection errors: pg-boss retries; the store reports real failures
+    this.#url = url;
+    this.#opts = opts;
+    this.#pollMs = Math.max(50, (opts.pollSeconds ?? 1) * 1000);
+    this.#boss = this.#newBoss();
+  }
+
+  #newBoss(): PgBoss {
+    // schedule: false — no pg-boss cron here (schedules are the store's, src/scheduler); one timer less to fail.
+    const boss = new PgBoss({ connectionString: this.#url, schema: this.#opts.schema ?? 'pgboss', max: 4, schedule: false });
+    boss.on('error', (e: unknown) => this.#trouble('pg-boss', e));
+    return boss;
+  }
+
+  #trouble(where: string, e: unknown, extra?: (e: unknown) => void): void {
+    this.#opts.onError?.(where, e);
+    extra?.(e);
   }
 
   async start(): Promise<void> {
-    this.#started ??= this.#boss.start().then(() => undefined);
+    this.#started ??= this.#startUntilUp().catch((e: unknown) => {
+      this.#started = undefined;
+      throw e;
+    });
     await this.#started;
+  }
+
+  /** Start pg-boss; while the database is unreachable, back off and try again with a fresh instance. */
+  async #startUntilUp(): Promise<void> {
+    for (let n = 0; ; n++) {
+      try {
+        await this.#boss.start();
+        return;
+      } catch (e) {
+        if (!isConnectionLoss(e) || this.#stop.signal.aborted) throw e;
+        this.#trouble('pg-boss start', e);
+        const old = this.#boss;
+        this.#boss = this.#newBoss();
+        await old.stop({ graceful: false, wait: false }).catch(() => {});
+        await pause(backoffMs(n), this.#stop.signal);
+      }
+    }
   }
 
   async #queue(zone: string | null): Promise<string> {
@@ -55,33 +107,86 @@ export class PgBossQueue implements TaskQueue {
       const name = await this.#queue(zone);
       await this.#boss.insert(ids.map((taskId) => ({ name, data: { taskId } })));
     }
+    // Loops of this process waiting out their poll interval look now (serve publishes and consumes).
+    this.#wake.abort();
+    this.#wake = new AbortController();
   }
 
-  async consume(opts: { zone: string | null; owner: string; leaseMs: number; concurrency?: number }, handler: TaskHandler): Promise<void> {
-    const name = await this.#queue(opts.zone);
+  async consume(opts: ConsumeOptions, handler: TaskHandler): Promise<void> {
     const n = Math.max(1, opts.concurrency ?? 1);
-    for (let i = 0; i < n; i++) {
-      const owner = n === 1 ? opts.owner : `${opts.owner}:${i}`;
-      const id = await this.#boss.work<{ taskId: string }>(name, { batchSize: 1, pollingIntervalSeconds: this.#pollSeconds }, async (jobs) => {
-        for (const job of jobs) {
-          const task = await this.#store.scans.claimTask({ zone: opts.zone, owner, leaseMs: opts.leaseMs, taskId: job.data.taskId });
-          if (task === undefined) continue; // done, cancelled, or leased to a live worker: nothing to do
-          const p = handler(task);
-          this.#active.add(p);
-          try {
-            await p;
-          } finally {
-            this.#active.delete(p);
-          }
+    for (let i = 0; i < n; i++) this.#loops.push(this.#loop({ ...opts, owner: n === 1 ? opts.owner : `${opts.owner}:${i}` }, handler));
+  }
+
+  /** Wait `ms`; a stop or (when `wakeable`) a publish ends the wait early. */
+  #idle(ms: number, wakeable: boolean): Promise<void> {
+    const signal = wakeable ? AbortSignal.any([this.#stop.signal, this.#wake.signal]) : this.#stop.signal;
+    return pause(ms, signal);
+  }
+
+  async #loop(opts: ConsumeOptions, handler: TaskHandler): Promise<void> {
+    let failures = 0;
+    const failed = async (where: string, e: unknown): Promise<void> => {
+      this.#trouble(where, e, opts.onError);
+      await this.#idle(backoffMs(failures++), false);
+    };
+    while (!this.#stop.signal.aborted) {
+      let name: string;
+      let jobs: PgBoss.Job<{ taskId: string }>[];
+      try {
+        name = await this.#queue(opts.zone);
+        jobs = await this.#boss.fetch<{ taskId: string }>(name, { batchSize: 1 });
+      } catch (e) {
+        // (pg-boss 10's fetch() itself answers [] on a database error; createQueue and start() do throw.)
+        if (this.#stop.signal.aborted) break;
+        await failed('pg-boss fetch', e);
+        continue;
+      }
+      failures = 0;
+      if (jobs.length === 0) {
+        await this.#idle(this.#pollMs, true);
+        continue;
+      }
+      for (const job of jobs) {
+        let task;
+        try {
+          task = await this.#store.scans.claimTask({ zone: opts.zone, owner: opts.owner, leaseMs: opts.leaseMs, taskId: job.data.taskId });
+        } catch (e) {
+          // The task stays pending; the pg-boss job expires on its own, and the worker's next sweep
+          // publishes every pending task again (onError marks it due).
+          await failed('claiming a task', e);
+          break;
         }
-      });
-      this.#workers.push(id);
+        if (task !== undefined) await handler(task).catch((e: unknown) => this.#trouble('task', e, opts.onError));
+        try {
+          await this.#boss.complete(name, job.id);
+        } catch (e) {
+          // Harmless: the store says the task is done (or whose it is); pg-boss expires the job later.
+          this.#trouble('pg-boss complete', e, opts.onError);
+        }
+      }
+    }
+  }
+
+  async check(timeoutMs: number): Promise<{ readonly ok: boolean; readonly error?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    try {
+      // Started (or starting) pg-boss, asked for the default queue's size: one query on pg-boss's own pool.
+      const r = await Promise.race([this.start().then(() => this.#boss.getQueueSize(queueName(null))), late]);
+      return r === 'late' ? { ok: false, error: `pg-boss: no answer within ${timeoutMs} ms` } : { ok: true };
+    } catch (e) {
+      return { ok: false, error: `pg-boss: ${(e as Error)?.message ?? String(e)}` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async stop(): Promise<void> {
-    for (const id of this.#workers.splice(0)) await this.#boss.offWork({ id }).catch(() => {});
-    await Promise.allSettled([...this.#active]);
-    if (this.#started !== undefined) await this.#boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
+    this.#stop.abort();
+    await Promise.allSettled(this.#loops.splice(0));
+    if (this.#started !== undefined) {
+      await this.#started.catch(() => {});
+      await this.#boss.stop({ graceful: true, wait: true, timeout: 1000 }).catch((e: unknown) => this.#trouble('pg-boss stop', e));
+    }
   }
 }

@@ -8,6 +8,19 @@
 
 import type { ScanTask } from '../domain/scan-job.js';
 
+export interface ConsumeOptions {
+  /** The zone whose tasks to take (null = the default zone). */
+  readonly zone: string | null;
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly concurrency?: number;
+  /**
+   * A handled failure to reach the queue or the store (the loop backs off and continues). The worker
+   * service uses it to publish every pending task again at its next sweep (src/worker/service.ts).
+   */
+  readonly onError?: (e: unknown) => void;
+}
+
 /** What a worker does with a claimed task; resolves when the task is finished (or its lease was lost). */
 export type TaskHandler = (task: ScanTask) => Promise<void>;
 
@@ -16,7 +29,12 @@ export interface TaskQueue {
   /** Announce a new job's tasks (LocalQueue: nothing to do; the rows are the queue). */
   publish(tasks: readonly { readonly id: string; readonly zone: string | null }[]): Promise<void>;
   /** Start taking tasks of `zone` (null = the default zone), at most `concurrency` at once. */
-  consume(opts: { zone: string | null; owner: string; leaseMs: number; concurrency?: number }, handler: TaskHandler): Promise<void>;
+  consume(opts: ConsumeOptions, handler: TaskHandler): Promise<void>;
+  /**
+   * Whether the queue answers within `timeoutMs` (for /api/v1/health). LocalQueue: the task table is the
+   * queue, so this is the database's answer. Never throws.
+   */
+  check(timeoutMs: number): Promise<{ readonly ok: boolean; readonly error?: string }>;
   /** Stop taking new tasks and wait for the running ones to finish. */
   stop(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { isPerisaiError } from '../domain/errors.js';
-import { defaultDataDir, openDialect, parseStoreUrl } from './dialect.js';
+import { defaultDataDir, isConnectionLoss, openDialect, parseStoreUrl } from './dialect.js';
 import { scopeFilter, inScope } from './scope.js';
 
 describe('store URLs', () => {
@@ -76,6 +76,12 @@ describe('PostgreSQL error mapping', () => {
     assert.ok(isPerisaiError(m('23514'), 'E_VALIDATION'));
     assert.ok(!isPerisaiError(m('42601')), 'a syntax error is a bug, not a storage condition');
     assert.doesNotMatch((m('53100') as Error).message, /secret/, 'the password never appears in messages');
+    // A connection that is gone for now (restart, shutdown, refused) is worth waiting for; a full disk or a bug is not.
+    for (const c of ['57P01', '57P03', '08006', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT']) assert.ok(isConnectionLoss(m(c)), c);
+    assert.ok(isConnectionLoss(Object.assign(new Error('the database system is shutting down'), { code: '57P03' })), 'a raw driver error (pg-boss)');
+    assert.ok(isConnectionLoss(d.mapError(new Error('Connection terminated unexpectedly'), 'testing')));
+    for (const c of ['53100', '23505', '42601', 'XX001']) assert.ok(!isConnectionLoss(m(c)), c);
+    assert.ok(!isConnectionLoss(new Error('boom')));
     await d.close();
   });
 });

@@ -395,6 +395,29 @@ function pgTypes(): pg.CustomTypesConfig {
   };
 }
 
+/**
+ * Whether `e` says the database connection is gone for now (server restarting or shutting down, socket
+ * refused, session reset) rather than that the request was wrong: the caller backs off and tries again
+ * (docs/deploy.md "Surviving database restarts"). Accepts the store's mapped E_STORAGE errors and the
+ * driver's raw ones (pg-boss talks to PostgreSQL through its own pool). SQLSTATE classes 08 (connection
+ * exception) and 57 (operator intervention: 57P01 admin shutdown, 57P03 cannot connect now) per
+ * PostgreSQL's Appendix A "PostgreSQL Error Codes".
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 4; depth++) {
+    const err = cur as { code?: unknown; message?: unknown; details?: { driverCode?: unknown; action?: unknown }; cause?: unknown };
+    if (isPerisaiError(cur) && err.code !== 'E_STORAGE') return false;
+    const raw = isPerisaiError(cur) ? err.details?.driverCode : err.code;
+    const code = typeof raw === 'string' ? raw : undefined;
+    if (code !== undefined && /^(08|57)[0-9A-Z]{3}$/.test(code)) return true;
+    if (code !== undefined && /^E(CONNREFUSED|CONNRESET|PIPE|NOENT|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)$/.test(code)) return true;
+    const message = typeof err.message === 'string' ? err.message : '';
+    if (/Connection terminated|connection closed|Client has encountered a connection error|not queryable|database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command|timeout exceeded when trying to connect/i.test(message)) return true;
+    cur = err.cause;
+  }
+  return false;
+}
+
 // SQLSTATE classes (PostgreSQL docs, Appendix A "PostgreSQL Error Codes").
 function mapPgError(e: unknown, action: string, where: string): unknown {
   if (isPerisaiError(e)) return e;

@@ -2,7 +2,7 @@
 // folder touches Kysely or knows the dialect.
 export { createStore } from './store.js';
 export type { Repositories, Store, StoreOptions } from './store.js';
-export { defaultDataDir, parseStoreUrl } from './dialect.js';
+export { defaultDataDir, isConnectionLoss, parseStoreUrl } from './dialect.js';
 export type { DialectKind, StoreLocation } from './dialect.js';
 export { ALL_AGENCIES, inScope, scopeOf } from './scope.js';
 export type { AgencyScope } from './scope.js';

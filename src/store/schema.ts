@@ -367,7 +367,20 @@ export interface ExposureDailyTable {
 }
 
 /** Incident tables (migration 0010) are declared in schema-incidents.ts. */
+/** Scan workers' heartbeats (migration 0016_workers). `zones`: JSON array of zone names, null = the default zone. */
+export interface WorkerTable {
+  name: string;
+  zones: Json;
+  version: string;
+  queue: string;
+  started_at: Time;
+  last_seen_at: Time;
+  current_task: string | null;
+  done_last_hour: number;
+}
+
 export interface Database extends IncidentDatabase, CircularDatabase, ImportDatabase {
+  workers: WorkerTable;
   agencies: AgencyTable;
   contacts: ContactTable;
   networks: NetworkTable;

@@ -6,6 +6,7 @@
 //
 // Every repository method is atomic on its own; Store.transaction groups several into one.
 
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { PerisaiError } from '../domain/errors.js';
 import { validateNetworkPolicy } from '../domain/network.js';
@@ -38,6 +39,7 @@ import { OfficeRepo } from './repos/office.js';
 import { ImportRepo } from './repos/imports.js';
 import { SecretBox, defaultKeyFile } from './secrets.js';
 import type { SecretKeyOptions } from './secrets.js';
+import { WorkerRepo } from './repos/workers.js';
 
 export interface StoreOptions extends DialectOptions, SecretKeyOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
@@ -91,6 +93,7 @@ export interface Repositories {
   readonly office: OfficeRepo;
   // Inventory imports at city scale: staging and the one-step publish (src/io/import.ts).
   readonly imports: ImportRepo;
+  readonly workers: WorkerRepo;
 }
 
 export interface Store extends Repositories {
@@ -105,6 +108,13 @@ export interface Store extends Repositories {
   maintain(): Promise<void>;
   /** Applied and pending migrations. */
   migrations(): Promise<{ name: string; executedAt: string | null }[]>;
+  /** The migrations this open applied (empty: the schema was up to date); `serve` and `worker` log them. */
+  readonly migrated: readonly string[];
+  /**
+   * A cheap round trip (`select 1`) answered within `timeoutMs` (for /api/v1/health): the time it took, or
+   * why not — a lost connection or the timeout. Never throws.
+   */
+  ping(timeoutMs: number): Promise<{ readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string }>;
   close(): Promise<void>;
 }
 
@@ -132,6 +142,7 @@ function repositories(ctx: Ctx): Repositories {
     circulars: new CircularRepo(ctx),
     office: new OfficeRepo(ctx),
     imports: new ImportRepo(ctx),
+    workers: new WorkerRepo(ctx),
   };
 }
 
@@ -145,9 +156,10 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
   const secrets = new SecretBox(opts, defaultKeyFile(location, dataDir), process.env, location.kind === 'sqlite' ? location.path : dataDir);
   const clock = opts.clock ?? (() => new Date());
   const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy, secrets };
+  let migrated: string[] = [];
   try {
     if (opts.migrate ?? true) {
-      await migrateToLatest(d);
+      migrated = await migrateToLatest(d);
       // Secrets stored in plain text by an older version are sealed at the first start of this one (the key
       // is outside the database, so a migration cannot do it).
       await new AlertRepo(root).sealPlaintext();
@@ -174,6 +186,22 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
         await d.maintain(d.db);
       } catch (e) {
         throw d.mapError(e, 'maintaining the database');
+      }
+    },
+    migrated,
+    async ping(timeoutMs) {
+      const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+      try {
+        const r = await Promise.race([sql`select 1 as one`.execute(d.db), late]);
+        if (r === 'late') return { ok: false as const, error: `no answer within ${timeoutMs} ms` };
+        return { ok: true as const, ms: Math.round(performance.now() - started) };
+      } catch (e) {
+        const mapped = d.mapError(e, 'checking the database');
+        return { ok: false as const, error: (mapped as Error)?.message ?? String(mapped) };
+      } finally {
+        clearTimeout(timer);
       }
     },
     async migrations() {

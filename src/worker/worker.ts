@@ -7,6 +7,9 @@
 // the worker stops without writing (the store refuses a stale owner with E_CONFLICT anyway). A busy database
 // (another process holds SQLite's write lock: an import, a backup) does not cost the slice: its writes are
 // retried with back-off (src/store/errors.ts retryOnBusy) instead of failing the task.
+// A write that meets no database (a PostgreSQL restart) is tried again with bounded back-off while the
+// lease may still be ours; if the database stays away the task is left to its lease and resumed from its
+// done ranges like a crashed worker's, and it is never failed for it (docs/deploy.md).
 
 import type { IndexRange } from '../domain/ranges.js';
 import type { ScanTask } from '../domain/scan-job.js';
@@ -17,6 +20,8 @@ import { runScan } from '../engine/runner/scan.js';
 import { Permutation, Scope } from '../engine/targets/index.js';
 import { retryOnBusy } from '../store/index.js';
 import type { Store } from '../store/index.js';
+import { isConnectionLoss } from '../store/index.js';
+import { backoffMs, pause } from '../queue/backoff.js';
 import { jobTargetSet } from '../domain/job-targets.js';
 import { finalizeJob } from './finalize.js';
 import type { FinalizeResult } from './finalize.js';
@@ -37,6 +42,8 @@ export interface WorkerOptions {
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
+  /** How often a store write that met no database is tried again (bounded back-off). Default 8 (about a minute). */
+  readonly storeRetries?: number;
   /** Called after each slice is stored (tests kill a worker process here to crash it mid-task). */
   readonly onSlice?: (task: ScanTask, slice: IndexRange) => void;
 }
@@ -83,6 +90,19 @@ export async function runTask(store: Store, task: ScanTask, opts: WorkerOptions)
   }, Math.max(50, Math.floor(opts.leaseMs / 3)));
   let inserted = 0;
   let duplicates = 0;
+  /** A store write, tried again while the database is restarting (each write is one transaction: safe to repeat). */
+  const persist = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    for (let n = 0; ; n++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isConnectionLoss(e) || n >= (opts.storeRetries ?? 8) || ac.signal.aborted) throw e;
+        const ms = backoffMs(n);
+        opts.log?.(`task ${task.id}: ${what}: database unavailable, trying again in ${ms} ms`);
+        await pause(ms, ac.signal);
+      }
+    }
+  };
   try {
     for (const slice of slices(task.remaining, size)) {
       if (ac.signal.aborted) break;
@@ -112,10 +132,10 @@ export async function runTask(store: Store, task: ScanTask, opts: WorkerOptions)
       );
       if (summary.interrupted || ac.signal.aborted) break; // the slice is incomplete: not marked done
       try {
-        if (obs.length === 0) await retryOnBusy(() => store.scans.recordProgress(task.id, opts.owner, [slice]), busy);
+        if (obs.length === 0) await persist('storing progress', () => retryOnBusy(() => store.scans.recordProgress(task.id, opts.owner, [slice]), busy));
         for (let i = 0; i < obs.length; i += batchSize) {
           const last = i + batchSize >= obs.length;
-          const r = await retryOnBusy(() => store.observations.ingestBatch({ jobId: job.id, taskId: task.id, owner: opts.owner, observations: obs.slice(i, i + batchSize), ...(last ? { done: [slice] } : {}) }), busy);
+          const r = await persist('storing observations', () => retryOnBusy(() => store.observations.ingestBatch({ jobId: job.id, taskId: task.id, owner: opts.owner, observations: obs.slice(i, i + batchSize), ...(last ? { done: [slice] } : {}) }), busy));
           inserted += r.inserted;
           duplicates += r.duplicates;
         }
@@ -143,7 +163,7 @@ export async function runTask(store: Store, task: ScanTask, opts: WorkerOptions)
   }
   let done: { jobDone: boolean };
   try {
-    done = await retryOnBusy(() => store.scans.completeTask(task.id, opts.owner), busy);
+    done = await persist('completing the task', () => retryOnBusy(() => store.scans.completeTask(task.id, opts.owner), busy));
   } catch (e) {
     if (e instanceof PerisaiError && e.code === 'E_CONFLICT') return { status: 'lease-lost', inserted, duplicates };
     throw e;
@@ -163,6 +183,13 @@ export async function runTaskSafely(store: Store, task: ScanTask, opts: WorkerOp
     return await runTask(store, task, opts);
   } catch (e) {
     const msg = (e as Error)?.message ?? String(e);
+    if (isConnectionLoss(e)) {
+      // Not the task's fault: hand it back without spending an attempt if the database is back already,
+      // else its lease expires and the sweep requeues it (resumed from its done ranges).
+      opts.log?.(`task ${task.id}: database unavailable; the task resumes from its done ranges: ${msg}`);
+      await store.scans.failTask(task.id, opts.owner, msg, { retry: true }).catch(() => {});
+      return undefined;
+    }
     opts.log?.(`task ${task.id} failed (attempt ${task.attempt}): ${msg}`);
     await store.scans.failTask(task.id, opts.owner, msg, { retry: task.attempt < (opts.maxAttempts ?? 3) }).catch(() => {});
     return undefined;

@@ -24,7 +24,7 @@ import type { World } from './fixture.js';
 interface Job { id: string; status: string; planned: number; targets: string[]; ports: number[]; agencyId: string; networkId: string | null }
 
 /** Play the worker: claim every task of the job, store `observations` with the first, finish, finalize. */
-async function runAsWorker(store: Store, jobId: string, observations: readonly Observation[]): Promise<void> {
+async function runAsWorker(store: Store, jobId: string, observations: readonly Observation[], beforeFinalize?: () => Promise<void>): Promise<void> {
   let first = true;
   for (;;) {
     const t = await store.scans.claimTask({ zone: null, owner: 'test-worker', leaseMs: 60_000 });
@@ -33,6 +33,7 @@ async function runAsWorker(store: Store, jobId: string, observations: readonly O
     await store.observations.ingestBatch({ jobId, taskId: t.id, owner: 'test-worker', observations: first ? observations : [], done: [t.range] });
     first = false;
     const done = await store.scans.completeTask(t.id, 'test-worker');
+    if (done.jobDone) await beforeFinalize?.();
     if (done.jobDone) assert.ok(await finalizeJob(store, jobId));
   }
 }
@@ -145,7 +146,11 @@ storeSuite('API scans', (env) => {
       assert.equal(await stream.status, 200);
       const p = await stream.next('progress');
       assert.equal((p.data as { status: string }).status, 'queued');
-      await runAsWorker(store, first.id, [...seen('198.18.1.10', [139, 445], [], 'vulnerable'), ...seen('198.18.1.11', [445], [139], 'unknown')]);
+      await runAsWorker(store, first.id, [...seen('198.18.1.10', [139, 445], [], 'vulnerable'), ...seen('198.18.1.11', [445], [139], 'unknown')], async () => {
+        // Every task done, the finalize step not yet committed: shown as finalizing, not as running at 100 %.
+        const d = await officer.req('GET', `/api/v1/scans/${first.id}`);
+        assert.equal((d.json() as { job: Job }).job.status, 'finalizing', d.body);
+      });
       const end = (await stream.next('end')).data as { job: Job; progress: { done: number; planned: number } };
       assert.equal(end.job.status, 'completed');
       assert.equal(end.progress.done, end.progress.planned);

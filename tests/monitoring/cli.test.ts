@@ -74,6 +74,7 @@ storeSuite('monitoring: CLI', (env) => {
     const out = await serve;
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /serving: store/);
+    assert.match(out.stderr, /database schema up to date/, 'the schema the test store migrated: nothing applied, and said so');
     // one process serves the web application and API too, and creates the first administrator
     assert.match(out.stderr, /ready: http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(out.stderr, /one-time password: \S+/);

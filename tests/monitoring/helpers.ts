@@ -115,7 +115,13 @@ export interface WorkerChild {
 
 /** Start the real CLI `perisai worker` in a child process. */
 export function spawnWorker(url: string, args: readonly string[] = []): WorkerChild {
-  const proc = spawn(process.execPath, [...cliArgv(), 'worker', '--db', url, '--verbose', ...args], {
+  return spawnCli(['worker', '--db', url, '--verbose', ...args]);
+}
+
+/** Start the real CLI (`perisai <argv>`) in a child process, its output collected line by line. */
+export function spawnCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WorkerChild {
+  const proc = spawn(process.execPath, [...cliArgv(), ...argv], {
+    env,
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

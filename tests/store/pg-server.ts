@@ -27,6 +27,15 @@ export interface PgServer {
   url(db: string): string;
   /** Create a fresh database and return its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * `pg_ctl restart -m fast`: sessions are terminated (57P01), new ones refused while it shuts down and
+   * starts (57P03, then no socket) — what an administrator's restart does to the clients. Returns when
+   * the server accepts connections again.
+   */
+  restart(): void;
+  /** Shut the server down (`pg_ctl stop -m fast`) until resume(): clients meet a missing socket meanwhile. */
+  halt(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -129,6 +138,17 @@ export async function startPostgres(opts: PgServerOptions = {}): Promise<PgServe
         await c.end();
       }
       return url(name);
+    },
+    restart(): void {
+      runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', settings.join(' '), 'restart']);
+    },
+    halt(): void {
+      runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+      started = false;
+    },
+    resume(): void {
+      runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', settings.join(' '), 'start']);
+      started = true;
     },
     async stop(): Promise<void> {
       process.removeListener('exit', stopNow);

@@ -22,6 +22,7 @@ import { CircularBoardPage } from './pages/CircularBoard';
 import { ComposePage } from './pages/CircularCompose';
 import { ReportCardsPage } from './pages/ReportCards';
 import { OfficeSettingsPage } from './pages/OfficeSettings';
+import { WorkersPage } from './pages/Workers';
 import { IncidentsPage, ReportPage, ReportsPage } from './pages/Incidents';
 import { IncidentPage } from './pages/Incident';
 import { IncidentSettingsPage } from './pages/IncidentSettings';
@@ -65,6 +66,7 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/report-cards', key: 'nav.reportCards', roles: ['admin', 'analyst', 'viewer'] },
   { to: '/office-settings', key: 'nav.office', roles: ['admin', 'analyst', 'viewer'] },
   { to: '/incidents', key: 'nav.incidents' },
+  { to: '/workers', key: 'nav.workers', roles: ['admin', 'analyst'] },
   { to: '/alerts', key: 'nav.alerts', roles: ['admin'] },
   { to: '/users', key: 'nav.users', roles: ['admin'] },
 ];
@@ -160,6 +162,7 @@ function Routes({ me }: { me: Me }) {
   if ((m = match('/circulars/:id', path)) !== null) return <CircularPage key={m.id!} id={m.id!} me={me} />;
   if (match('/report-cards', path) !== null) return <ReportCardsPage params={params} me={me} />;
   if (match('/office-settings', path) !== null) return me.user.role === 'officer' ? <p className="error">{t('admin.forbidden')}</p> : <OfficeSettingsPage role={me.user.role} />;
+  if (match('/workers', path) !== null) return <WorkersPage />;
   const csirt = me.user.role === 'admin' || me.user.role === 'analyst';
   if (match('/incidents', path) !== null) return <IncidentsPage params={params} />;
   if (match('/incidents/reports', path) !== null) return <ReportsPage params={params} canTriage={canTriage} />;

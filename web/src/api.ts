@@ -63,6 +63,8 @@ export type RuleFilter = Static<typeof S.AlertRuleFilterOut>;
 export type AlertRule = Static<typeof S.AlertRuleOut>;
 export const RULE_PRESETS = ['critical-finding', 'smb-rdp-reachable', 'doublepulsar', 'finding-reopened', 'incidents'] as const;
 export type AlertDelivery = Static<typeof S.AlertDeliveryOut>;
+/** GET /workers: one scan worker's last heartbeat (src/api/routes/workers.ts). */
+export type ScanWorker = Static<typeof S.WorkerOut>;
 
 export class ApiError extends Error {
   /** The error body's details: `field` (the field it is about), `fields` (every bad field), `reason`, … */

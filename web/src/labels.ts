@@ -40,4 +40,5 @@ export const TOPICS = [
   'change.host-new', 'change.host-gone', 'change.port-opened', 'change.port-closed', 'change.service-changed', 'change.check-changed', 'change.*',
   'incident.report-new', 'incident.clock-warning', 'incident.clock-breached', 'incident.phase-changed', 'incident.*',
   'circular.sent', 'circular.reminder', 'circular.escalation', 'circular.contradicted', 'circular.sitrep', 'circular.*',
+  'worker.zone-unattended',
 ] as const;

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Store } from '../../store/index.js';
+import type { TaskQueue } from '../../queue/queue.js';
 import type { User } from '../../store/repos/users.js';
 import { normalizeUsername } from '../../store/repos/users.js';
 import { CSRF_COOKIE, READ, SESSION_COOKIE, isSecure, sha256 } from '../access.js';
@@ -39,8 +40,18 @@ function lockedError(until: string, now: Date): ApiError {
   );
 }
 
+const HEALTH_TIMEOUT_MS = 1000;
+const PartStatus = Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]);
+export const HealthOut = Type.Object({
+  status: PartStatus,
+  database: Type.Object({ status: PartStatus, dialect: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]), ms: Type.Optional(Type.Integer({ minimum: 0 })) }),
+  queue: Type.Object({ status: PartStatus, kind: Type.Union([Type.Literal('local'), Type.Literal('pg-boss')]) }),
+});
+
 export interface AuthDeps {
   readonly store: Store;
+  /** The task queue whose health /api/v1/health reports (absent: the task table, i.e. the database). */
+  readonly queue?: TaskQueue;
   readonly policy: SessionPolicy;
   readonly throttle: LoginThrottle;
   readonly clock: () => Date;
@@ -65,10 +76,30 @@ export function authRoutes(app: FastifyInstance, deps: AuthDeps): void {
       outcome, status, ip: request.ip, requestId: request.id, details: reason === undefined ? null : { reason },
     });
 
+  // Liveness AND the two things a scan needs: the database (a `select 1` within a second) and the task
+  // queue (pg-boss answering; on SQLite the task table, i.e. the database again). 503 when either does
+  // not answer, so a load balancer or a monitoring probe sees an outage (docs/deploy.md). Public: it
+  // names no host, no user and no URL — only whether each part answered.
   r.get('/api/v1/health', {
     config: { access: { roles: 'public' } },
-    schema: { tags: ['system'], summary: 'Liveness', response: responses({ 200: Type.Object({ status: Type.Literal('ok') }) }) },
-  }, async () => ({ status: 'ok' as const }));
+    schema: {
+      tags: ['system'], summary: 'Liveness, the database and the task queue',
+      response: { ...responses({ 200: HealthOut }), 503: HealthOut },
+    },
+  }, async (_request, reply) => {
+    const [db, queue] = await Promise.all([
+      store.ping(HEALTH_TIMEOUT_MS),
+      deps.queue !== undefined ? deps.queue.check(HEALTH_TIMEOUT_MS) : Promise.resolve(undefined),
+    ]);
+    const queueOk = queue === undefined ? db.ok : queue.ok;
+    const ok = db.ok && queueOk;
+    const body = {
+      status: ok ? 'ok' as const : 'unavailable' as const,
+      database: { status: db.ok ? 'ok' as const : 'unavailable' as const, dialect: store.dialect, ...(db.ok ? { ms: db.ms } : {}) },
+      queue: { status: queueOk ? 'ok' as const : 'unavailable' as const, kind: deps.queue?.kind ?? 'local' as const },
+    };
+    return ok ? body : reply.code(503).send(body);
+  });
 
   r.post('/api/v1/auth/login', {
     config: { access: { roles: 'public', audit: false } },

@@ -18,7 +18,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { isPerisaiError } from '../../domain/errors.js';
 import { parseCidr, tryParseAddress } from '../../domain/ip.js';
-import { JOB_STATUSES, jobIsFinal } from '../../domain/scan-job.js';
+import { JOB_STATUSES, jobIsFinal, shownJobStatus } from '../../domain/scan-job.js';
 import type { ScanJob } from '../../domain/scan-job.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
@@ -270,7 +270,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
   }, async (request) => {
     const job = await store.scans.getJob(request.scope, request.params.id);
     const [progress, prev] = await Promise.all([store.scans.progress(request.scope, job.id), store.scans.previousCompleted(request.scope, job.id)]);
-    return { job: jobOut(job), progress, previousJobId: prev?.id ?? null };
+    return { job: { ...jobOut(job), status: shownJobStatus(job.status, progress.tasks) }, progress, previousJobId: prev?.id ?? null };
   });
 
   r.post('/api/v1/scans/:id/cancel', {
@@ -303,10 +303,11 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
         const job = await store.scans.getJob(scope, id);
         const progress = await store.scans.progress(scope, id);
         if (jobIsFinal(job.status)) return { event: 'end', data: { job: jobOut(job), progress }, end: true };
-        const state = JSON.stringify([job.status, progress]);
+        const status = shownJobStatus(job.status, progress.tasks);
+        const state = JSON.stringify([status, progress]);
         if (state === last) return { unchanged: 'still running' };
         last = state;
-        return { event: 'progress', data: { status: job.status, progress } };
+        return { event: 'progress', data: { status, progress } };
       },
     });
   });

@@ -18,8 +18,11 @@ import type { TaskQueue } from '../../queue/queue.js';
 import { addSchedule, Scheduler } from '../../scheduler/scheduler.js';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import type { Store } from '../../store/index.js';
+import { isConnectionLoss } from '../../store/index.js';
+import { VERSION } from '../version.js';
 import { PROFILES } from '../../domain/scan-profile.js';
 import { WorkerService } from '../../worker/service.js';
+import { DEFAULT_UNATTENDED_MS } from '../../worker/zone-watch.js';
 import { buildApp, DEFAULT_RATE_LIMIT } from '../../api/app.js';
 import { createLogger, lineLogger, LOG_FORMATS, LOG_LEVELS } from '../../api/log.js';
 import type { LogFormat, LogLevel } from '../../api/log.js';
@@ -113,13 +116,41 @@ function loggerFor(o: RunFlags): ReturnType<typeof createLogger> {
   return createLogger({ level: o.logLevel, format: o.logFormat ?? (process.stderr.isTTY === true ? 'pretty' : 'json') });
 }
 
-function queueFor(store: Store, url: string | undefined): TaskQueue {
-  return store.dialect === 'postgres' && url !== undefined ? new PgBossQueue(store, url) : new LocalQueue(store);
+function queueFor(store: Store, url: string | undefined, log: Log): TaskQueue {
+  // Every handled queue error is one log line (a restart of the database shows as a few, then silence).
+  const onError = (where: string, e: unknown): void => log(`${where}: ${isConnectionLoss(e) ? 'database unavailable, backing off' : 'error'}: ${(e as Error)?.message ?? String(e)}`);
+  return store.dialect === 'postgres' && url !== undefined ? new PgBossQueue(store, url, { onError }) : new LocalQueue(store);
 }
 
-function startWorker(store: Store, queue: TaskQueue, o: RunFlags, log: Log): WorkerService {
+/** What opening the store did to the schema, once at start (an upgrade's migrations are in the journal). */
+function logMigrations(store: Store, log: Log): void {
+  log(store.migrated.length > 0
+    ? `migrasi diterapkan / migrations applied (${store.migrated.length}): ${store.migrated.join(', ')}`
+    : 'skema basis data mutakhir / database schema up to date (no migration applied)');
+}
+
+/**
+ * The last guard before systemd's Restart=on-failure (deploy/perisai-worker.service): a promise rejected
+ * with nobody listening. Every database and pg-boss call is awaited and handled, so this should never
+ * fire; if a lost connection still slips through somewhere it is logged (tests/monitoring/db-restart.test.ts
+ * fails on that line) and the process lives on, while any other such error ends it as Node would.
+ */
+function guardUnhandled(log: Log): () => void {
+  const on = (e: unknown): void => {
+    log(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`);
+    if (!isConnectionLoss(e)) {
+      process.exitCode = 1;
+      throw e;
+    }
+  };
+  process.on('unhandledRejection', on);
+  return () => process.off('unhandledRejection', on);
+}
+
+function startWorker(store: Store, queue: TaskQueue, o: RunFlags, log: Log, extra: { watchZonesMs?: number } = {}): WorkerService {
   return new WorkerService(store, queue, {
-    zone: o.zone ?? null, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout,
+    ...extra,
+    zone: o.zone ?? null, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout, version: VERSION,
     ...(o.maxRate !== undefined ? { maxRate: o.maxRate } : {}),
     log,
     ...(o.verbose === true ? { onSlice: (t, [a, b]) => log(`slice task=${t.id} seq=${t.seq} [${a},${b}) of [${t.range[0]},${t.range[1]}) stored`) } : {}),
@@ -185,9 +216,11 @@ export function serveCommand(): Command {
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
         // in agency segments receive the scheduled tasks too.
-        const queue = queueFor(store, storeUrl(o));
+        const unguard = guardUnhandled(log);
+        logMigrations(store, log);
+        const queue = queueFor(store, storeUrl(o), lineLogger(logger, 'queue'));
         const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler') });
-        const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'));
+        const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'), { watchZonesMs: DEFAULT_UNATTENDED_MS });
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
         // First run: an administrator account. The password comes from PERISAI_ADMIN_PASSWORD
@@ -247,6 +280,7 @@ export function serveCommand(): Command {
         await housekeeping.stop();
         await incidentSweep.stop();
         await circularSweep.stop();
+        unguard();
       });
     });
 }
@@ -258,7 +292,9 @@ export function workerCommand(): Command {
     .action(async (o: RunFlags) => {
       const log = lineLogger(loggerFor(o), 'worker');
       await withStore(o, async (store) => {
-        const queue = queueFor(store, storeUrl(o));
+        const unguard = guardUnhandled(log);
+        logMigrations(store, log);
+        const queue = queueFor(store, storeUrl(o), log);
         const worker = startWorker(store, queue, o, log);
         log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal();
@@ -266,6 +302,7 @@ export function workerCommand(): Command {
         const sig = await stopped;
         log(`${sig}: stopping`);
         await worker.stop();
+        unguard();
       });
     });
 }
