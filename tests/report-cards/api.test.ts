@@ -117,7 +117,8 @@ storeSuite('a circular\'s report cards', (env) => {
       assert.equal(pdf.statusCode, 200);
       screenshot(pdf.rawPayload, 'report-card-circular');
       const text = pdfText(pdf.rawPayload).replace(/\s+/g, ' ');
-      for (const s of ['RAPOR KEAMANAN JARINGAN', 'RSUD Kota (RSUD)', 'Terkait: Surat Edaran 800/001/DISKOMINFO/2025', 'Temuan yang dihitung: aturan pemindaian surat edaran: doublepulsar, exposure-rdp, exposure-smb, ms17-010, smbv1',
+      for (const s of ['RAPOR KEAMANAN JARINGAN', 'RSUD Kota (RSUD)', 'Terkait: Surat Edaran 800/001/DISKOMINFO/2025', 'Temuan yang dihitung: aturan pemindaian surat edaran: Implan DoublePulsar terdeteksi (doublepulsar); RDP dapat dijangkau dari luar segmen agensi (exposure-rdp);',
+        'Rentan MS17-010 (EternalBlue) (ms17-010); SMBv1 aktif (smbv1)',
         '3. Daftar periksa surat edaran', 'Ketidaksesuaian (dinyatakan selesai, pemindaian masih menemukan) 1', 'Host yang membantah pernyataan 1', rsud.ips[0]!,
         'diukur sejak surat edaran dikirim', 'Waktu sampai surat diakui (jam) 1/1 6 6 6', 'Waktu sampai temuan diperbaiki (hari) 1 2 2 2', 'Butir yang dapat diperiksa dan terverifikasi jaringan 25% (1/4)'])
         assert.ok(text.includes(s), `card PDF: missing ${JSON.stringify(s)} in ${text.slice(0, 3000)}`);

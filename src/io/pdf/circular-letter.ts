@@ -15,9 +15,8 @@
 import type { Content } from 'pdfmake';
 import type { ChecklistItem, CircularLetter, EvidenceKind, GuidanceRole, RemediationCategory } from '../../domain/circular.js';
 import { GUIDANCE_ROLES, LETTER_CLASSIFICATION_LABELS, LETTER_URGENCY_LABELS } from '../../domain/circular.js';
-import { FINDING_DEFINITIONS } from '../../domain/finding-signals.js';
 import type { Text } from '../../domain/incident.js';
-import { footer, STYLES, tr, when } from './common.js';
+import { footer, ruleTitle, STYLES, tr, when } from './common.js';
 import type { Labels, Lang } from './common.js';
 import { markdown } from './markdown.js';
 import { renderPdf } from './render.js';
@@ -106,11 +105,6 @@ export function longDate(day: string | null, lang: Lang): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
   if (!m) return day;
   return `${Number(m[3])} ${MONTHS[lang][Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
-}
-
-function ruleTitle(rule: string, lang: Lang): string {
-  const d = FINDING_DEFINITIONS.find((x) => x.id === rule);
-  return d === undefined ? rule : `${tr(d.title, lang)} (${rule})`;
 }
 
 export interface LetterOptions {

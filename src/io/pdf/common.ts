@@ -3,6 +3,7 @@
 // content; what a document says comes from the domain objects (src/domain/*), never from here.
 
 import type { Content } from 'pdfmake';
+import { FINDING_DEFINITIONS } from '../../domain/finding-signals.js';
 import { localTime } from '../../domain/incident-report.js';
 import type { Text } from '../../domain/incident.js';
 
@@ -12,6 +13,12 @@ export const LANGS = ['id', 'en'] as const;
 /** A bilingual text in the document's language. */
 export function tr(t: Text | null | undefined, lang: Lang): string {
   return t == null ? '—' : t[lang] !== '' ? t[lang] : t.id;
+}
+
+/** A finding rule by its title in the reader's language, its id beside it: "Rentan MS17-010 (ms17-010)". */
+export function ruleTitle(rule: string, lang: Lang): string {
+  const d = FINDING_DEFINITIONS.find((x) => x.id === rule);
+  return d === undefined ? rule : `${tr(d.title, lang)} (${rule})`;
 }
 
 /** A dictionary of a document's own labels, both languages side by side (`L.x[lang]`). */

@@ -10,7 +10,7 @@ import { ANSWER_STATUS_LABELS } from '../../domain/circular.js';
 import type { AnswerStatus } from '../../domain/circular.js';
 import type { Text } from '../../domain/incident.js';
 import type { CardVerification, ReportCard, ReportRollup } from '../../domain/report-card.js';
-import { dash, dataTable, footer, heading, keyValues, STYLES, tr, when } from './common.js';
+import { dash, dataTable, footer, heading, keyValues, ruleTitle, STYLES, tr, when } from './common.js';
 import type { Labels, Lang } from './common.js';
 import { renderPdf } from './render.js';
 
@@ -214,7 +214,7 @@ function header(c: ReportCard, title: string, lang: Lang, timeZone: string): Con
     { text: c.agency === null ? l('city') : `${c.agency.name} (${c.agency.code})`, alignment: 'center', fontSize: 12, bold: true, margin: [0, 2, 0, 0] },
     { text: `${l('asOf')} ${when(c.asOf, timeZone)} · ${l('since')} ${when(c.since, timeZone)}`, style: 'subtitle' },
     ...(c.title !== null ? [{ text: `${l('about')}: ${tr(c.title, lang)}`, style: 'subtitle' }] : []),
-    ...(c.rules !== null && c.rules !== undefined ? [{ text: `${l('rules')}: ${c.rules.join(', ')}`, style: 'subtitle' }] : []),
+    ...(c.rules !== null && c.rules !== undefined ? [{ text: `${l('rules')}: ${c.rules.map((r) => ruleTitle(r, lang)).join('; ')}`, style: 'subtitle' }] : []),
   ];
 }
 
