@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { NetworkPolicy } from '../domain/network.js';
 import type { StoreDialect } from './dialect.js';
+import type { ReadMemo } from './memo.js';
 import type { Database } from './schema.js';
 
 export interface Ctx {
@@ -15,6 +16,8 @@ export interface Ctx {
   readonly clock: () => Date;
   /** Which network registrations need a confirmation (StoreOptions.networkPolicy). */
   readonly networkPolicy: NetworkPolicy;
+  /** Reads remembered until their tables change (memo.ts); shared by every context of one store. */
+  readonly memo: ReadMemo;
 }
 
 export function nowIso(ctx: Ctx): string {

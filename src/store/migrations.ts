@@ -26,6 +26,7 @@ import { migration0007 } from './migrations/0007_tri_state_facts.js';
 import { migration0008 } from './migrations/0008_network_confirmation.js';
 import { migration0010 } from './migrations/0010_incidents.js';
 import { migration0011 } from './migrations/0011_circulars.js';
+import { migration0015 } from './migrations/0015_change_tokens.js';
 
 /** All migrations, by name. Append only. */
 export function migrations(d: StoreDialect): Record<string, Migration> {
@@ -40,6 +41,7 @@ export function migrations(d: StoreDialect): Record<string, Migration> {
     '0008_network_confirmation': migration0008(d),
     '0010_incidents': migration0010(d),
     '0011_circulars': migration0011(d),
+    '0015_change_tokens': migration0015(d),
   };
 }
 

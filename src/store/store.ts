@@ -14,6 +14,7 @@ import type { Ctx } from './context.js';
 import type { DialectKind, DialectOptions, StoreDialect } from './dialect.js';
 import { openDialect, parseStoreUrl } from './dialect.js';
 import { migrateToLatest, migrator } from './migrations.js';
+import { ReadMemo } from './memo.js';
 import type { Database } from './schema.js';
 import { AgencyRepo } from './repos/agencies.js';
 import { AlertRepo } from './repos/alerts.js';
@@ -134,7 +135,8 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
     throw e instanceof PerisaiError ? e : d.mapError(e, 'opening the store');
   }
   const clock = opts.clock ?? (() => new Date());
-  const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy };
+  const memo = new ReadMemo();
+  const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy, memo };
   let closed = false;
   return {
     ...repositories(root),
@@ -142,7 +144,7 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
     location: d.where,
     async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
       try {
-        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock, networkPolicy })));
+        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock, networkPolicy, memo })));
       } catch (e) {
         throw d.mapError(e, 'running a transaction');
       }
