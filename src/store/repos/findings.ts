@@ -330,6 +330,22 @@ export class FindingRepo {
     return { byStatus, openBySeverity };
   }
 
+  /** Severities of each asset's open findings (served by findings_asset), for the rating after a scan (domain/risk.ts rateAfterScan). */
+  async openSeveritiesOf(scope: AgencyScope, assetIds: readonly string[]): Promise<Map<string, Severity[]>> {
+    const out = new Map<string, Severity[]>();
+    for (const part of chunks([...new Set(assetIds)], 500)) {
+      const rows = await run(this.#ctx, 'reading open findings of assets', (db) =>
+        db.selectFrom('findings').select(['asset_id', 'severity']).where('asset_id', 'in', part).where('status', '=', 'open').where(scopeFilter('agency_id', scope)).execute(),
+      );
+      for (const r of rows) {
+        const l = out.get(r.asset_id);
+        if (l === undefined) out.set(r.asset_id, [r.severity as Severity]);
+        else l.push(r.severity as Severity);
+      }
+    }
+    return out;
+  }
+
   /**
    * Recompute finding_tallies from the findings themselves (repair after manual edits of the database;
    * the nightly maintenance may run it). Returns the number of tally rows written.
