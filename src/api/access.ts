@@ -120,15 +120,16 @@ function checkOrigin(request: FastifyRequest, policy: SessionPolicy): void {
 
 async function authenticate(store: Store, policy: SessionPolicy, clock: () => Date, request: FastifyRequest): Promise<void> {
   const token = request.cookies[SESSION_COOKIE];
-  const noSession = new ApiError('E_AUTH', { en: 'Please log in', id: 'Silakan masuk terlebih dahulu' });
-  if (token === undefined || token.length < 32 || token.length > 128) throw noSession;
+  // Errors are built only when thrown: an error object captures a stack, a cost every request paid.
+  const noSession = () => new ApiError('E_AUTH', { en: 'Please log in', id: 'Silakan masuk terlebih dahulu' });
+  if (token === undefined || token.length < 32 || token.length > 128) throw noSession();
   const session = await store.sessions.find(sha256(token));
-  if (session === undefined) throw noSession;
+  if (session === undefined) throw noSession();
   const now = clock().getTime();
-  const expired = new ApiError('E_AUTH', { en: 'Your session has ended; please log in again', id: 'Sesi Anda telah berakhir; silakan masuk kembali' });
-  if (session.revokedAt !== null || Date.parse(session.expiresAt) <= now || Date.parse(session.lastSeenAt) + policy.idleMs <= now) throw expired;
+  const expired = () => new ApiError('E_AUTH', { en: 'Your session has ended; please log in again', id: 'Sesi Anda telah berakhir; silakan masuk kembali' });
+  if (session.revokedAt !== null || Date.parse(session.expiresAt) <= now || Date.parse(session.lastSeenAt) + policy.idleMs <= now) throw expired();
   const user = await store.users.get(session.userId).catch(() => undefined);
-  if (user === undefined || user.disabled) throw expired;
+  if (user === undefined || user.disabled) throw expired();
   // Touch at most once a minute: the idle timeout needs minute precision, not a write per request.
   if (now - Date.parse(session.lastSeenAt) > 60_000) await store.sessions.touch(session.idHash);
   request.user = user;

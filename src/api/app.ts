@@ -35,6 +35,8 @@ import { reportCardRoutes } from './routes/report-cards.js';
 import { scanRoutes } from './routes/scans.js';
 import { workerRoutes } from './routes/workers.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { DEFAULT_SCAN_BRAKES } from '../domain/scan-brakes.js';
+import type { ScanBrakes } from '../domain/scan-brakes.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorBody } from './schemas.js';
 import { requestLine } from './log.js';
@@ -89,6 +91,8 @@ export interface AppDeps {
   readonly incidents?: Omit<IncidentApiDeps, 'store' | 'clock' | 'queue'>;
   /** Circulars (docs/circulars.md): evidence size, the link page's rate, the board stream's interval. Evidence is stored in the incidents' data directory. */
   readonly circulars?: Omit<CircularApiDeps, 'store' | 'clock' | 'queue' | 'dataDir'>;
+  /** Brakes on scan traffic (domain/scan-brakes.ts): schedules' minimum interval, the probes above which a scan needs an administrator's confirmation. */
+  readonly scanBrakes?: ScanBrakes;
 }
 
 declare module 'fastify' {
@@ -237,8 +241,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.store, clock, ...(deps.queue !== undefined ? { queue: deps.queue } : {}),
     ...(deps.scanEvents?.intervalMs !== undefined ? { sseIntervalMs: deps.scanEvents.intervalMs } : {}),
     ...(deps.scanEvents?.maxStreamMs !== undefined ? { maxStreamMs: deps.scanEvents.maxStreamMs } : {}),
+    brakes: deps.scanBrakes ?? DEFAULT_SCAN_BRAKES,
   });
-  scheduleRoutes(app, { store: deps.store, clock });
+  scheduleRoutes(app, { store: deps.store, clock, brakes: deps.scanBrakes ?? DEFAULT_SCAN_BRAKES });
   workerRoutes(app, { store: deps.store, clock });
   checkRoutes(app); // the check catalogue (titles, remediation) the result pages translate with
   alertRoutes(app, { store: deps.store });

@@ -85,7 +85,9 @@ const IN_INDONESIAN: Readonly<Record<ErrorCode | 'E_FILE', string>> = {
 export function toCliError(e: unknown): unknown {
   if (e instanceof InventoryFileError) return new CliError(`${IN_INDONESIAN.E_FILE} / ${e.message}`, EXIT.USAGE);
   if (!isPerisaiError(e)) return e;
-  return new CliError(`${IN_INDONESIAN[e.code]} / ${e.message}`, e.code === 'E_STORAGE' ? EXIT.OUTPUT : EXIT.USAGE);
+  // A domain rule with a sentence of its own in Indonesian (details.messageId) says it instead of the class.
+  const id = typeof e.details['messageId'] === 'string' ? e.details['messageId'] : IN_INDONESIAN[e.code];
+  return new CliError(`${id} / ${e.message}`, e.code === 'E_STORAGE' ? EXIT.OUTPUT : EXIT.USAGE);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_RISK_RULES, evaluateCondition, evaluateCondition3, factsFromObservations, rateAsset, validateRiskRules } from './risk.js';
-import type { AssetFacts } from './risk.js';
+import { conditionLooked, DEFAULT_RISK_RULES, evaluateCondition, evaluateCondition3, factsFromObservations, rateAfterScan, rateAsset, validateRiskRules } from './risk.js';
+import type { AssetFacts, RatingCoverage } from './risk.js';
 import type { Observation } from './observation.js';
 import { isPerisaiError } from './errors.js';
 
@@ -106,5 +106,50 @@ describe('risk rules (data)', () => {
     assert.equal(rate(failed).rating, 'unknown');
     assert.ok(rate(failed).ids.includes('ms17-010-unchecked'));
     assert.equal(evaluateCondition({ fact: 'smb.dialects', equals: '3.1.1' }, factsFromObservations([off], 'internal')), false, 'an exact list without it: no');
+  });
+
+  it('a narrower scan never lowers a rating by not looking: rules it did not look at keep their last verdict, open findings their severity', () => {
+    const SMB_CHECKS = [{ id: 'ms17-010', ports: [445, 139] }, { id: 'doublepulsar', ports: [445] }, { id: 'smbv1', ports: [445, 139] }, { id: 'smb-signing', ports: [445, 139] }];
+    const full: RatingCoverage = { ports: [139, 445, 3389], checks: [...SMB_CHECKS, { id: 'rdp-exposed', ports: [3389] }], vantage: 'inter-agency' };
+    const port1: RatingCoverage = { ports: [1], checks: [], vantage: 'inter-agency' };
+    // The full scan from another agency's segment: SMB and RDP reachable, checks say patched → high.
+    const first = rateAfterScan(factsFromObservations([port(445), port(3389), check('ms17-010', 'not-vulnerable'), check('doublepulsar', 'not-vulnerable')], 'inter-agency'), full, []);
+    assert.deepEqual([first.rating, first.matched.map((r) => r.id)], ['high', ['smb-exposed', 'rdp-exposed']]);
+    const before = first.matched.map((r) => r.id);
+    // ports=1: nothing it could see bears on SMB or RDP. Before this rule the rating fell to "none".
+    const narrow = factsFromObservations([port(1, 'closed')], 'inter-agency');
+    assert.equal(rateAsset(narrow).rating, 'none', 'the scan alone says nothing');
+    assert.deepEqual(rateAfterScan(narrow, port1, before).matched.map((r) => r.id), ['smb-exposed', 'rdp-exposed']);
+    // With three high findings open and no earlier verdict at all, the findings alone keep it high.
+    const floor = rateAfterScan({ ...narrow, openFindings: ['high', 'high', 'high', 'low'] }, port1, []);
+    assert.deepEqual([floor.rating, floor.matched.map((r) => r.id)], ['high', ['open-high-finding']]);
+    assert.equal(rateAfterScan({ ...narrow, openFindings: ['medium'] }, port1, []).rating, 'none', 'only critical and high findings hold the rating');
+    // An internal scan cannot see what is reachable from outside: the exposure stays; a full scan from outside that finds SMB and RDP closed lowers it.
+    const internal = rateAfterScan(factsFromObservations([port(445, 'closed'), port(3389, 'closed')], 'internal'), { ...full, vantage: 'internal' }, before);
+    assert.deepEqual(internal.matched.map((r) => r.id), ['smb-exposed', 'rdp-exposed']);
+    const closedNow = rateAfterScan(factsFromObservations([port(445, 'closed'), port(3389, 'closed'), port(139, 'closed')], 'inter-agency'), full, before);
+    assert.deepEqual([closedNow.rating, closedNow.matched], ['none', []]);
+    // A port-only profile probes 445 but runs no check: the MS17-010 verdict of the last scan that ran it stays.
+    const critical = rateAfterScan(factsFromObservations([port(445), check('ms17-010', 'vulnerable')], 'internal'), { ...full, vantage: 'internal' }, []);
+    assert.equal(critical.rating, 'critical');
+    const portsOnly = rateAfterScan(factsFromObservations([port(445)], 'internal'), { ports: [139, 445], checks: [], vantage: 'internal' }, critical.matched.map((r) => r.id));
+    assert.equal(portsOnly.rating, 'critical');
+    assert.ok(portsOnly.matched.some((r) => r.id === 'ms17-010-unchecked'), 'and what this scan could not check is said');
+  });
+
+  it('what a scan looked at: ports probed, checks run on one of their ports, SMB facts over SMB, the vantage', () => {
+    const cov: RatingCoverage = { ports: [445], checks: [{ id: 'ms17-010', ports: [445, 139] }], vantage: 'internal' };
+    assert.equal(conditionLooked({ portOpen: [445] }, cov), true);
+    assert.equal(conditionLooked({ portOpen: [139, 445] }, cov), false, '139 was not probed');
+    assert.equal(conditionLooked({ check: 'ms17-010', state: ['vulnerable'] }, cov), true);
+    assert.equal(conditionLooked({ check: 'doublepulsar', state: ['vulnerable'] }, cov), false, 'not run');
+    assert.equal(conditionLooked({ check: 'ms17-010', state: ['vulnerable'] }, { ...cov, ports: [3389] }), false, 'run, but none of its ports probed');
+    assert.equal(conditionLooked({ fact: 'os.eol', equals: true }, cov), true);
+    assert.equal(conditionLooked({ fact: 'os.eol', equals: true }, { ...cov, checks: [] }), false, 'no SMB conversation');
+    assert.equal(conditionLooked({ vantage: ['internet'] }, cov), false);
+    assert.equal(conditionLooked({ all: [{ portOpen: [445] }, { criticality: ['vital'] }, { openFinding: ['high'] }] }, cov), true);
+    assert.equal(conditionLooked({ any: [{ portOpen: [445] }, { portOpen: [3389] }] }, cov), false, 'every part');
+    assert.equal(conditionLooked({ check: 'doublepulsar', state: ['vulnerable'] }, { ...cov, checks: null }), true, 'checks not recorded (older jobs): as before');
+    assert.throws(() => validateRiskRules([{ id: 'x', rating: 'high', when: { openFinding: ['severe'] }, reason: { id: 'a', en: 'b' } }]), /severity "severe"/);
   });
 });

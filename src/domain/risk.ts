@@ -10,7 +10,8 @@
 // smb-vuln-ms17-010 once reported errors as "not vulnerable", nmap-nse-scripts #9/#12).
 
 import type { CheckState, Observation, OsFact, SmbFact } from './observation.js';
-import type { FindingStatus } from './finding.js';
+import type { FindingStatus, Severity } from './finding.js';
+import { SEVERITIES } from './finding.js';
 import type { Criticality } from './asset.js';
 import { CRITICALITIES } from './asset.js';
 import { validationError } from './errors.js';
@@ -36,6 +37,8 @@ export interface AssetFacts {
   readonly criticality?: Criticality;
   /** Status of the asset's findings by rule id (from the store), when rules look at the lifecycle. */
   readonly findings?: Readonly<Record<string, FindingStatus>>;
+  /** Severities of the asset's open findings (from the store, after the scan's own changes to them). */
+  readonly openFindings?: readonly Severity[];
 }
 
 export type FactPath = `os.${'name' | 'build' | 'source' | 'eol' | 'wannacryRisk'}` | `smb.${'smbv1' | 'signing' | 'dialects'}`;
@@ -56,7 +59,9 @@ export type Condition =
   | { readonly vantage: readonly Vantage[] }
   | { readonly criticality: readonly Criticality[] }
   /** The asset's finding for a rule is in one of these statuses (`none` = no such finding). */
-  | { readonly finding: string; readonly status: readonly (FindingStatus | 'none')[] };
+  | { readonly finding: string; readonly status: readonly (FindingStatus | 'none')[] }
+  /** The asset has an open finding of one of these severities (whichever scan raised it). */
+  | { readonly openFinding: readonly Severity[] };
 
 export interface RiskRule {
   readonly id: string;
@@ -148,6 +153,27 @@ export const DEFAULT_RISK_RULES: readonly RiskRule[] = [
       en: 'SMB is open but the DoublePulsar check could not run.',
     },
   },
+  // An open finding keeps the rating at its severity until it is resolved (positive evidence: a scan that
+  // looked and found it gone), accepted as a risk or marked false positive — never because a narrower
+  // scan did not look (rateAfterScan below).
+  {
+    id: 'open-critical-finding',
+    rating: 'critical',
+    when: { openFinding: ['critical'] },
+    reason: {
+      id: 'Masih ada temuan kritis yang terbuka pada host ini; peringkat tetap sampai temuan itu terselesaikan atau risikonya diterima.',
+      en: 'A critical finding is still open on this host; the rating stays until it is resolved or its risk accepted.',
+    },
+  },
+  {
+    id: 'open-high-finding',
+    rating: 'high',
+    when: { openFinding: ['high'] },
+    reason: {
+      id: 'Masih ada temuan tingkat tinggi yang terbuka pada host ini; peringkat tetap sampai temuan itu terselesaikan atau risikonya diterima.',
+      en: 'A high-severity finding is still open on this host; the rating stays until it is resolved or its risk accepted.',
+    },
+  },
   {
     id: 'smbv1-offered',
     rating: 'medium',
@@ -235,6 +261,7 @@ export function evaluateCondition3(c: Condition, facts: AssetFacts): boolean | n
   if ('vantage' in c) return c.vantage.includes(facts.vantage);
   if ('criticality' in c) return facts.criticality !== undefined && c.criticality.includes(facts.criticality);
   if ('finding' in c) return c.status.includes(facts.findings?.[c.finding] ?? 'none');
+  if ('openFinding' in c) return (facts.openFindings ?? []).some((sev) => c.openFinding.includes(sev));
   const v = factValue(facts, c.fact);
   if (v === undefined || v === null || (c.fact === 'smb.signing' && v === 'unknown')) return null;
   if ('equals' in c) {
@@ -277,6 +304,57 @@ export function rateAsset(facts: AssetFacts, rules: readonly RiskRule[] = DEFAUL
   const matched = rules
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => evaluateCondition(r.when, facts))
+    .sort((a, b) => RANK[b.r.rating] - RANK[a.r.rating] || a.i - b.i)
+    .map(({ r }) => r);
+  return { rating: matched[0]?.rating ?? 'none', matched };
+}
+
+/**
+ * What one scan looked at, for the rating (scan_jobs.ports, .checks with the ports each check is about,
+ * .vantage): a rule is re-decided by a scan only where the scan looked at everything the rule depends on.
+ */
+export interface RatingCoverage {
+  readonly ports: readonly number[];
+  /** The checks the scan ran, each with the ports it is about; null = not recorded (older jobs): every check counts as run. */
+  readonly checks: readonly { readonly id: string; readonly ports: readonly number[] }[] | null;
+  readonly vantage: Vantage;
+}
+
+/**
+ * Whether a scan with this coverage looked at everything `c` depends on: every port it names, every check
+ * it names (run, on at least one of its ports), the OS and SMB facts (learned over SMB: an SMB port probed
+ * by a check), and the vantage (an internal scan cannot tell what is reachable from outside). The asset's
+ * criticality and findings are the store's, always known.
+ */
+export function conditionLooked(c: Condition, cov: RatingCoverage): boolean {
+  if ('all' in c) return c.all.every((x) => conditionLooked(x, cov));
+  if ('any' in c) return c.any.every((x) => conditionLooked(x, cov));
+  if ('not' in c) return conditionLooked(c.not, cov);
+  if ('portOpen' in c) return c.portOpen.every((p) => cov.ports.includes(p));
+  if ('check' in c) {
+    if (cov.checks === null) return true;
+    const run = cov.checks.find((x) => x.id === c.check);
+    return run !== undefined && run.ports.some((p) => cov.ports.includes(p));
+  }
+  if ('vantage' in c) return c.vantage.includes(cov.vantage);
+  if ('criticality' in c || 'finding' in c || 'openFinding' in c) return true;
+  const smbProbed = SMB_PORTS.some((p) => cov.ports.includes(p));
+  return smbProbed && (cov.checks === null || cov.checks.some((x) => x.ports.some((p) => SMB_PORTS.includes(p))));
+}
+
+/**
+ * The rating after a scan: derived from the asset's open findings and, rule by rule, from the last scan
+ * that looked at what the rule depends on. A rule this scan looked at (conditionLooked) is decided by its
+ * facts; a rule it did not look at keeps what the asset's previous rating said (`previous`: the rule ids
+ * it matched), so a scan of port 1 leaves an SMB exposure found by the scan before as it was; the open-
+ * finding rules keep the rating at the worst open finding's severity whatever the scan saw. A rule no
+ * longer in `rules` is not carried.
+ */
+export function rateAfterScan(facts: AssetFacts, coverage: RatingCoverage, previous: readonly string[], rules: readonly RiskRule[] = DEFAULT_RISK_RULES): RiskAssessment {
+  const before = new Set(previous);
+  const matched = rules
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => evaluateCondition(r.when, facts) || (before.has(r.id) && !conditionLooked(r.when, coverage)))
     .sort((a, b) => RANK[b.r.rating] - RANK[a.r.rating] || a.i - b.i)
     .map(({ r }) => r);
   return { rating: matched[0]?.rating ?? 'none', matched };
@@ -329,6 +407,11 @@ function validateCondition(c: unknown, path: string): Condition {
     const st = list('status');
     for (const x of st) if (typeof x !== 'string' || !allowed.includes(x)) conditionError(path, `status ${JSON.stringify(x)} is not one of ${allowed.join(', ')}`);
     return { finding: o.finding, status: st as (FindingStatus | 'none')[] };
+  }
+  if (keys.length === 1 && keys[0] === 'openFinding') {
+    const sv = list('openFinding');
+    for (const x of sv) if (!(SEVERITIES as readonly unknown[]).includes(x)) conditionError(path, `severity ${JSON.stringify(x)} is not one of ${SEVERITIES.join(', ')}`);
+    return { openFinding: sv as Severity[] };
   }
   if (keys.length === 2 && 'fact' in o && ('equals' in o || 'matches' in o)) {
     if (typeof o.fact !== 'string' || !FACT_PATHS.includes(o.fact)) conditionError(path, `fact ${JSON.stringify(o.fact)} is not one of ${FACT_PATHS.join(', ')}`);

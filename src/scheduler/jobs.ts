@@ -39,11 +39,16 @@ export function profileCheckIds(profile: string): string[] {
   return selectors.length === 0 ? [] : selectChecks(selectors).map((c) => c.meta.id);
 }
 
-export async function createScanJob(repos: Repositories, scope: AgencyScope, input: NewScanJob): Promise<ScanJob> {
+/**
+ * Plan and store a job. `checkPlan` sees the number of probes before anything is stored and may refuse
+ * by throwing (the API's confirmation above a ceiling, domain/scan-brakes.ts).
+ */
+export async function createScanJob(repos: Repositories, scope: AgencyScope, input: NewScanJob, opts: { checkPlan?: (probes: number) => void } = {}): Promise<ScanJob> {
   const set = await jobTargetSet(input.targets);
   const planned = set.size * input.ports.length;
   if (planned === 0) throw validationError('the job has nothing to scan (no targets or no ports)', { field: 'targets' });
   if (planned > MAX_PERMUTATION_SIZE) throw validationError(`the job is too large (${planned} probes); split it`, { field: 'targets' });
+  opts.checkPlan?.(planned);
   const seed = input.seed ?? String(randomSeed());
   if (!Number.isSafeInteger(Number(seed))) throw validationError('seed: an integer below 2^53', { field: 'seed' });
   return repos.scans.createJob(scope, {

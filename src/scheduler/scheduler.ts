@@ -15,7 +15,9 @@ import type { Schedule, Store } from '../store/index.js';
 import { PROFILES } from '../domain/scan-profile.js';
 import { DEFAULT_TIME_ZONE } from '../domain/calendar.js';
 import { createScanJob, registeredTargets } from './jobs.js';
-import { firstAllowed, nextRunAt, parseCron } from './schedule.js';
+import { firstAllowed, nextRunAt, parseCron, shortestGap } from './schedule.js';
+import { checkCronFields, checkScheduleInterval, DEFAULT_SCAN_BRAKES, earliestScheduledRun } from '../domain/scan-brakes.js';
+import type { ScanBrakes } from '../domain/scan-brakes.js';
 
 export interface AddSchedule {
   readonly agencyId: string;
@@ -30,10 +32,16 @@ export interface AddSchedule {
   readonly createdBy: string;
 }
 
-/** Validate and store a schedule; its first run is the next cron time the agency's windows allow. */
-export async function addSchedule(store: Store, input: AddSchedule, now = new Date()): Promise<Schedule> {
+/**
+ * Validate and store a schedule; its first run is the next cron time the agency's windows allow. The cron
+ * has five fields and runs no more often than the brakes allow (domain/scan-brakes.ts), whichever front
+ * door (API, CLI) it came through.
+ */
+export async function addSchedule(store: Store, input: AddSchedule, now = new Date(), brakes: ScanBrakes = DEFAULT_SCAN_BRAKES): Promise<Schedule> {
   const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
+  checkCronFields(input.cron);
   parseCron(input.cron, timeZone);
+  checkScheduleInterval(input.cron, await shortestGap(input.cron, timeZone, now, brakes.scheduleMinIntervalMinutes * 60_000), brakes);
   const profile = input.profile ?? 'ransomware';
   if (PROFILES[profile] === undefined) throw validationError(`profile: one of ${Object.keys(PROFILES).join(', ')}`, { field: 'profile' });
   if (input.ports.length === 0) throw validationError('ports: at least one', { field: 'ports' });
@@ -57,14 +65,28 @@ export class Scheduler {
   readonly #queue: TaskQueue;
   readonly #clock: () => Date;
   readonly #log: (line: string) => void;
+  readonly #brakes: ScanBrakes;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<unknown> | undefined;
 
-  constructor(store: Store, queue: TaskQueue, opts: { clock?: () => Date; log?: (line: string) => void } = {}) {
+  constructor(store: Store, queue: TaskQueue, opts: { clock?: () => Date; log?: (line: string) => void; brakes?: ScanBrakes } = {}) {
     this.#store = store;
     this.#queue = queue;
     this.#clock = opts.clock ?? (() => new Date());
     this.#log = opts.log ?? (() => {});
+    this.#brakes = opts.brakes ?? DEFAULT_SCAN_BRAKES;
+  }
+
+  /**
+   * When the last scheduled scan of this schedule's target (the same agency and network, whichever
+   * schedule started it) began, by the schedules' own record of their runs (the scheduler's clock).
+   */
+  async #lastRunOfTarget(s: Schedule): Promise<string | undefined> {
+    let last: string | undefined;
+    for (const o of await this.#store.schedules.list('all', { agencyId: s.agencyId })) {
+      if (o.networkId === s.networkId && o.lastRunAt !== null && (last === undefined || o.lastRunAt > last)) last = o.lastRunAt;
+    }
+    return last;
   }
 
   /** Turn every due schedule into a job (or defer it past a forbidden window). */
@@ -79,6 +101,17 @@ export class Scheduler {
           if (await this.#store.schedules.advance(s.id, s.nextRunAt, until.toISOString(), null)) {
             out.deferred.push({ scheduleId: s.id, until: until.toISOString() });
             this.#log(`schedule ${s.id}: inside a forbidden scan window; waits until ${until.toISOString()}`);
+          }
+          continue;
+        }
+        // The minimum interval between scheduled scans of one network (domain/scan-brakes.ts): a schedule
+        // stored before the rule (a cron with seconds) or a second schedule of the same target waits.
+        const earliest = earliestScheduledRun(await this.#lastRunOfTarget(s), this.#brakes);
+        if (earliest !== undefined && earliest.getTime() > now.getTime()) {
+          const until = nextRunAt(s.cron, s.timeZone, new Date(earliest.getTime() - 1), windows);
+          if (await this.#store.schedules.advance(s.id, s.nextRunAt, until.toISOString(), null)) {
+            out.deferred.push({ scheduleId: s.id, until: until.toISOString() });
+            this.#log(`schedule ${s.id}: the last scheduled scan of its target started less than ${this.#brakes.scheduleMinIntervalMinutes} min ago; waits until ${until.toISOString()}`);
           }
           continue;
         }

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { NetworkPolicy } from '../domain/network.js';
 import type { StoreDialect } from './dialect.js';
 import type { SecretBox } from './secrets.js';
+import type { ReadMemo } from './memo.js';
 import type { Database } from './schema.js';
 
 export interface Ctx {
@@ -18,6 +19,8 @@ export interface Ctx {
   readonly networkPolicy: NetworkPolicy;
   /** Seals and opens the secrets stored in rows (alert channels), with the key kept outside the database. */
   readonly secrets: SecretBox;
+  /** Reads remembered until their tables change (memo.ts); shared by every context of one store. */
+  readonly memo: ReadMemo;
 }
 
 export function nowIso(ctx: Ctx): string {

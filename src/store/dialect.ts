@@ -24,6 +24,10 @@
 //                      transaction (~µs per row, no SQL text building)   (10 parameters whatever the batch size)
 //   upsert / ignore    INSERT … ON CONFLICT (…) DO NOTHING / DO UPDATE — same syntax on both (SQLite ≥ 3.24)
 //   RETURNING          supported (SQLite ≥ 3.35) — same on both
+//   change tokens      a change_counters row per topic, advanced by     statement triggers NOTIFY the topic; one
+//   (memo.ts)          row triggers in the writing transaction           LISTEN client counts (migration 0015)
+//   connection queue   first come, first served, a turn of the event    pg.Pool's own queue
+//                      loop apart (FairSqliteDriver)
 //   errors             SqliteError.code (SQLITE_FULL, SQLITE_CORRUPT …)  SQLSTATE (53100 disk_full, XX001 …)
 //                      → PerisaiError codes, see mapError
 //   files at rest      the database file created 0600 before SQLite       the server's own (initdb: 0700 data
@@ -36,8 +40,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
-import type { ColumnDataType, DialectAdapter, Expression, RawBuilder, SelectQueryBuilder, SqliteDatabase, SqliteStatement } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import type { ColumnDataType, DatabaseConnection, DialectAdapter, Driver, Expression, RawBuilder, SelectQueryBuilder, SqliteDatabase, SqliteDialectConfig, SqliteStatement } from 'kysely';
 import { PerisaiError, isPerisaiError, validationError } from '../domain/errors.js';
 import type { Database, Json, SqlBool, Time } from './schema.js';
 
@@ -146,9 +150,41 @@ export interface StoreDialect {
    * PostgreSQL rewrites the table (VACUUM FULL), leaving no dead row version behind. Outside a transaction.
    */
   eraseReplaced(db: Kysely<Database>, table: 'alert_channels'): Promise<void>;
+  /**
+   * Make every committed write to the watched tables advance their topic's change token (migration 0015).
+   * SQLite: a row per topic in `change_counters`, advanced by row triggers inside the writing transaction,
+   * so the token commits with the data whichever process writes. PostgreSQL: statement triggers that
+   * NOTIFY the topic — delivered at commit, without a row every writer would have to lock — to the
+   * listener changeToken keeps open.
+   */
+  watchChanges(db: Kysely<unknown>, topics: Readonly<Record<string, readonly WatchedTable[]>>): Promise<void>;
+  /** Undo watchChanges (a migration's down). */
+  unwatchChanges(db: Kysely<unknown>, topics: Readonly<Record<string, readonly WatchedTable[]>>): Promise<void>;
+  /**
+   * A token that differs after every committed write to the topic's tables (src/store/memo.ts). Undefined
+   * when the store cannot tell right now (PostgreSQL: the listener is not connected): then nothing is
+   * answered from memory.
+   */
+  changeToken(topic: string): Promise<string | undefined>;
   /** Translate a driver error into a PerisaiError (non-driver errors are returned unchanged). */
   mapError(e: unknown, action: string): unknown;
   close(): Promise<void>;
+}
+
+/** A table whose writes advance a change topic; `columns`: only updates of these count (all when absent). */
+export interface WatchedTable {
+  readonly table: string;
+  readonly columns?: readonly string[];
+}
+
+/** Names that go into trigger DDL as identifiers: code constants, checked anyway. */
+function ident(name: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`not a plain identifier: ${JSON.stringify(name)}`);
+  return name;
+}
+
+function watchedEntries(topics: Readonly<Record<string, readonly WatchedTable[]>>): { topic: string; table: string; columns: readonly string[] | undefined }[] {
+  return Object.entries(topics).flatMap(([topic, tables]) => tables.map((t) => ({ topic: ident(topic), table: ident(t.table), columns: t.columns?.map(ident) })));
 }
 
 export interface DialectOptions {
@@ -225,9 +261,44 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * The one connection, handed out first come, first served, one turn of the event loop apart. Kysely's own
+ * mutex wakes EVERY waiter on each release (they all await one promise and re-check), and it does so in
+ * microtasks: with 200 requests waiting on a dashboard's queries that is quadratic work, and none of it
+ * lets the event loop reach its I/O phase — a health probe stalled for seconds (tests/api/bench-load.ts).
+ * Here a release wakes exactly the next waiter, through setImmediate, so sockets are read and timers
+ * fire between two statements however long the queue is. better-sqlite3 still runs each statement
+ * synchronously: a statement's own time is the longest the loop can be held.
+ */
+class FairSqliteDriver extends SqliteDriver {
+  readonly #waiting: (() => void)[] = [];
+  #held = false;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#held = true;
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    const next = this.#waiting.shift();
+    if (next === undefined) this.#held = false;
+    else setImmediate(next); // still held: the turn passes to `next`, nobody can overtake it
+  }
+}
+
 class PerisaiSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
+  }
+  override createDriver(): Driver {
+    return new FairSqliteDriver(this.#config);
   }
 }
 
@@ -363,6 +434,26 @@ function openSqlite(path: string, opts: DialectOptions): StoreDialect {
     eraseReplaced: async (kdb) => {
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(kdb);
     },
+    watchChanges: async (kdb, topics) => {
+      await sql`create table if not exists change_counters (topic text primary key, version integer not null)`.execute(kdb);
+      for (const topic of Object.keys(topics)) await sql`insert into change_counters (topic, version) values (${ident(topic)}, 0) on conflict (topic) do nothing`.execute(kdb);
+      for (const { topic, table, columns } of watchedEntries(topics)) {
+        const bump = `begin update change_counters set version = version + 1 where topic = '${topic}'; end`;
+        await sql.raw(`create trigger change_${topic}_${table}_insert after insert on ${table} ${bump}`).execute(kdb);
+        await sql.raw(`create trigger change_${topic}_${table}_update after update${columns === undefined ? '' : ` of ${columns.join(', ')}`} on ${table} ${bump}`).execute(kdb);
+        await sql.raw(`create trigger change_${topic}_${table}_delete after delete on ${table} ${bump}`).execute(kdb);
+      }
+    },
+    unwatchChanges: async (kdb, topics) => {
+      for (const { topic, table } of watchedEntries(topics)) {
+        for (const op of ['insert', 'update', 'delete']) await sql.raw(`drop trigger if exists change_${topic}_${table}_${op}`).execute(kdb);
+      }
+      await sql`drop table if exists change_counters`.execute(kdb);
+    },
+    changeToken: async (topic) => {
+      const r = await sql<{ version: number }>`select version from change_counters where topic = ${topic}`.execute(db);
+      return r.rows[0] === undefined ? undefined : String(r.rows[0].version);
+    },
     mapError: (e, action) => mapSqliteError(e, action, where),
     close: async () => {
       await db.destroy();
@@ -462,6 +553,77 @@ function redactUrl(url: string): string {
   }
 }
 
+/** The channel migration 0015's triggers notify, with the topic as payload. */
+const CHANGE_CHANNEL = 'perisai_change';
+
+/**
+ * changeToken on PostgreSQL: one client of its own (outside the pool) that LISTENs to the change channel
+ * and counts notifications per topic. Connected on first use; while it is not connected the token is
+ * undefined (nothing is answered from memory), and each new connection starts a new epoch, so nothing
+ * remembered from before a lost connection — whose notifications may have been missed — is used again.
+ * A notification arrives just after its commit: a read in between may still see the previous token.
+ */
+class ChangeListener {
+  readonly #url: string;
+  readonly #counts = new Map<string, number>();
+  #client: pg.Client | undefined;
+  #connecting: Promise<boolean> | undefined;
+  #epoch = 0;
+  #retryAt = 0;
+  #closed = false;
+
+  constructor(url: string) {
+    this.#url = url;
+  }
+
+  async token(topic: string): Promise<string | undefined> {
+    if (this.#client === undefined) {
+      if (this.#closed || Date.now() < this.#retryAt) return undefined;
+      this.#connecting ??= this.#connect().finally(() => (this.#connecting = undefined));
+      if (!(await this.#connecting)) return undefined;
+    }
+    return `${this.#epoch}:${this.#counts.get(topic) ?? 0}`;
+  }
+
+  async #connect(): Promise<boolean> {
+    const client = new pg.Client({ connectionString: this.#url });
+    client.on('notification', (n) => {
+      if (n.channel === CHANGE_CHANNEL && n.payload !== undefined) this.#counts.set(n.payload, (this.#counts.get(n.payload) ?? 0) + 1);
+    });
+    const lost = (): void => {
+      if (this.#client !== client) return;
+      this.#client = undefined;
+      this.#retryAt = Date.now() + 1000;
+      client.end().catch(() => {});
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANGE_CHANNEL}`);
+    } catch {
+      this.#retryAt = Date.now() + 5000;
+      await client.end().catch(() => {});
+      return false;
+    }
+    if (this.#closed) {
+      await client.end().catch(() => {});
+      return false;
+    }
+    this.#epoch++;
+    this.#client = client;
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#connecting;
+    const c = this.#client;
+    this.#client = undefined;
+    await c?.end().catch(() => {});
+  }
+}
+
 function openPostgres(url: string, opts: DialectOptions): StoreDialect {
   const where = redactUrl(url);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types: pgTypes() });
@@ -476,6 +638,7 @@ function openPostgres(url: string, opts: DialectOptions): StoreDialect {
     client.on('error', () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listener = new ChangeListener(url);
   return {
     kind: 'postgres',
     db,
@@ -513,8 +676,24 @@ function openPostgres(url: string, opts: DialectOptions): StoreDialect {
     eraseReplaced: async (kdb, table) => {
       await sql`vacuum full ${sql.table(table)}`.execute(kdb);
     },
+    watchChanges: async (kdb, topics) => {
+      // NOTIFY is transactional: listeners hear of it when (and only if) the writing transaction commits,
+      // once per transaction however many statements raised it (PostgreSQL docs, "NOTIFY").
+      await sql.raw(`create or replace function perisai_change_notify() returns trigger language plpgsql as $$
+        begin perform pg_notify('${CHANGE_CHANNEL}', tg_argv[0]); return null; end $$`).execute(kdb);
+      for (const { topic, table, columns } of watchedEntries(topics)) {
+        const update = columns === undefined ? 'update' : `update of ${columns.join(', ')}`;
+        await sql.raw(`create trigger change_${topic}_${table} after insert or ${update} or delete or truncate on ${table} for each statement execute function perisai_change_notify('${topic}')`).execute(kdb);
+      }
+    },
+    unwatchChanges: async (kdb, topics) => {
+      for (const { topic, table } of watchedEntries(topics)) await sql.raw(`drop trigger if exists change_${topic}_${table} on ${table}`).execute(kdb);
+      await sql`drop function if exists perisai_change_notify()`.execute(kdb);
+    },
+    changeToken: (topic) => listener.token(topic),
     mapError: (e, action) => mapPgError(e, action, where),
     close: async () => {
+      await listener.close();
       await db.destroy();
     },
   };

@@ -29,6 +29,7 @@ import { migration0010 } from './migrations/0010_incidents.js';
 import { migration0011 } from './migrations/0011_circulars.js';
 import { migration0012 } from './migrations/0012_office_reports.js';
 import { migration0014 } from './migrations/0014_import_staging.js';
+import { migration0015 } from './migrations/0015_change_tokens.js';
 import { migration0016 } from './migrations/0016_workers.js';
 
 /** All migrations, by name. Append only. */
@@ -46,6 +47,7 @@ export function migrations(d: StoreDialect): Record<string, Migration> {
     '0011_circulars': migration0011(d),
     '0012_office_reports': migration0012(d),
     '0014_import_staging': migration0014(d),
+    '0015_change_tokens': migration0015(d),
     '0016_workers': migration0016(d),
   };
 }

@@ -15,6 +15,7 @@ import type { Ctx } from './context.js';
 import type { DialectKind, DialectOptions, StoreDialect } from './dialect.js';
 import { defaultDataDir, openDialect, parseStoreUrl, tightenDataDir } from './dialect.js';
 import { migrateToLatest, migrator } from './migrations.js';
+import { ReadMemo } from './memo.js';
 import type { Database } from './schema.js';
 import { AgencyRepo } from './repos/agencies.js';
 import { AlertRepo } from './repos/alerts.js';
@@ -155,7 +156,8 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
   const d: StoreDialect = openDialect(location, opts);
   const secrets = new SecretBox(opts, defaultKeyFile(location, dataDir), process.env, location.kind === 'sqlite' ? location.path : dataDir);
   const clock = opts.clock ?? (() => new Date());
-  const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy, secrets };
+  const memo = new ReadMemo();
+  const root: Ctx = { d, db: d.db, inTransaction: false, clock, networkPolicy, secrets, memo };
   let migrated: string[] = [];
   try {
     if (opts.migrate ?? true) {
@@ -176,7 +178,7 @@ export async function createStore(opts: StoreOptions = {}): Promise<Store> {
     secrets,
     async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
       try {
-        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock, networkPolicy, secrets })));
+        return await d.db.transaction().execute((trx: Kysely<Database>) => fn(repositories({ d, db: trx, inTransaction: true, clock, networkPolicy, secrets, memo })));
       } catch (e) {
         throw d.mapError(e, 'running a transaction');
       }

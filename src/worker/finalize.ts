@@ -14,7 +14,10 @@ import type { FactReason, Observation } from '../domain/observation.js';
 import { findingSignals } from '../domain/finding-signals.js';
 import type { AssetScanSignals } from '../domain/finding-signals.js';
 import { NetworkIndex } from '../domain/ip.js';
-import { factsFromObservations, rateAsset } from '../domain/risk.js';
+import { factsFromObservations, rateAfterScan } from '../domain/risk.js';
+import type { AssetFacts, RatingCoverage } from '../domain/risk.js';
+import type { ScanJob } from '../domain/scan-job.js';
+import { listCheckMeta } from '../engine/checks/registry.js';
 import type { Severity } from '../domain/finding.js';
 import { retryOnBusy } from '../store/index.js';
 import type { ApplyScanResult, OutboxInput, Repositories, Store } from '../store/index.js';
@@ -69,6 +72,14 @@ function changeKey(jobId: string, c: Change): string {
   return `change:${jobId}:${c.kind}:${c.ip}:${port}:${check}`;
 }
 
+/** The ports each check is about (the engine's catalogue), for what a job's checks looked at. */
+const CHECK_PORTS = new Map(listCheckMeta().map((m) => [m.id as string, m.ports]));
+
+/** What a job looked at, for the rating: its ports, its checks with their ports, its vantage. */
+export function ratingCoverage(job: Pick<ScanJob, 'ports' | 'checks' | 'vantage'>): RatingCoverage {
+  return { ports: job.ports, checks: job.checks === null ? null : job.checks.map((id) => ({ id, ports: CHECK_PORTS.get(id) ?? [] })), vantage: job.vantage };
+}
+
 async function finalizeIn(tx: Repositories, jobId: string, at: string | undefined): Promise<FinalizeResult | undefined> {
   const job = await tx.scans.getJob('all', jobId);
   if (job.status !== 'running') return undefined;
@@ -77,8 +88,9 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
   const owners = new NetworkIndex(await tx.networks.list('all'));
   const agencyOf = (ip: string): string => owners.lookup(ip)?.agencyId ?? job.agencyId;
 
-  // Assets, risk, findings — the composition tests/store/fixtures.ts finalizeJob() documents.
+  // Assets, findings, then risk — the composition tests/store/fixtures.ts finalizeJob() documents.
   const assets: { assetId: string; agencyId: string; scan: AssetScanSignals }[] = [];
+  const rated: { assetId: string; facts: AssetFacts }[] = [];
   const probesSmb = SMB_PORTS.some((p) => job.ports.includes(p));
   for await (const h of tx.observations.byHost('all', jobId)) {
     const up = h.observations.some((o) => (o.type === 'host' && o.state === 'up') || (o.type === 'port' && o.state !== 'filtered'));
@@ -101,11 +113,21 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
       ...(at !== undefined ? { at } : {}),
     });
     if (u === undefined) continue;
-    await tx.assets.setRisk('all', u.assetId, rateAsset(facts));
+    rated.push({ assetId: u.assetId, facts });
     assets.push({ assetId: u.assetId, agencyId, scan: findingSignals(h.observations, facts, jobId) });
   }
   // applyScan writes finding.opened/.reopened/.resolved outbox rows itself (docs/store.md findings).
   const findings = await tx.findings.applyScan({ jobId, assets, ...(at !== undefined ? { at } : {}) });
+  // The rating after the findings moved: from the open findings and, rule by rule, the last scan that
+  // looked at what the rule depends on — a narrower scan than the last one never lowers it by not looking
+  // (domain/risk.ts rateAfterScan).
+  const ids = rated.map((r) => r.assetId);
+  const previous = await tx.assets.riskRulesOf('all', ids);
+  const open = await tx.findings.openSeveritiesOf('all', ids);
+  const coverage = ratingCoverage(job);
+  for (const r of rated) {
+    await tx.assets.setRisk('all', r.assetId, rateAfterScan({ ...r.facts, openFindings: open.get(r.assetId) ?? [] }, coverage, previous.get(r.assetId) ?? []));
+  }
 
   // Change detection, like with like (domain/diff.ts). The first scan of a network is the baseline:
   // nothing "changed", so no change.* rows.

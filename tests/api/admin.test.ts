@@ -67,6 +67,11 @@ storeSuite('admin API: schedules', (env) => {
       const bad = { agencyId: dinkes, cron: '0 2 * * *', ports: 'ransomware' };
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, cron: 'setiap malam' }), 400, 'E_VALIDATION', /Pola cron tidak valid/, 'bad cron');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, cron: '0 25 * * *' }), 400, 'E_VALIDATION', /Pola cron tidak valid/, 'hour 25');
+      // Brakes (domain/scan-brakes.ts): a seconds field, and more often than once an hour (the default minimum).
+      const seconds = await admin.req('POST', '/api/v1/schedules', { ...bad, cron: '* * * * * * *' });
+      assertError(seconds, 400, 'E_VALIDATION', /^Pola cron tidak valid: gunakan tepat lima kolom .*kolom detik dan tahun tidak didukung$/, 'seconds');
+      assert.match((seconds.json() as { error: { message: string } }).error.message, /exactly five fields .*seconds and years are not supported/);
+      assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, cron: '*/15 * * * *' }), 400, 'E_VALIDATION', /berjalan setiap 15 menit; pemindaian terjadwal satu jaringan paling sering sekali setiap 1 jam$/, 'every 15 minutes');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, timeZone: 'Asia/Bandung' }), 400, 'E_VALIDATION', /Zona waktu tidak dikenal/, 'bad zone');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, ports: 'ransomwar' }), 400, 'E_VALIDATION', /Daftar port tidak valid/, 'bad port set');
       assertError(await admin.req('POST', '/api/v1/schedules', { ...bad, ports: [80, 70000] }), 400, 'E_VALIDATION', /^Masukan tidak valid pada port ke-2: terlalu besar \(maksimal 65535\)$/, 'port out of range');

@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../src/api/app.js';
-import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
 import { createStore } from '../../src/store/index.js';
-import { addDays, dayKey, DEFAULT_TIME_ZONE } from '../../src/domain/calendar.js';
 import { startPostgres } from '../store/pg-server.js';
 import { makeUser, login } from './fixture.js';
+import { seedBenchCity } from './bench-city.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, postgres: { type: 'boolean', default: false }, requests: { type: 'string', default: '300' } } });
 const dir = mkdtempSync(join(tmpdir(), 'perisai-api-bench-'));
@@ -32,40 +31,9 @@ function pct(xs: number[], p: number): number {
 const store = await createStore({ url });
 try {
   const t0 = performance.now();
-  const city = await store.agencies.create('all', { kind: 'city', code: 'KOTA', name: 'Kota' });
-  const agencies: string[] = [];
-  for (let i = 0; i < 20; i++) agencies.push((await store.agencies.create('all', { kind: 'opd', code: `OPD-${i}`, name: `OPD ${i}`, parentId: city.id })).id);
-  const critical = DEFAULT_RISK_RULES.find((r) => r.id === 'ms17-010-vulnerable')!;
-  const unknown = DEFAULT_RISK_RULES.find((r) => r.id === 'ms17-010-unchecked')!;
-  const perAgency = 1700;
-  for (const [ai, agencyId] of agencies.entries()) {
-    // Most hosts answered on SMB at their last scan (the dashboard's smbOpen), some did not.
-    const hosts = Array.from({ length: perAgency }, (_, h) => ({ ip: `10.${ai}.${h >> 8}.${h & 255}`, smbOpen: h % 5 !== 0 }));
-    const up = await store.assets.upsertObserved('all', { agencyId, hosts });
-    await store.transaction(async (tx) => {
-      for (const [i, u] of up.entries()) await tx.assets.setRisk('all', u.assetId, i % 10 === 0 ? { rating: 'unknown', matched: [unknown] } : { rating: 'critical', matched: [critical] });
-    });
-    await store.findings.applyScan({
-      jobId: `bench-${ai}`,
-      assets: up.map((u, i) => ({
-        assetId: u.assetId, agencyId,
-        scan: {
-          closedPorts: [],
-          signals: [
-            { ruleId: 'ms17-010', port: 445, title: { id: 'MS17-010', en: 'MS17-010' }, input: { kind: 'detected' as const, severity: 'critical' as const } },
-            { ruleId: 'exposure-smb', port: 445, title: { id: 'SMB', en: 'SMB' }, input: { kind: 'detected' as const, severity: 'high' as const } },
-            { ruleId: i % 2 === 0 ? 'smbv1' : 'doublepulsar', port: 445, title: { id: 'x', en: 'x' }, input: { kind: 'detected' as const, severity: i % 2 === 0 ? 'medium' as const : 'critical' as const } },
-          ],
-        },
-      })),
-    });
-  }
-  // The trend's history: 90 days of daily snapshots (what the housekeeping of `perisai serve` writes).
-  const today = dayKey(new Date(), DEFAULT_TIME_ZONE);
-  for (let i = 90; i >= 1; i--) await store.dashboard.recordDay(addDays(today, -i));
-  await store.maintain();
+  const { agencies } = await seedBenchCity(store);
   const counts = await store.findings.counts('all');
-  console.log(`seeded ${agencies.length} agencies, ${agencies.length * perAgency} assets, ${counts.byStatus.open} open findings on ${store.dialect} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`seeded ${agencies.length} agencies, ${agencies.length * 1700} assets, ${counts.byStatus.open} open findings on ${store.dialect} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   await makeUser(store, 'admin', 'admin');
   await makeUser(store, 'petugas', 'officer', agencies[3]!);

@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import type { Observation } from '../../src/domain/observation.js';
 import { CHECK_IDS, listCheckMeta } from '../../src/engine/checks/registry.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
+import { validateScanBrakes } from '../../src/domain/scan-brakes.js';
 import type { Store } from '../../src/store/index.js';
 import { dayKey } from '../../src/domain/calendar.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
@@ -119,6 +120,43 @@ storeSuite('API scans', (env) => {
       const viewer = await login(w.app, 'pimpinan');
       assert.equal((await viewer.req('POST', '/api/v1/scans', { agencyId: dinkes.agencyId })).statusCode, 403);
       assert.equal((await viewer.req('GET', `/api/v1/scans/${job.id}`)).statusCode, 200);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('a scan planning more probes than the ceiling starts only with an administrator\'s confirmation', async () => {
+    const store = await env.open();
+    // A tiny ceiling (100 probes) instead of a /8: Dinkes' /24 on the eight ransomware ports plans 2,048.
+    const w = await seedWorld(store, { scanBrakes: validateScanBrakes({ confirmProbes: 100 }) });
+    try {
+      const dinkes = w.data.dinkes;
+      const [admin, analyst, officer] = [await login(w.app, 'admin'), await login(w.app, 'analis'), await login(w.app, 'petugas.dinkes')];
+      const large = { agencyId: dinkes.agencyId, networkId: dinkes.networkId };
+      const before = (await store.scans.listJobs('all', { limit: 1000 })).length;
+      let r = await admin.req('POST', '/api/v1/scans', large);
+      assert.equal(r.statusCode, 400, r.body);
+      let e = r.json().error as { code: string; message: string; messageId: string; details: Record<string, unknown> };
+      assert.deepEqual([e.code, e.details['field'], e.details['reason'], e.details['probes'], e.details['confirmProbes']], ['E_VALIDATION', 'confirmLargeScan', 'large-scan', 2048, 100]);
+      assert.equal(e.message, 'this scan plans 2,048 probes, more than 100; confirm it (confirmLargeScan: true) to start it');
+      assert.equal(e.messageId, 'Pemindaian ini merencanakan 2.048 probe, melebihi 100; konfirmasi (confirmLargeScan: true) untuk memulainya');
+      for (const [who, c] of [['analyst', analyst], ['officer', officer]] as const) {
+        r = await c.req('POST', '/api/v1/scans', { ...large, confirmLargeScan: true });
+        assert.equal(r.statusCode, 403, `${who}: ${r.body}`);
+        e = r.json().error;
+        assert.equal(e.messageId, 'Pemindaian ini merencanakan 2.048 probe, melebihi 100: hanya administrator yang boleh memulainya', who);
+        assert.match(e.message, /only an administrator may start it/, who);
+      }
+      assert.equal((await store.scans.listJobs('all', { limit: 1000 })).length, before, 'nothing stored');
+      // Under the ceiling nobody is asked: one address, eight probes.
+      r = await officer.req('POST', '/api/v1/scans', { agencyId: dinkes.agencyId, targets: [dinkes.ips[0]!] });
+      assert.equal(r.statusCode, 201, r.body);
+      // Confirmed by an administrator: started, and the confirmation is in the audit log.
+      r = await admin.req('POST', '/api/v1/scans', { ...large, confirmLargeScan: true });
+      assert.equal(r.statusCode, 201, r.body);
+      assert.equal((r.json() as Job).planned, 2048);
+      const audit = (await store.audit.list({ action: 'scan.start' })).find((a) => a.targetId === (r.json() as Job).id);
+      assert.deepEqual([audit?.details?.['confirmLargeScan'], audit?.details?.['probes']], [true, 2048]);
     } finally {
       await w.app.close();
     }

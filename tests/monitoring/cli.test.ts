@@ -50,6 +50,16 @@ storeSuite('monitoring: CLI', (env) => {
     assert.deepEqual([s.id, s.ports, s.timeZone], [id, [445, 3389], 'Asia/Jakarta']);
     assert.notEqual(s.networkId, null);
     assert.equal((await cli(['schedule', 'add', '--db', url, '--agency', 'DINKES', '--cron', 'every day', '-p', '445'])).code, 2, 'bad cron');
+    // Brakes (domain/scan-brakes.ts): a seconds field, and more often than the minimum interval — said in both languages.
+    const seconds = await cli(['schedule', 'add', '--db', url, '--agency', 'DINKES', '--cron', '* * * * * * *', '-p', '445']);
+    assert.equal(seconds.code, 2, 'a cron with seconds');
+    assert.match(seconds.stderr, /Pola cron tidak valid: gunakan tepat lima kolom.* \/ cron "\* \* \* \* \* \* \*": exactly five fields .*seconds and years are not supported/);
+    const often = await cli(['schedule', 'add', '--db', url, '--agency', 'DINKES', '--cron', '*/10 * * * *', '-p', '445']);
+    assert.equal(often.code, 2, 'every ten minutes');
+    assert.match(often.stderr, /paling sering sekali setiap 1 jam \/ .*10 minute\(s\) apart; scheduled scans of a network must be at least 1 hour\(s\) apart/);
+    const allowed = await cli(['schedule', 'add', '--db', url, '--agency', 'DINKES', '--cron', '*/10 * * * *', '-p', '445', '--schedule-min-interval', '10']);
+    assert.equal(allowed.code, 0, `a configured minimum of ten minutes allows it: ${allowed.stderr}`);
+    assert.equal((await cli(['schedule', 'remove', '--db', url, allowed.stdout.split('\t')[0]!])).code, 0);
     assert.equal((await cli(['schedule', 'add', '--db', url, '--agency', 'NOPE', '--cron', '0 2 * * *'])).code, 2, 'unknown agency');
     assert.equal((await cli(['schedule', 'remove', '--db', url, id!])).code, 0);
     assert.equal((await cli(['schedule', 'remove', '--db', url, id!])).code, 2, 'already gone');

@@ -10,6 +10,8 @@ import { createScanJob } from '../../src/scheduler/jobs.js';
 import { finalizeJob } from '../../src/worker/finalize.js';
 import { LocalQueue } from '../../src/queue/local.js';
 import { parseScanWindow } from '../../src/domain/scan-window.js';
+import { DEFAULT_SCAN_BRAKES, validateScanBrakes } from '../../src/domain/scan-brakes.js';
+import type { PerisaiError } from '../../src/domain/errors.js';
 import { freePort, listen, loopbackAgency, queueFor, runInProcess, waitJob } from './helpers.js';
 import { WorkerService } from '../../src/worker/service.js';
 
@@ -33,10 +35,12 @@ storeSuite('monitoring: schedules, jobs, finalize', (env) => {
     const later = await freePort(); // nothing listens yet: closed in run 1, open in run 2
     const agency = await loopbackAgency(store, ['127.0.0.1/32', '127.87.0.0/29']);
     let now = new Date('2025-06-02T03:00:30.000Z');
-    const s = await addSchedule(store, { agencyId: agency.id, cron: '* * * * *', timeZone: 'Asia/Jakarta', ports: [a.port, b.port, later], profile: 'ports', slotsPerTask: 8, createdBy: 'test' }, now);
+    // Every minute: allowed only with the minimum interval between scheduled scans set to one minute.
+    const brakes = validateScanBrakes({ scheduleMinIntervalMinutes: 1 });
+    const s = await addSchedule(store, { agencyId: agency.id, cron: '* * * * *', timeZone: 'Asia/Jakarta', ports: [a.port, b.port, later], profile: 'ports', slotsPerTask: 8, createdBy: 'test' }, now, brakes);
     assert.equal(s.nextRunAt, '2025-06-02T03:01:00.000Z');
     const queue = new LocalQueue(store);
-    const scheduler = new Scheduler(store, queue, { clock: () => now });
+    const scheduler = new Scheduler(store, queue, { clock: () => now, brakes });
     assert.equal((await scheduler.tick()).started.length, 0, 'not due yet');
     now = new Date('2025-06-02T03:01:05.000Z');
     const t1 = await scheduler.tick();
@@ -94,6 +98,64 @@ storeSuite('monitoring: schedules, jobs, finalize', (env) => {
     const t2 = await at3.tick();
     assert.equal(t2.started.length, 1);
     assert.equal((await store.schedules.get('all', s.id)).nextRunAt, '2025-06-03T20:00:00.000Z', 'next night, again after the window');
+  });
+
+  test('brakes: five fields only, no more often than the minimum interval, and a stored cron with seconds waits at run time', async () => {
+    const store = await env.open();
+    const agency = await loopbackAgency(store, ['127.0.0.1/32']);
+    const now = new Date('2025-06-02T00:00:00Z');
+    const add = (cron: string, brakes = DEFAULT_SCAN_BRAKES) => addSchedule(store, { agencyId: agency.id, cron, ports: [1], profile: 'ports', createdBy: 'test' }, now, brakes);
+    // Seconds (and years): refused in both languages, before anything is stored.
+    for (const cron of ['* * * * * * *', '*/5 * * * * *']) {
+      await assert.rejects(add(cron), (e: PerisaiError) => {
+        assert.equal(e.code, 'E_VALIDATION');
+        assert.equal(e.details['field'], 'cron');
+        assert.match(e.message, /exactly five fields .*seconds and years are not supported/);
+        assert.match(String(e.details['messageId']), /Pola cron tidak valid: gunakan tepat lima kolom .*kolom detik dan tahun tidak didukung/);
+        return true;
+      });
+    }
+    // More often than once an hour (the default): every 30 minutes, and twice within an hour once a month.
+    for (const [cron, gap] of [['*/30 * * * *', 30], ['0,30 2 1 * *', 30], ['59 1 * * *', undefined]] as const) {
+      if (gap === undefined) {
+        await add(cron);
+        continue;
+      }
+      await assert.rejects(add(cron), (e: PerisaiError) => {
+        assert.equal(e.details['shortestGapMinutes'], gap);
+        assert.match(e.message, /30 minute\(s\) apart; scheduled scans of a network must be at least 1 hour\(s\) apart/);
+        assert.match(String(e.details['messageId']), /berjalan setiap 30 menit; pemindaian terjadwal satu jaringan paling sering sekali setiap 1 jam/);
+        return true;
+      });
+    }
+    await add('0 * * * *'); // exactly an hour apart
+    await add('*/30 * * * *', validateScanBrakes({ scheduleMinIntervalMinutes: 30 })); // a lower minimum, configured
+    assert.throws(() => validateScanBrakes({ scheduleMinIntervalMinutes: '0' }), /a whole number from 1/);
+
+    // A schedule stored before the rule (a cron with seconds) and a second schedule of the same target.
+    const network = (await store.networks.list('all', { agencyId: agency.id }))[0]!;
+    for (const old of await store.schedules.list('all')) await store.schedules.remove('all', old.id);
+    const legacy = await store.schedules.create('all', {
+      agencyId: agency.id, networkId: network.id, cron: '* * * * * * *', timeZone: 'Asia/Jakarta', ports: [1], profile: 'ports', vantage: 'internal', slotsPerTask: 4096,
+      nextRunAt: '2025-06-02T03:00:00.000Z', createdBy: 'before the brakes',
+    });
+    let clock = new Date('2025-06-02T03:00:00.000Z');
+    const scheduler = new Scheduler(store, new LocalQueue(store), { clock: () => clock });
+    assert.equal((await scheduler.tick()).started.length, 1, 'the first run starts');
+    clock = new Date('2025-06-02T03:00:15.000Z'); // the next scheduler tick: due again (every second)
+    const again = await scheduler.tick();
+    assert.equal(again.started.length, 0, 'no second scan a tick later');
+    // An hour after its last start, less the five minutes a scheduler tick may lag behind the cron.
+    assert.deepEqual(again.deferred, [{ scheduleId: legacy.id, until: '2025-06-02T03:55:00.000Z' }], 'it waits for the hour to pass');
+    const twin = await add('30 10 * * *'); // 03:30Z: half an hour after the legacy one's first scan … of the agency, not this network
+    assert.equal(twin.nextRunAt, '2025-06-02T03:30:00.000Z');
+    const sameNetwork = await store.schedules.create('all', { ...twin, networkId: network.id, nextRunAt: '2025-06-02T03:30:00.000Z', createdBy: 'test' });
+    clock = new Date('2025-06-02T03:30:00.000Z');
+    const t = await scheduler.tick();
+    assert.deepEqual(t.started.map((j) => j.scheduleId), [twin.id], 'another target (the whole agency) is not held back');
+    assert.deepEqual(t.deferred.find((x) => x.scheduleId === sameNetwork.id), { scheduleId: sameNetwork.id, until: '2025-06-03T03:30:00.000Z' }, 'the same network waits for its next run after the hour');
+    clock = new Date('2025-06-02T04:00:00.000Z');
+    assert.deepEqual((await scheduler.tick()).started.map((j) => j.scheduleId), [legacy.id], 'an hour later the stored schedule scans again');
   });
 
   test('zones: a task of zone "rsud" waits for a worker in that zone (the default-zone worker leaves it)', async () => {

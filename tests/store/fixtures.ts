@@ -28,19 +28,23 @@ export async function seedCity(store: Store): Promise<City> {
 
 export const AUTH = { authorisedBy: 'Kepala Diskominfo (SE 555/12/2025)', authorisedAt: '2025-05-01T02:00:00.000Z' };
 
-import { factsFromObservations, rateAsset } from '../../src/domain/risk.js';
-import type { Vantage } from '../../src/domain/risk.js';
+import { factsFromObservations, rateAfterScan } from '../../src/domain/risk.js';
+import type { AssetFacts, Vantage } from '../../src/domain/risk.js';
+import { ratingCoverage } from '../../src/worker/finalize.js';
 import { findingSignals } from '../../src/domain/finding-signals.js';
 import type { AssetScanSignals } from '../../src/domain/finding-signals.js';
 import type { ApplyScanResult } from '../../src/store/index.js';
 
 /**
  * What the worker's finalize step does after a job (src/worker/finalize.ts), composed from
- * the store and the domain: hosts that answered become/refresh assets, get a risk rating, and their
- * scan signals drive the findings lifecycle. Hosts that did not answer are left alone.
+ * the store and the domain: hosts that answered become/refresh assets, their scan signals drive the
+ * findings lifecycle, and then they get a risk rating (from their open findings and, rule by rule, the
+ * last scan that looked). Hosts that did not answer are left alone.
  */
 export async function finalizeJob(store: Store, jobId: string, agencyId: string, vantage: Vantage, at?: string): Promise<ApplyScanResult> {
+  const job = await store.scans.getJob('all', jobId);
   const assets: { assetId: string; agencyId: string; scan: AssetScanSignals }[] = [];
+  const rated: { assetId: string; facts: AssetFacts }[] = [];
   for await (const h of store.observations.byHost('all', jobId)) {
     const up = h.observations.some((o) => (o.type === 'host' && o.state === 'up') || (o.type === 'port' && o.state !== 'filtered'));
     if (!up) continue;
@@ -51,8 +55,15 @@ export async function finalizeJob(store: Store, jobId: string, agencyId: string,
       hosts: [{ ip: h.ip, ...(host?.type === 'host' ? { mac: host.mac ?? null, netbiosName: host.netbiosName ?? null, dnsName: host.dnsName ?? host.hostname ?? null } : {}), os: facts.os ?? null, smb: facts.smb ?? null }],
       ...(at !== undefined ? { at } : {}),
     });
-    await store.assets.setRisk('all', u!.assetId, rateAsset(facts));
+    rated.push({ assetId: u!.assetId, facts });
     assets.push({ assetId: u!.assetId, agencyId, scan: findingSignals(h.observations, facts, jobId) });
   }
-  return store.findings.applyScan({ jobId, assets, ...(at !== undefined ? { at } : {}) });
+  const result = await store.findings.applyScan({ jobId, assets, ...(at !== undefined ? { at } : {}) });
+  const ids = rated.map((r) => r.assetId);
+  const previous = await store.assets.riskRulesOf('all', ids);
+  const open = await store.findings.openSeveritiesOf('all', ids);
+  for (const r of rated) {
+    await store.assets.setRisk('all', r.assetId, rateAfterScan({ ...r.facts, openFindings: open.get(r.assetId) ?? [] }, ratingCoverage({ ...job, vantage }), previous.get(r.assetId) ?? []));
+  }
+  return result;
 }

@@ -21,8 +21,9 @@ import type { Observation } from '../../src/domain/observation.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { PASSWORD, recordScan, seedWorld } from '../api/fixture.js';
+import { validateScanBrakes } from '../../src/domain/scan-brakes.js';
 import type { World } from '../api/fixture.js';
-import { asUser as inBrowserAs, launch, listen, prepareBrowser, shot } from './browser.js';
+import { asUser as inBrowserAs, launch, listen, overflow, prepareBrowser, shot } from './browser.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'perisai-inv-'));
 let store: Store;
@@ -34,7 +35,8 @@ let assetId: string;
 before(async () => {
   prepareBrowser();
   store = await createStore({ url: `sqlite://${join(tmp, 'perisai.db')}` });
-  world = await seedWorld(store);
+  // A small probe ceiling (1,000) so that a /24 on the eight ransomware ports (2,048) asks for a confirmation.
+  world = await seedWorld(store, { scanBrakes: validateScanBrakes({ confirmProbes: 1000 }) });
   const d = world.data.dinkes;
   const ip = d.ips[0]!;
   assetId = d.assetIds[0]!;
@@ -344,3 +346,43 @@ test('deep links: an unknown filter value shows no validation text; "not found" 
   await page.getByTestId('not-found').getByRole('link', { name: 'Kembali ke dasbor' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Coba lagi' }).count(), 0);
 }, [/GET 404 \/api\/v1\/agencies\/tidak-ada$/]));
+
+test('a scan larger than the probe ceiling asks an administrator to confirm it; an officer is told to ask one; at 375 px too', async () => {
+  const dinkes = world.data.dinkes;
+  const pickNetwork = async (page: Page) => {
+    await page.goto(`${base}/scans?agencyId=${dinkes.agencyId}`);
+    const form = page.getByTestId('scan-form');
+    await form.locator('[name=networkId] option', { hasText: '198.18.1.0/24' }).waitFor({ state: 'attached' });
+    await form.locator('[name=networkId]').selectOption({ label: '198.18.1.0/24' });
+    await page.getByTestId('scan-submit').click();
+    const panel = page.getByTestId('scan-confirm');
+    await panel.getByRole('heading', { name: 'Pemindaian besar perlu konfirmasi administrator' }).waitFor();
+    await panel.filter({ hasText: 'Pemindaian ini merencanakan 2.048 probe (alamat × port), melebihi batas 1.000.' }).waitFor();
+  };
+  await asWatchedUser('petugas.dinkes', async (page) => {
+    await pickNetwork(page);
+    await page.getByTestId('scan-admin-only').filter({ hasText: 'Hanya administrator yang dapat memulai pemindaian sebesar ini.' }).waitFor();
+    assert.equal(await page.getByTestId('scan-confirm-large').count(), 0, 'no confirmation offered to an officer');
+    assert.equal(await page.getByTestId('scan-submit').isDisabled(), true);
+    // Narrower (one address): the question goes, and nobody is asked.
+    await page.getByTestId('scan-form').locator('[name=targets]').fill(dinkes.ips[1]!);
+    assert.equal(await page.getByTestId('scan-confirm').count(), 0);
+  }, [/POST 403 \/api\/v1\/scans$/]);
+
+  await asWatchedUser('admin', async (page) => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await pickNetwork(page);
+    await page.getByTestId('scan-submit').filter({ hasText: 'Konfirmasi dan mulai pindai' }).click();
+    await page.getByTestId('error-confirmLargeScan').filter({ hasText: 'Centang konfirmasi untuk memulai pemindaian besar ini.' }).waitFor();
+    const o = await overflow(page);
+    assert.ok(o.scrollWidth <= o.innerWidth + 1, `the scan form scrolls sideways at 375 px (${o.scrollWidth}): ${o.culprits.join(', ')}`);
+    await shot(page, 'forms-scan-large');
+    await page.getByTestId('scan-confirm-large').check();
+    await page.getByTestId('scan-submit').click();
+    await page.waitForURL(/\/scans\/[^/?]+$/);
+    const id = decodeURIComponent(page.url().split('/').pop()!);
+    assert.equal((await store.scans.getJob('all', id)).planned, 2048);
+    const audit = (await store.audit.list({ action: 'scan.start' })).find((a) => a.targetId === id);
+    assert.deepEqual([audit?.actor, audit?.details?.['confirmLargeScan']], ['admin', true]);
+  }, [/POST 400 \/api\/v1\/scans$/]);
+});

@@ -30,6 +30,8 @@ import { createScanJob, registeredTargets } from '../../scheduler/jobs.js';
 import { firstAllowed } from '../../scheduler/schedule.js';
 import type { AgencyScope, Store } from '../../store/index.js';
 import { PROFILES } from '../../domain/scan-profile.js';
+import { DEFAULT_SCAN_BRAKES, largeScanRefusal } from '../../domain/scan-brakes.js';
+import type { ScanBrakes } from '../../domain/scan-brakes.js';
 import { READ, TRIAGE } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import { eventStream } from '../sse.js';
@@ -87,6 +89,11 @@ const StartBody = Type.Object({
   vantage: Type.Optional(Type.Union(VANTAGES.map((v) => Type.Literal(v)))),
   /** Start even inside a forbidden scan window (admin and analyst only; recorded in the audit log). */
   overrideWindow: Type.Optional(Type.Boolean()),
+  /**
+   * Confirm a scan that plans more probes (addresses × ports) than the configured ceiling (`perisai serve
+   * --scan-confirm-probes`, default 524,288): administrators only, like the CLI's --yes; recorded in the audit log.
+   */
+  confirmLargeScan: Type.Optional(Type.Boolean({ description: 'confirm a scan planning more probes than the ceiling (administrators only)' })),
 }, { additionalProperties: false });
 
 /**
@@ -156,12 +163,26 @@ export interface ScanRouteDeps {
   readonly sseIntervalMs?: number;
   /** A stream ends after this long; EventSource reconnects (and re-authenticates). Default 10 min. */
   readonly maxStreamMs?: number;
+  /** The probes above which a scan needs an administrator's confirmation (domain/scan-brakes.ts). */
+  readonly brakes?: ScanBrakes;
 }
 
 export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
   const { store, clock } = deps;
+  const brakes = deps.brakes ?? DEFAULT_SCAN_BRAKES;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const streams = new Set<() => void>();
+
+  /**
+   * Above the probe ceiling a scan needs `confirmLargeScan` from an administrator (domain/scan-brakes.ts):
+   * 400 naming the field for an administrator who did not confirm, 403 for anyone else.
+   */
+  function confirmLargeScan(probes: number, confirmed: boolean, isAdmin: boolean): void {
+    const refusal = largeScanRefusal(probes, brakes, { confirmed, isAdmin });
+    const details = { reason: 'large-scan', probes, confirmProbes: brakes.confirmProbes };
+    if (refusal?.kind === 'admin-only') throw new ApiError('E_FORBIDDEN', { en: refusal.en, id: refusal.id }, details);
+    if (refusal?.kind === 'needs-confirmation') throw new ApiError('E_VALIDATION', { en: refusal.en, id: refusal.id }, { ...details, field: 'confirmLargeScan' });
+  }
   app.addHook('onClose', async () => {
     for (const stop of [...streams]) stop();
   });
@@ -249,7 +270,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
     }, () => createScanJob(store, scope, {
       agencyId: agency.id, networkId: b.networkId ?? null, targets, ports, profile, vantage: (b.vantage ?? 'internal') as Vantage, zone: plan.zone,
       requestedBy: user.username,
-    }), (e) => {
+    }, { checkPlan: (probes) => confirmLargeScan(probes, b.confirmLargeScan === true, user.role === 'admin') }), (e) => {
       // The engine enumerates what a job names: an IPv6 block wider than a /112 cannot be swept.
       if (e instanceof TargetSpecError) {
         return new ApiError('E_VALIDATION', {
@@ -259,7 +280,10 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
       }
       return e;
     });
-    request.auditNote = { ...request.auditNote, targetType: 'scan', targetId: job.id, details: { ...request.auditNote.details, targets, ports: b.ports ?? 'ransomware', profile } };
+    request.auditNote = { ...request.auditNote, targetType: 'scan', targetId: job.id, details: {
+      ...request.auditNote.details, targets, ports: b.ports ?? 'ransomware', profile,
+      ...(job.planned > brakes.confirmProbes ? { confirmLargeScan: true, probes: job.planned } : {}),
+    } };
     await deps.queue?.publish((await store.scans.tasks(scope, job.id)).map((t) => ({ id: t.id, zone: t.zone })));
     return reply.code(201).send(jobOut(job));
   });

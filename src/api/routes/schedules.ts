@@ -13,6 +13,8 @@ import { nextRunAt } from '../../scheduler/schedule.js';
 import type { AgencyScope, Schedule, Store } from '../../store/index.js';
 import type { Role } from '../../store/repos/users.js';
 import { PROFILES } from '../../domain/scan-profile.js';
+import type { PerisaiError } from '../../domain/errors.js';
+import type { ScanBrakes } from '../../domain/scan-brakes.js';
 import { READ } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import { IdParams, Nullable, ScheduleOut, responses } from '../schemas.js';
@@ -34,8 +36,11 @@ async function view(store: Store, scope: AgencyScope, s: Schedule) {
   return { ...s, ports: [...s.ports], lastRunStatus: job?.status ?? null };
 }
 
-export function scheduleRoutes(app: FastifyInstance, deps: { store: Store; clock: () => Date }): void {
-  const { store, clock } = deps;
+/** A brake's own Indonesian sentence (domain/scan-brakes.ts) before the table's generic one. */
+const scheduleText = (field: string, e: PerisaiError): string | undefined => (typeof e.details['messageId'] === 'string' ? e.details['messageId'] : SCHEDULE_TEXTS[field]);
+
+export function scheduleRoutes(app: FastifyInstance, deps: { store: Store; clock: () => Date; brakes: ScanBrakes }): void {
+  const { store, clock, brakes } = deps;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const act = (audit: string) => ({ access: { roles: OPERATE, target: 'schedule', audit } });
 
@@ -78,10 +83,10 @@ export function scheduleRoutes(app: FastifyInstance, deps: { store: Store; clock
     } catch (e) {
       throw new ApiError('E_VALIDATION', { en: `ports: ${(e as Error).message}`, id: 'Daftar port tidak valid; contoh: ransomware, 445,3389 atau 1-1024' }, { field: 'ports' });
     }
-    const s = await inIndonesian(SCHEDULE_TEXTS, () => addSchedule(store, {
+    const s = await inIndonesian(scheduleText, () => addSchedule(store, {
       agencyId: b.agencyId, networkId: b.networkId ?? null, cron: b.cron.trim(), timeZone: b.timeZone ?? DEFAULT_TIME_ZONE, ports,
       ...(b.profile !== undefined ? { profile: b.profile } : {}), createdBy: request.user!.username,
-    }, clock()));
+    }, clock(), brakes));
     request.auditNote.targetId = s.id;
     request.auditNote.agencyId = s.agencyId;
     request.auditNote.details = { cron: s.cron, timeZone: s.timeZone, networkId: s.networkId, profile: s.profile, ports: s.ports.length };

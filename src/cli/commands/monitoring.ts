@@ -21,6 +21,8 @@ import type { Store } from '../../store/index.js';
 import { isConnectionLoss } from '../../store/index.js';
 import { VERSION } from '../version.js';
 import { PROFILES } from '../../domain/scan-profile.js';
+import { validateScanBrakes } from '../../domain/scan-brakes.js';
+import type { ScanBrakes } from '../../domain/scan-brakes.js';
 import { WorkerService } from '../../worker/service.js';
 import { DEFAULT_UNATTENDED_MS } from '../../worker/zone-watch.js';
 import { buildApp, DEFAULT_RATE_LIMIT } from '../../api/app.js';
@@ -177,6 +179,18 @@ function httpTransport(o: { tlsCert?: string; tlsKey?: string; trustProxy?: stri
   }
 }
 
+/** The brakes on scan traffic from the options, else the environment, else the defaults (domain/scan-brakes.ts). */
+function scanBrakes(o: { scheduleMinInterval?: string; scanConfirmProbes?: string }): ScanBrakes {
+  try {
+    return validateScanBrakes({
+      scheduleMinIntervalMinutes: o.scheduleMinInterval ?? process.env.PERISAI_SCHEDULE_MIN_INTERVAL,
+      confirmProbes: o.scanConfirmProbes ?? process.env.PERISAI_SCAN_CONFIRM_PROBES,
+    });
+  } catch (e) {
+    throw toCliError(e);
+  }
+}
+
 /** What `serve` prints once listening: the URL to open (https with TLS) and, on a wildcard address, the LAN ones. */
 export function readyLines(o: { host: string; port: number; tls: boolean; trustProxy?: readonly string[] | undefined }): string[] {
   const scheme = o.tls ? 'https' : 'http';
@@ -207,19 +221,25 @@ export function serveCommand(): Command {
     .option('--tick-ms <ms>', 'how often to look for due schedules', int('--tick-ms'), 15_000)
     .option('--network-confirm-v4 <prefix>', 'registering an IPv4 network wider than this prefix needs an administrator\'s confirmation (env PERISAI_NETWORK_CONFIRM_V4; default 16)')
     .option('--network-confirm-v6 <prefix>', 'the same for IPv6 (env PERISAI_NETWORK_CONFIRM_V6; default 48)')
-    .action(async (o: RunFlags & { tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string; rateLimit?: number; networkConfirmV4?: string; networkConfirmV6?: string }) => {
+    .option('--schedule-min-interval <minutes>', 'shortest time between two scheduled scans of one network (env PERISAI_SCHEDULE_MIN_INTERVAL; default 60)')
+    .option('--scan-confirm-probes <n>', 'a scan started in the web application that plans more probes needs an administrator\'s confirmation (env PERISAI_SCAN_CONFIRM_PROBES; default 524288, a /16 on the ransomware ports)')
+    .action(async (o: RunFlags & {
+      tickMs: number; port: number; host: string; http: boolean; tlsCert?: string; tlsKey?: string; trustProxy?: string; rateLimit?: number; networkConfirmV4?: string; networkConfirmV6?: string;
+      scheduleMinInterval?: string; scanConfirmProbes?: string;
+    }) => {
       // Checked before the store opens: a wrong path or a key of another certificate is one clear line now
       // rather than a handshake failure in every browser later (docs/deploy.md).
       const logger = loggerFor(o);
       const log = lineLogger(logger, 'serve');
       const transport = o.http ? httpTransport(o, log) : {};
+      const brakes = scanBrakes(o);
       await withStore(o, async (store) => {
         // SQLite: the embedded LocalQueue. PostgreSQL: pg-boss, so that `perisai worker --zone …` processes
         // in agency segments receive the scheduled tasks too.
         const unguard = guardUnhandled(log);
         logMigrations(store, log);
         const queue = queueFor(store, storeUrl(o), lineLogger(logger, 'queue'));
-        const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler') });
+        const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler'), brakes });
         const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'), { watchZonesMs: DEFAULT_UNATTENDED_MS });
         log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
@@ -243,7 +263,7 @@ export function serveCommand(): Command {
         let app: Awaited<ReturnType<typeof buildApp>> | undefined;
         if (o.http) {
           app = await buildApp({
-            store, queue, logger, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {},
+            store, queue, logger, ...transport, incidents: o.dataDir !== undefined ? { dataDir: o.dataDir } : {}, scanBrakes: brakes,
             ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit === 0 ? false : { max: o.rateLimit, timeWindowMs: 60_000 } } : {}),
           });
           try {
@@ -322,7 +342,9 @@ function scheduleCommand(): Command {
       .option('--zone <zone>', 'worker zone for its tasks (default: the network\'s zone)')
       .option('--slots <n>', 'index slots per task', int('--slots'), 4096)
       .option('--by <name>', 'who set it up', process.env.USER ?? 'operator')
-      .action(async (o: StoreOpts & { agency: string; network?: string; cron: string; tz: string; ports: string; profile: string; vantage: Vantage; zone?: string; slots: number; by: string }) => {
+      .option('--schedule-min-interval <minutes>', 'shortest time between two scheduled scans of one network (env PERISAI_SCHEDULE_MIN_INTERVAL; default 60)')
+      .action(async (o: StoreOpts & { agency: string; network?: string; cron: string; tz: string; ports: string; profile: string; vantage: Vantage; zone?: string; slots: number; by: string; scheduleMinInterval?: string }) => {
+        const brakes = scanBrakes(o);
         await withStore(o, async (store) => {
           const agency = await store.agencies.getByCode('all', o.agency);
           let networkId: string | null = null;
@@ -340,7 +362,7 @@ function scheduleCommand(): Command {
           const s = await addSchedule(store, {
             agencyId: agency.id, networkId, cron: o.cron, timeZone: o.tz, ports, profile: o.profile, vantage: o.vantage,
             ...(o.zone !== undefined ? { zone: o.zone } : {}), slotsPerTask: o.slots, createdBy: o.by,
-          });
+          }, new Date(), brakes);
           process.stdout.write(`${s.id}\tnext run ${s.nextRunAt}\n`);
         });
       }),

@@ -198,6 +198,18 @@ export class AssetRepo {
     });
   }
 
+  /** The rule ids each asset's current rating matched (its risk reasons), for the rating after a scan (domain/risk.ts rateAfterScan). */
+  async riskRulesOf(scope: AgencyScope, ids: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const part of chunks([...new Set(ids)], 500)) {
+      const rows = await run(this.#ctx, 'reading risk reasons', (db) =>
+        db.selectFrom('assets').select(['id', 'risk_reasons']).where('id', 'in', part).where(scopeFilter('agency_id', scope)).execute(),
+      );
+      for (const r of rows) out.set(r.id, (this.#ctx.d.fromJson<{ ruleId: string }[]>(r.risk_reasons) ?? []).map((x) => x.ruleId));
+    }
+    return out;
+  }
+
   async retire(scope: AgencyScope, id: string): Promise<void> {
     await tx(this.#ctx, `retiring asset ${id}`, async (ctx) => {
       await new AssetRepo(ctx).get(scope, id);

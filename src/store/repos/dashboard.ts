@@ -5,8 +5,13 @@
 // the `exposure-smb` finding — SMB reachable from outside the agency's segment (a scan from another
 // agency's or the Internet's vantage), which an internal scan never raises. Grouped
 // queries answered by index-only scans of two covering indexes of migration 0004 (findings (status,
-// rule_id, agency_id, asset_id); assets (agency_id, retired_at, risk_rating)); measured with
-// tests/api/bench.ts (100,000 findings: city-wide p99 about 35 ms on SQLite and on PostgreSQL).
+// rule_id, agency_id, asset_id); assets (agency_id, retired_at, risk_rating)): about 25 ms city-wide at
+// 100,000 findings on either dialect. That is too much to pay per request when 200 people have the
+// dashboard open (tests/api/bench-load.ts), so outside a transaction the city-wide counts per agency are
+// remembered until a write changes the tables under them (the `exposure` change token, memo.ts), and
+// each caller's scope is cut from them: an agency's row is the same whoever asks, so one computation
+// serves the whole city and every officer's agencies. The trend's sums are remembered per scope and
+// range until a snapshot is written (the `trend` token).
 
 import { sql } from 'kysely';
 import { validationError } from '../../domain/errors.js';
@@ -64,7 +69,17 @@ export class DashboardRepo {
     this.#ctx = ctx;
   }
 
+  /** The dashboard's numbers per agency in scope (agencies without any data are absent). */
   async exposureByAgency(scope: AgencyScope): Promise<AgencyExposure[]> {
+    // Inside a transaction: what that transaction sees, its own writes included — never the memo.
+    if (this.#ctx.inTransaction) return this.#count(scope);
+    const token = await this.#ctx.d.changeToken('exposure');
+    if (token === undefined) return this.#count(scope);
+    const all = await this.#ctx.memo.get('exposure', token, () => this.#count('all'));
+    return scope === 'all' ? [...all] : all.filter((r) => scope.has(r.agencyId));
+  }
+
+  async #count(scope: AgencyScope): Promise<AgencyExposure[]> {
     const assetRows = await run(this.#ctx, 'counting assets', (db) =>
       db.selectFrom('assets').select(['agency_id', 'risk_rating', (eb) => eb.fn.countAll<number>().as('n')])
         .where('retired_at', 'is', null).where(scopeFilter('agency_id', scope)).groupBy(['agency_id', 'risk_rating']).execute(),
@@ -105,7 +120,8 @@ export class DashboardRepo {
       if (col !== undefined) row(f.agency_id)[col] += Number(f.n);
     }
     for (const r of by.values()) r.exposedSmb = r.smbReachableOutside;
-    return [...by.values()];
+    // Frozen: the memo hands the same rows to every caller.
+    return [...by.values()].map((r) => Object.freeze(r));
   }
 
   /**
@@ -134,6 +150,13 @@ export class DashboardRepo {
    * Served by the primary key (day, agency_id): a range scan of at most days × agencies small rows.
    */
   async trend(scope: AgencyScope, range: { from: string; to: string }): Promise<TrendRow[]> {
+    if (this.#ctx.inTransaction) return this.#trend(scope, range);
+    const token = await this.#ctx.d.changeToken('trend');
+    const key = `trend|${range.from}|${range.to}|${scope === 'all' ? 'all' : [...scope].sort().join(',')}`;
+    return this.#ctx.memo.get(key, token, () => this.#trend(scope, range));
+  }
+
+  async #trend(scope: AgencyScope, range: { from: string; to: string }): Promise<TrendRow[]> {
     const [days, sums] = await Promise.all([
       run(this.#ctx, 'reading recorded days', (db) =>
         db.selectFrom('exposure_daily').select('day').distinct().where('day', '>=', range.from).where('day', '<=', range.to).execute(),
@@ -153,12 +176,12 @@ export class DashboardRepo {
     const byDay = new Map(sums.map((r) => [r.day, r]));
     return days.map((d) => d.day).sort().map((day) => {
       const r = byDay.get(day);
-      if (r === undefined) return { day, ...zeroExposure() };
+      if (r === undefined) return Object.freeze({ day, ...zeroExposure() });
       const outside = Number(r.exposed_smb);
-      return {
+      return Object.freeze({
         day, hostsKnown: Number(r.hosts_known), hostsScanned: Number(r.hosts_scanned), smbOpen: r.smb_open === null ? null : Number(r.smb_open),
         smbReachableOutside: outside, exposedSmb: outside, smbv1: Number(r.smbv1), ms17010: Number(r.ms17010), doublePulsar: Number(r.double_pulsar), unknown: Number(r.unknown),
-      };
+      });
     });
   }
 }

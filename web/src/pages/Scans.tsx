@@ -4,7 +4,7 @@
 // the nmap XML / JSONL exports.
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { api, query } from '../api';
+import { api, ApiError, query } from '../api';
 import type { Agency, Network, ScanChange, ScanDetail, ScanDiffResult, ScanHost, ScanJob, ScanProgress, Schedule } from '../api';
 import { NotComparedNote } from '../facts';
 import { useI18n } from '../i18n';
@@ -94,9 +94,17 @@ export function ScansPage({ canStart, params }: { canStart: boolean; params: URL
   );
 }
 
+/** The API's answer when a scan plans more probes than the ceiling (src/api/routes/scans.ts confirmLargeScan). */
+interface LargeScan { readonly adminOnly: boolean; readonly probes: number; readonly limit: number }
+
+function largeScan(e: unknown): LargeScan | null {
+  if (!(e instanceof ApiError) || e.details['reason'] !== 'large-scan') return null;
+  return { adminOnly: e.status === 403, probes: Number(e.details['probes'] ?? 0), limit: Number(e.details['confirmProbes'] ?? 0) };
+}
+
 /** `initialAgencyId`: the agency page's "scan now" link preselects its agency. */
 function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
-  const { t } = useI18n();
+  const { t, fmtNum } = useI18n();
   const [agencies] = useLoad(() => api<{ items: Agency[] }>('GET', '/agencies'), []);
   const [agencyId, setAgencyId] = useState(initialAgencyId);
   const [networks, setNetworks] = useState<Network[]>([]);
@@ -104,7 +112,18 @@ function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
   const [targets, setTargets] = useState('');
   const [ports, setPorts] = useState<string>('ransomware');
   const [loadError, setLoadError] = useState<unknown>(null);
-  const s = useSubmit(['agencyId', 'networkId', 'targets', 'ports', 'profile', 'networks']);
+  // Set when the API asked for a confirmation of this scan's size: how large, and whether this user may give it.
+  const [large, setLarge] = useState<LargeScan | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const s = useSubmit(['agencyId', 'networkId', 'targets', 'ports', 'profile', 'networks', 'confirmLargeScan']);
+  /** Another scan than the one the confirmation was about: ask again if it is large too. */
+  const changed = (name: string) => ({
+    ...s.field(name), onInput: () => {
+      s.edited(name);
+      setLarge(null);
+      setConfirmed(false);
+    },
+  });
   useEffect(() => {
     setNetworks([]);
     setNetworkId('');
@@ -121,11 +140,19 @@ function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
     e.preventDefault();
     const list = targets.split(/[\s,]+/).filter((x) => x !== '');
     // The API names every bad target (src/api/routes/scans.ts targetProblem), next to the field.
-    void s.submit({ agencyId: agencyId === '' ? 'scan.needAgency' : null }, async () => {
-      const job = await api<ScanJob>('POST', '/scans', {
-        agencyId, ...(networkId !== '' ? { networkId } : {}), ...(list.length > 0 ? { targets: list } : {}), ports,
-      });
-      navigate(`/scans/${encodeURIComponent(job.id)}`);
+    const confirming = large !== null && !large.adminOnly;
+    void s.submit({ agencyId: agencyId === '' ? 'scan.needAgency' : null, confirmLargeScan: confirming && !confirmed ? 'scan.large.tick' : null }, async () => {
+      try {
+        const job = await api<ScanJob>('POST', '/scans', {
+          agencyId, ...(networkId !== '' ? { networkId } : {}), ...(list.length > 0 ? { targets: list } : {}), ports, ...(confirming ? { confirmLargeScan: true } : {}),
+        });
+        navigate(`/scans/${encodeURIComponent(job.id)}`);
+      } catch (e) {
+        // "This scan is large" is a question the panel below asks, not a refusal to show.
+        const l = largeScan(e);
+        setLarge(l);
+        if (l === null) throw e;
+      }
     });
   };
 
@@ -134,30 +161,47 @@ function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
     <form className="card scan-form" onSubmit={submit} noValidate data-testid="scan-form">
       <h2>{t('scan.start')}</h2>
       <Field label={t('scan.agency')} error={s.fieldError('agencyId')}>
-        <select name="agencyId" required value={agencyId} onChange={(e) => setAgencyId(e.target.value)} {...s.field('agencyId')}>
+        <select name="agencyId" required value={agencyId} onChange={(e) => setAgencyId(e.target.value)} {...changed('agencyId')}>
           <option value="">{t('scan.chooseAgency')}</option>
           {items.map((a) => <option key={a.id} value={a.id}>{`${a.code} · ${a.name}`}</option>)}
         </select>
       </Field>
       <Field label={t('scan.network')} error={s.fieldError('networkId') ?? s.fieldError('networks')}>
-        <select name="networkId" value={networkId} onChange={(e) => setNetworkId(e.target.value)} disabled={agencyId === ''} {...s.field('networkId')}>
+        <select name="networkId" value={networkId} onChange={(e) => setNetworkId(e.target.value)} disabled={agencyId === ''} {...changed('networkId')}>
           <option value="">{t('scan.allNetworks')}</option>
           {networks.map((n) => <option key={n.id} value={n.id}>{n.label !== null ? `${n.cidr} · ${n.label}` : n.cidr}</option>)}
         </select>
       </Field>
       <Field label={t('scan.targetsOptional')} error={s.fieldError('targets')}>
-        <input name="targets" type="text" maxLength={2000} placeholder={t('scan.targetsHint')} value={targets} onChange={(e) => setTargets(e.target.value)} {...s.field('targets')} />
+        <input name="targets" type="text" maxLength={2000} placeholder={t('scan.targetsHint')} value={targets} onChange={(e) => setTargets(e.target.value)} {...changed('targets')} />
       </Field>
       <Field label={t('scan.ports')} error={s.fieldError('ports')}>
-        <select name="ports" value={ports} onChange={(e) => setPorts(e.target.value)} {...s.field('ports')}>
+        <select name="ports" value={ports} onChange={(e) => setPorts(e.target.value)} {...changed('ports')}>
           {PORT_PRESETS.map((p) => <option key={p} value={p}>{t(`scan.ports.${p}` as MessageKey)}</option>)}
         </select>
       </Field>
       {agencyId !== '' && networks.length === 0 && <p className="muted">{t('scan.noNetworks')}</p>}
+      {large !== null && (
+        <section className="confirm" data-testid="scan-confirm" aria-labelledby="scan-confirm-title">
+          <h3 id="scan-confirm-title">{t('scan.large.title')}</h3>
+          <p>{t('scan.large.text', { probes: fmtNum(large.probes), limit: fmtNum(large.limit) })}</p>
+          {large.adminOnly ? <p className="muted" data-testid="scan-admin-only">{t('scan.large.adminOnly')}</p> : (
+            <>
+              <label className="check">
+                <input type="checkbox" name="confirmLargeScan" data-testid="scan-confirm-large" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} {...s.field('confirmLargeScan')} />
+                {t('scan.large.confirm')}
+              </label>
+              {s.fieldError('confirmLargeScan')}
+            </>
+          )}
+        </section>
+      )}
       {loadError !== null && <ErrorBox error={loadError} />}
       {s.feedback}
       <div className="actions">
-        <button type="submit" className="primary" disabled={s.busy || agencyId === ''}>{s.busy ? t('scan.starting') : t('scan.startButton')}</button>
+        <button type="submit" className="primary" data-testid="scan-submit" disabled={s.busy || agencyId === '' || (large?.adminOnly ?? false)}>
+          {s.busy ? t('scan.starting') : large !== null && !large.adminOnly ? t('scan.large.submit') : t('scan.startButton')}
+        </button>
       </div>
     </form>
   );
