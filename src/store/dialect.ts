@@ -27,7 +27,8 @@
 //   change tokens      a change_counters row per topic, advanced by     statement triggers NOTIFY the topic; one
 //   (memo.ts)          row triggers in the writing transaction           LISTEN client counts (migration 0015)
 //   connection queue   first come, first served, a turn of the event    pg.Pool's own queue
-//                      loop apart (FairSqliteDriver)
+//                      loop apart, a turn every 10 ms inside a holder
+//                      (FairSqliteDriver)
 //   errors             SqliteError.code (SQLITE_FULL, SQLITE_CORRUPT …)  SQLSTATE (53100 disk_full, XX001 …)
 //                      → PerisaiError codes, see mapError
 //   files at rest      the database file created 0600 before SQLite       the server's own (initdb: 0700 data
@@ -261,23 +262,52 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/** The longest a holder of the SQLite connection runs statements back to back before the event loop gets a turn. */
+const SQLITE_SLICE_MS = 10;
+
+/** One turn of the event loop: sockets are read and timers fire before the caller goes on. */
+const loopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * The one connection, handed out first come, first served, one turn of the event loop apart. Kysely's own
- * mutex wakes EVERY waiter on each release (they all await one promise and re-check), and it does so in
- * microtasks: with 200 requests waiting on a dashboard's queries that is quadratic work, and none of it
- * lets the event loop reach its I/O phase — a health probe stalled for seconds (tests/api/bench-load.ts).
- * Here a release wakes exactly the next waiter, through setImmediate, so sockets are read and timers
- * fire between two statements however long the queue is. better-sqlite3 still runs each statement
- * synchronously: a statement's own time is the longest the loop can be held.
+ * The one connection, handed out first come, first served, each holder a turn of the event loop after
+ * the previous one. better-sqlite3 runs every statement synchronously, so the event loop only breathes
+ * where this driver lets it:
+ *  - Kysely's own mutex wakes EVERY waiter on each release (they all await one promise and re-check), in
+ *    microtasks: with 200 requests waiting on a dashboard's queries that is quadratic work, and none of it
+ *    lets the loop reach its I/O phase — a health probe stalled for seconds (tests/api/bench-load.ts). Here a
+ *    release wakes exactly the next waiter, through setImmediate.
+ *  - A free connection is taken a loop turn later too: otherwise every request whose socket is read in one
+ *    poll phase runs all its statements before the next socket is even looked at (200 findings pages back to
+ *    back held the loop for half a second).
+ *  - A holder that runs statements for more than SQLITE_SLICE_MS (a transaction writing a scan's findings,
+ *    an import) gives the loop a turn between two of its statements; nobody else can use the connection
+ *    meanwhile, but health probes, timers and requests that need no database are answered.
+ * A single statement's own time is still the longest the loop can be held.
  */
 class FairSqliteDriver extends SqliteDriver {
   readonly #waiting: (() => void)[] = [];
   #held = false;
+  #since = 0;
 
   override async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#held = true;
-    return super.acquireConnection();
+    if (this.#held) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#held = true;
+      await loopTurn();
+    }
+    this.#since = performance.now();
+    const connection = await super.acquireConnection();
+    return {
+      executeQuery: async (query) => {
+        if (performance.now() - this.#since > SQLITE_SLICE_MS) {
+          await loopTurn();
+          this.#since = performance.now();
+        }
+        return connection.executeQuery(query);
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
   }
 
   override async releaseConnection(): Promise<void> {

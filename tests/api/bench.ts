@@ -1,5 +1,6 @@
 // A performance check (not a timed test) of the dashboard (and its 90-day trend) and findings endpoints with 100,000 findings
-// in the store (target p99 < 100 ms on SQLite, docs/performance.md). Seeds a city of 20 agencies, 34,000 assets and
+// in the store, ONE request at a time (per-request cost, docs/performance.md; what 200 users at once see is
+// tests/api/bench-load.ts, docs/api.md "Performance"). Seeds a city of 20 agencies, 34,000 assets and
 // 102,000 open findings, then times requests through the whole HTTP stack (app.inject: routing, the
 // access plugin's session lookup, validation, store, serialisation).
 //
