@@ -7,7 +7,8 @@
 //   location           sqlite:///abs/path.db, default under a data dir   postgres://user@host:port/db
 //   connection         one connection, Kysely serialises queries         pg.Pool (default 10 connections)
 //   pragmas            WAL, synchronous=NORMAL, foreign_keys=ON,          —
-//                      busy_timeout=5000
+//                      busy_timeout=20 (a lock held longer is waited
+//                      for off the event loop, up to 5 s: FairSqliteDriver)
 //   transactions       BEGIN IMMEDIATE (take the write lock up front,   BEGIN (READ COMMITTED) + advisory locks
 //                      no SQLITE_BUSY on a read→write upgrade)           for check-then-insert sections
 //   transactional DDL  yes (SQLite has it; Kysely's adapter says no,     yes
@@ -42,7 +43,7 @@ import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
-import type { ColumnDataType, DatabaseConnection, DialectAdapter, Driver, Expression, RawBuilder, SelectQueryBuilder, SqliteDatabase, SqliteDialectConfig, SqliteStatement } from 'kysely';
+import type { ColumnDataType, CompiledQuery, QueryResult, DatabaseConnection, DialectAdapter, Driver, Expression, RawBuilder, SelectQueryBuilder, SqliteDatabase, SqliteDialectConfig, SqliteStatement } from 'kysely';
 import { PerisaiError, isPerisaiError, validationError } from '../domain/errors.js';
 import type { Database, Json, SqlBool, Time } from './schema.js';
 
@@ -193,6 +194,8 @@ export interface DialectOptions {
   readonly sqlitePragmas?: Readonly<Record<string, string | number>>;
   /** PostgreSQL pool size. */
   readonly poolSize?: number;
+  /** How long a SQLite statement waits for another process's write lock (ms, default 5,000; tests shorten it). */
+  readonly sqliteBusyWaitMs?: number;
 }
 
 function escapeLike(s: string): string {
@@ -265,6 +268,13 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 /** The longest a holder of the SQLite connection runs statements back to back before the event loop gets a turn. */
 const SQLITE_SLICE_MS = 10;
 
+/**
+ * How long a statement waits for another process's write lock, tried again off the event loop
+ * (FairSqliteDriver); busy_timeout itself is kept short because better-sqlite3 waits it out synchronously.
+ */
+const SQLITE_BUSY_WAIT_MS = 5_000;
+const SQLITE_BUSY_TIMEOUT_MS = 20;
+
 /** One turn of the event loop: sockets are read and timers fire before the caller goes on. */
 const loopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -286,8 +296,19 @@ const loopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  */
 class FairSqliteDriver extends SqliteDriver {
   readonly #waiting: (() => void)[] = [];
+  readonly #raw: BetterSqlite3.Database;
   #held = false;
   #since = 0;
+  /** The holder began a transaction (a statement failing inside it is never tried again alone). */
+  #inTx = false;
+
+  readonly #busyWaitMs: number;
+
+  constructor(config: SqliteDialectConfig, raw: BetterSqlite3.Database, busyWaitMs: number) {
+    super(config);
+    this.#raw = raw;
+    this.#busyWaitMs = busyWaitMs;
+  }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     if (this.#held) {
@@ -297,20 +318,54 @@ class FairSqliteDriver extends SqliteDriver {
       await loopTurn();
     }
     this.#since = performance.now();
+    this.#inTx = false;
     const connection = await super.acquireConnection();
     return {
-      executeQuery: async (query) => {
+      executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         if (performance.now() - this.#since > SQLITE_SLICE_MS) {
           await loopTurn();
           this.#since = performance.now();
         }
-        return connection.executeQuery(query);
+        const text = query.sql.trim().toLowerCase();
+        const started = performance.now();
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const r = await connection.executeQuery<R>(query);
+            if (text === 'begin') this.#inTx = true;
+            else if (text === 'commit' || text === 'rollback') this.#inTx = false;
+            return r;
+          } catch (e) {
+            // Nothing was done when a statement outside a transaction (or the `begin` itself) meets
+            // another process's write lock: wait for it here, off the event loop, instead of in
+            // busy_timeout, which better-sqlite3 spends blocking the whole process (an import's publish
+            // step in a CLI next to `serve` stalled every health probe for five seconds).
+            const busy = (e as { code?: unknown })?.code;
+            const retryable = typeof busy === 'string' && busy.startsWith('SQLITE_BUSY') && !this.#inTx && !this.#raw.inTransaction;
+            if (!retryable || performance.now() - started > this.#busyWaitMs) throw e;
+            await this.#lendConnection(Math.min(100, 5 * 2 ** attempt));
+          }
+        }
       },
       streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
     };
   }
 
+  /** Between two tries of a busy statement, the next holder in line runs (it may only need to read). */
+  async #lendConnection(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const next = this.#waiting.shift();
+    if (next === undefined) return;
+    await super.releaseConnection();
+    await new Promise<void>((resolve) => {
+      this.#waiting.push(resolve);
+      setImmediate(next);
+    });
+    await super.acquireConnection();
+    this.#since = performance.now();
+  }
+
   override async releaseConnection(): Promise<void> {
+    this.#inTx = false;
     await super.releaseConnection();
     const next = this.#waiting.shift();
     if (next === undefined) this.#held = false;
@@ -320,15 +375,19 @@ class FairSqliteDriver extends SqliteDriver {
 
 class PerisaiSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #raw: BetterSqlite3.Database;
+  readonly #busyWaitMs: number;
+  constructor(config: SqliteDialectConfig, raw: BetterSqlite3.Database, busyWaitMs: number) {
     super(config);
     this.#config = config;
+    this.#raw = raw;
+    this.#busyWaitMs = busyWaitMs;
   }
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
   }
   override createDriver(): Driver {
-    return new FairSqliteDriver(this.#config);
+    return new FairSqliteDriver(this.#config, this.#raw, this.#busyWaitMs);
   }
 }
 
@@ -404,7 +463,7 @@ function openSqlite(path: string, opts: DialectOptions): StoreDialect {
   let raw: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') privateDatabaseFile(path);
-    raw = new BetterSqlite3(path, { timeout: 5000 });
+    raw = new BetterSqlite3(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (e) {
     throw mapSqliteError(e, 'opening the database', where);
   }
@@ -414,7 +473,7 @@ function openSqlite(path: string, opts: DialectOptions): StoreDialect {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
-    raw.pragma('busy_timeout = 5000');
+    raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     // Deleted or replaced content is zeroed when that costs no extra I/O (SQLite docs "pragma secure_delete"):
     // a secret sealed in place of its plain text does not linger in the page's free space.
     raw.pragma('secure_delete = FAST');
@@ -429,7 +488,7 @@ function openSqlite(path: string, opts: DialectOptions): StoreDialect {
     throw mapSqliteError(e, 'opening the database', where);
   }
   const handle = new SqliteHandle(raw);
-  const db = new Kysely<Database>({ dialect: new PerisaiSqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new PerisaiSqliteDialect({ database: handle }, raw, opts.sqliteBusyWaitMs ?? SQLITE_BUSY_WAIT_MS) });
   let insertObs: BetterSqlite3.Statement | undefined;
   return {
     kind: 'sqlite',

@@ -26,7 +26,7 @@ let n = 0;
 /** A store whose busy_timeout is short (so a held lock fails fast), and a second connection that can hold the write lock. */
 async function twoWriters(): Promise<{ store: Store; lock(): void; release(): void; close(): Promise<void> }> {
   const path = join(dir, `busy-${++n}.db`);
-  const store = await createStore({ url: `sqlite://${path}`, sqlitePragmas: { busy_timeout: 20 } });
+  const store = await createStore({ url: `sqlite://${path}`, sqlitePragmas: { busy_timeout: 20 }, sqliteBusyWaitMs: 0 });
   const other = new Database(path, { timeout: 20 });
   return {
     store,
