@@ -258,6 +258,14 @@ test('the agency officer reads its answers and the contradiction; the office ret
     await item.scrollIntoViewIfNeeded();
     await page.evaluate('window.scrollBy(0, -140)');
     await shot(page, 'circular-answer');
+    // The officer's report cards are in its menu too: the circular's, over its own agency only.
+    await page.locator('nav a[href="/report-cards"]').click();
+    await page.getByTestId('report-card').waitFor();
+    await page.waitForSelector('[aria-busy="true"]', { state: 'detached' });
+    const shown = await page.getByTestId('rc-agencies').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-agency')));
+    assert.ok(shown.includes('DINKES'), `the officer's own agency is on its card: ${shown.join()}`);
+    const units = (await store.agencies.list('all')).filter((a) => a.id === world.data.dinkes.agencyId || a.parentId === world.data.dinkes.agencyId).map((a) => a.code);
+    assert.ok(shown.every((code) => units.includes(code!)), `only the officer's agency and its units: ${shown.join()}`);
   }, { console: true, responses: true, expected: [/^PUT 400 \/api\/v1\/circulars\/[^/]+\/agencies\/[^/]+\/items\/ms17-010$/] });
 
   await asUser(desktop, base, 'admin', PASSWORD, async (page) => {

@@ -63,7 +63,7 @@ const NAV: readonly { to: string; key: MessageKey; roles?: readonly Role[] }[] =
   { to: '/scans', key: 'nav.scans' },
   { to: '/schedules', key: 'nav.schedules' },
   { to: '/circulars', key: 'nav.circulars' },
-  { to: '/report-cards', key: 'nav.reportCards', roles: ['admin', 'analyst', 'viewer'] },
+  { to: '/report-cards', key: 'nav.reportCards' },
   { to: '/office-settings', key: 'nav.office', roles: ['admin', 'analyst', 'viewer'] },
   { to: '/incidents', key: 'nav.incidents' },
   { to: '/workers', key: 'nav.workers', roles: ['admin', 'analyst'] },
