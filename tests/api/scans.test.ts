@@ -188,6 +188,8 @@ storeSuite('API scans', (env) => {
         // Every task done, the finalize step not yet committed: shown as finalizing, not as running at 100 %.
         const d = await officer.req('GET', `/api/v1/scans/${first.id}`);
         assert.equal((d.json() as { job: Job }).job.status, 'finalizing', d.body);
+        const list = await officer.req('GET', '/api/v1/scans');
+        assert.equal((list.json() as { items: Job[] }).items.find((j) => j.id === first.id)?.status, 'finalizing', 'the list says so too');
       });
       const end = (await stream.next('end')).data as { job: Job; progress: { done: number; planned: number } };
       assert.equal(end.job.status, 'completed');

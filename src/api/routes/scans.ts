@@ -204,7 +204,12 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
       ...(q.agencyId !== undefined ? { agencyId: q.agencyId } : {}), ...(q.networkId !== undefined ? { networkId: q.networkId } : {}),
       ...(q.status !== undefined ? { status: q.status } : {}), limit: q.limit ?? 50,
     });
-    return { items: items.map(jobOut) };
+    // A running job with no task left to run is being finalized: shown so in the list as on its page.
+    const counts = await store.scans.taskCounts(items.filter((j) => j.status === 'running').map((j) => j.id));
+    return { items: items.map((j) => {
+      const c = counts.get(j.id);
+      return c === undefined ? jobOut(j) : { ...jobOut(j), status: shownJobStatus(j.status, c) };
+    }) };
   });
 
   r.post('/api/v1/scans', {

@@ -251,6 +251,21 @@ export class ScanRepo {
     });
   }
 
+  /** Task counts by status of several jobs (one grouped query), for the list's shown status (shownJobStatus). */
+  async taskCounts(jobIds: readonly string[]): Promise<Map<string, Record<TaskStatus, number>>> {
+    const out = new Map<string, Record<TaskStatus, number>>();
+    if (jobIds.length === 0) return out;
+    const rows = await run(this.#ctx, 'counting scan tasks', (db) =>
+      db.selectFrom('scan_tasks').select(['job_id', 'status', sql<number>`count(*)`.as('n')]).where('job_id', 'in', [...jobIds]).groupBy(['job_id', 'status']).execute(),
+    );
+    for (const r of rows) {
+      let c = out.get(r.job_id);
+      if (c === undefined) out.set(r.job_id, (c = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 }));
+      c[r.status as TaskStatus] = Number(r.n);
+    }
+    return out;
+  }
+
   async progress(scope: AgencyScope, jobId: string): Promise<JobProgress> {
     const job = await this.getJob(scope, jobId);
     const rows = await run(this.#ctx, 'reading job progress', (db) =>
