@@ -3,7 +3,8 @@
 // Dinkes, RSUD, Disdik and SMPN 3, and one account per role. The officer is bound to Dinkes, so its
 // scope is Dinkes + RSUD + Puskesmas; "foreign" data is everything of Disdik/SMPN 3 (and the city root).
 
-import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,8 +177,9 @@ export interface AdminData {
   readonly incidents: IncidentWorld;
   /** Per agency: a circular sent to it alone, with a link, answer, evidence, campaign and sitrep, closed (tests/circulars/fixture.ts). */
   readonly circulars: CircularWorld;
-  /** An enrolled segment worker's credential id (src/api/routes/agent.ts). */
+  /** An enrolled segment worker (src/api/routes/agent.ts): its id and its credential (psw_…), zone "fixture". */
   readonly workerCredentialId: string;
+  readonly workerCredential: string;
   /** Per agency: a task of its seeded scan job. */
   readonly taskIds: Readonly<Record<string, string>>;
 }
@@ -190,12 +192,15 @@ export async function seedAdmin(w: World): Promise<AdminData> {
   const channel = await w.store.alerts.addChannel({ name: 'fixture-webhook', kind: 'webhook', config: { url: 'http://127.0.0.1:9/hook', secret: channelSecret } });
   const rule = await w.store.alerts.addRule({ name: 'fixture-rule', filter: { topics: ['finding.opened'] }, channelIds: [channel.id] });
   const enrollment = await w.store.workerCredentials.createEnrollment({ id: randomUUID(), name: 'fixture-worker', zones: ['fixture'], tokenHash: sha256('pse_fixture'), createdBy: 'fixture', expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
-  const enrolled = await w.store.workerCredentials.enroll({ tokenHash: sha256('pse_fixture'), workerId: randomUUID(), secretHash: sha256(`fixture-${enrollment.id}`) });
+  const workerId = randomUUID();
+  const workerCredential = `psw_${workerId}.${randomBytes(32).toString('base64url')}`;
+  const enrolled = await w.store.workerCredentials.enroll({ tokenHash: sha256('pse_fixture'), workerId, secretHash: sha256(workerCredential) });
+  assert.equal(enrolled?.enrollment.id, enrollment.id);
   const taskIds: Record<string, string> = {};
   for (const d of Object.values(w.data)) taskIds[d.agencyId] = (await w.store.scans.tasks('all', d.scanJobId))[0]!.id;
   return {
     schedules, channelId: channel.id, channelSecret, ruleId: rule.id, incidents: await seedIncidents(w, w.dataDir), circulars: await seedCirculars(w, w.dataDir),
-    workerCredentialId: enrolled!.credential.id, taskIds,
+    workerCredentialId: workerId, workerCredential, taskIds,
   };
 }
 

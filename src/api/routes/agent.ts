@@ -187,8 +187,8 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; clock: (
 
   r.post('/api/v1/agent/enroll', {
     // Public: the one-time token is the authentication. Audited by the access plugin, refusals included.
+    // The app's default body limit here: this route reads a body before anyone is authenticated.
     config: { access: { roles: 'public', audit: 'worker.enroll', target: 'worker-credential' } },
-    bodyLimit: AGENT_BODY_LIMIT,
     schema: { tags: ['agent'], summary: 'Trade a one-time enrollment token for this worker\'s credential', body: AgentEnrollIn, response: responses({ 201: AgentEnrollOut }) },
   }, async (request, reply) => {
     const b = request.body;
