@@ -61,19 +61,28 @@ storeSuite('API bad input', (env) => {
     try {
       let admin: Client = await login(w.app, 'admin');
       const ops = operations(w);
-      const routes = apiRoutes(w).sort((a, b) => Number(a.url === '/api/v1/auth/logout') - Number(b.url === '/api/v1/auth/logout'));
+      // Last: the routes that end the admin's session or revoke the worker's credential the sweep uses.
+      const late = (u: string): number => (u === '/api/v1/auth/logout' ? 2 : u === '/api/v1/workers/credentials/:id/revoke' ? 1 : 0);
+      const routes = apiRoutes(w).sort((a, b) => late(a.url) - late(b.url));
       assert.ok(routes.length >= 40, `expected the full route table, got ${routes.length}`);
       let sent = 0;
       const failures: string[] = [];
+      // Agent routes are swept with an enrolled worker's credential (a session is nobody there).
+      const agent = (method: string, url: string, payload: unknown, headers: Record<string, string> = {}) =>
+        w.app.inject({ method: method as 'POST', url, headers: { authorization: `Bearer ${adminData.workerCredential}`, ...headers }, ...(payload !== undefined ? { payload: payload as object } : {}) });
       const send = async (r: RouteEntry, url: string, payload: unknown, raw?: string): Promise<void> => {
+        const caller = r.access?.roles === 'agent' ? agent : admin.req;
         const res = raw === undefined
-          ? await admin.req(r.method, url, payload)
-          : await admin.req(r.method, url, raw, { 'content-type': 'application/json' });
+          ? await caller(r.method, url, payload)
+          : await caller(r.method, url, raw, { 'content-type': 'application/json' });
         sent++;
         const problem = problemOf(res);
         if (problem !== null) failures.push(`${r.method} ${url.slice(0, 120)} ${(raw ?? JSON.stringify(payload ?? null)).slice(0, 120)} → ${problem}`);
         // A sweep request that ended the admin's session (logout) or locked it must not hide the rest.
-        if (res.statusCode === 401) admin = await login(w.app, 'admin');
+        if (res.statusCode === 401) {
+          assert.notEqual(r.access?.roles, 'agent', `the worker's credential was refused: ${r.method} ${url}`);
+          admin = await login(w.app, 'admin');
+        }
       };
       for (const r of routes) {
         const op = ops.get(`${r.method} ${r.url}`);

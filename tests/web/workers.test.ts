@@ -1,7 +1,10 @@
 // Browser test of the workers page (/workers): Debian's Chromium driven by playwright-core against the real
 // app on 127.0.0.1 (its own temporary SQLite store), in Indonesian, on a phone (375×812) and a desktop. An
 // administrator sees a live worker and a silent one with their zones, task and count; an officer has no
-// such navigation entry. Chromium missing is a failure, never a skip.
+// such navigation entry. Enrolled segment workers (docs/api.md "Enrolled segment workers"): the
+// administrator creates a token for a zone and sees it once with the command, the worker enrolls, the
+// administrator revokes it after confirming; an analyst sees the list without the form or the button.
+// Chromium missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
+import { AUTH } from '../store/fixtures.js';
 import { PASSWORD, seedWorld } from '../api/fixture.js';
 import type { World } from '../api/fixture.js';
 import { asUser, launch, listen, overflow, prepareBrowser } from './browser.js';
@@ -27,6 +31,7 @@ before(async () => {
   const now = Date.now();
   const iso = (ago: number): string => new Date(now - ago).toISOString();
   await store.workers.heartbeat({ name: 'inti:1201', zones: [null], version: '0.1.0', queue: 'pg-boss', startedAt: iso(3_600_000), lastSeenAt: iso(5_000), currentTask: 'tugas-17', doneLastHour: 42 });
+  await store.networks.add('all', { agencyId: world.city.rsud.id, cidr: '198.18.2.0/25', zone: 'rsud', ...AUTH });
   await store.workers.heartbeat({ name: 'segmen-rsud:88', zones: ['rsud'], version: '0.1.0', queue: 'pg-boss', startedAt: iso(7_200_000), lastSeenAt: iso(600_000), currentTask: null, doneLastHour: 0 });
 });
 
@@ -66,3 +71,46 @@ for (const viewport of [{ width: 375, height: 812 }, { width: 1280, height: 900 
     }
   });
 }
+
+test('enrolled segment workers: a token shown once with its command, the enrolled worker listed and revoked', async () => {
+  const context = await launch(join(tmp, 'profile-enroll'), { width: 1280, height: 900 });
+  try {
+    let token = '';
+    await asUser(context, base, 'admin', PASSWORD, async (page) => {
+      page.on('dialog', (d) => void d.accept());
+      await page.goto(`${base}/workers`);
+      const form = page.getByTestId('enrollment-form');
+      await form.waitFor();
+      await form.locator('input[name="name"]').fill('Segmen RSUD');
+      await form.locator('input[name="zone"][value="rsud"]').check();
+      await form.getByRole('button', { name: 'Buat token pendaftaran' }).click();
+      const created = page.getByTestId('enrollment-created');
+      await created.waitFor();
+      token = await page.getByTestId('enrollment-token').inputValue();
+      assert.match(token, /^pse_[A-Za-z0-9_-]{43}$/);
+      assert.equal(await page.getByTestId('enrollment-command').inputValue(), `PERISAI_ENROLL_TOKEN=${token} perisai worker --server https://${new URL(base).host}`);
+      assert.match(await created.innerText(), /hanya ditampilkan sekali/);
+      await page.locator('table[data-testid="enrollments"]').getByText('Segmen RSUD').waitFor();
+
+      const enrolled = await world.app.inject({ method: 'POST', url: '/api/v1/agent/enroll', payload: { token, version: '1.0.0' } });
+      assert.equal(enrolled.statusCode, 201, enrolled.body);
+      const workerId = (enrolled.json() as { workerId: string }).workerId;
+      await page.reload();
+      const row = page.locator(`tr[data-credential="${workerId}"]`);
+      await row.waitFor();
+      assert.match(await row.innerText(), /Segmen RSUD[\s\S]*rsud[\s\S]*Aktif/);
+      await page.getByTestId('enrollments-none').waitFor();
+      await row.getByRole('button', { name: 'Cabut' }).click();
+      await row.getByText(/Dicabut oleh admin/).waitFor();
+      assert.equal((await store.workerCredentials.get(workerId)).revokedBy, 'admin');
+    });
+    await asUser(context, base, 'analis', PASSWORD, async (page) => {
+      await page.goto(`${base}/workers`);
+      await page.locator('table[data-testid="credentials"]').getByText('Segmen RSUD').waitFor();
+      assert.equal(await page.getByTestId('enrollment-form').count(), 0, 'analysts create no enrollment');
+      assert.equal(await page.getByRole('button', { name: 'Cabut' }).count(), 0, 'analysts revoke nothing');
+    });
+  } finally {
+    await context.close();
+  }
+});

@@ -162,7 +162,7 @@ function Routes({ me }: { me: Me }) {
   if ((m = match('/circulars/:id', path)) !== null) return <CircularPage key={m.id!} id={m.id!} me={me} />;
   if (match('/report-cards', path) !== null) return <ReportCardsPage params={params} me={me} />;
   if (match('/office-settings', path) !== null) return me.user.role === 'officer' ? <p className="error">{t('admin.forbidden')}</p> : <OfficeSettingsPage role={me.user.role} />;
-  if (match('/workers', path) !== null) return <WorkersPage />;
+  if (match('/workers', path) !== null) return <WorkersPage role={me.user.role} />;
   const csirt = me.user.role === 'admin' || me.user.role === 'analyst';
   if (match('/incidents', path) !== null) return <IncidentsPage params={params} />;
   if (match('/incidents/reports', path) !== null) return <ReportsPage params={params} canTriage={canTriage} />;

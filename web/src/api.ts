@@ -65,6 +65,10 @@ export const RULE_PRESETS = ['critical-finding', 'smb-rdp-reachable', 'doublepul
 export type AlertDelivery = Static<typeof S.AlertDeliveryOut>;
 /** GET /workers: one scan worker's last heartbeat (src/api/routes/workers.ts). */
 export type ScanWorker = Static<typeof S.WorkerOut>;
+/** Enrolled segment workers (src/api/routes/agent.ts): a new enrollment (its token shown once), a pending one, an enrolled worker. */
+export type EnrollmentCreated = Static<typeof S.EnrollmentCreatedOut>;
+export type Enrollment = Static<typeof S.EnrollmentOut>;
+export type WorkerCredential = Static<typeof S.WorkerCredentialOut>;
 
 export class ApiError extends Error {
   /** The error body's details: `field` (the field it is about), `fields` (every bad field), `reason`, … */
