@@ -10,6 +10,7 @@ import { CONTACT_ROLES } from '../domain/contact.js';
 import type { FindingStatus, Severity } from '../domain/finding.js';
 import { CHECK_STATES, SIGNING_STATES } from '../domain/observation.js';
 import { ROLES } from '../domain/roles.js';
+import { JOB_STATUSES } from '../domain/scan-job.js';
 import { API_ERROR_CODES } from './errors.js';
 
 // Null first: with Ajv's type coercion a JSON null must match the null branch before it is coerced to "".
@@ -253,6 +254,23 @@ export const AssetHistoryOut = Type.Object({
   })),
   /** Older scans exist beyond those compared (the history shown starts later than the asset's). */
   truncated: Type.Boolean(),
+});
+
+/**
+ * A scan job as every route answers it (src/api/routes/scans.ts jobOut). Its ports are a summary: `ports`
+ * is the compact text in the syntax a scan is started with (`1-1024,3389`), `portCount` how many; the list
+ * itself stays in the store (a 1-65535 job's list is some 350 kB, and nothing that reads a job needs it).
+ */
+export const ScanJobOut = Type.Object({
+  id: Str, agencyId: Str, networkId: NStr, scheduleId: NStr, profile: Str, targets: Type.Array(Str),
+  ports: Type.String({ description: 'compact port text, e.g. "1-1024,3389"' }),
+  portCount: Type.Integer({ minimum: 0 }),
+  /** The check ids the job runs where they apply; null when not recorded. */
+  checks: Nullable(Type.Array(Str)),
+  vantage: Str, zone: NStr, requestedBy: Str, status: OneOf(JOB_STATUSES), planned: Type.Integer(),
+  createdAt: Str, startedAt: NStr, finishedAt: NStr, error: NStr,
+  /** Set by finalize: previous job, change counts, findings opened/resolved, assets seen. */
+  summary: Nullable(Type.Record(Type.String(), Type.Unknown())),
 });
 
 // ---- schedules, alert channels and rules (admin pages of the web UI) ----

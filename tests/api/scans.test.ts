@@ -22,7 +22,7 @@ import { storeSuite } from '../store/harness.js';
 import { login, seedWorld } from './fixture.js';
 import type { World } from './fixture.js';
 
-interface Job { id: string; status: string; planned: number; targets: string[]; ports: number[]; agencyId: string; networkId: string | null }
+interface Job { id: string; status: string; planned: number; targets: string[]; ports: string; portCount: number; agencyId: string; networkId: string | null }
 
 /** Play the worker: claim every task of the job, store `observations` with the first, finish, finalize. */
 async function runAsWorker(store: Store, jobId: string, observations: readonly Observation[], beforeFinalize?: () => Promise<void>): Promise<void> {
@@ -65,7 +65,7 @@ storeSuite('API scans', (env) => {
       let r = await officer.req('POST', '/api/v1/scans', { agencyId: dinkes.agencyId, targets: ['198.18.3.10'] });
       assert.equal(r.statusCode, 400, r.body);
       assert.match(r.json().error.message, /198\.18\.3\.10.*outside the networks registered/);
-      assert.match(r.json().error.messageId, /^Target 198\.18\.3\.10\/32 berada di luar jaringan yang terdaftar untuk DINKES; /);
+      assert.match(r.json().error.messageId, /^Target 198\.18\.3\.10 berada di luar jaringan yang terdaftar untuk DINKES; /);
       r = await officer.req('POST', '/api/v1/scans', { agencyId: dinkes.agencyId, ports: '445,99999' });
       assert.equal(r.statusCode, 400, r.body);
       assert.equal(r.json().error.details.field, 'ports');
@@ -84,7 +84,7 @@ storeSuite('API scans', (env) => {
       const job = r.json() as Job;
       assert.equal(job.status, 'queued');
       assert.deepEqual(job.targets, ['198.18.1.0/24']);
-      assert.deepEqual(job.ports, [135, 137, 138, 139, 445, 3389, 5985, 5986]);
+      assert.deepEqual([job.ports, job.portCount], ['135,137-139,445,3389,5985-5986', 8]);
       assert.equal(job.planned, 256 * 8);
       assert.ok((await store.scans.tasks('all', job.id)).length >= 1);
       const audit = await store.audit.list({ action: 'scan.start' });

@@ -132,8 +132,8 @@ storeSuite('API scope guard rails', (env) => {
       const before = (await w.store.scans.listJobs('all', { limit: 1000 })).length;
       const table: [string, RegExp][] = [
         ['10.0.0.300', /setiap bagian alamat IPv4 bernilai 0–255/],
-        ['ini bukan alamat', /bukan alamat IP atau blok CIDR/],
-        ['localhost', /adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP atau blok CIDR/],
+        ['ini bukan alamat', /bukan alamat IP, rentang, atau blok CIDR/],
+        ['localhost', /adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP, rentang, atau blok CIDR/],
         ['puskesmas-01.kota.go.id', /adalah nama host/],
         ['127.1', /bentuk singkat atau numerik alamat IPv4/],
         ['0x7f.1', /bentuk singkat atau numerik alamat IPv4/],
@@ -146,9 +146,10 @@ storeSuite('API scope guard rails', (env) => {
         ['198.18.1.0/', /tulis blok sebagai alamat\/prefiks/],
         ['198.18.1.0/24/8', /tulis blok sebagai alamat\/prefiks/],
         ['010.0.0.1', /angka nol di depan bermakna ganda/],
-        ['198.18.1.1-20', /bukan alamat IP atau blok CIDR/],
-        ['2001:db8::g', /bukan alamat IP atau blok CIDR/],
-        ['<script>', /bukan alamat IP atau blok CIDR/],
+        ['198.18.1.20-1', /adalah rentang terbalik/],
+        ['198.18.1-2.*.1', /bukan alamat IP, rentang, atau blok CIDR/],
+        ['2001:db8::g', /bukan alamat IP, rentang, atau blok CIDR/],
+        ['<script>', /bukan alamat IP, rentang, atau blok CIDR/],
       ];
       for (const [target, id] of table) {
         const r = await officer.req('POST', '/api/v1/scans', { agencyId, targets: [target] });
@@ -171,8 +172,8 @@ storeSuite('API scope guard rails', (env) => {
       // Outside the agency's registered networks (Disdik's block): refused, named, in both languages.
       const outside = await officer.req('POST', '/api/v1/scans', { agencyId, targets: ['198.18.3.10'] });
       assert.equal(outside.statusCode, 400, outside.body);
-      assert.match(outside.json().error.message, /target 198\.18\.3\.10\/32 is outside the networks registered to DINKES/);
-      assert.equal(outside.json().error.messageId, 'Target 198.18.3.10/32 berada di luar jaringan yang terdaftar untuk DINKES; daftarkan dan izinkan jaringan itu terlebih dahulu');
+      assert.match(outside.json().error.message, /target 198\.18\.3\.10 is outside the networks registered to DINKES/);
+      assert.equal(outside.json().error.messageId, 'Target 198.18.3.10 berada di luar jaringan yang terdaftar untuk DINKES; daftarkan dan izinkan jaringan itu terlebih dahulu');
       assert.equal((await w.store.scans.listJobs('all', { limit: 1000 })).length, before, 'no job stored for any refusal');
 
       // A good target inside the agency's network still starts a scan.

@@ -268,14 +268,14 @@ test('the API\'s field errors stand next to their field: two bad scan targets at
   const err = page.getByTestId('error-targets');
   await err.waitFor();
   const text = (await err.textContent()) ?? '';
-  assert.match(text, /"localhost" adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP atau blok CIDR/);
+  assert.match(text, /"localhost" adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP, rentang, atau blok CIDR/);
   assert.match(text, /"10\.0\.0\.300": setiap bagian alamat IPv4 bernilai 0–255/);
   assert.doesNotMatch(text, /\b(is|not|the|must)\b/);
   assert.equal(await form.locator('[name=targets]').getAttribute('aria-invalid'), 'true');
   // Outside the agency's networks: refused in Indonesian, next to the same field.
   await form.locator('[name=targets]').fill('198.18.3.10');
   await form.getByRole('button', { name: 'Mulai' }).click();
-  await page.getByTestId('error-targets').filter({ hasText: 'Target 198.18.3.10/32 berada di luar jaringan yang terdaftar untuk DINKES' }).waitFor();
+  await page.getByTestId('error-targets').filter({ hasText: 'Target 198.18.3.10 berada di luar jaringan yang terdaftar untuk DINKES' }).waitFor();
   await shot(page, 'forms-scan-targets');
 }, [/POST 400 \/api\/v1\/scans$/]));
 

@@ -144,11 +144,8 @@ export function query(params: Readonly<Record<string, string | number | undefine
 
 // Scans (web/src/pages/Scans.tsx; API: src/api/routes/scans.ts)
 export type ScanStatus = 'queued' | 'running' | 'finalizing' | 'completed' | 'failed' | 'cancelled';
-export interface ScanJob {
-  id: string; agencyId: string; networkId: string | null; scheduleId: string | null; profile: string; targets: string[]; ports: number[];
-  vantage: string; zone: string | null; requestedBy: string; status: ScanStatus; planned: number;
-  createdAt: string; startedAt: string | null; finishedAt: string | null; error: string | null; summary: Record<string, unknown> | null;
-}
+/** A job as the API answers it: `ports` is the compact text ("1-1024,3389") and `portCount` how many (src/api/schemas.ts ScanJobOut). */
+export type ScanJob = Static<typeof S.ScanJobOut>;
 export interface ScanProgress { planned: number; done: number; tasks: Record<string, number> }
 export interface ScanDetail { job: ScanJob; progress: ScanProgress; previousJobId: string | null }
 export interface ScanHost {

@@ -23,7 +23,9 @@ import type { ScanJob } from '../../domain/scan-job.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
 import { isInScanWindow } from '../../domain/scan-window.js';
-import { parsePorts, PortSpecError, TargetSpecError } from '../../engine/targets/index.js';
+import { formatPorts, parsePorts, PortSpecError, TargetSpecError } from '../../engine/targets/index.js';
+import { jobTargetBlocks, MAX_JOB_BLOCKS, parseTypedTargets } from '../../domain/job-targets.js';
+import type { TypedTarget } from '../../domain/job-targets.js';
 import { exportScan, hostFromObservations } from '../../io/scan-export.js';
 import type { TaskQueue } from '../../queue/queue.js';
 import { createScanJob, registeredTargets } from '../../scheduler/jobs.js';
@@ -36,7 +38,7 @@ import { READ, TRIAGE } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import { eventStream } from '../sse.js';
 import type { FieldError } from '../errors.js';
-import { IdParams, Nullable, responses } from '../schemas.js';
+import { IdParams, Nullable, responses, ScanJobOut } from '../schemas.js';
 
 const Str = Type.String();
 const NStr = Nullable(Str);
@@ -44,16 +46,6 @@ const NStr = Nullable(Str);
 const Progress = Type.Object({
   planned: Type.Integer(), done: Type.Integer(),
   tasks: Type.Object({ pending: Type.Integer(), running: Type.Integer(), done: Type.Integer(), failed: Type.Integer(), cancelled: Type.Integer() }),
-});
-
-export const ScanJobOut = Type.Object({
-  id: Str, agencyId: Str, networkId: NStr, scheduleId: NStr, profile: Str, targets: Type.Array(Str), ports: Type.Array(Type.Integer()),
-  /** The check ids the job runs where they apply; null when not recorded. */
-  checks: Nullable(Type.Array(Str)),
-  vantage: Str, zone: NStr, requestedBy: Str, status: Type.Union(JOB_STATUSES.map((s) => Type.Literal(s))), planned: Type.Integer(),
-  createdAt: Str, startedAt: NStr, finishedAt: NStr, error: NStr,
-  /** Set by finalize: previous job, change counts, findings opened/resolved, assets seen. */
-  summary: Nullable(Type.Record(Type.String(), Type.Unknown())),
 });
 
 const ScanDetailOut = Type.Object({ job: ScanJobOut, progress: Progress, previousJobId: NStr });
@@ -96,63 +88,128 @@ const StartBody = Type.Object({
   confirmLargeScan: Type.Optional(Type.Boolean({ description: 'confirm a scan planning more probes than the ceiling (administrators only)' })),
 }, { additionalProperties: false });
 
+/** The forms a target may take, as the new-scan form's hint shows them (web/src/i18n, scan.targetsForms). */
+const EXAMPLES = '198.18.0.10, 198.18.0.0/24, 198.18.0.10-198.18.0.40, 198.18.0.10-40';
+const FORMS = { en: `e.g. ${EXAMPLES} or 198.18.1-3.1-254`, id: `mis. ${EXAMPLES} atau 198.18.1-3.1-254` };
+
 /**
- * Why `raw` is not a target a scan started here can take, in both languages, or null when it is one. A
- * job names literal addresses and CIDR blocks (written out in full, as the inventory stores them): no
- * host names (a name's answer can change after the scan was authorised), no shortened or numeric IPv4
- * forms such as 127.1, 0x7f.1 or 2130706433 (inet_aton accepts them, the inventory does not, so the two
- * would disagree about which host is meant), no host bits in a block.
+ * Why `token` (one spec the engine could not take) is not a target, in both languages. The forms a person
+ * most often gets wrong are named: host names (a name's answer can change after the scan was authorised),
+ * shortened or numeric IPv4 forms such as 127.1, 0x7f.1 or 2130706433 (inet_aton accepts them, the
+ * inventory does not, so the two would disagree about which host is meant), leading zeros, bad prefixes.
  */
-export function targetProblem(raw: string): { en: string; id: string; suggestion?: string } | null {
-  const t = raw.trim();
-  if (t === '') return { en: 'is empty', id: 'kosong' };
-  try {
-    parseCidr(t);
-    return null;
-  } catch (e) {
-    if (!isPerisaiError(e, 'E_VALIDATION')) throw e;
-    const suggestion = e.details['suggestion'];
-    if (typeof suggestion === 'string') return { en: `${t} has host bits set; did you mean ${suggestion}?`, id: `${t} memuat bit host; maksud Anda ${suggestion}?`, suggestion };
-  }
+function specProblem(token: string, engineMessage: string): { en: string; id: string } {
+  const t = token;
+  const q = JSON.stringify(t);
   const [addr = '', prefix, ...more] = t.split('/');
-  if (more.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return { en: `${JSON.stringify(t)}: write a block as address/prefix, e.g. 198.18.0.0/24`, id: `${JSON.stringify(t)}: tulis blok sebagai alamat/prefiks, mis. 198.18.0.0/24` };
+  if (more.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return { en: `${q}: write a block as address/prefix, e.g. 198.18.0.0/24`, id: `${q}: tulis blok sebagai alamat/prefiks, mis. 198.18.0.0/24` };
   const a = tryParseAddress(addr);
   if (a !== undefined) {
     const max = a.family === 4 ? 32 : 128;
-    return { en: `${JSON.stringify(t)}: the prefix length must be 0–${max}`, id: `${JSON.stringify(t)}: panjang prefiks harus 0–${max}` };
+    return { en: `${q}: the prefix length must be 0–${max}`, id: `${q}: panjang prefiks harus 0–${max}` };
   }
   if (/^\d+(\.\d+){3}$/.test(addr)) {
     const parts = addr.split('.');
-    if (parts.some((p) => Number(p) > 255)) return { en: `${JSON.stringify(t)}: each part of an IPv4 address is 0–255`, id: `${JSON.stringify(t)}: setiap bagian alamat IPv4 bernilai 0–255` };
-    return { en: `${JSON.stringify(t)}: leading zeros are ambiguous (octal in some tools); write e.g. 10.0.0.1`, id: `${JSON.stringify(t)}: angka nol di depan bermakna ganda (oktal di sebagian alat); tulis mis. 10.0.0.1` };
+    if (parts.some((p) => Number(p) > 255)) return { en: `${q}: each part of an IPv4 address is 0–255`, id: `${q}: setiap bagian alamat IPv4 bernilai 0–255` };
+    return { en: `${q}: leading zeros are ambiguous (octal in some tools); write e.g. 10.0.0.1`, id: `${q}: angka nol di depan bermakna ganda (oktal di sebagian alat); tulis mis. 10.0.0.1` };
   }
   if (/^(0x[0-9a-f]+|\d+)(\.(0x[0-9a-f]+|\d+)){0,3}$/i.test(addr)) {
-    return { en: `${JSON.stringify(t)} is a shortened or numeric IPv4 form; write all four decimal parts, e.g. 127.0.0.1`, id: `${JSON.stringify(t)} adalah bentuk singkat atau numerik alamat IPv4; tulis keempat bagian desimalnya, mis. 127.0.0.1` };
+    return { en: `${q} is a shortened or numeric IPv4 form; write all four decimal parts, e.g. 127.0.0.1`, id: `${q} adalah bentuk singkat atau numerik alamat IPv4; tulis keempat bagian desimalnya, mis. 127.0.0.1` };
   }
-  if (/^[a-z0-9.-]+$/i.test(addr) && /[a-z]/i.test(addr) && !addr.includes(':')) {
-    return { en: `${JSON.stringify(t)} is a host name; a scan started here takes IP addresses and CIDR blocks only (e.g. 198.18.0.10 or 198.18.0.0/24)`, id: `${JSON.stringify(t)} adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP atau blok CIDR (mis. 198.18.0.10 atau 198.18.0.0/24)` };
+  if (/^[a-z0-9._-]+$/i.test(addr) && /[a-z_]/i.test(addr)) {
+    return { en: `${q} is a host name; a scan started here takes IP addresses, ranges and CIDR blocks only (${FORMS.en})`, id: `${q} adalah nama host; pemindaian dari aplikasi hanya menerima alamat IP, rentang, atau blok CIDR (${FORMS.id})` };
   }
-  return { en: `${JSON.stringify(t)} is not an IP address or CIDR block (e.g. 198.18.0.10 or 198.18.0.0/24)`, id: `${JSON.stringify(t)} bukan alamat IP atau blok CIDR (mis. 198.18.0.10 atau 198.18.0.0/24)` };
+  if (/reversed range/.test(engineMessage)) return { en: engineMessage, id: `${q} adalah rentang terbalik (alamat akhir lebih kecil dari alamat awal)` };
+  if (/IPv6 addresses; a target spec may list/.test(engineMessage)) {
+    return { en: engineMessage, id: `${q} terlalu besar untuk dipindai alamat demi alamat (IPv6 maksimal /112, 65.536 alamat); sebutkan alamat atau blok yang lebih kecil` };
+  }
+  return { en: `${engineMessage} (${FORMS.en})`, id: `${q} bukan alamat IP, rentang, atau blok CIDR yang valid (${FORMS.id})` };
 }
 
+/**
+ * What one entry of `targets` names, or why it cannot be taken, in both languages. An entry takes every
+ * form `perisai scan` takes except host names (src/engine/targets/spec.ts): an address, a CIDR block, a
+ * range (198.18.0.10-198.18.0.40, or 198.18.0.10-40 on the last octet), nmap's octet ranges (198.18.1-3.1-254)
+ * and comma lists of them, split as the CLI splits an argument. Unlike the CLI, a block with host bits set
+ * is refused with the block it probably meant (the inventory's rule, domain/ip.ts parseCidr): 10.0.0.9/24
+ * scanning all of 10.0.0.0/24 is rarely what the person who typed it expected.
+ */
+export function targetProblem(raw: string): { en: string; id: string; suggestion?: string } | null {
+  const r = parseEntry(raw);
+  return 'problem' in r ? r.problem : null;
+}
+
+function parseEntry(raw: string): { typed: TypedTarget[] } | { problem: { en: string; id: string; suggestion?: string } } {
+  const t = raw.trim();
+  if (t === '') return { problem: { en: 'is empty', id: 'kosong' } };
+  let typed: TypedTarget[];
+  try {
+    typed = parseTypedTargets(t);
+  } catch (e) {
+    if (!(e instanceof TargetSpecError)) throw e;
+    return { problem: specProblem(e.token.trim() === '' ? t : e.token, e.message) };
+  }
+  for (const x of typed) {
+    if (!x.spec.includes('/')) continue;
+    try {
+      parseCidr(x.spec.replace(/^\[([^\]]*)\]/, '$1'));
+    } catch (e) {
+      if (!isPerisaiError(e, 'E_VALIDATION')) throw e;
+      const suggestion = e.details['suggestion'];
+      if (typeof suggestion === 'string') return { problem: { en: `${x.spec} has host bits set; did you mean ${suggestion}?`, id: `${x.spec} memuat bit host; maksud Anda ${suggestion}?`, suggestion } };
+      return { problem: specProblem(x.spec, e.message) };
+    }
+  }
+  return { typed };
+}
+
+/** What a request's targets name: the specs as typed, and the CIDR blocks the job stores (domain/job-targets.ts). */
+interface CheckedTargets { readonly typed: readonly TypedTarget[]; readonly blocks: string[] }
+
 /** Every bad target of a request at once (field `targets`, each entry naming its index). */
-function checkTargets(targets: readonly string[]): string[] {
+function checkTargets(targets: readonly string[]): CheckedTargets {
   const fields: FieldError[] = [];
   const texts: { en: string; id: string }[] = [];
+  const typed: TypedTarget[] = [];
   targets.forEach((raw, i) => {
-    const p = targetProblem(raw);
-    if (p === null) return;
+    const r = parseEntry(raw);
+    if ('typed' in r) {
+      for (const x of r.typed) typed.push(x);
+      return;
+    }
+    const p = r.problem;
     fields.push({ field: `body.targets.${i}`, message: p.en, messageId: p.id });
     texts.push({ en: `targets[${i}]: ${p.en}`, id: `Target ke-${i + 1} tidak valid: ${p.id}` });
   });
   if (fields.length > 0) {
     throw new ApiError('E_VALIDATION', { en: texts.map((x) => x.en).join('; '), id: texts.map((x) => x.id).join('; ') }, { field: 'targets', fields: fields.map((f) => ({ ...f })) });
   }
-  return targets.map((t) => parseCidr(t).text);
+  const blocks = jobTargetBlocks(typed);
+  if (blocks.length > MAX_JOB_BLOCKS) {
+    throw new ApiError('E_VALIDATION', {
+      en: `the targets break into ${blocks.length} CIDR blocks (at most ${MAX_JOB_BLOCKS}); name CIDR blocks or wider ranges instead`,
+      id: `Target ini terpecah menjadi ${blocks.length} blok CIDR (maksimal ${MAX_JOB_BLOCKS}); sebutkan blok CIDR atau rentang yang lebih lebar`,
+    }, { field: 'targets', blocks: blocks.length, maxBlocks: MAX_JOB_BLOCKS });
+  }
+  return { typed, blocks };
 }
 
-function jobOut(j: ScanJob) {
-  return { ...j, summary: typeof j.summary === 'object' && j.summary !== null && !Array.isArray(j.summary) ? (j.summary as Record<string, unknown>) : null };
+/** The typed spec that reaches into `block` (a stored block the store refused), for naming it to the person. */
+function typedSpecOf(typed: readonly TypedTarget[], block: string): TypedTarget | undefined {
+  const c = parseCidr(block);
+  return typed.find((x) => (c.family === 4 ? x.ranges.v4 : x.ranges.v6).some((r) => BigInt(r.start) <= c.last && BigInt(r.end) >= c.first));
+}
+
+/**
+ * A job as every route answers it: the ports as their count and compact text (`1-1024,3389`), never the
+ * list itself — a 1-65535 job's list is some 350 kB, and the SSE `end` event is not trimmed by a schema.
+ */
+export function jobOut(j: ScanJob) {
+  const { ports, ...rest } = j;
+  return {
+    ...rest, ports: formatPorts(ports), portCount: new Set(ports).size,
+    summary: typeof j.summary === 'object' && j.summary !== null && !Array.isArray(j.summary) ? (j.summary as Record<string, unknown>) : null,
+  };
 }
 
 export interface ScanRouteDeps {
@@ -243,7 +300,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
     if (b.networkId !== undefined && !(await store.agencies.scopeOf(agency.id)).has(plan.networks[0]!.agencyId)) {
       throw new ApiError('E_NOT_FOUND', { en: `network ${b.networkId} does not belong to ${agency.code}`, id: `Jaringan ${b.networkId} bukan milik ${agency.code}` });
     }
-    const targets = named ?? plan.targets;
+    const targets = named?.blocks ?? plan.targets;
     if (targets.length === 0) {
       throw new ApiError('E_VALIDATION', { en: `${agency.code} has no registered network to scan; add one first`, id: `${agency.code} belum memiliki jaringan terdaftar untuk dipindai; tambahkan dulu` }, { field: 'networks' });
     }
@@ -267,8 +324,17 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
       throw new ApiError('E_CONFLICT', { en: `a scan of this ${b.networkId !== undefined ? 'network' : 'agency'} is already ${live.status} (${live.id})`, id: `Pemindaian ${b.networkId !== undefined ? 'jaringan' : 'instansi'} ini sedang berjalan (${live.id})` }, { jobId: live.id });
     }
     const job = await inIndonesian((field, e) => {
-      // The store refuses a target outside the agency's registered networks (ScanRepo.createJob).
-      if (field === 'targets' && typeof e.details['target'] === 'string') return `Target ${e.details['target']} berada di luar jaringan yang terdaftar untuk ${agency.code}; daftarkan dan izinkan jaringan itu terlebih dahulu`;
+      // The store refuses a target outside the agency's registered networks (ScanRepo.createJob): named
+      // as the person typed it, with the part that lies outside when that is only a piece of it.
+      const block = e.details['target'];
+      if (field === 'targets' && typeof block === 'string') {
+        const own = named === undefined ? undefined : typedSpecOf(named.typed, block);
+        const spec = own?.spec;
+        const whole = own === undefined || jobTargetBlocks([own]).join() === block;
+        const part = whole ? '' : ` (${block})`;
+        const en = `target ${spec ?? block}${part} is outside the networks registered to ${agency.code}; register and authorise it first`;
+        throw new ApiError('E_VALIDATION', { en, id: `Target ${spec ?? block}${part} berada di luar jaringan yang terdaftar untuk ${agency.code}; daftarkan dan izinkan jaringan itu terlebih dahulu` }, { field: 'targets', target: spec ?? block, outside: block });
+      }
       if (field === 'targets' && /too large/.test(e.message)) return 'Pemindaian ini terlalu besar (terlalu banyak alamat × port); bagi menjadi beberapa pemindaian';
       if (field === 'targets') return 'Tidak ada yang dapat dipindai: tidak ada target atau tidak ada port';
       return undefined;
@@ -286,7 +352,7 @@ export function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
       return e;
     });
     request.auditNote = { ...request.auditNote, targetType: 'scan', targetId: job.id, details: {
-      ...request.auditNote.details, targets, ports: b.ports ?? 'ransomware', profile,
+      ...request.auditNote.details, targets: named?.typed.map((x) => x.spec) ?? targets, ...(named !== undefined ? { blocks: targets } : {}), ports: b.ports ?? 'ransomware', profile,
       ...(job.planned > brakes.confirmProbes ? { confirmLargeScan: true, probes: job.planned } : {}),
     } };
     await deps.queue?.publish((await store.scans.tasks(scope, job.id)).map((t) => ({ id: t.id, zone: t.zone })));

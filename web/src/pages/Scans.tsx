@@ -138,7 +138,9 @@ function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const list = targets.split(/[\s,]+/).filter((x) => x !== '');
+    // Whitespace separates targets; commas inside one are the API's to read as `perisai scan` reads them (an
+    // octet list such as 10.0.1,3.* is one target), so only a comma at either end of a word is dropped.
+    const list = targets.split(/\s+/).map((x) => x.replace(/^,+|,+$/g, '')).filter((x) => x !== '');
     // The API names every bad target (src/api/routes/scans.ts targetProblem), next to the field.
     const confirming = large !== null && !large.adminOnly;
     void s.submit({ agencyId: agencyId === '' ? 'scan.needAgency' : null, confirmLargeScan: confirming && !confirmed ? 'scan.large.tick' : null }, async () => {
@@ -172,8 +174,8 @@ function StartScan({ initialAgencyId }: { initialAgencyId: string }) {
           {networks.map((n) => <option key={n.id} value={n.id}>{n.label !== null ? `${n.cidr} · ${n.label}` : n.cidr}</option>)}
         </select>
       </Field>
-      <Field label={t('scan.targetsOptional')} error={s.fieldError('targets')}>
-        <input name="targets" type="text" maxLength={2000} placeholder={t('scan.targetsHint')} value={targets} onChange={(e) => setTargets(e.target.value)} {...changed('targets')} />
+      <Field label={t('scan.targetsOptional')} error={s.fieldError('targets')} extra={<small id="scan-targets-forms" className="muted">{t('scan.targetsForms')}</small>}>
+        <input name="targets" type="text" maxLength={2000} placeholder={t('scan.targetsHint')} aria-describedby="scan-targets-forms" value={targets} onChange={(e) => setTargets(e.target.value)} {...changed('targets')} />
       </Field>
       <Field label={t('scan.ports')} error={s.fieldError('ports')}>
         <select name="ports" value={ports} onChange={(e) => setPorts(e.target.value)} {...changed('ports')}>
@@ -232,7 +234,7 @@ function useScanEvents(id: string, initial: ScanDetail | null): { job: ScanJob |
 }
 
 export function ScanPage({ id, canStart }: { id: string; canStart: boolean }) {
-  const { t, fmtDate } = useI18n();
+  const { t, fmtDate, fmtNum } = useI18n();
   const [value, retry] = useLoad(() => api<ScanDetail>('GET', `/scans/${encodeURIComponent(id)}`), [id]);
   const schedules = useSchedules();
   const live = useScanEvents(id, value.state === 'ok' ? value.data : null);
@@ -262,7 +264,7 @@ export function ScanPage({ id, canStart }: { id: string; canStart: boolean }) {
               <ProgressBar progress={progress} />
               {live.lost && !live.ended && <p className="muted">{t('scan.reconnecting')}</p>}
               <dl className="facts">
-                <div><dt>{t('scan.ports')}</dt><dd><code>{job.ports.join(', ')}</code></dd></div>
+                <div><dt>{t('scan.ports')}</dt><dd><code>{job.ports}</code> <span className="muted">{t('scan.portCount', { n: fmtNum(job.portCount) })}</span></dd></div>
                 <div><dt>{t('scan.profile')}</dt><dd>{profileName(t, job.profile)}</dd></div>
                 <div><dt>{t('scan.started')}</dt><dd>{fmtDate(job.startedAt)}</dd></div>
                 <div><dt>{t('scan.finished')}</dt><dd>{fmtDate(job.finishedAt)}</dd></div>
