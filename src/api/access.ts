@@ -14,12 +14,18 @@
 //     against the cookie, so a cookie planted by a sibling subdomain does not help an attacker);
 //  4. writes an audit row for every mutation, whatever its outcome, before the response leaves.
 //
+// Enrolled segment workers (docs/api.md "Enrolled segment workers") are the one other kind of caller: a
+// route declaring `roles: 'agent'` (only under /api/v1/agent/) takes nothing but an `Authorization: Bearer
+// psw_…` credential — no cookie, so no CSRF token either (a browser never attaches that header by itself
+// to a cross-site request) — and every other route ignores that header: a worker's credential reaches
+// nothing but the agent routes, and a session cookie reaches none of them.
+//
 // Handlers only ever see `request.scope`; the store's scoped methods require it, so "forgot the agency
 // filter" does not compile.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { AgencyScope, Store } from '../store/index.js';
+import type { AgencyScope, Store, WorkerCredential } from '../store/index.js';
 import type { StoredSession } from '../store/repos/sessions.js';
 import type { Role, User } from '../store/repos/users.js';
 import { ApiError } from './errors.js';
@@ -29,8 +35,11 @@ export const CSRF_COOKIE = 'perisai_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 export interface Access {
-  /** 'public' = no session needed (health, login). Otherwise the roles allowed. */
-  readonly roles: 'public' | readonly Role[];
+  /**
+   * 'public' = no session needed (health, login); 'agent' = an enrolled worker's Bearer credential and
+   * nothing else (routes under /api/v1/agent/). Otherwise the roles allowed.
+   */
+  readonly roles: 'public' | 'agent' | readonly Role[];
   /** Audit action name for mutations (default: "<METHOD> <url>"); false = the handler audits itself (login). */
   readonly audit?: string | false;
   /** Target type recorded with `params.id` in the audit log. */
@@ -58,6 +67,8 @@ declare module 'fastify' {
     scope: AgencyScope;
     session: StoredSession | null;
     auditNote: AuditNote;
+    /** The enrolled worker calling an agent route (null everywhere else). */
+    agent: WorkerCredential | null;
   }
 }
 
@@ -88,6 +99,25 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(sha256(a));
   const y = Buffer.from(sha256(b));
   return timingSafeEqual(x, y);
+}
+
+/** An enrolled worker's credential: "psw_" + worker id + "." + base64url(32 random bytes) (43 characters). */
+export const AGENT_CREDENTIAL = /^psw_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
+/** How often a credential's `last_used_at` is written at most (a worker calls every few seconds). */
+const AGENT_TOUCH_MS = 60_000;
+
+const agentRefused = () => new ApiError('E_AUTH', { en: 'Missing, unknown or revoked worker credential', id: 'Kredensial pekerja tidak ada, tidak dikenal, atau sudah dicabut' });
+
+/** Resolve `Authorization: Bearer psw_…` to the enrolled worker, or 401. Reads no cookie. */
+async function authenticateAgent(store: Store, clock: () => Date, request: FastifyRequest): Promise<void> {
+  const header = request.headers.authorization;
+  const m = typeof header === 'string' ? /^Bearer ([!-~]{1,200})$/.exec(header) : null;
+  const id = m === null ? null : AGENT_CREDENTIAL.exec(m[1]!)?.[1];
+  if (m === null || id === undefined || id === null) throw agentRefused();
+  const cred = await store.workerCredentials.authenticate(id, sha256(m[1]!));
+  if (cred === undefined) throw agentRefused();
+  if (cred.lastUsedAt === null || clock().getTime() - Date.parse(cred.lastUsedAt) > AGENT_TOUCH_MS) await store.workerCredentials.touch(cred.id);
+  request.agent = cred;
 }
 
 export interface RouteEntry {
@@ -147,6 +177,7 @@ export function registerAccess(app: FastifyInstance, deps: { store: Store; polic
   app.decorateRequest('scope', null as never);
   app.decorateRequest('session', null);
   app.decorateRequest('auditNote', null as unknown as AuditNote);
+  app.decorateRequest('agent', null);
 
   app.addHook('onRoute', (r) => {
     const access = r.config?.access;
@@ -155,7 +186,10 @@ export function registerAccess(app: FastifyInstance, deps: { store: Store; polic
       table.push({ method: m, url: r.url, access });
       if (!r.url.startsWith('/api/v1')) continue;
       if (access === undefined) throw new Error(`route ${m} ${r.url} declares no config.access: every API route must state who may call it`);
-      if (MUTATING.has(m) && access.roles !== 'public' && access.roles.includes('viewer') && access.selfService !== true) throw new Error(`route ${m} ${r.url} lets viewers mutate`);
+      // Agent routes live under /api/v1/agent/, and nothing there takes a session (enrollment is public).
+      const agentPath = r.url.startsWith('/api/v1/agent/');
+      if (access.roles === 'agent' ? !agentPath : agentPath && access.roles !== 'public') throw new Error(`route ${m} ${r.url}: agent routes, and only they, live under /api/v1/agent/`);
+      if (MUTATING.has(m) && typeof access.roles !== 'string' && access.roles.includes('viewer') && access.selfService !== true) throw new Error(`route ${m} ${r.url} lets viewers mutate`);
       if (access.roles !== 'public' && !r.url.startsWith('/api/v1/')) throw new Error(`route ${r.url}: authenticated routes live under /api/v1/`);
     }
   });
@@ -169,6 +203,10 @@ export function registerAccess(app: FastifyInstance, deps: { store: Store; polic
     const mutating = MUTATING.has(request.method);
     if (access.roles === 'public') {
       if (mutating) checkOrigin(request, policy); // login CSRF (OWASP: "Login CSRF")
+      return;
+    }
+    if (access.roles === 'agent') {
+      await authenticateAgent(store, clock, request);
       return;
     }
     await authenticate(store, policy, clock, request);
@@ -198,7 +236,7 @@ export function registerAccess(app: FastifyInstance, deps: { store: Store; polic
     try {
       await store.audit.record({
         actorId: request.user?.id ?? null,
-        actor: request.user?.username ?? 'anonymous',
+        actor: request.user?.username ?? (request.agent !== null ? `agent:${request.agent.id}` : 'anonymous'),
         action: access.audit ?? `${request.method} ${request.routeOptions.url ?? request.url}`,
         targetType: note.targetType ?? access.target ?? null,
         targetId: note.targetId ?? (typeof params['id'] === 'string' ? params['id'] : null),

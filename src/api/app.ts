@@ -34,6 +34,7 @@ import { reportRoutes } from './routes/reports.js';
 import { reportCardRoutes } from './routes/report-cards.js';
 import { scanRoutes } from './routes/scans.js';
 import { workerRoutes } from './routes/workers.js';
+import { agentRoutes } from './routes/agent.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { DEFAULT_SCAN_BRAKES } from '../domain/scan-brakes.js';
 import type { ScanBrakes } from '../domain/scan-brakes.js';
@@ -224,7 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Perisai API', version: '1', description: 'Exposure of the city to WannaCry-style ransomware: agencies, assets, findings. Errors: { error: { code, message (English), messageId (Bahasa Indonesia) } }.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'perisai_session' }, csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' } } },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'perisai_session' }, csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' }, workerCredential: { type: 'http', scheme: 'bearer', description: 'an enrolled worker\'s credential (psw_…), agent routes only' } } },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -245,6 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   scheduleRoutes(app, { store: deps.store, clock, brakes: deps.scanBrakes ?? DEFAULT_SCAN_BRAKES });
   workerRoutes(app, { store: deps.store, clock });
+  agentRoutes(app, { store: deps.store, clock }); // enrolled segment workers (docs/api.md "Enrolled segment workers")
   checkRoutes(app); // the check catalogue (titles, remediation) the result pages translate with
   alertRoutes(app, { store: deps.store });
   await registerIncidentApi(app, { store: deps.store, clock, ...deps.incidents, ...(deps.queue !== undefined ? { queue: deps.queue } : {}) });

@@ -301,10 +301,57 @@ export const WorkerOut = Type.Object({
   name: Type.String(),
   zones: Type.Array(NStr, { description: 'null = the default zone' }),
   version: Type.String(),
-  queue: Type.String(),
+  queue: OneOf(['local', 'pg-boss', 'agent'] as const),
   startedAt: Type.String(),
   lastSeenAt: Type.String(),
   live: Type.Boolean({ description: 'heard of within the last 60 s (src/api/routes/workers.ts WORKER_LIVE_MS)' }),
   currentTask: NStr,
   doneLastHour: Type.Integer({ minimum: 0 }),
 });
+
+// Enrolled segment workers (src/api/routes/agent.ts, docs/api.md "Enrolled segment workers").
+
+/** A named zone, spelt like a network's zone (NetworkIn.zone above). */
+const ZoneName = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' });
+const Zones = Type.Array(ZoneName, { minItems: 1, maxItems: 16, uniqueItems: true });
+
+export const EnrollmentIn = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$', description: 'what the worker is called in the list of enrolled workers' }),
+  zones: Zones,
+  expiresInHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 168, default: 24 })),
+}, { additionalProperties: false });
+
+/** The token is in this answer only: the store keeps its SHA-256. */
+export const EnrollmentCreatedOut = Type.Object({ id: Str, name: Str, zones: Type.Array(Str), expiresAt: Str, token: Str });
+export const EnrollmentOut = Type.Object({ id: Str, name: Str, zones: Type.Array(Str), createdBy: Str, createdAt: Str, expiresAt: Str });
+export const WorkerCredentialOut = Type.Object({ id: Str, name: Str, zones: Type.Array(Str), createdAt: Str, lastUsedAt: NStr, revokedAt: NStr, revokedBy: NStr });
+
+export const AgentEnrollIn = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  version: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export const AgentEnrollOut = Type.Object({ workerId: Str, credential: Str, zones: Type.Array(Str) });
+
+export const AgentHeartbeatIn = Type.Object({
+  version: Type.String({ minLength: 1, maxLength: 64 }),
+  startedAt: Type.String({ minLength: 1, maxLength: 40 }),
+  currentTask: Nullable(Type.String({ maxLength: 64 })),
+  doneLastHour: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+});
+
+export const LeaseIn = Type.Object({ leaseMs: Type.Integer({ minimum: 10_000, maximum: 600_000 }) });
+const IndexRangeT = Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })]);
+
+export const AgentTaskOut = Type.Object({
+  task: Type.Object({
+    id: Str, jobId: Str, seq: Type.Integer(), zone: Str, range: IndexRangeT, done: Type.Array(IndexRangeT), remaining: Type.Array(IndexRangeT), attempt: Type.Integer(),
+  }),
+  job: Type.Object({ id: Str, targets: Type.Array(Str), ports: Type.Array(Type.Integer()), seed: Str, profile: Str }),
+});
+
+export const AgentSlicesIn = Type.Object({
+  records: Type.Array(Type.Unknown(), { maxItems: 100_000, description: 'engine JSONL records (port results, host lines, check lines), parsed by src/domain/observation.ts parseJsonlRecord' }),
+  done: Type.Array(IndexRangeT, { maxItems: 10_000 }),
+});
+export const AgentFailIn = Type.Object({ error: Type.String({ maxLength: 1000 }), retry: Type.Boolean() });

@@ -31,3 +31,4 @@ export type {
 } from './repos/circulars.js';
 export { sentKey } from './repos/circulars.js';
 export type { IssuedCard, IssuedCardWithBody, IssuedKind, NewIssuedCard, ReportSchedule, StoredOfficeSettings } from './repos/office.js';
+export type { WorkerCredential, WorkerEnrollment } from './repos/worker-credentials.js';

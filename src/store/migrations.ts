@@ -31,6 +31,7 @@ import { migration0012 } from './migrations/0012_office_reports.js';
 import { migration0014 } from './migrations/0014_import_staging.js';
 import { migration0015 } from './migrations/0015_change_tokens.js';
 import { migration0016 } from './migrations/0016_workers.js';
+import { migration0017 } from './migrations/0017_worker_credentials.js';
 
 /** All migrations, by name. Append only. */
 export function migrations(d: StoreDialect): Record<string, Migration> {
@@ -49,6 +50,7 @@ export function migrations(d: StoreDialect): Record<string, Migration> {
     '0014_import_staging': migration0014(d),
     '0015_change_tokens': migration0015(d),
     '0016_workers': migration0016(d),
+    '0017_worker_credentials': migration0017(d),
   };
 }
 

@@ -379,8 +379,36 @@ export interface WorkerTable {
   done_last_hour: number;
 }
 
+/** One-time enrollment tokens of segment workers (migration 0017_worker_credentials): only the token's SHA-256. */
+export interface WorkerEnrollmentTable {
+  id: string;
+  name: string;
+  /** JSON array of zone names. */
+  zones: Json;
+  token_hash: string;
+  created_by: string;
+  created_at: Time;
+  expires_at: Time;
+  used_at: Time | null;
+}
+
+/** Enrolled segment workers' credentials (migration 0017_worker_credentials): `id` is the worker id; only the credential's SHA-256. */
+export interface WorkerCredentialTable {
+  id: string;
+  name: string;
+  zones: Json;
+  secret_hash: string;
+  enrollment_id: string;
+  created_at: Time;
+  last_used_at: Time | null;
+  revoked_at: Time | null;
+  revoked_by: string | null;
+}
+
 export interface Database extends IncidentDatabase, CircularDatabase, ImportDatabase {
   workers: WorkerTable;
+  worker_enrollments: WorkerEnrollmentTable;
+  worker_credentials: WorkerCredentialTable;
   agencies: AgencyTable;
   contacts: ContactTable;
   networks: NetworkTable;

@@ -41,6 +41,7 @@ import { ImportRepo } from './repos/imports.js';
 import { SecretBox, defaultKeyFile } from './secrets.js';
 import type { SecretKeyOptions } from './secrets.js';
 import { WorkerRepo } from './repos/workers.js';
+import { WorkerCredentialRepo } from './repos/worker-credentials.js';
 
 export interface StoreOptions extends DialectOptions, SecretKeyOptions {
   /** sqlite:///path/file.db | sqlite:rel.db | sqlite::memory: | postgres://… ; default SQLite under the data dir. */
@@ -95,6 +96,8 @@ export interface Repositories {
   // Inventory imports at city scale: staging and the one-step publish (src/io/import.ts).
   readonly imports: ImportRepo;
   readonly workers: WorkerRepo;
+  // Enrolled segment workers: one-time enrollment tokens and revocable credentials (docs/api.md "Enrolled segment workers").
+  readonly workerCredentials: WorkerCredentialRepo;
 }
 
 export interface Store extends Repositories {
@@ -144,6 +147,7 @@ function repositories(ctx: Ctx): Repositories {
     office: new OfficeRepo(ctx),
     imports: new ImportRepo(ctx),
     workers: new WorkerRepo(ctx),
+    workerCredentials: new WorkerCredentialRepo(ctx),
   };
 }
 

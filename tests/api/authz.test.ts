@@ -82,6 +82,12 @@ storeSuite('API authorisation matrix', (env) => {
       routes.sort((a, b) => Number(a.url === '/api/v1/auth/logout') - Number(b.url === '/api/v1/auth/logout'));
       for (const r of routes) {
         if (r.access?.roles === 'public') continue;
+        if (r.access?.roles === 'agent') {
+          // Agent routes take an enrolled worker's credential only: a session is nobody there.
+          const res = await officer.req(r.method, fill(w, r, w.data.disdik, w.users.officerDisdik, admin), bodyFor(r, w, w.data.disdik));
+          assert.equal(res.statusCode, 401, `${r.method} ${r.url} with a session: ${res.body.slice(0, 200)}`);
+          continue;
+        }
         for (const target of [w.data.disdik, w.data.smp]) {
           const url = fill(w, r, target, w.users.officerDisdik, admin) + (r.method === 'GET' ? query(target) : '');
           const payload = bodyFor(r, w, target);
@@ -108,7 +114,7 @@ storeSuite('API authorisation matrix', (env) => {
       // Positive control: the same routes with the officer's OWN data do answer (the matrix is not vacuous).
       const again = await login(w.app, 'petugas.dinkes');
       for (const r of routes) {
-        if (r.method !== 'GET' || !r.url.includes(':id') || r.access?.roles === 'public' || r.url.startsWith('/api/v1/users')) continue;
+        if (r.method !== 'GET' || !r.url.includes(':id') || r.access?.roles === 'public' || r.access?.roles === 'agent' || r.url.startsWith('/api/v1/users')) continue;
         const res = await again.req('GET', fill(w, r, w.data.rsud, w.users.officer, admin));
         assert.equal(res.statusCode, 200, `own data: GET ${r.url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
@@ -136,7 +142,8 @@ storeSuite('API authorisation matrix', (env) => {
         assert.equal(anon.json().error.code, 'E_AUTH');
         if (!MUTATING.has(r.method) || r.access?.selfService === true) continue;
         const res = await viewer.req(r.method, url, bodyFor(r, w, w.data.dinkes));
-        assert.equal(res.statusCode, 403, `viewer ${r.method} ${url}: ${res.body.slice(0, 200)}`);
+        // An agent route knows no session, so a viewer's is refused as no credential at all.
+        assert.equal(res.statusCode, r.access?.roles === 'agent' ? 401 : 403, `viewer ${r.method} ${url}: ${res.body.slice(0, 200)}`);
       }
       assert.equal(await foreignState(w), before);
       // A viewer still reads the city picture.
@@ -156,6 +163,9 @@ storeSuite('API authorisation matrix', (env) => {
       registerAccess(app, { store, policy: DEFAULT_SESSION_POLICY, clock: () => new Date() });
       assert.throws(() => app.get('/api/v1/oops', async () => 'x'), /declares no config\.access/);
       assert.throws(() => app.post('/api/v1/oops', { config: { access: { roles: ['viewer'] } } }, async () => 'x'), /lets viewers mutate/);
+      // Agent routes (an enrolled worker's credential) live under /api/v1/agent/ and nothing there takes a session.
+      assert.throws(() => app.post('/api/v1/oops2', { config: { access: { roles: 'agent' } } }, async () => 'x'), /only they, live under \/api\/v1\/agent\//);
+      assert.throws(() => app.post('/api/v1/agent/oops', { config: { access: { roles: ['admin'] } } }, async () => 'x'), /only they, live under/);
       await app.close();
     } finally {
       await w.app.close();

@@ -3,12 +3,14 @@
 // Dinkes, RSUD, Disdik and SMPN 3, and one account per role. The officer is bound to Dinkes, so its
 // scope is Dinkes + RSUD + Puskesmas; "foreign" data is everything of Disdik/SMPN 3 (and the city root).
 
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app.js';
+import { sha256 } from '../../src/api/access.js';
 import { hashPassword } from '../../src/api/passwords.js';
 import type { Observation } from '../../src/domain/observation.js';
 import { DEFAULT_RISK_RULES } from '../../src/domain/risk.js';
@@ -174,6 +176,10 @@ export interface AdminData {
   readonly incidents: IncidentWorld;
   /** Per agency: a circular sent to it alone, with a link, answer, evidence, campaign and sitrep, closed (tests/circulars/fixture.ts). */
   readonly circulars: CircularWorld;
+  /** An enrolled segment worker's credential id (src/api/routes/agent.ts). */
+  readonly workerCredentialId: string;
+  /** Per agency: a task of its seeded scan job. */
+  readonly taskIds: Readonly<Record<string, string>>;
 }
 
 export async function seedAdmin(w: World): Promise<AdminData> {
@@ -183,7 +189,14 @@ export async function seedAdmin(w: World): Promise<AdminData> {
   const channelSecret = 'rahasia-hmac-fixture-0123456789';
   const channel = await w.store.alerts.addChannel({ name: 'fixture-webhook', kind: 'webhook', config: { url: 'http://127.0.0.1:9/hook', secret: channelSecret } });
   const rule = await w.store.alerts.addRule({ name: 'fixture-rule', filter: { topics: ['finding.opened'] }, channelIds: [channel.id] });
-  return { schedules, channelId: channel.id, channelSecret, ruleId: rule.id, incidents: await seedIncidents(w, w.dataDir), circulars: await seedCirculars(w, w.dataDir) };
+  const enrollment = await w.store.workerCredentials.createEnrollment({ id: randomUUID(), name: 'fixture-worker', zones: ['fixture'], tokenHash: sha256('pse_fixture'), createdBy: 'fixture', expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+  const enrolled = await w.store.workerCredentials.enroll({ tokenHash: sha256('pse_fixture'), workerId: randomUUID(), secretHash: sha256(`fixture-${enrollment.id}`) });
+  const taskIds: Record<string, string> = {};
+  for (const d of Object.values(w.data)) taskIds[d.agencyId] = (await w.store.scans.tasks('all', d.scanJobId))[0]!.id;
+  return {
+    schedules, channelId: channel.id, channelSecret, ruleId: rule.id, incidents: await seedIncidents(w, w.dataDir), circulars: await seedCirculars(w, w.dataDir),
+    workerCredentialId: enrolled!.credential.id, taskIds,
+  };
 }
 
 /**

@@ -47,6 +47,10 @@ export function fill(w: World, r: RouteEntry, d: AgencyData, user: { id: string 
     // The office's weekly schedules (city-wide) and the cards they issued (per agency).
     if (r.url.startsWith('/api/v1/report-card-schedules/')) return admin.circulars.scheduleId;
     if (r.url.startsWith('/api/v1/report-cards/issued/')) return circ.issuedCardId;
+    // Enrolled segment workers: a worker's credential (admin side); a scan task (agent side: refused to
+    // every session before the id is read — tests/api/agent.test.ts drives them with a credential).
+    if (r.url.startsWith('/api/v1/workers/credentials/')) return admin.workerCredentialId;
+    if (r.url.startsWith('/api/v1/agent/tasks/')) return admin.taskIds[d.agencyId]!;
     assert.fail(`route ${r.method} ${r.url}: unknown resource — teach tests/api/routes.ts which id it takes`);
   });
 }
@@ -125,6 +129,18 @@ export function bodyFor(r: RouteEntry, w: World, d: AgencyData = w.data.dinkes):
     'POST /api/v1/report-card-schedules': { circularId: null, dayOfWeek: 1, hour: 7, toAgencyHeads: true, toOffice: true },
     'PUT /api/v1/report-card-schedules/:id': { circularId: null, dayOfWeek: 3, hour: 1, toAgencyHeads: false, toOffice: true },
   };
+  // Enrolled segment workers (docs/api.md "Enrolled segment workers").
+  const workerBodies: Record<string, unknown> = {
+    'POST /api/v1/workers/enrollments': { name: 'penyusup', zones: ['z1'] },
+    'POST /api/v1/agent/enroll': { token: 'pse_penyusup', version: '1.0.0' },
+    'POST /api/v1/agent/heartbeat': { version: '1.0.0', startedAt: '2026-01-05T01:00:00.000Z', currentTask: null, doneLastHour: 0 },
+    'POST /api/v1/agent/tasks/claim': { leaseMs: 60_000 },
+    'POST /api/v1/agent/tasks/:id/renew': { leaseMs: 60_000 },
+    'POST /api/v1/agent/tasks/:id/slices': { records: [], done: [] },
+    'POST /api/v1/agent/tasks/:id/fail': { error: 'penyusup', retry: false },
+  };
+  const worker = workerBodies[`${r.method} ${r.url}`];
+  if (worker !== undefined) return worker;
   const incident = incidentBodies[`${r.method} ${r.url}`];
   if (incident !== undefined) return incident;
   return MUTATING.has(r.method) ? {} : undefined;
