@@ -91,12 +91,13 @@ export async function runAgentWorker(o: AgentFlags, log: (line: string) => void)
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { source } = await credentialFor({
+    const { credential, source } = await credentialFor({
       client, credentialFile, ownDir: o.credentialFile === undefined, version: VERSION, log,
       ...(process.env.PERISAI_WORKER_CREDENTIAL !== undefined ? { credential: process.env.PERISAI_WORKER_CREDENTIAL } : {}),
       enrollToken: () => (o.enrollTokenFile !== undefined ? readSecretFile(o.enrollTokenFile, '--enroll-token-file') : process.env.PERISAI_ENROLL_TOKEN),
       name: o.name ?? hostname(),
     });
+    client.setCredential(credential);
     if (stopped) return;
     worker = new AgentWorker({
       client, concurrency: o.concurrency, version: VERSION, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, timeoutMs: o.timeout,
