@@ -286,5 +286,6 @@ export function agentBackend(client: AgentClient, claimed: ClaimedTask): TaskBac
     fail: (task, error, retry) => client.fail(task.id, error, retry),
     unavailable: (e) => e instanceof AgentUnavailableError,
     fatal: (e) => e instanceof AgentAuthError,
+    peer: 'core',
   };
 }

@@ -88,6 +88,8 @@ export interface TaskBackend {
   unavailable(e: unknown): boolean;
   /** An error that must stop the worker rather than fail the task (a revoked credential). */
   fatal?(e: unknown): boolean;
+  /** What `unavailable` means, for the log: "database" (default) or "core". */
+  readonly peer?: string;
 }
 
 export interface TaskOutcome {
@@ -261,7 +263,7 @@ export async function runTaskWithSafely(backend: TaskBackend, task: TaskRef, opt
     if (backend.unavailable(e)) {
       // Not the task's fault: hand it back without spending an attempt if the backend is back already,
       // else its lease expires and the sweep requeues it (resumed from its done ranges).
-      opts.log?.(`task ${task.id}: database unavailable; the task resumes from its done ranges: ${msg}`);
+      opts.log?.(`task ${task.id}: ${backend.peer ?? 'database'} unavailable; the task resumes from its done ranges: ${msg}`);
       await backend.fail(task, msg, true).catch(() => {});
       return undefined;
     }
