@@ -37,6 +37,8 @@ import { startCircularSweep } from '../../api/circular-sweep.js';
 import { startDispatcher } from '../../alerts/dispatcher.js';
 import { mailAttachments } from '../../api/office-mail.js';
 import { CliError, EXIT, usageError } from '../errors.js';
+import { agentWorkerOptions, runAgentWorker } from './agent-worker.js';
+import type { AgentFlags } from './agent-worker.js';
 import { storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
 import type { StoreOpts } from '../shared.js';
 
@@ -306,11 +308,12 @@ export function serveCommand(): Command {
 }
 
 export function workerCommand(): Command {
-  return workerFlags(storeOptions(new Command('worker')))
-    .description('run a scan worker: pulls scan tasks through pg-boss (PostgreSQL) or from the task table (SQLite)')
+  return agentWorkerOptions(workerFlags(storeOptions(new Command('worker'))))
+    .description('run a scan worker: pulls scan tasks through pg-boss (PostgreSQL) or from the task table (SQLite); with --server, an enrolled segment worker over HTTPS')
     .option('--zone <zone>', 'take only tasks of this network zone (a worker inside that agency segment)')
-    .action(async (o: RunFlags) => {
+    .action(async (o: RunFlags & AgentFlags) => {
       const log = lineLogger(loggerFor(o), 'worker');
+      if (o.server !== undefined) return runAgentWorker(o, log); // src/cli/commands/agent-worker.ts: no store
       await withStore(o, async (store) => {
         const unguard = guardUnhandled(log);
         logMigrations(store, log);
