@@ -7,6 +7,7 @@
 // transaction as the rows, so after a crash the stored data and the recorded progress agree exactly.
 // Memory: ingestStream holds at most one batch (default 2,000 observations) whatever the scan size.
 
+import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { ScanSummary } from '../../engine/types.js';
 import { validationError } from '../../domain/errors.js';
@@ -256,6 +257,15 @@ export class ObservationRepo {
    */
   async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000, afterIp?: string): AsyncGenerator<{ ip: string; observations: Observation[] }> {
     await new ScanRepo(this.#ctx).getJob(scope, jobId);
+    yield* this.#byHost(jobId, pageSize, afterIp, false);
+  }
+
+  /**
+   * byHost's reader. `lean`: what change detection needs only (domain/diff.ts buildSnapshots: states, and
+   * the service of open ports) — the data column of every other port row (its round-trip time, most of a
+   * large job's rows) is neither sent nor parsed.
+   */
+  async *#byHost(jobId: string, pageSize: number, afterIp: string | undefined, lean: boolean): AsyncGenerator<{ ip: string; observations: Observation[] }> {
     const d = this.#ctx.d;
     const perIp = await run(this.#ctx, 'counting observations per host', (db) => {
       let q = db.selectFrom('observations').select((eb) => ['ip', eb.fn.countAll<number | string>().as('n')]).where('job_id', '=', jobId);
@@ -271,7 +281,8 @@ export class ObservationRepo {
       const last = perIp[j - 1]!.ip;
       i = j;
       const rows = await run(this.#ctx, 'reading observations', (db) => db.selectFrom('observations')
-        .select(['ip', 'kind', 'port', 'key', 'state', 'reason', 'data'])
+        .select(['ip', 'kind', 'port', 'key', 'state', 'reason'])
+        .select(lean ? sql<Selectable<ObservationTable>['data']>`case when kind = 'port' and state <> 'open' then null else data end`.as('data') : 'data')
         .where('job_id', '=', jobId).where('ip', '>=', first).where('ip', '<=', last)
         .orderBy('ip').orderBy('kind').orderBy('port').orderBy('key').execute());
       let cur: { ip: string; observations: Observation[] } | undefined;
@@ -338,8 +349,9 @@ export class ObservationRepo {
 
   /** Per-host snapshot of a job, for change detection (domain/diff.ts). */
   async snapshot(scope: AgencyScope, jobId: string): Promise<HostSnapshot[]> {
+    await new ScanRepo(this.#ctx).getJob(scope, jobId);
     const out: HostSnapshot[] = [];
-    for await (const h of this.byHost(scope, jobId)) for (const s of buildSnapshots(h.observations)) out.push(s);
+    for await (const h of this.#byHost(jobId, 5000, undefined, true)) for (const s of buildSnapshots(h.observations)) out.push(s);
     return out;
   }
 
