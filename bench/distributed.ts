@@ -74,11 +74,13 @@ async function cliRun(cli: string[], work: string, n: number): Promise<{ wallS: 
 export async function runDistributedBed(o: { cli: string[]; work: string; runs: number; keep: boolean; log: (s: string) => void }): Promise<DistributedResult> {
   const workers = envNum('BENCH_H_WORKERS', 2);
   const concurrency = envNum('BENCH_H_CONCURRENCY', 2);
+  // The workers' --slice-slots (index slots stored per transaction); 0 = the worker's default (256).
+  const sliceSlots = envNum('BENCH_H_SLICE_SLOTS', 0);
   const adminUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // The store's secret key for this run's database (src/store/secrets.ts), shared with the children.
   const env = { ...process.env, PERISAI_SECRET_KEY: process.env['PERISAI_SECRET_KEY'] ?? randomBytes(32).toString('base64'), PERISAI_LOG_FORMAT: 'json' };
   process.env['PERISAI_SECRET_KEY'] = env.PERISAI_SECRET_KEY;
-  const shape = `serve --concurrency 0 + ${workers} × perisai worker --concurrency ${concurrency}`;
+  const shape = `serve --concurrency 0 + ${workers} × perisai worker --concurrency ${concurrency}${sliceSlots > 0 ? ` --slice-slots ${sliceSlots}` : ''}`;
   const loadBefore = os.loadavg();
   const cliWallS: number[] = [];
   let cliLines = 0;
@@ -116,7 +118,7 @@ export async function runDistributedBed(o: { cli: string[]; work: string; runs: 
         return c;
       };
       spawnCli(['serve', '--db', dbUrl, '--no-http', '--concurrency', '0']);
-      for (let w = 0; w < workers; w++) spawnCli(['worker', '--db', dbUrl, '--concurrency', String(concurrency)]);
+      for (let w = 0; w < workers; w++) spawnCli(['worker', '--db', dbUrl, '--concurrency', String(concurrency), ...(sliceSlots > 0 ? ['--slice-slots', String(sliceSlots)] : [])]);
       // Every service up (its heartbeat row written) before the clock starts: long-running services.
       for (const until = Date.now() + 60_000; (await store.workers.list()).length < workers + 1;) {
         if (Date.now() > until) throw new Error('the services did not start within 60 s');

@@ -10,7 +10,7 @@
 //      BENCH_PERISAI_BIN (path of the CLI's main.js; default dist/src/cli/main.js)  BENCH_RUN_TIMEOUT (s, 600)
 //      BENCH_STATE / BENCH_SEED (passed to beds.sh)
 //      bed H (bench/distributed.ts): BENCH_PG_URL (a local PostgreSQL, default postgres://postgres@127.0.0.1:5432/postgres)
-//      BENCH_H_WORKERS (2)  BENCH_H_CONCURRENCY (2); BENCH_BEDS=H runs it alone, without the namespaces
+//      BENCH_H_WORKERS (2)  BENCH_H_CONCURRENCY (2)  BENCH_H_SLICE_SLOTS (worker default); BENCH_BEDS=H runs it alone, without the namespaces
 // See bench/README.md. This file runs the beds and the commands; truth.ts reads the ground truth, nmap-xml.ts and
 // smb-verdicts.ts turn the tools' outputs into verdicts, report.ts checks the targets and prints the tables.
 // Every scan runs inside the beds' namespaces (pb-lo, pb-scan); the bench refuses to run

@@ -254,10 +254,12 @@ export class ObservationRepo {
    * job's rows per address (one pass) cuts the addresses into ranges of about `pageSize` rows; each page
    * is then `job_id = ? AND ip BETWEEN first AND last` on the (job_id, ip, …) unique index, whatever plan
    * the database picks, so the whole read is linear in the job's size on both dialects.
+   * `lean`: ports that are not open come without their data column (round-trip time, host name): all that
+   * change detection and the finalizer read of them is their state and reason (src/worker/finalize.ts).
    */
-  async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000, afterIp?: string): AsyncGenerator<{ ip: string; observations: Observation[] }> {
+  async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000, afterIp?: string, opts: { lean?: boolean } = {}): AsyncGenerator<{ ip: string; observations: Observation[] }> {
     await new ScanRepo(this.#ctx).getJob(scope, jobId);
-    yield* this.#byHost(jobId, pageSize, afterIp, false);
+    yield* this.#byHost(jobId, pageSize, afterIp, opts.lean === true);
   }
 
   /**
