@@ -2,13 +2,15 @@
 //
 //   npm run bench            (as root; builds first, then runs dist/bench/run.js)
 //
-// Env: BENCH_BEDS=A,B,C,D,E,F,G  BENCH_RUNS (all beds; default 5 for A/B/F, 3 for C/D/E)  BENCH_WARMUP (A/B/E/F; default 1)
+// Env: BENCH_BEDS=A,B,C,D,E,F,G,H  BENCH_RUNS (all beds; default 5 for A/B/F, 3 for C/D/E)  BENCH_WARMUP (A/B/E/F; default 1)
 //      BENCH_NMAP_SLOW_RUNS (nmap's default-timing rows on C/D; default 1)  BENCH_KEEP=1 (leave the beds up)
 //      BENCH_NMAP_SMB_RUNS (nmap's SMB scripts on E; default 1)  BENCH_NMAP_SMB_SUBSET (E: nmap on the first N
 //      addresses of each persona, 0 = all; default 0)  BENCH_SMB_PER_PERSONA (E: also each /26 alone; default 1)
 //      BENCH_KEEP_OUTPUT=1 (keep the raw tool outputs)  BENCH_PERISAI_VARIANTS=default,w4096,net
 //      BENCH_PERISAI_BIN (path of the CLI's main.js; default dist/src/cli/main.js)  BENCH_RUN_TIMEOUT (s, 600)
 //      BENCH_STATE / BENCH_SEED (passed to beds.sh)
+//      bed H (bench/distributed.ts): BENCH_PG_URL (a local PostgreSQL, default postgres://postgres@127.0.0.1:5432/postgres)
+//      BENCH_H_WORKERS (2)  BENCH_H_CONCURRENCY (2)  BENCH_H_SLICE_SLOTS (worker default); BENCH_BEDS=H runs it alone, without the namespaces
 // See bench/README.md. This file runs the beds and the commands; truth.ts reads the ground truth, nmap-xml.ts and
 // smb-verdicts.ts turn the tools' outputs into verdicts, report.ts checks the targets and prints the tables.
 // Every scan runs inside the beds' namespaces (pb-lo, pb-scan); the bench refuses to run
@@ -22,6 +24,7 @@ import { formatIPv4 } from '../src/engine/targets/index.js';
 import { parseNmapXml, nmapFacts } from './nmap-xml.js';
 import { checksFor, report, smbChecks } from './report.js';
 import type { BedLoad, BedResult, CommandResult, RunRecord, Tool } from './report.js';
+import { distributedReport, runDistributedBed } from './distributed.js';
 import { agreement, perisaiFacts } from './smb-verdicts.js';
 import type { Facts } from './smb-verdicts.js';
 import { ALL_BEDS, isSmbBed, personaAddresses, readTruth, v4Block } from './truth.js';
@@ -97,15 +100,21 @@ function envInt(name: string, dflt: number): number {
   return n;
 }
 
-function selectedBeds(): BedName[] {
+/** The beds to run; H (distributed, bench/distributed.ts) needs no namespace and is reported on its own. */
+function selectedBeds(): { beds: BedName[]; distributed: boolean } {
   const v = process.env['BENCH_BEDS'];
-  if (!v) return [...ALL_BEDS];
+  if (!v) return { beds: [...ALL_BEDS], distributed: true };
   const out: BedName[] = [];
+  let distributed = false;
   for (const s of v.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean)) {
+    if (s === 'H') {
+      distributed = true;
+      continue;
+    }
     if (!(ALL_BEDS as readonly string[]).includes(s)) throw new Error(`BENCH_BEDS: unknown bed ${s}`);
     if (!out.includes(s as BedName)) out.push(s as BedName);
   }
-  return out;
+  return { beds: out, distributed };
 }
 
 const log = (s: string): void => {
@@ -711,7 +720,8 @@ async function main(): Promise<number> {
     log('bench: must run as root (network namespaces, raw-socket peers)');
     return 2;
   }
-  const bedList = selectedBeds();
+  const { beds: bedList, distributed } = selectedBeds();
+  if (bedList.length === 0 && distributed) return distributedOnly();
   ensureTools();
   const started = new Date();
   const facts = machineFacts();
@@ -762,7 +772,27 @@ async function main(): Promise<number> {
       warmup: process.env['BENCH_WARMUP'] ?? '1 (A/B/E)', perisaiBin: PERISAI_BIN, state: STATE }, beds: results }, null, 1) + '\n');
   writeFileSync(`${base}.md`, md);
   process.stdout.write(`\nresults: ${path.relative(process.cwd(), base)}.json, .md\n`);
-  return 0;
+  return distributed ? distributedOnly() : 0;
+}
+
+/** Bed H (bench/distributed.ts): on the machine's own loopback and local PostgreSQL, no namespace needed. */
+async function distributedOnly(): Promise<number> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'perisai-bench-h-'));
+  const started = new Date();
+  try {
+    const r = await runDistributedBed({ cli: [process.execPath, ...launcherNodeFlags(), PERISAI_BIN], work, runs: envInt('BENCH_RUNS', 1) || 1, keep: KEEP, log });
+    const text = distributedReport(r);
+    process.stdout.write(text);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const base = path.join(RESULTS_DIR, `${started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')}-H`);
+    writeFileSync(`${base}.json`, JSON.stringify({ started: started.toISOString(), finished: new Date().toISOString(), facts: machineFacts(), bed: 'H', result: r }, null, 1) + '\n');
+    writeFileSync(`${base}.md`, '```\n' + text + '```\n');
+    process.stdout.write(`\nresults: ${path.relative(process.cwd(), base)}.json, .md\n`);
+    return 0;
+  } finally {
+    if (!KEEP_OUTPUT) rmSync(work, { recursive: true, force: true });
+    else log(`bench: raw outputs kept in ${work}`);
+  }
 }
 
 main().then(

@@ -162,6 +162,22 @@ export function confirmationFor(a: NetworkAssessment, given: { by: string; reaso
   return { by, at, reason, concerns: [...a.concerns] };
 }
 
+/**
+ * A worker zone's name: letters, digits, `_` and `-`, 1 to 64 characters (docs/deploy.md "Workers"). It
+ * becomes a pg-boss queue name (src/queue/pgboss.ts) and is typed again on `perisai worker --zone`, so
+ * anything else (a space, a slash, a look-alike letter) would make a zone no worker can ever serve.
+ */
+export const ZONE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Check a zone name (null/undefined = the default zone); E_VALIDATION with a bilingual message otherwise. */
+export function validateZone(zone: string | null | undefined, field = 'zone'): string | null {
+  if (zone === null || zone === undefined) return null;
+  if (!ZONE_NAME.test(zone)) {
+    throw validationError(`${field}: nama zona hanya huruf, angka, _ dan -, 1 sampai 64 karakter / a zone name is letters, digits, _ and -, 1 to 64 characters, got ${JSON.stringify(zone)}`, { field, reason: 'zone-name' });
+  }
+  return zone;
+}
+
 export interface NetworkInput {
   readonly agencyId: string;
   readonly cidr: string;
@@ -189,6 +205,7 @@ export function validateNetworkInput(input: NetworkInput, policy: NetworkPolicy 
   if (authorisedBy.length === 0) throw validationError('authorisedBy: who authorised scanning this network is required', { field: 'authorisedBy' });
   const t = Date.parse(input.authorisedAt);
   if (Number.isNaN(t)) throw validationError(`authorisedAt: ${JSON.stringify(input.authorisedAt)} is not an ISO-8601 time`, { field: 'authorisedAt' });
+  validateZone(input.zone);
   const confirmation = confirmationFor(assessment, input.confirmation, now.toISOString(), policy);
   return { cidr: assessment.cidr, authorisedBy, authorisedAt: new Date(t).toISOString(), confirmation };
 }

@@ -1,6 +1,7 @@
 // The embedded queue: the store's scan_tasks table IS the queue. Each of
-// `concurrency` loops claims the next pending (or lease-expired) task of its zone, runs it, and polls
-// again after `idleMs` when there is nothing to do. Works on SQLite (one process) and on PostgreSQL.
+// `concurrency` loops claims the next pending (or lease-expired) task of its zones, runs it, claims again
+// at once, and polls again after `idleMs` only when there was nothing to do (a publish wakes it). Works on
+// SQLite (one process) and on PostgreSQL.
 
 import type { Store } from '../store/index.js';
 import type { ConsumeOptions, TaskHandler, TaskQueue } from './queue.js';
@@ -24,7 +25,7 @@ export class LocalQueue implements TaskQueue {
   }
 
   async consume(opts: ConsumeOptions, handler: TaskHandler): Promise<void> {
-    const n = Math.max(1, opts.concurrency ?? 1);
+    const n = Math.max(0, opts.concurrency ?? 1); // 0: a coordinator that scans nothing (serve --concurrency 0)
     for (let i = 0; i < n; i++) this.#loops.push(this.#loop({ ...opts, owner: n === 1 ? opts.owner : `${opts.owner}:${i}` }, handler));
   }
 

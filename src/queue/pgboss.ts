@@ -17,6 +17,7 @@ import PgBoss from 'pg-boss';
 import type { Store } from '../store/index.js';
 import { isConnectionLoss } from '../store/index.js';
 import { backoffMs, pause } from './backoff.js';
+import type { ScanTask } from '../domain/scan-job.js';
 import type { ConsumeOptions, TaskHandler, TaskQueue } from './queue.js';
 
 /** pg-boss queue names are alphanumerics, underscores and hyphens (pg-boss attorney.assertQueueName). */
@@ -113,58 +114,110 @@ export class PgBossQueue implements TaskQueue {
   }
 
   async consume(opts: ConsumeOptions, handler: TaskHandler): Promise<void> {
-    const n = Math.max(1, opts.concurrency ?? 1);
-    for (let i = 0; i < n; i++) this.#loops.push(this.#loop({ ...opts, owner: n === 1 ? opts.owner : `${opts.owner}:${i}` }, handler));
+    const n = Math.max(0, opts.concurrency ?? 1);
+    if (n === 0 || opts.zones.length === 0) return; // a coordinator only (serve --concurrency 0)
+    this.#loops.push(this.#loop(opts, n, handler));
   }
 
-  /** Wait `ms`; a stop or (when `wakeable`) a publish ends the wait early. */
-  #idle(ms: number, wakeable: boolean): Promise<void> {
-    const signal = wakeable ? AbortSignal.any([this.#stop.signal, this.#wake.signal]) : this.#stop.signal;
-    return pause(ms, signal);
+  /** Wait `ms`; a stop, a freed slot or (when `wakeable`) a publish ends the wait early. */
+  #idle(ms: number, wakeable: boolean, extra?: AbortSignal): Promise<void> {
+    const signals = [this.#stop.signal, ...(wakeable ? [this.#wake.signal] : []), ...(extra !== undefined ? [extra] : [])];
+    return pause(ms, signals.length === 1 ? this.#stop.signal : AbortSignal.any(signals));
   }
 
-  async #loop(opts: ConsumeOptions, handler: TaskHandler): Promise<void> {
+  /**
+   * One fetch loop for all `n` slots of a consume() call: each round fetches as many jobs as slots are
+   * free (pg-boss batchSize) from the zones' queues in turn, starts a task per job without waiting for it,
+   * and completes the finished ones in one call per queue. It sleeps only when the queues were empty (the
+   * poll interval, cut short by a publish of this process) or when every slot is busy (until one frees):
+   * a slot never idles while tasks are queued, which with one job per fetch and a one-second poll capped
+   * a slot at about one task a second (docs/performance.md "Distributed scans").
+   */
+  async #loop(opts: ConsumeOptions, n: number, handler: TaskHandler): Promise<void> {
+    const names = new Map<string | null, string>(opts.zones.map((z) => [z, queueName(z)]));
+    const zones = [...names.keys()];
+    const free: number[] = Array.from({ length: n }, (_, i) => n - 1 - i); // slot numbers, popped from the end
+    const running = new Set<Promise<void>>();
+    const done = new Map<string, string[]>(); // queue name → finished pg-boss job ids, completed together
+    let slotFreed = new AbortController();
     let failures = 0;
+    let turn = 0;
     const failed = async (where: string, e: unknown): Promise<void> => {
       this.#trouble(where, e, opts.onError);
       await this.#idle(backoffMs(failures++), false);
     };
-    while (!this.#stop.signal.aborted) {
-      let name: string;
-      let jobs: PgBoss.Job<{ taskId: string }>[];
-      try {
-        name = await this.#queue(opts.zone);
-        jobs = await this.#boss.fetch<{ taskId: string }>(name, { batchSize: 1 });
-      } catch (e) {
-        // (pg-boss 10's fetch() itself answers [] on a database error; createQueue and start() do throw.)
-        if (this.#stop.signal.aborted) break;
-        await failed('pg-boss fetch', e);
-        continue;
-      }
-      failures = 0;
-      if (jobs.length === 0) {
-        await this.#idle(this.#pollMs, true);
-        continue;
-      }
-      for (const job of jobs) {
-        let task;
+    const completeFinished = async (): Promise<void> => {
+      for (const [name, ids] of [...done]) {
+        done.delete(name);
         try {
-          task = await this.#store.scans.claimTask({ zone: opts.zone, owner: opts.owner, leaseMs: opts.leaseMs, taskId: job.data.taskId });
+          await this.#boss.complete(name, ids);
         } catch (e) {
-          // The task stays pending; the pg-boss job expires on its own, and the worker's next sweep
-          // publishes every pending task again (onError marks it due).
-          await failed('claiming a task', e);
-          break;
-        }
-        if (task !== undefined) await handler(task).catch((e: unknown) => this.#trouble('task', e, opts.onError));
-        try {
-          await this.#boss.complete(name, job.id);
-        } catch (e) {
-          // Harmless: the store says the task is done (or whose it is); pg-boss expires the job later.
+          // Harmless: the store says the tasks are done (or whose they are); pg-boss expires the jobs later.
           this.#trouble('pg-boss complete', e, opts.onError);
         }
       }
+    };
+    const run = (name: string, job: PgBoss.Job<{ taskId: string }>, slot: number, task: ScanTask | undefined): void => {
+      const p = (async () => {
+        if (task !== undefined) await handler(task).catch((e: unknown) => this.#trouble('task', e, opts.onError));
+      })().finally(() => {
+        done.set(name, [...(done.get(name) ?? []), job.id]);
+        free.push(slot);
+        running.delete(p);
+        slotFreed.abort();
+        slotFreed = new AbortController();
+      });
+      running.add(p);
+    };
+    while (!this.#stop.signal.aborted) {
+      await completeFinished();
+      if (free.length === 0) {
+        await this.#idle(this.#pollMs * 60, false, slotFreed.signal);
+        continue;
+      }
+      let found = 0;
+      let broken = false;
+      // Zones in turn, starting one further each round, so a busy zone cannot starve another.
+      for (let k = 0; k < zones.length && free.length > 0 && !broken; k++) {
+        const zone = zones[(turn + k) % zones.length]!;
+        let name: string;
+        let jobs: PgBoss.Job<{ taskId: string }>[];
+        try {
+          name = await this.#queue(zone);
+          jobs = await this.#boss.fetch<{ taskId: string }>(name, { batchSize: free.length });
+        } catch (e) {
+          // (pg-boss 10's fetch() itself answers [] on a database error; createQueue and start() do throw.)
+          if (this.#stop.signal.aborted) break;
+          await failed('pg-boss fetch', e);
+          broken = true;
+          break;
+        }
+        failures = 0;
+        found += jobs.length;
+        for (const job of jobs) {
+          const slot = free.pop()!;
+          const owner = n === 1 ? opts.owner : `${opts.owner}:${slot}`;
+          let task: ScanTask | undefined;
+          try {
+            task = await this.#store.scans.claimTask({ zones: [zone], owner, leaseMs: opts.leaseMs, taskId: job.data.taskId });
+          } catch (e) {
+            // The task stays pending; the pg-boss job expires on its own, and the worker's next sweep
+            // publishes every pending task again (onError marks it due).
+            free.push(slot);
+            await failed('claiming a task', e);
+            broken = true;
+            break;
+          }
+          run(name, job, slot, task);
+        }
+      }
+      turn++;
+      if (broken || this.#stop.signal.aborted) continue;
+      // Nothing queued: wait out the poll interval (a publish here, or a slot finishing, looks again now).
+      if (found === 0) await this.#idle(this.#pollMs, true, running.size > 0 ? slotFreed.signal : undefined);
     }
+    await Promise.allSettled([...running]);
+    await completeFinished();
   }
 
   async check(timeoutMs: number): Promise<{ readonly ok: boolean; readonly error?: string }> {

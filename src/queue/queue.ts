@@ -9,8 +9,8 @@
 import type { ScanTask } from '../domain/scan-job.js';
 
 export interface ConsumeOptions {
-  /** The zone whose tasks to take (null = the default zone). */
-  readonly zone: string | null;
+  /** The zones whose tasks to take (null = the default zone); a worker may serve several (docs/deploy.md "Workers"). */
+  readonly zones: readonly (string | null)[];
   readonly owner: string;
   readonly leaseMs: number;
   readonly concurrency?: number;
@@ -28,7 +28,7 @@ export interface TaskQueue {
   readonly kind: 'local' | 'pg-boss';
   /** Announce a new job's tasks (LocalQueue: nothing to do; the rows are the queue). */
   publish(tasks: readonly { readonly id: string; readonly zone: string | null }[]): Promise<void>;
-  /** Start taking tasks of `zone` (null = the default zone), at most `concurrency` at once. */
+  /** Start taking tasks of `zones` (null = the default zone), at most `concurrency` at once (0: none). */
   consume(opts: ConsumeOptions, handler: TaskHandler): Promise<void>;
   /**
    * Whether the queue answers within `timeoutMs` (for /api/v1/health). LocalQueue: the task table is the

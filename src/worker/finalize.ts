@@ -8,7 +8,8 @@
 
 import { PerisaiError } from '../domain/errors.js';
 import { DEFAULT_TIME_ZONE, dayKey } from '../domain/calendar.js';
-import type { Change, NotCompared } from '../domain/diff.js';
+import { buildSnapshots } from '../domain/diff.js';
+import type { Change, HostSnapshot, NotCompared } from '../domain/diff.js';
 import { smbSummary } from '../domain/observation.js';
 import type { FactReason, Observation } from '../domain/observation.js';
 import { findingSignals } from '../domain/finding-signals.js';
@@ -92,7 +93,15 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
   const assets: { assetId: string; agencyId: string; scan: AssetScanSignals }[] = [];
   const rated: { assetId: string; facts: AssetFacts }[] = [];
   const probesSmb = SMB_PORTS.some((p) => job.ports.includes(p));
-  for await (const h of tx.observations.byHost('all', jobId)) {
+  // The job's snapshots for change detection, built in this same pass (a second read of half a million
+  // rows cost as much as the first: docs/performance.md "Finalising a large job").
+  // Only when there is a previous scan to compare with: the first scan of a network is the baseline.
+  // Lean rows: of a port that is not open, nothing but its state and reason is read below (domain/risk.ts
+  // factsFromObservations, domain/finding-signals.ts), so its data column is neither sent nor parsed.
+  const prev = await tx.scans.previousCompleted('all', jobId);
+  const snapshots: HostSnapshot[] = [];
+  for await (const h of tx.observations.byHost('all', jobId, 5000, undefined, { lean: true })) {
+    if (prev !== undefined) for (const s of buildSnapshots(h.observations)) snapshots.push(s);
     const up = h.observations.some((o) => (o.type === 'host' && o.state === 'up') || (o.type === 'port' && o.state !== 'filtered'));
     if (!up) continue; // an offline host says nothing: silence is not evidence
     const host = h.observations.find((o) => o.type === 'host');
@@ -131,8 +140,7 @@ async function finalizeIn(tx: Repositories, jobId: string, at: string | undefine
 
   // Change detection, like with like (domain/diff.ts). The first scan of a network is the baseline:
   // nothing "changed", so no change.* rows.
-  const prev = await tx.scans.previousCompleted('all', jobId);
-  const comparison = prev === undefined ? undefined : await tx.observations.compareJobs(prev, job);
+  const comparison = prev === undefined ? undefined : await tx.observations.compareJobs(prev, job, snapshots);
   const changes = comparison?.changes ?? [];
   const rows: OutboxInput[] = changes.map((c) => ({
     topic: changeTopic(c),

@@ -15,8 +15,11 @@ import { watchZones } from './zone-watch.js';
 import type { TaskOutcome, WorkerOptions } from './worker.js';
 
 export interface WorkerServiceOptions extends Omit<WorkerOptions, 'owner' | 'signal'> {
-  readonly zone: string | null;
+  /** The zone whose tasks to take (null = the default zone); `zones` for a worker of several. */
+  readonly zone?: string | null;
+  readonly zones?: readonly (string | null)[];
   readonly owner?: string;
+  /** Tasks run at once; 0 = a coordinator only: it sweeps and finalizes but scans nothing (serve). */
   readonly concurrency?: number;
   /** How often to sweep for expired leases and unfinalized jobs (ms). Default: the lease time. */
   readonly sweepMs?: number;
@@ -68,12 +71,17 @@ export class WorkerService {
     this.#finished = this.#finished.filter((t) => t >= hourAgo);
     try {
       await this.#store.workers.heartbeat({
-        name: this.owner, zones: [this.#opts.zone], version: this.#opts.version ?? 'unknown', queue: this.#queue.kind,
+        name: this.owner, zones: this.#opts.concurrency === 0 ? [] : [...this.zones], version: this.#opts.version ?? 'unknown', queue: this.#queue.kind,
         startedAt: this.#startedAt, lastSeenAt: now.toISOString(), currentTask: [...this.#running][0] ?? null, doneLastHour: this.#finished.length,
       });
     } catch (e) {
       this.#opts.log?.(`heartbeat failed: ${(e as Error)?.message ?? String(e)}`);
     }
+  }
+
+  /** The zones this worker takes tasks of (null = the default zone). */
+  get zones(): readonly (string | null)[] {
+    return this.#opts.zones ?? [this.#opts.zone ?? null];
   }
 
   get owner(): string {
@@ -121,9 +129,9 @@ export class WorkerService {
     };
     beat();
     this.#beat = setInterval(beat, this.#opts.heartbeatMs ?? 15_000);
-    const { zone, concurrency, onTask, sweepMs: _s, owner: _o, version: _v, heartbeatMs: _h, now: _n, watchZonesMs: _w, ...run } = this.#opts;
+    const { zone: _z, zones: _zs, concurrency, onTask, sweepMs: _s, owner: _o, version: _v, heartbeatMs: _h, now: _n, watchZonesMs: _w, ...run } = this.#opts;
     const onError = (): void => void (this.#republish = true);
-    await this.#queue.consume({ zone, owner: this.owner, leaseMs: this.#opts.leaseMs, onError, ...(concurrency !== undefined ? { concurrency } : {}) }, async (task) => {
+    await this.#queue.consume({ zones: this.zones, owner: this.owner, leaseMs: this.#opts.leaseMs, onError, ...(concurrency !== undefined ? { concurrency } : {}) }, async (task) => {
       this.#running.add(task.id);
       beat(); // the new current task shows at once
       let outcome: TaskOutcome | undefined;

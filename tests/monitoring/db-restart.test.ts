@@ -53,7 +53,7 @@ describe('monitoring: the database restarts during a distributed scan (postgres)
     let loopErrors = 0;
     try {
       await queue.publish((await store.scans.tasks('all', job.id)).map((t) => ({ id: t.id, zone: t.zone })));
-      await queue.consume({ zone: null, owner: 'outage-test', leaseMs: 60_000, onError: () => void loopErrors++ }, async (task) => {
+      await queue.consume({ zones: [null], owner: 'outage-test', leaseMs: 60_000, onError: () => void loopErrors++ }, async (task) => {
         handled.push(task.id);
         if (handled.length === 1) server.halt(); // pg-boss's work() would now complete this job unawaited
       });

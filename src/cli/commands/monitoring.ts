@@ -1,6 +1,6 @@
 // Continuous monitoring commands:
 //   perisai serve   [--data-dir DIR] [--db URL]       embedded: store + scheduler + worker loop, one process
-//   perisai worker  [--zone Z] --db URL               scan worker (pg-boss on PostgreSQL, the table on SQLite)
+//   perisai worker  [--zone Z[,Z2]]… --db URL         scan worker (pg-boss on PostgreSQL, the table on SQLite)
 //   perisai schedule add|list|remove …                cron schedules per agency or network
 //   perisai diff SCAN_A SCAN_B                        what changed between two scans
 // The store opens and errors map to the documented exit codes through src/cli/shared.ts: bad input /
@@ -9,6 +9,7 @@
 import { networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
 import type { Change } from '../../domain/diff.js';
+import { ZONE_NAME } from '../../domain/network.js';
 import { VANTAGES } from '../../domain/risk.js';
 import type { Vantage } from '../../domain/risk.js';
 import { parsePorts } from '../../engine/targets/index.js';
@@ -78,6 +79,38 @@ const int = (name: string) => (v: string): number => {
   return n;
 };
 
+/** `serve --concurrency`: 0 is a core that only coordinates (sweeps, finalizes, alerts) and scans nothing. */
+const count = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n)) throw usageError(`${name}: bilangan bulat 0 atau lebih / a whole number, 0 or more, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** `worker --zone a --zone b` and/or `--zone a,b`: each name checked (domain/network.ts ZONE_NAME). */
+const zoneArg = (v: string, prev: string[] = []): string[] => {
+  const out = [...prev];
+  for (const z of v.split(',').map((x) => x.trim())) {
+    if (!ZONE_NAME.test(z)) {
+      throw usageError(`--zone: nama zona hanya huruf, angka, _ dan -, 1 sampai 64 karakter / a zone name is letters, digits, _ and -, 1 to 64 characters, got ${JSON.stringify(z)}`);
+    }
+    if (!out.includes(z)) out.push(z);
+  }
+  return out;
+};
+
+/**
+ * A worker started for a zone that no registered network uses would wait forever: say so (not an error,
+ * since the network may well be registered after the worker starts).
+ */
+async function warnUnusedZones(store: Store, zones: readonly (string | null)[], log: Log): Promise<void> {
+  const named = zones.filter((z): z is string => z !== null);
+  if (named.length === 0) return;
+  const used = new Set((await store.networks.list('all')).map((n) => n.zone).filter((z) => z !== null));
+  for (const z of named) {
+    if (!used.has(z)) log(`peringatan: belum ada jaringan terdaftar dengan zona "${z}" / warning: no registered network uses zone "${z}" yet (this worker takes its tasks once one does)`);
+  }
+}
+
 /** Resolve on the first SIGINT/SIGTERM. */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -92,7 +125,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 interface RunFlags extends StoreOpts {
-  zone?: string;
+  zone?: string[];
   logLevel: LogLevel;
   logFormat?: LogFormat;
   leaseMs: number;
@@ -103,12 +136,12 @@ interface RunFlags extends StoreOpts {
   verbose?: boolean;
 }
 
-function workerFlags(c: Command): Command {
+function workerFlags(c: Command, opts: { coordinator?: boolean } = {}): Command {
   return c
     .option('--lease-ms <ms>', 'task lease; a worker silent for this long is presumed dead', int('--lease-ms'), 30_000)
     .option('--max-rate <n>', 'probes per second per worker', int('--max-rate'))
     .option('--slice-slots <n>', 'index slots stored per transaction (the most a crash can make us rescan)', int('--slice-slots'), 256)
-    .option('--concurrency <n>', 'tasks run at once', int('--concurrency'), 1)
+    .option('--concurrency <n>', opts.coordinator === true ? 'tasks run at once in this process; 0 = coordinate only (sweeps, finalizing, alerts) and leave every scan to `perisai worker` processes' : 'tasks run at once', opts.coordinator === true ? count('--concurrency') : int('--concurrency'), 1)
     .option('--timeout <ms>', 'probe timeout', int('--timeout'), 1000)
     .option('--verbose', 'log every stored slice')
     .addOption(new Option('--log-level <level>', `least severe level logged: ${LOG_LEVELS.join(', ')}`).argParser(levelArg).env('PERISAI_LOG_LEVEL').default('info'))
@@ -154,7 +187,7 @@ function guardUnhandled(log: Log): () => void {
 function startWorker(store: Store, queue: TaskQueue, o: RunFlags, log: Log, extra: { watchZonesMs?: number } = {}): WorkerService {
   return new WorkerService(store, queue, {
     ...extra,
-    zone: o.zone ?? null, leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout, version: VERSION,
+    zones: o.zone !== undefined && o.zone.length > 0 ? o.zone : [null], leaseMs: o.leaseMs, sliceSlots: o.sliceSlots, concurrency: o.concurrency, timeoutMs: o.timeout, version: VERSION,
     ...(o.maxRate !== undefined ? { maxRate: o.maxRate } : {}),
     log,
     ...(o.verbose === true ? { onSlice: (t, [a, b]) => log(`slice task=${t.id} seq=${t.seq} [${a},${b}) of [${t.range[0]},${t.range[1]}) stored`) } : {}),
@@ -210,7 +243,7 @@ export function readyLines(o: { host: string; port: number; tls: boolean; trustP
 }
 
 export function serveCommand(): Command {
-  return workerFlags(storeOptions(new Command('serve')))
+  return workerFlags(storeOptions(new Command('serve')), { coordinator: true })
     .description('run Perisai in one process: web application and API, scheduler, scan worker loop and alert dispatcher (Ctrl-C stops)')
     .option('--port <n>', 'HTTP port, 0 = any free port (env PERISAI_PORT)', portArg, Number(process.env.PERISAI_PORT ?? 8080))
     .option('--host <addr>', 'address to listen on (env PERISAI_HOST); 0.0.0.0 to serve the office network', process.env.PERISAI_HOST ?? '127.0.0.1')
@@ -243,7 +276,7 @@ export function serveCommand(): Command {
         const queue = queueFor(store, storeUrl(o), lineLogger(logger, 'queue'));
         const scheduler = new Scheduler(store, queue, { log: lineLogger(logger, 'scheduler'), brakes });
         const worker = startWorker(store, queue, o, lineLogger(logger, 'worker'), { watchZonesMs: DEFAULT_UNATTENDED_MS });
-        log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency} in-process worker(s), zone ${o.zone ?? 'default'}`);
+        log(`serving: store ${store.location} (${store.dialect}, ${queue.kind} queue); scheduler every ${o.tickMs} ms; ${o.concurrency === 0 ? 'no in-process worker (coordinator only: scans are left to `perisai worker` processes)' : `${o.concurrency} in-process worker(s), zone default`}`);
         const stopped = untilSignal(); // before start: a signal during start-up still stops cleanly
         // First run: an administrator account. The password comes from PERISAI_ADMIN_PASSWORD
         // or is generated once and printed here; either way the UI asks for a new one at first login.
@@ -310,7 +343,7 @@ export function serveCommand(): Command {
 export function workerCommand(): Command {
   return agentWorkerOptions(workerFlags(storeOptions(new Command('worker'))))
     .description('run a scan worker: pulls scan tasks through pg-boss (PostgreSQL) or from the task table (SQLite); with --server, an enrolled segment worker over HTTPS')
-    .option('--zone <zone>', 'take only tasks of this network zone (a worker inside that agency segment)')
+    .option('--zone <zone>', 'take only tasks of this network zone (a worker inside that agency segment); repeat or separate with commas to serve several', zoneArg)
     .action(async (o: RunFlags & AgentFlags) => {
       const log = lineLogger(loggerFor(o), 'worker');
       if (o.server !== undefined) return runAgentWorker(o, log); // src/cli/commands/agent-worker.ts: no store
@@ -319,7 +352,8 @@ export function workerCommand(): Command {
         logMigrations(store, log);
         const queue = queueFor(store, storeUrl(o), log);
         const worker = startWorker(store, queue, o, log);
-        log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone ${o.zone ?? 'default'}`);
+        log(`worker ${worker.owner}: ${queue.kind} queue on ${store.location}, zone(s) ${worker.zones.map((z) => z ?? 'default').join(', ')}`);
+        await warnUnusedZones(store, worker.zones, log);
         const stopped = untilSignal();
         await worker.start();
         const sig = await stopped;

@@ -244,24 +244,50 @@ export class ObservationRepo {
   }
 
   /**
-   * Every observation of a job, grouped by host, streamed in pages along the idempotency index (keyset
-   * pagination on (ip, kind, port, key)), so a /16 never has to fit in memory at once. `afterIp` starts
-   * after that host (the stored, canonical text of an address).
+   * Every observation of a job, grouped by host, streamed in pages of whole hosts, so a /16 never has to
+   * fit in memory at once. `afterIp` starts after that host (the stored, canonical text of an address).
+   *
+   * Pages are ranges of addresses, not keyset pages on (ip, kind, port, key): right after a large ingest
+   * PostgreSQL's statistics still describe an empty job, and it answered every keyset page with a bitmap
+   * scan of ALL the job's rows and a top-N sort — each page cost the whole job, so reading half a million
+   * rows took 105 such passes (docs/performance.md "Finalising a large job"). One grouped count of the
+   * job's rows per address (one pass) cuts the addresses into ranges of about `pageSize` rows; each page
+   * is then `job_id = ? AND ip BETWEEN first AND last` on the (job_id, ip, …) unique index, whatever plan
+   * the database picks, so the whole read is linear in the job's size on both dialects.
+   * `lean`: ports that are not open come without their data column (round-trip time, host name): all that
+   * change detection and the finalizer read of them is their state and reason (src/worker/finalize.ts).
    */
-  async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000, afterIp?: string): AsyncGenerator<{ ip: string; observations: Observation[] }> {
+  async *byHost(scope: AgencyScope, jobId: string, pageSize = 5000, afterIp?: string, opts: { lean?: boolean } = {}): AsyncGenerator<{ ip: string; observations: Observation[] }> {
     await new ScanRepo(this.#ctx).getJob(scope, jobId);
+    yield* this.#byHost(jobId, pageSize, afterIp, opts.lean === true);
+  }
+
+  /**
+   * byHost's reader. `lean`: what change detection needs only (domain/diff.ts buildSnapshots: states, and
+   * the service of open ports) — the data column of every other port row (its round-trip time, most of a
+   * large job's rows) is neither sent nor parsed.
+   */
+  async *#byHost(jobId: string, pageSize: number, afterIp: string | undefined, lean: boolean): AsyncGenerator<{ ip: string; observations: Observation[] }> {
     const d = this.#ctx.d;
-    let last: { ip: string; kind: string; port: number; key: string } | undefined;
-    let cur: { ip: string; observations: Observation[] } | undefined;
-    for (;;) {
-      const after = last;
-      const rows = await run(this.#ctx, 'reading observations', (db) => {
-        let q = db.selectFrom('observations').select(['ip', 'kind', 'port', 'key', 'state', 'reason', 'data']).where('job_id', '=', jobId);
-        if (after !== undefined) q = q.where(sql<boolean>`(ip, kind, port, key) > (${after.ip}, ${after.kind}, ${after.port}, ${after.key})`);
-        // Paging by host for the API (`after` = the last address of the previous page, in the stored text order).
-        if (afterIp !== undefined) q = q.where('ip', '>', afterIp);
-        return q.orderBy('ip').orderBy('kind').orderBy('port').orderBy('key').limit(pageSize).execute();
-      });
+    const perIp = await run(this.#ctx, 'counting observations per host', (db) => {
+      let q = db.selectFrom('observations').select((eb) => ['ip', eb.fn.countAll<number | string>().as('n')]).where('job_id', '=', jobId);
+      if (afterIp !== undefined) q = q.where('ip', '>', afterIp);
+      return q.groupBy('ip').orderBy('ip').execute();
+    });
+    for (let i = 0; i < perIp.length;) {
+      // One page: consecutive addresses up to `pageSize` rows (a host with more rows is a page of its own).
+      let j = i;
+      let rowsInPage = 0;
+      while (j < perIp.length && (j === i || rowsInPage + Number(perIp[j]!.n) <= pageSize)) rowsInPage += Number(perIp[j++]!.n);
+      const first = perIp[i]!.ip;
+      const last = perIp[j - 1]!.ip;
+      i = j;
+      const rows = await run(this.#ctx, 'reading observations', (db) => db.selectFrom('observations')
+        .select(['ip', 'kind', 'port', 'key', 'state', 'reason'])
+        .select(lean ? sql<Selectable<ObservationTable>['data']>`case when kind = 'port' and state <> 'open' then null else data end`.as('data') : 'data')
+        .where('job_id', '=', jobId).where('ip', '>=', first).where('ip', '<=', last)
+        .orderBy('ip').orderBy('kind').orderBy('port').orderBy('key').execute());
+      let cur: { ip: string; observations: Observation[] } | undefined;
       for (const r of rows) {
         if (cur !== undefined && cur.ip !== r.ip) {
           yield cur;
@@ -270,11 +296,8 @@ export class ObservationRepo {
         cur ??= { ip: r.ip, observations: [] };
         cur.observations.push(fromRow(d, r));
       }
-      if (rows.length < pageSize) break;
-      const l = rows[rows.length - 1]!;
-      last = { ip: l.ip, kind: l.kind, port: l.port, key: l.key };
+      if (cur !== undefined) yield cur;
     }
-    if (cur !== undefined) yield cur;
   }
 
   /**
@@ -328,8 +351,9 @@ export class ObservationRepo {
 
   /** Per-host snapshot of a job, for change detection (domain/diff.ts). */
   async snapshot(scope: AgencyScope, jobId: string): Promise<HostSnapshot[]> {
+    await new ScanRepo(this.#ctx).getJob(scope, jobId);
     const out: HostSnapshot[] = [];
-    for await (const h of this.byHost(scope, jobId)) for (const s of buildSnapshots(h.observations)) out.push(s);
+    for await (const h of this.#byHost(jobId, 5000, undefined, true)) for (const s of buildSnapshots(h.observations)) out.push(s);
     return out;
   }
 
@@ -337,13 +361,15 @@ export class ObservationRepo {
    * Compare two jobs like with like (domain/diff.ts compareSnapshots, with what each probed). The caller
    * has checked that it may see `current`; `previous` may belong to an agency above the caller's (a
    * city-wide sweep, ScanRepo.previousCompleted), so only its hosts inside `current`'s targets are read.
+   * `currentSnapshots`: `current`'s snapshots when the caller already has them (the finalizer).
    */
-  async compareJobs(previous: ScanJob, current: ScanJob): Promise<ScanComparison> {
+  async compareJobs(previous: ScanJob, current: ScanJob, currentSnapshots?: readonly HostSnapshot[]): Promise<ScanComparison> {
     const within = current.targets.map((t) => parseCidr(t));
     const prev = (await this.snapshot('all', previous.id)).filter((h) => {
       const a = parseAddress(h.ip);
       return within.some((b) => cidrContainsAddress(b, a));
     });
-    return compareSnapshots(prev, await this.snapshot('all', current.id), { previous: coverageOf(previous), current: coverageOf(current) });
+    // The finalizer built `current`'s snapshots during its own pass over the job: not read a second time.
+    return compareSnapshots(prev, currentSnapshots ?? await this.snapshot('all', current.id), { previous: coverageOf(previous), current: coverageOf(current) });
   }
 }

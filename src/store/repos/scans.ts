@@ -162,17 +162,29 @@ export class ScanRepo {
   }
 
   /**
-   * Claim the next task for a worker in `zone` (null = the default zone): a pending task, or a running
+   * Claim the next task for a worker in `zone` or any of `zones` (null = the default zone): a pending task, or a running
    * one whose lease expired (its worker is presumed dead; it resumes from the task's done ranges). The
    * claim is atomic (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the single write transaction).
    */
-  async claimTask(opts: { zone: string | null; owner: string; leaseMs: number; /** Claim only this task (a pg-boss job names it; src/queue/pgboss.ts). */ taskId?: string }): Promise<ScanTask | undefined> {
+  async claimTask(opts: {
+    /** The zone whose tasks to take (null = the default zone); `zones` instead for a worker of several. */
+    zone?: string | null; zones?: readonly (string | null)[]; owner: string; leaseMs: number;
+    /** Claim only this task (a pg-boss job names it; src/queue/pgboss.ts). */ taskId?: string;
+  }): Promise<ScanTask | undefined> {
+    const zones = opts.zones ?? [opts.zone ?? null];
+    const named = zones.filter((z): z is string => z !== null);
+    if (zones.length === 0 && opts.taskId === undefined) return undefined;
     const claimable = (db: Kysely<Database>, now: string) => {
       let q = db.selectFrom('scan_tasks').select(['scan_tasks.id', 'scan_tasks.job_id'])
         .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)])]))
         .where('job_id', 'in', (eb) => eb.selectFrom('scan_jobs').select('scan_jobs.id').where('scan_jobs.status', 'in', ['queued', 'running']));
       if (opts.taskId !== undefined) q = q.where('scan_tasks.id', '=', opts.taskId);
-      else q = opts.zone === null ? q.where('zone', 'is', null) : q.where('zone', '=', opts.zone);
+      else {
+        q = q.where((eb) => eb.or([
+          ...(zones.includes(null) ? [eb('zone', 'is', null)] : []),
+          ...(named.length > 0 ? [eb('zone', 'in', named)] : []),
+        ]));
+      }
       return q;
     };
     // Look before claiming: an idle worker polls every second, and must not take the write lock to find

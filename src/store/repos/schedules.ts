@@ -11,6 +11,7 @@ import type { StoreDialect } from '../dialect.js';
 import type { AgencyScope } from '../scope.js';
 import { scopeFilter } from '../scope.js';
 import type { ScheduleTable } from '../schema.js';
+import { validateZone } from '../../domain/network.js';
 import { AgencyRepo } from './agencies.js';
 
 export interface Schedule {
@@ -64,6 +65,7 @@ export class ScheduleRepo {
   async create(scope: AgencyScope, input: ScheduleInput): Promise<Schedule> {
     if (!Number.isInteger(input.slotsPerTask) || input.slotsPerTask < 1) throw validationError('slotsPerTask: a positive integer', { field: 'slotsPerTask' });
     if (input.createdBy.trim() === '') throw validationError('createdBy: who set up the schedule is required', { field: 'createdBy' });
+    validateZone(input.zone); // a zone no `perisai worker --zone` can name would never be served (domain/network.ts)
     return tx(this.#ctx, 'creating a schedule', async (ctx) => {
       await new AgencyRepo(ctx).get(scope, input.agencyId);
       if (input.networkId != null) {
