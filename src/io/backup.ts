@@ -262,7 +262,7 @@ export async function verifySqliteBackup(backup: string, opts: { withoutManifest
 }
 
 export async function restoreSqlite(backup: string, target: string, opts: RestoreOptions = {}): Promise<BackupResult> {
-  await verifySqliteBackup(backup, opts);
+  const m = await verifySqliteBackup(backup, opts);
   if (!opts.force && databaseInUse(target)) {
     throw new PerisaiError('E_CONFLICT', `${target} is open in another process (perisai serve?); stop it first, or use --force to restore underneath it`, { field: 'file' });
   }
@@ -277,7 +277,7 @@ export async function restoreSqlite(backup: string, target: string, opts: Restor
   for (const f of [target, `${target}-wal`, `${target}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   const after = integrityCheck(target);
   if (!after.ok) throw new PerisaiError('E_STORAGE', `the restored database ${target} fails its integrity check: ${after.problems.slice(0, 5).join('; ')}`);
-  return { path: target, bytes: statSync(target).size };
+  return { path: target, bytes: statSync(target).size, ...(m !== undefined ? { manifest: m } : {}) };
 }
 
 // ---- PostgreSQL --------------------------------------------------------------------------------------
@@ -413,5 +413,5 @@ export async function restorePostgres(backup: string, url: string, opts: Restore
   if (code !== 0) {
     throw damaged(`pemulihan ke ${where} gagal dan dibatalkan seluruhnya`, `restoring into ${where} failed and was rolled back entirely: ${psqlErr.trim().split('\n').slice(0, 3).join(' ')}`);
   }
-  return { path: where, bytes: statSync(backup).size };
+  return { path: where, bytes: statSync(backup).size, ...(m !== undefined ? { manifest: m } : {}) };
 }

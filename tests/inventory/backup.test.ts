@@ -5,7 +5,7 @@
 import { it, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -85,7 +85,12 @@ describe('backup and restore (SQLite)', () => {
     await assert.rejects(restoreSqlite(backup, db), (e: unknown) => isPerisaiError(e, 'E_CONFLICT') && /open in another process/.test(e.message));
     await store.close();
     assert.equal(databaseInUse(db), false);
-    await restoreSqlite(backup, db);
+    const restored = await restoreSqlite(backup, db);
+    assert.equal(restored.manifest?.sha256.length, 64, 'restored against its manifest\'s checksum');
+    // A backup from before manifests: restored on the deep checks alone, and the result says there was no checksum.
+    const bare = join(dir, 'bare.db');
+    copyFileSync(backup, bare);
+    assert.equal((await restoreSqlite(bare, db, { withoutManifest: true })).manifest, undefined);
     const s = await createStore({ url: `sqlite://${db}` });
     const names = (await s.contacts.list('all')).map((c) => c.name);
     assert.equal(names.length, inBackup);

@@ -483,7 +483,8 @@ function backupCommands(io: CliIo): Command[] {
         const r = t.kind === 'sqlite'
           ? await restoreSqlite(file, t.path, { force: o.force, withoutManifest: o.withoutManifest })
           : await restorePostgres(file, t.url, { force: o.force, withoutManifest: o.withoutManifest });
-        io.out(`${r.path} restored from ${file} (${r.bytes} bytes, checksum and contents verified)\n`);
+        // Without a manifest there is no checksum to compare: only the contents were checked (src/io/backup.ts).
+        io.out(`${r.path} restored from ${file} (${r.bytes} bytes, ${r.manifest !== undefined ? 'checksum and contents verified' : 'no manifest: contents verified, no checksum to compare'})\n`);
       } catch (e) {
         throw toCliError(e);
       }
