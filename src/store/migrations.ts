@@ -77,10 +77,13 @@ export async function migrateToLatest(d: StoreDialect): Promise<string[]> {
     throw d.mapError(e, 'migrating the schema');
   }
   if (result.error !== undefined) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
-    const mapped = d.mapError(result.error, `applying migration ${failed}`);
+    // No failed migration named: the migrator could not even read the schema's state (the database refused
+    // the connection: a wrong password, a TLS certificate that does not verify).
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    const mapped = d.mapError(result.error, failed === undefined ? 'migrating the schema' : `applying migration ${failed}`);
     if (mapped instanceof PerisaiError) throw mapped;
-    throw new PerisaiError('E_STORAGE', `migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}; the schema was left as it was`, { migration: failed }, { cause: result.error });
+    const what = failed === undefined ? 'migrating the schema' : `migration ${failed}`;
+    throw new PerisaiError('E_STORAGE', `${what} failed: ${(result.error as Error).message ?? String(result.error)}; the schema was left as it was`, failed === undefined ? {} : { migration: failed }, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
