@@ -197,7 +197,7 @@ test('officer: no admin navigation; schedules of its agency, read-only', async (
   await as('petugas.dinkes', async (page) => {
     const nav = page.locator('nav');
     await nav.getByRole('link', { name: 'Jadwal' }).waitFor();
-    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Dasbor', 'Instansi/OPD', 'Aset', 'Temuan', 'Pemindaian', 'Jadwal', 'Surat edaran', 'Insiden']);
+    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Dasbor', 'Instansi/OPD', 'Aset', 'Temuan', 'Pemindaian', 'Jadwal', 'Surat edaran', 'Rapor', 'Insiden']);
     await nav.getByRole('link', { name: 'Jadwal' }).click();
     await page.getByText('Hanya admin dan analis yang dapat mengubahnya.').waitFor();
     const rows = page.getByTestId('schedules').locator('tbody tr');
