@@ -42,6 +42,9 @@ export class LocalQueue implements TaskQueue {
         await handler(task).catch(() => {});
         continue;
       }
+      // stop() wakes only the loops already waiting: one that was still claiming when it ran must not
+      // start a wait of its own (it would hold up stop() for a whole idle period).
+      if (this.#stopping) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.#idleMs);
         this.#wake.push(() => {
