@@ -13,7 +13,7 @@ import { usePub } from './i18n';
 import type { PubKey } from './i18n';
 import { PhotoInput, UploadStatus, usePhotoPicker } from './photos';
 import type { Upload } from './photos';
-import { solve } from './pow';
+import { openPowWorker, solveOffThread } from './pow-thread';
 import type { Challenge, Solved } from './pow';
 
 // The choices the API takes (src/domain/incident.ts; the server validates again).
@@ -35,11 +35,16 @@ function usePow() {
   useEffect(() => {
     const ctl = new AbortController();
     setPow({ state: 'loading' });
+    const worker = openPowWorker();
+    ctl.signal.addEventListener('abort', () => worker?.terminate());
     (async () => {
       const c = await pub<Challenge>('GET', '/public/challenge');
-      if (c.disabled === true) return setPow({ state: 'done', solved: null });
+      if (c.disabled === true) {
+        worker?.terminate();
+        return setPow({ state: 'done', solved: null });
+      }
       setPow({ state: 'solving', tried: 0 });
-      const solved = await solve(c, (tried) => !ctl.signal.aborted && setPow({ state: 'solving', tried }), ctl.signal);
+      const solved = await solveOffThread(c, (tried) => !ctl.signal.aborted && setPow({ state: 'solving', tried }), ctl.signal, worker);
       if (!ctl.signal.aborted) setPow(solved === null ? { state: 'failed' } : { state: 'done', solved });
     })().catch(() => !ctl.signal.aborted && setPow({ state: 'failed' }));
     return () => ctl.abort();
