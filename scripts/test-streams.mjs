@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-// Runs every test file under dist/ (`*.test.js`) in two streams at once, one file at a time in each: the
-// suite waits on the network, PostgreSQL and Chromium about half of the time, so on a 2-core machine one
-// stream left a core idle (load ≈ 1.2 through a 38-minute run). Each file still runs alone in its stream.
-// Stream "lab" takes every file that scans the project's lab (tests/lab/lab.ts, lab/perisai-lab: its
-// hosts and shaper are shared, so two scans of them never overlap) and the other long end-to-end files
-// (browser, monitoring, CLI, circulars); stream "rest" takes the others. No file is left out: the two
-// lists are a partition of what is found, and the counts are printed. Exit status: non-zero if either
-// stream failed.
+// Runs every test file under dist/ (`*.test.js`), two at a time: the suite waits on the network,
+// PostgreSQL and Chromium about half of the time, so one file at a time left a core idle on a 2-core
+// machine (load ≈ 1.2 through a 38-minute run).
+//
+// Two kinds of file. A "lab" file scans the project's lab (tests/lab/lab.ts, lab/perisai-lab: its hosts
+// and shaper are shared, so two scans of them never overlap) or is one of the long end-to-end files
+// (browser, monitoring, CLI, circulars): at most one of those runs at any time, and they go first, since
+// together they are the longest chain. Every other file runs in whichever slot is free. A slot that
+// frees takes the next lab file if none is running, else the next other file: the lab chain never waits
+// for a slot, and the other files fill the time beside it.
+//
+// Each file's report is printed whole when it ends (never interleaved), then a summary: failed files, the
+// slowest files, and the time. Exit status: non-zero if any file failed. PERISAI_TEST_SLOTS changes the
+// number of slots (default 2).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
-import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new globalThis.URL('..', import.meta.url));
@@ -42,27 +47,59 @@ for (const f of files) {
   const rel = relative(dist, f);
   (usesLab(f) || LONG.some((d) => rel.startsWith(d)) ? lab : rest).push(f);
 }
-process.stdout.write(`test-streams: ${files.length} test files: ${lab.length} in stream "lab", ${rest.length} in stream "rest"\n`);
+const slots = Math.max(1, Number.parseInt(process.env.PERISAI_TEST_SLOTS ?? '2', 10) || 2);
+process.stdout.write(`test-streams: ${files.length} test files (${lab.length} lab or long, one at a time; ${rest.length} others), ${slots} slots\n`);
 
-const dir = mkdtempSync(join(tmpdir(), 'perisai-test-streams-'));
-function run(name, list, live) {
+/** Run one file; resolves with its exit code, duration and whole report. */
+function runFile(file) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...list], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = live ? null : createWriteStream(join(dir, `${name}.log`));
-    for (const s of [child.stdout, child.stderr]) s.on('data', (b) => (live ? process.stdout.write(b) : log.write(b)));
-    child.on('close', (code, signal) => {
-      if (log !== null) log.end();
-      resolve({ name, code: code ?? (signal !== null ? 1 : 0) });
-    });
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks = [];
+    child.stdout.on('data', (b) => chunks.push(b));
+    child.stderr.on('data', (b) => chunks.push(b));
+    child.on('close', (code, signal) => resolve({ file: relative(root, file), code: code ?? (signal !== null ? 1 : 0), ms: Date.now() - started, out: Buffer.concat(chunks) }));
   });
 }
 
 const started = Date.now();
-const [a, b] = await Promise.all([run('lab', lab, false), run('rest', rest, true)]);
-// The "lab" stream's report after the live one, whole (a failure's details included).
-await setTimeout(100);
-process.stdout.write(`\n==== stream "lab" (${lab.length} files) ====\n`);
-process.stdout.write(readFileSync(join(dir, 'lab.log')));
-rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`\ntest-streams: "lab" exit ${a.code}, "rest" exit ${b.code}, ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
-process.exit(a.code !== 0 || b.code !== 0 ? 1 : 0);
+const results = [];
+let labRunning = false;
+let active = 0;
+await new Promise((allDone) => {
+  const next = () => {
+    while (active < slots) {
+      let file;
+      let isLab = false;
+      if (!labRunning && lab.length > 0) {
+        file = lab.shift();
+        isLab = true;
+      } else if (rest.length > 0) file = rest.shift();
+      if (file === undefined) break;
+      active++;
+      if (isLab) labRunning = true;
+      void runFile(file).then((r) => {
+        active--;
+        if (isLab) labRunning = false;
+        results.push(r);
+        const min = ((Date.now() - started) / 60000).toFixed(1);
+        process.stdout.write(`\n==== ${r.file} (${(r.ms / 1000).toFixed(1)} s, exit ${r.code}, at ${min} min) ====\n`);
+        process.stdout.write(r.out);
+        next();
+      });
+    }
+    if (active === 0 && lab.length === 0 && rest.length === 0) allDone();
+  };
+  next();
+});
+
+const failed = results.filter((r) => r.code !== 0);
+const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 12);
+process.stdout.write('\ntest-streams: slowest files\n');
+for (const r of slowest) process.stdout.write(`  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.file}\n`);
+if (failed.length > 0) {
+  process.stdout.write('test-streams: failed files\n');
+  for (const r of failed) process.stdout.write(`  ${r.file} (exit ${r.code})\n`);
+}
+process.stdout.write(`test-streams: ${results.length} files, ${failed.length} failed, ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
+process.exit(failed.length > 0 ? 1 : 0);
