@@ -276,7 +276,10 @@ export const ScanJobOut = Type.Object({
 // ---- schedules, alert channels and rules (admin pages of the web UI) ----
 
 export const ScheduleOut = Type.Object({
-  id: Str, agencyId: Str, networkId: NStr, cron: Str, timeZone: Str, ports: Type.Array(Type.Integer()), profile: Str, vantage: Str, zone: NStr,
+  id: Str, agencyId: Str, networkId: NStr, cron: Str, timeZone: Str,
+  /** The ports as compact text (`135,137-139,445`) and their count, as a scan job answers them (routes/scans.ts jobOut). */
+  ports: Str, portCount: Type.Integer(),
+  profile: Str, vantage: Str, zone: NStr,
   enabled: Type.Boolean(), nextRunAt: Str, lastRunAt: NStr, lastJobId: NStr,
   /** Status of the last job this schedule started (null: never ran, or the job is gone). */
   lastRunStatus: NStr,

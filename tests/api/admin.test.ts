@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { Dispatcher, signBody } from '../../src/alerts/index.js';
-import { RANSOMWARE_PORTS } from '../../src/engine/targets/index.js';
+import { formatPorts, RANSOMWARE_PORTS } from '../../src/engine/targets/index.js';
 import { createScanJob } from '../../src/scheduler/jobs.js';
 import { startHttp } from '../alerts/receivers.js';
 import { storeSuite, testClock } from '../store/harness.js';
@@ -45,10 +45,11 @@ storeSuite('admin API: schedules', (env) => {
 
       const created = await admin.req('POST', '/api/v1/schedules', { agencyId: dinkes, cron: '0 2 * * *', ports: 'ransomware' });
       assert.equal(created.statusCode, 201, created.body);
-      const s = created.json() as { id: string; agencyId: string; timeZone: string; ports: number[]; profile: string; enabled: boolean; nextRunAt: string; lastRunAt: string | null; lastRunStatus: string | null; createdBy: string };
+      const s = created.json() as { id: string; agencyId: string; timeZone: string; ports: string; portCount: number; profile: string; enabled: boolean; nextRunAt: string; lastRunAt: string | null; lastRunStatus: string | null; createdBy: string };
       assert.equal(s.agencyId, dinkes);
       assert.equal(s.timeZone, 'Asia/Jakarta');
-      assert.deepEqual(s.ports, [...RANSOMWARE_PORTS]);
+      assert.equal(s.ports, formatPorts([...RANSOMWARE_PORTS]), 'the ports as compact text, as a scan job answers them');
+      assert.equal(s.portCount, RANSOMWARE_PORTS.length);
       assert.equal(s.profile, 'ransomware');
       assert.equal(s.enabled, true);
       assert.equal(s.createdBy, 'admin');
@@ -59,9 +60,15 @@ storeSuite('admin API: schedules', (env) => {
 
       const rsudNet = await analyst.req('POST', '/api/v1/schedules', { agencyId: w.data.rsud.agencyId, networkId: w.data.rsud.networkId, cron: '30 23 * * 6', timeZone: 'Asia/Makassar', ports: [445, 139, 445], profile: 'ports' });
       assert.equal(rsudNet.statusCode, 201, rsudNet.body);
-      assert.deepEqual((rsudNet.json() as { ports: number[] }).ports, [139, 445]);
-      const foreign = await admin.req('POST', '/api/v1/schedules', { agencyId: w.data.disdik.agencyId, cron: '0 1 * * *', ports: '445' });
+      const rsudOut = rsudNet.json() as { ports: string; portCount: number };
+      assert.equal(rsudOut.ports, '139,445');
+      assert.equal(rsudOut.portCount, 2);
+      const foreign = await admin.req('POST', '/api/v1/schedules', { agencyId: w.data.disdik.agencyId, cron: '0 1 * * *', ports: '1-65535' });
       assert.equal(foreign.statusCode, 201);
+      // Every port: a summary, not the list (some 350 kB as numbers).
+      assert.ok(foreign.body.length < 1_000, `a whole-range schedule answered ${foreign.body.length} bytes`);
+      assert.equal((foreign.json() as { ports: string }).ports, '1-65535');
+      assert.equal((foreign.json() as { portCount: number }).portCount, 65535);
 
       // Bad input: a translated message naming the problem, never a stack trace.
       const bad = { agencyId: dinkes, cron: '0 2 * * *', ports: 'ransomware' };

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { parsePorts } from '../../engine/targets/index.js';
+import { formatPorts, parsePorts } from '../../engine/targets/index.js';
 import { addSchedule } from '../../scheduler/scheduler.js';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import { nextRunAt } from '../../scheduler/schedule.js';
@@ -33,7 +33,7 @@ const SCHEDULE_TEXTS: Readonly<Record<string, string>> = {
 async function view(store: Store, scope: AgencyScope, s: Schedule) {
   // The job may have been pruned since; a schedule still shows, just without a status.
   const job = s.lastJobId === null ? undefined : await store.scans.getJob(scope, s.lastJobId).catch(() => undefined);
-  return { ...s, ports: [...s.ports], lastRunStatus: job?.status ?? null };
+  return { ...s, ports: formatPorts(s.ports), portCount: new Set(s.ports).size, lastRunStatus: job?.status ?? null };
 }
 
 /** A brake's own Indonesian sentence (domain/scan-brakes.ts) before the table's generic one. */

@@ -100,7 +100,7 @@ function ScheduleRow({ s, agency, network, canEdit, onChange, onRemove }: { s: S
       <td data-label={t('asset.agency')}>{agency}</td>
       <td data-label={t('sched.network')}>{network}</td>
       <td data-label={t('sched.cron')}><code>{s.cron}</code> <span className="muted small">{s.timeZone}</span></td>
-      <td data-label={t('sched.ports')}>{s.ports.length > 12 ? t('sched.portCount', { n: s.ports.length }) : s.ports.join(', ')}</td>
+      <td data-label={t('sched.ports')}>{s.ports.length > 40 ? t('sched.portCount', { n: s.portCount }) : s.ports}</td>
       <td data-label={t('sched.profile')}>{t(s.profile === 'ports' ? 'sched.profile.ports' : 'sched.profile.ransomware')}</td>
       <td data-label={t('sched.state')}>{s.enabled ? t('sched.enabled') : t('sched.disabled')}</td>
       <td data-label={t('sched.nextRun')}>{s.enabled ? fmtDate(s.nextRunAt) : t('common.none')}</td>
