@@ -17,7 +17,17 @@ import { VERSION } from '../version.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { toCliError } from '../shared.js';
 
-export interface AgentFlags {
+/** How tasks run, the same for a worker on the store and an enrolled one (monitoring.ts workerFlags). */
+export interface TaskRunFlags {
+  leaseMs: number;
+  maxRate?: number;
+  sliceSlots: number;
+  concurrency: number;
+  timeout: number;
+  verbose?: boolean;
+}
+
+export interface AgentFlags extends TaskRunFlags {
   server?: string;
   caFile?: string;
   name?: string;
@@ -26,12 +36,6 @@ export interface AgentFlags {
   dataDir?: string;
   db?: string;
   zone?: unknown;
-  leaseMs: number;
-  maxRate?: number;
-  sliceSlots: number;
-  concurrency: number;
-  timeout: number;
-  verbose?: boolean;
 }
 
 const SECRET_ON_ARGV = (flag: string): never => {

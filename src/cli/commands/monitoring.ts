@@ -39,7 +39,7 @@ import { startDispatcher } from '../../alerts/dispatcher.js';
 import { mailAttachments } from '../../api/office-mail.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { agentWorkerOptions, runAgentWorker } from './agent-worker.js';
-import type { AgentFlags } from './agent-worker.js';
+import type { AgentFlags, TaskRunFlags } from './agent-worker.js';
 import { storeOptions, storeUrl, toCliError, withStore } from '../shared.js';
 import type { StoreOpts } from '../shared.js';
 
@@ -124,16 +124,10 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-interface RunFlags extends StoreOpts {
+interface RunFlags extends StoreOpts, TaskRunFlags {
   zone?: string[];
   logLevel: LogLevel;
   logFormat?: LogFormat;
-  leaseMs: number;
-  maxRate?: number;
-  sliceSlots: number;
-  concurrency: number;
-  timeout: number;
-  verbose?: boolean;
 }
 
 function workerFlags(c: Command, opts: { coordinator?: boolean } = {}): Command {
