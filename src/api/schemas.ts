@@ -351,8 +351,15 @@ export const AgentEnrollIn = Type.Object({
   token: Type.String({ minLength: 1, maxLength: 200 }),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   version: Type.String({ minLength: 1, maxLength: 64 }),
+  /**
+   * The worker's own proposal (both or neither): its id (a UUID) and the SHA-256 (hex) of the credential
+   * `psw_<workerId>.<secret>` it made and keeps. The answer then carries no credential, and the same
+   * request may be sent again after a lost answer (src/store/repos/worker-credentials.ts enroll).
+   */
+  workerId: Type.Optional(Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' })),
+  secretHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
 });
-export const AgentEnrollOut = Type.Object({ workerId: Str, credential: Str, zones: Type.Array(Str) });
+export const AgentEnrollOut = Type.Object({ workerId: Str, credential: Type.Optional(Str), zones: Type.Array(Str) });
 
 export const AgentHeartbeatIn = Type.Object({
   version: Type.String({ minLength: 1, maxLength: 64 }),

@@ -6,15 +6,18 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isPerisaiError } from '../domain/errors.js';
-import { AgentAuthError, AgentClient, AgentUnavailableError, parseServerUrl } from './agent-client.js';
+import { AgentAuthError, AgentClient, AgentUnavailableError, parseServerUrl, PROPOSAL } from './agent-client.js';
 import { credentialFor } from './agent.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+interface EnrollBody { token: string; name?: string; version: string; workerId: string; secretHash: string }
+const sha = (v: string): string => createHash('sha256').update(v).digest('hex');
 
 async function scripted(handlers: Handler[]): Promise<{ base: string; seen: { path: string; auth: string | undefined }[]; server: Server }> {
   const seen: { path: string; auth: string | undefined }[] = [];
@@ -109,33 +112,78 @@ describe('AgentClient', () => {
 });
 
 describe('credentialFor', () => {
-  test('enrols once for the token, saves the credential 0600 in a 0700 directory, then reads it; the environment wins', async () => {
+  test('enrols once for the token with a credential it made, saves it 0600 in a 0700 directory, then reads it; the environment wins', async () => {
+    let asked: EnrollBody | undefined;
     const s = await scripted([(_req, body, res) => {
-      const b = JSON.parse(body) as { token: string; name: string; version: string };
-      assert.deepEqual(b, { token: 'pse_satu', name: 'seg-1', version: '9.9.9' });
-      json(201, { workerId: 'w1', credential: 'psw_w1.baru', zones: ['z1'] })(_req, body, res);
+      asked = JSON.parse(body) as EnrollBody;
+      json(201, { workerId: asked.workerId, zones: ['z1'] })(_req, body, res);
     }]);
     const c = new AgentClient({ server: s.base });
     const file = join(tmp, 'state', 'worker-credential');
     const lines: string[] = [];
     try {
       const first = await credentialFor({ client: c, credentialFile: file, ownDir: true, enrollToken: () => 'pse_satu', name: 'seg-1', version: '9.9.9', log: (l) => lines.push(l) });
-      assert.deepEqual(first, { credential: 'psw_w1.baru', source: 'enrolled' });
+      assert.equal(first.source, 'enrolled');
+      const m = PROPOSAL.exec(first.credential);
+      assert.ok(m !== null, first.credential);
+      // Only the credential's hash travels, with the id it names.
+      assert.deepEqual(asked, { token: 'pse_satu', name: 'seg-1', version: '9.9.9', workerId: m[1], secretHash: sha(first.credential) });
+      assert.ok(!JSON.stringify(asked).includes(first.credential.split('.')[1]!), 'the secret itself is not sent');
       assert.equal(statSync(file).mode & 0o777, 0o600);
       assert.equal(statSync(join(tmp, 'state')).mode & 0o777, 0o700);
-      assert.equal(readFileSync(file, 'utf8'), 'psw_w1.baru\n');
+      assert.equal(readFileSync(file, 'utf8'), `${first.credential}\n`);
+      assert.equal(existsSync(`${file}.pending`), false, 'the proposal kept while asking is gone');
       assert.equal(s.seen[0]!.auth, undefined, 'enrolment carries no Authorization header');
       // A restart: the saved credential, the token not even read.
       const again = await credentialFor({ client: c, credentialFile: file, enrollToken: () => assert.fail('token read'), version: '9.9.9' });
-      assert.deepEqual(again, { credential: 'psw_w1.baru', source: 'file' });
+      assert.deepEqual(again, { credential: first.credential, source: 'file' });
       const env = await credentialFor({ client: c, credential: 'psw_w2.env', credentialFile: file, version: '9.9.9' });
       assert.deepEqual(env, { credential: 'psw_w2.env', source: 'environment' });
+      assert.ok(lines.some((l) => l.includes(`enrolled as worker ${m[1]} for zone(s) z1`)));
+      assert.ok(lines.every((l) => !l.includes(first.credential) && !l.includes('pse_satu')), lines.join('\n'));
     } finally {
       c.close();
     }
     assert.equal(s.seen.length, 1, 'enrolled once');
-    assert.ok(lines.some((l) => /enrolled as worker w1 for zone\(s\) z1/.test(l)));
-    assert.ok(lines.every((l) => !l.includes('psw_w1.baru') && !l.includes('pse_satu')), lines.join('\n'));
+  });
+
+  test('the core\'s answer lost: the retry, and the next start, propose the same credential', async () => {
+    const bodies: string[] = [];
+    const lose: Handler = (req, body) => {
+      bodies.push(body);
+      req.socket.destroy(); // the core enrolled us, the answer never arrives
+    };
+    const confirm: Handler = (_req, body, res) => {
+      bodies.push(body);
+      json(200, { workerId: (JSON.parse(body) as EnrollBody).workerId, zones: ['z1'] })(_req, body, res);
+    };
+    const file = join(tmp, 'lost', 'worker-credential');
+    // The retry inside one start.
+    const s = await scripted([lose, confirm]);
+    const c = new AgentClient({ server: s.base });
+    try {
+      const got = await credentialFor({ client: c, credentialFile: file, enrollToken: () => 'pse_tiga', version: '1' });
+      assert.equal(bodies.length, 2);
+      assert.equal(bodies[1], bodies[0], 'the same proposal twice');
+      assert.equal((JSON.parse(bodies[0]!) as EnrollBody).secretHash, sha(got.credential));
+    } finally {
+      c.close();
+    }
+    // A start that gave up (no retries left), then the next start.
+    bodies.length = 0;
+    const file2 = join(tmp, 'lost2', 'worker-credential');
+    const s2 = await scripted([lose, confirm]);
+    const once = new AgentClient({ server: s2.base, retries: 0 });
+    try {
+      await assert.rejects(credentialFor({ client: once, credentialFile: file2, enrollToken: () => 'pse_empat', version: '1' }), (e: unknown) => e instanceof AgentUnavailableError);
+      assert.equal(existsSync(file2), false);
+      assert.equal(statSync(`${file2}.pending`).mode & 0o777, 0o600, 'the proposal is kept, owner only');
+      const got = await credentialFor({ client: once, credentialFile: file2, enrollToken: () => 'pse_empat', version: '1' });
+      assert.equal(bodies[1], bodies[0], 'the next start proposes the same credential');
+      assert.equal(readFileSync(file2, 'utf8'), `${got.credential}\n`);
+    } finally {
+      once.close();
+    }
   });
 
   test('a used token: 401 is the bilingual token message; no token and no credential: a bilingual validation error', async () => {

@@ -6,6 +6,7 @@
 // revoked or is unknown and stops the worker; a 404/409 on a task means its lease is no longer ours.
 // Neither the enrolment token nor the credential ever reaches a log line or an error message.
 
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
@@ -211,12 +212,20 @@ export class AgentClient {
     throw new AgentHttpError(r.status, code, `${method} ${path}: ${text}`);
   }
 
-  /** Exchange a one-time enrolment token for this worker's credential (not retried: the token is single-use). */
-  async enroll(token: string, opts: { name?: string; version: string }): Promise<{ workerId: string; credential: string; zones: string[] }> {
-    const r = await this.#json<{ workerId: string; credential: string; zones: string[] }>('POST', '/api/v1/agent/enroll', { token, ...(opts.name !== undefined ? { name: opts.name } : {}), version: opts.version }, { auth: false, retries: 0 });
+  /**
+   * Exchange a one-time enrolment token for `proposal`, a credential this worker made
+   * (`psw_<uuid>.<secret>`; credentialFor keeps it on disk before asking). Only its hash travels, and a lost
+   * answer is asked for again with the same proposal: the core answers the worker that used the token
+   * again (200), anyone else not (401).
+   */
+  async enroll(token: string, proposal: string, opts: { name?: string; version: string }): Promise<{ workerId: string; zones: string[] }> {
+    const workerId = PROPOSAL.exec(proposal)?.[1];
+    if (workerId === undefined) throw new PerisaiError('E_VALIDATION', 'not a worker credential proposal', { messageId: 'Usulan kredensial pekerja tidak sah' });
+    const secretHash = createHash('sha256').update(proposal).digest('hex');
+    const r = await this.#json<{ workerId: string; zones: string[] }>('POST', '/api/v1/agent/enroll', { token, ...(opts.name !== undefined ? { name: opts.name } : {}), version: opts.version, workerId, secretHash }, { auth: false });
     const b = r.body;
-    if (typeof b?.credential !== 'string' || typeof b.workerId !== 'string' || !Array.isArray(b.zones)) throw new AgentHttpError(r.status, 'E_PROTOCOL', 'jawaban pendaftaran tidak lengkap / incomplete enrolment answer');
-    this.#credential = b.credential;
+    if (b?.workerId !== workerId || !Array.isArray(b.zones)) throw new AgentHttpError(r.status, 'E_PROTOCOL', 'jawaban pendaftaran tidak lengkap / incomplete enrolment answer');
+    this.#credential = proposal;
     return b;
   }
 
@@ -274,6 +283,14 @@ export class AgentClient {
       this.#leaseLost(e, taskId);
     }
   }
+}
+
+/** A worker credential: "psw_" + worker id (a UUID) + "." + base64url(32 random bytes), as the core checks it (src/api/access.ts). */
+export const PROPOSAL = /^psw_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
+
+/** A new credential for this worker to propose at enrolment. */
+export function newCredentialProposal(): string {
+  return `psw_${randomUUID()}.${randomBytes(32).toString('base64url')}`;
 }
 
 /** The backend of one task claimed over HTTPS: the job came with the claim; the core finalizes. */

@@ -5,11 +5,11 @@
 // direct worker (src/worker/worker.ts runTaskWith). SIGTERM hands running tasks back (fail with retry);
 // a credential the core refuses (revoked) stops it with the error, so that systemd shows the unit failed.
 
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PerisaiError } from '../domain/errors.js';
 import { backoffMs, pause } from '../queue/backoff.js';
-import { AgentAuthError, agentBackend } from './agent-client.js';
+import { AgentAuthError, agentBackend, newCredentialProposal, PROPOSAL } from './agent-client.js';
 import type { AgentClient, ClaimedTask } from './agent-client.js';
 import { runTaskWithSafely } from './worker.js';
 import type { RunOptions, TaskOutcome } from './worker.js';
@@ -183,8 +183,18 @@ export async function credentialFor(opts: CredentialOptions): Promise<{ credenti
       `no worker credential yet (${opts.credentialFile} does not exist): give the one-time enrolment token in PERISAI_ENROLL_TOKEN or --enroll-token-file, or a credential in PERISAI_WORKER_CREDENTIAL or --credential-file`,
     );
   }
-  const r = await opts.client.enroll(token, { ...(opts.name !== undefined ? { name: opts.name } : {}), version: opts.version });
-  writePrivateFile(opts.credentialFile, `${r.credential}\n`, { ownDir: opts.ownDir ?? false });
+  // The credential is made here and kept (0600) before the core hears of it: when the core's answer is
+  // lost, the next attempt (a retry, or the next start) proposes the same one and the core confirms it,
+  // instead of the used token leaving the worker with nothing.
+  const pendingFile = `${opts.credentialFile}.pending`;
+  let proposal = existsSync(pendingFile) ? readFileSync(pendingFile, 'utf8').trim() : '';
+  if (!PROPOSAL.test(proposal)) {
+    proposal = newCredentialProposal();
+    writePrivateFile(pendingFile, `${proposal}\n`, { ownDir: opts.ownDir ?? false });
+  }
+  const r = await opts.client.enroll(token, proposal, { ...(opts.name !== undefined ? { name: opts.name } : {}), version: opts.version });
+  writePrivateFile(opts.credentialFile, `${proposal}\n`, { ownDir: opts.ownDir ?? false });
+  rmSync(pendingFile, { force: true });
   log(`terdaftar / enrolled as worker ${r.workerId} for zone(s) ${r.zones.join(', ')}; credential saved to ${opts.credentialFile} (0600). The enrolment token is used up: remove it from the environment file`);
-  return { credential: r.credential, source: 'enrolled' };
+  return { credential: proposal, source: 'enrolled' };
 }

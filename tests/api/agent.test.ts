@@ -5,6 +5,7 @@
 // The worker here is the test itself speaking the wire contract: no packet leaves the process.
 
 import assert from 'node:assert/strict';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createScanJob } from '../../src/scheduler/jobs.js';
@@ -92,6 +93,46 @@ storeSuite('API enrolled segment workers', (env) => {
       const ok = audit.find((a) => a.action === 'worker.enroll' && a.outcome === 'success')!;
       assert.equal(ok.targetId, got.workerId);
       assert.deepEqual([ok.details?.['workerName'], ok.details?.['zones']], ['pc-segmen', ['z1']]);
+    } finally {
+      await w.app.close();
+    }
+  });
+
+  test('a worker that made its own credential: only its hash is sent, a lost answer is asked for again, the token alone gets nothing', async () => {
+    const store = await env.open();
+    const w = await seedWorld(store);
+    try {
+      await zonedJobs(w);
+      const e = await enroll(w, ['z1']);
+      const workerId = randomUUID();
+      const credential = `psw_${workerId}.${randomBytes(32).toString('base64url')}`;
+      const sha = (v: string): string => createHash('sha256').update(v).digest('hex');
+      const post = (payload: object) => w.app.inject({ method: 'POST', url: '/api/v1/agent/enroll', payload });
+      const body = { token: e.token, version: '1.0.0', workerId, secretHash: sha(credential) };
+
+      const half = await post({ token: e.token, version: '1.0.0', workerId });
+      assert.equal(half.statusCode, 400, half.body);
+      assert.match(half.json().error.messageId, /workerId dan secretHash/);
+      const first = await post(body);
+      assert.equal(first.statusCode, 201, first.body);
+      assert.deepEqual(first.json(), { workerId, zones: ['z1'] }, 'no credential in the answer: the worker has it');
+      // The answer was lost: the same request again is confirmed, with nothing new made.
+      const again = await post(body);
+      assert.equal(again.statusCode, 200, again.body);
+      assert.deepEqual(again.json(), { workerId, zones: ['z1'] });
+      // The token without the secret, or for another id: nothing.
+      assert.equal((await post({ ...body, secretHash: sha(`${credential}x`) })).statusCode, 401);
+      assert.equal((await post({ ...body, workerId: randomUUID() })).statusCode, 401);
+
+      const beat = { version: '1.0.0', startedAt: new Date().toISOString(), currentTask: null, doneLastHour: 0 };
+      assert.equal((await agentClient(w.app, credential)('POST', '/api/v1/agent/heartbeat', beat)).statusCode, 204);
+      assert.equal((await agentClient(w.app, `psw_${workerId}.${randomBytes(32).toString('base64url')}`)('POST', '/api/v1/agent/heartbeat', beat)).statusCode, 401);
+      assert.deepEqual((await store.workerCredentials.list()).map((c) => c.id), [workerId]);
+
+      const rows = (await store.audit.list({ limit: 1000 })).filter((a) => a.action === 'worker.enroll');
+      assert.deepEqual(rows.map((a) => [a.outcome, a.status]).sort(), [['failure', 400], ['success', 201], ['success', 200], ['denied', 401], ['denied', 401]].sort());
+      assert.equal(rows.find((a) => a.status === 200)?.details?.['repeated'], true);
+      assert.ok(!JSON.stringify(rows).includes(credential.split('.')[1]!), 'the secret is in no audit row');
     } finally {
       await w.app.close();
     }

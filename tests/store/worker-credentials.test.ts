@@ -24,8 +24,16 @@ storeSuite('store: worker credentials', (env) => {
     const got = await store.workerCredentials.enroll({ tokenHash: h('pse_a'), workerId: 'w-1', secretHash: h('s1') });
     assert.ok(got !== undefined);
     assert.deepEqual([got.credential.id, got.credential.name, got.credential.zones, got.credential.enrollmentId, got.enrollment.usedAt], ['w-1', 'Segmen RSUD', ['rsud'], 'enr-1', '2026-03-01T02:00:00.000Z']);
+    assert.equal(got.repeated, false);
     // One use only.
     assert.equal(await store.workerCredentials.enroll({ tokenHash: h('pse_a'), workerId: 'w-2', secretHash: h('s2') }), undefined);
+    // ... but the worker that used it may ask again (its answer was lost): same id and secret, same credential.
+    const again = await store.workerCredentials.enroll({ tokenHash: h('pse_a'), workerId: 'w-1', secretHash: h('s1') });
+    assert.deepEqual([again?.repeated, again?.credential.id, again?.credential.zones], [true, 'w-1', ['rsud']]);
+    assert.equal(await store.workerCredentials.enroll({ tokenHash: h('pse_a'), workerId: 'w-1', secretHash: h('s9') }), undefined, 'the token without the secret');
+    // A worker id already taken is never given to another enrollment, which stays unused.
+    assert.equal(await store.workerCredentials.enroll({ tokenHash: h('pse_b'), workerId: 'w-1', secretHash: h('s1') }), undefined);
+    assert.deepEqual((await store.workerCredentials.pendingEnrollments()).map((x) => x.id), ['enr-2']);
     // Expired: refused even though unused.
     now = Date.parse('2026-03-01T03:00:00.000Z');
     assert.equal(await store.workerCredentials.enroll({ tokenHash: h('pse_b'), workerId: 'w-3', secretHash: h('s3') }), undefined);
@@ -41,6 +49,7 @@ storeSuite('store: worker credentials', (env) => {
     const revoked = await store.workerCredentials.revoke('w-1', 'admin');
     assert.deepEqual([revoked.revokedAt, revoked.revokedBy], ['2026-03-01T03:01:00.000Z', 'admin']);
     assert.equal(await store.workerCredentials.authenticate('w-1', h('s1')), undefined);
+    assert.equal(await store.workerCredentials.enroll({ tokenHash: h('pse_a'), workerId: 'w-1', secretHash: h('s1') }), undefined, 'revoked: no repeat');
     now += 60_000;
     assert.equal((await store.workerCredentials.revoke('w-1', 'admin2')).revokedBy, 'admin', 'the first revocation stays');
     await assert.rejects(store.workerCredentials.revoke('nobody', 'admin'), { code: 'E_NOT_FOUND' });

@@ -189,20 +189,27 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; clock: (
     // Public: the one-time token is the authentication. Audited by the access plugin, refusals included.
     // The app's default body limit here: this route reads a body before anyone is authenticated.
     config: { access: { roles: 'public', audit: 'worker.enroll', target: 'worker-credential' } },
-    schema: { tags: ['agent'], summary: 'Trade a one-time enrollment token for this worker\'s credential', body: AgentEnrollIn, response: responses({ 201: AgentEnrollOut }) },
+    schema: {
+      tags: ['agent'], summary: 'Trade a one-time enrollment token for this worker\'s credential (201), or confirm it again to the worker that proposed it (200)',
+      body: AgentEnrollIn, response: responses({ 200: AgentEnrollOut, 201: AgentEnrollOut }),
+    },
   }, async (request, reply) => {
     const b = request.body;
-    const workerId = randomUUID();
-    const credential = `psw_${workerId}.${randomBytes(32).toString('base64url')}`;
-    const got = await store.workerCredentials.enroll({ tokenHash: sha256(b.token), workerId, secretHash: sha256(credential) });
+    if ((b.workerId === undefined) !== (b.secretHash === undefined)) {
+      throw agentBody('workerId and secretHash come together (or neither)', 'workerId dan secretHash diberikan bersama (atau tidak sama sekali)');
+    }
+    // The worker's proposal (it keeps the secret; a lost answer can be asked for again), or one made here.
+    const workerId = b.workerId ?? randomUUID();
+    const credential = b.secretHash === undefined ? `psw_${workerId}.${randomBytes(32).toString('base64url')}` : undefined;
+    const got = await store.workerCredentials.enroll({ tokenHash: sha256(b.token), workerId, secretHash: b.secretHash ?? sha256(credential!) });
     request.auditNote.details = { workerName: b.name ?? null, version: b.version };
     if (got === undefined) {
       request.auditNote.details = { ...request.auditNote.details, reason: 'unknown, used or expired token' };
       throw new ApiError('E_AUTH', { en: 'Unknown, already used or expired enrollment token', id: 'Token pendaftaran tidak dikenal, sudah dipakai, atau kedaluwarsa' });
     }
     request.auditNote.targetId = workerId;
-    request.auditNote.details = { ...request.auditNote.details, name: got.credential.name, zones: [...got.credential.zones], enrollmentId: got.enrollment.id };
-    return reply.code(201).send({ workerId, credential, zones: [...got.credential.zones] });
+    request.auditNote.details = { ...request.auditNote.details, name: got.credential.name, zones: [...got.credential.zones], enrollmentId: got.enrollment.id, ...(got.repeated ? { repeated: true } : {}) };
+    return reply.code(got.repeated ? 200 : 201).send({ workerId, ...(credential !== undefined ? { credential } : {}), zones: [...got.credential.zones] });
   });
 
   r.post('/api/v1/agent/heartbeat', {

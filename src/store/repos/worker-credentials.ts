@@ -84,12 +84,23 @@ export class WorkerCredentialRepo {
    * transaction. undefined when no such enrollment exists, it was used already or it expired. The
    * consumption is a compare-and-set on `used_at is null`: of two requests racing with the same token,
    * one gets the credential (PostgreSQL re-checks the condition after the row lock; SQLite serialises).
+   *
+   * A used enrollment answers once more to the worker that used it (`repeated`): the same worker id and
+   * the same secret hash, not revoked. A worker that proposes its own credential (docs/api.md "Enrolled
+   * segment workers") and lost the first answer asks again with the same proposal; whoever holds only the
+   * token, without the secret, gets nothing.
    */
-  async enroll(input: { tokenHash: string; workerId: string; secretHash: string }): Promise<{ credential: WorkerCredential; enrollment: WorkerEnrollment } | undefined> {
+  async enroll(input: { tokenHash: string; workerId: string; secretHash: string }): Promise<{ credential: WorkerCredential; enrollment: WorkerEnrollment; repeated: boolean } | undefined> {
     return tx(this.#ctx, 'enrolling a worker', async (ctx) => {
       const now = nowIso(ctx);
       const e = await ctx.db.selectFrom('worker_enrollments').selectAll().where('token_hash', '=', input.tokenHash).executeTakeFirst();
-      if (e === undefined || !sameHash(e.token_hash, input.tokenHash) || e.used_at !== null || e.expires_at <= now) return undefined;
+      if (e === undefined || !sameHash(e.token_hash, input.tokenHash)) return undefined;
+      const mine = await ctx.db.selectFrom('worker_credentials').selectAll().where('id', '=', input.workerId).executeTakeFirst();
+      if (e.used_at !== null) {
+        if (mine === undefined || mine.enrollment_id !== e.id || mine.revoked_at !== null || !sameHash(mine.secret_hash, input.secretHash)) return undefined;
+        return { credential: toCredential(ctx.d, mine), enrollment: toEnrollment(ctx.d, e), repeated: true };
+      }
+      if (e.expires_at <= now || mine !== undefined) return undefined; // an id already taken is never shared
       const r = await ctx.db.updateTable('worker_enrollments').set({ used_at: now }).where('id', '=', e.id).where('used_at', 'is', null).executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return undefined;
       const row: WorkerCredentialTable = {
@@ -97,7 +108,7 @@ export class WorkerCredentialRepo {
         last_used_at: null, revoked_at: null, revoked_by: null,
       };
       await ctx.db.insertInto('worker_credentials').values(row).execute();
-      return { credential: toCredential(ctx.d, row), enrollment: toEnrollment(ctx.d, { ...e, used_at: now }) };
+      return { credential: toCredential(ctx.d, row), enrollment: toEnrollment(ctx.d, { ...e, used_at: now }), repeated: false };
     });
   }
 
