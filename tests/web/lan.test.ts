@@ -6,7 +6,8 @@
 // over HTTPS both headers are there and the cookie is Secure. No console error in either mode. The bundle
 // arrives compressed (gzip over HTTP, brotli over HTTPS: what Chromium offers) and immutable. Then
 // "Change password" from the user menu: the same password is refused beside its field, a new one ends
-// the session and opens the account. Chromium missing is a failure, never a skip.
+// the session and opens the account. The public report form there is no secure context either: its proof of
+// work is solved without Web Crypto, in its worker. Chromium missing is a failure, never a skip.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -108,6 +109,18 @@ test('plain HTTP by host name: the page loads (nothing upgraded to https), log i
   assert.equal(cookie.httpOnly, true);
   assert.equal(cookie.sameSite, 'Strict');
   await shot(page, 'lan-http-dashboard');
+}));
+
+test('the public report form over plain HTTP by host name: not a secure context, the proof of work solved in its worker by the script hash', () => scenario(context, async (page) => {
+  const problems = watchProblems(page, { console: true, responses: true });
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto(`${httpBase}/lapor`);
+  // No Web Crypto here (secure contexts only): web/src/lapor/pow.ts falls back to web/src/lapor/sha256.ts.
+  assert.equal(await page.evaluate('window.isSecureContext'), false);
+  await page.getByTestId('pow-done').waitFor({ timeout: 60_000 });
+  assert.ok(workers.some((u) => u.startsWith(`${httpBase}/assets/pow.worker-`)), `the solver ran in a worker: ${workers.join(', ')}`);
+  assert.deepEqual(problems, []);
 }));
 
 test('HTTPS with a self-signed certificate by host name: log in; HSTS, upgrade-insecure-requests, Secure cookie', () => scenario(context, async (page) => {
