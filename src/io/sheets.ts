@@ -8,16 +8,18 @@
 //    (a `cidr` column: networks; `ip`: assets; `role`: contacts; `kind`: agencies).
 // A CSV file is STREAMED (inventoryRows): read in chunks, decoded as UTF-8 and parsed record by record, so
 // a city's 200,000-row file never sits in memory as one string. An XLSX workbook is a zip that exceljs
-// reads whole.
+// reads whole, so its size, and what it unpacks to, are bounded first (XLSX_LIMITS, zip-bounds.ts).
 // A cell holding a control character (src/domain/text.ts) is carried as a problem of its row, which the
 // importer reports with file:line like any other bad cell.
 
 import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { controlCharacterMessage, findControlCharacter } from '../domain/text.js';
 import { COLUMN_LABELS_ID } from './columns.js';
 import { CsvReader, CsvSyntaxError } from './csv.js';
+import { checkZipBounds, ZipBoundsError } from './zip-bounds.js';
 
 export const RECORD_KINDS = ['agencies', 'contacts', 'networks', 'assets'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -145,11 +147,35 @@ export function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-async function readXlsx(path: string): Promise<SheetRow[]> {
+/**
+ * What an inventory workbook may be before exceljs unpacks it whole (zip-bounds.ts): a city's 20,000 assets
+ * are a few MiB zipped and some tens of MiB unpacked. Beyond these, CSV (streamed) is the way.
+ */
+export const XLSX_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxEntries: 10_000, maxUncompressedBytes: 256 * 1024 * 1024 } as const;
+
+async function readXlsx(path: string, limits: typeof XLSX_LIMITS = XLSX_LIMITS): Promise<SheetRow[]> {
   const file = basename(path);
+  let zip: Buffer;
+  try {
+    const size = (await stat(path)).size;
+    if (size > limits.maxFileBytes) {
+      throw new InventoryFileError(`berkas lebih dari ${limits.maxFileBytes / (1024 * 1024)} MiB / the workbook is larger than ${limits.maxFileBytes / (1024 * 1024)} MiB: save it as CSV UTF-8 (read as a stream)`, file);
+    }
+    zip = await readFile(path);
+  } catch (e) {
+    if (e instanceof InventoryFileError) throw e;
+    throw new InventoryFileError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  }
+  try {
+    await checkZipBounds(zip, limits);
+  } catch (e) {
+    if (e instanceof ZipBoundsError) throw new InventoryFileError(`${e.messageId} / ${e.message}`, file);
+    throw e;
+  }
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.readFile(path);
+    // exceljs's typings declare its `Buffer` as an ArrayBuffer; at run time it takes Node's Buffer (JSZip).
+    await wb.xlsx.load(zip as unknown as ArrayBuffer);
   } catch (e) {
     throw new InventoryFileError(`not a readable XLSX workbook (${(e as Error).message})`, file);
   }

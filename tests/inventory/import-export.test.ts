@@ -1,15 +1,17 @@
 // Import and export on both dialects (tests/store/harness.ts): round trips through CSV and XLSX, bad rows
 // reported by file:sheet:row and column with all-or-nothing vs --partial, idempotent re-import, the
-// semicolon/BOM dialect, the formula guard, streaming findings export.
+// semicolon/BOM dialect, the formula guard, streaming findings export; a zip-bomb workbook refused unread.
 import { it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createDeflateRaw } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Store } from '../../src/store/index.js';
 import type { Observation } from '../../src/domain/observation.js';
-import { readInventoryFile } from '../../src/io/sheets.js';
+import { InventoryFileError, readInventoryFile, XLSX_LIMITS } from '../../src/io/sheets.js';
 import { formatIssue, importInventory } from '../../src/io/import.js';
 import type { ImportReport } from '../../src/io/import.js';
 import { exportInventory } from '../../src/io/export.js';
@@ -317,4 +319,49 @@ storeSuite('inventory import/export', (env) => {
       assert.deepEqual(cells.get('198.18.5.20'), ['', '', '', ''], 'imported, never scanned');
     });
   }
+});
+
+// Not a store matter: the file is refused before any row is read (src/io/zip-bounds.ts, XLSX_LIMITS).
+it('an XLSX that unpacks to more than the limit (a zip bomb, 300 KB on disk) is refused by name, in both languages, without unpacking it', async () => {
+  // One 300 MiB worksheet of zeros, deflated as a stream (never held whole), in a ZIP around it.
+  const deflate = createDeflateRaw({ level: 9 });
+  const chunks: Buffer[] = [];
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const zero = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < 300; i++) if (!deflate.write(zero)) await once(deflate, 'drain');
+  deflate.end();
+  await once(deflate, 'end');
+  const body = Buffer.concat(chunks);
+  const name = Buffer.from('xl/worksheets/sheet1.xml');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(body.length, 18);
+  local.writeUInt32LE(1000, 22); // it claims to be small
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(body.length, 20);
+  central.writeUInt32LE(1000, 24);
+  central.writeUInt16LE(name.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(local.length + name.length + body.length, 16);
+  const path = file('bom.xlsx');
+  writeFileSync(path, Buffer.concat([local, name, body, central, name, end]));
+  const before = process.memoryUsage().rss;
+  await assert.rejects(readInventoryFile(path), (e: unknown) => e instanceof InventoryFileError
+    && /unpacks to more than 256 MiB: for a larger inventory save it as CSV UTF-8/.test(e.message)
+    && /isi buku kerja lebih dari 256 MiB/.test(e.message) && e.message.startsWith(path.split('/').pop()!));
+  const grew = (process.memoryUsage().rss - before) / (1024 * 1024);
+  assert.ok(grew < 100, `reading it grew the process by ${grew.toFixed(0)} MiB`);
+  // Larger than the file limit: refused by its size alone.
+  const huge = file('huge.xlsx');
+  writeFileSync(huge, Buffer.alloc(0));
+  truncateSync(huge, XLSX_LIMITS.maxFileBytes + 1);
+  await assert.rejects(readInventoryFile(huge), (e: unknown) => e instanceof InventoryFileError && /larger than 64 MiB: save it as CSV UTF-8/.test(e.message) && /berkas lebih dari 64 MiB/.test(e.message));
 });
