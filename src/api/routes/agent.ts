@@ -292,8 +292,11 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; clock: (
     try {
       done = await store.scans.completeTask(task.id, agentOwner(c.id));
     } catch (e) {
-      if (e instanceof PerisaiError && e.code === 'E_CONFLICT') throw leaseLost(task.id);
-      throw e;
+      if (!(e instanceof PerisaiError && e.code === 'E_CONFLICT')) throw e;
+      // Done already: the worker's retry after a lost answer (the first call finalized what there was to
+      // finalize). What the worker asks for is true, so it is not told its lease was lost.
+      if ((await store.scans.task(task.id)).status === 'done') return { jobDone: false };
+      throw leaseLost(task.id);
     }
     if (done.jobDone) {
       // The task is done whatever happens here: a finalization that fails is left to the sweep that
