@@ -1,4 +1,4 @@
-// Shared pieces: data loading, translated API errors, form submission, badges, the SVG bar chart.
+// Shared pieces: data loading, translated API errors, form submission, badges, the SVG bar chart, tables.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, NETWORK_ERROR } from './api';
@@ -336,5 +336,40 @@ export function BarChart({ groups, title }: { groups: readonly BarGroup[]; title
         );
       })}
     </svg>
+  );
+}
+
+/** One column of a DataTable: its header (already translated), the cell of a row, and the cells' class. */
+export interface Column<T> {
+  readonly label: string;
+  readonly cell: (row: T) => ReactNode;
+  readonly className?: string;
+}
+
+/**
+ * A list as a table in a card: a header cell per column, and every cell labelled with its column's header
+ * (`data-label`, which the phone layout in styles.css shows beside the value when the rows become cards).
+ */
+export function DataTable<T>({ rows, columns, rowKey, rowAttrs, testId }: {
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  /** Extra attributes of a row (`data-…` the tests and links find it by). */
+  rowAttrs?: (row: T) => Readonly<Record<`data-${string}`, string>>;
+  testId?: string;
+}) {
+  return (
+    <div className="table-wrap card">
+      <table data-testid={testId}>
+        <thead><tr>{columns.map((c) => <th key={c.label} scope="col">{c.label}</th>)}</tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={rowKey(r)} {...rowAttrs?.(r)}>
+              {columns.map((c) => <td key={c.label} data-label={c.label} className={c.className}>{c.cell(r)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -10,7 +10,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api';
 import type { Enrollment, EnrollmentCreated, Role, ScanWorker, WorkerCredential } from '../api';
 import { useI18n } from '../i18n';
-import { Counter, Field, Show, textProblem, useLoad, useSubmit } from '../ui';
+import { Counter, DataTable, Field, Show, textProblem, useLoad, useSubmit } from '../ui';
 
 /** The API's limits (src/api/schemas.ts EnrollmentIn). */
 const NAME_MAX = 64;
@@ -99,21 +99,12 @@ function PendingEnrollments({ version }: { version: number }) {
       <h2>{t('enroll.pending')}</h2>
       <Show value={value} retry={retry}>
         {(r) => r.items.length === 0 ? <p className="muted" data-testid="enrollments-none">{t('enroll.pendingNone')}</p> : (
-          <div className="table-wrap card">
-            <table data-testid="enrollments">
-              <thead><tr><th scope="col">{t('enroll.name')}</th><th scope="col">{t('workers.zones')}</th><th scope="col">{t('enroll.createdBy')}</th><th scope="col">{t('enroll.expiresAt')}</th></tr></thead>
-              <tbody>
-                {r.items.map((e) => (
-                  <tr key={e.id}>
-                    <td data-label={t('enroll.name')}>{e.name}</td>
-                    <td data-label={t('workers.zones')}>{e.zones.join(', ')}</td>
-                    <td data-label={t('enroll.createdBy')}>{e.createdBy} · {fmtDate(e.createdAt)}</td>
-                    <td data-label={t('enroll.expiresAt')}>{fmtDate(e.expiresAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="enrollments" rows={r.items} rowKey={(e) => e.id} columns={[
+            { label: t('enroll.name'), cell: (e) => e.name },
+            { label: t('workers.zones'), cell: (e) => e.zones.join(', ') },
+            { label: t('enroll.createdBy'), cell: (e) => <>{e.createdBy} · {fmtDate(e.createdAt)}</> },
+            { label: t('enroll.expiresAt'), cell: (e) => fmtDate(e.expiresAt) },
+          ]} />
         )}
       </Show>
     </section>
@@ -145,32 +136,18 @@ function EnrolledWorkers({ admin, version, onChange }: { admin: boolean; version
       <h2>{t('enroll.enrolled')}</h2>
       <Show value={value} retry={retry}>
         {(r) => r.items.length === 0 ? <p className="muted" data-testid="credentials-none">{t('enroll.enrolledNone')}</p> : (
-          <div className="table-wrap card">
-            <table data-testid="credentials">
-              <thead>
-                <tr>
-                  <th scope="col">{t('enroll.name')}</th><th scope="col">{t('workers.zones')}</th><th scope="col">{t('enroll.enrolledAt')}</th>
-                  <th scope="col">{t('enroll.lastUsed')}</th><th scope="col">{t('workers.state')}</th>{admin && <th scope="col">{t('finding.actions')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {r.items.map((c) => (
-                  <tr key={c.id} data-credential={c.id}>
-                    <td data-label={t('enroll.name')}>{c.name}<br /><code className="muted small">{`agent:${c.id}`}</code></td>
-                    <td data-label={t('workers.zones')}>{c.zones.join(', ')}</td>
-                    <td data-label={t('enroll.enrolledAt')}>{fmtDate(c.createdAt)}</td>
-                    <td data-label={t('enroll.lastUsed')}>{c.lastUsedAt === null ? t('sched.never') : fmtDate(c.lastUsedAt)}</td>
-                    <td data-label={t('workers.state')}>
-                      {c.revokedAt === null
-                        ? <span className="badge sev-low">{t('enroll.active')}</span>
-                        : <span className="badge sev-high">{t('enroll.revoked', { by: c.revokedBy ?? '?', at: fmtDate(c.revokedAt) })}</span>}
-                    </td>
-                    {admin && <td data-label={t('finding.actions')}>{c.revokedAt === null && <RevokeButton c={c} onDone={onChange} />}</td>}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="credentials" rows={r.items} rowKey={(c) => c.id} rowAttrs={(c) => ({ 'data-credential': c.id })} columns={[
+            { label: t('enroll.name'), cell: (c) => <>{c.name}<br /><code className="muted small">{`agent:${c.id}`}</code></> },
+            { label: t('workers.zones'), cell: (c) => c.zones.join(', ') },
+            { label: t('enroll.enrolledAt'), cell: (c) => fmtDate(c.createdAt) },
+            { label: t('enroll.lastUsed'), cell: (c) => (c.lastUsedAt === null ? t('sched.never') : fmtDate(c.lastUsedAt)) },
+            {
+              label: t('workers.state'), cell: (c) => (c.revokedAt === null
+                ? <span className="badge sev-low">{t('enroll.active')}</span>
+                : <span className="badge sev-high">{t('enroll.revoked', { by: c.revokedBy ?? '?', at: fmtDate(c.revokedAt) })}</span>),
+            },
+            ...(admin ? [{ label: t('finding.actions'), cell: (c: WorkerCredential) => c.revokedAt === null && <RevokeButton c={c} onDone={onChange} /> }] : []),
+          ]} />
         )}
       </Show>
     </section>
@@ -192,30 +169,15 @@ export function WorkersPage({ role }: { role: Role }) {
       </div>
       <Show value={value} retry={retry}>
         {(r) => r.items.length === 0 ? <p className="muted" data-testid="workers-none">{t('workers.none')}</p> : (
-          <div className="table-wrap card">
-            <table data-testid="workers">
-              <thead>
-                <tr>
-                  <th scope="col">{t('workers.name')}</th><th scope="col">{t('workers.zones')}</th><th scope="col">{t('workers.state')}</th>
-                  <th scope="col">{t('workers.lastSeen')}</th><th scope="col">{t('workers.task')}</th><th scope="col">{t('workers.doneLastHour')}</th>
-                  <th scope="col">{t('workers.version')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.items.map((w) => (
-                  <tr key={w.name} data-worker={w.name}>
-                    <td data-label={t('workers.name')}>{w.name}</td>
-                    <td data-label={t('workers.zones')}>{w.zones.map((z) => z ?? t('workers.defaultZone')).join(', ')}</td>
-                    <td data-label={t('workers.state')}><span className={w.live ? 'badge sev-low' : 'badge sev-high'}>{t(w.live ? 'workers.live' : 'workers.silent')}</span></td>
-                    <td data-label={t('workers.lastSeen')}>{fmtDate(w.lastSeenAt)}</td>
-                    <td data-label={t('workers.task')}>{w.currentTask ?? t('workers.idle')}</td>
-                    <td data-label={t('workers.doneLastHour')} className="num">{fmtNum(w.doneLastHour)}</td>
-                    <td data-label={t('workers.version')}>{w.version} · {t(`workers.queue.${w.queue}`)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="workers" rows={r.items} rowKey={(w) => w.name} rowAttrs={(w) => ({ 'data-worker': w.name })} columns={[
+            { label: t('workers.name'), cell: (w) => w.name },
+            { label: t('workers.zones'), cell: (w) => w.zones.map((z) => z ?? t('workers.defaultZone')).join(', ') },
+            { label: t('workers.state'), cell: (w) => <span className={w.live ? 'badge sev-low' : 'badge sev-high'}>{t(w.live ? 'workers.live' : 'workers.silent')}</span> },
+            { label: t('workers.lastSeen'), cell: (w) => fmtDate(w.lastSeenAt) },
+            { label: t('workers.task'), cell: (w) => w.currentTask ?? t('workers.idle') },
+            { label: t('workers.doneLastHour'), cell: (w) => fmtNum(w.doneLastHour), className: 'num' },
+            { label: t('workers.version'), cell: (w) => <>{w.version} · {t(`workers.queue.${w.queue}`)}</> },
+          ]} />
         )}
       </Show>
       {admin && <EnrollmentForm onCreated={bump} />}
