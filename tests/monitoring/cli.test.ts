@@ -80,7 +80,9 @@ storeSuite('monitoring: CLI', (env) => {
     const def = { agencyId: agency.id, targets: ['127.0.0.1/32'], ports: [a.port, later], profile: 'ports', vantage: 'internal' as const, slotsPerTask: 1, requestedBy: 'test' };
     const job1 = await createScanJob(store, 'all', def);
     // `perisai serve` uses the embedded LocalQueue on either dialect.
-    const serve = cli(['serve', '--db', url, '--tick-ms', '500', '--lease-ms', '2000', '--port', '0'], { untilLine: /job \S+ completed/ });
+    // The job is finalized by the task that finished last ("job … completed: …"), or, when the worker's sweep
+    // sees every task done first, by the sweep ("finalized job …"): either line ends the wait.
+    const serve = cli(['serve', '--db', url, '--tick-ms', '500', '--lease-ms', '2000', '--port', '0'], { untilLine: /job \S+ completed|finalized job \S+/ });
     const out = await serve;
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /serving: store/);
