@@ -25,6 +25,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { WORKER_CREDENTIAL } from '../domain/worker-credential.js';
 import type { AgencyScope, Store, WorkerCredential } from '../store/index.js';
 import type { StoredSession } from '../store/repos/sessions.js';
 import type { Role, User } from '../store/repos/users.js';
@@ -101,8 +102,6 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-/** An enrolled worker's credential: "psw_" + worker id + "." + base64url(32 random bytes) (43 characters). */
-export const AGENT_CREDENTIAL = /^psw_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
 /** How often a credential's `last_used_at` is written at most (a worker calls every few seconds). */
 const AGENT_TOUCH_MS = 60_000;
 
@@ -112,7 +111,7 @@ const agentRefused = () => new ApiError('E_AUTH', { en: 'Missing, unknown or rev
 async function authenticateAgent(store: Store, clock: () => Date, request: FastifyRequest): Promise<void> {
   const header = request.headers.authorization;
   const m = typeof header === 'string' ? /^Bearer ([!-~]{1,200})$/.exec(header) : null;
-  const id = m === null ? null : AGENT_CREDENTIAL.exec(m[1]!)?.[1];
+  const id = m === null ? null : WORKER_CREDENTIAL.exec(m[1]!)?.[1];
   if (m === null || id === undefined || id === null) throw agentRefused();
   const cred = await store.workerCredentials.authenticate(id, sha256(m[1]!));
   if (cred === undefined) throw agentRefused();

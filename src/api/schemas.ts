@@ -11,6 +11,7 @@ import type { FindingStatus, Severity } from '../domain/finding.js';
 import { CHECK_STATES, SIGNING_STATES } from '../domain/observation.js';
 import { ROLES } from '../domain/roles.js';
 import { JOB_STATUSES } from '../domain/scan-job.js';
+import { WORKER_ID_PATTERN } from '../domain/worker-credential.js';
 import { API_ERROR_CODES } from './errors.js';
 
 // Null first: with Ajv's type coercion a JSON null must match the null branch before it is coerced to "".
@@ -277,7 +278,7 @@ export const ScanJobOut = Type.Object({
 
 export const ScheduleOut = Type.Object({
   id: Str, agencyId: Str, networkId: NStr, cron: Str, timeZone: Str,
-  /** The ports as compact text (`135,137-139,445`) and their count, as a scan job answers them (routes/scans.ts jobOut). */
+  /** The ports as compact text (`135,137-139,445`) and their count, as a scan job answers them (routes/scans.ts portsOut). */
   ports: Str, portCount: Type.Integer(),
   profile: Str, vantage: Str, zone: NStr,
   enabled: Type.Boolean(), nextRunAt: Str, lastRunAt: NStr, lastJobId: NStr,
@@ -356,7 +357,7 @@ export const AgentEnrollIn = Type.Object({
    * `psw_<workerId>.<secret>` it made and keeps. The answer then carries no credential, and the same
    * request may be sent again after a lost answer (src/store/repos/worker-credentials.ts enroll).
    */
-  workerId: Type.Optional(Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' })),
+  workerId: Type.Optional(Type.String({ pattern: `^${WORKER_ID_PATTERN}$` })),
   secretHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
 });
 export const AgentEnrollOut = Type.Object({ workerId: Str, credential: Type.Optional(Str), zones: Type.Array(Str) });

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isPerisaiError } from '../domain/errors.js';
-import { AgentAuthError, AgentClient, AgentUnavailableError, parseServerUrl, PROPOSAL } from './agent-client.js';
+import { WORKER_CREDENTIAL } from '../domain/worker-credential.js';
+import { AgentAuthError, AgentClient, AgentUnavailableError, parseServerUrl } from './agent-client.js';
 import { credentialFor } from './agent.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -124,7 +125,7 @@ describe('credentialFor', () => {
     try {
       const first = await credentialFor({ client: c, credentialFile: file, ownDir: true, enrollToken: () => 'pse_satu', name: 'seg-1', version: '9.9.9', log: (l) => lines.push(l) });
       assert.equal(first.source, 'enrolled');
-      const m = PROPOSAL.exec(first.credential);
+      const m = WORKER_CREDENTIAL.exec(first.credential);
       assert.ok(m !== null, first.credential);
       // Only the credential's hash travels, with the id it names.
       assert.deepEqual(asked, { token: 'pse_satu', name: 'seg-1', version: '9.9.9', workerId: m[1], secretHash: sha(first.credential) });

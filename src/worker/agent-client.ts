@@ -11,6 +11,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { PerisaiError } from '../domain/errors.js';
+import { WORKER_CREDENTIAL, workerCredential } from '../domain/worker-credential.js';
 import type { IndexRange } from '../domain/ranges.js';
 import { backoffMs, pause } from '../queue/backoff.js';
 import type { JobSpec, TaskBackend, TaskRef } from './worker.js';
@@ -219,7 +220,7 @@ export class AgentClient {
    * again (200), anyone else not (401).
    */
   async enroll(token: string, proposal: string, opts: { name?: string; version: string }): Promise<{ workerId: string; zones: string[] }> {
-    const workerId = PROPOSAL.exec(proposal)?.[1];
+    const workerId = WORKER_CREDENTIAL.exec(proposal)?.[1];
     if (workerId === undefined) throw new PerisaiError('E_VALIDATION', 'not a worker credential proposal', { messageId: 'Usulan kredensial pekerja tidak sah' });
     const secretHash = createHash('sha256').update(proposal).digest('hex');
     const r = await this.#json<{ workerId: string; zones: string[] }>('POST', '/api/v1/agent/enroll', { token, ...(opts.name !== undefined ? { name: opts.name } : {}), version: opts.version, workerId, secretHash }, { auth: false });
@@ -285,12 +286,9 @@ export class AgentClient {
   }
 }
 
-/** A worker credential: "psw_" + worker id (a UUID) + "." + base64url(32 random bytes), as the core checks it (src/api/access.ts). */
-export const PROPOSAL = /^psw_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
-
-/** A new credential for this worker to propose at enrolment. */
+/** A new credential for this worker to propose at enrolment (src/domain/worker-credential.ts). */
 export function newCredentialProposal(): string {
-  return `psw_${randomUUID()}.${randomBytes(32).toString('base64url')}`;
+  return workerCredential(randomUUID(), randomBytes(32).toString('base64url'));
 }
 
 /** The backend of one task claimed over HTTPS: the job came with the claim; the core finalizes. */

@@ -9,7 +9,8 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, re
 import { dirname } from 'node:path';
 import { PerisaiError } from '../domain/errors.js';
 import { backoffMs, pause } from '../queue/backoff.js';
-import { AgentAuthError, agentBackend, newCredentialProposal, PROPOSAL } from './agent-client.js';
+import { WORKER_CREDENTIAL } from '../domain/worker-credential.js';
+import { AgentAuthError, agentBackend, newCredentialProposal } from './agent-client.js';
 import type { AgentClient, ClaimedTask } from './agent-client.js';
 import { runTaskWithSafely } from './worker.js';
 import type { RunOptions, TaskOutcome } from './worker.js';
@@ -188,7 +189,7 @@ export async function credentialFor(opts: CredentialOptions): Promise<{ credenti
   // instead of the used token leaving the worker with nothing.
   const pendingFile = `${opts.credentialFile}.pending`;
   let proposal = existsSync(pendingFile) ? readFileSync(pendingFile, 'utf8').trim() : '';
-  if (!PROPOSAL.test(proposal)) {
+  if (!WORKER_CREDENTIAL.test(proposal)) {
     proposal = newCredentialProposal();
     writePrivateFile(pendingFile, `${proposal}\n`, { ownDir: opts.ownDir ?? false });
   }

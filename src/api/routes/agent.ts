@@ -32,6 +32,7 @@ import type { Observation } from '../../domain/observation.js';
 import type { IndexRange } from '../../domain/ranges.js';
 import type { Role } from '../../domain/roles.js';
 import type { ScanJob, ScanTask } from '../../domain/scan-job.js';
+import { workerCredential } from '../../domain/worker-credential.js';
 import type { Store, WorkerCredential } from '../../store/index.js';
 import { finalizeJob } from '../../worker/finalize.js';
 import { ADMIN, sha256 } from '../access.js';
@@ -200,7 +201,7 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; clock: (
     }
     // The worker's proposal (it keeps the secret; a lost answer can be asked for again), or one made here.
     const workerId = b.workerId ?? randomUUID();
-    const credential = b.secretHash === undefined ? `psw_${workerId}.${randomBytes(32).toString('base64url')}` : undefined;
+    const credential = b.secretHash === undefined ? workerCredential(workerId, randomBytes(32).toString('base64url')) : undefined;
     const got = await store.workerCredentials.enroll({ tokenHash: sha256(b.token), workerId, secretHash: b.secretHash ?? sha256(credential!) });
     request.auditNote.details = { workerName: b.name ?? null, version: b.version };
     if (got === undefined) {

@@ -201,13 +201,18 @@ function typedSpecOf(typed: readonly TypedTarget[], block: string): TypedTarget 
 }
 
 /**
- * A job as every route answers it: the ports as their count and compact text (`1-1024,3389`), never the
- * list itself — a 1-65535 job's list is some 350 kB, and the SSE `end` event is not trimmed by a schema.
+ * Ports as the API answers them, for jobs and schedules alike: compact text (`1-1024,3389`) and their count,
+ * never the list itself — a 1-65535 list is some 350 kB.
  */
+export function portsOut(ports: readonly number[]): { ports: string; portCount: number } {
+  return { ports: formatPorts(ports), portCount: new Set(ports).size };
+}
+
+/** A job as every route answers it, its ports by portsOut (the SSE `end` event is not trimmed by a schema). */
 export function jobOut(j: ScanJob) {
   const { ports, ...rest } = j;
   return {
-    ...rest, ports: formatPorts(ports), portCount: new Set(ports).size,
+    ...rest, ...portsOut(ports),
     summary: typeof j.summary === 'object' && j.summary !== null && !Array.isArray(j.summary) ? (j.summary as Record<string, unknown>) : null,
   };
 }

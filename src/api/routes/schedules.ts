@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { formatPorts, parsePorts } from '../../engine/targets/index.js';
+import { parsePorts } from '../../engine/targets/index.js';
 import { addSchedule } from '../../scheduler/scheduler.js';
 import { DEFAULT_TIME_ZONE } from '../../domain/calendar.js';
 import { nextRunAt } from '../../scheduler/schedule.js';
@@ -18,6 +18,7 @@ import type { ScanBrakes } from '../../domain/scan-brakes.js';
 import { READ } from '../access.js';
 import { ApiError, inIndonesian } from '../errors.js';
 import { IdParams, Nullable, ScheduleOut, responses } from '../schemas.js';
+import { portsOut } from './scans.js';
 
 /** Who may create and change schedules: city-wide operators, not agency officers (they only read theirs). */
 const OPERATE: readonly Role[] = ['admin', 'analyst'];
@@ -33,7 +34,7 @@ const SCHEDULE_TEXTS: Readonly<Record<string, string>> = {
 async function view(store: Store, scope: AgencyScope, s: Schedule) {
   // The job may have been pruned since; a schedule still shows, just without a status.
   const job = s.lastJobId === null ? undefined : await store.scans.getJob(scope, s.lastJobId).catch(() => undefined);
-  return { ...s, ports: formatPorts(s.ports), portCount: new Set(s.ports).size, lastRunStatus: job?.status ?? null };
+  return { ...s, ...portsOut(s.ports), lastRunStatus: job?.status ?? null };
 }
 
 /** A brake's own Indonesian sentence (domain/scan-brakes.ts) before the table's generic one. */

@@ -65,4 +65,3 @@ export function solveOffThread(challenge: Challenge, onProgress: (tried: number)
     worker.postMessage(challenge);
   });
 }
-
